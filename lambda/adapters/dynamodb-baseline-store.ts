@@ -1,0 +1,77 @@
+import {
+  ConditionalCheckFailedException,
+  type DynamoDBClient,
+  GetItemCommand,
+  type GetItemCommandOutput,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { type Baseline, type LayerState, recordState } from '../domain/baseline.js';
+import { BaselineConflictError, BaselineStoreError } from './errors.js';
+import type { BaselineStore } from './ports.js';
+
+/**
+ * One item per function: `functionArn` (partition key), `states` (JSON of the layer history),
+ * `truncated`, and `revision`, a counter for optimistic concurrency. Writers read, merge in the pure
+ * core (which orders states by event time) and write on condition that nobody wrote in between.
+ */
+export class DynamoDbBaselineStore implements BaselineStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly maxAttempts = 8,
+  ) {}
+
+  async get(functionArn: string): Promise<Baseline | null> {
+    return (await this.read(functionArn)).baseline;
+  }
+
+  private async read(functionArn: string): Promise<{ baseline: Baseline | null; revision: number }> {
+    let out: GetItemCommandOutput;
+    try {
+      out = await this.client.send(
+        new GetItemCommand({ TableName: this.tableName, Key: { functionArn: { S: functionArn } }, ConsistentRead: true }),
+      );
+    } catch (error) {
+      throw new BaselineStoreError(`reading the baseline of ${functionArn} failed`, { cause: error });
+    }
+    const item = out.Item;
+    if (!item) return { baseline: null, revision: 0 };
+    const revision = Number(item.revision?.N ?? '0');
+    try {
+      const states = JSON.parse(item.states?.S ?? '[]') as LayerState[];
+      if (!Array.isArray(states)) throw new Error('states is not a list');
+      return { baseline: { functionArn, states, truncated: item.truncated?.BOOL === true }, revision };
+    } catch {
+      // A corrupt item must not block detection forever: treat as unknown, the next write replaces it.
+      return { baseline: { functionArn, states: [], truncated: true }, revision };
+    }
+  }
+
+  async record(functionArn: string, state: LayerState): Promise<void> {
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+      const { baseline, revision } = await this.read(functionArn);
+      const next = recordState(baseline, functionArn, state);
+      try {
+        await this.client.send(
+          new PutItemCommand({
+            TableName: this.tableName,
+            Item: {
+              functionArn: { S: functionArn },
+              states: { S: JSON.stringify(next.states) },
+              truncated: { BOOL: next.truncated },
+              revision: { N: String(revision + 1) },
+              latestEventTime: { S: next.states.at(-1)?.eventTime ?? state.eventTime },
+            },
+            ConditionExpression: 'attribute_not_exists(functionArn) OR revision = :revision',
+            ExpressionAttributeValues: { ':revision': { N: String(revision) } },
+          }),
+        );
+        return;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException') continue;
+        throw new BaselineStoreError(`writing the baseline of ${functionArn} failed`, { cause: error });
+      }
+    }
+    throw new BaselineConflictError(`baseline of ${functionArn} kept changing under ${this.maxAttempts} attempts`);
+  }
+}

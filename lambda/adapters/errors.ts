@@ -1,0 +1,21 @@
+/** Named adapter errors. Each carries the SDK error as `cause`. */
+
+export class BaselineStoreError extends Error {
+  override name = 'BaselineStoreError';
+}
+
+export class BaselineConflictError extends BaselineStoreError {
+  override name = 'BaselineConflictError';
+}
+
+export class PublishError extends Error {
+  override name = 'PublishError';
+}
+
+export function errorName(error: unknown): string {
+  return error instanceof Error ? error.name : typeof error;
+}
+
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,21 @@
+/** The handler's view of the outside world. Adapters implement these with SDK clients; tests with fakes. */
+import type { Baseline, LayerState } from '../domain/baseline.js';
+import type { LiveConfiguration } from '../domain/engine.js';
+import type { FunctionRef } from '../domain/model.js';
+import type { AlertMessage } from '../domain/render/alert.js';
+
+export interface FunctionReader {
+  /** Never throws: failures are reported in the result so that the alert still goes out. */
+  readConfiguration(fn: FunctionRef): Promise<LiveConfiguration>;
+}
+
+export interface BaselineStore {
+  get(functionArn: string): Promise<Baseline | null>;
+  /** Adds a state; concurrent writers are reconciled, an older state never displaces a newer one. */
+  record(functionArn: string, state: LayerState): Promise<void>;
+}
+
+export interface AlertPublisher {
+  /** Throws on failure, so that the invocation fails and is retried, then dead-lettered. */
+  publish(alert: AlertMessage): Promise<string>;
+}

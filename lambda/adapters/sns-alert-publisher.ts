@@ -1,0 +1,29 @@
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { AlertMessage } from '../domain/render/alert.js';
+import { PublishError } from './errors.js';
+import type { AlertPublisher } from './ports.js';
+
+/** Publishes an alert as a JSON-structured SNS message (one body per protocol). */
+export class SnsAlertPublisher implements AlertPublisher {
+  constructor(
+    private readonly client: SNSClient,
+    private readonly topicArn: string,
+  ) {}
+
+  async publish(alert: AlertMessage): Promise<string> {
+    try {
+      const out = await this.client.send(
+        new PublishCommand({
+          TopicArn: this.topicArn,
+          Subject: alert.subject,
+          Message: alert.message,
+          MessageStructure: 'json',
+          MessageAttributes: alert.attributes,
+        }),
+      );
+      return out.MessageId ?? '';
+    } catch (error) {
+      throw new PublishError(`publishing to ${this.topicArn} failed`, { cause: error });
+    }
+  }
+}

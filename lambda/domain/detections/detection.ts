@@ -1,0 +1,72 @@
+/** The contract every detection follows: stable metadata beside a pure evaluate(). */
+import type { LayerDiff } from '../layers.js';
+import type { LambdaEvent } from '../model.js';
+import type { Signal } from '../scoring.js';
+
+export interface MitreTechnique {
+  techniqueId: string;
+  techniqueName: string;
+  tactic: string;
+  url: string;
+}
+
+export const T1648: MitreTechnique = {
+  techniqueId: 'T1648',
+  techniqueName: 'Serverless Execution',
+  tactic: 'Execution',
+  url: 'https://attack.mitre.org/techniques/T1648/',
+};
+
+/** What the event did to a function's layer list, as the engine worked it out. */
+export interface LayerChange {
+  /** The list before the event; null when no baseline was known. */
+  before: string[] | null;
+  /** The list the event established; null when the event does not say. */
+  after: string[] | null;
+  /** True when the request carried `layers` (the caller set the list). */
+  requested: boolean;
+  /** before -> after, when both are known. */
+  diff: LayerDiff | null;
+  /** The function's live list when it was read (Lambda host), else null. */
+  current: string[] | null;
+}
+
+export interface DetectionInput {
+  event: LambdaEvent;
+  /** For function events (CreateFunction, UpdateFunctionConfiguration); null otherwise. */
+  change: LayerChange | null;
+}
+
+export interface Evidence {
+  /** Short, specific: what happened to what. Untrusted parts are escaped by renderers. */
+  title: string;
+  /** The layer version the finding is about (first added or changed), if any. */
+  layerArn: string | null;
+  signals: Signal[];
+}
+
+/** Three states so that "did not look" is never read as "looked, found nothing". */
+export type Verdict = { status: 'match'; evidence: Evidence } | { status: 'no-match' } | { status: 'not-applicable' };
+
+export interface Detection {
+  /** Stable, never renamed: suppressions and dashboards key on it. */
+  id: string;
+  title: string;
+  /** What fires it. */
+  fires: string;
+  /** Starting score before signals (see scoring.ts). */
+  baseScore: number;
+  baseReason: string;
+  falsePositives: string[];
+  references: string[];
+  mitre: MitreTechnique[];
+  evaluate(input: DetectionInput): Verdict;
+}
+
+export const NOT_APPLICABLE: Verdict = { status: 'not-applicable' };
+export const NO_MATCH: Verdict = { status: 'no-match' };
+
+export function shortLayer(arn: string): string {
+  const m = /:layer:([^:]+)(?::(\d+))?$/.exec(arn);
+  return m ? (m[2] ? `${m[1]}:${m[2]}` : (m[1] as string)) : arn;
+}

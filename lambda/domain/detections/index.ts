@@ -1,0 +1,19 @@
+import type { Detection } from './detection.js';
+import { functionCreatedWithLayers } from './function-created-with-layers.js';
+import { layerAdded } from './layer-added.js';
+import { layerDrift } from './layer-drift.js';
+import { layerRemoved } from './layer-removed.js';
+import { layerShared } from './layer-shared.js';
+import { layerVersionChanged } from './layer-version-changed.js';
+import { layerVersionPublished } from './layer-version-published.js';
+
+/** In priority order: the first match is the event's one finding. */
+export const DETECTIONS: readonly Detection[] = [
+  functionCreatedWithLayers,
+  layerAdded,
+  layerVersionChanged,
+  layerRemoved,
+  layerDrift,
+  layerVersionPublished,
+  layerShared,
+];

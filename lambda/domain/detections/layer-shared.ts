@@ -1,0 +1,43 @@
+import type { Signal } from '../scoring.js';
+import { actorSignals } from '../scoring.js';
+import { type Detection, NOT_APPLICABLE, T1648 } from './detection.js';
+
+export const layerShared: Detection = {
+  id: 'lambda-layer-shared',
+  title: 'Lambda layer version shared',
+  fires:
+    'A successful AddLayerVersionPermission: another account, an organization, or everyone (`*` without an organization id: public) may now use the layer version.',
+  baseScore: 30,
+  baseReason: 'a layer version was shared beyond its account (base 30)',
+  falsePositives: ['Layers published on purpose for other accounts of the organization.'],
+  references: ['https://docs.aws.amazon.com/lambda/latest/api/API_AddLayerVersionPermission.html'],
+  mitre: [T1648],
+  evaluate({ event }) {
+    if (event.kind !== 'AddLayerVersionPermission') return NOT_APPLICABLE;
+    const { permission, layer } = event;
+    const signals: Signal[] = [];
+    let audience: string;
+    if (permission.public) {
+      audience = 'everyone (public)';
+      signals.push({ id: 'share-public', points: 40, reason: 'shared with every AWS account (principal *, no organization)' });
+    } else if (permission.principal === '*') {
+      audience = `organization ${permission.organizationId}`;
+      signals.push({ id: 'share-organization', points: 0, reason: 'shared with an organization' });
+    } else if (permission.principal !== layer.account) {
+      audience = `account ${permission.principal}`;
+      signals.push({ id: 'share-external-account', points: 15, reason: `shared with another account (${permission.principal})` });
+    } else {
+      audience = 'its own account';
+      signals.push({ id: 'share-own-account', points: -20, reason: 'shared with its own account' });
+    }
+    signals.push(...actorSignals(event.actor, event.meta));
+    return {
+      status: 'match',
+      evidence: {
+        title: `Layer ${layer.name}:${layer.version ?? '?'} shared with ${audience}`,
+        layerArn: layer.versionArn ?? layer.layerArn,
+        signals,
+      },
+    };
+  },
+};

@@ -1,0 +1,44 @@
+/** Layer list diffs, keyed by the unversioned layer ARN. */
+import { layerKey } from './arn.js';
+
+export interface VersionChange {
+  layerArn: string;
+  from: string;
+  to: string;
+}
+
+export interface LayerDiff {
+  /** Layers in `after` whose unversioned ARN is not in `before`. */
+  added: string[];
+  /** Layers in `before` whose unversioned ARN is not in `after`. */
+  removed: string[];
+  /** Same layer, other version. */
+  versionChanged: VersionChange[];
+  /** Same entries, other order (layers later in the list override files of earlier ones). */
+  reordered: boolean;
+}
+
+export function diffLayers(before: readonly string[], after: readonly string[]): LayerDiff {
+  const beforeByKey = new Map(before.map((arn) => [layerKey(arn), arn]));
+  const afterByKey = new Map(after.map((arn) => [layerKey(arn), arn]));
+  const added = after.filter((arn) => !beforeByKey.has(layerKey(arn)));
+  const removed = before.filter((arn) => !afterByKey.has(layerKey(arn)));
+  const versionChanged: VersionChange[] = [];
+  for (const [key, to] of afterByKey) {
+    const from = beforeByKey.get(key);
+    if (from !== undefined && from !== to) versionChanged.push({ layerArn: key, from, to });
+  }
+  const common = (list: readonly string[], other: Map<string, string>) => list.filter((arn) => other.has(layerKey(arn)));
+  const a = common(before, afterByKey).map(layerKey);
+  const b = common(after, beforeByKey).map(layerKey);
+  const reordered = a.some((key, i) => key !== b[i]);
+  return { added, removed, versionChanged, reordered };
+}
+
+export function hasChanges(diff: LayerDiff): boolean {
+  return diff.added.length > 0 || diff.removed.length > 0 || diff.versionChanged.length > 0;
+}
+
+export function sameLayers(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((arn, i) => arn === b[i]);
+}

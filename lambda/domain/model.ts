@@ -1,0 +1,120 @@
+/** Typed domain values produced from untrusted CloudTrail JSON by `normalize` (cloudtrail.ts). */
+
+export const EVENT_KINDS = [
+  'UpdateFunctionConfiguration',
+  'CreateFunction',
+  'PublishLayerVersion',
+  'AddLayerVersionPermission',
+] as const;
+export type EventKind = (typeof EVENT_KINDS)[number];
+
+export interface EventMeta {
+  /** CloudTrail `eventID`. */
+  id: string;
+  /** The name exactly as CloudTrail logged it, e.g. `UpdateFunctionConfiguration20150331v2`. */
+  name: string;
+  kind: EventKind;
+  /** ISO 8601, as logged. */
+  time: string;
+  /** Milliseconds since the epoch, for ordering. */
+  timeMs: number;
+  region: string;
+  /** The account the call was made in (`recipientAccountId`, else the caller's account). */
+  account: string;
+  sourceIp: string | null;
+  userAgent: string | null;
+}
+
+export interface Actor {
+  type: string | null;
+  arn: string | null;
+  principalId: string | null;
+  accountId: string | null;
+  accessKeyId: string | null;
+  userName: string | null;
+  sessionIssuerArn: string | null;
+  sessionIssuerType: string | null;
+  mfaAuthenticated: boolean | null;
+  invokedBy: string | null;
+  sessionCreated: string | null;
+  /** IAM Identity Center user behind the session, when CloudTrail names one. */
+  onBehalfOfUserId: string | null;
+}
+
+export interface FunctionRef {
+  arn: string;
+  name: string;
+  account: string;
+  region: string;
+  partition: string;
+}
+
+export interface LayerRef {
+  /** Null when the version is not known (for example a failed lookup of an unversioned name). */
+  versionArn: string | null;
+  layerArn: string;
+  account: string;
+  region: string;
+  name: string;
+  version: number | null;
+}
+
+/**
+ * A layer list as an event states it. `absent`: the event does not speak of layers.
+ * `list`: the complete list after the call. `unreadable`: the event touched layers but in a shape
+ * that cannot be read (the value is kept for the finding as evidence).
+ */
+export type LayerList =
+  | { state: 'absent' }
+  | { state: 'list'; layers: string[] }
+  | { state: 'unreadable'; detail: string };
+
+export interface FunctionDetails {
+  runtime: string | null;
+  role: string | null;
+}
+
+interface EventBase {
+  meta: EventMeta;
+  actor: Actor;
+}
+
+export interface FunctionEvent extends EventBase {
+  kind: 'UpdateFunctionConfiguration' | 'CreateFunction';
+  fn: FunctionRef;
+  /** What the caller asked for (`requestParameters.layers`). */
+  requested: LayerList;
+  /** What the API answered (`responseElements.layers`); `absent` when there is no response. */
+  responded: LayerList;
+  details: FunctionDetails;
+}
+
+export interface PublishEvent extends EventBase {
+  kind: 'PublishLayerVersion';
+  layer: LayerRef;
+  description: string | null;
+  compatibleRuntimes: string[];
+  codeSha256: string | null;
+  codeSize: number | null;
+}
+
+export interface PermissionGrant {
+  principal: string;
+  organizationId: string | null;
+  action: string | null;
+  statementId: string | null;
+  /** `*` with no organization: every AWS account may use the layer version. */
+  public: boolean;
+}
+
+export interface ShareEvent extends EventBase {
+  kind: 'AddLayerVersionPermission';
+  layer: LayerRef;
+  permission: PermissionGrant;
+}
+
+export type LambdaEvent = FunctionEvent | PublishEvent | ShareEvent;
+
+export function isFunctionEvent(event: LambdaEvent): event is FunctionEvent {
+  return event.kind === 'UpdateFunctionConfiguration' || event.kind === 'CreateFunction';
+}
