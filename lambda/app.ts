@@ -50,9 +50,15 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       let baseline = null;
       let live: LiveConfiguration = { status: 'not-read' };
       if (isFunctionEvent(event)) {
-        [baseline, live] = await Promise.all([baselines.get(event.fn.arn), reader.readConfiguration(event.fn)]);
+        [baseline, live] = await Promise.all([
+          baselines.get(event.fn.arn),
+          reader.readConfiguration(event.fn),
+        ]);
         if (live.status !== 'ok') {
-          logger.warn('Function configuration not read', { status: live.status, detail: 'message' in live ? live.message : null });
+          logger.warn('Function configuration not read', {
+            status: live.status,
+            detail: 'message' in live ? live.message : null,
+          });
           metrics.addMetric('EnrichmentFailures', MetricUnit.Count, 1);
         }
       }
@@ -78,7 +84,13 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
         single.addDimension('detectionId', finding.detectionId);
         single.addDimension('severity', finding.severity);
         single.addMetric('FindingsPublished', MetricUnit.Count, 1);
-        result = { outcome: 'published', eventId: event.meta.id, findingId: finding.findingId, detectionId: finding.detectionId, messageId };
+        result = {
+          outcome: 'published',
+          eventId: event.meta.id,
+          findingId: finding.findingId,
+          detectionId: finding.detectionId,
+          messageId,
+        };
       } else {
         logger.info('No finding', { verdicts: analysis.verdicts });
       }
@@ -93,6 +105,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
 }
 
 function envelopeId(input: unknown): string | null {
-  if (typeof input === 'object' && input !== null && 'id' in input && typeof input.id === 'string') return input.id.slice(0, 128);
+  if (typeof input === 'object' && input !== null && 'id' in input && typeof input.id === 'string')
+    return input.id.slice(0, 128);
   return null;
 }

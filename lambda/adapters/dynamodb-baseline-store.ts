@@ -29,7 +29,11 @@ export class DynamoDbBaselineStore implements BaselineStore {
     let out: GetItemCommandOutput;
     try {
       out = await this.client.send(
-        new GetItemCommand({ TableName: this.tableName, Key: { functionArn: { S: functionArn } }, ConsistentRead: true }),
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { functionArn: { S: functionArn } },
+          ConsistentRead: true,
+        }),
       );
     } catch (error) {
       throw new BaselineStoreError(`reading the baseline of ${functionArn} failed`, { cause: error });
@@ -68,10 +72,16 @@ export class DynamoDbBaselineStore implements BaselineStore {
         );
         return;
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException || (error as Error)?.name === 'ConditionalCheckFailedException') continue;
+        if (
+          error instanceof ConditionalCheckFailedException ||
+          (error as Error)?.name === 'ConditionalCheckFailedException'
+        )
+          continue;
         throw new BaselineStoreError(`writing the baseline of ${functionArn} failed`, { cause: error });
       }
     }
-    throw new BaselineConflictError(`baseline of ${functionArn} kept changing under ${this.maxAttempts} attempts`);
+    throw new BaselineConflictError(
+      `baseline of ${functionArn} kept changing under ${this.maxAttempts} attempts`,
+    );
   }
 }

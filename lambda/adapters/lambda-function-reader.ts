@@ -23,7 +23,9 @@ export class LambdaFunctionReader implements FunctionReader {
 
   async readConfiguration(fn: FunctionRef): Promise<LiveConfiguration> {
     try {
-      const out = await this.client(fn.region).send(new GetFunctionConfigurationCommand({ FunctionName: fn.arn }));
+      const out = await this.client(fn.region).send(
+        new GetFunctionConfigurationCommand({ FunctionName: fn.arn }),
+      );
       return {
         status: 'ok',
         layers: (out.Layers ?? []).map((l) => l.Arn).filter((arn): arn is string => typeof arn === 'string'),
@@ -34,7 +36,8 @@ export class LambdaFunctionReader implements FunctionReader {
       const name = errorName(error);
       const message = cut(`${name}: ${errorMessage(error)}`, 300);
       if (name === 'ResourceNotFoundException') return { status: 'not-found', message };
-      if (name === 'AccessDeniedException' || name === 'AccessDenied') return { status: 'access-denied', message };
+      if (name === 'AccessDeniedException' || name === 'AccessDenied')
+        return { status: 'access-denied', message };
       return { status: 'error', message };
     }
   }

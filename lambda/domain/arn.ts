@@ -5,10 +5,12 @@
  * Parsing is strict about structure but not about region names (anonymized corpora use made-up ones).
  */
 
-const LAYER_ARN = /^arn:([a-z0-9-]{1,32}):lambda:([a-z0-9-]{1,64}):(\d{12}):layer:([A-Za-z0-9_-]{1,140})(?::(\d{1,10}))?$/;
+const LAYER_ARN =
+  /^arn:([a-z0-9-]{1,32}):lambda:([a-z0-9-]{1,64}):(\d{12}):layer:([A-Za-z0-9_-]{1,140})(?::(\d{1,10}))?$/;
 const FUNCTION_ARN =
   /^arn:([a-z0-9-]{1,32}):lambda:([a-z0-9-]{1,64}):(\d{12}):function:([A-Za-z0-9_-]{1,170})(?::(\$LATEST|[A-Za-z0-9_-]{1,128}))?$/;
-const PARTIAL_FUNCTION_ARN = /^(\d{12}):function:([A-Za-z0-9_-]{1,170})(?::(\$LATEST|[A-Za-z0-9_-]{1,128}))?$/;
+const PARTIAL_FUNCTION_ARN =
+  /^(\d{12}):function:([A-Za-z0-9_-]{1,170})(?::(\$LATEST|[A-Za-z0-9_-]{1,128}))?$/;
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,170}$/;
 const LAYER_NAME = /^[A-Za-z0-9_-]{1,140}$/;
 const ACCOUNT = /^\d{12}$/;
@@ -99,7 +101,14 @@ export function resolveFunction(value: string, region: string, account: string):
 
 function build(region: string, account: string, name: string, qualifier: string | null): FunctionArnParts {
   const partition = partitionOf(region);
-  return { partition, region, account, name, qualifier, arn: `arn:${partition}:lambda:${region}:${account}:function:${name}` };
+  return {
+    partition,
+    region,
+    account,
+    name,
+    qualifier,
+    arn: `arn:${partition}:lambda:${region}:${account}:function:${name}`,
+  };
 }
 
 /** Resolves a `LayerName` (name or layer ARN) plus a version number to a layer reference. */

@@ -82,9 +82,12 @@ export function normalize(input: unknown): NormalizeResult {
   if ('malformed' in unwrapped) return { status: 'malformed', reason: unwrapped.malformed };
   const r = unwrapped.record;
 
-  if (typeof r.eventSource !== 'string') return { status: 'malformed', reason: 'eventSource missing or not a string' };
-  if (r.eventSource !== LAMBDA_SOURCE) return { status: 'ignored', reason: `eventSource ${cut(r.eventSource, 80)}` };
-  if (typeof r.eventName !== 'string') return { status: 'malformed', reason: 'eventName missing or not a string' };
+  if (typeof r.eventSource !== 'string')
+    return { status: 'malformed', reason: 'eventSource missing or not a string' };
+  if (r.eventSource !== LAMBDA_SOURCE)
+    return { status: 'ignored', reason: `eventSource ${cut(r.eventSource, 80)}` };
+  if (typeof r.eventName !== 'string')
+    return { status: 'malformed', reason: 'eventName missing or not a string' };
   const kind = eventKindOf(r.eventName);
   if (!kind) return { status: 'ignored', reason: `eventName ${cut(r.eventName, 80)} is not watched` };
   if (r.errorCode !== undefined && r.errorCode !== null && r.errorCode !== '') {
@@ -199,13 +202,19 @@ function readFunctionEvent(
   const fromResponse = typeof res?.functionArn === 'string' ? parseFunctionArn(res.functionArn) : null;
   const fromRequest = readRequestedFunction(req, meta);
   const fn = fromResponse ?? fromRequest;
-  if (!fn) return 'cannot tell which function: no functionArn in the response, no usable functionName in the request';
+  if (!fn)
+    return 'cannot tell which function: no functionArn in the response, no usable functionName in the request';
   const requested = req ? readLayerList(req.layers) : ({ state: 'absent' } as const);
   // A configuration response omits `layers` when the function has none: a response that is a
   // function configuration and has no `layers` states an empty list.
-  const isConfiguration = res !== null && (typeof res.functionArn === 'string' || typeof res.functionName === 'string');
+  const isConfiguration =
+    res !== null && (typeof res.functionArn === 'string' || typeof res.functionName === 'string');
   const responded: LayerList =
-    res === null ? { state: 'absent' } : res.layers === undefined && isConfiguration ? { state: 'list', layers: [] } : readLayerList(res.layers);
+    res === null
+      ? { state: 'absent' }
+      : res.layers === undefined && isConfiguration
+        ? { state: 'list', layers: [] }
+        : readLayerList(res.layers);
   const details: FunctionDetails = { runtime: str(res?.runtime), role: str(res?.role) };
   return {
     kind,
@@ -220,7 +229,8 @@ function readFunctionEvent(
 
 function readRequestedFunction(req: Json | null, meta: EventMeta) {
   if (!req) return null;
-  if (typeof req.functionName === 'string') return resolveFunction(req.functionName, meta.region, meta.account);
+  if (typeof req.functionName === 'string')
+    return resolveFunction(req.functionName, meta.region, meta.account);
   // Newer records describe the target as a structured ARN.
   const fq = isObject(req.fullyQualifiedArn) ? req.fullyQualifiedArn : null;
   const prefix = fq && isObject(fq.arnPrefix) ? fq.arnPrefix : {};
@@ -231,9 +241,20 @@ function readRequestedFunction(req: Json | null, meta: EventMeta) {
   return resolveFunction(relative.functionName, region, account);
 }
 
-function readPublish(meta: EventMeta, actor: Actor, req: Json | null, res: Json | null): PublishEvent | string {
-  const layer = readLayerRef(meta, req, res, typeof res?.layerVersionArn === 'string' ? res.layerVersionArn : null);
-  if (!layer) return 'cannot tell which layer: no layerVersionArn in the response, no usable layerName in the request';
+function readPublish(
+  meta: EventMeta,
+  actor: Actor,
+  req: Json | null,
+  res: Json | null,
+): PublishEvent | string {
+  const layer = readLayerRef(
+    meta,
+    req,
+    res,
+    typeof res?.layerVersionArn === 'string' ? res.layerVersionArn : null,
+  );
+  if (!layer)
+    return 'cannot tell which layer: no layerVersionArn in the response, no usable layerName in the request';
   const content = isObject(res?.content) ? res.content : {};
   const runtimes = res?.compatibleRuntimes ?? req?.compatibleRuntimes;
   return {
@@ -242,7 +263,9 @@ function readPublish(meta: EventMeta, actor: Actor, req: Json | null, res: Json 
     actor,
     layer,
     description: str(res?.description) ?? str(req?.description),
-    compatibleRuntimes: Array.isArray(runtimes) ? runtimes.filter((x): x is string => typeof x === 'string').slice(0, 20) : [],
+    compatibleRuntimes: Array.isArray(runtimes)
+      ? runtimes.filter((x): x is string => typeof x === 'string').slice(0, 20)
+      : [],
     codeSha256: str(content.codeSha256),
     codeSize: num(content.codeSize),
   };
@@ -282,17 +305,27 @@ function parseStatement(value: unknown): { principal: string | null; organizatio
     const condition = isObject(s.Condition) ? s.Condition : {};
     const equals = isObject(condition.StringEquals) ? condition.StringEquals : {};
     const org = equals['aws:PrincipalOrgID'];
-    return { principal: principal ? cut(principal, MAX_FIELD) : null, organizationId: typeof org === 'string' ? org : null };
+    return {
+      principal: principal ? cut(principal, MAX_FIELD) : null,
+      organizationId: typeof org === 'string' ? org : null,
+    };
   } catch {
     return none;
   }
 }
 
-function readLayerRef(meta: EventMeta, req: Json | null, res: Json | null, versionArn: string | null): LayerRef | null {
+function readLayerRef(
+  meta: EventMeta,
+  req: Json | null,
+  res: Json | null,
+  versionArn: string | null,
+): LayerRef | null {
   const version = num(res?.version) ?? num(req?.versionNumber);
   const resolved =
     (versionArn ? resolveLayer(versionArn, version, meta.region, meta.account) : null) ??
-    (typeof req?.layerName === 'string' ? resolveLayer(req.layerName, version, meta.region, meta.account) : null);
+    (typeof req?.layerName === 'string'
+      ? resolveLayer(req.layerName, version, meta.region, meta.account)
+      : null);
   if (!resolved) return null;
   return {
     versionArn: resolved.version === null ? null : `${resolved.layerArn}:${resolved.version}`,

@@ -3,12 +3,12 @@
  * at most one finding and the state to record out. Pure: both hosts (Lambda, CLI) call this.
  */
 import { type Baseline, type LayerState, stateBefore } from './baseline.js';
-import { DETECTIONS } from './detections/index.js';
 import type { Detection, DetectionInput, LayerChange } from './detections/detection.js';
+import { DETECTIONS } from './detections/index.js';
 import { buildFinding, type Finding } from './finding.js';
 import { diffLayers, sameLayers } from './layers.js';
 import { type FunctionEvent, isFunctionEvent, type LambdaEvent } from './model.js';
-import { score, type Signal } from './scoring.js';
+import { type Signal, score } from './scoring.js';
 
 /** The function's configuration as the host read it (Lambda host only). */
 export type LiveConfiguration =
@@ -36,7 +36,11 @@ export interface Analysis {
   verdicts: VerdictRecord[];
 }
 
-export function analyze(event: LambdaEvent, context: AnalysisContext, detections: readonly Detection[] = DETECTIONS): Analysis {
+export function analyze(
+  event: LambdaEvent,
+  context: AnalysisContext,
+  detections: readonly Detection[] = DETECTIONS,
+): Analysis {
   const change = isFunctionEvent(event) ? layerChangeOf(event, context) : null;
   const input: DetectionInput = { event, change };
   const verdicts: VerdictRecord[] = [];
@@ -48,7 +52,11 @@ export function analyze(event: LambdaEvent, context: AnalysisContext, detections
       verdict = detection.evaluate(input);
     } catch (error) {
       // A detection that throws is isolated: recorded, and the others still run.
-      verdicts.push({ detectionId: detection.id, status: 'error', error: error instanceof Error ? error.message : String(error) });
+      verdicts.push({
+        detectionId: detection.id,
+        status: 'error',
+        error: error instanceof Error ? error.message : String(error),
+      });
       continue;
     }
     verdicts.push({ detectionId: detection.id, status: verdict.status });
@@ -65,7 +73,9 @@ export function analyze(event: LambdaEvent, context: AnalysisContext, detections
     });
   }
   const state: LayerState | null =
-    change?.after != null ? { layers: change.after, eventTime: event.meta.time, eventId: event.meta.id, source: 'event' } : null;
+    change?.after != null
+      ? { layers: change.after, eventTime: event.meta.time, eventId: event.meta.id, source: 'event' }
+      : null;
   return { finding, state, verdicts };
 }
 
@@ -79,7 +89,9 @@ function layerChangeOf(event: FunctionEvent, context: AnalysisContext): LayerCha
   else after = respondedList;
   // A created function had no layers before; otherwise the baseline's state just before the event.
   const before =
-    event.kind === 'CreateFunction' ? [] : (stateBefore(context.baseline, event.meta.timeMs, event.meta.id)?.layers ?? null);
+    event.kind === 'CreateFunction'
+      ? []
+      : (stateBefore(context.baseline, event.meta.timeMs, event.meta.id)?.layers ?? null);
   return {
     before,
     after,
@@ -104,9 +116,12 @@ function gapsOf(event: LambdaEvent, context: AnalysisContext): string[] {
   const gaps: string[] = [];
   if (!isFunctionEvent(event)) return gaps;
   const live = context.live;
-  if (live.status === 'not-found') gaps.push(`function configuration: the function no longer exists (${live.message})`);
-  else if (live.status === 'access-denied') gaps.push(`function configuration: access denied (${live.message})`);
+  if (live.status === 'not-found')
+    gaps.push(`function configuration: the function no longer exists (${live.message})`);
+  else if (live.status === 'access-denied')
+    gaps.push(`function configuration: access denied (${live.message})`);
   else if (live.status === 'error') gaps.push(`function configuration: could not be read (${live.message})`);
-  if (event.requested.state === 'unreadable') gaps.push(`requested layers unreadable: ${event.requested.detail}`);
+  if (event.requested.state === 'unreadable')
+    gaps.push(`requested layers unreadable: ${event.requested.detail}`);
   return gaps;
 }

@@ -36,7 +36,14 @@ export interface Finding {
     mfaAuthenticated: boolean | null;
     invokedBy: string | null;
   };
-  function: { arn: string; name: string; account: string; region: string; runtime: string | null; role: string | null } | null;
+  function: {
+    arn: string;
+    name: string;
+    account: string;
+    region: string;
+    runtime: string | null;
+    role: string | null;
+  } | null;
   layers: {
     before: string[] | null;
     after: string[];
@@ -47,8 +54,20 @@ export interface Finding {
     current: string[] | null;
     baseline: 'known' | 'unknown';
   } | null;
-  layer: { versionArn: string | null; layerArn: string; account: string; name: string; version: number | null } | null;
-  permission: { principal: string; organizationId: string | null; public: boolean; statementId: string | null; action: string | null } | null;
+  layer: {
+    versionArn: string | null;
+    layerArn: string;
+    account: string;
+    name: string;
+    version: number | null;
+  } | null;
+  permission: {
+    principal: string;
+    organizationId: string | null;
+    public: boolean;
+    statementId: string | null;
+    action: string | null;
+  } | null;
   /** Event ids of earlier events that bear on this one. */
   related: string[];
   mitre: MitreTechnique[];
@@ -77,13 +96,23 @@ function quote(value: string): string {
  * `aws lambda update-function-configuration` restoring `layers`, or null when a value could not be
  * a real ARN (a crafted record must never produce a command someone pastes into a shell).
  */
-export function revertLayersCommand(functionArn: string, region: string, layers: readonly string[]): string | null {
-  if (!parseFunctionArn(functionArn) || !layers.every((arn) => parseLayerArn(arn)?.version != null)) return null;
+export function revertLayersCommand(
+  functionArn: string,
+  region: string,
+  layers: readonly string[],
+): string | null {
+  if (!parseFunctionArn(functionArn) || !layers.every((arn) => parseLayerArn(arn)?.version != null))
+    return null;
   const list = layers.length === 0 ? '[]' : layers.map(quote).join(' ');
   return `aws lambda update-function-configuration --region ${quote(region)} --function-name ${quote(functionArn)} --layers ${list}`;
 }
 
-export function removePermissionCommand(layerArn: string, version: number, region: string, statementId: string): string | null {
+export function removePermissionCommand(
+  layerArn: string,
+  version: number,
+  region: string,
+  statementId: string,
+): string | null {
   if (!parseLayerArn(layerArn) || !/^[A-Za-z0-9_-]{1,100}$/.test(statementId)) return null;
   return `aws lambda remove-layer-version-permission --region ${quote(region)} --layer-name ${quote(layerArn)} --version-number ${version} --statement-id ${quote(statementId)}`;
 }
@@ -98,7 +127,15 @@ export interface FindingParts {
   gaps: string[];
 }
 
-export function buildFinding({ detection, evidence, event, change, score, related, gaps }: FindingParts): Finding {
+export function buildFinding({
+  detection,
+  evidence,
+  event,
+  change,
+  score,
+  related,
+  gaps,
+}: FindingParts): Finding {
   const { meta, actor } = event;
   const layerParts = evidence.layerArn ? parseLayerArn(evidence.layerArn) : null;
   const finding: Finding = {
@@ -165,12 +202,29 @@ export function buildFinding({ detection, evidence, event, change, score, relate
     }
   } else {
     const { layer } = event;
-    finding.layer = { versionArn: layer.versionArn, layerArn: layer.layerArn, account: layer.account, name: layer.name, version: layer.version };
+    finding.layer = {
+      versionArn: layer.versionArn,
+      layerArn: layer.layerArn,
+      account: layer.account,
+      name: layer.name,
+      version: layer.version,
+    };
     if (event.kind === 'AddLayerVersionPermission') {
       const p = event.permission;
-      finding.permission = { principal: p.principal, organizationId: p.organizationId, public: p.public, statementId: p.statementId, action: p.action };
+      finding.permission = {
+        principal: p.principal,
+        organizationId: p.organizationId,
+        public: p.public,
+        statementId: p.statementId,
+        action: p.action,
+      };
       if (layer.version !== null && p.statementId) {
-        finding.remediation.revertCommand = removePermissionCommand(layer.layerArn, layer.version, layer.region, p.statementId);
+        finding.remediation.revertCommand = removePermissionCommand(
+          layer.layerArn,
+          layer.version,
+          layer.region,
+          p.statementId,
+        );
       }
     }
   }
@@ -190,14 +244,17 @@ function nextSteps(f: Finding): string[] {
     case 'lambda-function-created-with-layers':
     case 'lambda-layer-drift':
     case 'lambda-layer-version-changed':
-      steps.push(`Confirm with the owner of ${f.function?.name ?? 'the function'} that this layer change was planned.`);
+      steps.push(
+        `Confirm with the owner of ${f.function?.name ?? 'the function'} that this layer change was planned.`,
+      );
       if (f.layer) {
         steps.push(
           `Inspect the layer: aws lambda get-layer-version --region ${f.event.region} --layer-name ${f.layer.layerArn} --version-number ${f.layer.version ?? '<version>'} (download Content.Location and read its code, extensions live in /opt/extensions).`,
         );
       }
       steps.push(`Review what else ${who} did around ${f.event.time} (CloudTrail event history).`);
-      if (f.remediation.revertCommand) steps.push('If it was not planned, restore the previous layers with the revert command.');
+      if (f.remediation.revertCommand)
+        steps.push('If it was not planned, restore the previous layers with the revert command.');
       break;
     case 'lambda-layer-removed':
       steps.push('Check whether a layer added earlier is being cleaned up after use.');

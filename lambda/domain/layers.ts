@@ -28,7 +28,8 @@ export function diffLayers(before: readonly string[], after: readonly string[]):
     const from = beforeByKey.get(key);
     if (from !== undefined && from !== to) versionChanged.push({ layerArn: key, from, to });
   }
-  const common = (list: readonly string[], other: Map<string, string>) => list.filter((arn) => other.has(layerKey(arn)));
+  const common = (list: readonly string[], other: Map<string, string>) =>
+    list.filter((arn) => other.has(layerKey(arn)));
   const a = common(before, afterByKey).map(layerKey);
   const b = common(after, beforeByKey).map(layerKey);
   const reordered = a.some((key, i) => key !== b[i]);

@@ -23,7 +23,10 @@ export interface Score {
 export function score(base: number, baseReason: string, signals: readonly Signal[]): Score {
   const total = signals.reduce((sum, s) => sum + s.points, base);
   const riskScore = Math.max(0, Math.min(100, Math.round(total)));
-  const reasons = [baseReason, ...signals.filter((s) => s.points !== 0).map((s) => `${s.reason} (${signed(s.points)})`)];
+  const reasons = [
+    baseReason,
+    ...signals.filter((s) => s.points !== 0).map((s) => `${s.reason} (${signed(s.points)})`),
+  ];
   return { riskScore, severity: severityOf(riskScore), reasons };
 }
 
@@ -40,16 +43,28 @@ export function actorSignals(actor: Actor, meta: EventMeta): Signal[] {
   if (type === 'Root') {
     signals.push({ id: 'actor-root', points: 25, reason: 'the root user made the call' });
   } else if (type === 'IAMUser') {
-    signals.push({ id: 'actor-iam-user', points: 10, reason: 'an IAM user (a human identity) made the call' });
+    signals.push({
+      id: 'actor-iam-user',
+      points: 10,
+      reason: 'an IAM user (a human identity) made the call',
+    });
   }
   if (actor.accessKeyId?.startsWith('AKIA')) {
     signals.push({ id: 'actor-long-term-key', points: 10, reason: 'with a long-term access key (AKIA...)' });
   }
   if (actor.invokedBy && SERVICE_DEPLOYERS.includes(actor.invokedBy)) {
-    signals.push({ id: 'actor-deploy-service', points: -25, reason: `made through ${actor.invokedBy} (a deployment)` });
+    signals.push({
+      id: 'actor-deploy-service',
+      points: -25,
+      reason: `made through ${actor.invokedBy} (a deployment)`,
+    });
   }
   if (actor.accountId && actor.accountId !== meta.account) {
-    signals.push({ id: 'actor-cross-account', points: 15, reason: `the caller belongs to another account (${actor.accountId})` });
+    signals.push({
+      id: 'actor-cross-account',
+      points: 15,
+      reason: `the caller belongs to another account (${actor.accountId})`,
+    });
   }
   return signals;
 }

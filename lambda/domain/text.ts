@@ -3,6 +3,7 @@
  * record, which carries attacker-controlled values (user agent, names, session names).
  */
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
 
 /** Removes control, bidi-override and zero-width characters; collapses the result to one line. */

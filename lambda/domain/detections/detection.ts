@@ -46,7 +46,10 @@ export interface Evidence {
 }
 
 /** Three states so that "did not look" is never read as "looked, found nothing". */
-export type Verdict = { status: 'match'; evidence: Evidence } | { status: 'no-match' } | { status: 'not-applicable' };
+export type Verdict =
+  | { status: 'match'; evidence: Evidence }
+  | { status: 'no-match' }
+  | { status: 'not-applicable' };
 
 export interface Detection {
   /** Stable, never renamed: suppressions and dashboards key on it. */

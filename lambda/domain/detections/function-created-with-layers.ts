@@ -20,7 +20,10 @@ export const functionCreatedWithLayers: Detection = {
       evidence: {
         title: `Function ${event.fn.name} created with layer ${shortLayer(first)}${more}`,
         layerArn: first,
-        signals: [...layerOriginSignals(change.after, event.fn.account), ...actorSignals(event.actor, event.meta)],
+        signals: [
+          ...layerOriginSignals(change.after, event.fn.account),
+          ...actorSignals(event.actor, event.meta),
+        ],
       },
     };
   },

@@ -19,13 +19,21 @@ export const layerAdded: Detection = {
   ],
   mitre: [T1648],
   evaluate({ event, change }) {
-    if (event.kind !== 'UpdateFunctionConfiguration' || !change || !change.requested || change.after === null) {
+    if (
+      event.kind !== 'UpdateFunctionConfiguration' ||
+      !change ||
+      !change.requested ||
+      change.after === null
+    ) {
       return NOT_APPLICABLE;
     }
     const added = change.diff ? change.diff.added : change.after;
     const first = added[0];
     if (first === undefined) return NO_MATCH;
-    const signals: Signal[] = [...layerOriginSignals(added, event.fn.account), ...actorSignals(event.actor, event.meta)];
+    const signals: Signal[] = [
+      ...layerOriginSignals(added, event.fn.account),
+      ...actorSignals(event.actor, event.meta),
+    ];
     if (change.before === null) {
       signals.push({
         id: 'baseline-unknown',
@@ -36,7 +44,11 @@ export const layerAdded: Detection = {
     const more = added.length > 1 ? ` (+${added.length - 1} more)` : '';
     return {
       status: 'match',
-      evidence: { title: `Layer ${shortLayer(first)}${more} added to ${event.fn.name}`, layerArn: first, signals },
+      evidence: {
+        title: `Layer ${shortLayer(first)}${more} added to ${event.fn.name}`,
+        layerArn: first,
+        signals,
+      },
     };
   },
 };

@@ -11,14 +11,19 @@ export const layerRemoved: Detection = {
   references: ['https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html'],
   mitre: [T1648],
   evaluate({ event, change }) {
-    if (event.kind !== 'UpdateFunctionConfiguration' || !change?.requested || !change.diff) return NOT_APPLICABLE;
+    if (event.kind !== 'UpdateFunctionConfiguration' || !change?.requested || !change.diff)
+      return NOT_APPLICABLE;
     const { added, versionChanged, removed } = change.diff;
     const first = removed[0];
     if (added.length > 0 || versionChanged.length > 0 || first === undefined) return NO_MATCH;
     const more = removed.length > 1 ? ` (+${removed.length - 1} more)` : '';
     return {
       status: 'match',
-      evidence: { title: `Layer ${shortLayer(first)}${more} removed from ${event.fn.name}`, layerArn: first, signals: [] },
+      evidence: {
+        title: `Layer ${shortLayer(first)}${more} removed from ${event.fn.name}`,
+        layerArn: first,
+        signals: [],
+      },
     };
   },
 };

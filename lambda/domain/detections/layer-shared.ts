@@ -19,13 +19,21 @@ export const layerShared: Detection = {
     let audience: string;
     if (permission.public) {
       audience = 'everyone (public)';
-      signals.push({ id: 'share-public', points: 40, reason: 'shared with every AWS account (principal *, no organization)' });
+      signals.push({
+        id: 'share-public',
+        points: 40,
+        reason: 'shared with every AWS account (principal *, no organization)',
+      });
     } else if (permission.principal === '*') {
       audience = `organization ${permission.organizationId}`;
       signals.push({ id: 'share-organization', points: 0, reason: 'shared with an organization' });
     } else if (permission.principal !== layer.account) {
       audience = `account ${permission.principal}`;
-      signals.push({ id: 'share-external-account', points: 15, reason: `shared with another account (${permission.principal})` });
+      signals.push({
+        id: 'share-external-account',
+        points: 15,
+        reason: `shared with another account (${permission.principal})`,
+      });
     } else {
       audience = 'its own account';
       signals.push({ id: 'share-own-account', points: -20, reason: 'shared with its own account' });

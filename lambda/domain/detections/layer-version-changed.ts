@@ -12,7 +12,8 @@ export const layerVersionChanged: Detection = {
   references: ['https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html'],
   mitre: [T1648],
   evaluate({ event, change }) {
-    if (event.kind !== 'UpdateFunctionConfiguration' || !change?.requested || !change.diff) return NOT_APPLICABLE;
+    if (event.kind !== 'UpdateFunctionConfiguration' || !change?.requested || !change.diff)
+      return NOT_APPLICABLE;
     const { added, versionChanged } = change.diff;
     const first = versionChanged[0];
     if (added.length > 0 || first === undefined) return NO_MATCH;

@@ -53,8 +53,20 @@ export interface ChatNotification {
   version: '1.0';
   source: 'custom';
   id: string;
-  content: { textType: 'client-markdown'; title: string; description: string; nextSteps: string[]; keywords: string[] };
-  metadata: { threadId: string; summary: string; eventType: string; relatedResources: string[]; additionalContext: Record<string, string> };
+  content: {
+    textType: 'client-markdown';
+    title: string;
+    description: string;
+    nextSteps: string[];
+    keywords: string[];
+  };
+  metadata: {
+    threadId: string;
+    summary: string;
+    eventType: string;
+    relatedResources: string[];
+    additionalContext: Record<string, string>;
+  };
 }
 
 export function chatNotification(f: Finding, max = 512): ChatNotification {
@@ -62,7 +74,9 @@ export function chatNotification(f: Finding, max = 512): ChatNotification {
   d.push(`*Severity:* ${f.severity} (risk ${f.riskScore}/100) - ${code(f.detectionId, 64)}`);
   if (f.function) d.push(`*Function:* ${code(f.function.arn, max)}`);
   if (f.layers) {
-    d.push(`*Before:* ${f.layers.before === null ? 'unknown (no baseline)' : code(listOrNone(f.layers.before, max), max * 6)}`);
+    d.push(
+      `*Before:* ${f.layers.before === null ? 'unknown (no baseline)' : code(listOrNone(f.layers.before, max), max * 6)}`,
+    );
     d.push(`*After:* ${code(listOrNone(f.layers.after, max), max * 6)}`);
     if (f.layers.added.length > 0) d.push(`*Added:* ${code(listOrNone(f.layers.added, max), max * 6)}`);
     if (f.layers.removed.length > 0) d.push(`*Removed:* ${code(listOrNone(f.layers.removed, max), max * 6)}`);
@@ -70,11 +84,19 @@ export function chatNotification(f: Finding, max = 512): ChatNotification {
     d.push(`*Layer:* ${code(f.layer.versionArn ?? f.layer.layerArn, max)}`);
   }
   if (f.permission) {
-    d.push(`*Shared with:* ${code(f.permission.principal, max)}${f.permission.organizationId ? ` in ${code(f.permission.organizationId, 64)}` : ''}${f.permission.public ? ' *(public)*' : ''}`);
+    d.push(
+      `*Shared with:* ${code(f.permission.principal, max)}${f.permission.organizationId ? ` in ${code(f.permission.organizationId, 64)}` : ''}${f.permission.public ? ' *(public)*' : ''}`,
+    );
   }
-  d.push(`*Who:* ${code(f.actor.arn ?? f.actor.principalId ?? 'unknown', max)} (${code(f.actor.type ?? 'unknown', 40)}${f.actor.accessKeyId ? `, key ${code(f.actor.accessKeyId, 40)}` : ''}${f.actor.invokedBy ? `, via ${code(f.actor.invokedBy, 80)}` : ''})`);
-  d.push(`*From:* ${code(f.event.sourceIp ?? 'unknown', 80)} with ${code(f.event.userAgent ?? 'unknown', 200)}`);
-  d.push(`*When:* ${code(f.event.time, 40)} in ${code(f.event.account, 20)} / ${code(f.event.region, 40)} (event ${code(f.event.id, 80)})`);
+  d.push(
+    `*Who:* ${code(f.actor.arn ?? f.actor.principalId ?? 'unknown', max)} (${code(f.actor.type ?? 'unknown', 40)}${f.actor.accessKeyId ? `, key ${code(f.actor.accessKeyId, 40)}` : ''}${f.actor.invokedBy ? `, via ${code(f.actor.invokedBy, 80)}` : ''})`,
+  );
+  d.push(
+    `*From:* ${code(f.event.sourceIp ?? 'unknown', 80)} with ${code(f.event.userAgent ?? 'unknown', 200)}`,
+  );
+  d.push(
+    `*When:* ${code(f.event.time, 40)} in ${code(f.event.account, 20)} / ${code(f.event.region, 40)} (event ${code(f.event.id, 80)})`,
+  );
   d.push('*Why:*');
   for (const r of f.reasons) d.push(`- ${plain(r, max)}`);
   for (const g of f.gaps) d.push(`- missing: ${code(g, max)}`);
@@ -94,8 +116,14 @@ export function chatNotification(f: Finding, max = 512): ChatNotification {
       threadId: cut(f.function?.arn ?? f.layer?.layerArn ?? f.event.account, 512),
       summary: oneLine(cut(`${f.severity}: ${f.title}`, 240)),
       eventType: f.detectionId,
-      relatedResources: [f.function?.arn, f.layer?.versionArn ?? f.layer?.layerArn].filter((x): x is string => !!x).map((x) => cut(x, 512)),
-      additionalContext: { findingId: f.findingId, eventId: line(f.event.id, 128), riskScore: String(f.riskScore) },
+      relatedResources: [f.function?.arn, f.layer?.versionArn ?? f.layer?.layerArn]
+        .filter((x): x is string => !!x)
+        .map((x) => cut(x, 512)),
+      additionalContext: {
+        findingId: f.findingId,
+        eventId: line(f.event.id, 128),
+        riskScore: String(f.riskScore),
+      },
     },
   };
 }
@@ -106,28 +134,38 @@ export function emailText(f: Finding, max = 2048): string {
   out.push('WHAT CHANGED');
   out.push(`  Detection:   ${f.detectionId}`);
   if (f.function) out.push(`  Function:    ${line(f.function.arn, max)}`);
-  if (f.function?.runtime || f.function?.role) out.push(`  Runtime/role: ${line(f.function.runtime, 64)} / ${line(f.function.role, max)}`);
+  if (f.function?.runtime || f.function?.role)
+    out.push(`  Runtime/role: ${line(f.function.runtime, 64)} / ${line(f.function.role, max)}`);
   if (f.layers) {
-    out.push(`  Before:      ${f.layers.before === null ? 'unknown (no baseline yet)' : listOrNone(f.layers.before, max)}`);
+    out.push(
+      `  Before:      ${f.layers.before === null ? 'unknown (no baseline yet)' : listOrNone(f.layers.before, max)}`,
+    );
     out.push(`  After:       ${listOrNone(f.layers.after, max)}`);
     out.push(`  Added:       ${listOrNone(f.layers.added, max)}`);
     out.push(`  Removed:     ${listOrNone(f.layers.removed, max)}`);
-    for (const v of f.layers.versionChanged) out.push(`  Version:     ${line(v.from, max)} -> ${line(v.to, max)}`);
+    for (const v of f.layers.versionChanged)
+      out.push(`  Version:     ${line(v.from, max)} -> ${line(v.to, max)}`);
     if (f.layers.current) out.push(`  Now live:    ${listOrNone(f.layers.current, max)}`);
   } else if (f.layer) {
     out.push(`  Layer:       ${line(f.layer.versionArn ?? f.layer.layerArn, max)}`);
   }
   if (f.permission) {
-    out.push(`  Shared with: ${line(f.permission.principal, max)}${f.permission.organizationId ? ` (organization ${line(f.permission.organizationId, 64)})` : ''}${f.permission.public ? ' - PUBLIC' : ''}`);
+    out.push(
+      `  Shared with: ${line(f.permission.principal, max)}${f.permission.organizationId ? ` (organization ${line(f.permission.organizationId, 64)})` : ''}${f.permission.public ? ' - PUBLIC' : ''}`,
+    );
   }
   out.push('', 'WHO AND FROM WHERE');
   out.push(`  Identity:    ${line(f.actor.arn ?? f.actor.principalId, max)} (${line(f.actor.type, 40)})`);
   if (f.actor.sessionIssuerArn) out.push(`  Role:        ${line(f.actor.sessionIssuerArn, max)}`);
-  out.push(`  Access key:  ${line(f.actor.accessKeyId, 64)}   MFA: ${f.actor.mfaAuthenticated === null ? 'unknown' : f.actor.mfaAuthenticated ? 'yes' : 'no'}`);
+  out.push(
+    `  Access key:  ${line(f.actor.accessKeyId, 64)}   MFA: ${f.actor.mfaAuthenticated === null ? 'unknown' : f.actor.mfaAuthenticated ? 'yes' : 'no'}`,
+  );
   if (f.actor.invokedBy) out.push(`  Through:     ${line(f.actor.invokedBy, 128)}`);
   out.push(`  Source IP:   ${line(f.event.sourceIp, 128)}`);
   out.push(`  User agent:  ${line(f.event.userAgent, max)}`);
-  out.push(`  When:        ${line(f.event.time, 40)} (account ${f.event.account}, region ${line(f.event.region, 64)})`);
+  out.push(
+    `  When:        ${line(f.event.time, 40)} (account ${f.event.account}, region ${line(f.event.region, 64)})`,
+  );
   out.push(`  Event:       ${line(f.event.name, 128)} ${line(f.event.id, 128)}`);
   out.push('', 'WHY IT MATTERS');
   out.push('  A layer runs inside the function with the function role: code in it can read the');
@@ -141,7 +179,9 @@ export function emailText(f: Finding, max = 2048): string {
   out.push('', 'WHAT TO CHECK');
   for (const s of f.remediation.nextSteps) out.push(`  - ${line(s, max * 2)}`);
   out.push('', 'REVERT');
-  out.push(`  ${f.remediation.revertCommand ? line(f.remediation.revertCommand, max * 8) : 'No revert command: the previous state is not known.'}`);
+  out.push(
+    `  ${f.remediation.revertCommand ? line(f.remediation.revertCommand, max * 8) : 'No revert command: the previous state is not known.'}`,
+  );
   out.push('', `Finding ${f.findingId} (schema v${f.schemaVersion}).`);
   return out.join('\n');
 }
@@ -149,7 +189,13 @@ export function emailText(f: Finding, max = 2048): string {
 function structured(finding: RenderedFinding, max: number): string {
   const chat = JSON.stringify(chatNotification(finding, max));
   const json = JSON.stringify(finding);
-  return JSON.stringify({ default: chat, https: chat, email: emailText(finding, max), sqs: json, lambda: json });
+  return JSON.stringify({
+    default: chat,
+    https: chat,
+    email: emailText(finding, max),
+    sqs: json,
+    lambda: json,
+  });
 }
 
 /**

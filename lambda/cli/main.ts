@@ -1,0 +1,111 @@
+/**
+ * `layerwatch scan [options] PATH...` - hunts CloudTrail history offline with the detection core.
+ * Exit codes: 0 the scan ran; 1 a finding reached --fail-on; 2 usage error or unreadable path.
+ */
+import { parseArgs } from 'node:util';
+import type { Finding } from '../domain/finding.js';
+import { isSeverity, SEVERITIES, type Severity, severityRank } from '../domain/severity.js';
+import { jsonl, table } from './format.js';
+import { detect, EventCollector, emptyStats } from './scan.js';
+import { listFiles, readRecords, type SourceProblem } from './sources.js';
+
+export interface Io {
+  stdout: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+}
+
+const USAGE = `Usage: layerwatch scan [options] PATH...
+
+Scans CloudTrail log files for Lambda layer changes. PATH may be files or folders (recursive):
+CloudTrail log files {"Records": [...]} (.json, .json.gz), JSON Lines, single records, EventBridge events.
+
+Options:
+  --format jsonl|table     jsonl: one finding JSON per line on stdout; table: for people
+                           (default: table on a terminal, jsonl otherwise)
+  --min-severity LEVEL     print findings at or above LEVEL (default: informational)
+  --fail-on LEVEL          exit 1 when a finding at or above LEVEL is found
+  -h, --help               this text
+
+LEVEL is one of: ${SEVERITIES.join(', ')}.
+Exit codes: 0 scan ran, 1 --fail-on reached, 2 usage error or unreadable path.
+`;
+
+class UsageError extends Error {}
+
+function severityOption(name: string, value: string | undefined, fallback: Severity | null): Severity | null {
+  if (value === undefined) return fallback;
+  if (!isSeverity(value))
+    throw new UsageError(`--${name}: "${value}" is not one of ${SEVERITIES.join(', ')}`);
+  return value;
+}
+
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help') {
+    (command === undefined ? io.stderr : io.stdout).write(USAGE);
+    return command === undefined ? 2 : 0;
+  }
+  if (command !== 'scan') {
+    io.stderr.write(`layerwatch: unknown command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  let options: { format: 'jsonl' | 'table'; minSeverity: Severity; failOn: Severity | null; paths: string[] };
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...rest],
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        'min-severity': { type: 'string' },
+        'fail-on': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      io.stdout.write(USAGE);
+      return 0;
+    }
+    const format = values.format ?? (io.stdout.isTTY ? 'table' : 'jsonl');
+    if (format !== 'jsonl' && format !== 'table')
+      throw new UsageError(`--format: "${format}" is not jsonl or table`);
+    if (positionals.length === 0) throw new UsageError('no PATH given');
+    options = {
+      format,
+      minSeverity: severityOption('min-severity', values['min-severity'], 'informational') as Severity,
+      failOn: severityOption('fail-on', values['fail-on'], null),
+      paths: positionals,
+    };
+  } catch (error) {
+    io.stderr.write(`layerwatch scan: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+
+  const started = Date.now();
+  const problems: SourceProblem[] = [];
+  const stats = emptyStats();
+  const collector = new EventCollector(stats, problems);
+  const files = await listFiles(options.paths, problems);
+  for (const file of files) {
+    stats.files += 1;
+    collector.add(await readRecords(file, problems));
+  }
+  const findings = detect(collector.sorted());
+  stats.findings = findings.length;
+
+  for (const p of problems)
+    io.stderr.write(`layerwatch: ${p.file}${p.position ? `: ${p.position}` : ''}: ${p.message}\n`);
+  const shown = findings.filter((f) => severityRank(f.severity) >= severityRank(options.minSeverity));
+  if (options.format === 'jsonl') for (const f of shown) io.stdout.write(jsonl(f));
+  else io.stdout.write(table(shown));
+
+  const seconds = ((Date.now() - started) / 1000).toFixed(2);
+  io.stderr.write(
+    `layerwatch: ${stats.files} files, ${stats.records} records, ${stats.relevant} layer-relevant, ${stats.ignored} skipped, ${stats.malformed} malformed, ${stats.duplicates} duplicates, ${stats.findings} findings (${shown.length} shown) in ${seconds}s\n`,
+  );
+  if (problems.some((p) => p.fatal)) return 2;
+  return options.failOn !== null && reaches(findings, options.failOn) ? 1 : 0;
+}
+
+function reaches(findings: readonly Finding[], level: Severity): boolean {
+  return findings.some((f) => severityRank(f.severity) >= severityRank(level));
+}

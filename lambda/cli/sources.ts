@@ -1,0 +1,150 @@
+/**
+ * Finds CloudTrail files under the given paths and yields their records with a position for
+ * diagnostics. Accepts CloudTrail log files (`{"Records": [...]}`, `.json` or gzipped as
+ * CloudTrail writes them to S3), JSON arrays, JSON Lines, single records and EventBridge envelopes.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+
+export interface SourceRecord {
+  file: string;
+  /** `Records[3]`, `line 12`, `record`. */
+  position: string;
+  value: unknown;
+}
+
+export type SourceProblem = { file: string; position: string | null; message: string; fatal: boolean };
+
+const RECORD_FILE = /\.(json|jsonl|ndjson)(\.gz)?$/i;
+
+/** Expands paths to files, recursively; a path that cannot be read is a fatal problem. */
+export async function listFiles(paths: readonly string[], problems: SourceProblem[]): Promise<string[]> {
+  const files: string[] = [];
+  const visit = async (path: string, explicit: boolean): Promise<void> => {
+    let info: Awaited<ReturnType<typeof stat>>;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      problems.push({
+        file: path,
+        position: null,
+        message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}`,
+        fatal: true,
+      });
+      return;
+    }
+    if (info.isDirectory()) {
+      let entries: string[];
+      try {
+        entries = (await readdir(path)).sort();
+      } catch (error) {
+        problems.push({
+          file: path,
+          position: null,
+          message: `cannot list: ${(error as NodeJS.ErrnoException).code ?? error}`,
+          fatal: true,
+        });
+        return;
+      }
+      for (const entry of entries) {
+        // CloudTrail digest files describe log files; they hold no events.
+        if (entry === 'CloudTrail-Digest' || entry.startsWith('.')) continue;
+        await visit(join(path, entry), false);
+      }
+    } else if (explicit || RECORD_FILE.test(path)) {
+      files.push(path);
+    }
+  };
+  for (const path of paths) await visit(path, true);
+  return files;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function looksLikeEvent(v: unknown): boolean {
+  return isObject(v) && ('eventSource' in v || 'detail' in v || 'eventName' in v || 'eventID' in v);
+}
+
+/** Reads one file into records. Problems (unreadable, not JSON) are reported, never thrown. */
+export async function readRecords(file: string, problems: SourceProblem[]): Promise<SourceRecord[]> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    problems.push({
+      file,
+      position: null,
+      message: `cannot read: ${code ?? (error as Error).message}`,
+      fatal: true,
+    });
+    return [];
+  }
+  return parseRecords(file, bytes.toString('utf8'), problems);
+}
+
+export function parseRecords(file: string, text: string, problems: SourceProblem[]): SourceRecord[] {
+  const trimmed = text.trimStart();
+  if (trimmed.length === 0) return [];
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    let whole: unknown;
+    let parsed = false;
+    try {
+      whole = JSON.parse(trimmed);
+      parsed = true;
+    } catch {
+      // Not one JSON document: read as JSON Lines below.
+    }
+    if (parsed) return fromDocument(file, whole, problems);
+  }
+  const out: SourceRecord[] = [];
+  const lines = text.split('\n');
+  lines.forEach((line, i) => {
+    if (line.trim().length === 0) return;
+    try {
+      out.push({ file, position: `line ${i + 1}`, value: JSON.parse(line) });
+    } catch (error) {
+      problems.push({
+        file,
+        position: `line ${i + 1}`,
+        message: `not JSON: ${(error as Error).message}`,
+        fatal: false,
+      });
+    }
+  });
+  return out;
+}
+
+function fromDocument(file: string, doc: unknown, problems: SourceProblem[]): SourceRecord[] {
+  if (Array.isArray(doc)) {
+    if (doc.length > 0 && !doc.some(looksLikeEvent)) {
+      problems.push({
+        file,
+        position: null,
+        message: 'not a CloudTrail file (an array without events), skipped',
+        fatal: false,
+      });
+      return [];
+    }
+    return doc.map((value, i) => ({ file, position: `[${i}]`, value }));
+  }
+  if (isObject(doc) && 'Records' in doc) {
+    if (!Array.isArray(doc.Records)) {
+      problems.push({ file, position: 'Records', message: 'Records is not an array', fatal: false });
+      return [];
+    }
+    return doc.Records.map((value, i) => ({ file, position: `Records[${i}]`, value }));
+  }
+  if (looksLikeEvent(doc)) return [{ file, position: 'record', value: doc }];
+  problems.push({
+    file,
+    position: null,
+    message: 'not a CloudTrail file (no Records, no event), skipped',
+    fatal: false,
+  });
+  return [];
+}

@@ -1,0 +1,312 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as chatbot from 'aws-cdk-lib/aws-chatbot';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+/**
+ * The operations CloudTrail logs for layers. CloudTrail suffixes names with an API version
+ * (`UpdateFunctionConfiguration20150331v2`, `PublishLayerVersion20181031`) and older records carry
+ * bare names, so the rule matches by prefix and the handler checks the exact operation.
+ */
+export const WATCHED_EVENT_PREFIXES = [
+  'UpdateFunctionConfiguration',
+  'PublishLayerVersion',
+  'AddLayerVersionPermission',
+  'CreateFunction',
+] as const;
+
+export interface SlackChannel {
+  /** Slack workspace (team) id as shown in the Amazon Q Developer console, e.g. `T0123ABCD`. */
+  readonly workspaceId: string;
+  /** Slack channel id, e.g. `C0123ABCD`. */
+  readonly channelId: string;
+}
+
+export interface LayerWatchProps {
+  /**
+   * Email addresses subscribed to the alert topic (each must confirm the subscription).
+   * @default - no email subscription
+   */
+  readonly alertEmails?: readonly string[];
+  /**
+   * An existing topic to publish alerts to instead of creating one.
+   * @default - a new topic encrypted with a new customer-managed KMS key
+   */
+  readonly alertTopic?: sns.ITopic;
+  /**
+   * The KMS key of `alertTopic`, when that topic is encrypted with a customer-managed key.
+   * @default - the existing topic is not encrypted with a customer-managed key
+   */
+  readonly alertTopicKey?: kms.IKey;
+  /**
+   * Posts alerts in a Slack channel through Amazon Q Developer in chat applications.
+   * The workspace must be authorized once in the console first.
+   * @default - no Slack channel
+   */
+  readonly slack?: SlackChannel;
+  /**
+   * Where alarms about the detector itself go (dead letters, errors, throttles).
+   * @default - the alert topic
+   */
+  readonly operationsTopic?: sns.ITopic;
+  /**
+   * Retention of the handler's logs.
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Memory of the handler, in MiB.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * What happens to the baseline table when the stack is deleted.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly baselineRemovalPolicy?: RemovalPolicy;
+}
+
+const HANDLER_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'lambda', 'handler.ts');
+
+/**
+ * Detects Lambda layer changes: an EventBridge rule on CloudTrail's Lambda events, a handler that
+ * diffs each function's layers against a baseline table, and an SNS topic for the alerts.
+ * Nothing is dropped silently: undeliverable events land in dead-letter queues that raise alarms.
+ */
+export class LayerWatch extends Construct {
+  public readonly alertTopic: sns.ITopic;
+  public readonly handler: nodejs.NodejsFunction;
+  public readonly baselineTable: dynamodb.TableV2;
+  public readonly rule: events.Rule;
+  /** Events EventBridge could not deliver to the handler. */
+  public readonly ruleDeadLetterQueue: sqs.Queue;
+  /** Invocations that failed after Lambda's retries (for example a publish that kept failing). */
+  public readonly failureQueue: sqs.Queue;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: LayerWatchProps = {}) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    this.alertTopic = props.alertTopic ?? this.createTopic();
+    for (const email of props.alertEmails ?? []) {
+      this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
+    }
+
+    this.baselineTable = new dynamodb.TableV2(this, 'Baselines', {
+      partitionKey: { name: 'functionArn', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
+      removalPolicy: props.baselineRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    this.ruleDeadLetterQueue = this.createQueue('RuleDeadLetterQueue');
+    this.failureQueue = this.createQueue('FailureQueue');
+
+    const logGroup = new logs.LogGroup(this, 'HandlerLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      // The log group belongs to this construct's lifetime; logs are not evidence once the detector is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.handler = new nodejs.NodejsFunction(this, 'Handler', {
+      entry: HANDLER_ENTRY,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: Duration.seconds(30),
+      logGroup,
+      description: 'layerwatch: diffs Lambda layer lists on CloudTrail events and publishes findings',
+      environment: {
+        ALERT_TOPIC_ARN: this.alertTopic.topicArn,
+        BASELINE_TABLE: this.baselineTable.tableName,
+        POWERTOOLS_SERVICE_NAME: 'layerwatch',
+        POWERTOOLS_METRICS_NAMESPACE: 'LayerWatch',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new destinations.SqsDestination(this.failureQueue),
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        // Bundle the SDK (pinned, tree-shaken) rather than use the runtime's copy.
+        externalModules: [],
+        // Without this, an ESM bundle of the SDK fails at the first call (dynamic require of node:https).
+        mainFields: ['module', 'main'],
+        logLevel: nodejs.LogLevel.WARNING,
+      },
+    });
+
+    this.alertTopic.grantPublish(this.handler);
+    props.alertTopicKey?.grantEncryptDecrypt(this.handler);
+    this.baselineTable.grant(this.handler, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    this.handler.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:GetFunctionConfiguration'],
+        resources: [
+          stack.formatArn({
+            service: 'lambda',
+            resource: 'function',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        ],
+      }),
+    );
+
+    this.rule = new events.Rule(this, 'LambdaLayerEvents', {
+      description: 'layerwatch: successful Lambda calls that can change or share layers',
+      eventPattern: {
+        source: ['aws.lambda'],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['lambda.amazonaws.com'],
+          eventName: events.Match.anyOf(...WATCHED_EVENT_PREFIXES.map((name) => events.Match.prefix(name))),
+          errorCode: events.Match.doesNotExist(),
+        },
+      },
+      targets: [
+        new targets.LambdaFunction(this.handler, {
+          deadLetterQueue: this.ruleDeadLetterQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+
+    if (props.slack) this.createSlackChannel(props.slack);
+    this.createAlarms(props.operationsTopic ?? this.alertTopic);
+    this.acknowledge();
+  }
+
+  private createTopic(): sns.Topic {
+    const key = new kms.Key(this, 'AlertTopicKey', {
+      description: 'layerwatch: encrypts the alert topic',
+      enableKeyRotation: true,
+    });
+    // CloudWatch alarms publish to the topic and so must be able to use its key.
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    return new sns.Topic(this, 'AlertTopic', {
+      displayName: 'layerwatch alerts',
+      masterKey: key,
+      enforceSSL: true,
+    });
+  }
+
+  private createQueue(id: string): sqs.Queue {
+    const queue = new sqs.Queue(this, id, {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue (EventBridge target DLQ or Lambda on-failure destination); its depth raises an alarm.',
+    });
+    return queue;
+  }
+
+  private createSlackChannel(slack: SlackChannel): void {
+    const channel = new chatbot.SlackChannelConfiguration(this, 'SlackChannel', {
+      slackChannelConfigurationName: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
+      slackWorkspaceId: slack.workspaceId,
+      slackChannelId: slack.channelId,
+      notificationTopics: [this.alertTopic],
+      loggingLevel: chatbot.LoggingLevel.ERROR,
+      // The channel only posts notifications: members can run nothing through it.
+      guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSDenyAll')],
+    });
+    Validations.of(channel).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSDenyAll]',
+      reason:
+        'AWSDenyAll is the guardrail that forbids every action from the chat channel; it grants nothing.',
+    });
+  }
+
+  private createAlarms(topic: sns.ITopic): void {
+    const action = new cwActions.SnsAction(topic);
+    const alarm = (id: string, description: string, metric: cloudwatch.IMetric) => {
+      const a = new cloudwatch.Alarm(this, id, {
+        alarmDescription: `layerwatch: ${description}`,
+        metric,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      a.addAlarmAction(action);
+      this.alarms.push(a);
+    };
+    const fiveMinutes = { period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM };
+    alarm(
+      'RuleDeadLetterAlarm',
+      'events EventBridge could not deliver to the handler are waiting in the dead-letter queue (see README: re-drive)',
+      this.ruleDeadLetterQueue.metricApproximateNumberOfMessagesVisible(fiveMinutes),
+    );
+    alarm(
+      'FailureQueueAlarm',
+      'handler invocations failed after retries (alerts not delivered) are waiting in the failure queue (see README: re-drive)',
+      this.failureQueue.metricApproximateNumberOfMessagesVisible(fiveMinutes),
+    );
+    alarm(
+      'HandlerErrorsAlarm',
+      'the handler failed (it will be retried)',
+      this.handler.metricErrors({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    );
+    alarm(
+      'HandlerThrottlesAlarm',
+      'the handler was throttled',
+      this.handler.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
+    );
+  }
+
+  private acknowledge(): void {
+    const stack = Stack.of(this);
+    const shown = (value: string, token: string) => (Token.isUnresolved(value) ? token : value);
+    const functions = `arn:<AWS::Partition>:lambda:${shown(stack.region, '<AWS::Region>')}:<AWS::AccountId>:function:*`;
+    Validations.of(this.handler).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWSLambdaBasicExecutionRole only lets the function write its own logs.',
+    });
+    Validations.of(this.handler).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${functions}]`,
+      reason:
+        'lambda:GetFunctionConfiguration must read any function of the account: an attacker chooses which function to change.',
+    });
+    Validations.of(this.handler).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'grantPublish on the KMS-encrypted topic: SNS needs a data key per message; scoped to the topic key.',
+    });
+  }
+}
