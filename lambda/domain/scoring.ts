@@ -23,9 +23,10 @@ export interface Score {
 export function score(base: number, baseReason: string, signals: readonly Signal[]): Score {
   const total = signals.reduce((sum, s) => sum + s.points, base);
   const riskScore = Math.max(0, Math.min(100, Math.round(total)));
+  // Signals worth 0 points are context (they explain, they do not rank) and are listed without points.
   const reasons = [
     baseReason,
-    ...signals.filter((s) => s.points !== 0).map((s) => `${s.reason} (${signed(s.points)})`),
+    ...signals.map((s) => (s.points === 0 ? s.reason : `${s.reason} (${signed(s.points)})`)),
   ];
   return { riskScore, severity: severityOf(riskScore), reasons };
 }

@@ -1,0 +1,302 @@
+import type { Detection } from '../../../lambda/domain/detections/detection';
+import { DETECTIONS } from '../../../lambda/domain/detections/index';
+import { analyze } from '../../../lambda/domain/engine';
+import { type Severity, severityRank } from '../../../lambda/domain/severity';
+import {
+  addLayerVersionPermission,
+  createFunction,
+  functionArn,
+  identities,
+  layerArn,
+  OTHER_ACCOUNT,
+  publishLayerVersion,
+  type Rec,
+  updateFunctionConfiguration,
+} from '../../support/records';
+import { analyzeAfter, eventOf } from '../../support/run';
+import { expectValidFinding } from '../../support/schema';
+
+const deps = layerArn('deps', 3);
+const deps4 = layerArn('deps', 4);
+const evil = layerArn('ext', 1, OTHER_ACCOUNT);
+const t = (m: number) => `2026-03-14T09:${String(m).padStart(2, '0')}:00Z`;
+const created = () =>
+  createFunction('orders', { layers: [deps], time: t(0), identity: identities.deployRole() });
+
+interface Case {
+  name: string;
+  history: Rec[];
+  record: Rec;
+  detection: string | null;
+  /** Severity band the finding must fall in (inclusive). */
+  between?: [Severity, Severity];
+  added?: string[];
+  removed?: string[];
+  baseline?: 'known' | 'unknown';
+}
+
+const cases: Case[] = [
+  {
+    name: 'attack: an IAM user adds an external layer to a known function',
+    history: [created()],
+    record: updateFunctionConfiguration('orders', { layers: [deps, evil], time: t(5) }),
+    detection: 'lambda-layer-added',
+    between: ['high', 'critical'],
+    added: [evil],
+    removed: [],
+    baseline: 'known',
+  },
+  {
+    name: 'layer added with no baseline: every layer counts as added',
+    history: [],
+    record: updateFunctionConfiguration('orders', { layers: [deps, evil], time: t(5) }),
+    detection: 'lambda-layer-added',
+    added: [deps, evil],
+    baseline: 'unknown',
+  },
+  {
+    name: 'deploy tool re-sends the same layers: nothing',
+    history: [created()],
+    record: updateFunctionConfiguration('orders', {
+      layers: [deps],
+      request: { memorySize: 512 },
+      time: t(5),
+      identity: identities.deployRole(),
+    }),
+    detection: null,
+  },
+  {
+    name: 'memory-only change: nothing',
+    history: [created()],
+    record: updateFunctionConfiguration('orders', {
+      request: { memorySize: 512 },
+      responseLayers: [deps],
+      time: t(5),
+    }),
+    detection: null,
+  },
+  {
+    name: 'memory-only change with no baseline: nothing (no drift without a baseline)',
+    history: [],
+    record: updateFunctionConfiguration('orders', {
+      request: { memorySize: 512 },
+      responseLayers: [evil],
+      time: t(5),
+    }),
+    detection: null,
+  },
+  {
+    name: 'version bump by the deploy role',
+    history: [created()],
+    record: updateFunctionConfiguration('orders', {
+      layers: [deps4],
+      time: t(5),
+      identity: identities.deployRole(),
+    }),
+    detection: 'lambda-layer-version-changed',
+    between: ['informational', 'low'],
+  },
+  {
+    name: 'layer removed',
+    history: [created()],
+    record: updateFunctionConfiguration('orders', { layers: [], time: t(5) }),
+    detection: 'lambda-layer-removed',
+    between: ['informational', 'low'],
+    removed: [deps],
+  },
+  {
+    name: 'drift: a config change whose response shows a layer no event added',
+    history: [created()],
+    record: updateFunctionConfiguration('orders', {
+      request: { timeout: 60 },
+      responseLayers: [deps, evil],
+      time: t(5),
+    }),
+    detection: 'lambda-layer-drift',
+    between: ['medium', 'critical'],
+    added: [evil],
+  },
+  {
+    name: 'add and remove at once is reported as an add',
+    history: [created()],
+    record: updateFunctionConfiguration('orders', { layers: [evil], time: t(5) }),
+    detection: 'lambda-layer-added',
+    added: [evil],
+    removed: [deps],
+  },
+  {
+    name: 'function created with layers',
+    history: [],
+    record: created(),
+    detection: 'lambda-function-created-with-layers',
+    baseline: 'known',
+  },
+  {
+    name: 'function created without layers: nothing',
+    history: [],
+    record: createFunction('orders', { time: t(0) }),
+    detection: null,
+  },
+  {
+    name: 'a layer attached right after the function was created without layers is added against a known baseline',
+    history: [createFunction('orders', { time: t(0) })],
+    record: updateFunctionConfiguration('orders', { layers: [evil], time: t(1) }),
+    detection: 'lambda-layer-added',
+    baseline: 'known',
+  },
+  {
+    name: 'layer version published',
+    history: [],
+    record: publishLayerVersion('tools', 2),
+    detection: 'lambda-layer-version-published',
+    between: ['informational', 'low'],
+  },
+  {
+    name: 'public share',
+    history: [],
+    record: addLayerVersionPermission('tools', 2, '*'),
+    detection: 'lambda-layer-shared',
+    between: ['high', 'critical'],
+  },
+  {
+    name: 'share with one external account',
+    history: [],
+    record: addLayerVersionPermission('tools', 2, OTHER_ACCOUNT),
+    detection: 'lambda-layer-shared',
+    between: ['medium', 'critical'],
+  },
+  {
+    name: 'share with the organization',
+    history: [],
+    record: addLayerVersionPermission('tools', 2, '*', { organizationId: 'o-abc123def4' }),
+    detection: 'lambda-layer-shared',
+    between: ['low', 'medium'],
+  },
+];
+
+describe('analyze', () => {
+  it.each(cases)('$name', (c) => {
+    const { finding, verdicts } = analyzeAfter(c.history, c.record);
+    if (c.detection === null) {
+      expect(finding).toBeNull();
+      expect(verdicts.some((v) => v.status === 'match')).toBe(false);
+      return;
+    }
+    expect(finding?.detectionId).toBe(c.detection);
+    if (!finding) return;
+    expectValidFinding(finding);
+    if (c.between) {
+      expect(severityRank(finding.severity)).toBeGreaterThanOrEqual(severityRank(c.between[0]));
+      expect(severityRank(finding.severity)).toBeLessThanOrEqual(severityRank(c.between[1]));
+    }
+    if (c.added) expect(finding.layers?.added).toEqual(c.added);
+    if (c.removed) expect(finding.layers?.removed).toEqual(c.removed);
+    if (c.baseline) expect(finding.layers?.baseline).toBe(c.baseline);
+  });
+
+  it('diffs a late event against the state before it, not the newest state', () => {
+    // The attack happened at :05 and was reverted at :10; the revert's event arrived first.
+    const history = [created(), updateFunctionConfiguration('orders', { layers: [deps], time: t(10) })];
+    const late = updateFunctionConfiguration('orders', { layers: [deps, evil], time: t(5) });
+    const { finding } = analyzeAfter(history, late);
+    expect(finding?.detectionId).toBe('lambda-layer-added');
+    expect(finding?.layers?.before).toEqual([deps]);
+    expect(finding?.layers?.added).toEqual([evil]);
+  });
+
+  it('gives the revert command that restores the previous layers', () => {
+    const { finding } = analyzeAfter(
+      [created()],
+      updateFunctionConfiguration('orders', { layers: [deps, evil], time: t(5) }),
+    );
+    expect(finding?.remediation.revertCommand).toBe(
+      `aws lambda update-function-configuration --region us-east-1 --function-name ${functionArn('orders')} --layers ${deps}`,
+    );
+  });
+
+  it('gives the remove-permission command for a share', () => {
+    const { finding } = analyzeAfter(
+      [],
+      addLayerVersionPermission('tools', 2, '*', { statementId: 'everyone' }),
+    );
+    expect(finding?.remediation.revertCommand).toBe(
+      `aws lambda remove-layer-version-permission --region us-east-1 --layer-name ${layerArn('tools', 2).replace(/:2$/, '')} --version-number 2 --statement-id everyone`,
+    );
+  });
+
+  it('uses the live configuration when the requested layers cannot be read, and says what differs', () => {
+    const record = updateFunctionConfiguration('orders', { layers: [], noResponse: true, time: t(5) });
+    (record.requestParameters as Rec).layers = 'garbled';
+    const { finding } = analyzeAfter([created()], record, {
+      status: 'ok',
+      layers: [deps, evil],
+      runtime: 'python3.12',
+      role: null,
+    });
+    expect(finding?.detectionId).toBe('lambda-layer-added');
+    expect(finding?.gaps.join(' ')).toMatch(/requested layers unreadable/);
+  });
+
+  it('notes when the live function no longer matches the event', () => {
+    const { finding } = analyzeAfter(
+      [created()],
+      updateFunctionConfiguration('orders', { layers: [deps, evil], time: t(5) }),
+      {
+        status: 'ok',
+        layers: [deps],
+        runtime: null,
+        role: null,
+      },
+    );
+    expect(finding?.layers?.current).toEqual([deps]);
+    expect(finding?.reasons.join(' ')).toMatch(/now has other layers/);
+  });
+
+  it('still reports, and names the gap, when the function cannot be read', () => {
+    const { finding } = analyzeAfter([], updateFunctionConfiguration('orders', { layers: [evil] }), {
+      status: 'not-found',
+      message: 'ResourceNotFoundException: Function not found',
+    });
+    expect(finding?.detectionId).toBe('lambda-layer-added');
+    expect(finding?.gaps).toEqual([
+      'function configuration: the function no longer exists (ResourceNotFoundException: Function not found)',
+    ]);
+  });
+
+  it('gives the same finding id for the same event (deduplication downstream)', () => {
+    const record = updateFunctionConfiguration('orders', { layers: [evil] });
+    expect(analyzeAfter([], record).finding?.findingId).toBe(analyzeAfter([], record).finding?.findingId);
+  });
+
+  it('isolates a detection that throws and still runs the others', () => {
+    const broken: Detection = {
+      ...(DETECTIONS[0] as Detection),
+      id: 'broken',
+      evaluate: () => {
+        throw new Error('boom');
+      },
+    };
+    const event = eventOf(publishLayerVersion('tools', 1));
+    const result = analyze(event, { baseline: null, live: { status: 'not-read' } }, [broken, ...DETECTIONS]);
+    expect(result.verdicts[0]).toEqual({ detectionId: 'broken', status: 'error', error: 'boom' });
+    expect(result.finding?.detectionId).toBe('lambda-layer-version-published');
+  });
+});
+
+describe('detections', () => {
+  it('have unique, stable-looking ids and complete metadata', () => {
+    const ids = DETECTIONS.map((d) => d.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const d of DETECTIONS) {
+      expect(d.id).toMatch(/^lambda-[a-z-]+$/);
+      expect(d.falsePositives.length).toBeGreaterThan(0);
+      expect(d.references.length).toBeGreaterThan(0);
+      expect(d.mitre.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('each has a positive case above', () => {
+    const covered = new Set(cases.map((c) => c.detection));
+    for (const d of DETECTIONS) expect(covered).toContain(d.id);
+  });
+});
