@@ -7,7 +7,7 @@ import type { Detection, DetectionInput, LayerChange } from './detections/detect
 import { DETECTIONS } from './detections/index.js';
 import { buildFinding, type Finding } from './finding.js';
 import { diffLayers, sameLayers } from './layers.js';
-import { type FunctionEvent, isFunctionEvent, type LambdaEvent } from './model.js';
+import { type FunctionDetails, type FunctionEvent, isFunctionEvent, type LambdaEvent } from './model.js';
 import { type Signal, score } from './scoring.js';
 
 /** The function's configuration as the host read it (Lambda host only). */
@@ -70,6 +70,7 @@ export function analyze(
       score: score(detection.baseScore, detection.baseReason, signals),
       related: context.related ?? [],
       gaps: gapsOf(event, context),
+      details: detailsOf(event, context.live),
     });
   }
   const state: LayerState | null =
@@ -99,6 +100,12 @@ function layerChangeOf(event: FunctionEvent, context: AnalysisContext): LayerCha
     diff: before !== null && after !== null ? diffLayers(before, after) : null,
     current: live,
   };
+}
+
+function detailsOf(event: LambdaEvent, live: LiveConfiguration): FunctionDetails {
+  const own = isFunctionEvent(event) ? event.details : { runtime: null, role: null };
+  const read = live.status === 'ok' ? live : { runtime: null, role: null };
+  return { runtime: own.runtime ?? read.runtime, role: own.role ?? read.role };
 }
 
 function contextSignals(change: LayerChange | null): Signal[] {

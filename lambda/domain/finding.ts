@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { parseFunctionArn, parseLayerArn } from './arn.js';
 import type { Detection, Evidence, LayerChange, MitreTechnique } from './detections/detection.js';
 import type { VersionChange } from './layers.js';
-import { isFunctionEvent, type LambdaEvent } from './model.js';
+import { type FunctionDetails, isFunctionEvent, type LambdaEvent } from './model.js';
 import type { Score } from './scoring.js';
 import type { Severity } from './severity.js';
 
@@ -125,6 +125,8 @@ export interface FindingParts {
   score: Score;
   related: string[];
   gaps: string[];
+  /** Runtime and role: the event's own, else what the host read from the live function. */
+  details: FunctionDetails;
 }
 
 export function buildFinding({
@@ -135,6 +137,7 @@ export function buildFinding({
   score,
   related,
   gaps,
+  details,
 }: FindingParts): Finding {
   const { meta, actor } = event;
   const layerParts = evidence.layerArn ? parseLayerArn(evidence.layerArn) : null;
@@ -176,7 +179,7 @@ export function buildFinding({
   };
 
   if (isFunctionEvent(event)) {
-    finding.function = { ...pick(event.fn), runtime: event.details.runtime, role: event.details.role };
+    finding.function = { ...pick(event.fn), runtime: details.runtime, role: details.role };
     if (change?.after) {
       finding.layers = {
         before: change.before,

@@ -1,8 +1,8 @@
-import { type Baseline, recordState } from '../../lambda/domain/baseline';
-import { normalize } from '../../lambda/domain/cloudtrail';
-import { type Analysis, analyze, type LiveConfiguration } from '../../lambda/domain/engine';
-import { isFunctionEvent, type LambdaEvent } from '../../lambda/domain/model';
-import type { Rec } from './records';
+import { type Baseline, recordState } from '../../lambda/domain/baseline.js';
+import { normalize } from '../../lambda/domain/cloudtrail.js';
+import { type Analysis, analyze, type LiveConfiguration } from '../../lambda/domain/engine.js';
+import { isFunctionEvent, type LambdaEvent } from '../../lambda/domain/model.js';
+import type { Rec } from './records.js';
 
 export function eventOf(record: Rec): LambdaEvent {
   const r = normalize(record);

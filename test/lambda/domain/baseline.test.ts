@@ -4,7 +4,7 @@ import {
   MAX_STATES,
   recordState,
   stateBefore,
-} from '../../../lambda/domain/baseline';
+} from '../../../lambda/domain/baseline.js';
 
 const fn = 'arn:aws:lambda:us-east-1:111122223333:function:f';
 const at = (minute: number) => `2026-03-14T09:${String(minute).padStart(2, '0')}:00Z`;

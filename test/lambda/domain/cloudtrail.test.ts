@@ -1,4 +1,4 @@
-import { eventKindOf, normalize, readLayerList } from '../../../lambda/domain/cloudtrail';
+import { eventKindOf, normalize, readLayerList } from '../../../lambda/domain/cloudtrail.js';
 import {
   ACCOUNT,
   addLayerVersionPermission,
@@ -10,7 +10,7 @@ import {
   otherService,
   publishLayerVersion,
   updateFunctionConfiguration,
-} from '../../support/records';
+} from '../../support/records.js';
 
 describe('eventKindOf', () => {
   it.each([

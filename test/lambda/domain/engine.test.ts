@@ -1,7 +1,7 @@
-import type { Detection } from '../../../lambda/domain/detections/detection';
-import { DETECTIONS } from '../../../lambda/domain/detections/index';
-import { analyze } from '../../../lambda/domain/engine';
-import { type Severity, severityRank } from '../../../lambda/domain/severity';
+import type { Detection } from '../../../lambda/domain/detections/detection.js';
+import { DETECTIONS } from '../../../lambda/domain/detections/index.js';
+import { analyze } from '../../../lambda/domain/engine.js';
+import { type Severity, severityRank } from '../../../lambda/domain/severity.js';
 import {
   addLayerVersionPermission,
   createFunction,
@@ -12,9 +12,9 @@ import {
   publishLayerVersion,
   type Rec,
   updateFunctionConfiguration,
-} from '../../support/records';
-import { analyzeAfter, eventOf } from '../../support/run';
-import { expectValidFinding } from '../../support/schema';
+} from '../../support/records.js';
+import { analyzeAfter, eventOf } from '../../support/run.js';
+import { expectValidFinding } from '../../support/schema.js';
 
 const deps = layerArn('deps', 3);
 const deps4 = layerArn('deps', 4);

@@ -1,5 +1,5 @@
-import { diffLayers } from '../../../lambda/domain/layers';
-import { layerArn, OTHER_ACCOUNT } from '../../support/records';
+import { diffLayers } from '../../../lambda/domain/layers.js';
+import { layerArn, OTHER_ACCOUNT } from '../../support/records.js';
 
 const a1 = layerArn('a', 1);
 const a2 = layerArn('a', 2);

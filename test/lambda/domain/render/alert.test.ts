@@ -1,11 +1,11 @@
-import type { Finding } from '../../../../lambda/domain/finding';
+import type { Finding } from '../../../../lambda/domain/finding.js';
 import {
   chatNotification,
   emailText,
   renderAlert,
   SNS_MAX_BYTES,
   subjectOf,
-} from '../../../../lambda/domain/render/alert';
+} from '../../../../lambda/domain/render/alert.js';
 import {
   addLayerVersionPermission,
   createFunction,
@@ -13,9 +13,9 @@ import {
   layerArn,
   OTHER_ACCOUNT,
   updateFunctionConfiguration,
-} from '../../../support/records';
-import { analyzeAfter } from '../../../support/run';
-import { expectValidFinding } from '../../../support/schema';
+} from '../../../support/records.js';
+import { analyzeAfter } from '../../../support/run.js';
+import { expectValidFinding } from '../../../support/schema.js';
 
 const evil = layerArn('ext', 1, OTHER_ACCOUNT);
 const deps = layerArn('deps', 3);

@@ -1,0 +1,103 @@
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { DynamoDbBaselineStore } from '../../../lambda/adapters/dynamodb-baseline-store.js';
+import { BaselineConflictError, BaselineStoreError } from '../../../lambda/adapters/errors.js';
+
+const ddb = mockClient(DynamoDBClient);
+const fn = 'arn:aws:lambda:us-east-1:111122223333:function:orders';
+const state = (time: string, layers: string[], id: string) => ({
+  layers,
+  eventTime: time,
+  eventId: id,
+  source: 'event' as const,
+});
+const item = (states: unknown[], revision: number) => ({
+  functionArn: { S: fn },
+  states: { S: JSON.stringify(states) },
+  truncated: { BOOL: false },
+  revision: { N: String(revision) },
+});
+
+describe('DynamoDbBaselineStore', () => {
+  const store = () => new DynamoDbBaselineStore(new DynamoDBClient({}), 'Baselines');
+  beforeEach(() => ddb.reset());
+
+  it('reads with a consistent read and returns null for an unknown function', async () => {
+    ddb.on(GetItemCommand).resolves({});
+    await expect(store().get(fn)).resolves.toBeNull();
+    expect(ddb).toHaveReceivedCommandWith(GetItemCommand, {
+      TableName: 'Baselines',
+      Key: { functionArn: { S: fn } },
+      ConsistentRead: true,
+    });
+  });
+
+  it('writes the first state on condition that the item does not exist yet', async () => {
+    ddb.on(GetItemCommand).resolves({});
+    ddb.on(PutItemCommand).resolves({});
+    await store().record(fn, state('2026-03-14T09:00:00Z', ['a'], 'e1'));
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      ConditionExpression: 'attribute_not_exists(functionArn) OR revision = :revision',
+      ExpressionAttributeValues: { ':revision': { N: '0' } },
+    });
+    const put = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(JSON.parse(put?.Item?.states?.S ?? '')).toEqual([state('2026-03-14T09:00:00Z', ['a'], 'e1')]);
+    expect(put?.Item?.revision).toEqual({ N: '1' });
+  });
+
+  it('re-reads and merges when another writer got there first, keeping both states in time order', async () => {
+    const newer = state('2026-03-14T09:10:00Z', ['b'], 'e2');
+    ddb
+      .on(GetItemCommand)
+      .resolvesOnce({})
+      .resolves({ Item: item([newer], 1) });
+    ddb
+      .on(PutItemCommand)
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'conflict', $metadata: {} }))
+      .resolves({});
+    await store().record(fn, state('2026-03-14T09:00:00Z', ['a'], 'e1'));
+    expect(ddb).toHaveReceivedCommandTimes(PutItemCommand, 2);
+    const last = ddb.commandCalls(PutItemCommand)[1]?.args[0].input;
+    expect(JSON.parse(last?.Item?.states?.S ?? '').map((s: { eventId: string }) => s.eventId)).toEqual([
+      'e1',
+      'e2',
+    ]);
+    expect(last?.ExpressionAttributeValues).toEqual({ ':revision': { N: '1' } });
+  });
+
+  it('gives up with a named error when the item keeps changing', async () => {
+    ddb.on(GetItemCommand).resolves({});
+    ddb
+      .on(PutItemCommand)
+      .rejects(new ConditionalCheckFailedException({ message: 'conflict', $metadata: {} }));
+    await expect(
+      new DynamoDbBaselineStore(new DynamoDBClient({}), 'Baselines', 3).record(
+        fn,
+        state('2026-03-14T09:00:00Z', [], 'e'),
+      ),
+    ).rejects.toBeInstanceOf(BaselineConflictError);
+    expect(ddb).toHaveReceivedCommandTimes(PutItemCommand, 3);
+  });
+
+  it('wraps other failures with the cause, so that the invocation fails and is retried', async () => {
+    ddb.on(GetItemCommand).rejects(new Error('throttled'));
+    const error = await store()
+      .get(fn)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BaselineStoreError);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+
+  it('treats a corrupt item as unknown rather than failing forever', async () => {
+    ddb
+      .on(GetItemCommand)
+      .resolves({ Item: { functionArn: { S: fn }, states: { S: '{not json' }, revision: { N: '4' } } });
+    await expect(store().get(fn)).resolves.toEqual({ functionArn: fn, states: [], truncated: true });
+  });
+});

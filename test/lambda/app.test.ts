@@ -1,0 +1,151 @@
+import { createHandler } from '../../lambda/app.js';
+import { FakePublisher, FakeReader, MemoryBaselines, observability } from '../support/fakes.js';
+import {
+  createFunction,
+  envelope,
+  failed,
+  functionArn,
+  identities,
+  layerArn,
+  OTHER_ACCOUNT,
+  otherService,
+  publishLayerVersion,
+  updateFunctionConfiguration,
+} from '../support/records.js';
+import { expectValidFinding } from '../support/schema.js';
+
+const deps = layerArn('deps', 3);
+const evil = layerArn('ext', 1, OTHER_ACCOUNT);
+
+function setup() {
+  const reader = new FakeReader((fn) => ({
+    status: 'ok',
+    layers: [deps, evil],
+    runtime: 'python3.12',
+    role: `${fn.arn}-role`,
+  }));
+  const baselines = new MemoryBaselines();
+  const publisher = new FakePublisher();
+  const obs = observability();
+  const handler = createHandler({ reader, baselines, publisher, logger: obs.logger, metrics: obs.metrics });
+  return { reader, baselines, publisher, handler, counted: obs.counted };
+}
+
+describe('handler', () => {
+  it('publishes one alert for a layer attached to a known function, then records the new baseline', async () => {
+    const s = setup();
+    await s.handler(
+      envelope(
+        createFunction('orders', {
+          layers: [deps],
+          time: '2026-03-14T09:00:00Z',
+          identity: identities.deployRole(),
+        }),
+      ),
+    );
+    s.publisher.published.length = 0;
+    const result = await s.handler(
+      envelope(updateFunctionConfiguration('orders', { layers: [deps, evil], time: '2026-03-14T09:05:00Z' })),
+    );
+    expect(result).toMatchObject({ outcome: 'published', detectionId: 'lambda-layer-added' });
+    expect(s.publisher.published).toHaveLength(1);
+    const finding = JSON.parse(JSON.parse(s.publisher.published[0]?.message ?? '').sqs);
+    expectValidFinding(finding);
+    expect(finding.layers).toMatchObject({
+      before: [deps],
+      added: [evil],
+      current: [deps, evil],
+      baseline: 'known',
+    });
+    expect(finding.function.role).toBe('arn:aws:iam::111122223333:role/orders-role');
+    expect(s.baselines.items.get(functionArn('orders'))?.states.at(-1)?.layers).toEqual([deps, evil]);
+    expect(s.reader.calls.at(-1)?.region).toBe('us-east-1');
+    expect(s.counted).toContain('FindingsPublished');
+  });
+
+  it('publishes nothing for a memory-only change, and keeps the baseline', async () => {
+    const s = setup();
+    await s.handler(envelope(createFunction('orders', { layers: [deps], time: '2026-03-14T09:00:00Z' })));
+    s.publisher.published.length = 0;
+    const result = await s.handler(
+      envelope(
+        updateFunctionConfiguration('orders', {
+          request: { memorySize: 1024 },
+          responseLayers: [deps],
+          time: '2026-03-14T09:05:00Z',
+        }),
+      ),
+    );
+    expect(result.outcome).toBe('no-finding');
+    expect(s.publisher.published).toHaveLength(0);
+  });
+
+  it.each([
+    ['a failed call', envelope(failed(updateFunctionConfiguration('orders', { layers: [evil] })))],
+    ['another service', envelope(otherService())],
+  ])('ignores %s without touching AWS', async (_n, input) => {
+    const s = setup();
+    await expect(s.handler(input)).resolves.toMatchObject({ outcome: 'ignored' });
+    expect(s.reader.calls).toHaveLength(0);
+    expect(s.counted).toEqual(['IgnoredEvents']);
+  });
+
+  it.each([
+    ['null', null],
+    ['a string', 'hello'],
+    ['a record without eventID', envelope({ ...updateFunctionConfiguration('o'), eventID: undefined })],
+  ])('counts %s as malformed and succeeds (no retry loop)', async (_n, input) => {
+    const s = setup();
+    await expect(s.handler(input)).resolves.toMatchObject({ outcome: 'malformed' });
+    expect(s.counted).toEqual(['MalformedEvents']);
+    expect(s.publisher.published).toHaveLength(0);
+  });
+
+  it('takes runtime and role from the live function when the event has no response', async () => {
+    const s = setup();
+    await s.handler(envelope(updateFunctionConfiguration('orders', { layers: [evil], noResponse: true })));
+    const finding = JSON.parse(JSON.parse(s.publisher.published[0]?.message ?? '').sqs);
+    expect(finding.function).toMatchObject({ runtime: 'python3.12', role: `${functionArn('orders')}-role` });
+  });
+
+  it('still alerts when the function cannot be read, and says so', async () => {
+    const s = setup();
+    s.reader.result = () => ({ status: 'not-found', message: 'ResourceNotFoundException: gone' });
+    const result = await s.handler(envelope(updateFunctionConfiguration('orders', { layers: [evil] })));
+    expect(result.outcome).toBe('published');
+    const finding = JSON.parse(JSON.parse(s.publisher.published[0]?.message ?? '').sqs);
+    expect(finding.gaps[0]).toContain('no longer exists');
+    expect(s.counted).toContain('EnrichmentFailures');
+  });
+
+  it('fails the invocation when the publish fails, and leaves the baseline untouched so the retry alerts again', async () => {
+    const s = setup();
+    s.publisher.fail = new Error('SNS down');
+    await expect(
+      s.handler(envelope(updateFunctionConfiguration('orders', { layers: [evil] }))),
+    ).rejects.toThrow('SNS down');
+    expect(s.baselines.items.size).toBe(0);
+    s.publisher.fail = null;
+    await expect(
+      s.handler(envelope(updateFunctionConfiguration('orders', { layers: [evil], id: 'retry-id' }))),
+    ).resolves.toMatchObject({ outcome: 'published' });
+  });
+
+  it('fails the invocation when the baseline write fails after publishing (a retry re-alerts rather than loses)', async () => {
+    const s = setup();
+    s.baselines.failWrites = true;
+    await expect(
+      s.handler(envelope(updateFunctionConfiguration('orders', { layers: [evil] }))),
+    ).rejects.toThrow('baseline store down');
+    expect(s.publisher.published).toHaveLength(1);
+  });
+
+  it('alerts on a layer publication without reading any function', async () => {
+    const s = setup();
+    await expect(s.handler(envelope(publishLayerVersion('tools', 1)))).resolves.toMatchObject({
+      outcome: 'published',
+      detectionId: 'lambda-layer-version-published',
+    });
+    expect(s.reader.calls).toHaveLength(0);
+  });
+});
