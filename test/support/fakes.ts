@@ -55,6 +55,6 @@ export function observability() {
     jest.spyOn(single, 'addDimension').mockImplementation(() => single);
     return single;
   });
-  jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => {});
+  jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
   return { logger, metrics, counted };
 }

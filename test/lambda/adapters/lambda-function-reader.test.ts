@@ -21,13 +21,11 @@ describe('LambdaFunctionReader', () => {
   beforeEach(() => lambda.reset());
 
   it("reads the function's layers in the function's own region, by ARN", async () => {
-    lambda
-      .on(GetFunctionConfigurationCommand)
-      .resolves({
-        Layers: [{ Arn: 'arn:aws:lambda:eu-west-1:111122223333:layer:a:1' }],
-        Runtime: 'nodejs22.x',
-        Role: 'arn:aws:iam::111122223333:role/r',
-      });
+    lambda.on(GetFunctionConfigurationCommand).resolves({
+      Layers: [{ Arn: 'arn:aws:lambda:eu-west-1:111122223333:layer:a:1' }],
+      Runtime: 'nodejs22.x',
+      Role: 'arn:aws:iam::111122223333:role/r',
+    });
     const regions: string[] = [];
     const reader = new LambdaFunctionReader((region) => {
       regions.push(region);
