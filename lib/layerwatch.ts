@@ -293,7 +293,7 @@ export class LayerWatch extends Construct {
   private acknowledge(): void {
     const stack = Stack.of(this);
     const shown = (value: string, token: string) => (Token.isUnresolved(value) ? token : value);
-    const functions = `arn:<AWS::Partition>:lambda:${shown(stack.region, '<AWS::Region>')}:<AWS::AccountId>:function:*`;
+    const functions = `arn:<AWS::Partition>:lambda:${shown(stack.region, '<AWS::Region>')}:${shown(stack.account, '<AWS::AccountId>')}:function:*`;
     Validations.of(this.handler).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
       reason: 'AWSLambdaBasicExecutionRole only lets the function write its own logs.',

@@ -1,0 +1,71 @@
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { ContextError, readConfig } from '../../bin/config.js';
+
+const from = (context: Record<string, unknown>) => (key: string) => context[key];
+
+describe('readConfig', () => {
+  it('has documented defaults', () => {
+    expect(readConfig(from({}))).toEqual({
+      alertEmails: [],
+      alertTopicArn: undefined,
+      alertTopicKmsKeyArn: undefined,
+      operationsTopicArn: undefined,
+      slack: undefined,
+      logRetention: logs.RetentionDays.ONE_YEAR,
+      memorySize: 256,
+    });
+  });
+
+  it.each([
+    ['a comma-separated string', 'a@example.com, b@example.com'],
+    ['a JSON list in a string', '["a@example.com","b@example.com"]'],
+    ['a list', ['a@example.com', 'b@example.com']],
+  ])('reads alertEmails from %s', (_n, value) => {
+    expect(readConfig(from({ alertEmails: value })).alertEmails).toEqual(['a@example.com', 'b@example.com']);
+  });
+
+  it('reads Slack ids, topics, retention and memory', () => {
+    const c = readConfig(
+      from({
+        slackWorkspaceId: 'T0123ABCD',
+        slackChannelId: 'C0123ABCD',
+        alertTopicArn: 'arn:aws:sns:eu-west-1:111122223333:sec',
+        alertTopicKmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+        operationsTopicArn: 'arn:aws:sns:eu-west-1:111122223333:ops',
+        logRetentionDays: '90',
+        memorySize: '512',
+      }),
+    );
+    expect(c).toMatchObject({
+      slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' },
+      logRetention: 90,
+      memorySize: 512,
+    });
+  });
+
+  it.each([
+    ['an invalid email', { alertEmails: 'not-an-email' }, /alertEmails/],
+    ['only one Slack id', { slackWorkspaceId: 'T0123ABCD' }, /go together/],
+    [
+      'a lowercase Slack id',
+      { slackWorkspaceId: 't0123abcd', slackChannelId: 'C0123ABCD' },
+      /slackWorkspaceId/,
+    ],
+    [
+      'a topic ARN that is not one',
+      { alertTopicArn: 'arn:aws:sqs:us-east-1:111122223333:q' },
+      /alertTopicArn/,
+    ],
+    [
+      'a key without its topic',
+      { alertTopicKmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/abc' },
+      /needs "alertTopicArn"/,
+    ],
+    ['a retention CloudWatch does not offer', { logRetentionDays: 42 }, /logRetentionDays/],
+    ['memory out of range', { memorySize: 64 }, /memorySize/],
+    ['broken JSON', { alertEmails: '["a@example.com"' }, /does not parse/],
+  ])('rejects %s, naming the key', (_n, context, message) => {
+    expect(() => readConfig(from(context))).toThrow(ContextError);
+    expect(() => readConfig(from(context))).toThrow(message);
+  });
+});

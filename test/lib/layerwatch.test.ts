@@ -1,0 +1,244 @@
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { type LayerWatchConfig, LayerWatchStack } from '../../lib/layerwatch-stack.js';
+
+const ENV = { account: '111122223333', region: 'us-east-1' };
+const base: LayerWatchConfig = {
+  alertEmails: ['sec@example.com'],
+  logRetention: logs.RetentionDays.ONE_YEAR,
+  memorySize: 256,
+};
+
+function synth(config: Partial<LayerWatchConfig> = {}, bundle = false): Template {
+  const app = new App({ context: bundle ? {} : { 'aws:cdk:bundling-stacks': [] } });
+  return Template.fromStack(
+    new LayerWatchStack(app, 'LayerWatch', { env: ENV, config: { ...base, ...config } }),
+  );
+}
+
+describe('LayerWatchStack', () => {
+  const template = synth({ slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } });
+
+  it('matches successful Lambda calls by event-name prefix (CloudTrail suffixes API versions)', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.lambda'],
+        'detail-type': ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['lambda.amazonaws.com'],
+          eventName: [
+            { prefix: 'UpdateFunctionConfiguration' },
+            { prefix: 'PublishLayerVersion' },
+            { prefix: 'AddLayerVersionPermission' },
+            { prefix: 'CreateFunction' },
+          ],
+          errorCode: [{ exists: false }],
+        },
+      },
+      State: 'ENABLED',
+    });
+  });
+
+  it('retries delivery to the handler and dead-letters what it cannot deliver', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Targets: [
+        Match.objectLike({
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('RuleDeadLetterQueue'), 'Arn'] } },
+          RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ],
+    });
+  });
+
+  it('runs the handler on the newest Node.js runtime, arm64, with an explicit log group', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      MemorySize: 256,
+      LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('HandlerLogs') } },
+      Environment: {
+        Variables: Match.objectLike({
+          ALERT_TOPIC_ARN: Match.anyValue(),
+          BASELINE_TABLE: Match.anyValue(),
+          NODE_OPTIONS: '--enable-source-maps',
+        }),
+      },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  it('sends failed async invocations to the failure queue after retries', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('FailureQueue'), 'Arn'] } },
+      },
+    });
+  });
+
+  it('keeps baselines in an on-demand, encrypted table with point-in-time recovery, retained on delete', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'functionArn', KeyType: 'HASH' }],
+        SSESpecification: { SSEEnabled: true },
+        Replicas: [
+          Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
+        ],
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  it('encrypts the topic with a rotating customer-managed key, enforces TLS, and subscribes the emails', () => {
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlertTopicKey'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'sec@example.com',
+    });
+  });
+
+  it('lets CloudWatch alarms use the topic key (alarms publish to the encrypted topic)', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('creates the Slack channel subscribed to the topic, with a deny-all guardrail', () => {
+    template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T0123ABCD',
+      SlackChannelId: 'C0123ABCD',
+      SnsTopicArns: [{ Ref: Match.stringLikeRegexp('AlertTopic') }],
+      GuardrailPolicies: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AWSDenyAll']] },
+      ],
+    });
+  });
+
+  it('alarms on both dead-letter queues, handler errors and throttles, to the alert topic', () => {
+    const alarms = template.findResources('AWS::CloudWatch::Alarm');
+    expect(Object.keys(alarms)).toHaveLength(4);
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/AlertTopic/) }]);
+      expect(alarm.Properties.Threshold).toBe(1);
+    }
+    const metrics = Object.values(alarms)
+      .map((a) => a.Properties.MetricName)
+      .sort();
+    expect(metrics).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'ApproximateNumberOfMessagesVisible',
+      'Errors',
+      'Throttles',
+    ]);
+  });
+
+  it('gives the handler only the calls its code makes', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('HandlerServiceRole') }] },
+    });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement) as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
+    // sqs:* is the on-failure destination: Lambda sends failed invocations with the function's role.
+    expect(actions).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+      'lambda:GetFunctionConfiguration',
+      'sns:Publish',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+    const sqsStatement = statements.find(
+      (s) => Array.isArray(s.Action) && s.Action.includes('sqs:SendMessage'),
+    );
+    expect(sqsStatement?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/FailureQueue/), 'Arn'] });
+    const lambdaRead = statements.find((s) => s.Action === 'lambda:GetFunctionConfiguration');
+    expect(lambdaRead?.Resource).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:us-east-1:111122223333:function:*']],
+    });
+  });
+
+  it('publishes to an existing topic by ARN without creating a topic or key', () => {
+    const t = synth({ alertEmails: [], alertTopicArn: 'arn:aws:sns:us-east-1:111122223333:existing' });
+    t.resourceCountIs('AWS::SNS::Topic', 0);
+    t.resourceCountIs('AWS::KMS::Key', 0);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:existing' }),
+      },
+    });
+  });
+
+  it('sends alarms to a separate operations topic when one is given', () => {
+    const t = synth({ operationsTopicArn: 'arn:aws:sns:us-east-1:111122223333:ops' });
+    for (const alarm of Object.values(t.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:us-east-1:111122223333:ops']);
+    }
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  function nag(build: (app: App) => void): () => void {
+    const app = new App();
+    build(app);
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    return () => app.synth();
+  }
+
+  it('has no unacknowledged finding, with Slack and with the handler bundled for real', () => {
+    expect(
+      nag(
+        (app) =>
+          new LayerWatchStack(app, 'LayerWatch', {
+            env: ENV,
+            config: { ...base, slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } },
+          }),
+      ),
+    ).not.toThrow();
+  });
+
+  it('has no unacknowledged finding with an existing topic, in an environment-agnostic stack', () => {
+    expect(
+      nag(
+        (app) =>
+          new LayerWatchStack(app, 'LayerWatch', {
+            config: { ...base, alertTopicArn: 'arn:aws:sns:us-east-1:111122223333:existing' },
+          }),
+      ),
+    ).not.toThrow();
+  });
+
+  it('is live: an unencrypted queue fails the check', () => {
+    expect(
+      nag((app) => {
+        new sqs.Queue(new Stack(app, 'Bad'), 'Plain', { encryption: sqs.QueueEncryption.UNENCRYPTED });
+      }),
+    ).toThrow();
+  });
+});
