@@ -7,8 +7,11 @@ export default {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2023' }, module: { type: 'commonjs' } }],
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  globalSetup: '<rootDir>/test/global-setup.mjs',
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+  reporters: ['default', '<rootDir>/test/summary-reporter.cjs'],
+  coverageProvider: 'v8',
   collectCoverageFrom: ['lambda/**/*.ts'],
-  coverageThreshold: { './lambda/domain/': { lines: 90, branches: 80 } },
+  coverageThreshold: { './lambda/domain/': { lines: 95, branches: 85, functions: 95 } },
   testTimeout: 30000,
 };

@@ -1,0 +1,100 @@
+/**
+ * Writes examples/: a small CloudTrail history (as CloudTrail delivers it to S3, gzipped) with
+ * a deploy, everyday noise and an attack, plus EventBridge events as JSON Lines.
+ * Run: npx tsx scripts/make-examples.ts
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import {
+  ACCOUNT,
+  addLayerVersionPermission,
+  createFunction,
+  envelope,
+  failed,
+  identities,
+  layerArn,
+  OTHER_ACCOUNT,
+  otherService,
+  publishLayerVersion,
+  type Rec,
+  updateFunctionConfiguration,
+} from '../test/support/records.js';
+
+const root = join(import.meta.dirname, '..', 'examples');
+const day = join(root, 'cloudtrail', 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2026', '03', '14');
+const t = (hm: string) => `2026-03-14T${hm}:00Z`;
+const deps3 = layerArn('shared-deps', 3);
+const deps4 = layerArn('shared-deps', 4);
+const foreign = layerArn('perf-monitor-extension', 1, OTHER_ACCOUNT);
+const deployUa = 'aws-sdk-nodejs/2.1692.0 linux/v22.14.0 exec-env/AWS_Lambda_nodejs22.x cfn/1.0';
+
+const files: Record<string, Rec[]> = {
+  '0900Z_3f2a': [
+    createFunction('orders-api', {
+      layers: [deps3],
+      time: t('09:00'),
+      identity: identities.deployRole(),
+      userAgent: deployUa,
+      sourceIp: 'cloudformation.amazonaws.com',
+    }),
+    otherService(),
+    updateFunctionConfiguration('orders-api', {
+      layers: [deps3],
+      request: { memorySize: 512 },
+      time: t('09:02'),
+      identity: identities.deployRole(),
+      userAgent: deployUa,
+      sourceIp: 'cloudformation.amazonaws.com',
+    }),
+    failed(updateFunctionConfiguration('orders-api', { layers: [foreign], time: t('09:03') })),
+  ],
+  '0905Z_9c1d': [
+    publishLayerVersion('telemetry-helper', 1, { time: t('09:05') }),
+    addLayerVersionPermission('telemetry-helper', 1, '*', { time: t('09:06'), statementId: 'anyone' }),
+    updateFunctionConfiguration('orders-api', {
+      layers: [deps3, foreign],
+      time: t('09:07'),
+      sourceIp: '198.51.100.77',
+    }),
+  ],
+  '0910Z_51be': [
+    updateFunctionConfiguration('orders-api', {
+      layers: [deps4],
+      time: t('09:10'),
+      identity: identities.deployRole(),
+      userAgent: deployUa,
+      sourceIp: 'cloudformation.amazonaws.com',
+    }),
+    updateFunctionConfiguration('billing-worker', {
+      request: { timeout: 60 },
+      time: t('09:12'),
+      identity: identities.ssoAdmin(),
+      userAgent: 'console.amazonaws.com',
+    }),
+  ],
+};
+
+rmSync(root, { recursive: true, force: true });
+mkdirSync(day, { recursive: true });
+for (const [suffix, records] of Object.entries(files)) {
+  const name = `${ACCOUNT}_CloudTrail_us-east-1_20260314T${suffix}.json.gz`;
+  writeFileSync(join(day, name), gzipSync(JSON.stringify({ Records: records })));
+}
+mkdirSync(join(root, 'eventbridge'), { recursive: true });
+const events = [
+  createFunction('payments', { time: t('10:00'), region: 'eu-west-1', identity: identities.deployRole() }),
+  updateFunctionConfiguration('payments', {
+    layers: [layerArn('debug-tools', 7, OTHER_ACCOUNT, 'eu-west-1')],
+    time: t('10:30'),
+    region: 'eu-west-1',
+    identity: identities.ssoAdmin(),
+    userAgent: 'console.amazonaws.com',
+    sourceIp: '192.0.2.44',
+  }),
+];
+writeFileSync(
+  join(root, 'eventbridge', 'lambda-events.jsonl'),
+  `${events.map((e) => JSON.stringify(envelope(e))).join('\n')}\n`,
+);
+process.stdout.write(`wrote ${root}\n`);

@@ -1,0 +1,214 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import {
+  createFunction,
+  envelope,
+  failed,
+  identities,
+  layerArn,
+  OTHER_ACCOUNT,
+  updateFunctionConfiguration,
+} from '../support/records.js';
+import { expectValidFinding } from '../support/schema.js';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'bin', 'layerwatch-cli.mjs');
+
+function run(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function findings(stdout: string) {
+  return stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
+
+function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'layerwatch-cli-'));
+}
+
+const deps = layerArn('deps', 1);
+const evil = layerArn('ext', 1, OTHER_ACCOUNT);
+
+describe('layerwatch scan', () => {
+  it('reports the bundled examples: one JSON finding per line on stdout and nothing else', () => {
+    const r = run('scan', '--format', 'jsonl', 'examples/');
+    expect(r.code).toBe(0);
+    const out = findings(r.stdout);
+    for (const f of out) expectValidFinding(f);
+    expect(out.map((f) => f.detectionId)).toEqual([
+      'lambda-function-created-with-layers',
+      'lambda-layer-version-published',
+      'lambda-layer-shared',
+      'lambda-layer-added',
+      'lambda-layer-version-changed',
+      'lambda-layer-added',
+    ]);
+    expect(out[3]).toMatchObject({
+      layers: {
+        before: [layerArn('shared-deps', 3)],
+        added: [layerArn('perf-monitor-extension', 1, OTHER_ACCOUNT)],
+      },
+    });
+    expect(r.stderr).toMatch(/4 files, 11 records, .* 6 findings/);
+  });
+
+  it('processes records in event-time order across files, whatever the file order', () => {
+    const dir = tempDir();
+    // The attack's file sorts first by name; the creation that sets the baseline is in the second file.
+    writeFileSync(
+      join(dir, 'a.json'),
+      JSON.stringify({
+        Records: [updateFunctionConfiguration('f', { layers: [deps, evil], time: '2026-03-14T09:05:00Z' })],
+      }),
+    );
+    writeFileSync(
+      join(dir, 'b.json'),
+      JSON.stringify({ Records: [createFunction('f', { layers: [deps], time: '2026-03-14T09:00:00Z' })] }),
+    );
+    const out = findings(run('scan', '--format', 'jsonl', dir).stdout);
+    expect(out.map((f) => f.detectionId)).toEqual([
+      'lambda-function-created-with-layers',
+      'lambda-layer-added',
+    ]);
+    expect(out[1].layers).toMatchObject({ baseline: 'known', added: [evil] });
+  });
+
+  it('reads gzipped log files, JSON Lines of EventBridge events and single records', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'log.json.gz'),
+      gzipSync(JSON.stringify({ Records: [updateFunctionConfiguration('a', { layers: [evil] })] })),
+    );
+    writeFileSync(
+      join(dir, 'events.jsonl'),
+      `${JSON.stringify(envelope(updateFunctionConfiguration('b', { layers: [evil] })))}\n`,
+    );
+    writeFileSync(
+      join(dir, 'one.json'),
+      JSON.stringify(updateFunctionConfiguration('c', { layers: [evil] })),
+    );
+    writeFileSync(join(dir, 'notes.txt'), 'not scanned: not a record file name');
+    const r = run('scan', '--format', 'jsonl', dir);
+    expect(
+      findings(r.stdout)
+        .map((f) => f.function.name)
+        .sort(),
+    ).toEqual(['a', 'b', 'c']);
+    expect(r.stderr).toMatch(/^layerwatch: 3 files/m);
+  });
+
+  it('reports a malformed record with its file and position, skips it, and processes the rest', () => {
+    const dir = tempDir();
+    const good = JSON.stringify(updateFunctionConfiguration('f', { layers: [evil] }));
+    writeFileSync(
+      join(dir, 'mixed.jsonl'),
+      `${good}\n{not json\n${JSON.stringify({ ...updateFunctionConfiguration('g'), eventTime: 'never' })}\n`,
+    );
+    const r = run('scan', '--format', 'jsonl', dir);
+    expect(r.code).toBe(0);
+    expect(findings(r.stdout)).toHaveLength(1);
+    expect(r.stderr).toContain(`${join(dir, 'mixed.jsonl')}: line 2: not JSON`);
+    expect(r.stderr).toContain(`${join(dir, 'mixed.jsonl')}: line 3: eventTime missing or not a date`);
+  });
+
+  it('reports a redelivered event once', () => {
+    const dir = tempDir();
+    const record = updateFunctionConfiguration('f', { layers: [evil] });
+    writeFileSync(join(dir, 'a.json'), JSON.stringify({ Records: [record] }));
+    writeFileSync(join(dir, 'b.json'), JSON.stringify({ Records: [record] }));
+    const r = run('scan', '--format', 'jsonl', dir);
+    expect(findings(r.stdout)).toHaveLength(1);
+    expect(r.stderr).toContain('1 duplicates');
+  });
+
+  it('prints nothing for failed calls and configuration changes that do not touch layers', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'quiet.json'),
+      JSON.stringify({
+        Records: [
+          failed(updateFunctionConfiguration('f', { layers: [evil] })),
+          updateFunctionConfiguration('f', { request: { memorySize: 1024 }, responseLayers: [deps] }),
+        ],
+      }),
+    );
+    const r = run('scan', '--format', 'jsonl', dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+  });
+
+  it('filters with --min-severity and fails with --fail-on', () => {
+    const high = run('scan', '--format', 'jsonl', '--min-severity', 'high', 'examples/');
+    expect(findings(high.stdout).every((f) => ['high', 'critical'].includes(f.severity))).toBe(true);
+    expect(findings(high.stdout).length).toBeGreaterThan(0);
+    expect(run('scan', '--format', 'jsonl', '--fail-on', 'critical', 'examples/').code).toBe(1);
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'quiet.json'),
+      JSON.stringify({ Records: [createFunction('f', { identity: identities.deployRole() })] }),
+    );
+    expect(run('scan', '--fail-on', 'low', dir).code).toBe(0);
+  });
+
+  it('prints a table for people', () => {
+    const r = run('scan', '--format', 'table', 'examples/');
+    expect(r.stdout.split('\n')[0]).toMatch(/^TIME\s+SEVERITY\s+SCORE\s+DETECTION/);
+    expect(r.stdout).toContain('Layer perf-monitor-extension:1 added to orders-api');
+  });
+
+  it.each([
+    [['scan'], /no PATH given/],
+    [['scan', '--format', 'xml', 'examples/'], /--format/],
+    [['scan', '--fail-on', 'severe', 'examples/'], /--fail-on: "severe"/],
+    [['scan', '--bogus', 'examples/'], /Unknown option/],
+    [['hunt', 'examples/'], /unknown command "hunt"/],
+    [[], /Usage: layerwatch scan/],
+  ])('exits 2 on usage error %j', (args, message) => {
+    const r = run(...args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
+  it('exits 2 on an unreadable path, after scanning the readable ones', () => {
+    const r = run('scan', '--format', 'jsonl', 'examples/', '/nonexistent/trail');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('/nonexistent/trail: cannot read: ENOENT');
+    expect(findings(r.stdout)).toHaveLength(6);
+  });
+});
+
+// The third-party corpus lives beside the project (../shared); CI always has it.
+const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'third-party');
+describe('third-party CloudTrail corpus', () => {
+  it('is present in CI', () => {
+    if (process.env.CI) expect(existsSync(CORPUS)).toBe(true);
+  });
+
+  if (existsSync(CORPUS)) {
+    it('yields exactly the layer attack, the publication and the successful share', () => {
+      const r = run('scan', '--format', 'jsonl', CORPUS);
+      expect(r.code).toBe(0);
+      const out = findings(r.stdout);
+      for (const f of out) expectValidFinding(f);
+      const summary = out.map((f) => [f.detectionId, f.function?.name ?? f.layer?.name]).sort();
+      expect(summary).toEqual([
+        ['lambda-layer-added', 'stratus-red-team-lambda-layer-simpleLambda'],
+        ['lambda-layer-shared', 'test-layer'],
+        ['lambda-layer-version-published', 'TrailDiscoverCapture'],
+      ]);
+      const added = out.find((f) => f.detectionId === 'lambda-layer-added');
+      expect(added.layers.added).toEqual([
+        'arn:aws:lambda:eugov-eastcentral-1r:712967571683:layer:stratus-red-team-lambda-layer-my-lambda-extension:1',
+      ]);
+      expect(added.reasons.join(' ')).toMatch(/IAM user/);
+      expect(added.reasons.join(' ')).toMatch(/long-term access key/);
+    });
+  }
+});
