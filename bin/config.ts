@@ -2,7 +2,9 @@
  * Reads the CDK context once into a validated config. Every key is documented in README.md
  * (Configure); a wrong value stops synthesis with a message that names the key.
  */
+import { readFileSync } from 'node:fs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import { parseSettings, SettingsError } from '../lambda/domain/settings.js';
 import type { LayerWatchConfig } from '../lib/layerwatch-stack.js';
 
 export class ContextError extends Error {
@@ -18,6 +20,8 @@ export const CONTEXT_KEYS = [
   'slackChannelId',
   'logRetentionDays',
   'memorySize',
+  'settings',
+  'settingsFile',
 ] as const;
 
 type Lookup = (key: string) => unknown;
@@ -100,7 +104,9 @@ export function readConfig(lookup: Lookup): LayerWatchConfig {
   const alertTopicArn = arn(lookup, 'alertTopicArn', TOPIC_ARN, 'an SNS topic ARN');
   if (alertTopicKmsKeyArn && !alertTopicArn)
     throw new ContextError('context "alertTopicKmsKeyArn" needs "alertTopicArn"');
+  const settings = readSettings(lookup);
   return {
+    settings,
     alertEmails,
     alertTopicArn,
     alertTopicKmsKeyArn,
@@ -109,4 +115,38 @@ export function readConfig(lookup: Lookup): LayerWatchConfig {
     logRetention: retentionDays as logs.RetentionDays,
     memorySize,
   };
+}
+
+/** `settings` (a JSON object, or JSON in a string) or `settingsFile` (a path to the same JSON the CLI takes). */
+function readSettings(lookup: Lookup): Record<string, unknown> | undefined {
+  const inline = lookup('settings');
+  const file = text(lookup, 'settingsFile');
+  if (inline !== undefined && inline !== null && inline !== '' && file !== undefined) {
+    throw new ContextError('context "settings" and "settingsFile": give one or the other');
+  }
+  let raw: unknown;
+  if (file !== undefined) {
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ContextError(
+        `context "settingsFile": cannot read ${file} as JSON (${(error as Error).message})`,
+      );
+    }
+  } else if (typeof inline === 'string' && inline !== '') {
+    try {
+      raw = JSON.parse(inline);
+    } catch {
+      throw new ContextError('context "settings" is not valid JSON');
+    }
+  } else if (inline !== '' && inline !== null) raw = inline;
+  if (raw === undefined) return undefined;
+  try {
+    parseSettings(raw);
+  } catch (error) {
+    if (error instanceof SettingsError)
+      throw new ContextError(`context "${file ? 'settingsFile' : 'settings'}": ${error.message}`);
+    throw error;
+  }
+  return raw as Record<string, unknown>;
 }

@@ -2,22 +2,37 @@
  * The Lambda host: EventBridge delivers one CloudTrail event per invocation. Outcomes:
  * - malformed or ignored input: logged with the reason and counted; the invocation succeeds
  *   (retrying bad input would loop);
- * - a finding: published, then the baseline is updated;
- * - an adapter failure (publish, baseline store): thrown, so that Lambda retries the async
- *   invocation and finally sends it to the on-failure destination, where an alarm fires.
+ * - a finding: published (or, when settings suppress it, logged and counted), then state recorded;
+ * - an adapter failure on the alert path (publish, baseline store): thrown, so that Lambda retries
+ *   the async invocation and finally sends it to the on-failure destination, where an alarm fires.
+ * Enrichment (function configuration, layer lookups, correlation) never blocks an alert: what
+ * cannot be read is named in the finding's `gaps`.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import type { AlertPublisher, BaselineStore, FunctionReader } from './adapters/ports.js';
+import type {
+  AlertPublisher,
+  BaselineStore,
+  CorrelationStore,
+  FunctionReader,
+  LayerReader,
+} from './adapters/ports.js';
+import type { Baseline } from './domain/baseline.js';
 import { normalize } from './domain/cloudtrail.js';
-import { analyze, type LiveConfiguration } from './domain/engine.js';
+import type { PublishRecord } from './domain/correlation.js';
+import { analyze, type LiveConfiguration, layersToLookUp } from './domain/engine.js';
 import { isFunctionEvent } from './domain/model.js';
+import type { LayerLookup } from './domain/provenance.js';
 import { renderAlert } from './domain/render/alert.js';
+import type { DetectionSettings } from './domain/settings.js';
 
 export interface HandlerDeps {
   reader: FunctionReader;
+  layers: LayerReader;
   baselines: BaselineStore;
+  correlations: CorrelationStore;
   publisher: AlertPublisher;
+  settings: DetectionSettings;
   logger: Logger;
   metrics: Metrics;
 }
@@ -26,28 +41,67 @@ export type HandlerResult =
   | { outcome: 'malformed'; reason: string }
   | { outcome: 'ignored'; reason: string }
   | { outcome: 'no-finding'; eventId: string }
+  | { outcome: 'suppressed'; eventId: string; findingId: string; detectionId: string; rule: string }
   | { outcome: 'published'; eventId: string; findingId: string; detectionId: string; messageId: string };
 
 export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<HandlerResult> {
-  const { reader, baselines, publisher, logger, metrics } = deps;
+  const { reader, layers, baselines, correlations, publisher, settings, logger, metrics } = deps;
+
+  const count = (name: string, dimensions: Record<string, string> = {}) => {
+    if (Object.keys(dimensions).length === 0) {
+      metrics.addMetric(name, MetricUnit.Count, 1);
+      return;
+    }
+    const single = metrics.singleMetric();
+    for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
+    single.addMetric(name, MetricUnit.Count, 1);
+  };
+
+  const readLayers = async (arns: readonly string[]): Promise<Record<string, LayerLookup>> => {
+    const entries = await Promise.all(arns.map(async (arn) => [arn, await layers.readLayer(arn)] as const));
+    for (const [arn, lookup] of entries) {
+      if (lookup.status !== 'ok') {
+        logger.warn('Layer not read', {
+          layerVersionArn: arn,
+          status: lookup.status,
+          detail: lookup.message,
+        });
+        count('EnrichmentFailures');
+      }
+    }
+    return Object.fromEntries(entries);
+  };
+
+  const readPublishes = async (arns: readonly string[]): Promise<PublishRecord[]> => {
+    if (arns.length === 0) return [];
+    try {
+      return await correlations.publishesOf(arns);
+    } catch (error) {
+      logger.warn('Correlation state not read', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      count('EnrichmentFailures');
+      return [];
+    }
+  };
 
   return async (input: unknown) => {
     const normalized = normalize(input);
     try {
       if (normalized.status === 'malformed') {
         logger.error('Malformed event skipped', { reason: normalized.reason, envelopeId: envelopeId(input) });
-        metrics.addMetric('MalformedEvents', MetricUnit.Count, 1);
+        count('MalformedEvents');
         return { outcome: 'malformed', reason: normalized.reason };
       }
       if (normalized.status === 'ignored') {
         logger.info('Event ignored', { reason: normalized.reason });
-        metrics.addMetric('IgnoredEvents', MetricUnit.Count, 1);
+        count('IgnoredEvents');
         return { outcome: 'ignored', reason: normalized.reason };
       }
       const { event } = normalized;
       logger.appendKeys({ eventId: event.meta.id });
 
-      let baseline = null;
+      let baseline: Baseline | null = null;
       let live: LiveConfiguration = { status: 'not-read' };
       if (isFunctionEvent(event)) {
         [baseline, live] = await Promise.all([
@@ -59,19 +113,37 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
             status: live.status,
             detail: 'message' in live ? live.message : null,
           });
-          metrics.addMetric('EnrichmentFailures', MetricUnit.Count, 1);
+          count('EnrichmentFailures');
         }
       }
+      const subjects = layersToLookUp(event, { baseline, live });
+      const [lookups, publishes] = await Promise.all([readLayers(subjects), readPublishes(subjects)]);
 
-      const analysis = analyze(event, { baseline, live });
+      const analysis = analyze(event, { baseline, live, layers: lookups, publishes, settings });
       for (const v of analysis.verdicts.filter((x) => x.status === 'error')) {
         logger.error('Detection failed', { detectionId: v.detectionId, error: v.error });
-        metrics.addMetric('DetectionErrors', MetricUnit.Count, 1);
+        count('DetectionErrors');
       }
 
       let result: HandlerResult = { outcome: 'no-finding', eventId: event.meta.id };
-      if (analysis.finding) {
-        const { finding } = analysis;
+      const { finding } = analysis;
+      if (finding?.suppression) {
+        logger.info('Finding suppressed', {
+          findingId: finding.findingId,
+          detectionId: finding.detectionId,
+          severity: finding.severity,
+          rule: finding.suppression.rule,
+          match: finding.suppression.match,
+        });
+        count('FindingsSuppressed', { detectionId: finding.detectionId });
+        result = {
+          outcome: 'suppressed',
+          eventId: event.meta.id,
+          findingId: finding.findingId,
+          detectionId: finding.detectionId,
+          rule: finding.suppression.rule,
+        };
+      } else if (finding) {
         const messageId = await publisher.publish(renderAlert(finding));
         logger.info('Finding published', {
           findingId: finding.findingId,
@@ -80,10 +152,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
           riskScore: finding.riskScore,
           messageId,
         });
-        const single = metrics.singleMetric();
-        single.addDimension('detectionId', finding.detectionId);
-        single.addDimension('severity', finding.severity);
-        single.addMetric('FindingsPublished', MetricUnit.Count, 1);
+        count('FindingsPublished', { detectionId: finding.detectionId, severity: finding.severity });
         result = {
           outcome: 'published',
           eventId: event.meta.id,
@@ -94,7 +163,8 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       } else {
         logger.info('No finding', { verdicts: analysis.verdicts });
       }
-      // After the publish: if this write fails, the retry re-publishes rather than losing the alert.
+      // After the publish: if a write fails, the retry re-publishes rather than losing the alert.
+      if (analysis.publish) await correlations.recordPublish(analysis.publish);
       if (isFunctionEvent(event) && analysis.state) await baselines.record(event.fn.arn, analysis.state);
       return result;
     } finally {

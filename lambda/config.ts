@@ -1,7 +1,10 @@
 /** The handler's environment, read once at cold start. */
+import { type DetectionSettings, parseSettings, SettingsError } from './domain/settings.js';
+
 export interface HandlerConfig {
   topicArn: string;
   baselineTable: string;
+  settings: DetectionSettings;
 }
 
 export class ConfigurationError extends Error {
@@ -13,5 +16,12 @@ export function readConfig(env: Record<string, string | undefined>): HandlerConf
   if (missing.length > 0) {
     throw new ConfigurationError(`layerwatch handler: missing environment variable(s) ${missing.join(', ')}`);
   }
-  return { topicArn: env.ALERT_TOPIC_ARN as string, baselineTable: env.BASELINE_TABLE as string };
+  let settings: DetectionSettings;
+  try {
+    settings = parseSettings(env.LAYERWATCH_SETTINGS ? JSON.parse(env.LAYERWATCH_SETTINGS) : undefined);
+  } catch (error) {
+    const why = error instanceof SettingsError ? error.message : 'not valid JSON';
+    throw new ConfigurationError(`layerwatch handler: LAYERWATCH_SETTINGS: ${why}`, { cause: error });
+  }
+  return { topicArn: env.ALERT_TOPIC_ARN as string, baselineTable: env.BASELINE_TABLE as string, settings };
 }

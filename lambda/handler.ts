@@ -5,18 +5,37 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
+import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
+import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
 import { createHandler } from './app.js';
 import { readConfig } from './config.js';
 
 const config = readConfig(process.env);
 const retry = { retryMode: 'adaptive', maxAttempts: 5 } as const;
+const lambdaClients = new Map<string, LambdaClient>();
+const lambdaIn = (region: string) => {
+  let client = lambdaClients.get(region);
+  if (!client) {
+    client = new LambdaClient({ region, ...retry });
+    lambdaClients.set(region, client);
+  }
+  return client;
+};
+const dynamo = new DynamoDBClient(retry);
 
 export const handler = createHandler({
-  reader: new LambdaFunctionReader((region) => new LambdaClient({ region, ...retry })),
-  baselines: new DynamoDbBaselineStore(new DynamoDBClient(retry), config.baselineTable),
+  reader: new LambdaFunctionReader(lambdaIn),
+  layers: new LambdaLayerReader(lambdaIn),
+  baselines: new DynamoDbBaselineStore(dynamo, config.baselineTable),
+  correlations: new DynamoDbCorrelationStore(
+    dynamo,
+    config.baselineTable,
+    config.settings.correlationWindowMinutes,
+  ),
   publisher: new SnsAlertPublisher(new SNSClient(retry), config.topicArn),
+  settings: config.settings,
   logger: new Logger({ serviceName: 'layerwatch' }),
   metrics: new Metrics({ namespace: 'LayerWatch', serviceName: 'layerwatch' }),
 });

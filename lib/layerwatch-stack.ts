@@ -14,6 +14,8 @@ export interface LayerWatchConfig {
   readonly slack?: SlackChannel;
   readonly logRetention: logs.RetentionDays;
   readonly memorySize: number;
+  /** Detection settings document (validated in bin/config.ts). */
+  readonly settings?: Record<string, unknown>;
 }
 
 export interface LayerWatchStackProps extends StackProps {
@@ -40,6 +42,7 @@ export class LayerWatchStack extends Stack {
       slack: config.slack,
       logRetention: config.logRetention,
       memorySize: config.memorySize,
+      settings: config.settings,
     });
     const w = this.layerWatch;
     new CfnOutput(this, 'AlertTopicArn', {

@@ -17,6 +17,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { parseSettings } from '../lambda/domain/settings.js';
 
 /**
  * The operations CloudTrail logs for layers. CloudTrail suffixes names with an API version
@@ -75,6 +76,13 @@ export interface LayerWatchProps {
    */
   readonly memorySize?: number;
   /**
+   * Detection settings (organization accounts, known publishers, deploy roles, suppressions,
+   * minimum severity to publish, correlation window), as the JSON document described in README.md.
+   * Validated at synthesis.
+   * @default - no suppression, publish from `low`, 60-minute correlation window
+   */
+  readonly settings?: Record<string, unknown>;
+  /**
    * What happens to the baseline table when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
@@ -108,8 +116,19 @@ export class LayerWatch extends Construct {
       this.alertTopic.addSubscription(new subscriptions.EmailSubscription(email));
     }
 
+    // Validate now: a wrong setting must stop synthesis, not the handler's cold start.
+    parseSettings(props.settings);
+    const settingsJson = props.settings ? JSON.stringify(props.settings) : '';
+    if (settingsJson.length > 3000) {
+      throw new Error(
+        `layerwatch: settings are ${settingsJson.length} characters; Lambda environment variables allow about 3000 here`,
+      );
+    }
+
     this.baselineTable = new dynamodb.TableV2(this, 'Baselines', {
       partitionKey: { name: 'functionArn', type: dynamodb.AttributeType.STRING },
+      // Correlation items (recent layer publications) expire on their own.
+      timeToLiveAttribute: 'expiresAt',
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),
@@ -137,6 +156,7 @@ export class LayerWatch extends Construct {
       environment: {
         ALERT_TOPIC_ARN: this.alertTopic.topicArn,
         BASELINE_TABLE: this.baselineTable.tableName,
+        LAYERWATCH_SETTINGS: settingsJson,
         POWERTOOLS_SERVICE_NAME: 'layerwatch',
         POWERTOOLS_METRICS_NAMESPACE: 'LayerWatch',
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -173,6 +193,14 @@ export class LayerWatch extends Construct {
             arnFormat: ArnFormat.COLON_RESOURCE_NAME,
           }),
         ],
+      }),
+    );
+
+    this.handler.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['lambda:GetLayerVersion', 'lambda:GetLayerVersionPolicy'],
+        // Layers attached to a function may belong to any account: the detector reads their metadata.
+        resources: [`arn:${stack.partition}:lambda:*:*:layer:*:*`],
       }),
     );
 
@@ -302,6 +330,11 @@ export class LayerWatch extends Construct {
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${functions}]`,
       reason:
         'lambda:GetFunctionConfiguration must read any function of the account: an attacker chooses which function to change.',
+    });
+    Validations.of(this.handler).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:*:*:layer:*:*]',
+      reason:
+        'GetLayerVersion/GetLayerVersionPolicy on any layer version: attached layers may come from any account and region; read-only metadata.',
     });
     Validations.of(this.handler).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',

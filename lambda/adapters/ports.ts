@@ -1,7 +1,9 @@
 /** The handler's view of the outside world. Adapters implement these with SDK clients; tests with fakes. */
 import type { Baseline, LayerState } from '../domain/baseline.js';
+import type { PublishRecord } from '../domain/correlation.js';
 import type { LiveConfiguration } from '../domain/engine.js';
 import type { FunctionRef } from '../domain/model.js';
+import type { LayerLookup } from '../domain/provenance.js';
 import type { AlertMessage } from '../domain/render/alert.js';
 
 export interface FunctionReader {
@@ -18,4 +20,14 @@ export interface BaselineStore {
 export interface AlertPublisher {
   /** Throws on failure, so that the invocation fails and is retried, then dead-lettered. */
   publish(alert: AlertMessage): Promise<string>;
+}
+
+export interface LayerReader {
+  /** Never throws: an unreadable layer is reported in the result. */
+  readLayer(versionArn: string): Promise<LayerLookup>;
+}
+
+export interface CorrelationStore {
+  recordPublish(publish: PublishRecord): Promise<void>;
+  publishesOf(versionArns: readonly string[]): Promise<PublishRecord[]>;
 }

@@ -2,8 +2,15 @@
  * `layerwatch scan [options] PATH...` - hunts CloudTrail history offline with the detection core.
  * Exit codes: 0 the scan ran; 1 a finding reached --fail-on; 2 usage error or unreadable path.
  */
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Finding } from '../domain/finding.js';
+import {
+  DEFAULT_SETTINGS,
+  type DetectionSettings,
+  parseSettings,
+  SettingsError,
+} from '../domain/settings.js';
 import { isSeverity, SEVERITIES, type Severity, severityRank } from '../domain/severity.js';
 import { jsonl, table } from './format.js';
 import { detect, EventCollector, emptyStats } from './scan.js';
@@ -23,7 +30,11 @@ Options:
   --format jsonl|table     jsonl: one finding JSON per line on stdout; table: for people
                            (default: table on a terminal, jsonl otherwise)
   --min-severity LEVEL     print findings at or above LEVEL (default: informational)
-  --fail-on LEVEL          exit 1 when a finding at or above LEVEL is found
+  --fail-on LEVEL          exit 1 when an unsuppressed finding at or above LEVEL is found
+  --config FILE            detection settings (JSON: organization accounts, known publishers,
+                           deploy roles, suppressions, minSeverity, correlation window); the same
+                           document the stack takes as settingsFile
+  --include-suppressed     also print findings the settings suppress (they carry "suppression")
   -h, --help               this text
 
 LEVEL is one of: ${SEVERITIES.join(', ')}.
@@ -49,7 +60,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     io.stderr.write(`layerwatch: unknown command "${command}"\n\n${USAGE}`);
     return 2;
   }
-  let options: { format: 'jsonl' | 'table'; minSeverity: Severity; failOn: Severity | null; paths: string[] };
+  let options: {
+    format: 'jsonl' | 'table';
+    minSeverity: Severity;
+    failOn: Severity | null;
+    paths: string[];
+    config: string | null;
+    includeSuppressed: boolean;
+  };
   try {
     const { values, positionals } = parseArgs({
       args: [...rest],
@@ -58,6 +76,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         format: { type: 'string' },
         'min-severity': { type: 'string' },
         'fail-on': { type: 'string' },
+        config: { type: 'string' },
+        'include-suppressed': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -74,10 +94,27 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       minSeverity: severityOption('min-severity', values['min-severity'], 'informational') as Severity,
       failOn: severityOption('fail-on', values['fail-on'], null),
       paths: positionals,
+      config: values.config ?? null,
+      includeSuppressed: values['include-suppressed'] ?? false,
     };
   } catch (error) {
     io.stderr.write(`layerwatch scan: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
+  }
+
+  // The CLI prints everything by default: a publish threshold applies only when the file sets one.
+  let settings: DetectionSettings = { ...DEFAULT_SETTINGS, minSeverity: 'informational' };
+  if (options.config) {
+    try {
+      const raw: unknown = JSON.parse(await readFile(options.config, 'utf8'));
+      const parsed = parseSettings(raw);
+      const explicit = typeof raw === 'object' && raw !== null && 'minSeverity' in raw;
+      settings = explicit ? parsed : { ...parsed, minSeverity: 'informational' };
+    } catch (error) {
+      const why = error instanceof SettingsError ? error.message : (error as Error).message;
+      io.stderr.write(`layerwatch scan: --config ${options.config}: ${why}\n`);
+      return 2;
+    }
   }
 
   const started = Date.now();
@@ -89,18 +126,22 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     stats.files += 1;
     collector.add(await readRecords(file, problems));
   }
-  const findings = detect(collector.sorted());
-  stats.findings = findings.length;
+  const all = detect(collector.sorted(), settings);
+  const findings = all.filter((f) => !f.suppression);
+  stats.findings = all.length;
+  stats.suppressed = all.length - findings.length;
 
   for (const p of problems)
     io.stderr.write(`layerwatch: ${p.file}${p.position ? `: ${p.position}` : ''}: ${p.message}\n`);
-  const shown = findings.filter((f) => severityRank(f.severity) >= severityRank(options.minSeverity));
+  const shown = (options.includeSuppressed ? all : findings).filter(
+    (f) => severityRank(f.severity) >= severityRank(options.minSeverity),
+  );
   if (options.format === 'jsonl') for (const f of shown) io.stdout.write(jsonl(f));
   else io.stdout.write(table(shown));
 
   const seconds = ((Date.now() - started) / 1000).toFixed(2);
   io.stderr.write(
-    `layerwatch: ${stats.files} files, ${stats.records} records, ${stats.relevant} layer-relevant, ${stats.ignored} skipped, ${stats.malformed} malformed, ${stats.duplicates} duplicates, ${stats.findings} findings (${shown.length} shown) in ${seconds}s\n`,
+    `layerwatch: ${stats.files} files, ${stats.records} records, ${stats.relevant} layer-relevant, ${stats.ignored} skipped, ${stats.malformed} malformed, ${stats.duplicates} duplicates, ${stats.findings} findings (${stats.suppressed} suppressed, ${shown.length} shown) in ${seconds}s\n`,
   );
   if (problems.some((p) => p.fatal)) return 2;
   return options.failOn !== null && reaches(findings, options.failOn) ? 1 : 0;

@@ -6,9 +6,11 @@
 import { createHash } from 'node:crypto';
 import { type Baseline, recordState } from '../domain/baseline.js';
 import { normalize } from '../domain/cloudtrail.js';
+import type { PublishRecord } from '../domain/correlation.js';
 import { analyze } from '../domain/engine.js';
 import type { Finding } from '../domain/finding.js';
 import { isFunctionEvent, type LambdaEvent } from '../domain/model.js';
+import { DEFAULT_SETTINGS, type DetectionSettings } from '../domain/settings.js';
 import type { SourceProblem, SourceRecord } from './sources.js';
 
 export interface ScanStats {
@@ -19,10 +21,20 @@ export interface ScanStats {
   malformed: number;
   duplicates: number;
   findings: number;
+  suppressed: number;
 }
 
 export function emptyStats(): ScanStats {
-  return { files: 0, records: 0, relevant: 0, ignored: 0, malformed: 0, duplicates: 0, findings: 0 };
+  return {
+    files: 0,
+    records: 0,
+    relevant: 0,
+    ignored: 0,
+    malformed: 0,
+    duplicates: 0,
+    findings: 0,
+    suppressed: 0,
+  };
 }
 
 /** Collects the relevant events of a batch of records; everything else is counted and dropped. */
@@ -69,14 +81,27 @@ export class EventCollector {
   }
 }
 
-/** Runs the core over events in order, with an in-memory baseline. */
-export function detect(events: readonly LambdaEvent[]): Finding[] {
+/**
+ * Runs the core over events in order, with an in-memory baseline and publication history (for
+ * publish-then-attach correlation). Returns every finding; suppressed ones carry `suppression`.
+ */
+export function detect(
+  events: readonly LambdaEvent[],
+  settings: DetectionSettings = DEFAULT_SETTINGS,
+): Finding[] {
   const baselines = new Map<string, Baseline>();
+  const publishes: PublishRecord[] = [];
   const findings: Finding[] = [];
   for (const event of events) {
     const baseline = isFunctionEvent(event) ? (baselines.get(event.fn.arn) ?? null) : null;
-    const { finding, state } = analyze(event, { baseline, live: { status: 'not-read' } });
+    const { finding, state, publish } = analyze(event, {
+      baseline,
+      live: { status: 'not-read' },
+      publishes,
+      settings,
+    });
     if (finding) findings.push(finding);
+    if (publish) publishes.push(publish);
     if (state && isFunctionEvent(event))
       baselines.set(event.fn.arn, recordState(baseline, event.fn.arn, state));
   }

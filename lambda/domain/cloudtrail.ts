@@ -97,7 +97,7 @@ export function normalize(input: unknown): NormalizeResult {
   const metaOrError = readMeta(r, kind);
   if (typeof metaOrError === 'string') return { status: 'malformed', reason: metaOrError };
   const meta = metaOrError;
-  const actor = readActor(r.userIdentity);
+  const actor = readActor(r.userIdentity, r.sessionCredentialFromConsole);
 
   const request = r.requestParameters;
   const response = r.responseElements;
@@ -145,7 +145,7 @@ function readMeta(r: Json, kind: EventKind): EventMeta | string {
   };
 }
 
-function readActor(value: unknown): Actor {
+function readActor(value: unknown, fromConsole: unknown): Actor {
   const u = isObject(value) ? value : {};
   const session = isObject(u.sessionContext) ? u.sessionContext : {};
   const issuer = isObject(session.sessionIssuer) ? session.sessionIssuer : {};
@@ -165,6 +165,7 @@ function readActor(value: unknown): Actor {
     invokedBy: str(u.invokedBy),
     sessionCreated: str(attributes.creationDate),
     onBehalfOfUserId: str(onBehalfOf.userId),
+    consoleSession: fromConsole === true || fromConsole === 'true',
   };
 }
 

@@ -1,14 +1,20 @@
 /**
- * The detection engine: one event plus what the host knows (baseline, live configuration) in,
- * at most one finding and the state to record out. Pure: both hosts (Lambda, CLI) call this.
+ * The detection engine: one event plus what the host knows (baseline, live configuration, layer
+ * lookups, recent publications, settings) in; at most one finding and the state to record out.
+ * Pure: both hosts (Lambda, CLI) call this.
  */
+import { actorContext } from './actor.js';
 import { type Baseline, type LayerState, stateBefore } from './baseline.js';
-import type { Detection, DetectionInput, LayerChange } from './detections/detection.js';
+import { actorKeyOf, type PublishRecord } from './correlation.js';
+import type { Detection, DetectionInput, Evidence, LayerChange } from './detections/detection.js';
 import { DETECTIONS } from './detections/index.js';
 import { buildFinding, type Finding } from './finding.js';
 import { diffLayers, sameLayers } from './layers.js';
 import { type FunctionDetails, type FunctionEvent, isFunctionEvent, type LambdaEvent } from './model.js';
-import { type Signal, score } from './scoring.js';
+import { type LayerLookup, provenanceOf } from './provenance.js';
+import { actorSignals, correlationSignals, provenanceSignals, type Signal, score } from './scoring.js';
+import { DEFAULT_SETTINGS, type DetectionSettings } from './settings.js';
+import { suppressionOf } from './suppression.js';
 
 /** The function's configuration as the host read it (Lambda host only). */
 export type LiveConfiguration =
@@ -19,8 +25,11 @@ export type LiveConfiguration =
 export interface AnalysisContext {
   baseline: Baseline | null;
   live: LiveConfiguration;
-  /** Event ids that bear on this one (correlation), newest last. */
-  related?: string[];
+  /** Lookups of layer versions, by version ARN (Lambda host: GetLayerVersion + policy). */
+  layers?: Readonly<Record<string, LayerLookup>>;
+  /** Recent PublishLayerVersion events, for publish-then-attach correlation. */
+  publishes?: readonly PublishRecord[];
+  settings?: DetectionSettings;
 }
 
 export interface VerdictRecord {
@@ -33,7 +42,24 @@ export interface Analysis {
   finding: Finding | null;
   /** The layer state this event establishes for its function, to record in the baseline. */
   state: LayerState | null;
+  /** A publication to remember for correlation. */
+  publish: PublishRecord | null;
   verdicts: VerdictRecord[];
+}
+
+/**
+ * The layer versions a host should look up before `analyze`: those the event adds or moves to
+ * (for a function with no baseline, all of its new list). Cheap; no detection runs.
+ */
+export function layersToLookUp(
+  event: LambdaEvent,
+  context: Pick<AnalysisContext, 'baseline' | 'live'>,
+): string[] {
+  if (!isFunctionEvent(event)) return [];
+  const change = layerChangeOf(event, context);
+  if (!change.after) return [];
+  if (!change.diff) return change.after;
+  return [...change.diff.added, ...change.diff.versionChanged.map((v) => v.to)];
 }
 
 export function analyze(
@@ -41,8 +67,9 @@ export function analyze(
   context: AnalysisContext,
   detections: readonly Detection[] = DETECTIONS,
 ): Analysis {
+  const settings = context.settings ?? DEFAULT_SETTINGS;
   const change = isFunctionEvent(event) ? layerChangeOf(event, context) : null;
-  const input: DetectionInput = { event, change };
+  const input: DetectionInput = { event, change, settings };
   const verdicts: VerdictRecord[] = [];
   let finding: Finding | null = null;
   for (const detection of detections) {
@@ -61,26 +88,73 @@ export function analyze(
     }
     verdicts.push({ detectionId: detection.id, status: verdict.status });
     if (verdict.status !== 'match') continue;
-    const signals: Signal[] = [...verdict.evidence.signals, ...contextSignals(change)];
-    finding = buildFinding({
-      detection,
-      evidence: { ...verdict.evidence, signals },
-      event,
-      change,
-      score: score(detection.baseScore, detection.baseReason, signals),
-      related: context.related ?? [],
-      gaps: gapsOf(event, context),
-      details: detailsOf(event, context.live),
-    });
+    finding = findingOf(detection, verdict.evidence, event, change, context, settings);
   }
   const state: LayerState | null =
     change?.after != null
       ? { layers: change.after, eventTime: event.meta.time, eventId: event.meta.id, source: 'event' }
       : null;
-  return { finding, state, verdicts };
+  const publish: PublishRecord | null =
+    event.kind === 'PublishLayerVersion' && event.layer.versionArn
+      ? {
+          layerVersionArn: event.layer.versionArn,
+          eventId: event.meta.id,
+          actorKey: actorKeyOf(event.actor),
+          timeMs: event.meta.timeMs,
+        }
+      : null;
+  return { finding, state, publish, verdicts };
 }
 
-function layerChangeOf(event: FunctionEvent, context: AnalysisContext): LayerChange {
+function findingOf(
+  detection: Detection,
+  evidence: Evidence,
+  event: LambdaEvent,
+  change: LayerChange | null,
+  context: AnalysisContext,
+  settings: DetectionSettings,
+): Finding {
+  const actor = actorContext(event.actor, event.meta, settings);
+  const home = isFunctionEvent(event) ? event.fn.account : event.meta.account;
+  const provenance = evidence.subjects.map((arn) => provenanceOf(arn, home, settings, context.layers?.[arn]));
+  const correlation = correlationSignals(
+    evidence.subjects,
+    actorKeyOf(event.actor),
+    event.meta.timeMs,
+    context.publishes ?? [],
+    settings.correlationWindowMinutes,
+  );
+  const signals: Signal[] = [
+    ...evidence.signals,
+    ...(detection.scoring.provenance ? provenanceSignals(provenance) : []),
+    ...(detection.scoring.actor ? actorSignals(event.actor, actor) : []),
+    ...correlation.signals,
+    ...contextSignals(change),
+  ];
+  const finding = buildFinding({
+    detection,
+    evidence: { ...evidence, signals },
+    event,
+    change,
+    score: score(detection.baseScore, detection.baseReason, signals),
+    related: correlation.related,
+    gaps: gapsOf(
+      event,
+      context,
+      provenance.filter((p) => p.lookup !== 'ok' && p.lookup !== 'not-read'),
+    ),
+    details: detailsOf(event, context.live),
+    actor,
+    provenance,
+  });
+  finding.suppression = suppressionOf(finding, settings);
+  return finding;
+}
+
+function layerChangeOf(
+  event: FunctionEvent,
+  context: Pick<AnalysisContext, 'baseline' | 'live'>,
+): LayerChange {
   const live = context.live.status === 'ok' ? context.live.layers : null;
   const { requested, responded } = event;
   const respondedList = responded.state === 'list' ? responded.layers : null;
@@ -119,8 +193,14 @@ function contextSignals(change: LayerChange | null): Signal[] {
   ];
 }
 
-function gapsOf(event: LambdaEvent, context: AnalysisContext): string[] {
+function gapsOf(
+  event: LambdaEvent,
+  context: AnalysisContext,
+  unreadLayers: { versionArn: string; lookup: string; lookupMessage: string | null }[],
+): string[] {
   const gaps: string[] = [];
+  for (const p of unreadLayers)
+    gaps.push(`layer ${p.versionArn}: ${p.lookup} (${p.lookupMessage ?? 'no detail'})`);
   if (!isFunctionEvent(event)) return gaps;
   const live = context.live;
   if (live.status === 'not-found')

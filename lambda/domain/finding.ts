@@ -1,11 +1,14 @@
 /** The finding: what every host emits. Mirrors schema/finding.schema.json (version 1). */
 import { createHash } from 'node:crypto';
+import type { ActorContext } from './actor.js';
 import { parseFunctionArn, parseLayerArn } from './arn.js';
 import type { Detection, Evidence, LayerChange, MitreTechnique } from './detections/detection.js';
 import type { VersionChange } from './layers.js';
 import { type FunctionDetails, isFunctionEvent, type LambdaEvent } from './model.js';
+import type { LayerProvenance } from './provenance.js';
 import type { Score } from './scoring.js';
 import type { Severity } from './severity.js';
+import type { Suppression } from './suppression.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -35,7 +38,7 @@ export interface Finding {
     sessionIssuerArn: string | null;
     mfaAuthenticated: boolean | null;
     invokedBy: string | null;
-  };
+  } & ActorContext;
   function: {
     arn: string;
     name: string;
@@ -78,6 +81,10 @@ export interface Finding {
   };
   /** What the detector could not find out (enrichment that failed), in words. */
   gaps: string[];
+  /** Where each layer the finding is about comes from, and what could be read about it. */
+  provenance: LayerProvenance[];
+  /** Set when settings keep this finding from being published (it is still logged and counted). */
+  suppression: Suppression | null;
 }
 
 export function findingIdOf(event: LambdaEvent, detectionId: string): string {
@@ -127,6 +134,8 @@ export interface FindingParts {
   gaps: string[];
   /** Runtime and role: the event's own, else what the host read from the live function. */
   details: FunctionDetails;
+  actor: ActorContext;
+  provenance: LayerProvenance[];
 }
 
 export function buildFinding({
@@ -138,6 +147,8 @@ export function buildFinding({
   related,
   gaps,
   details,
+  actor: context,
+  provenance,
 }: FindingParts): Finding {
   const { meta, actor } = event;
   const layerParts = evidence.layerArn ? parseLayerArn(evidence.layerArn) : null;
@@ -167,6 +178,7 @@ export function buildFinding({
       sessionIssuerArn: actor.sessionIssuerArn,
       mfaAuthenticated: actor.mfaAuthenticated,
       invokedBy: actor.invokedBy,
+      ...context,
     },
     function: null,
     layers: null,
@@ -176,6 +188,8 @@ export function buildFinding({
     mitre: detection.mitre,
     remediation: { revertCommand: null, nextSteps: [] },
     gaps,
+    provenance,
+    suppression: null,
   };
 
   if (isFunctionEvent(event)) {

@@ -39,6 +39,8 @@ export interface Actor {
   sessionCreated: string | null;
   /** IAM Identity Center user behind the session, when CloudTrail names one. */
   onBehalfOfUserId: string | null;
+  /** CloudTrail's `sessionCredentialFromConsole`: the credentials came from a console sign-in. */
+  consoleSession: boolean;
 }
 
 export interface FunctionRef {

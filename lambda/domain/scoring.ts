@@ -1,10 +1,13 @@
 /**
  * The risk model. A finding's score is its detection's base score plus the points of every signal
- * that applies, clamped to 0-100; its severity is the score's band (severity.ts). Every signal that
- * moved the score adds one human-readable reason. DETECTIONS.md documents the table.
+ * that applies, clamped to 0-100; then capped by the lowest `maxScore` of its signals and raised to
+ * the highest `minScore` (floors win over caps). Its severity is the score's band (severity.ts).
+ * Every signal adds one human-readable reason. DETECTIONS.md documents the table.
  */
-import { parseLayerArn } from './arn.js';
-import type { Actor, EventMeta } from './model.js';
+import type { ActorContext } from './actor.js';
+import { type PublishRecord, publishesBefore } from './correlation.js';
+import type { Actor } from './model.js';
+import type { LayerProvenance } from './provenance.js';
 import { type Severity, severityOf } from './severity.js';
 
 export interface Signal {
@@ -12,6 +15,10 @@ export interface Signal {
   id: string;
   points: number;
   reason: string;
+  /** The score is at least this (for example a public share is always high). */
+  minScore?: number;
+  /** The score is at most this, unless a floor says otherwise. */
+  maxScore?: number;
 }
 
 export interface Score {
@@ -21,74 +28,179 @@ export interface Score {
 }
 
 export function score(base: number, baseReason: string, signals: readonly Signal[]): Score {
-  const total = signals.reduce((sum, s) => sum + s.points, base);
-  const riskScore = Math.max(0, Math.min(100, Math.round(total)));
+  let total = Math.max(0, Math.min(100, Math.round(signals.reduce((sum, s) => sum + s.points, base))));
+  const caps = signals.map((s) => s.maxScore).filter((x): x is number => x !== undefined);
+  const floors = signals.map((s) => s.minScore).filter((x): x is number => x !== undefined);
+  if (caps.length > 0) total = Math.min(total, ...caps);
+  if (floors.length > 0) total = Math.max(total, ...floors);
   // Signals worth 0 points are context (they explain, they do not rank) and are listed without points.
   const reasons = [
     baseReason,
     ...signals.map((s) => (s.points === 0 ? s.reason : `${s.reason} (${signed(s.points)})`)),
   ];
-  return { riskScore, severity: severityOf(riskScore), reasons };
+  return { riskScore: total, severity: severityOf(total), reasons };
 }
 
 function signed(points: number): string {
   return points > 0 ? `+${points}` : String(points);
 }
 
-const SERVICE_DEPLOYERS = ['cloudformation.amazonaws.com', 'servicecatalog.amazonaws.com'];
+const DEPLOY_SERVICES = ['cloudformation.amazonaws.com', 'servicecatalog.amazonaws.com'];
 
 /** Signals about who made the call and how. */
-export function actorSignals(actor: Actor, meta: EventMeta): Signal[] {
+export function actorSignals(actor: Actor, ctx: ActorContext): Signal[] {
   const signals: Signal[] = [];
-  const type = actor.type ?? '';
-  if (type === 'Root') {
-    signals.push({ id: 'actor-root', points: 25, reason: 'the root user made the call' });
-  } else if (type === 'IAMUser') {
+  if (ctx.kind === 'root')
+    signals.push({ id: 'actor-root', points: 25, reason: 'the root user (a human identity) made the call' });
+  else if (ctx.human) {
+    const who =
+      ctx.kind === 'iam-user'
+        ? 'an IAM user'
+        : ctx.kind === 'sso-user'
+          ? `an IAM Identity Center user (permission set ${ctx.ssoPermissionSet})`
+          : ctx.kind === 'federated-user'
+            ? 'a federated user'
+            : 'a console session';
+    signals.push({ id: 'actor-human', points: 10, reason: `${who} (a human identity) made the call` });
+  }
+  if (ctx.credentials === 'long-term') {
     signals.push({
-      id: 'actor-iam-user',
+      id: 'actor-long-term-key',
       points: 10,
-      reason: 'an IAM user (a human identity) made the call',
+      reason: 'with a long-term access key (AKIA...), not temporary credentials',
     });
   }
-  if (actor.accessKeyId?.startsWith('AKIA')) {
-    signals.push({ id: 'actor-long-term-key', points: 10, reason: 'with a long-term access key (AKIA...)' });
+  if (
+    (ctx.kind === 'iam-user' || ctx.kind === 'root') &&
+    ctx.consoleSession &&
+    actor.mfaAuthenticated === false
+  ) {
+    signals.push({ id: 'actor-no-mfa', points: 5, reason: 'in a console session without MFA' });
   }
-  if (actor.invokedBy && SERVICE_DEPLOYERS.includes(actor.invokedBy)) {
+  if (actor.invokedBy && DEPLOY_SERVICES.includes(actor.invokedBy)) {
     signals.push({
       id: 'actor-deploy-service',
       points: -25,
       reason: `made through ${actor.invokedBy} (a deployment)`,
     });
+  } else if (ctx.deployPrincipal) {
+    signals.push({
+      id: 'actor-deploy-principal',
+      points: -25,
+      reason: 'made by a known deploy role (settings: deployPrincipals)',
+    });
   }
-  if (actor.accountId && actor.accountId !== meta.account) {
+  if (ctx.crossAccount) {
     signals.push({
       id: 'actor-cross-account',
       points: 15,
       reason: `the caller belongs to another account (${actor.accountId})`,
     });
   }
+  if (ctx.tooling) {
+    signals.push({
+      id: 'actor-tooling',
+      points: 0,
+      reason: `the user agent says ${ctx.tooling} (callers set their user agent: context only)`,
+    });
+  }
   return signals;
 }
 
-/** Signals about where added layers come from, relative to the function's account. */
-export function layerOriginSignals(added: readonly string[], functionAccount: string): Signal[] {
-  const foreign = new Set<string>();
-  let unparseable = 0;
-  for (const arn of added) {
-    const parts = parseLayerArn(arn);
-    if (!parts) unparseable += 1;
-    else if (parts.account !== functionAccount) foreign.add(parts.account);
-  }
+const RELATION_SIGNALS: Record<
+  LayerProvenance['relation'],
+  Omit<Signal, 'reason'> & { reason: (accounts: string) => string }
+> = {
+  external: {
+    id: 'layer-external-account',
+    points: 25,
+    reason: (a) => `a layer comes from an unknown external account (${a})`,
+  },
+  organization: {
+    id: 'layer-organization-account',
+    points: 5,
+    reason: (a) => `a layer comes from another account of the organization (${a})`,
+  },
+  'known-publisher': {
+    id: 'layer-known-publisher',
+    points: -15,
+    reason: (a) => `a layer comes from a known publisher (${a})`,
+  },
+  'same-account': {
+    id: 'layer-same-account',
+    points: 0,
+    reason: () => "the layer belongs to the function's own account",
+  },
+  unknown: { id: 'layer-unparseable', points: 10, reason: () => 'a layer entry is not a valid layer ARN' },
+};
+
+/** One signal per kind of origin among the layers, then what the lookups said. */
+export function provenanceSignals(provenance: readonly LayerProvenance[]): Signal[] {
   const signals: Signal[] = [];
-  if (foreign.size > 0) {
-    signals.push({
-      id: 'layer-external-account',
-      points: 20,
-      reason: `a layer comes from another account (${[...foreign].sort().join(', ')})`,
-    });
+  for (const relation of [
+    'external',
+    'unknown',
+    'organization',
+    'known-publisher',
+    'same-account',
+  ] as const) {
+    const matching = provenance.filter((p) => p.relation === relation);
+    if (matching.length === 0) continue;
+    const accounts = [
+      ...new Set(
+        matching.map((p) => (p.publisher ? `${p.publisher.name}, ${p.account}` : (p.account ?? '?'))),
+      ),
+    ].join('; ');
+    const { reason, ...rest } = RELATION_SIGNALS[relation];
+    signals.push({ ...rest, reason: reason(accounts) });
   }
-  if (unparseable > 0) {
-    signals.push({ id: 'layer-unparseable', points: 10, reason: 'a layer entry is not a valid layer ARN' });
+  for (const p of provenance) {
+    if (p.lookup === 'access-denied') {
+      signals.push({
+        id: 'layer-unreadable',
+        points: 0,
+        reason: `the detector may not read ${p.versionArn}: its code cannot be inspected from here`,
+      });
+    } else if (p.lookup === 'not-found') {
+      signals.push({
+        id: 'layer-deleted',
+        points: 5,
+        reason: `${p.versionArn} no longer exists (deleted after it was attached?)`,
+      });
+    }
+    if (p.sharing === 'public')
+      signals.push({
+        id: 'layer-public',
+        points: 0,
+        reason: `${p.versionArn} is public (usable by every AWS account)`,
+      });
   }
   return signals;
+}
+
+/** Publish-then-attach: a version published within the window before this event. */
+export function correlationSignals(
+  subjects: readonly string[],
+  actorKey: string | null,
+  timeMs: number,
+  publishes: readonly PublishRecord[],
+  windowMinutes: number,
+): { signals: Signal[]; related: string[] } {
+  const found = publishesBefore(publishes, subjects, timeMs, windowMinutes);
+  const signals: Signal[] = found.map((p) => {
+    const minutes = Math.round((timeMs - p.timeMs) / 60_000);
+    return actorKey !== null && p.actorKey === actorKey
+      ? {
+          id: 'published-then-attached',
+          points: 20,
+          minScore: 60,
+          reason: `the same principal published ${p.layerVersionArn} ${minutes} min before attaching it (event ${p.eventId})`,
+        }
+      : {
+          id: 'recently-published',
+          points: 0,
+          reason: `${p.layerVersionArn} was published ${minutes} min earlier by another principal (event ${p.eventId})`,
+        };
+  });
+  return { signals, related: found.map((p) => p.eventId) };
 }

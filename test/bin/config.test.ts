@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { ContextError, readConfig } from '../../bin/config.js';
 
@@ -13,7 +16,25 @@ describe('readConfig', () => {
       slack: undefined,
       logRetention: logs.RetentionDays.ONE_YEAR,
       memorySize: 256,
+      settings: undefined,
     });
+  });
+
+  it('reads settings inline (object or JSON string) or from a file, validated', () => {
+    const doc = { minSeverity: 'medium', suppress: { functions: ['arn:aws:lambda:*:*:function:sandbox-*'] } };
+    expect(readConfig(from({ settings: doc })).settings).toEqual(doc);
+    expect(readConfig(from({ settings: JSON.stringify(doc) })).settings).toEqual(doc);
+    const dir = mkdtempSync(join(tmpdir(), 'lw-'));
+    writeFileSync(join(dir, 's.json'), JSON.stringify(doc));
+    expect(readConfig(from({ settingsFile: join(dir, 's.json') })).settings).toEqual(doc);
+    expect(() => readConfig(from({ settings: { minSeverity: 'x' } }))).toThrow(
+      /context "settings": minSeverity/,
+    );
+    expect(() => readConfig(from({ settings: { bogus: 1 } }))).toThrow(/unknown key\(s\) bogus/);
+    expect(() => readConfig(from({ settingsFile: join(dir, 'missing.json') }))).toThrow(/settingsFile/);
+    expect(() => readConfig(from({ settings: doc, settingsFile: join(dir, 's.json') }))).toThrow(
+      /one or the other/,
+    );
   });
 
   it.each([

@@ -212,3 +212,67 @@ describe('third-party CloudTrail corpus', () => {
     });
   }
 });
+
+describe('layerwatch scan --config', () => {
+  it('applies suppressions and the minimum severity from the file; --include-suppressed shows them marked', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'settings.json'),
+      JSON.stringify({ minSeverity: 'low', suppress: { functions: ['*:function:payments'] } }),
+    );
+    const plain = findings(
+      run('scan', '--format', 'jsonl', '--config', join(dir, 'settings.json'), 'examples/').stdout,
+    );
+    expect(plain.map((f) => f.detectionId)).toEqual([
+      'lambda-layer-version-published',
+      'lambda-layer-shared',
+      'lambda-layer-added',
+    ]);
+    const r = run(
+      'scan',
+      '--format',
+      'jsonl',
+      '--include-suppressed',
+      '--config',
+      join(dir, 'settings.json'),
+      'examples/',
+    );
+    const all = findings(r.stdout);
+    expect(all).toHaveLength(6);
+    expect(
+      all
+        .filter((f) => f.suppression)
+        .map((f) => f.suppression.rule)
+        .sort(),
+    ).toEqual(['minSeverity', 'minSeverity', 'suppress.functions']);
+    expect(r.stderr).toContain('6 findings (3 suppressed, 6 shown)');
+  });
+
+  it('recognizes deploy roles from the settings', () => {
+    const created = (args: string[]) =>
+      findings(run('scan', '--format', 'jsonl', ...args, 'examples/').stdout).find(
+        (f) => f.detectionId === 'lambda-function-created-with-layers',
+      );
+    expect(created([])?.actor.deployPrincipal).toBe(false);
+    expect(
+      created(['--include-suppressed', '--config', 'config/settings.example.json'])?.actor.deployPrincipal,
+    ).toBe(true);
+  });
+
+  it.each([
+    [
+      'a file that does not exist',
+      '/nonexistent/settings.json',
+      /--config \/nonexistent\/settings.json: ENOENT/,
+    ],
+    ['an unknown key', 'bad-key', /unknown key\(s\) bogus/],
+    ['a bad severity', 'bad-severity', /minSeverity must be one of/],
+  ])('exits 2 on %s', (_n, file, message) => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'bad-key'), JSON.stringify({ bogus: true }));
+    writeFileSync(join(dir, 'bad-severity'), JSON.stringify({ minSeverity: 'severe' }));
+    const r = run('scan', '--config', file.startsWith('/') ? file : join(dir, file), 'examples/');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+});

@@ -1,5 +1,13 @@
 import { createHandler } from '../../lambda/app.js';
-import { FakePublisher, FakeReader, MemoryBaselines, observability } from '../support/fakes.js';
+import { DEFAULT_SETTINGS, type DetectionSettings, parseSettings } from '../../lambda/domain/settings.js';
+import {
+  FakeLayers,
+  FakePublisher,
+  FakeReader,
+  MemoryBaselines,
+  MemoryCorrelations,
+  observability,
+} from '../support/fakes.js';
 import {
   createFunction,
   envelope,
@@ -17,7 +25,9 @@ import { expectValidFinding } from '../support/schema.js';
 const deps = layerArn('deps', 3);
 const evil = layerArn('ext', 1, OTHER_ACCOUNT);
 
-function setup() {
+function setup(settings: DetectionSettings = DEFAULT_SETTINGS) {
+  const layers = new FakeLayers();
+  const correlations = new MemoryCorrelations();
   const reader = new FakeReader((fn) => ({
     status: 'ok',
     layers: [deps, evil],
@@ -27,8 +37,17 @@ function setup() {
   const baselines = new MemoryBaselines();
   const publisher = new FakePublisher();
   const obs = observability();
-  const handler = createHandler({ reader, baselines, publisher, logger: obs.logger, metrics: obs.metrics });
-  return { reader, baselines, publisher, handler, counted: obs.counted };
+  const handler = createHandler({
+    reader,
+    layers,
+    baselines,
+    correlations,
+    publisher,
+    settings,
+    logger: obs.logger,
+    metrics: obs.metrics,
+  });
+  return { reader, layers, correlations, baselines, publisher, handler, counted: obs.counted };
 }
 
 describe('handler', () => {
@@ -114,7 +133,7 @@ describe('handler', () => {
     const result = await s.handler(envelope(updateFunctionConfiguration('orders', { layers: [evil] })));
     expect(result.outcome).toBe('published');
     const finding = JSON.parse(JSON.parse(s.publisher.published[0]?.message ?? '').sqs);
-    expect(finding.gaps[0]).toContain('no longer exists');
+    expect(finding.gaps.join(' ')).toContain('no longer exists');
     expect(s.counted).toContain('EnrichmentFailures');
   });
 
@@ -147,5 +166,59 @@ describe('handler', () => {
       detectionId: 'lambda-layer-version-published',
     });
     expect(s.reader.calls).toHaveLength(0);
+  });
+
+  it('looks up only the layers the event adds, and reports one it may not read', async () => {
+    const s = setup();
+    await s.handler(envelope(createFunction('orders', { layers: [deps], time: '2026-03-14T09:00:00Z' })));
+    s.layers.calls.length = 0;
+    await s.handler(
+      envelope(updateFunctionConfiguration('orders', { layers: [deps, evil], time: '2026-03-14T09:05:00Z' })),
+    );
+    expect(s.layers.calls).toEqual([evil]);
+    const finding = JSON.parse(JSON.parse(s.publisher.published.at(-1)?.message ?? '').sqs);
+    expect(finding.provenance).toEqual([
+      expect.objectContaining({ versionArn: evil, relation: 'external', lookup: 'access-denied' }),
+    ]);
+    expect(finding.gaps.join(' ')).toContain('access-denied');
+  });
+
+  it('logs and counts a suppressed finding instead of publishing it', async () => {
+    const s = setup(parseSettings({ suppress: { principals: ['arn:aws:iam::111122223333:user/*'] } }));
+    const result = await s.handler(envelope(updateFunctionConfiguration('orders', { layers: [evil] })));
+    expect(result).toMatchObject({ outcome: 'suppressed', rule: 'suppress.principals' });
+    expect(s.publisher.published).toHaveLength(0);
+    expect(s.counted).toContain('FindingsSuppressed');
+    expect(s.baselines.items.size).toBe(1);
+  });
+
+  it('does not publish below the minimum severity', async () => {
+    const s = setup(parseSettings({ minSeverity: 'high' }));
+    await expect(s.handler(envelope(publishLayerVersion('tools', 1)))).resolves.toMatchObject({
+      outcome: 'suppressed',
+      rule: 'minSeverity',
+    });
+  });
+
+  it('correlates a publication with a later attach of that version by the same principal', async () => {
+    const s = setup();
+    const mine = layerArn('tools', 1);
+    await s.handler(envelope(publishLayerVersion('tools', 1, { time: '2026-03-14T09:00:00Z', id: 'pub-1' })));
+    expect(s.correlations.items).toHaveLength(1);
+    await s.handler(
+      envelope(updateFunctionConfiguration('orders', { layers: [mine], time: '2026-03-14T09:10:00Z' })),
+    );
+    const finding = JSON.parse(JSON.parse(s.publisher.published.at(-1)?.message ?? '').sqs);
+    expect(finding.related).toEqual(['pub-1']);
+    expect(finding.reasons.join(' ')).toMatch(/same principal published/);
+  });
+
+  it('still alerts when the correlation state cannot be read', async () => {
+    const s = setup();
+    s.correlations.failReads = true;
+    await expect(
+      s.handler(envelope(updateFunctionConfiguration('orders', { layers: [evil] }))),
+    ).resolves.toMatchObject({ outcome: 'published' });
+    expect(s.counted).toContain('EnrichmentFailures');
   });
 });

@@ -169,6 +169,8 @@ describe('LayerWatchStack', () => {
       'kms:Decrypt',
       'kms:GenerateDataKey*',
       'lambda:GetFunctionConfiguration',
+      'lambda:GetLayerVersion',
+      'lambda:GetLayerVersionPolicy',
       'sns:Publish',
       'sqs:GetQueueAttributes',
       'sqs:GetQueueUrl',
@@ -182,6 +184,40 @@ describe('LayerWatchStack', () => {
     expect(lambdaRead?.Resource).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:us-east-1:111122223333:function:*']],
     });
+  });
+
+  it('reads layer metadata of any account (attached layers may be foreign), nothing else', () => {
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('HandlerServiceRole') }] },
+    });
+    const statements = Object.values(policies).flatMap((p) => p.Properties.PolicyDocument.Statement) as {
+      Action: unknown;
+      Resource: unknown;
+    }[];
+    const layerRead = statements.find(
+      (st) => Array.isArray(st.Action) && st.Action.includes('lambda:GetLayerVersion'),
+    );
+    expect(layerRead?.Resource).toEqual({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:*:*:layer:*:*']],
+    });
+  });
+
+  it('expires correlation items with a TTL and passes validated settings to the handler', () => {
+    const t = synth({
+      settings: { minSeverity: 'medium', deployPrincipals: ['arn:aws:iam::111122223333:role/deploy'] },
+    });
+    t.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          LAYERWATCH_SETTINGS:
+            '{"minSeverity":"medium","deployPrincipals":["arn:aws:iam::111122223333:role/deploy"]}',
+        }),
+      },
+    });
+    expect(() => synth({ settings: { minSeverity: 'severe' } })).toThrow(/minSeverity/);
   });
 
   it('publishes to an existing topic by ARN without creating a topic or key', () => {

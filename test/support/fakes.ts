@@ -1,10 +1,44 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import type { AlertPublisher, BaselineStore, FunctionReader } from '../../lambda/adapters/ports.js';
+import type {
+  AlertPublisher,
+  BaselineStore,
+  CorrelationStore,
+  FunctionReader,
+  LayerReader,
+} from '../../lambda/adapters/ports.js';
 import { type Baseline, type LayerState, recordState } from '../../lambda/domain/baseline.js';
+import type { PublishRecord } from '../../lambda/domain/correlation.js';
 import type { LiveConfiguration } from '../../lambda/domain/engine.js';
 import type { FunctionRef } from '../../lambda/domain/model.js';
+import type { LayerLookup } from '../../lambda/domain/provenance.js';
 import type { AlertMessage } from '../../lambda/domain/render/alert.js';
+
+export class FakeLayers implements LayerReader {
+  readonly calls: string[] = [];
+  constructor(
+    public result: (arn: string) => LayerLookup = () => ({
+      status: 'access-denied',
+      message: 'AccessDeniedException: no',
+    }),
+  ) {}
+  async readLayer(arn: string): Promise<LayerLookup> {
+    this.calls.push(arn);
+    return this.result(arn);
+  }
+}
+
+export class MemoryCorrelations implements CorrelationStore {
+  readonly items: PublishRecord[] = [];
+  failReads = false;
+  async recordPublish(p: PublishRecord) {
+    this.items.push(p);
+  }
+  async publishesOf(arns: readonly string[]) {
+    if (this.failReads) throw new Error('table throttled');
+    return this.items.filter((p) => arns.includes(p.layerVersionArn));
+  }
+}
 
 export class FakeReader implements FunctionReader {
   constructor(public result: (fn: FunctionRef) => LiveConfiguration = () => ({ status: 'not-read' })) {}

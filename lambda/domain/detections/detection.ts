@@ -2,6 +2,7 @@
 import type { LayerDiff } from '../layers.js';
 import type { LambdaEvent } from '../model.js';
 import type { Signal } from '../scoring.js';
+import type { DetectionSettings } from '../settings.js';
 
 export interface MitreTechnique {
   techniqueId: string;
@@ -35,6 +36,7 @@ export interface DetectionInput {
   event: LambdaEvent;
   /** For function events (CreateFunction, UpdateFunctionConfiguration); null otherwise. */
   change: LayerChange | null;
+  settings: DetectionSettings;
 }
 
 export interface Evidence {
@@ -42,6 +44,9 @@ export interface Evidence {
   title: string;
   /** The layer version the finding is about (first added or changed), if any. */
   layerArn: string | null;
+  /** Every layer version the finding is about: their provenance is scored and reported. */
+  subjects: string[];
+  /** Signals specific to this detection; the engine adds actor, provenance and correlation signals. */
   signals: Signal[];
 }
 
@@ -63,6 +68,8 @@ export interface Detection {
   falsePositives: string[];
   references: string[];
   mitre: MitreTechnique[];
+  /** Which shared signal groups apply: who made the call, where the layers come from. */
+  scoring: { actor: boolean; provenance: boolean };
   evaluate(input: DetectionInput): Verdict;
 }
 

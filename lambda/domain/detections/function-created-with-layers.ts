@@ -1,4 +1,3 @@
-import { actorSignals, layerOriginSignals } from '../scoring.js';
 import { type Detection, NO_MATCH, NOT_APPLICABLE, shortLayer, T1648 } from './detection.js';
 
 export const functionCreatedWithLayers: Detection = {
@@ -10,6 +9,7 @@ export const functionCreatedWithLayers: Detection = {
   falsePositives: ['Every deployment of a function that uses layers; suppress known deploy roles.'],
   references: ['https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html'],
   mitre: [T1648],
+  scoring: { actor: true, provenance: true },
   evaluate({ event, change }) {
     if (event.kind !== 'CreateFunction' || !change || change.after === null) return NOT_APPLICABLE;
     const first = change.after[0];
@@ -20,10 +20,8 @@ export const functionCreatedWithLayers: Detection = {
       evidence: {
         title: `Function ${event.fn.name} created with layer ${shortLayer(first)}${more}`,
         layerArn: first,
-        signals: [
-          ...layerOriginSignals(change.after, event.fn.account),
-          ...actorSignals(event.actor, event.meta),
-        ],
+        subjects: change.after,
+        signals: [],
       },
     };
   },

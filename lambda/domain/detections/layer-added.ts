@@ -1,4 +1,4 @@
-import { actorSignals, layerOriginSignals, type Signal } from '../scoring.js';
+import type { Signal } from '../scoring.js';
 import { type Detection, NO_MATCH, NOT_APPLICABLE, shortLayer, T1648 } from './detection.js';
 
 export const layerAdded: Detection = {
@@ -18,6 +18,7 @@ export const layerAdded: Detection = {
     'https://docs.aws.amazon.com/lambda/latest/api/API_UpdateFunctionConfiguration.html',
   ],
   mitre: [T1648],
+  scoring: { actor: true, provenance: true },
   evaluate({ event, change }) {
     if (
       event.kind !== 'UpdateFunctionConfiguration' ||
@@ -30,10 +31,7 @@ export const layerAdded: Detection = {
     const added = change.diff ? change.diff.added : change.after;
     const first = added[0];
     if (first === undefined) return NO_MATCH;
-    const signals: Signal[] = [
-      ...layerOriginSignals(added, event.fn.account),
-      ...actorSignals(event.actor, event.meta),
-    ];
+    const signals: Signal[] = [];
     if (change.before === null) {
       signals.push({
         id: 'baseline-unknown',
@@ -47,6 +45,7 @@ export const layerAdded: Detection = {
       evidence: {
         title: `Layer ${shortLayer(first)}${more} added to ${event.fn.name}`,
         layerArn: first,
+        subjects: added,
         signals,
       },
     };

@@ -1,5 +1,4 @@
 import { hasChanges } from '../layers.js';
-import { layerOriginSignals } from '../scoring.js';
 import { type Detection, NO_MATCH, NOT_APPLICABLE, T1648 } from './detection.js';
 
 export const layerDrift: Detection = {
@@ -14,6 +13,7 @@ export const layerDrift: Detection = {
   ],
   references: ['https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html'],
   mitre: [T1648],
+  scoring: { actor: false, provenance: true },
   evaluate({ event, change }) {
     if (event.kind !== 'UpdateFunctionConfiguration' || !change || change.requested) return NOT_APPLICABLE;
     if (!change.diff || !hasChanges(change.diff)) return NO_MATCH;
@@ -22,7 +22,8 @@ export const layerDrift: Detection = {
       evidence: {
         title: `Layers of ${event.fn.name} changed outside any seen event`,
         layerArn: change.diff.added[0] ?? change.diff.versionChanged[0]?.to ?? null,
-        signals: layerOriginSignals(change.diff.added, event.fn.account),
+        subjects: [...change.diff.added, ...change.diff.versionChanged.map((v) => v.to)],
+        signals: [],
       },
     };
   },

@@ -10,6 +10,7 @@ export const layerRemoved: Detection = {
   falsePositives: ['Deployments that drop a dependency layer.'],
   references: ['https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html'],
   mitre: [T1648],
+  scoring: { actor: false, provenance: false },
   evaluate({ event, change }) {
     if (event.kind !== 'UpdateFunctionConfiguration' || !change?.requested || !change.diff)
       return NOT_APPLICABLE;
@@ -22,6 +23,7 @@ export const layerRemoved: Detection = {
       evidence: {
         title: `Layer ${shortLayer(first)}${more} removed from ${event.fn.name}`,
         layerArn: first,
+        subjects: [],
         signals: [],
       },
     };

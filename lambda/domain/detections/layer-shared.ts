@@ -1,5 +1,4 @@
 import type { Signal } from '../scoring.js';
-import { actorSignals } from '../scoring.js';
 import { type Detection, NOT_APPLICABLE, T1648 } from './detection.js';
 
 export const layerShared: Detection = {
@@ -12,6 +11,7 @@ export const layerShared: Detection = {
   falsePositives: ['Layers published on purpose for other accounts of the organization.'],
   references: ['https://docs.aws.amazon.com/lambda/latest/api/API_AddLayerVersionPermission.html'],
   mitre: [T1648],
+  scoring: { actor: true, provenance: false },
   evaluate({ event }) {
     if (event.kind !== 'AddLayerVersionPermission') return NOT_APPLICABLE;
     const { permission, layer } = event;
@@ -22,28 +22,34 @@ export const layerShared: Detection = {
       signals.push({
         id: 'share-public',
         points: 40,
-        reason: 'shared with every AWS account (principal *, no organization)',
+        minScore: 60,
+        reason: 'shared with every AWS account (principal *, no organization): at least high',
       });
     } else if (permission.principal === '*') {
       audience = `organization ${permission.organizationId}`;
-      signals.push({ id: 'share-organization', points: 0, reason: 'shared with an organization' });
+      signals.push({
+        id: 'share-organization',
+        points: 0,
+        reason: 'shared with the accounts of an organization',
+      });
     } else if (permission.principal !== layer.account) {
       audience = `account ${permission.principal}`;
       signals.push({
         id: 'share-external-account',
         points: 15,
-        reason: `shared with another account (${permission.principal})`,
+        minScore: 40,
+        reason: `shared with another account (${permission.principal}): at least medium`,
       });
     } else {
       audience = 'its own account';
       signals.push({ id: 'share-own-account', points: -20, reason: 'shared with its own account' });
     }
-    signals.push(...actorSignals(event.actor, event.meta));
     return {
       status: 'match',
       evidence: {
         title: `Layer ${layer.name}:${layer.version ?? '?'} shared with ${audience}`,
         layerArn: layer.versionArn ?? layer.layerArn,
+        subjects: [],
         signals,
       },
     };

@@ -1,4 +1,3 @@
-import { actorSignals } from '../scoring.js';
 import { type Detection, NOT_APPLICABLE, T1648 } from './detection.js';
 
 export const layerVersionPublished: Detection = {
@@ -10,6 +9,7 @@ export const layerVersionPublished: Detection = {
   falsePositives: ['Every release of an internal layer.'],
   references: ['https://docs.aws.amazon.com/lambda/latest/api/API_PublishLayerVersion.html'],
   mitre: [T1648],
+  scoring: { actor: true, provenance: false },
   evaluate({ event }) {
     if (event.kind !== 'PublishLayerVersion') return NOT_APPLICABLE;
     return {
@@ -17,7 +17,8 @@ export const layerVersionPublished: Detection = {
       evidence: {
         title: `Layer version ${event.layer.name}:${event.layer.version ?? '?'} published`,
         layerArn: event.layer.versionArn,
-        signals: actorSignals(event.actor, event.meta),
+        subjects: [],
+        signals: [],
       },
     };
   },

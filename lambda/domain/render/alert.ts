@@ -40,6 +40,44 @@ function plain(value: string, max: number): string {
   return oneLine(cut(value, max)).replace(/[`*_~<>|[\]]/g, ' ');
 }
 
+function describeActor(f: Finding): string {
+  const a = f.actor;
+  const parts = [a.human ? `human (${a.kind})` : a.kind];
+  parts.push(
+    a.credentials === 'long-term'
+      ? 'long-term access key'
+      : a.credentials === 'temporary'
+        ? 'temporary credentials'
+        : 'credentials unknown',
+  );
+  if (a.consoleSession) parts.push('console session');
+  if (a.ssoPermissionSet) parts.push(`permission set ${oneLine(cut(a.ssoPermissionSet, 64))}`);
+  if (a.deployPrincipal) parts.push('known deploy role');
+  if (a.crossAccount) parts.push('from another account');
+  if (a.tooling) parts.push(`user agent says ${a.tooling}`);
+  return parts.join(', ');
+}
+
+function describeOrigin(p: Finding['provenance'][number]): string {
+  const owner =
+    p.relation === 'same-account'
+      ? `the function's own account (${p.account})`
+      : p.relation === 'organization'
+        ? `organization account ${p.account}`
+        : p.relation === 'known-publisher'
+          ? `known publisher ${p.publisher?.name} (${p.account}; source ${p.publisher?.source})`
+          : p.relation === 'external'
+            ? `UNKNOWN EXTERNAL account ${p.account}`
+            : 'not a layer ARN';
+  const lookup =
+    p.lookup === 'ok'
+      ? `readable, ${p.sharing === 'public' ? 'PUBLIC' : p.sharing === 'shared' ? `shared with ${p.sharedWith.join(', ')}` : p.sharing}`
+      : p.lookup === 'not-read'
+        ? 'not looked up'
+        : `lookup ${p.lookup}`;
+  return `owner: ${owner}; ${lookup}`;
+}
+
 function line(value: string | null | undefined, max: number): string {
   return value ? oneLine(cut(value, max)) : '-';
 }
@@ -91,6 +129,9 @@ export function chatNotification(f: Finding, max = 512): ChatNotification {
   d.push(
     `*Who:* ${code(f.actor.arn ?? f.actor.principalId ?? 'unknown', max)} (${code(f.actor.type ?? 'unknown', 40)}${f.actor.accessKeyId ? `, key ${code(f.actor.accessKeyId, 40)}` : ''}${f.actor.invokedBy ? `, via ${code(f.actor.invokedBy, 80)}` : ''})`,
   );
+  d.push(`*Identity:* ${describeActor(f)}`);
+  for (const p of f.provenance)
+    d.push(`*Layer origin:* ${code(p.versionArn, max)}: ${plain(describeOrigin(p), max)}`);
   d.push(
     `*From:* ${code(f.event.sourceIp ?? 'unknown', 80)} with ${code(f.event.userAgent ?? 'unknown', 200)}`,
   );
@@ -161,12 +202,29 @@ export function emailText(f: Finding, max = 2048): string {
     `  Access key:  ${line(f.actor.accessKeyId, 64)}   MFA: ${f.actor.mfaAuthenticated === null ? 'unknown' : f.actor.mfaAuthenticated ? 'yes' : 'no'}`,
   );
   if (f.actor.invokedBy) out.push(`  Through:     ${line(f.actor.invokedBy, 128)}`);
+  out.push(`  Kind:        ${describeActor(f)}`);
   out.push(`  Source IP:   ${line(f.event.sourceIp, 128)}`);
   out.push(`  User agent:  ${line(f.event.userAgent, max)}`);
   out.push(
     `  When:        ${line(f.event.time, 40)} (account ${f.event.account}, region ${line(f.event.region, 64)})`,
   );
   out.push(`  Event:       ${line(f.event.name, 128)} ${line(f.event.id, 128)}`);
+  if (f.provenance.length > 0) {
+    out.push('', 'WHERE THE LAYER COMES FROM');
+    for (const p of f.provenance) {
+      out.push(`  ${line(p.versionArn, max)}`);
+      out.push(`    ${line(describeOrigin(p), max)}`);
+      if (p.details) {
+        const d = p.details;
+        out.push(
+          `    Description: ${line(d.description, 300)}; created ${line(d.createdDate, 40)}; ${d.codeSize ?? '?'} bytes; sha256 ${line(d.codeSha256, 64)}`,
+        );
+        out.push(
+          `    Signed:      ${d.signingProfileVersionArn ? line(d.signingProfileVersionArn, max) : 'no (no signing profile)'}`,
+        );
+      }
+    }
+  }
   out.push('', 'WHY IT MATTERS');
   out.push('  A layer runs inside the function with the function role: code in it can read the');
   out.push("  function's data and secrets and act with its permissions (MITRE ATT&CK T1648).");

@@ -84,7 +84,7 @@ describe('renderAlert', () => {
     expect(text).toContain(`Added:       ${evil}`);
     expect(text).toContain('arn:aws:iam::111122223333:user/mallory (IAMUser)');
     expect(text).toContain('Source IP:   203.0.113.10');
-    expect(text).toContain('a layer comes from another account (444455556666) (+20)');
+    expect(text).toContain('a layer comes from an unknown external account (444455556666) (+25)');
     expect(text).toContain(
       `aws lambda update-function-configuration --region us-east-1 --function-name arn:aws:lambda:us-east-1:111122223333:function:orders --layers ${deps}`,
     );

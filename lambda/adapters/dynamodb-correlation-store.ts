@@ -1,0 +1,65 @@
+import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import type { PublishRecord } from '../domain/correlation.js';
+import { BaselineStoreError } from './errors.js';
+import type { CorrelationStore } from './ports.js';
+
+const PREFIX = 'publish#';
+
+/**
+ * Remembers PublishLayerVersion events in the baseline table under `publish#<layer version ARN>`,
+ * with a TTL (`expiresAt`) a little past the correlation window, so that a later attach of that
+ * version can be correlated. One item per version: the latest publish wins (versions are immutable,
+ * so there is one publish per version anyway).
+ */
+export class DynamoDbCorrelationStore implements CorrelationStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly retentionMinutes: number,
+  ) {}
+
+  async recordPublish(p: PublishRecord): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            functionArn: { S: `${PREFIX}${p.layerVersionArn}` },
+            eventId: { S: p.eventId },
+            actorKey: { S: p.actorKey ?? '' },
+            timeMs: { N: String(p.timeMs) },
+            expiresAt: { N: String(Math.ceil(p.timeMs / 1000) + (this.retentionMinutes + 60) * 60) },
+          },
+        }),
+      );
+    } catch (error) {
+      throw new BaselineStoreError(`recording the publication of ${p.layerVersionArn} failed`, {
+        cause: error,
+      });
+    }
+  }
+
+  async publishesOf(versionArns: readonly string[]): Promise<PublishRecord[]> {
+    const found: PublishRecord[] = [];
+    for (const arn of versionArns) {
+      let item: Record<string, { S?: string; N?: string }> | undefined;
+      try {
+        item = (
+          await this.client.send(
+            new GetItemCommand({ TableName: this.tableName, Key: { functionArn: { S: `${PREFIX}${arn}` } } }),
+          )
+        ).Item;
+      } catch (error) {
+        throw new BaselineStoreError(`reading the publication of ${arn} failed`, { cause: error });
+      }
+      if (!item?.eventId?.S || !item.timeMs?.N) continue;
+      found.push({
+        layerVersionArn: arn,
+        eventId: item.eventId.S,
+        actorKey: item.actorKey?.S || null,
+        timeMs: Number(item.timeMs.N),
+      });
+    }
+    return found;
+  }
+}

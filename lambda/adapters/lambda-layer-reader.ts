@@ -1,0 +1,117 @@
+import {
+  GetLayerVersionCommand,
+  type GetLayerVersionCommandOutput,
+  GetLayerVersionPolicyCommand,
+  type LambdaClient,
+} from '@aws-sdk/client-lambda';
+import { parseLayerArn } from '../domain/arn.js';
+import type { LayerLookup } from '../domain/provenance.js';
+import { cut } from '../domain/text.js';
+import { errorMessage, errorName } from './errors.js';
+import type { LayerReader } from './ports.js';
+
+/**
+ * Reads a layer version and its resource policy. Uses GetLayerVersion with the layer ARN as
+ * LayerName plus the version number (equivalent to GetLayerVersionByArn). Never throws: an
+ * unreadable layer is reported, and the alert goes out regardless.
+ */
+export class LambdaLayerReader implements LayerReader {
+  private readonly clients = new Map<string, LambdaClient>();
+
+  constructor(private readonly clientFor: (region: string) => LambdaClient) {}
+
+  private client(region: string): LambdaClient {
+    let client = this.clients.get(region);
+    if (!client) {
+      client = this.clientFor(region);
+      this.clients.set(region, client);
+    }
+    return client;
+  }
+
+  async readLayer(versionArn: string): Promise<LayerLookup> {
+    const parts = parseLayerArn(versionArn);
+    if (!parts || parts.version === null) return { status: 'error', message: 'not a layer version ARN' };
+    const client = this.client(parts.region);
+    const input = { LayerName: parts.layerArn, VersionNumber: parts.version };
+    let version: GetLayerVersionCommandOutput;
+    try {
+      version = await client.send(new GetLayerVersionCommand(input));
+    } catch (error) {
+      return failure(error);
+    }
+    const policy = await this.readPolicy(client, input);
+    return {
+      status: 'ok',
+      details: {
+        description: version.Description ? cut(version.Description, 512) : null,
+        createdDate: version.CreatedDate ?? null,
+        codeSize: version.Content?.CodeSize ?? null,
+        codeSha256: version.Content?.CodeSha256 ?? null,
+        signingProfileVersionArn: version.Content?.SigningProfileVersionArn ?? null,
+        signingJobArn: version.Content?.SigningJobArn ?? null,
+        compatibleRuntimes: (version.CompatibleRuntimes ?? []).slice(0, 20).map(String),
+      },
+      ...policy,
+    };
+  }
+
+  private async readPolicy(
+    client: LambdaClient,
+    input: { LayerName: string; VersionNumber: number },
+  ): Promise<{ sharing: 'private' | 'shared' | 'public' | 'unknown'; sharedWith: string[] }> {
+    try {
+      const out = await client.send(new GetLayerVersionPolicyCommand(input));
+      return sharingOf(out.Policy ?? '');
+    } catch (error) {
+      // No policy at all is answered with ResourceNotFoundException: the version is private.
+      if (errorName(error) === 'ResourceNotFoundException') return { sharing: 'private', sharedWith: [] };
+      return { sharing: 'unknown', sharedWith: [] };
+    }
+  }
+}
+
+function failure(error: unknown): LayerLookup {
+  const name = errorName(error);
+  const message = cut(`${name}: ${errorMessage(error)}`, 300);
+  if (name === 'ResourceNotFoundException') return { status: 'not-found', message };
+  if (name === 'AccessDeniedException' || name === 'AccessDenied')
+    return { status: 'access-denied', message };
+  return { status: 'error', message };
+}
+
+/** Who a layer version policy lets in: `*` without an organization condition is public. */
+export function sharingOf(policy: string): {
+  sharing: 'private' | 'shared' | 'public';
+  sharedWith: string[];
+} {
+  let doc: { Statement?: unknown };
+  try {
+    doc = JSON.parse(policy) as { Statement?: unknown };
+  } catch {
+    return { sharing: 'private', sharedWith: [] };
+  }
+  const statements = Array.isArray(doc.Statement) ? doc.Statement : doc.Statement ? [doc.Statement] : [];
+  const sharedWith: string[] = [];
+  let isPublic = false;
+  for (const st of statements as {
+    Effect?: string;
+    Principal?: unknown;
+    Condition?: Record<string, Record<string, unknown>>;
+  }[]) {
+    if (st.Effect !== 'Allow') continue;
+    const p = st.Principal;
+    const principals =
+      typeof p === 'string'
+        ? [p]
+        : p && typeof p === 'object' && 'AWS' in p
+          ? [(p as { AWS: unknown }).AWS].flat().map(String)
+          : [];
+    const org = st.Condition?.StringEquals?.['aws:PrincipalOrgID'];
+    for (const principal of principals) {
+      if (principal === '*' && !org) isPublic = true;
+      sharedWith.push(principal === '*' && org ? `organization ${String(org)}` : principal);
+    }
+  }
+  return { sharing: isPublic ? 'public' : sharedWith.length > 0 ? 'shared' : 'private', sharedWith };
+}

@@ -1,0 +1,50 @@
+/**
+ * Accounts that publish well-known public layers, each with the public page it was taken from.
+ * Only sourced entries belong here; add your own through settings (`knownPublishers`).
+ */
+export interface KnownPublisher {
+  account: string;
+  name: string;
+  /** Where the account is published. */
+  source: string;
+}
+
+const INSIGHTS =
+  'https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Lambda-Insights-extension-versions.html';
+const OTEL = 'https://github.com/aws-observability/aws-otel-python-instrumentation/releases';
+
+export const DEFAULT_PUBLISHERS: readonly KnownPublisher[] = [
+  { account: '580247275435', name: 'AWS CloudWatch Lambda Insights', source: INSIGHTS },
+  { account: '012438385374', name: 'AWS CloudWatch Lambda Insights (af-south-1)', source: INSIGHTS },
+  { account: '519774774795', name: 'AWS CloudWatch Lambda Insights (ap-east-1)', source: INSIGHTS },
+  { account: '891564319516', name: 'AWS CloudWatch Lambda Insights (ap-south-2)', source: INSIGHTS },
+  { account: '439286490199', name: 'AWS CloudWatch Lambda Insights (ap-southeast-3)', source: INSIGHTS },
+  { account: '194566237122', name: 'AWS CloudWatch Lambda Insights (ap-northeast-3)', source: INSIGHTS },
+  {
+    account: '017000801446',
+    name: 'Powertools for AWS Lambda (Python)',
+    source: 'https://docs.aws.amazon.com/powertools/python/latest/',
+  },
+  {
+    account: '094274105915',
+    name: 'Powertools for AWS Lambda (TypeScript)',
+    source: 'https://docs.aws.amazon.com/powertools/typescript/latest/',
+  },
+  { account: '615299751070', name: 'AWS Distro for OpenTelemetry (Application Signals)', source: OTEL },
+  { account: '904233096616', name: 'AWS Distro for OpenTelemetry (af-south-1)', source: OTEL },
+  { account: '888577020596', name: 'AWS Distro for OpenTelemetry (ap-east-1)', source: OTEL },
+  { account: '796973505492', name: 'AWS Distro for OpenTelemetry (ap-south-2)', source: OTEL },
+  { account: '039612877180', name: 'AWS Distro for OpenTelemetry (ap-southeast-3)', source: OTEL },
+  { account: '713881805771', name: 'AWS Distro for OpenTelemetry (ap-southeast-4)', source: OTEL },
+  { account: '156041407956', name: 'AWS Distro for OpenTelemetry (eu-central-2)', source: OTEL },
+  {
+    account: '464622532012',
+    name: 'Datadog',
+    source: 'https://github.com/DataDog/datadog-lambda-extension/releases',
+  },
+  {
+    account: '002406178527',
+    name: 'Datadog (AWS GovCloud)',
+    source: 'https://github.com/DataDog/datadog-lambda-extension/releases',
+  },
+];

@@ -1,0 +1,135 @@
+/**
+ * Tuning, as data: which accounts are ours, which publishers and deploy roles we trust, what to
+ * suppress and from which severity to publish. Read from a JSON file by the CLI (`--config`) and
+ * from CDK context by the Lambda (passed as JSON in its environment); validated here, once.
+ */
+import { isAccountId } from './arn.js';
+import { DEFAULT_PUBLISHERS, type KnownPublisher } from './publishers.js';
+import { isSeverity, SEVERITIES, type Severity } from './severity.js';
+
+export interface Suppressions {
+  /** Caller ARN globs (`*` matches any run of characters). */
+  principals: string[];
+  /** User agent globs. */
+  userAgents: string[];
+  /** Layer owner accounts whose layers never alert. */
+  layerAccounts: string[];
+  /** Function ARN globs. */
+  functions: string[];
+}
+
+export interface DetectionSettings {
+  /** Accounts of your organization (a layer from one of them is not "external"). */
+  organizationAccounts: string[];
+  /** Built-in registry plus yours. */
+  knownPublishers: KnownPublisher[];
+  /** Deploy roles (caller or session-issuer ARN globs): their changes rank lower. */
+  deployPrincipals: string[];
+  suppress: Suppressions;
+  /** Findings below this severity are not published (they are logged and counted). */
+  minSeverity: Severity;
+  /** Publish-then-attach correlation window. */
+  correlationWindowMinutes: number;
+}
+
+export class SettingsError extends Error {
+  override name = 'SettingsError';
+}
+
+export const DEFAULT_SETTINGS: DetectionSettings = {
+  organizationAccounts: [],
+  knownPublishers: [...DEFAULT_PUBLISHERS],
+  deployPrincipals: [],
+  suppress: { principals: [], userAgents: [], layerAccounts: [], functions: [] },
+  minSeverity: 'low',
+  correlationWindowMinutes: 60,
+};
+
+const KEYS = [
+  'organizationAccounts',
+  'knownPublishers',
+  'deployPrincipals',
+  'suppress',
+  'minSeverity',
+  'correlationWindowMinutes',
+];
+const SUPPRESS_KEYS = ['principals', 'userAgents', 'layerAccounts', 'functions'];
+
+function strings(value: unknown, where: string, check?: (s: string) => boolean, what?: string): string[] {
+  if (value === undefined) return [];
+  if (
+    !Array.isArray(value) ||
+    !value.every((x) => typeof x === 'string' && x.length > 0 && x.length <= 2048)
+  ) {
+    throw new SettingsError(`${where} must be a list of non-empty strings`);
+  }
+  for (const s of value as string[])
+    if (check && !check(s)) throw new SettingsError(`${where}: "${s}" is not ${what}`);
+  return value as string[];
+}
+
+function object(value: unknown, where: string, keys: string[]): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new SettingsError(`${where} must be an object`);
+  const unknown = Object.keys(value).filter((k) => !keys.includes(k));
+  if (unknown.length > 0)
+    throw new SettingsError(`${where}: unknown key(s) ${unknown.join(', ')} (known: ${keys.join(', ')})`);
+  return value as Record<string, unknown>;
+}
+
+export function parseSettings(value: unknown): DetectionSettings {
+  if (value === undefined || value === null) return DEFAULT_SETTINGS;
+  const o = object(value, 'settings', KEYS);
+  const s = o.suppress === undefined ? {} : object(o.suppress, 'suppress', SUPPRESS_KEYS);
+  const publishers = o.knownPublishers === undefined ? [] : o.knownPublishers;
+  if (!Array.isArray(publishers))
+    throw new SettingsError('knownPublishers must be a list of {account, name, source}');
+  const extra = publishers.map((p, i) => {
+    const entry = object(p, `knownPublishers[${i}]`, ['account', 'name', 'source']);
+    if (typeof entry.account !== 'string' || !isAccountId(entry.account))
+      throw new SettingsError(`knownPublishers[${i}].account must be a 12-digit account id`);
+    if (typeof entry.name !== 'string' || entry.name.length === 0)
+      throw new SettingsError(`knownPublishers[${i}].name is required`);
+    if (typeof entry.source !== 'string' || entry.source.length === 0)
+      throw new SettingsError(`knownPublishers[${i}].source (where the account is published) is required`);
+    return { account: entry.account, name: entry.name, source: entry.source };
+  });
+  const minSeverity = o.minSeverity ?? DEFAULT_SETTINGS.minSeverity;
+  if (typeof minSeverity !== 'string' || !isSeverity(minSeverity)) {
+    throw new SettingsError(`minSeverity must be one of ${SEVERITIES.join(', ')}`);
+  }
+  const window = o.correlationWindowMinutes ?? DEFAULT_SETTINGS.correlationWindowMinutes;
+  if (typeof window !== 'number' || !Number.isInteger(window) || window < 1 || window > 7 * 24 * 60) {
+    throw new SettingsError('correlationWindowMinutes must be an integer from 1 to 10080');
+  }
+  return {
+    organizationAccounts: strings(
+      o.organizationAccounts,
+      'organizationAccounts',
+      isAccountId,
+      'a 12-digit account id',
+    ),
+    knownPublishers: [...DEFAULT_PUBLISHERS, ...extra],
+    deployPrincipals: strings(o.deployPrincipals, 'deployPrincipals'),
+    suppress: {
+      principals: strings(s.principals, 'suppress.principals'),
+      userAgents: strings(s.userAgents, 'suppress.userAgents'),
+      layerAccounts: strings(s.layerAccounts, 'suppress.layerAccounts', isAccountId, 'a 12-digit account id'),
+      functions: strings(s.functions, 'suppress.functions'),
+    },
+    minSeverity,
+    correlationWindowMinutes: window,
+  };
+}
+
+/** Glob match where `*` is any run of characters and everything else is literal. */
+export function globMatch(pattern: string, value: string): boolean {
+  const re = new RegExp(
+    `^${pattern
+      .split('*')
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+      .join('.*')}$`,
+    's',
+  );
+  return re.test(value);
+}
