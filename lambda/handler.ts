@@ -8,21 +8,14 @@ import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
+import { perRegion } from './adapters/regional.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
 import { createHandler } from './app.js';
 import { readConfig } from './config.js';
 
 const config = readConfig(process.env);
 const retry = { retryMode: 'adaptive', maxAttempts: 5 } as const;
-const lambdaClients = new Map<string, LambdaClient>();
-const lambdaIn = (region: string) => {
-  let client = lambdaClients.get(region);
-  if (!client) {
-    client = new LambdaClient({ region, ...retry });
-    lambdaClients.set(region, client);
-  }
-  return client;
-};
+const lambdaIn = perRegion((region) => new LambdaClient({ region, ...retry }));
 const dynamo = new DynamoDBClient(retry);
 
 export const handler = createHandler({

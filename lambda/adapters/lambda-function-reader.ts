@@ -7,23 +7,12 @@ import type { FunctionReader } from './ports.js';
 
 /** Reads a function's live configuration in the function's own region. */
 export class LambdaFunctionReader implements FunctionReader {
-  private readonly clients = new Map<string, LambdaClient>();
-
-  /** @param clientFor builds (once per region) the client for a region. */
+  /** @param clientFor the client for a region (the host memoizes it, see regional.ts). */
   constructor(private readonly clientFor: (region: string) => LambdaClient) {}
-
-  private client(region: string): LambdaClient {
-    let client = this.clients.get(region);
-    if (!client) {
-      client = this.clientFor(region);
-      this.clients.set(region, client);
-    }
-    return client;
-  }
 
   async readConfiguration(fn: FunctionRef): Promise<LiveConfiguration> {
     try {
-      const out = await this.client(fn.region).send(
+      const out = await this.clientFor(fn.region).send(
         new GetFunctionConfigurationCommand({ FunctionName: fn.arn }),
       );
       return {

@@ -16,23 +16,12 @@ import type { LayerReader } from './ports.js';
  * unreadable layer is reported, and the alert goes out regardless.
  */
 export class LambdaLayerReader implements LayerReader {
-  private readonly clients = new Map<string, LambdaClient>();
-
   constructor(private readonly clientFor: (region: string) => LambdaClient) {}
-
-  private client(region: string): LambdaClient {
-    let client = this.clients.get(region);
-    if (!client) {
-      client = this.clientFor(region);
-      this.clients.set(region, client);
-    }
-    return client;
-  }
 
   async readLayer(versionArn: string): Promise<LayerLookup> {
     const parts = parseLayerArn(versionArn);
     if (!parts || parts.version === null) return { status: 'error', message: 'not a layer version ARN' };
-    const client = this.client(parts.region);
+    const client = this.clientFor(parts.region);
     const input = { LayerName: parts.layerArn, VersionNumber: parts.version };
     let version: GetLayerVersionCommandOutput;
     try {

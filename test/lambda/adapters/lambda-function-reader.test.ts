@@ -2,6 +2,7 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { LambdaFunctionReader } from '../../../lambda/adapters/lambda-function-reader.js';
+import { perRegion } from '../../../lambda/adapters/regional.js';
 import type { FunctionRef } from '../../../lambda/domain/model.js';
 
 const lambda = mockClient(LambdaClient);
@@ -27,10 +28,12 @@ describe('LambdaFunctionReader', () => {
       Role: 'arn:aws:iam::111122223333:role/r',
     });
     const regions: string[] = [];
-    const reader = new LambdaFunctionReader((region) => {
-      regions.push(region);
-      return new LambdaClient({ region });
-    });
+    const reader = new LambdaFunctionReader(
+      perRegion((region) => {
+        regions.push(region);
+        return new LambdaClient({ region });
+      }),
+    );
     await expect(reader.readConfiguration(fn)).resolves.toEqual({
       status: 'ok',
       layers: ['arn:aws:lambda:eu-west-1:111122223333:layer:a:1'],
