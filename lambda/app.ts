@@ -10,18 +10,20 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { EventInProgressError } from './adapters/errors.js';
 import type {
   AlertPublisher,
   BaselineStore,
   CorrelationStore,
   FunctionReader,
+  IdempotencyStore,
   LayerReader,
 } from './adapters/ports.js';
 import type { Baseline } from './domain/baseline.js';
 import { normalize } from './domain/cloudtrail.js';
 import type { PublishRecord } from './domain/correlation.js';
 import { analyze, type LiveConfiguration, layersToLookUp } from './domain/engine.js';
-import { isFunctionEvent } from './domain/model.js';
+import { isFunctionEvent, type LambdaEvent } from './domain/model.js';
 import type { LayerLookup } from './domain/provenance.js';
 import { renderAlert } from './domain/render/alert.js';
 import type { DetectionSettings } from './domain/settings.js';
@@ -31,6 +33,7 @@ export interface HandlerDeps {
   layers: LayerReader;
   baselines: BaselineStore;
   correlations: CorrelationStore;
+  idempotency: IdempotencyStore;
   publisher: AlertPublisher;
   settings: DetectionSettings;
   logger: Logger;
@@ -40,12 +43,13 @@ export interface HandlerDeps {
 export type HandlerResult =
   | { outcome: 'malformed'; reason: string }
   | { outcome: 'ignored'; reason: string }
+  | { outcome: 'duplicate'; eventId: string }
   | { outcome: 'no-finding'; eventId: string }
   | { outcome: 'suppressed'; eventId: string; findingId: string; detectionId: string; rule: string }
   | { outcome: 'published'; eventId: string; findingId: string; detectionId: string; messageId: string };
 
 export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<HandlerResult> {
-  const { reader, layers, baselines, correlations, publisher, settings, logger, metrics } = deps;
+  const { reader, layers, baselines, correlations, idempotency, publisher, settings, logger, metrics } = deps;
 
   const count = (name: string, dimensions: Record<string, string> = {}) => {
     if (Object.keys(dimensions).length === 0) {
@@ -85,6 +89,72 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     }
   };
 
+  const handle = async (event: LambdaEvent): Promise<HandlerResult> => {
+    let baseline: Baseline | null = null;
+    let live: LiveConfiguration = { status: 'not-read' };
+    if (isFunctionEvent(event)) {
+      [baseline, live] = await Promise.all([baselines.get(event.fn.arn), reader.readConfiguration(event.fn)]);
+      if (live.status !== 'ok') {
+        logger.warn('Function configuration not read', {
+          status: live.status,
+          detail: 'message' in live ? live.message : null,
+        });
+        count('EnrichmentFailures');
+      }
+    }
+    const subjects = layersToLookUp(event, { baseline, live });
+    const [lookups, publishes] = await Promise.all([readLayers(subjects), readPublishes(subjects)]);
+
+    const analysis = analyze(event, { baseline, live, layers: lookups, publishes, settings });
+    for (const v of analysis.verdicts.filter((x) => x.status === 'error')) {
+      logger.error('Detection failed', { detectionId: v.detectionId, error: v.error });
+      count('DetectionErrors');
+    }
+
+    let result: HandlerResult = { outcome: 'no-finding', eventId: event.meta.id };
+    const { finding } = analysis;
+    if (finding?.suppression) {
+      logger.info('Finding suppressed', {
+        findingId: finding.findingId,
+        detectionId: finding.detectionId,
+        severity: finding.severity,
+        rule: finding.suppression.rule,
+        match: finding.suppression.match,
+      });
+      count('FindingsSuppressed', { detectionId: finding.detectionId });
+      result = {
+        outcome: 'suppressed',
+        eventId: event.meta.id,
+        findingId: finding.findingId,
+        detectionId: finding.detectionId,
+        rule: finding.suppression.rule,
+      };
+    } else if (finding) {
+      const messageId = await publisher.publish(renderAlert(finding));
+      logger.info('Finding published', {
+        findingId: finding.findingId,
+        detectionId: finding.detectionId,
+        severity: finding.severity,
+        riskScore: finding.riskScore,
+        messageId,
+      });
+      count('FindingsPublished', { detectionId: finding.detectionId, severity: finding.severity });
+      result = {
+        outcome: 'published',
+        eventId: event.meta.id,
+        findingId: finding.findingId,
+        detectionId: finding.detectionId,
+        messageId,
+      };
+    } else {
+      logger.info('No finding', { verdicts: analysis.verdicts });
+    }
+    // After the publish: if a write fails, the retry re-publishes rather than losing the alert.
+    if (analysis.publish) await correlations.recordPublish(analysis.publish);
+    if (isFunctionEvent(event) && analysis.state) await baselines.record(event.fn.arn, analysis.state);
+    return result;
+  };
+
   return async (input: unknown) => {
     const normalized = normalize(input);
     try {
@@ -100,72 +170,24 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       }
       const { event } = normalized;
       logger.appendKeys({ eventId: event.meta.id });
-
-      let baseline: Baseline | null = null;
-      let live: LiveConfiguration = { status: 'not-read' };
-      if (isFunctionEvent(event)) {
-        [baseline, live] = await Promise.all([
-          baselines.get(event.fn.arn),
-          reader.readConfiguration(event.fn),
-        ]);
-        if (live.status !== 'ok') {
-          logger.warn('Function configuration not read', {
-            status: live.status,
-            detail: 'message' in live ? live.message : null,
-          });
-          count('EnrichmentFailures');
-        }
+      // Exactly one alert per CloudTrail event, whatever EventBridge or Lambda retries deliver.
+      const key = `${event.meta.account}|${event.meta.region}|${event.meta.id}`;
+      const claim = await idempotency.claim(key);
+      if (claim === 'done') {
+        logger.info('Duplicate event skipped');
+        count('DuplicateEvents');
+        return { outcome: 'duplicate', eventId: event.meta.id };
       }
-      const subjects = layersToLookUp(event, { baseline, live });
-      const [lookups, publishes] = await Promise.all([readLayers(subjects), readPublishes(subjects)]);
-
-      const analysis = analyze(event, { baseline, live, layers: lookups, publishes, settings });
-      for (const v of analysis.verdicts.filter((x) => x.status === 'error')) {
-        logger.error('Detection failed', { detectionId: v.detectionId, error: v.error });
-        count('DetectionErrors');
+      if (claim === 'in-progress')
+        throw new EventInProgressError(`event ${key} is being handled by another invocation`);
+      let result: HandlerResult;
+      try {
+        result = await handle(event);
+      } catch (error) {
+        await idempotency.release(key);
+        throw error;
       }
-
-      let result: HandlerResult = { outcome: 'no-finding', eventId: event.meta.id };
-      const { finding } = analysis;
-      if (finding?.suppression) {
-        logger.info('Finding suppressed', {
-          findingId: finding.findingId,
-          detectionId: finding.detectionId,
-          severity: finding.severity,
-          rule: finding.suppression.rule,
-          match: finding.suppression.match,
-        });
-        count('FindingsSuppressed', { detectionId: finding.detectionId });
-        result = {
-          outcome: 'suppressed',
-          eventId: event.meta.id,
-          findingId: finding.findingId,
-          detectionId: finding.detectionId,
-          rule: finding.suppression.rule,
-        };
-      } else if (finding) {
-        const messageId = await publisher.publish(renderAlert(finding));
-        logger.info('Finding published', {
-          findingId: finding.findingId,
-          detectionId: finding.detectionId,
-          severity: finding.severity,
-          riskScore: finding.riskScore,
-          messageId,
-        });
-        count('FindingsPublished', { detectionId: finding.detectionId, severity: finding.severity });
-        result = {
-          outcome: 'published',
-          eventId: event.meta.id,
-          findingId: finding.findingId,
-          detectionId: finding.detectionId,
-          messageId,
-        };
-      } else {
-        logger.info('No finding', { verdicts: analysis.verdicts });
-      }
-      // After the publish: if a write fails, the retry re-publishes rather than losing the alert.
-      if (analysis.publish) await correlations.recordPublish(analysis.publish);
-      if (isFunctionEvent(event) && analysis.state) await baselines.record(event.fn.arn, analysis.state);
+      await idempotency.complete(key, result.outcome);
       return result;
     } finally {
       metrics.publishStoredMetrics();

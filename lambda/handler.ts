@@ -6,6 +6,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
+import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
 import { perRegion } from './adapters/regional.js';
@@ -27,6 +28,8 @@ export const handler = createHandler({
     config.baselineTable,
     config.settings.correlationWindowMinutes,
   ),
+  // Lock for the function timeout (30 s) plus margin: a crashed invocation's retry can proceed after it.
+  idempotency: new DynamoDbIdempotencyStore(dynamo, config.baselineTable, 60),
   publisher: new SnsAlertPublisher(new SNSClient(retry), config.topicArn),
   settings: config.settings,
   logger: new Logger({ serviceName: 'layerwatch' }),

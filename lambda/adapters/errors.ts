@@ -19,3 +19,8 @@ export function errorName(error: unknown): string {
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** Another invocation holds the event: thrown so that Lambda retries later. */
+export class EventInProgressError extends Error {
+  override name = 'EventInProgressError';
+}

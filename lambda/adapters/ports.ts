@@ -31,3 +31,13 @@ export interface CorrelationStore {
   recordPublish(publish: PublishRecord): Promise<void>;
   publishesOf(versionArns: readonly string[]): Promise<PublishRecord[]>;
 }
+
+export type Claim = 'claimed' | 'done' | 'in-progress';
+
+export interface IdempotencyStore {
+  /** Claims an event before work starts; `done` means it was handled already. */
+  claim(eventKey: string): Promise<Claim>;
+  complete(eventKey: string, outcome: string): Promise<void>;
+  /** Frees the claim of a failed invocation so that its retry proceeds. */
+  release(eventKey: string): Promise<void>;
+}

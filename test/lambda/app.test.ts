@@ -6,6 +6,7 @@ import {
   FakeReader,
   MemoryBaselines,
   MemoryCorrelations,
+  MemoryIdempotency,
   observability,
 } from '../support/fakes.js';
 import {
@@ -28,6 +29,7 @@ const evil = layerArn('ext', 1, OTHER_ACCOUNT);
 function setup(settings: DetectionSettings = DEFAULT_SETTINGS) {
   const layers = new FakeLayers();
   const correlations = new MemoryCorrelations();
+  const idempotency = new MemoryIdempotency();
   const reader = new FakeReader((fn) => ({
     status: 'ok',
     layers: [deps, evil],
@@ -42,12 +44,13 @@ function setup(settings: DetectionSettings = DEFAULT_SETTINGS) {
     layers,
     baselines,
     correlations,
+    idempotency,
     publisher,
     settings,
     logger: obs.logger,
     metrics: obs.metrics,
   });
-  return { reader, layers, correlations, baselines, publisher, handler, counted: obs.counted };
+  return { idempotency, reader, layers, correlations, baselines, publisher, handler, counted: obs.counted };
 }
 
 describe('handler', () => {
@@ -220,5 +223,32 @@ describe('handler', () => {
       s.handler(envelope(updateFunctionConfiguration('orders', { layers: [evil] }))),
     ).resolves.toMatchObject({ outcome: 'published' });
     expect(s.counted).toContain('EnrichmentFailures');
+  });
+
+  it('publishes one alert when EventBridge delivers the same event twice', async () => {
+    const s = setup();
+    const event = envelope(updateFunctionConfiguration('orders', { layers: [evil] }));
+    await expect(s.handler(event)).resolves.toMatchObject({ outcome: 'published' });
+    await expect(s.handler(structuredClone(event))).resolves.toMatchObject({ outcome: 'duplicate' });
+    expect(s.publisher.published).toHaveLength(1);
+    expect(s.counted).toContain('DuplicateEvents');
+  });
+
+  it('fails (so Lambda retries later) while another invocation holds the event', async () => {
+    const s = setup();
+    const record = updateFunctionConfiguration('orders', { layers: [evil] });
+    s.idempotency.records.set(`111122223333|us-east-1|${record.eventID}`, { status: 'in-progress' });
+    await expect(s.handler(envelope(record))).rejects.toThrow(/being handled by another invocation/);
+    expect(s.publisher.published).toHaveLength(0);
+  });
+
+  it('records the outcome of a handled event', async () => {
+    const s = setup();
+    const record = updateFunctionConfiguration('orders', { request: { memorySize: 256 } });
+    await s.handler(envelope(record));
+    expect(s.idempotency.records.get(`111122223333|us-east-1|${record.eventID}`)).toEqual({
+      status: 'done',
+      outcome: 'no-finding',
+    });
   });
 });

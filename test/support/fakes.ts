@@ -3,8 +3,10 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import type {
   AlertPublisher,
   BaselineStore,
+  Claim,
   CorrelationStore,
   FunctionReader,
+  IdempotencyStore,
   LayerReader,
 } from '../../lambda/adapters/ports.js';
 import { type Baseline, type LayerState, recordState } from '../../lambda/domain/baseline.js';
@@ -91,4 +93,20 @@ export function observability() {
   });
   jest.spyOn(metrics, 'publishStoredMetrics').mockImplementation(() => metrics);
   return { logger, metrics, counted };
+}
+
+export class MemoryIdempotency implements IdempotencyStore {
+  readonly records = new Map<string, { status: 'in-progress' | 'done'; outcome?: string }>();
+  async claim(key: string): Promise<Claim> {
+    const existing = this.records.get(key);
+    if (existing) return existing.status;
+    this.records.set(key, { status: 'in-progress' });
+    return 'claimed';
+  }
+  async complete(key: string, outcome: string) {
+    this.records.set(key, { status: 'done', outcome });
+  }
+  async release(key: string) {
+    this.records.delete(key);
+  }
 }
