@@ -1,0 +1,184 @@
+/**
+ * A moto-backed world for integration tests: an execution role, the baseline table, the alert
+ * topic with an SQS queue subscribed (to read alerts back), Lambda clients for two accounts, and a
+ * factory for the real handler with its SDK clients pointed at moto (or at a proxy in front of it).
+ */
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateFunctionCommand,
+  LambdaClient,
+  PublishLayerVersionCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import { DynamoDbBaselineStore } from '../../lambda/adapters/dynamodb-baseline-store.js';
+import { DynamoDbCorrelationStore } from '../../lambda/adapters/dynamodb-correlation-store.js';
+import { DynamoDbIdempotencyStore } from '../../lambda/adapters/dynamodb-idempotency-store.js';
+import { LambdaFunctionReader } from '../../lambda/adapters/lambda-function-reader.js';
+import { LambdaLayerReader } from '../../lambda/adapters/lambda-layer-reader.js';
+import { perRegion } from '../../lambda/adapters/regional.js';
+import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher.js';
+import { createHandler, type HandlerResult } from '../../lambda/app.js';
+import { type DetectionSettings, parseSettings } from '../../lambda/domain/settings.js';
+import { observability } from './fakes.js';
+import { clientConfig, inAccount } from './moto.js';
+import { identities, type Rec } from './records.js';
+import { trail } from './trail.js';
+
+export const A = '111111111111';
+export const B = '222222222222';
+export const ZIP = Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64'); // an empty zip archive
+export const TABLE = 'layerwatch-baselines';
+
+export interface HandlerOptions {
+  /** Where the handler's SDK clients send requests (default: moto itself). */
+  endpoint?: string;
+  topicArn?: string;
+  settings?: DetectionSettings;
+  /** SDK retry attempts (the deployed handler uses adaptive mode with 5). */
+  maxAttempts?: number;
+}
+
+export type World = Awaited<ReturnType<typeof createWorld>>;
+
+export async function createWorld(endpoint: string, queueName = 'alerts') {
+  const cfg = clientConfig(endpoint);
+  const lambdaA = inAccount(new LambdaClient(cfg), A);
+  const lambdaB = inAccount(new LambdaClient(cfg), B);
+  const ddb = inAccount(new DynamoDBClient(cfg), A);
+  const sns = inAccount(new SNSClient(cfg), A);
+  const sqs = inAccount(new SQSClient(cfg), A);
+  const iam = inAccount(new IAMClient(cfg), A);
+  const roleArn = (
+    await iam.send(
+      new CreateRoleCommand({
+        RoleName: 'fn-role',
+        AssumeRolePolicyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        }),
+      }),
+    )
+  ).Role?.Arn as string;
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: TABLE,
+      KeySchema: [{ AttributeName: 'functionArn', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'functionArn', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
+  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: queueName }))).QueueUrl as string;
+
+  const subscribe = async (topicName: string): Promise<string> => {
+    const topicArn = (await sns.send(new CreateTopicCommand({ Name: topicName }))).TopicArn as string;
+    const queueArn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
+    ).Attributes?.QueueArn as string;
+    await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'sqs', Endpoint: queueArn }));
+    return topicArn;
+  };
+  const topicArn = await subscribe('layerwatch-alerts');
+  const obs = observability();
+
+  const makeHandler = (o: HandlerOptions = {}): ((event: unknown) => Promise<HandlerResult>) => {
+    const c = {
+      ...cfg,
+      endpoint: o.endpoint ?? endpoint,
+      maxAttempts: o.maxAttempts ?? 2,
+      retryMode: 'adaptive',
+    };
+    const db = inAccount(new DynamoDBClient(c), A);
+    const lambdaIn = perRegion((region) => inAccount(new LambdaClient({ ...c, region }), A));
+    return createHandler({
+      reader: new LambdaFunctionReader(lambdaIn),
+      layers: new LambdaLayerReader(lambdaIn),
+      baselines: new DynamoDbBaselineStore(db, TABLE),
+      correlations: new DynamoDbCorrelationStore(db, TABLE, 60),
+      idempotency: new DynamoDbIdempotencyStore(db, TABLE, 60),
+      publisher: new SnsAlertPublisher(inAccount(new SNSClient(c), A), o.topicArn ?? topicArn),
+      settings: o.settings ?? parseSettings({ minSeverity: 'informational' }),
+      logger: obs.logger,
+      metrics: obs.metrics,
+    });
+  };
+
+  /** Alerts delivered to the queue since the last call: subject and the finding (the `sqs` body). */
+  const delivered = async (): Promise<{ subject: string; finding: Rec }[]> => {
+    const out: { subject: string; finding: Rec }[] = [];
+    for (;;) {
+      const r = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+      );
+      if (!r.Messages || r.Messages.length === 0) return out;
+      for (const m of r.Messages) {
+        const envelope = JSON.parse(m.Body ?? '{}') as { Subject: string; Message: string };
+        out.push({ subject: envelope.Subject, finding: JSON.parse(envelope.Message) as Rec });
+        await sqs.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: m.ReceiptHandle }));
+      }
+    }
+  };
+
+  let clock = Date.parse('2026-03-14T09:00:00Z');
+  const tick = () => new Date((clock += 60_000));
+
+  const createFn = async (name: string, layers: string[] = []): Promise<Rec> => {
+    const request = {
+      FunctionName: name,
+      Runtime: 'python3.12' as const,
+      Role: roleArn,
+      Handler: 'index.handler',
+      Code: { ZipFile: ZIP },
+      Layers: layers,
+    };
+    const response = await lambdaA.send(new CreateFunctionCommand(request));
+    return trail('CreateFunction', request, response, {
+      account: A,
+      time: tick(),
+      identity: identities.deployRole(),
+    });
+  };
+
+  const updateFn = async (
+    name: string,
+    change: { Layers?: string[]; MemorySize?: number },
+    identity?: Rec,
+  ): Promise<Rec> => {
+    const request = { FunctionName: name, ...change };
+    const response = await lambdaA.send(new UpdateFunctionConfigurationCommand(request));
+    return trail('UpdateFunctionConfiguration', request, response, { account: A, time: tick(), identity });
+  };
+
+  const publish = async (client: LambdaClient, name: string): Promise<string> =>
+    (await client.send(new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: ZIP } })))
+      .LayerVersionArn as string;
+
+  return {
+    cfg,
+    lambdaA,
+    lambdaB,
+    ddb,
+    sns,
+    sqs,
+    queueUrl,
+    topicArn,
+    subscribe,
+    counted: obs.counted,
+    makeHandler,
+    delivered,
+    tick,
+    createFn,
+    updateFn,
+    publish,
+  };
+}
