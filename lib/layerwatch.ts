@@ -71,6 +71,12 @@ export interface LayerWatchProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
+   * Reserved concurrency of the handler. Excess async invocations wait in Lambda's queue and are
+   * retried (up to 6 hours), so a burst is delayed, not dropped (see BENCHMARKS.md).
+   * @default 10
+   */
+  readonly reservedConcurrency?: number;
+  /**
    * Memory of the handler, in MiB.
    * @default 256
    */
@@ -151,6 +157,7 @@ export class LayerWatch extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: Duration.seconds(30),
+      reservedConcurrentExecutions: props.reservedConcurrency ?? 10,
       logGroup,
       description: 'layerwatch: diffs Lambda layer lists on CloudTrail events and publishes findings',
       environment: {

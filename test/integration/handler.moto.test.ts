@@ -7,6 +7,7 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { DeleteFunctionCommand, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import type { HandlerResult } from '../../lambda/app.js';
+import { observability } from '../support/fakes.js';
 import { type Moto, startMoto } from '../support/moto.js';
 import { identities, type Rec } from '../support/records.js';
 import { expectValidFinding } from '../support/schema.js';
@@ -19,7 +20,7 @@ let handler: (event: unknown) => Promise<HandlerResult>;
 
 beforeAll(async () => {
   moto = await startMoto();
-  w = await createWorld(moto.endpoint);
+  w = await createWorld(moto.endpoint, observability());
   handler = w.makeHandler();
 }, 60_000);
 
@@ -114,7 +115,7 @@ describe('handler against moto', () => {
       detectionId: 'lambda-layer-added',
     });
     const [alert] = (await w.delivered()).slice(-1);
-    expect((alert?.finding.gaps as string[]).join(' ')).toMatch(
+    expect(((alert?.finding.gaps ?? []) as string[]).join(' ')).toMatch(
       /no longer exists \(ResourceNotFoundException/,
     );
     expect(w.counted).toContain('EnrichmentFailures');

@@ -251,4 +251,11 @@ describe('handler', () => {
       outcome: 'no-finding',
     });
   });
+
+  it("detects a layer attached to the detector's own function like any other", async () => {
+    const s = setup();
+    const self = 'LayerWatch-LayerWatchHandler1A2B3C4D-abcdefghijkl';
+    const result = await s.handler(envelope(updateFunctionConfiguration(self, { layers: [evil] })));
+    expect(result).toMatchObject({ outcome: 'published', detectionId: 'lambda-layer-added' });
+  });
 });

@@ -58,6 +58,8 @@ describe('LayerWatchStack', () => {
       Runtime: 'nodejs24.x',
       Architectures: ['arm64'],
       MemorySize: 256,
+      ReservedConcurrentExecutions: 10,
+      Timeout: 30,
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('HandlerLogs') } },
       Environment: {
         Variables: Match.objectLike({

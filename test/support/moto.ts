@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
-const ROOT = join(__dirname, '..', '..');
+// Tests and benchmarks run from the project root (npm scripts).
+const ROOT = process.cwd();
 const SERVER = join(ROOT, '.moto-venv', 'bin', 'moto_server');
 
 export interface Moto {

@@ -3,6 +3,9 @@
  * topic with an SQS queue subscribed (to read alerts back), Lambda clients for two accounts, and a
  * factory for the real handler with its SDK clients pointed at moto (or at a proxy in front of it).
  */
+
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
@@ -28,7 +31,6 @@ import { perRegion } from '../../lambda/adapters/regional.js';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher.js';
 import { createHandler, type HandlerResult } from '../../lambda/app.js';
 import { type DetectionSettings, parseSettings } from '../../lambda/domain/settings.js';
-import { observability } from './fakes.js';
 import { clientConfig, inAccount } from './moto.js';
 import { identities, type Rec } from './records.js';
 import { trail } from './trail.js';
@@ -49,7 +51,13 @@ export interface HandlerOptions {
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
 
-export async function createWorld(endpoint: string, queueName = 'alerts') {
+export interface Observability {
+  logger: Logger;
+  metrics: Metrics;
+  counted: string[];
+}
+
+export async function createWorld(endpoint: string, obs: Observability, queueName = 'alerts') {
   const cfg = clientConfig(endpoint);
   const lambdaA = inAccount(new LambdaClient(cfg), A);
   const lambdaB = inAccount(new LambdaClient(cfg), B);
@@ -89,7 +97,6 @@ export async function createWorld(endpoint: string, queueName = 'alerts') {
     return topicArn;
   };
   const topicArn = await subscribe('layerwatch-alerts');
-  const obs = observability();
 
   const makeHandler = (o: HandlerOptions = {}): ((event: unknown) => Promise<HandlerResult>) => {
     const c = {
@@ -130,7 +137,10 @@ export async function createWorld(endpoint: string, queueName = 'alerts') {
   };
 
   let clock = Date.parse('2026-03-14T09:00:00Z');
-  const tick = () => new Date((clock += 60_000));
+  const tick = () => {
+    clock += 60_000;
+    return new Date(clock);
+  };
 
   const createFn = async (name: string, layers: string[] = []): Promise<Rec> => {
     const request = {

@@ -1,0 +1,150 @@
+/**
+ * Burst: 1,000 layer events over 200 functions through the real handler against moto, with bounded
+ * concurrency, 5% of them delivered twice and all of them shuffled (late and out-of-order arrival).
+ * Every delivery must end published, deduplicated, suppressed or without finding, and every
+ * published alert must arrive in the SQS queue subscribed to the topic.
+ *
+ * Run: npm run bench:burst   (results replace the "burst" block of BENCHMARKS.md)
+ */
+import { cpus } from 'node:os';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { HandlerResult } from '../lambda/app.js';
+import globalSetup from '../test/global-setup.mjs';
+import { startMoto } from '../test/support/moto.js';
+import type { Rec } from '../test/support/records.js';
+import { createWorld } from '../test/support/world.js';
+import { prng, updateSection } from './markdown.js';
+
+const FUNCTIONS = Number(process.env.BURST_FUNCTIONS ?? 200);
+const EVENTS = Number(process.env.BURST_EVENTS ?? 1000);
+const CONCURRENCY = Number(process.env.BURST_CONCURRENCY ?? 10);
+const DUPLICATE_RATE = 0.05;
+const ARM64_GB_SECOND_USD = 0.0000133334;
+const REQUEST_USD = 0.2 / 1_000_000;
+const MEMORY_GB = 0.25;
+
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+async function main() {
+  globalSetup();
+  const moto = await startMoto();
+  const random = prng(20261122);
+  try {
+    const w = await createWorld(moto.endpoint, {
+      logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'Bench' }),
+      counted: [],
+    });
+    // Setup through the real API (not measured): layers, functions, then the changes themselves.
+    const layers: string[][] = [];
+    for (const name of ['deps', 'telemetry', 'auth', 'extension']) {
+      const versions: string[] = [];
+      for (let v = 0; v < 3; v += 1) versions.push(await w.publish(w.lambdaA, name));
+      layers.push(versions);
+    }
+    const current = new Map<string, string[]>();
+    const events: Rec[] = [];
+    for (let i = 0; i < FUNCTIONS; i += 1) {
+      const name = `burst-${String(i).padStart(3, '0')}`;
+      const initial = [layers[0]?.[0] as string];
+      current.set(name, initial);
+      events.push(await w.createFn(name, initial));
+    }
+    let changes = 0;
+    while (changes < EVENTS - FUNCTIONS) {
+      const name = `burst-${String(Math.floor(random() * FUNCTIONS)).padStart(3, '0')}`;
+      const list = current.get(name) ?? [];
+      const roll = random();
+      let next: string[] | null;
+      if (roll < 0.4) {
+        const family = layers[1 + Math.floor(random() * 3)] as string[];
+        const pick = family[0] as string;
+        next = list.some((l) => l.startsWith(pick.replace(/:\d+$/, ':'))) ? null : [...list, pick];
+      } else if (roll < 0.6) {
+        next = list.map((arn) => {
+          const family = layers.find((f) => f.includes(arn)) as string[];
+          return family[(family.indexOf(arn) + 1) % family.length] as string;
+        });
+      } else if (roll < 0.75) next = list.length > 1 ? list.slice(0, -1) : null;
+      else next = null;
+      const event = next
+        ? await w.updateFn(name, { Layers: next })
+        : await w.updateFn(name, { MemorySize: 128 + 64 * Math.floor(random() * 8) });
+      if (next) current.set(name, next);
+      events.push(event);
+      changes += 1;
+    }
+    const duplicates = events.filter(() => random() < DUPLICATE_RATE).map((e) => structuredClone(e));
+    const deliveries = [...events, ...duplicates];
+    for (let i = deliveries.length - 1; i > 0; i -= 1) {
+      const j = Math.floor(random() * (i + 1));
+      [deliveries[i], deliveries[j]] = [deliveries[j] as Rec, deliveries[i] as Rec];
+    }
+
+    const handler = w.makeHandler({ maxAttempts: 5 });
+    const outcomes: Record<string, number> = {};
+    const latencies: number[] = [];
+    let next = 0;
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        for (;;) {
+          const i = next;
+          next += 1;
+          if (i >= deliveries.length) return;
+          const t0 = performance.now();
+          const result: HandlerResult = await handler(deliveries[i]);
+          latencies.push(performance.now() - t0);
+          outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+        }
+      }),
+    );
+    const wallMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const delivered = (await w.delivered()).length;
+
+    const accounted = Object.values(outcomes).reduce((a, b) => a + b, 0);
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) =>
+      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] as number;
+    const meanMs = latencies.reduce((a, b) => a + b, 0) / latencies.length;
+    const cpuMsPerEvent = (cpu.user + cpu.system) / 1000 / deliveries.length;
+    const costPerMillion = 1_000_000 * (MEMORY_GB * (meanMs / 1000) * ARM64_GB_SECOND_USD + REQUEST_USD);
+    const ok =
+      accounted === deliveries.length &&
+      delivered === (outcomes.published ?? 0) &&
+      (outcomes.duplicate ?? 0) === duplicates.length;
+
+    const table = [
+      `Command: \`npm run bench:burst\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, moto 5.2.5 on loopback)`,
+      '',
+      '| measure | value |',
+      '| --- | --- |',
+      `| functions / CloudTrail events / deliveries (5% redelivered, shuffled) | ${FUNCTIONS} / ${events.length} / ${deliveries.length} |`,
+      `| handler concurrency | ${CONCURRENCY} |`,
+      `| outcomes | ${Object.entries(outcomes)
+        .sort()
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')} |`,
+      `| accounted for | ${accounted} of ${deliveries.length}; alerts in the queue ${delivered} = published ${outcomes.published ?? 0}; duplicates ${outcomes.duplicate ?? 0} of ${duplicates.length} injected |`,
+      `| wall time | ${(wallMs / 1000).toFixed(2)} s (${(deliveries.length / (wallMs / 1000)).toFixed(0)} events/s) |`,
+      `| per-event latency (mean / p50 / p95 / p99) | ${meanMs.toFixed(1)} / ${pct(50).toFixed(1)} / ${pct(95).toFixed(1)} / ${pct(99).toFixed(1)} ms |`,
+      `| handler process CPU per event (our code + SDK) | ${cpuMsPerEvent.toFixed(2)} ms |`,
+      `| cost per million events at 256 MB arm64, from the mean latency | $${costPerMillion.toFixed(2)} |`,
+      `| all accounted for | ${ok ? 'yes' : 'NO'} |`,
+    ].join('\n');
+    process.stdout.write(`${table}\n`);
+    if (process.env.BENCH_WRITE !== '0') updateSection('BENCHMARKS.md', 'burst', table);
+    if (!ok) process.exitCode = 1;
+  } finally {
+    await moto.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});

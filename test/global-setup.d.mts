@@ -1,0 +1,2 @@
+export const MOTO_VERSION: string;
+export default function globalSetup(): void;
