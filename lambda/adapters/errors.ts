@@ -24,3 +24,10 @@ export function errorMessage(error: unknown): string {
 export class EventInProgressError extends Error {
   override name = 'EventInProgressError';
 }
+
+/** AWS says "denied" with AccessDenied(Exception), or at least with HTTP 403 whatever the body. */
+export function isAccessDenied(error: unknown): boolean {
+  const name = errorName(error);
+  const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
+  return name === 'AccessDeniedException' || name === 'AccessDenied' || status === 403;
+}

@@ -2,7 +2,7 @@ import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/cli
 import type { LiveConfiguration } from '../domain/engine.js';
 import type { FunctionRef } from '../domain/model.js';
 import { cut } from '../domain/text.js';
-import { errorMessage, errorName } from './errors.js';
+import { errorMessage, errorName, isAccessDenied } from './errors.js';
 import type { FunctionReader } from './ports.js';
 
 /** Reads a function's live configuration in the function's own region. */
@@ -25,8 +25,7 @@ export class LambdaFunctionReader implements FunctionReader {
       const name = errorName(error);
       const message = cut(`${name}: ${errorMessage(error)}`, 300);
       if (name === 'ResourceNotFoundException') return { status: 'not-found', message };
-      if (name === 'AccessDeniedException' || name === 'AccessDenied')
-        return { status: 'access-denied', message };
+      if (isAccessDenied(error)) return { status: 'access-denied', message };
       return { status: 'error', message };
     }
   }

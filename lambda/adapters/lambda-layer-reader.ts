@@ -7,7 +7,7 @@ import {
 import { parseLayerArn } from '../domain/arn.js';
 import type { LayerLookup } from '../domain/provenance.js';
 import { cut } from '../domain/text.js';
-import { errorMessage, errorName } from './errors.js';
+import { errorMessage, errorName, isAccessDenied } from './errors.js';
 import type { LayerReader } from './ports.js';
 
 /**
@@ -64,8 +64,7 @@ function failure(error: unknown): LayerLookup {
   const name = errorName(error);
   const message = cut(`${name}: ${errorMessage(error)}`, 300);
   if (name === 'ResourceNotFoundException') return { status: 'not-found', message };
-  if (name === 'AccessDeniedException' || name === 'AccessDenied')
-    return { status: 'access-denied', message };
+  if (isAccessDenied(error)) return { status: 'access-denied', message };
   return { status: 'error', message };
 }
 

@@ -73,13 +73,22 @@ export async function startMoto(env: Record<string, string> = {}): Promise<Moto>
 }
 
 /** Client settings for moto: dummy credentials, no retries across a dead server for long. */
-export function clientConfig(endpoint: string, region = 'us-east-1') {
-  return {
-    region,
-    endpoint,
-    credentials: { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'moto' },
-    maxAttempts: 2,
-  };
+export interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+export const DUMMY_CREDENTIALS: Credentials = {
+  accessKeyId: 'AKIAIOSFODNN7EXAMPLE',
+  secretAccessKey: 'moto',
+};
+
+export function clientConfig(
+  endpoint: string,
+  region = 'us-east-1',
+  credentials: Credentials = DUMMY_CREDENTIALS,
+) {
+  return { region, endpoint, credentials, maxAttempts: 2 };
 }
 
 /** Makes every request of `client` act in `account` (moto's multi-account header). */

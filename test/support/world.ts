@@ -31,7 +31,7 @@ import { perRegion } from '../../lambda/adapters/regional.js';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher.js';
 import { createHandler, type HandlerResult } from '../../lambda/app.js';
 import { type DetectionSettings, parseSettings } from '../../lambda/domain/settings.js';
-import { clientConfig, inAccount } from './moto.js';
+import { type Credentials, clientConfig, inAccount as inAccountOf } from './moto.js';
 import { identities, type Rec } from './records.js';
 import { trail } from './trail.js';
 
@@ -47,6 +47,8 @@ export interface HandlerOptions {
   settings?: DetectionSettings;
   /** SDK retry attempts (the deployed handler uses adaptive mode with 5). */
   maxAttempts?: number;
+  /** The handler's credentials (default: the world's). */
+  credentials?: Credentials;
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
@@ -57,8 +59,19 @@ export interface Observability {
   counted: string[];
 }
 
-export async function createWorld(endpoint: string, obs: Observability, queueName = 'alerts') {
-  const cfg = clientConfig(endpoint);
+/** moto's account when no x-moto-account-id header is sent (IAM enforcement applies there). */
+export const MOTO_DEFAULT_ACCOUNT = '123456789012';
+
+export async function createWorld(
+  endpoint: string,
+  obs: Observability,
+  queueName = 'alerts',
+  credentials?: Credentials,
+  account: string = A,
+) {
+  const cfg = clientConfig(endpoint, 'us-east-1', credentials);
+  const inAccount = <T extends Parameters<typeof inAccountOf>[0]>(client: T, id: string): T =>
+    account === MOTO_DEFAULT_ACCOUNT ? client : inAccountOf(client, id === A ? account : id);
   const lambdaA = inAccount(new LambdaClient(cfg), A);
   const lambdaB = inAccount(new LambdaClient(cfg), B);
   const ddb = inAccount(new DynamoDBClient(cfg), A);
@@ -104,6 +117,7 @@ export async function createWorld(endpoint: string, obs: Observability, queueNam
       endpoint: o.endpoint ?? endpoint,
       maxAttempts: o.maxAttempts ?? 2,
       retryMode: 'adaptive',
+      credentials: o.credentials ?? cfg.credentials,
     };
     const db = inAccount(new DynamoDBClient(c), A);
     const lambdaIn = perRegion((region) => inAccount(new LambdaClient({ ...c, region }), A));
@@ -166,7 +180,7 @@ export async function createWorld(endpoint: string, obs: Observability, queueNam
   ): Promise<Rec> => {
     const request = { FunctionName: name, ...change };
     const response = await lambdaA.send(new UpdateFunctionConfigurationCommand(request));
-    return trail('UpdateFunctionConfiguration', request, response, { account: A, time: tick(), identity });
+    return trail('UpdateFunctionConfiguration', request, response, { account, time: tick(), identity });
   };
 
   const publish = async (client: LambdaClient, name: string): Promise<string> =>

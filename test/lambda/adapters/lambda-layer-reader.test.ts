@@ -74,6 +74,18 @@ describe('LambdaLayerReader', () => {
     await expect(reader().readLayer(arn)).resolves.toMatchObject({ status });
   });
 
+  it('reads any HTTP 403 as access denied, whatever the error body (a proxy, an XML answer)', async () => {
+    lambda
+      .on(GetLayerVersionCommand)
+      .rejects(
+        Object.assign(new Error('Unexpected token <'), {
+          name: 'SyntaxError',
+          $metadata: { httpStatusCode: 403 },
+        }),
+      );
+    await expect(reader().readLayer(arn)).resolves.toMatchObject({ status: 'access-denied' });
+  });
+
   it('refuses what is not a layer version ARN without calling AWS', async () => {
     await expect(
       reader().readLayer('arn:aws:lambda:eu-west-1:444455556666:layer:ext'),
