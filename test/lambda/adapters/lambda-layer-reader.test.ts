@@ -75,14 +75,12 @@ describe('LambdaLayerReader', () => {
   });
 
   it('reads any HTTP 403 as access denied, whatever the error body (a proxy, an XML answer)', async () => {
-    lambda
-      .on(GetLayerVersionCommand)
-      .rejects(
-        Object.assign(new Error('Unexpected token <'), {
-          name: 'SyntaxError',
-          $metadata: { httpStatusCode: 403 },
-        }),
-      );
+    lambda.on(GetLayerVersionCommand).rejects(
+      Object.assign(new Error('Unexpected token <'), {
+        name: 'SyntaxError',
+        $metadata: { httpStatusCode: 403 },
+      }),
+    );
     await expect(reader().readLayer(arn)).resolves.toMatchObject({ status: 'access-denied' });
   });
 
