@@ -12,6 +12,7 @@ import {
   SettingsError,
 } from '../domain/settings.js';
 import { isSeverity, SEVERITIES, type Severity, severityRank } from '../domain/severity.js';
+import { type EventFilter, keepEvent, keepFinding } from './filter.js';
 import { jsonl, table } from './format.js';
 import { detect, EventCollector, emptyStats } from './scan.js';
 import { listFiles, readRecords, type SourceProblem } from './sources.js';
@@ -35,6 +36,13 @@ Options:
                            deploy roles, suppressions, minSeverity, correlation window); the same
                            document the stack takes as settingsFile
   --include-suppressed     also print findings the settings suppress (they carry "suppression")
+  --since TIME             report findings from TIME on (ISO 8601; earlier events still build
+                           the baseline)
+  --until TIME             ignore events after TIME
+  --account ID             only events of this account (repeatable)
+  --region NAME            only events of this region (repeatable)
+  --no-prefilter           parse every record (slower; the default skips files and lines that
+                           cannot hold a Lambda event, with the same findings)
   -h, --help               this text
 
 LEVEL is one of: ${SEVERITIES.join(', ')}.
@@ -42,6 +50,22 @@ Exit codes: 0 scan ran, 1 --fail-on reached, 2 usage error or unreadable path.
 `;
 
 class UsageError extends Error {}
+
+function timeOption(name: string, value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new UsageError(
+      `--${name}: "${value}" is not an ISO 8601 time (e.g. 2026-03-14 or 2026-03-14T09:00:00Z)`,
+    );
+  return ms;
+}
+
+function accountsOption(values: string[]): string[] {
+  for (const v of values)
+    if (!/^\d{12}$/.test(v)) throw new UsageError(`--account: "${v}" is not a 12-digit account id`);
+  return values;
+}
 
 function severityOption(name: string, value: string | undefined, fallback: Severity | null): Severity | null {
   if (value === undefined) return fallback;
@@ -67,6 +91,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     paths: string[];
     config: string | null;
     includeSuppressed: boolean;
+    filter: EventFilter;
+    prefilter: boolean;
   };
   try {
     const { values, positionals } = parseArgs({
@@ -78,6 +104,11 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         'fail-on': { type: 'string' },
         config: { type: 'string' },
         'include-suppressed': { type: 'boolean' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        account: { type: 'string', multiple: true },
+        region: { type: 'string', multiple: true },
+        'no-prefilter': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -96,6 +127,13 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       paths: positionals,
       config: values.config ?? null,
       includeSuppressed: values['include-suppressed'] ?? false,
+      filter: {
+        sinceMs: timeOption('since', values.since),
+        untilMs: timeOption('until', values.until),
+        accounts: accountsOption(values.account ?? []),
+        regions: values.region ?? [],
+      },
+      prefilter: !(values['no-prefilter'] ?? false),
     };
   } catch (error) {
     io.stderr.write(`layerwatch scan: ${(error as Error).message}\n\n${USAGE}`);
@@ -124,9 +162,19 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const files = await listFiles(options.paths, problems);
   for (const file of files) {
     stats.files += 1;
-    collector.add(await readRecords(file, problems));
+    collector.add(
+      await readRecords(file, problems, {
+        prefilter: options.prefilter,
+        onSkipped: () => {
+          stats.unparsedFiles += 1;
+        },
+      }),
+    );
   }
-  const all = detect(collector.sorted(), settings);
+  const all = detect(
+    collector.sorted().filter((e) => keepEvent(e, options.filter)),
+    settings,
+  ).filter((f) => keepFinding(f, options.filter));
   const findings = all.filter((f) => !f.suppression);
   stats.findings = all.length;
   stats.suppressed = all.length - findings.length;
@@ -141,7 +189,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   const seconds = ((Date.now() - started) / 1000).toFixed(2);
   io.stderr.write(
-    `layerwatch: ${stats.files} files, ${stats.records} records, ${stats.relevant} layer-relevant, ${stats.ignored} skipped, ${stats.malformed} malformed, ${stats.duplicates} duplicates, ${stats.findings} findings (${stats.suppressed} suppressed, ${shown.length} shown) in ${seconds}s\n`,
+    `layerwatch: ${stats.files} files (${stats.unparsedFiles} without Lambda events, not parsed), ${stats.records} records, ${stats.relevant} layer-relevant, ${stats.ignored} skipped, ${stats.malformed} malformed, ${stats.duplicates} duplicates, ${stats.findings} findings (${stats.suppressed} suppressed, ${shown.length} shown) in ${seconds}s\n`,
   );
   if (problems.some((p) => p.fatal)) return 2;
   return options.failOn !== null && reaches(findings, options.failOn) ? 1 : 0;

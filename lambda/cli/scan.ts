@@ -22,6 +22,8 @@ export interface ScanStats {
   duplicates: number;
   findings: number;
   suppressed: number;
+  /** Files the pre-filter skipped without parsing (no Lambda event in them). */
+  unparsedFiles: number;
 }
 
 export function emptyStats(): ScanStats {
@@ -34,6 +36,7 @@ export function emptyStats(): ScanStats {
     duplicates: 0,
     findings: 0,
     suppressed: 0,
+    unparsedFiles: 0,
   };
 }
 

@@ -69,7 +69,24 @@ function looksLikeEvent(v: unknown): boolean {
 }
 
 /** Reads one file into records. Problems (unreadable, not JSON) are reported, never thrown. */
-export async function readRecords(file: string, problems: SourceProblem[]): Promise<SourceRecord[]> {
+/**
+ * The byte that every record we act on carries: `"eventSource": "lambda.amazonaws.com"`. CloudTrail
+ * writes it literally, so a file or JSON line without it cannot hold a Lambda event and need not be
+ * parsed. The plain path (`--no-prefilter`) parses everything; both give the same findings.
+ */
+export const LAMBDA_MARKER = 'lambda.amazonaws.com';
+
+export interface ReadOptions {
+  prefilter: boolean;
+  /** Called for a file skipped unparsed by the pre-filter. */
+  onSkipped?: (file: string) => void;
+}
+
+export async function readRecords(
+  file: string,
+  problems: SourceProblem[],
+  options: ReadOptions = { prefilter: false },
+): Promise<SourceRecord[]> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
@@ -84,10 +101,19 @@ export async function readRecords(file: string, problems: SourceProblem[]): Prom
     });
     return [];
   }
-  return parseRecords(file, bytes.toString('utf8'), problems);
+  if (options.prefilter && !bytes.includes(LAMBDA_MARKER)) {
+    options.onSkipped?.(file);
+    return [];
+  }
+  return parseRecords(file, bytes.toString('utf8'), problems, options);
 }
 
-export function parseRecords(file: string, text: string, problems: SourceProblem[]): SourceRecord[] {
+export function parseRecords(
+  file: string,
+  text: string,
+  problems: SourceProblem[],
+  options: ReadOptions = { prefilter: false },
+): SourceRecord[] {
   const trimmed = text.trimStart();
   if (trimmed.length === 0) return [];
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
@@ -105,6 +131,19 @@ export function parseRecords(file: string, text: string, problems: SourceProblem
   const lines = text.split('\n');
   lines.forEach((line, i) => {
     if (line.trim().length === 0) return;
+    if (options.prefilter && !line.includes(LAMBDA_MARKER)) {
+      // Cannot be a Lambda event; still say so when the line is not even shaped like a JSON object.
+      const t = line.trim();
+      if (!(t.startsWith('{') && t.endsWith('}'))) {
+        problems.push({
+          file,
+          position: `line ${i + 1}`,
+          message: 'not JSON (not an object on one line)',
+          fatal: false,
+        });
+      }
+      return;
+    }
     try {
       out.push({ file, position: `line ${i + 1}`, value: JSON.parse(line) });
     } catch (error) {

@@ -10,11 +10,13 @@ import {
   identities,
   layerArn,
   OTHER_ACCOUNT,
+  otherService as otherServiceRecord,
   updateFunctionConfiguration,
 } from '../support/records.js';
 import { expectValidFinding } from '../support/schema.js';
 
 const ROOT = join(__dirname, '..', '..');
+const CORPUS_DIR = join(ROOT, '..', 'shared', 'corpus', 'third-party');
 const CLI = join(ROOT, 'bin', 'layerwatch-cli.mjs');
 
 function run(...args: string[]) {
@@ -56,7 +58,7 @@ describe('layerwatch scan', () => {
         added: [layerArn('perf-monitor-extension', 1, OTHER_ACCOUNT)],
       },
     });
-    expect(r.stderr).toMatch(/4 files, 11 records, .* 6 findings/);
+    expect(r.stderr).toMatch(/4 files \(0 without Lambda events, not parsed\), 11 records, .* 6 findings/);
   });
 
   it('processes records in event-time order across files, whatever the file order', () => {
@@ -274,5 +276,54 @@ describe('layerwatch scan --config', () => {
     const r = run('scan', '--config', file.startsWith('/') ? file : join(dir, file), 'examples/');
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('layerwatch scan filters and pre-filter', () => {
+  it('--since hides earlier findings but earlier events still build the baseline', () => {
+    const out = findings(
+      run('scan', '--format', 'jsonl', '--since', '2026-03-14T09:07:00Z', 'examples/').stdout,
+    );
+    expect(out.map((f) => f.event.time)).toEqual([
+      '2026-03-14T09:07:00Z',
+      '2026-03-14T09:10:00Z',
+      '2026-03-14T10:30:00Z',
+    ]);
+    expect(out[0].layers.baseline).toBe('known');
+  });
+
+  it('--until drops later events; --account and --region keep only theirs', () => {
+    expect(
+      findings(run('scan', '--format', 'jsonl', '--until', '2026-03-14T09:05:00Z', 'examples/').stdout),
+    ).toHaveLength(2);
+    expect(
+      findings(run('scan', '--format', 'jsonl', '--region', 'eu-west-1', 'examples/').stdout).map(
+        (f) => f.function.name,
+      ),
+    ).toEqual(['payments']);
+    expect(
+      findings(run('scan', '--format', 'jsonl', '--account', '999999999999', 'examples/').stdout),
+    ).toEqual([]);
+    expect(run('scan', '--account', '12', 'examples/').code).toBe(2);
+  });
+
+  it('the pre-filter changes nothing but the work: same findings as the plain path', () => {
+    const dir = tempDir();
+    writeFileSync(
+      join(dir, 'noise.json'),
+      JSON.stringify({ Records: [otherServiceRecord(), otherServiceRecord()] }),
+    );
+    writeFileSync(
+      join(dir, 'mixed.jsonl'),
+      `${JSON.stringify(otherServiceRecord())}\n${JSON.stringify(updateFunctionConfiguration('f', { layers: [evil] }))}\n`,
+    );
+    for (const path of ['examples/', dir, ...(existsSync(CORPUS_DIR) ? [CORPUS_DIR] : [])]) {
+      const fast = run('scan', '--format', 'jsonl', path);
+      const plain = run('scan', '--format', 'jsonl', '--no-prefilter', path);
+      expect(fast.stdout).toBe(plain.stdout);
+    }
+    expect(run('scan', '--format', 'jsonl', dir).stderr).toContain(
+      '2 files (1 without Lambda events, not parsed)',
+    );
   });
 });
