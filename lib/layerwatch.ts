@@ -323,6 +323,26 @@ export class LayerWatch extends Construct {
       'the handler was throttled',
       this.handler.metricThrottles({ period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM }),
     );
+    // Input the handler could not read, or a detection that threw, may hide an attack of an
+    // unexpected shape: a person must look (the log line names the event and the reason).
+    const own = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'LayerWatch',
+        metricName,
+        dimensionsMap: { service: 'layerwatch' },
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.SUM,
+      });
+    alarm(
+      'MalformedEventsAlarm',
+      'a Lambda event could not be read (handler log: "Malformed event skipped")',
+      own('MalformedEvents'),
+    );
+    alarm(
+      'DetectionErrorsAlarm',
+      'a detection threw on an event (handler log: "Detection failed")',
+      own('DetectionErrors'),
+    );
   }
 
   private acknowledge(): void {

@@ -137,9 +137,9 @@ describe('LayerWatchStack', () => {
     });
   });
 
-  it('alarms on both dead-letter queues, handler errors and throttles, to the alert topic', () => {
+  it('alarms on both dead-letter queues, handler errors and throttles, unreadable events and failing detections', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
-    expect(Object.keys(alarms)).toHaveLength(4);
+    expect(Object.keys(alarms)).toHaveLength(6);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/AlertTopic/) }]);
       expect(alarm.Properties.Threshold).toBe(1);
@@ -150,9 +150,14 @@ describe('LayerWatchStack', () => {
     expect(metrics).toEqual([
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
+      'DetectionErrors',
       'Errors',
+      'MalformedEvents',
       'Throttles',
     ]);
+    const own = Object.values(alarms).filter((a) => a.Properties.Namespace === 'LayerWatch');
+    expect(own).toHaveLength(2);
+    for (const a of own) expect(a.Properties.Dimensions).toEqual([{ Name: 'service', Value: 'layerwatch' }]);
   });
 
   it('gives the handler only the calls its code makes', () => {
