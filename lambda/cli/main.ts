@@ -12,6 +12,7 @@ import {
   SettingsError,
 } from '../domain/settings.js';
 import { isSeverity, SEVERITIES, type Severity, severityRank } from '../domain/severity.js';
+import { athenaSql } from './athena.js';
 import { type EventFilter, keepEvent, keepFinding } from './filter.js';
 import { jsonl, table } from './format.js';
 import { detect, EventCollector, emptyStats } from './scan.js';
@@ -23,9 +24,12 @@ export interface Io {
 }
 
 const USAGE = `Usage: layerwatch scan [options] PATH...
+       layerwatch athena-sql [--table DB.TABLE] [--since TIME] [--until TIME] [--account ID]... [--region NAME]...
 
 Scans CloudTrail log files for Lambda layer changes. PATH may be files or folders (recursive):
-CloudTrail log files {"Records": [...]} (.json, .json.gz), JSON Lines, single records, EventBridge events.
+CloudTrail log files {"Records": [...]} (.json, .json.gz), JSON Lines, single records, EventBridge events,
+and Athena results of the athena-sql query (CSV, or aws athena get-query-results JSON).
+athena-sql prints the Athena query over the CloudTrail table that selects the same candidate events.
 
 Options:
   --format jsonl|table     jsonl: one finding JSON per line on stdout; table: for people
@@ -80,6 +84,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     (command === undefined ? io.stderr : io.stdout).write(USAGE);
     return command === undefined ? 2 : 0;
   }
+  if (command === 'athena-sql') return athenaCommand(rest, io);
   if (command !== 'scan') {
     io.stderr.write(`layerwatch: unknown command "${command}"\n\n${USAGE}`);
     return 2;
@@ -197,4 +202,35 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
 function reaches(findings: readonly Finding[], level: Severity): boolean {
   return findings.some((f) => severityRank(f.severity) >= severityRank(level));
+}
+
+function athenaCommand(args: readonly string[], io: Io): number {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      options: {
+        table: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        account: { type: 'string', multiple: true },
+        region: { type: 'string', multiple: true },
+      },
+    });
+    if (positionals.length > 0)
+      throw new UsageError(`athena-sql takes no PATH (got ${positionals.join(' ')})`);
+    io.stdout.write(
+      athenaSql({
+        table: values.table ?? 'cloudtrail_logs',
+        sinceMs: timeOption('since', values.since),
+        untilMs: timeOption('until', values.until),
+        accounts: accountsOption(values.account ?? []),
+        regions: values.region ?? [],
+      }),
+    );
+    return 0;
+  } catch (error) {
+    io.stderr.write(`layerwatch athena-sql: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
 }

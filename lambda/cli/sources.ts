@@ -6,6 +6,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { athenaCsvRecords, athenaJsonRecords, isAthenaCsv } from './athena.js';
 
 export interface SourceRecord {
   file: string;
@@ -16,7 +17,7 @@ export interface SourceRecord {
 
 export type SourceProblem = { file: string; position: string | null; message: string; fatal: boolean };
 
-const RECORD_FILE = /\.(json|jsonl|ndjson)(\.gz)?$/i;
+const RECORD_FILE = /\.(json|jsonl|ndjson|csv)(\.gz)?$/i;
 
 /** Expands paths to files, recursively; a path that cannot be read is a fatal problem. */
 export async function listFiles(paths: readonly string[], problems: SourceProblem[]): Promise<string[]> {
@@ -116,6 +117,7 @@ export function parseRecords(
 ): SourceRecord[] {
   const trimmed = text.trimStart();
   if (trimmed.length === 0) return [];
+  if (isAthenaCsv(trimmed)) return athenaCsvRecords(file, trimmed, problems);
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
     let whole: unknown;
     let parsed = false;
@@ -171,6 +173,7 @@ function fromDocument(file: string, doc: unknown, problems: SourceProblem[]): So
     }
     return doc.map((value, i) => ({ file, position: `[${i}]`, value }));
   }
+  if (isObject(doc) && isObject(doc.ResultSet)) return athenaJsonRecords(file, doc, problems);
   if (isObject(doc) && 'Records' in doc) {
     if (!Array.isArray(doc.Records)) {
       problems.push({ file, position: 'Records', message: 'Records is not an array', fatal: false });

@@ -1,0 +1,207 @@
+/**
+ * Organization-scale history lives in S3 behind Amazon Athena's CloudTrail table. `athena-sql`
+ * prints the query that selects the same candidate events the scanner uses; its results, downloaded
+ * as CSV (console or the S3 result file) or as `aws athena get-query-results` JSON, feed back into
+ * `layerwatch scan`, which turns each row into a CloudTrail record again.
+ */
+import type { SourceProblem, SourceRecord } from './sources.js';
+
+export interface AthenaQueryOptions {
+  table: string;
+  sinceMs: number | null;
+  untilMs: number | null;
+  accounts: string[];
+  regions: string[];
+}
+
+const COLUMNS = [
+  'eventid',
+  'eventtime',
+  'eventsource',
+  'eventname',
+  'awsregion',
+  'sourceipaddress',
+  'useragent',
+  'recipientaccountid',
+  'errorcode',
+  'requestparameters',
+  'responseelements',
+] as const;
+
+function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+function quoteTable(name: string): string {
+  if (!/^[A-Za-z0-9_]+(\.[A-Za-z0-9_]+)?$/.test(name))
+    throw new Error(`--table: "${name}" is not a table name (database.table)`);
+  return name
+    .split('.')
+    .map((part) => `"${part}"`)
+    .join('.');
+}
+
+/** CloudTrail's eventtime column is an ISO string (yyyy-MM-ddTHH:mm:ssZ): it compares as text. */
+function isoSeconds(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+export function athenaSql(o: AthenaQueryOptions): string {
+  const where = [
+    "eventsource = 'lambda.amazonaws.com'",
+    'errorcode IS NULL',
+    `(
+    -- layer changes and the configuration changes whose response shows layers (baseline, drift)
+    (eventname LIKE 'UpdateFunctionConfiguration%'
+      AND (requestparameters LIKE '%"layers"%' OR responseelements LIKE '%"layers"%'))
+    -- every creation seeds a baseline (CreateFunctionUrlConfig is another operation)
+    OR (eventname LIKE 'CreateFunction%' AND eventname NOT LIKE 'CreateFunctionUrl%')
+    OR eventname LIKE 'PublishLayerVersion%'
+    OR eventname LIKE 'AddLayerVersionPermission%'
+  )`,
+  ];
+  if (o.sinceMs !== null) where.push(`eventtime >= ${quoteLiteral(isoSeconds(o.sinceMs))}`);
+  if (o.untilMs !== null) where.push(`eventtime <= ${quoteLiteral(isoSeconds(o.untilMs))}`);
+  if (o.accounts.length > 0) where.push(`recipientaccountid IN (${o.accounts.map(quoteLiteral).join(', ')})`);
+  if (o.regions.length > 0) where.push(`awsregion IN (${o.regions.map(quoteLiteral).join(', ')})`);
+  return `-- layerwatch: Lambda layer candidate events. Run in Athena, download the result (CSV), then:
+--   npx layerwatch scan results.csv
+-- Note: --since is applied here too; to diff the first changes after it against their baseline,
+-- widen the time range and pass --since to layerwatch scan instead.
+SELECT ${COLUMNS.join(', ')},
+  json_format(CAST(useridentity AS JSON)) AS useridentity
+FROM ${quoteTable(o.table)}
+WHERE ${where.join('\n  AND ')}
+ORDER BY eventtime;
+`;
+}
+
+/** RFC 4180 CSV: quoted fields, doubled quotes, line breaks inside quotes. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
+      if (c === '\r' && text[i + 1] === '\n') i += 1;
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else field += c;
+  }
+  if (field.length > 0 || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
+}
+
+const IDENTITY_KEYS: Record<string, string> = {
+  type: 'type',
+  principalid: 'principalId',
+  arn: 'arn',
+  accountid: 'accountId',
+  invokedby: 'invokedBy',
+  accesskeyid: 'accessKeyId',
+  username: 'userName',
+  sessioncontext: 'sessionContext',
+  attributes: 'attributes',
+  mfaauthenticated: 'mfaAuthenticated',
+  creationdate: 'creationDate',
+  sessionissuer: 'sessionIssuer',
+  sourceidentity: 'sourceIdentity',
+};
+
+/** Athena lower-cases struct field names; CloudTrail's are camelCase. */
+function identityOf(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(identityOf);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([, v]) => v !== null)
+        .map(([k, v]) => [IDENTITY_KEYS[k] ?? k, identityOf(v)]),
+    );
+  }
+  return value;
+}
+
+function json(value: string | undefined): unknown {
+  if (value === undefined || value === '') return null;
+  return JSON.parse(value);
+}
+
+/** One Athena row (header -> value) as a CloudTrail record. */
+export function recordOfRow(row: Record<string, string>): Record<string, unknown> {
+  const opt = (v: string | undefined) => (v === undefined || v === '' ? undefined : v);
+  return {
+    eventID: opt(row.eventid),
+    eventTime: opt(row.eventtime),
+    eventSource: opt(row.eventsource),
+    eventName: opt(row.eventname),
+    awsRegion: opt(row.awsregion),
+    sourceIPAddress: opt(row.sourceipaddress),
+    userAgent: opt(row.useragent),
+    recipientAccountId: opt(row.recipientaccountid),
+    errorCode: opt(row.errorcode),
+    userIdentity: identityOf(json(row.useridentity)),
+    requestParameters: json(row.requestparameters),
+    responseElements: json(row.responseelements),
+  };
+}
+
+function rowsToRecords(
+  file: string,
+  header: string[],
+  rows: string[][],
+  problems: SourceProblem[],
+): SourceRecord[] {
+  const out: SourceRecord[] = [];
+  rows.forEach((cells, i) => {
+    const row = Object.fromEntries(header.map((h, j) => [h.trim().toLowerCase(), cells[j] ?? '']));
+    try {
+      out.push({ file, position: `row ${i + 1}`, value: recordOfRow(row) });
+    } catch (error) {
+      problems.push({
+        file,
+        position: `row ${i + 1}`,
+        message: `unreadable Athena row: ${(error as Error).message}`,
+        fatal: false,
+      });
+    }
+  });
+  return out;
+}
+
+export function isAthenaCsv(text: string): boolean {
+  const first = text.slice(0, 2048).split(/\r?\n/, 1)[0] ?? '';
+  return /(^|,)"?eventid"?(,|$)/i.test(first) && /(^|,)"?eventname"?(,|$)/i.test(first);
+}
+
+export function athenaCsvRecords(file: string, text: string, problems: SourceProblem[]): SourceRecord[] {
+  const [header, ...rows] = parseCsv(text);
+  return header ? rowsToRecords(file, header, rows, problems) : [];
+}
+
+/** `aws athena get-query-results` output: ResultSet.Rows[].Data[].VarCharValue, first row the header. */
+export function athenaJsonRecords(
+  file: string,
+  doc: { ResultSet?: { Rows?: { Data?: { VarCharValue?: string }[] }[] } },
+  problems: SourceProblem[],
+): SourceRecord[] {
+  const rows = (doc.ResultSet?.Rows ?? []).map((r) => (r.Data ?? []).map((d) => d.VarCharValue ?? ''));
+  const [header, ...data] = rows;
+  return header ? rowsToRecords(file, header, data, problems) : [];
+}

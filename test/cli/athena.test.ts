@@ -1,0 +1,158 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { athenaSql, parseCsv, recordOfRow } from '../../lambda/cli/athena.js';
+import {
+  addLayerVersionPermission,
+  createFunction,
+  failed,
+  identities,
+  layerArn,
+  OTHER_ACCOUNT,
+  publishLayerVersion,
+  type Rec,
+  updateFunctionConfiguration,
+} from '../support/records.js';
+
+const ROOT = join(__dirname, '..', '..');
+const run = (...args: string[]) =>
+  spawnSync(process.execPath, [join(ROOT, 'bin', 'layerwatch-cli.mjs'), ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+
+const lower = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(lower)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(Object.entries(v as Rec).map(([k, x]) => [k.toLowerCase(), lower(x)]))
+      : v;
+
+const csvField = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+const HEADER = [
+  'eventid',
+  'eventtime',
+  'eventsource',
+  'eventname',
+  'awsregion',
+  'sourceipaddress',
+  'useragent',
+  'recipientaccountid',
+  'errorcode',
+  'requestparameters',
+  'responseelements',
+  'useridentity',
+];
+
+/** What Athena returns for a record: struct fields lower-cased, JSON columns as text. */
+function athenaRow(r: Rec): string[] {
+  const s = (x: unknown) => (x === undefined || x === null ? '' : String(x));
+  return [
+    s(r.eventID),
+    s(r.eventTime),
+    s(r.eventSource),
+    s(r.eventName),
+    s(r.awsRegion),
+    s(r.sourceIPAddress),
+    s(r.userAgent),
+    s(r.recipientAccountId),
+    s(r.errorCode),
+    r.requestParameters ? JSON.stringify(r.requestParameters) : '',
+    r.responseElements ? JSON.stringify(r.responseElements) : '',
+    JSON.stringify(lower(r.userIdentity)),
+  ];
+}
+
+const history: Rec[] = [
+  createFunction('orders', {
+    layers: [layerArn('deps', 1)],
+    time: '2026-03-14T09:00:00Z',
+    identity: identities.deployRole(),
+  }),
+  publishLayerVersion('tools', 2, { time: '2026-03-14T09:01:00Z' }),
+  addLayerVersionPermission('tools', 2, '*', { time: '2026-03-14T09:02:00Z' }),
+  updateFunctionConfiguration('orders', {
+    layers: [layerArn('deps', 1), layerArn('x', 1, OTHER_ACCOUNT)],
+    time: '2026-03-14T09:03:00Z',
+    identity: identities.ssoAdmin(),
+    userAgent: 'a "quoted", comma\nnewline agent',
+  }),
+  failed(updateFunctionConfiguration('orders', { layers: [] })),
+];
+
+describe('athena-sql', () => {
+  it('selects successful candidate Lambda events by prefix, with the filters', () => {
+    const sql = athenaSql({
+      table: 'db.cloudtrail_logs',
+      sinceMs: Date.parse('2026-03-01'),
+      untilMs: null,
+      accounts: ['111122223333'],
+      regions: ['us-east-1'],
+    });
+    expect(sql).toContain('FROM "db"."cloudtrail_logs"');
+    expect(sql).toContain("eventsource = 'lambda.amazonaws.com'");
+    expect(sql).toContain('errorcode IS NULL');
+    for (const name of [
+      'UpdateFunctionConfiguration',
+      'CreateFunction',
+      'PublishLayerVersion',
+      'AddLayerVersionPermission',
+    ]) {
+      expect(sql).toContain(`eventname LIKE '${name}%'`);
+    }
+    expect(sql).toContain("eventname NOT LIKE 'CreateFunctionUrl%'");
+    expect(sql).toContain("eventtime >= '2026-03-01T00:00:00Z'");
+    expect(sql).toContain("recipientaccountid IN ('111122223333')");
+    expect(sql).toContain('json_format(CAST(useridentity AS JSON)) AS useridentity');
+  });
+
+  it('refuses a table name that could inject SQL', () => {
+    expect(() =>
+      athenaSql({ table: 'x"; DROP TABLE y; --', sinceMs: null, untilMs: null, accounts: [], regions: [] }),
+    ).toThrow(/not a table name/);
+    const r = run('athena-sql', '--account', 'nope');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/--account/);
+  });
+
+  it('parses CSV with quotes, doubled quotes and line breaks in fields', () => {
+    expect(parseCsv('a,b\r\n"x,1","he said ""hi""\nthen"\n')).toEqual([
+      ['a', 'b'],
+      ['x,1', 'he said "hi"\nthen'],
+    ]);
+  });
+
+  it('turns an Athena row back into the CloudTrail record', () => {
+    const r = history[3] as Rec;
+    const back = recordOfRow(Object.fromEntries(HEADER.map((h, i) => [h, athenaRow(r)[i] as string])));
+    expect(back.userIdentity).toEqual(r.userIdentity);
+    expect(back.requestParameters).toEqual(r.requestParameters);
+    expect(back.eventID).toBe(r.eventID);
+  });
+
+  it('scan gives the same findings from the Athena CSV (and get-query-results JSON) as from the records', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lw-athena-'));
+    writeFileSync(join(dir, 'trail.json'), JSON.stringify({ Records: history }));
+    writeFileSync(
+      join(dir, 'results.csv'),
+      `${[HEADER, ...history.map(athenaRow)].map((row) => row.map(csvField).join(',')).join('\n')}\n`,
+    );
+    writeFileSync(
+      join(dir, 'results.athena.json'),
+      JSON.stringify({
+        ResultSet: {
+          Rows: [HEADER, ...history.map(athenaRow)].map((row) => ({
+            Data: row.map((v) => ({ VarCharValue: v })),
+          })),
+        },
+      }),
+    );
+    const direct = run('scan', '--format', 'jsonl', join(dir, 'trail.json'));
+    const csv = run('scan', '--format', 'jsonl', join(dir, 'results.csv'));
+    const jsonResult = run('scan', '--format', 'jsonl', join(dir, 'results.athena.json'));
+    expect(direct.stdout.trim().split('\n')).toHaveLength(4);
+    expect(csv.stdout).toBe(direct.stdout);
+    expect(jsonResult.stdout).toBe(direct.stdout);
+  });
+});
