@@ -14,7 +14,8 @@ export interface AthenaQueryOptions {
   regions: string[];
 }
 
-const COLUMNS = [
+/** The plain columns the query selects (plus `useridentity` as JSON). */
+export const ATHENA_COLUMNS = [
   'eventid',
   'eventtime',
   'eventsource',
@@ -68,7 +69,7 @@ export function athenaSql(o: AthenaQueryOptions): string {
 --   npx layerwatch scan results.csv
 -- Note: --since is applied here too; to diff the first changes after it against their baseline,
 -- widen the time range and pass --since to layerwatch scan instead.
-SELECT ${COLUMNS.join(', ')},
+SELECT ${ATHENA_COLUMNS.join(', ')},
   json_format(CAST(useridentity AS JSON)) AS useridentity
 FROM ${quoteTable(o.table)}
 WHERE ${where.join('\n  AND ')}

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { athenaSql, parseCsv, recordOfRow } from '../../lambda/cli/athena.js';
+import { ATHENA_COLUMNS, athenaSql, parseCsv, recordOfRow } from '../../lambda/cli/athena.js';
 import {
   addLayerVersionPermission,
   createFunction,
@@ -30,20 +30,7 @@ const lower = (v: unknown): unknown =>
       : v;
 
 const csvField = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-const HEADER = [
-  'eventid',
-  'eventtime',
-  'eventsource',
-  'eventname',
-  'awsregion',
-  'sourceipaddress',
-  'useragent',
-  'recipientaccountid',
-  'errorcode',
-  'requestparameters',
-  'responseelements',
-  'useridentity',
-];
+const HEADER = [...ATHENA_COLUMNS, 'useridentity'];
 
 /** What Athena returns for a record: struct fields lower-cased, JSON columns as text. */
 function athenaRow(r: Rec): string[] {
