@@ -9,5 +9,7 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: 'linked',
+  // The SDK's ES modules: its CommonJS build fails in an ESM bundle (dynamic require of node:https).
+  mainFields: ['module', 'main'],
   logLevel: 'warning',
 });

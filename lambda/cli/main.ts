@@ -16,7 +16,14 @@ import { athenaSql } from './athena.js';
 import { type EventFilter, keepEvent, keepFinding } from './filter.js';
 import { jsonl, table } from './format.js';
 import { detect, EventCollector, emptyStats } from './scan.js';
-import { listFiles, readRecords, type SourceProblem } from './sources.js';
+import {
+  listFiles,
+  type ReadOptions,
+  readRecords,
+  recordsFromBytes,
+  type SourceProblem,
+  type SourceRecord,
+} from './sources.js';
 
 export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -164,18 +171,23 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const problems: SourceProblem[] = [];
   const stats = emptyStats();
   const collector = new EventCollector(stats, problems);
-  const files = await listFiles(options.paths, problems);
-  for (const file of files) {
+  const readOptions = {
+    prefilter: options.prefilter,
+    onSkipped: () => {
+      stats.unparsedFiles += 1;
+    },
+  };
+  const local = options.paths.filter((p) => !p.startsWith('s3://'));
+  const remote = options.paths.filter((p) => p.startsWith('s3://'));
+  for (const file of await listFiles(local, problems)) {
     stats.files += 1;
-    collector.add(
-      await readRecords(file, problems, {
-        prefilter: options.prefilter,
-        onSkipped: () => {
-          stats.unparsedFiles += 1;
-        },
-      }),
-    );
+    collector.add(await readRecords(file, problems, readOptions));
   }
+  if (remote.length > 0)
+    await scanS3(remote, options.filter, problems, readOptions, (records) => {
+      stats.files += 1;
+      collector.add(records);
+    });
   const all = detect(
     collector.sorted().filter((e) => keepEvent(e, options.filter)),
     settings,
@@ -232,5 +244,58 @@ function athenaCommand(args: readonly string[], io: Io): number {
   } catch (error) {
     io.stderr.write(`layerwatch athena-sql: ${(error as Error).message}\n\n${USAGE}`);
     return 2;
+  }
+}
+
+/** Lists and reads s3:// locations, a few objects at a time; a failure is an unreadable path (exit 2). */
+async function scanS3(
+  urls: readonly string[],
+  filter: EventFilter,
+  problems: SourceProblem[],
+  readOptions: ReadOptions,
+  add: (records: SourceRecord[]) => void,
+): Promise<void> {
+  const { listLogObjects, parseS3Url, readObject, s3Client } = await import('./s3.js');
+  const client = s3Client();
+  for (const url of urls) {
+    let location: ReturnType<typeof parseS3Url>;
+    let keys: string[];
+    try {
+      location = parseS3Url(url);
+      keys = await listLogObjects(client, location, filter);
+    } catch (error) {
+      problems.push({
+        file: url,
+        position: null,
+        message: `cannot list: ${(error as Error).name}: ${(error as Error).message}`,
+        fatal: true,
+      });
+      continue;
+    }
+    const { bucket } = location;
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < keys.length; i = next++) {
+        const name = `s3://${bucket}/${keys[i]}`;
+        try {
+          add(
+            recordsFromBytes(
+              name,
+              await readObject(client, bucket, keys[i] as string),
+              problems,
+              readOptions,
+            ),
+          );
+        } catch (error) {
+          problems.push({
+            file: name,
+            position: null,
+            message: `cannot read: ${(error as Error).name}: ${(error as Error).message}`,
+            fatal: true,
+          });
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
   }
 }

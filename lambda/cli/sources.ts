@@ -109,6 +109,32 @@ export async function readRecords(
   return parseRecords(file, bytes.toString('utf8'), problems, options);
 }
 
+/** Records from bytes already read (S3): gunzips, pre-filters and parses like a local file. */
+export function recordsFromBytes(
+  name: string,
+  raw: Buffer,
+  problems: SourceProblem[],
+  options: ReadOptions,
+): SourceRecord[] {
+  let bytes = raw;
+  try {
+    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
+  } catch (error) {
+    problems.push({
+      file: name,
+      position: null,
+      message: `cannot gunzip: ${(error as Error).message}`,
+      fatal: false,
+    });
+    return [];
+  }
+  if (options.prefilter && !bytes.includes(LAMBDA_MARKER)) {
+    options.onSkipped?.(name);
+    return [];
+  }
+  return parseRecords(name, bytes.toString('utf8'), problems, options);
+}
+
 export function parseRecords(
   file: string,
   text: string,

@@ -1,0 +1,120 @@
+/**
+ * `layerwatch scan s3://bucket/prefix/`: lists CloudTrail log objects and reads them, walking the
+ * layout CloudTrail writes (`AWSLogs/[o-org/]<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/`) one
+ * level at a time so that --account, --region, --since and --until prune whole folders instead of
+ * listing them. Digest and Insights folders are skipped.
+ */
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import type { EventFilter } from './filter.js';
+
+export interface S3Location {
+  bucket: string;
+  prefix: string;
+}
+
+export function parseS3Url(url: string): S3Location {
+  const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(url);
+  if (!m) throw new Error(`"${url}" is not an s3://bucket/prefix URL`);
+  return { bucket: m[1] as string, prefix: m[2] ?? '' };
+}
+
+const LOG_OBJECT = /\.(json|jsonl|ndjson|csv)(\.gz)?$/i;
+const SKIPPED_FOLDERS = new Set(['CloudTrail-Digest', 'CloudTrail-Insight']);
+
+/** A client for the CLI's environment; honours AWS_ENDPOINT_URL (path-style then). */
+export function s3Client(env: Record<string, string | undefined> = process.env): S3Client {
+  const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
+  return new S3Client({
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+  });
+}
+
+interface Walk {
+  /** Segments after AWSLogs/ so far: which level the next folder is. */
+  level: 'root' | 'account' | 'service' | 'region' | 'year' | 'month' | 'day' | 'free';
+  date: string[];
+}
+
+function nextLevel(w: Walk, segment: string): Walk | null {
+  switch (w.level) {
+    case 'root':
+      return segment === 'AWSLogs' ? { level: 'account', date: [] } : { level: 'root', date: [] };
+    case 'account':
+      if (/^o-[a-z0-9]{10,32}$/.test(segment)) return { level: 'account', date: [] };
+      return /^\d{12}$/.test(segment) ? { level: 'service', date: [] } : { level: 'free', date: [] };
+    case 'service':
+      if (SKIPPED_FOLDERS.has(segment)) return null;
+      return segment === 'CloudTrail' ? { level: 'region', date: [] } : { level: 'free', date: [] };
+    case 'region':
+      return { level: 'year', date: [] };
+    case 'year':
+      return { level: 'month', date: [segment] };
+    case 'month':
+      return { level: 'day', date: [...w.date, segment] };
+    default:
+      return { level: 'free', date: w.date };
+  }
+}
+
+function keep(w: Walk, segment: string, f: EventFilter): boolean {
+  if (w.level === 'account' && /^\d{12}$/.test(segment))
+    return f.accounts.length === 0 || f.accounts.includes(segment);
+  if (w.level === 'region') return f.regions.length === 0 || f.regions.includes(segment);
+  if (w.level === 'day' && /^\d{2}$/.test(segment) && w.date.length === 2) {
+    const dayStart = Date.parse(`${w.date[0]}-${w.date[1]}-${segment}T00:00:00Z`);
+    if (Number.isNaN(dayStart)) return true;
+    // A delivered file may hold events of the previous day (delivery lags by minutes): keep a day's margin.
+    const margin = 86_400_000;
+    if (f.sinceMs !== null && dayStart + 2 * margin <= f.sinceMs) return false;
+    if (f.untilMs !== null && dayStart - margin > f.untilMs) return false;
+  }
+  return true;
+}
+
+/** Lists log object keys under the location, pruned by the filter. */
+export async function listLogObjects(
+  client: S3Client,
+  location: S3Location,
+  filter: EventFilter,
+): Promise<string[]> {
+  const keys: string[] = [];
+  const start: Walk = { level: 'root', date: [] };
+  // Position the walk where the user's prefix already is.
+  let walk: Walk | null = start;
+  const given = location.prefix.split('/').filter(Boolean);
+  const complete = location.prefix === '' || location.prefix.endsWith('/') ? given : given.slice(0, -1);
+  for (const segment of complete) {
+    walk = walk ? nextLevel(walk, segment) : null;
+  }
+  const visit = async (prefix: string, w: Walk): Promise<void> => {
+    let token: string | undefined;
+    do {
+      const page = await client.send(
+        new ListObjectsV2Command({
+          Bucket: location.bucket,
+          Prefix: prefix,
+          Delimiter: '/',
+          ContinuationToken: token,
+        }),
+      );
+      for (const o of page.Contents ?? []) if (o.Key && LOG_OBJECT.test(o.Key)) keys.push(o.Key);
+      for (const p of page.CommonPrefixes ?? []) {
+        if (!p.Prefix) continue;
+        const segment = p.Prefix.slice(prefix.length).replace(/\/$/, '');
+        if (!keep(w, segment, filter)) continue;
+        const next = nextLevel(w, segment);
+        if (next) await visit(p.Prefix, next);
+      }
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+  };
+  if (walk) await visit(location.prefix, walk);
+  return keys.sort();
+}
+
+export async function readObject(client: S3Client, bucket: string, key: string): Promise<Buffer> {
+  const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  if (!out.Body) return Buffer.alloc(0);
+  return Buffer.from(await out.Body.transformToByteArray());
+}
