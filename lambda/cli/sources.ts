@@ -91,7 +91,6 @@ export async function readRecords(
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
-    if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) bytes = gunzipSync(bytes);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     problems.push({
@@ -102,14 +101,10 @@ export async function readRecords(
     });
     return [];
   }
-  if (options.prefilter && !bytes.includes(LAMBDA_MARKER)) {
-    options.onSkipped?.(file);
-    return [];
-  }
-  return parseRecords(file, bytes.toString('utf8'), problems, options);
+  return recordsFromBytes(file, bytes, problems, options);
 }
 
-/** Records from bytes already read (S3): gunzips, pre-filters and parses like a local file. */
+/** Records from a file's bytes (local or S3): gunzips, pre-filters, parses. */
 export function recordsFromBytes(
   name: string,
   raw: Buffer,
