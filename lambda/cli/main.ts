@@ -206,7 +206,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 
   const seconds = ((Date.now() - started) / 1000).toFixed(2);
   io.stderr.write(
-    `layerwatch: ${stats.files} files (${stats.unparsedFiles} without Lambda events, not parsed), ${stats.records} records, ${stats.relevant} layer-relevant, ${stats.ignored} skipped, ${stats.malformed} malformed, ${stats.duplicates} duplicates, ${stats.findings} findings (${stats.suppressed} suppressed, ${shown.length} shown) in ${seconds}s\n`,
+    `layerwatch: ${stats.files} files (${stats.unparsedFiles} without candidate events, not parsed), ${stats.records} records, ${stats.relevant} layer-relevant, ${stats.ignored} skipped, ${stats.malformed} malformed, ${stats.duplicates} duplicates, ${stats.findings} findings (${stats.suppressed} suppressed, ${shown.length} shown) in ${seconds}s\n`,
   );
   if (problems.some((p) => p.fatal)) return 2;
   return options.failOn !== null && reaches(findings, options.failOn) ? 1 : 0;

@@ -76,6 +76,18 @@ function looksLikeEvent(v: unknown): boolean {
  * parsed. The plain path (`--no-prefilter`) parses everything; both give the same findings.
  */
 export const LAMBDA_MARKER = 'lambda.amazonaws.com';
+/** Every candidate record also names one of these operations (the event name CloudTrail logs). */
+const OPERATION_MARKERS = [
+  'UpdateFunctionConfiguration',
+  'CreateFunction',
+  'PublishLayerVersion',
+  'AddLayerVersionPermission',
+];
+
+/** True when the bytes may hold a candidate record (a cheap test; false is certain). */
+export function mayHoldCandidate(bytes: Buffer | string): boolean {
+  return bytes.includes(LAMBDA_MARKER) && OPERATION_MARKERS.some((m) => bytes.includes(m));
+}
 
 export interface ReadOptions {
   prefilter: boolean;
@@ -123,7 +135,7 @@ export function recordsFromBytes(
     });
     return [];
   }
-  if (options.prefilter && !bytes.includes(LAMBDA_MARKER)) {
+  if (options.prefilter && !mayHoldCandidate(bytes)) {
     options.onSkipped?.(name);
     return [];
   }
@@ -154,7 +166,7 @@ export function parseRecords(
   const lines = text.split('\n');
   lines.forEach((line, i) => {
     if (line.trim().length === 0) return;
-    if (options.prefilter && !line.includes(LAMBDA_MARKER)) {
+    if (options.prefilter && !mayHoldCandidate(line)) {
       // Cannot be a Lambda event; still say so when the line is not even shaped like a JSON object.
       const t = line.trim();
       if (!(t.startsWith('{') && t.endsWith('}'))) {

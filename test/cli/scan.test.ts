@@ -58,7 +58,7 @@ describe('layerwatch scan', () => {
         added: [layerArn('perf-monitor-extension', 1, OTHER_ACCOUNT)],
       },
     });
-    expect(r.stderr).toMatch(/4 files \(0 without Lambda events, not parsed\), 11 records, .* 6 findings/);
+    expect(r.stderr).toMatch(/4 files \(0 without candidate events, not parsed\), 11 records, .* 6 findings/);
   });
 
   it('processes records in event-time order across files, whatever the file order', () => {
@@ -323,7 +323,7 @@ describe('layerwatch scan filters and pre-filter', () => {
       expect(fast.stdout).toBe(plain.stdout);
     }
     expect(run('scan', '--format', 'jsonl', dir).stderr).toContain(
-      '2 files (1 without Lambda events, not parsed)',
+      '2 files (1 without candidate events, not parsed)',
     );
   });
 });

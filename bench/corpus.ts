@@ -1,0 +1,156 @@
+/**
+ * Writes a deterministic CloudTrail corpus as CloudTrail delivers it to S3: thousands of gzipped
+ * `{"Records": [...]}` files under AWSLogs/<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/, a mix of
+ * many services, with rare Lambda layer events (and their deploy noise) among them.
+ *
+ * Run: npx tsx bench/corpus.ts [DIR] [--mb 1100]
+ * Prints the number of files, records, uncompressed and compressed bytes, and the layer events
+ * planted (the scan must find them).
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { prng } from './markdown.js';
+
+const ACCOUNTS = ['111122223333', '222233334444', '333344445555'];
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2'];
+const SERVICES: [string, string[]][] = [
+  ['s3.amazonaws.com', ['GetObject', 'PutObject', 'ListObjects', 'HeadObject']],
+  ['ec2.amazonaws.com', ['DescribeInstances', 'RunInstances', 'DescribeSecurityGroups']],
+  ['sts.amazonaws.com', ['AssumeRole', 'GetCallerIdentity']],
+  ['iam.amazonaws.com', ['GetRole', 'ListRoles', 'GetPolicy']],
+  ['kms.amazonaws.com', ['Decrypt', 'GenerateDataKey']],
+  ['dynamodb.amazonaws.com', ['DescribeTable', 'ListTables']],
+  ['logs.amazonaws.com', ['CreateLogStream', 'DescribeLogGroups']],
+  [
+    'lambda.amazonaws.com',
+    ['GetFunction20150331v2', 'ListFunctions20150331', 'Invoke', 'GetFunctionConfiguration20150331v2'],
+  ],
+  ['cloudformation.amazonaws.com', ['DescribeStacks', 'DescribeStackEvents']],
+];
+
+export interface CorpusStats {
+  files: number;
+  records: number;
+  bytes: number;
+  gzBytes: number;
+  layerEvents: number;
+}
+
+export function writeCorpus(dir: string, targetMb: number, seed = 20261122): CorpusStats {
+  const random = prng(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const id = () =>
+    `${Math.floor(random() * 0xffffffff)
+      .toString(16)
+      .padStart(8, '0')}-0000-4000-8000-${Math.floor(random() * 0xffffffffffff)
+      .toString(16)
+      .padStart(12, '0')}`;
+  rmSync(dir, { recursive: true, force: true });
+  const stats: CorpusStats = { files: 0, records: 0, bytes: 0, gzBytes: 0, layerEvents: 0 };
+  let t = Date.parse('2026-01-01T00:00:00Z');
+  const target = targetMb * 1024 * 1024;
+  while (stats.bytes < target) {
+    const account = pick(ACCOUNTS);
+    const region = pick(REGIONS);
+    const records: unknown[] = [];
+    const n = 40 + Math.floor(random() * 120);
+    for (let i = 0; i < n; i += 1) {
+      t += Math.floor(random() * 4000);
+      const time = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const base = {
+        eventVersion: '1.09',
+        userIdentity: {
+          type: 'AssumedRole',
+          principalId: `AROA${id().slice(0, 16).toUpperCase()}:session`,
+          arn: `arn:aws:sts::${account}:assumed-role/app-role-${Math.floor(random() * 20)}/session`,
+          accountId: account,
+          accessKeyId: `ASIA${id().slice(0, 16).toUpperCase()}`,
+          sessionContext: { attributes: { creationDate: time, mfaAuthenticated: 'false' } },
+        },
+        eventTime: time,
+        awsRegion: region,
+        sourceIPAddress: `10.${Math.floor(random() * 255)}.${Math.floor(random() * 255)}.${Math.floor(random() * 255)}`,
+        userAgent: 'aws-sdk-java/2.25.0 Linux/5.10 OpenJDK_64-Bit_Server_VM/17',
+        requestID: id(),
+        eventID: id(),
+        readOnly: true,
+        eventType: 'AwsApiCall',
+        managementEvent: true,
+        recipientAccountId: account,
+        eventCategory: 'Management',
+        tlsDetails: {
+          tlsVersion: 'TLSv1.3',
+          cipherSuite: 'TLS_AES_128_GCM_SHA256',
+          clientProvidedHostHeader: 'service.amazonaws.com',
+        },
+      };
+      // About one record in 20,000 is a layer change.
+      if (random() < 0.00005) {
+        const fn = `fn-${Math.floor(random() * 50)}`;
+        const layer = `arn:aws:lambda:${region}:999999999999:layer:ext-${Math.floor(random() * 5)}:1`;
+        records.push({
+          ...base,
+          readOnly: false,
+          eventSource: 'lambda.amazonaws.com',
+          eventName: 'UpdateFunctionConfiguration20150331v2',
+          requestParameters: { functionName: fn, layers: [layer] },
+          responseElements: {
+            functionName: fn,
+            functionArn: `arn:aws:lambda:${region}:${account}:function:${fn}`,
+            layers: [{ arn: layer, codeSize: 2048 }],
+            runtime: 'python3.12',
+          },
+        });
+        stats.layerEvents += 1;
+      } else {
+        const [source, names] = pick(SERVICES);
+        records.push({
+          ...base,
+          eventSource: source,
+          eventName: pick(names),
+          requestParameters: {
+            resource: `arn:aws:${source.split('.')[0]}:${region}:${account}:thing/${id()}`,
+            maxResults: 50,
+            filter: { name: `tag:${id().slice(0, 8)}` },
+          },
+          responseElements: null,
+        });
+      }
+    }
+    const body = JSON.stringify({ Records: records });
+    const d = new Date(t);
+    const folder = join(
+      dir,
+      'AWSLogs',
+      account,
+      'CloudTrail',
+      region,
+      String(d.getUTCFullYear()),
+      String(d.getUTCMonth() + 1).padStart(2, '0'),
+      String(d.getUTCDate()).padStart(2, '0'),
+    );
+    mkdirSync(folder, { recursive: true });
+    const gz = gzipSync(body, { level: 6 });
+    writeFileSync(
+      join(
+        folder,
+        `${account}_CloudTrail_${region}_${d.toISOString().replace(/[-:]/g, '').slice(0, 13)}Z_${stats.files.toString(36)}.json.gz`,
+      ),
+      gz,
+    );
+    stats.files += 1;
+    stats.records += records.length;
+    stats.bytes += Buffer.byteLength(body);
+    stats.gzBytes += gz.length;
+  }
+  return stats;
+}
+
+if (process.argv[1]?.endsWith('corpus.ts')) {
+  const dir = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'bench/.corpus';
+  const mbIndex = process.argv.indexOf('--mb');
+  const mb = mbIndex > 0 ? Number(process.argv[mbIndex + 1]) : 1100;
+  const s = writeCorpus(dir, mb);
+  process.stdout.write(`${JSON.stringify({ dir, ...s })}\n`);
+}
