@@ -3,6 +3,7 @@
  * Exit codes: 0 the scan ran; 1 a finding reached --fail-on; 2 usage error or unreadable path.
  */
 import { readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import type { Finding } from '../domain/finding.js';
 import {
@@ -24,6 +25,7 @@ import {
   type SourceProblem,
   type SourceRecord,
 } from './sources.js';
+import { readInParallel } from './workers.js';
 
 export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean };
@@ -52,8 +54,11 @@ Options:
   --until TIME             ignore events after TIME
   --account ID             only events of this account (repeatable)
   --region NAME            only events of this region (repeatable)
-  --no-prefilter           parse every record (slower; the default skips files and lines that
-                           cannot hold a Lambda event, with the same findings)
+  --no-prefilter           parse every record in one thread (the reference path; the default
+                           skips files and lines that cannot hold a candidate event, with the
+                           same findings)
+  --threads N              reader threads for local files (default: cores, at most 4, when there
+                           are 16 files or more; 1 reads in the main thread)
   -h, --help               this text
 
 LEVEL is one of: ${SEVERITIES.join(', ')}.
@@ -70,6 +75,14 @@ function timeOption(name: string, value: string | undefined): number | null {
       `--${name}: "${value}" is not an ISO 8601 time (e.g. 2026-03-14 or 2026-03-14T09:00:00Z)`,
     );
   return ms;
+}
+
+function threadsOption(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 64)
+    throw new UsageError(`--threads: "${value}" is not a whole number from 1 to 64`);
+  return n;
 }
 
 function accountsOption(values: string[]): string[] {
@@ -105,6 +118,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     includeSuppressed: boolean;
     filter: EventFilter;
     prefilter: boolean;
+    threads: number | null;
   };
   try {
     const { values, positionals } = parseArgs({
@@ -121,6 +135,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         account: { type: 'string', multiple: true },
         region: { type: 'string', multiple: true },
         'no-prefilter': { type: 'boolean' },
+        threads: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -146,6 +161,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
         regions: values.region ?? [],
       },
       prefilter: !(values['no-prefilter'] ?? false),
+      threads: threadsOption(values.threads),
     };
   } catch (error) {
     io.stderr.write(`layerwatch scan: ${(error as Error).message}\n\n${USAGE}`);
@@ -179,9 +195,20 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   };
   const local = options.paths.filter((p) => !p.startsWith('s3://'));
   const remote = options.paths.filter((p) => p.startsWith('s3://'));
-  for (const file of await listFiles(local, problems)) {
-    stats.files += 1;
-    collector.add(await readRecords(file, problems, readOptions));
+  const localFiles = await listFiles(local, problems);
+  const threads = options.threads ?? (localFiles.length >= 16 ? Math.min(availableParallelism(), 4) : 1);
+  if (options.prefilter && threads > 1) {
+    await readInParallel(localFiles, threads, (result) => {
+      stats.files += result.files;
+      stats.unparsedFiles += result.skipped;
+      problems.push(...result.problems);
+      collector.add(result.records);
+    });
+  } else {
+    for (const file of localFiles) {
+      stats.files += 1;
+      collector.add(await readRecords(file, problems, readOptions));
+    }
   }
   if (remote.length > 0)
     await scanS3(remote, options.filter, problems, readOptions, (records) => {

@@ -42,7 +42,7 @@ export function emptyStats(): ScanStats {
 
 /** Collects the relevant events of a batch of records; everything else is counted and dropped. */
 export class EventCollector {
-  private readonly events = new Map<string, LambdaEvent>();
+  private readonly events = new Map<string, { event: LambdaEvent; file: string; index: number }>();
 
   constructor(
     private readonly stats: ScanStats,
@@ -50,7 +50,7 @@ export class EventCollector {
   ) {}
 
   add(records: readonly SourceRecord[]): void {
-    for (const record of records) {
+    records.forEach((record, index) => {
       this.stats.records += 1;
       const result = normalize(record.value);
       if (result.status === 'ignored') {
@@ -66,20 +66,29 @@ export class EventCollector {
       } else {
         // A redelivered event is identical; distinct events that reuse an id (synthetic data) are kept.
         const key = `${result.event.meta.id}|${createHash('sha1').update(JSON.stringify(result.event)).digest('hex')}`;
-        if (this.events.has(key)) this.stats.duplicates += 1;
-        else {
+        const seen = this.events.get(key);
+        if (seen) {
+          this.stats.duplicates += 1;
+          // Keep the first copy in (file, position) order, whatever order files were read in.
+          if (record.file < seen.file || (record.file === seen.file && index < seen.index)) {
+            this.events.set(key, { event: result.event, file: record.file, index });
+          }
+        } else {
           this.stats.relevant += 1;
-          this.events.set(key, result.event);
+          this.events.set(key, { event: result.event, file: record.file, index });
         }
       }
-    }
+    });
   }
 
-  /** Events oldest first; ties keep the order in which they were read. */
+  /** Events oldest first; ties by file name and position, so the result does not depend on read order. */
   sorted(): LambdaEvent[] {
     return [...this.events.values()]
-      .map((event, i) => ({ event, i }))
-      .sort((a, b) => a.event.meta.timeMs - b.event.meta.timeMs || a.i - b.i)
+      .sort(
+        (a, b) =>
+          a.event.meta.timeMs - b.event.meta.timeMs ||
+          (a.file < b.file ? -1 : a.file > b.file ? 1 : a.index - b.index),
+      )
       .map((x) => x.event);
   }
 }

@@ -327,3 +327,34 @@ describe('layerwatch scan filters and pre-filter', () => {
     );
   });
 });
+
+describe('layerwatch scan --threads', () => {
+  it('reader threads give the same output as one thread and as the plain path', () => {
+    const dir = tempDir();
+    for (let i = 0; i < 20; i += 1) {
+      const records = [
+        otherServiceRecord(),
+        updateFunctionConfiguration(`f${i % 4}`, {
+          layers: i % 3 === 0 ? [evil] : [deps],
+          time: `2026-03-14T09:${String(i).padStart(2, '0')}:00Z`,
+        }),
+      ];
+      writeFileSync(
+        join(dir, `part-${String(i).padStart(2, '0')}.json.gz`),
+        gzipSync(JSON.stringify({ Records: i % 5 === 0 ? [otherServiceRecord()] : records })),
+      );
+    }
+    writeFileSync(
+      join(dir, 'broken.jsonl'),
+      '{"eventSource":"lambda.amazonaws.com","eventName":"CreateFunction20150331"}\n',
+    );
+    const threaded = run('scan', '--format', 'jsonl', '--threads', '2', dir);
+    const single = run('scan', '--format', 'jsonl', '--threads', '1', dir);
+    const plain = run('scan', '--format', 'jsonl', '--no-prefilter', dir);
+    expect(findings(threaded.stdout).length).toBeGreaterThan(5);
+    expect(threaded.stdout).toBe(single.stdout);
+    expect(threaded.stdout).toBe(plain.stdout);
+    expect(threaded.stderr.replace(/ in [\d.]+s/, '')).toBe(single.stderr.replace(/ in [\d.]+s/, ''));
+    expect(run('scan', '--threads', '0', dir).code).toBe(2);
+  });
+});

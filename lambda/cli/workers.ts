@@ -1,0 +1,68 @@
+/**
+ * Reader threads for big scans: each reads, gunzips and pre-filters files and sends back only the
+ * records of files that may hold a candidate event (rare), so the main thread parses little and
+ * every core decompresses. The bundle (dist/cli.mjs) starts itself as the worker script.
+ */
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { readRecords, type SourceProblem, type SourceRecord } from './sources.js';
+
+const ROLE = 'layerwatch-reader';
+const BATCH = 8;
+
+export interface ReaderResult {
+  files: number;
+  skipped: number;
+  records: SourceRecord[];
+  problems: SourceProblem[];
+}
+
+export async function readInParallel(
+  files: readonly string[],
+  threads: number,
+  onResult: (result: ReaderResult) => void,
+  script: URL = new URL(import.meta.url),
+): Promise<void> {
+  const batches: string[][] = [];
+  for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
+  let next = 0;
+  await Promise.all(
+    Array.from(
+      { length: Math.min(threads, batches.length) },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const worker = new Worker(script, { workerData: { role: ROLE } });
+          const feed = () => worker.postMessage(next < batches.length ? batches[next++] : null);
+          worker.on('message', (result: ReaderResult) => {
+            onResult(result);
+            feed();
+          });
+          worker.on('error', reject);
+          worker.on('exit', (code) =>
+            code === 0 ? resolve() : reject(new Error(`reader thread exited with code ${code}`)),
+          );
+          feed();
+        }),
+    ),
+  );
+}
+
+/** In a reader thread: serve batches until told to stop. Returns false on the main thread. */
+export function runReaderIfWorker(): boolean {
+  if (isMainThread || (workerData as { role?: string } | null)?.role !== ROLE || !parentPort) return false;
+  const port = parentPort;
+  port.on('message', async (files: string[] | null) => {
+    if (files === null) process.exit(0);
+    const result: ReaderResult = { files: files.length, skipped: 0, records: [], problems: [] };
+    for (const file of files) {
+      const records = await readRecords(file, result.problems, {
+        prefilter: true,
+        onSkipped: () => {
+          result.skipped += 1;
+        },
+      });
+      for (const r of records) result.records.push(r);
+    }
+    port.postMessage(result);
+  });
+  return true;
+}
