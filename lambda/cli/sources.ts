@@ -3,7 +3,7 @@
  * diagnostics. Accepts CloudTrail log files (`{"Records": [...]}`, `.json` or gzipped as
  * CloudTrail writes them to S3), JSON arrays, JSON Lines, single records and EventBridge envelopes.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { type Dirent, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { athenaCsvRecords, athenaJsonRecords, isAthenaCsv } from './athena.js';
@@ -22,42 +22,48 @@ const RECORD_FILE = /\.(json|jsonl|ndjson|csv)(\.gz)?$/i;
 /** Expands paths to files, recursively; a path that cannot be read is a fatal problem. */
 export async function listFiles(paths: readonly string[], problems: SourceProblem[]): Promise<string[]> {
   const files: string[] = [];
-  const visit = async (path: string, explicit: boolean): Promise<void> => {
-    let info: Awaited<ReturnType<typeof stat>>;
+  const fail = (path: string, verb: string, error: unknown) =>
+    problems.push({
+      file: path,
+      position: null,
+      message: `${verb}: ${(error as NodeJS.ErrnoException).code ?? error}`,
+      fatal: true,
+    });
+  // Synchronous on purpose: a trail is thousands of small files, and one thread-pool round trip per
+  // file costs more than the reads themselves. Folder entries carry their type: no stat per file.
+  const walk = (dir: string): void => {
+    let entries: Dirent[];
     try {
-      info = await stat(path);
+      entries = readdirSync(dir, { withFileTypes: true }).sort((x, y) =>
+        x.name < y.name ? -1 : x.name > y.name ? 1 : 0,
+      );
     } catch (error) {
-      problems.push({
-        file: path,
-        position: null,
-        message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? error}`,
-        fatal: true,
-      });
+      fail(dir, 'cannot list', error);
       return;
     }
-    if (info.isDirectory()) {
-      let entries: string[];
-      try {
-        entries = (await readdir(path)).sort();
-      } catch (error) {
-        problems.push({
-          file: path,
-          position: null,
-          message: `cannot list: ${(error as NodeJS.ErrnoException).code ?? error}`,
-          fatal: true,
-        });
-        return;
-      }
-      for (const entry of entries) {
-        // CloudTrail digest files describe log files; they hold no events.
-        if (entry === 'CloudTrail-Digest' || entry.startsWith('.')) continue;
-        await visit(join(path, entry), false);
-      }
-    } else if (explicit || RECORD_FILE.test(path)) {
-      files.push(path);
+    for (const entry of entries) {
+      // CloudTrail digest files describe log files; they hold no events.
+      if (entry.name === 'CloudTrail-Digest' || entry.name.startsWith('.')) continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isSymbolicLink()) {
+        try {
+          if (statSync(path).isDirectory()) walk(path);
+          else if (RECORD_FILE.test(path)) files.push(path);
+        } catch (error) {
+          fail(path, 'cannot read', error);
+        }
+      } else if (RECORD_FILE.test(path)) files.push(path);
     }
   };
-  for (const path of paths) await visit(path, true);
+  for (const path of paths) {
+    try {
+      if (statSync(path).isDirectory()) walk(path);
+      else files.push(path);
+    } catch (error) {
+      fail(path, 'cannot read', error);
+    }
+  }
   return files;
 }
 
@@ -102,7 +108,7 @@ export async function readRecords(
 ): Promise<SourceRecord[]> {
   let bytes: Buffer;
   try {
-    bytes = await readFile(file);
+    bytes = readFileSync(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     problems.push({

@@ -7,7 +7,9 @@ import { isMainThread, parentPort, Worker, workerData } from 'node:worker_thread
 import { readRecords, type SourceProblem, type SourceRecord } from './sources.js';
 
 const ROLE = 'layerwatch-reader';
-const BATCH = 8;
+const BATCH = 16;
+/** Batches queued per thread, so that a thread never waits for the main thread between batches. */
+const IN_FLIGHT = 2;
 
 export interface ReaderResult {
   files: number;
@@ -40,7 +42,7 @@ export async function readInParallel(
           worker.on('exit', (code) =>
             code === 0 ? resolve() : reject(new Error(`reader thread exited with code ${code}`)),
           );
-          feed();
+          for (let i = 0; i < IN_FLIGHT; i += 1) feed();
         }),
     ),
   );
@@ -50,19 +52,26 @@ export async function readInParallel(
 export function runReaderIfWorker(): boolean {
   if (isMainThread || (workerData as { role?: string } | null)?.role !== ROLE || !parentPort) return false;
   const port = parentPort;
-  port.on('message', async (files: string[] | null) => {
-    if (files === null) process.exit(0);
-    const result: ReaderResult = { files: files.length, skipped: 0, records: [], problems: [] };
-    for (const file of files) {
-      const records = await readRecords(file, result.problems, {
-        prefilter: true,
-        onSkipped: () => {
-          result.skipped += 1;
-        },
-      });
-      for (const r of records) result.records.push(r);
-    }
-    port.postMessage(result);
+  // Messages are handled one after another: the stop is honoured only after every queued batch
+  // has been answered, so no batch's records can be lost to an early exit.
+  let chain: Promise<void> = Promise.resolve();
+  port.on('message', (files: string[] | null) => {
+    chain = chain.then(async () => {
+      if (files === null) {
+        process.exit(0);
+      }
+      const result: ReaderResult = { files: files.length, skipped: 0, records: [], problems: [] };
+      for (const file of files) {
+        const records = await readRecords(file, result.problems, {
+          prefilter: true,
+          onSkipped: () => {
+            result.skipped += 1;
+          },
+        });
+        for (const r of records) result.records.push(r);
+      }
+      port.postMessage(result);
+    });
   });
   return true;
 }
