@@ -51,9 +51,13 @@ export type HandlerResult =
 export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<HandlerResult> {
   const { reader, layers, baselines, correlations, idempotency, publisher, settings, logger, metrics } = deps;
 
+  // Metrics with dimensions go out at once (single metrics); the others are flushed at the end of
+  // the invocation, and only if there are any (an empty flush logs a warning on every event).
+  let stored = false;
   const count = (name: string, dimensions: Record<string, string> = {}) => {
     if (Object.keys(dimensions).length === 0) {
       metrics.addMetric(name, MetricUnit.Count, 1);
+      stored = true;
       return;
     }
     const single = metrics.singleMetric();
@@ -190,7 +194,8 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       await idempotency.complete(key, result.outcome);
       return result;
     } finally {
-      metrics.publishStoredMetrics();
+      if (stored) metrics.publishStoredMetrics();
+      stored = false;
       logger.removeKeys(['eventId']);
     }
   };

@@ -267,8 +267,10 @@ export function renderAlert(finding: Finding): AlertMessage {
     riskScore: { DataType: 'Number', StringValue: String(finding.riskScore) },
   };
   const subject = subjectOf(finding);
+  // Most alerts fit as they are: render the finding itself first, and cut only when needed.
+  const whole = structured(finding, 512);
+  if (utf8Length(whole) <= BUDGET_BYTES) return { subject, message: whole, attributes };
   for (const [chars, items] of [
-    [Number.POSITIVE_INFINITY, Number.POSITIVE_INFINITY],
     [2048, 64],
     [512, 16],
     [128, 8],

@@ -1,0 +1,167 @@
+/**
+ * The deployed handler's own costs:
+ *   - bundle size and cold import, next to a bundle holding only the SDK clients it uses (the floor);
+ *   - warm per-event time of our code with in-process fakes (no network), p50/p99;
+ *   - cost per million events at 256 MB arm64 from those durations and from the moto burst.
+ * Bundles are built like the stack builds them (esbuild, ESM, minified, SDK inside, module fields).
+ *
+ * Run: npm run bench:handler   (results replace the "handler" block of BENCHMARKS.md)
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, statSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { build } from 'esbuild';
+import { createHandler } from '../lambda/app.js';
+import { parseSettings } from '../lambda/domain/settings.js';
+import {
+  FakeLayers,
+  FakeReader,
+  MemoryBaselines,
+  MemoryCorrelations,
+  MemoryIdempotency,
+} from '../test/support/fakes.js';
+import {
+  addLayerVersionPermission,
+  createFunction,
+  envelope,
+  identities,
+  layerArn,
+  OTHER_ACCOUNT,
+  publishLayerVersion,
+  updateFunctionConfiguration,
+} from '../test/support/records.js';
+import { updateSection } from './markdown.js';
+
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+const OUT = 'bench/.out';
+const ARM64_GB_SECOND_USD = 0.0000133334;
+const REQUEST_USD = 0.2 / 1_000_000;
+const MEMORY_GB = 0.25;
+
+async function bundle(entry: string, outfile: string): Promise<number> {
+  await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    minify: true,
+    mainFields: ['module', 'main'],
+    logLevel: 'error',
+  });
+  return statSync(outfile).size;
+}
+
+function coldImportMs(file: string | null, runs = 15): number {
+  const env = {
+    ...process.env,
+    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:t',
+    BASELINE_TABLE: 't',
+    AWS_REGION: 'us-east-1',
+  };
+  const code = file
+    ? `const t=performance.now();await import(${JSON.stringify(`${process.cwd()}/${file}`)});process.stdout.write(String(performance.now()-t))`
+    : 'process.stdout.write("0")';
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', env });
+    if (r.status !== 0) throw new Error(r.stderr);
+    samples.push(Number(r.stdout));
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] as number;
+}
+
+async function warmPerEvent(iterations = 4000) {
+  const handler = createHandler({
+    reader: new FakeReader(() => ({
+      status: 'ok',
+      layers: [layerArn('deps', 1)],
+      runtime: 'python3.12',
+      role: null,
+    })),
+    layers: new FakeLayers(() => ({ status: 'access-denied', message: 'denied' })),
+    baselines: new MemoryBaselines(),
+    correlations: new MemoryCorrelations(),
+    idempotency: new MemoryIdempotency(),
+    // Counts and drops messages: a real invocation does not keep every alert it ever sent.
+    publisher: { publish: async () => 'm' },
+    settings: parseSettings({ minSeverity: 'informational' }),
+    logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'Bench' }),
+  });
+  const makers = [
+    (i: number) =>
+      updateFunctionConfiguration(`f${i % 200}`, {
+        layers: [layerArn('deps', 1), layerArn('x', 1 + (i % 3), OTHER_ACCOUNT)],
+      }),
+    (i: number) =>
+      updateFunctionConfiguration(`f${i % 200}`, {
+        request: { memorySize: 256 },
+        responseLayers: [layerArn('deps', 1)],
+      }),
+    (i: number) =>
+      createFunction(`g${i}`, { layers: [layerArn('deps', 1)], identity: identities.deployRole() }),
+    (i: number) => publishLayerVersion('tools', 1 + i),
+    (i: number) => addLayerVersionPermission('tools', 1 + i, '*'),
+  ];
+  const events = Array.from({ length: iterations }, (_, i) =>
+    envelope((makers[i % makers.length] as (i: number) => Record<string, unknown>)(i)),
+  );
+  for (const e of events.slice(0, 200)) await handler(structuredClone(e)); // warm-up (JIT)
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  for (const e of events) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    await handler(e);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  const stats = (xs: number[]) => {
+    const sorted = [...xs].sort((x, y) => x - y);
+    const q = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] as number;
+    return { p50: q(0.5), p99: q(0.99), mean: sorted.reduce((x, y) => x + y, 0) / sorted.length };
+  };
+  return { n: wall.length, wall: stats(wall), cpu: stats(cpu) };
+}
+
+const cost = (ms: number) =>
+  1_000_000 * (MEMORY_GB * (Math.max(ms, 1) / 1000) * ARM64_GB_SECOND_USD + REQUEST_USD);
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  const ours = await bundle('lambda/handler.ts', `${OUT}/handler.mjs`);
+  const floor = await bundle('bench/floor-entry.ts', `${OUT}/floor.mjs`);
+  const oursMs = coldImportMs(`${OUT}/handler.mjs`);
+  const floorMs = coldImportMs(`${OUT}/floor.mjs`);
+  const warm = await warmPerEvent();
+  const table = [
+    `Command: \`npm run bench:handler\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}; cold import = median of 15 fresh processes)`,
+    '',
+    '| measure | layerwatch handler | SDK-only floor | ratio (target <= 1.25) |',
+    '| --- | --- | --- | --- |',
+    `| bundle (minified ESM, SDK inside) | ${(ours / 1024).toFixed(0)} KiB | ${(floor / 1024).toFixed(0)} KiB | ${(ours / floor).toFixed(2)} |`,
+    `| cold import | ${oursMs.toFixed(1)} ms | ${floorMs.toFixed(1)} ms | ${(oursMs / floorMs).toFixed(2)} |`,
+    '',
+    `Warm per-event cost of our own code (handler with in-process fakes, ${warm.n} events: attacks, config-only changes, creations, publications, shares):`,
+    '',
+    '| per event | mean | p50 | p99 (target < 1 ms CPU) |',
+    '| --- | --- | --- | --- |',
+    `| CPU time (user + system) | ${warm.cpu.mean.toFixed(3)} ms | ${warm.cpu.p50.toFixed(3)} ms | **${warm.cpu.p99.toFixed(3)} ms** |`,
+    `| wall time | ${warm.wall.mean.toFixed(3)} ms | ${warm.wall.p50.toFixed(3)} ms | ${warm.wall.p99.toFixed(3)} ms |`,
+    '',
+    `Cost per million events at 256 MB arm64 (Lambda bills whole milliseconds, $${ARM64_GB_SECOND_USD}/GB-s + $0.20 per million requests): our code alone (1 ms billed) $${cost(warm.wall.p99).toFixed(2)}; with AWS API calls, use the burst's mean latency below (against moto, an upper bound).`,
+  ].join('\n');
+  process.stdout.write(`${table}\n`);
+  if (process.env.BENCH_WRITE !== '0') updateSection('BENCHMARKS.md', 'handler', table);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
