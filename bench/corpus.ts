@@ -37,7 +37,12 @@ export interface CorpusStats {
   layerEvents: number;
 }
 
-export function writeCorpus(dir: string, targetMb: number, seed = 20261122): CorpusStats {
+export function writeCorpus(
+  dir: string,
+  targetMb: number,
+  seed = 20261122,
+  layerRate = 0.00005,
+): CorpusStats {
   const random = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const id = () =>
@@ -85,8 +90,8 @@ export function writeCorpus(dir: string, targetMb: number, seed = 20261122): Cor
           clientProvidedHostHeader: 'service.amazonaws.com',
         },
       };
-      // About one record in 20,000 is a layer change.
-      if (random() < 0.00005) {
+      // By default about one record in 20,000 is a layer change.
+      if (random() < layerRate) {
         const fn = `fn-${Math.floor(random() * 50)}`;
         const layer = `arn:aws:lambda:${region}:999999999999:layer:ext-${Math.floor(random() * 5)}:1`;
         records.push({

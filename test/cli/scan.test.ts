@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { writeCorpus } from '../../bench/corpus.js';
 import {
   createFunction,
   envelope,
@@ -356,5 +357,19 @@ describe('layerwatch scan --threads', () => {
     expect(threaded.stdout).toBe(plain.stdout);
     expect(threaded.stderr.replace(/ in [\d.]+s/, '')).toBe(single.stderr.replace(/ in [\d.]+s/, ''));
     expect(run('scan', '--threads', '0', dir).code).toBe(2);
+  });
+});
+
+describe('layerwatch scan on a generated corpus', () => {
+  it('fast (pre-filter, threads) and plain paths give identical findings, and find every planted event', () => {
+    const dir = tempDir();
+    const stats = writeCorpus(dir, 3, 7, 0.002);
+    expect(stats.files).toBeGreaterThan(16);
+    expect(stats.layerEvents).toBeGreaterThan(3);
+    const fast = run('scan', '--format', 'jsonl', dir);
+    const plain = run('scan', '--format', 'jsonl', '--no-prefilter', dir);
+    expect(fast.code).toBe(0);
+    expect(findings(fast.stdout)).toHaveLength(stats.layerEvents);
+    expect(fast.stdout).toBe(plain.stdout);
   });
 });
