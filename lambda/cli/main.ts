@@ -16,6 +16,7 @@ import { isSeverity, SEVERITIES, type Severity, severityRank } from '../domain/s
 import { athenaSql } from './athena.js';
 import { type EventFilter, keepEvent, keepFinding } from './filter.js';
 import { jsonl, table } from './format.js';
+import { progressDisplay } from './progress.js';
 import { detect, EventCollector, emptyStats } from './scan.js';
 import {
   listFiles,
@@ -29,7 +30,7 @@ import { readInParallel } from './workers.js';
 
 export interface Io {
   stdout: { write(s: string): unknown; isTTY?: boolean };
-  stderr: { write(s: string): unknown; isTTY?: boolean };
+  stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
 }
 
 const USAGE = `Usage: layerwatch scan [options] PATH...
@@ -187,34 +188,59 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   const problems: SourceProblem[] = [];
   const stats = emptyStats();
   const collector = new EventCollector(stats, problems);
-  const readOptions = {
+  const local = options.paths.filter((p) => !p.startsWith('s3://'));
+  const remote = options.paths.filter((p) => p.startsWith('s3://'));
+  const localFiles = await listFiles(local, problems);
+  // On a terminal: a progress line on stderr, erased before the summary.
+  const display = io.stderr.isTTY
+    ? progressDisplay((text) => io.stderr.write(text), io.stderr.columns)
+    : null;
+  let bytes = 0;
+  const tick = (force = false) =>
+    display?.update(
+      {
+        files: stats.files,
+        totalFiles: Math.max(localFiles.length, stats.files),
+        records: stats.records,
+        bytes,
+        candidates: stats.relevant,
+      },
+      force,
+    );
+  const readOptions: ReadOptions = {
     prefilter: options.prefilter,
     onSkipped: () => {
       stats.unparsedFiles += 1;
     },
+    onBytes: (n) => {
+      bytes += n;
+    },
   };
-  const local = options.paths.filter((p) => !p.startsWith('s3://'));
-  const remote = options.paths.filter((p) => p.startsWith('s3://'));
-  const localFiles = await listFiles(local, problems);
   const threads = options.threads ?? (localFiles.length >= 16 ? Math.min(availableParallelism(), 4) : 1);
   if (options.prefilter && threads > 1) {
     await readInParallel(localFiles, threads, (result) => {
       stats.files += result.files;
       stats.unparsedFiles += result.skipped;
+      bytes += result.bytes;
       problems.push(...result.problems);
       collector.add(result.records);
+      tick();
     });
   } else {
     for (const file of localFiles) {
       stats.files += 1;
       collector.add(await readRecords(file, problems, readOptions));
+      tick();
     }
   }
   if (remote.length > 0)
     await scanS3(remote, options.filter, problems, readOptions, (records) => {
       stats.files += 1;
       collector.add(records);
+      tick();
     });
+  tick(true);
+  display?.done();
   const all = detect(
     collector.sorted().filter((e) => keepEvent(e, options.filter)),
     settings,
@@ -223,6 +249,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   stats.findings = all.length;
   stats.suppressed = all.length - findings.length;
 
+  // Sorted by file: the same diagnostics in the same order whatever the reading order.
+  problems.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
   for (const p of problems)
     io.stderr.write(`layerwatch: ${p.file}${p.position ? `: ${p.position}` : ''}: ${p.message}\n`);
   const shown = (options.includeSuppressed ? all : findings).filter(

@@ -99,6 +99,8 @@ export interface ReadOptions {
   prefilter: boolean;
   /** Called for a file skipped unparsed by the pre-filter. */
   onSkipped?: (file: string) => void;
+  /** Called with the uncompressed size of each file read. */
+  onBytes?: (bytes: number) => void;
 }
 
 export async function readRecords(
@@ -141,6 +143,7 @@ export function recordsFromBytes(
     });
     return [];
   }
+  options.onBytes?.(bytes.length);
   if (options.prefilter && !mayHoldCandidate(bytes)) {
     options.onSkipped?.(name);
     return [];

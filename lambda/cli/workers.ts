@@ -13,6 +13,7 @@ const IN_FLIGHT = 2;
 
 export interface ReaderResult {
   files: number;
+  bytes: number;
   skipped: number;
   records: SourceRecord[];
   problems: SourceProblem[];
@@ -60,12 +61,15 @@ export function runReaderIfWorker(): boolean {
       if (files === null) {
         process.exit(0);
       }
-      const result: ReaderResult = { files: files.length, skipped: 0, records: [], problems: [] };
+      const result: ReaderResult = { files: files.length, bytes: 0, skipped: 0, records: [], problems: [] };
       for (const file of files) {
         const records = await readRecords(file, result.problems, {
           prefilter: true,
           onSkipped: () => {
             result.skipped += 1;
+          },
+          onBytes: (n) => {
+            result.bytes += n;
           },
         });
         for (const r of records) result.records.push(r);
