@@ -21,7 +21,7 @@ describe('progress', () => {
     d.update(p, true);
     d.done();
     expect(out).toHaveLength(3);
-    expect(out[0]).toMatch(/^\r\u001b\[2K\[#{10}\.{10}\] 50% 1\/2 files/);
+    expect(out[0]?.startsWith('\r\u001b[2K[##########..........] 50% 1/2 files')).toBe(true);
     expect(out[2]).toBe('\r\u001b[2K');
   });
 });
