@@ -65,8 +65,13 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
     single.addMetric(name, MetricUnit.Count, 1);
   };
 
-  const readLayers = async (arns: readonly string[]): Promise<Record<string, LayerLookup>> => {
-    const entries = await Promise.all(arns.map(async (arn) => [arn, await layers.readLayer(arn)] as const));
+  const readLayers = async (
+    arns: readonly string[],
+    viaAccount: string,
+  ): Promise<Record<string, LayerLookup>> => {
+    const entries = await Promise.all(
+      arns.map(async (arn) => [arn, await layers.readLayer(arn, viaAccount)] as const),
+    );
     for (const [arn, lookup] of entries) {
       if (lookup.status !== 'ok') {
         logger.warn('Layer not read', {
@@ -107,7 +112,10 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       }
     }
     const subjects = layersToLookUp(event, { baseline, live });
-    const [lookups, publishes] = await Promise.all([readLayers(subjects), readPublishes(subjects)]);
+    const [lookups, publishes] = await Promise.all([
+      readLayers(subjects, isFunctionEvent(event) ? event.fn.account : event.meta.account),
+      readPublishes(subjects),
+    ]);
 
     const analysis = analyze(event, { baseline, live, layers: lookups, publishes, settings });
     for (const v of analysis.verdicts.filter((x) => x.status === 'error')) {

@@ -4,6 +4,9 @@ import { type DetectionSettings, parseSettings, SettingsError } from './domain/s
 export interface HandlerConfig {
   topicArn: string;
   baselineTable: string;
+  /** The detector's own account (functions elsewhere are read through the member role). */
+  homeAccount: string;
+  memberRoleName: string | null;
   settings: DetectionSettings;
 }
 
@@ -12,7 +15,7 @@ export class ConfigurationError extends Error {
 }
 
 export function readConfig(env: Record<string, string | undefined>): HandlerConfig {
-  const missing = ['ALERT_TOPIC_ARN', 'BASELINE_TABLE'].filter((k) => !env[k]);
+  const missing = ['ALERT_TOPIC_ARN', 'BASELINE_TABLE', 'HOME_ACCOUNT'].filter((k) => !env[k]);
   if (missing.length > 0) {
     throw new ConfigurationError(`layerwatch handler: missing environment variable(s) ${missing.join(', ')}`);
   }
@@ -23,5 +26,11 @@ export function readConfig(env: Record<string, string | undefined>): HandlerConf
     const why = error instanceof SettingsError ? error.message : 'not valid JSON';
     throw new ConfigurationError(`layerwatch handler: LAYERWATCH_SETTINGS: ${why}`, { cause: error });
   }
-  return { topicArn: env.ALERT_TOPIC_ARN as string, baselineTable: env.BASELINE_TABLE as string, settings };
+  return {
+    topicArn: env.ALERT_TOPIC_ARN as string,
+    baselineTable: env.BASELINE_TABLE as string,
+    homeAccount: env.HOME_ACCOUNT as string,
+    memberRoleName: env.MEMBER_ROLE_NAME || null,
+    settings,
+  };
 }

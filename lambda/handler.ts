@@ -4,19 +4,24 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import { clientsPerAccount } from './adapters/accounts.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
-import { perRegion } from './adapters/regional.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
 import { createHandler } from './app.js';
 import { readConfig } from './config.js';
 
 const config = readConfig(process.env);
 const retry = { retryMode: 'adaptive', maxAttempts: 5 } as const;
-const lambdaIn = perRegion((region) => new LambdaClient({ region, ...retry }));
+const lambdaIn = clientsPerAccount(
+  { homeAccount: config.homeAccount, memberRoleName: config.memberRoleName },
+  new STSClient(retry),
+  (region, credentials) => new LambdaClient({ region, credentials, ...retry }),
+);
 const dynamo = new DynamoDBClient(retry);
 
 export const handler = createHandler({

@@ -89,6 +89,17 @@ export interface LayerWatchProps {
    */
   readonly settings?: Record<string, unknown>;
   /**
+   * Name of the read-only role in member accounts that the handler assumes to read functions and
+   * layers of other accounts (organization mode; see LayerWatchMemberStack).
+   * @default - only the detector's own account is read
+   */
+  readonly memberRoleName?: string;
+  /**
+   * The AWS Organizations id: assuming member roles is limited to accounts of this organization.
+   * @default - no organization condition
+   */
+  readonly organizationId?: string;
+  /**
    * What happens to the baseline table when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
@@ -164,6 +175,8 @@ export class LayerWatch extends Construct {
         ALERT_TOPIC_ARN: this.alertTopic.topicArn,
         BASELINE_TABLE: this.baselineTable.tableName,
         LAYERWATCH_SETTINGS: settingsJson,
+        HOME_ACCOUNT: stack.account,
+        MEMBER_ROLE_NAME: props.memberRoleName ?? '',
         POWERTOOLS_SERVICE_NAME: 'layerwatch',
         POWERTOOLS_METRICS_NAMESPACE: 'LayerWatch',
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -210,6 +223,23 @@ export class LayerWatch extends Construct {
         resources: [`arn:${stack.partition}:lambda:*:*:layer:*:*`],
       }),
     );
+
+    if (props.memberRoleName) {
+      this.handler.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['sts:AssumeRole'],
+          resources: [`arn:${stack.partition}:iam::*:role/${props.memberRoleName}`],
+          ...(props.organizationId
+            ? { conditions: { StringEquals: { 'aws:ResourceOrgID': props.organizationId } } }
+            : {}),
+        }),
+      );
+      Validations.of(this.handler).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${props.memberRoleName}]`,
+        reason:
+          'Only the read-only member role, in any account of the organization (aws:ResourceOrgID when given).',
+      });
+    }
 
     this.rule = new events.Rule(this, 'LambdaLayerEvents', {
       description: 'layerwatch: successful Lambda calls that can change or share layers',

@@ -5,14 +5,14 @@ import { cut } from '../domain/text.js';
 import { errorMessage, errorName, isAccessDenied } from './errors.js';
 import type { FunctionReader } from './ports.js';
 
-/** Reads a function's live configuration in the function's own region. */
+/** Reads a function's live configuration in the function's own account and region. */
 export class LambdaFunctionReader implements FunctionReader {
-  /** @param clientFor the client for a region (the host memoizes it, see regional.ts). */
-  constructor(private readonly clientFor: (region: string) => LambdaClient) {}
+  /** @param clientFor the client for an account and region (the host memoizes it, see accounts.ts). */
+  constructor(private readonly clientFor: (account: string, region: string) => LambdaClient) {}
 
   async readConfiguration(fn: FunctionRef): Promise<LiveConfiguration> {
     try {
-      const out = await this.clientFor(fn.region).send(
+      const out = await this.clientFor(fn.account, fn.region).send(
         new GetFunctionConfigurationCommand({ FunctionName: fn.arn }),
       );
       return {

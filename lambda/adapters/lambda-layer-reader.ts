@@ -16,12 +16,13 @@ import type { LayerReader } from './ports.js';
  * unreadable layer is reported, and the alert goes out regardless.
  */
 export class LambdaLayerReader implements LayerReader {
-  constructor(private readonly clientFor: (region: string) => LambdaClient) {}
+  constructor(private readonly clientFor: (account: string, region: string) => LambdaClient) {}
 
-  async readLayer(versionArn: string): Promise<LayerLookup> {
+  /** @param viaAccount the account to read from: the function's (the one a layer policy grants). */
+  async readLayer(versionArn: string, viaAccount: string): Promise<LayerLookup> {
     const parts = parseLayerArn(versionArn);
     if (!parts || parts.version === null) return { status: 'error', message: 'not a layer version ARN' };
-    const client = this.clientFor(parts.region);
+    const client = this.clientFor(viaAccount, parts.region);
     const input = { LayerName: parts.layerArn, VersionNumber: parts.version };
     let version: GetLayerVersionCommandOutput;
     try {

@@ -24,7 +24,8 @@ export interface AlertPublisher {
 
 export interface LayerReader {
   /** Never throws: an unreadable layer is reported in the result. */
-  readLayer(versionArn: string): Promise<LayerLookup>;
+  /** Reads with `viaAccount`'s access (the function's account). */
+  readLayer(versionArn: string, viaAccount: string): Promise<LayerLookup>;
 }
 
 export interface CorrelationStore {

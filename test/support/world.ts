@@ -22,12 +22,13 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
+import { STSClient } from '@aws-sdk/client-sts';
+import { clientsPerAccount } from '../../lambda/adapters/accounts.js';
 import { DynamoDbBaselineStore } from '../../lambda/adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from '../../lambda/adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from '../../lambda/adapters/dynamodb-idempotency-store.js';
 import { LambdaFunctionReader } from '../../lambda/adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from '../../lambda/adapters/lambda-layer-reader.js';
-import { perRegion } from '../../lambda/adapters/regional.js';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher.js';
 import { createHandler, type HandlerResult } from '../../lambda/app.js';
 import { type DetectionSettings, parseSettings } from '../../lambda/domain/settings.js';
@@ -49,6 +50,10 @@ export interface HandlerOptions {
   maxAttempts?: number;
   /** The handler's credentials (default: the world's). */
   credentials?: Credentials;
+  /** Read-only role name in other accounts (cross-account enrichment). */
+  memberRoleName?: string;
+  /** Where the handler's STS client sends requests (default: `endpoint`). */
+  stsEndpoint?: string;
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
@@ -120,7 +125,16 @@ export async function createWorld(
       credentials: o.credentials ?? cfg.credentials,
     };
     const db = inAccount(new DynamoDBClient(c), A);
-    const lambdaIn = perRegion((region) => inAccount(new LambdaClient({ ...c, region }), A));
+    const sts = inAccount(new STSClient({ ...c, endpoint: o.stsEndpoint ?? c.endpoint }), A);
+    const lambdaIn = clientsPerAccount(
+      { homeAccount: account, memberRoleName: o.memberRoleName ?? null },
+      sts,
+      (region, credentials) =>
+        // Assumed-role credentials carry their account; only the home account needs moto's header.
+        credentials
+          ? new LambdaClient({ ...c, region, credentials })
+          : inAccount(new LambdaClient({ ...c, region }), A),
+    );
     return createHandler({
       reader: new LambdaFunctionReader(lambdaIn),
       layers: new LambdaLayerReader(lambdaIn),

@@ -2,7 +2,6 @@ import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-l
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { LambdaFunctionReader } from '../../../lambda/adapters/lambda-function-reader.js';
-import { perRegion } from '../../../lambda/adapters/regional.js';
 import type { FunctionRef } from '../../../lambda/domain/model.js';
 
 const lambda = mockClient(LambdaClient);
@@ -27,13 +26,11 @@ describe('LambdaFunctionReader', () => {
       Runtime: 'nodejs22.x',
       Role: 'arn:aws:iam::111122223333:role/r',
     });
-    const regions: string[] = [];
-    const reader = new LambdaFunctionReader(
-      perRegion((region) => {
-        regions.push(region);
-        return new LambdaClient({ region });
-      }),
-    );
+    const asked: string[] = [];
+    const reader = new LambdaFunctionReader((account, region) => {
+      asked.push(`${account}|${region}`);
+      return new LambdaClient({ region });
+    });
     await expect(reader.readConfiguration(fn)).resolves.toEqual({
       status: 'ok',
       layers: ['arn:aws:lambda:eu-west-1:111122223333:layer:a:1'],
@@ -41,13 +38,13 @@ describe('LambdaFunctionReader', () => {
       role: 'arn:aws:iam::111122223333:role/r',
     });
     await reader.readConfiguration(fn);
-    expect(regions).toEqual(['eu-west-1']);
+    expect(asked).toEqual(['111122223333|eu-west-1', '111122223333|eu-west-1']);
     expect(lambda).toHaveReceivedCommandWith(GetFunctionConfigurationCommand, { FunctionName: fn.arn });
   });
 
   it('reads a function without layers as an empty list', async () => {
     lambda.on(GetFunctionConfigurationCommand).resolves({});
-    const reader = new LambdaFunctionReader((region) => new LambdaClient({ region }));
+    const reader = new LambdaFunctionReader((_account, region) => new LambdaClient({ region }));
     await expect(reader.readConfiguration(fn)).resolves.toMatchObject({ status: 'ok', layers: [] });
   });
 
@@ -58,7 +55,7 @@ describe('LambdaFunctionReader', () => {
     ['ServiceException', 'error'],
   ])('reports %s as %s instead of throwing', async (name, status) => {
     lambda.on(GetFunctionConfigurationCommand).rejects(sdkError(name));
-    const reader = new LambdaFunctionReader((region) => new LambdaClient({ region }));
+    const reader = new LambdaFunctionReader((_account, region) => new LambdaClient({ region }));
     const result = await reader.readConfiguration(fn);
     expect(result.status).toBe(status);
     expect('message' in result && result.message).toContain(name);

@@ -6,7 +6,7 @@ import { LambdaLayerReader, sharingOf } from '../../../lambda/adapters/lambda-la
 const lambda = mockClient(LambdaClient);
 const arn = 'arn:aws:lambda:eu-west-1:444455556666:layer:ext:3';
 const sdkError = (name: string) => Object.assign(new Error(`${name} message`), { name, $metadata: {} });
-const reader = () => new LambdaLayerReader((region) => new LambdaClient({ region }));
+const reader = () => new LambdaLayerReader((_account, region) => new LambdaClient({ region }));
 
 describe('LambdaLayerReader', () => {
   beforeEach(() => lambda.reset());
@@ -27,7 +27,7 @@ describe('LambdaLayerReader', () => {
         Statement: [{ Effect: 'Allow', Principal: '*', Action: 'lambda:GetLayerVersion' }],
       }),
     });
-    const lookup = await reader().readLayer(arn);
+    const lookup = await reader().readLayer(arn, '111122223333');
     expect(lookup).toEqual({
       status: 'ok',
       details: {
@@ -52,7 +52,7 @@ describe('LambdaLayerReader', () => {
   it('reads a version without a policy as private', async () => {
     lambda.on(GetLayerVersionCommand).resolves({ Content: {} });
     lambda.on(GetLayerVersionPolicyCommand).rejects(sdkError('ResourceNotFoundException'));
-    await expect(reader().readLayer(arn)).resolves.toMatchObject({
+    await expect(reader().readLayer(arn, '111122223333')).resolves.toMatchObject({
       status: 'ok',
       sharing: 'private',
       sharedWith: [],
@@ -62,7 +62,10 @@ describe('LambdaLayerReader', () => {
   it('keeps the details when the policy cannot be read', async () => {
     lambda.on(GetLayerVersionCommand).resolves({ Content: {} });
     lambda.on(GetLayerVersionPolicyCommand).rejects(sdkError('AccessDeniedException'));
-    await expect(reader().readLayer(arn)).resolves.toMatchObject({ status: 'ok', sharing: 'unknown' });
+    await expect(reader().readLayer(arn, '111122223333')).resolves.toMatchObject({
+      status: 'ok',
+      sharing: 'unknown',
+    });
   });
 
   it.each([
@@ -71,7 +74,7 @@ describe('LambdaLayerReader', () => {
     ['TooManyRequestsException', 'error'],
   ])('reports %s as %s', async (name, status) => {
     lambda.on(GetLayerVersionCommand).rejects(sdkError(name));
-    await expect(reader().readLayer(arn)).resolves.toMatchObject({ status });
+    await expect(reader().readLayer(arn, '111122223333')).resolves.toMatchObject({ status });
   });
 
   it('reads any HTTP 403 as access denied, whatever the error body (a proxy, an XML answer)', async () => {
@@ -81,12 +84,12 @@ describe('LambdaLayerReader', () => {
         $metadata: { httpStatusCode: 403 },
       }),
     );
-    await expect(reader().readLayer(arn)).resolves.toMatchObject({ status: 'access-denied' });
+    await expect(reader().readLayer(arn, '111122223333')).resolves.toMatchObject({ status: 'access-denied' });
   });
 
   it('refuses what is not a layer version ARN without calling AWS', async () => {
     await expect(
-      reader().readLayer('arn:aws:lambda:eu-west-1:444455556666:layer:ext'),
+      reader().readLayer('arn:aws:lambda:eu-west-1:444455556666:layer:ext', '111122223333'),
     ).resolves.toMatchObject({ status: 'error' });
     expect(lambda.calls()).toHaveLength(0);
   });

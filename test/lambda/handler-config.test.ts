@@ -1,0 +1,45 @@
+import { ConfigurationError, readConfig } from '../../lambda/config.js';
+
+const base = {
+  ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:t',
+  BASELINE_TABLE: 'b',
+  HOME_ACCOUNT: '111122223333',
+};
+
+describe('handler configuration', () => {
+  it('reads the environment once, with settings', () => {
+    expect(
+      readConfig({
+        ...base,
+        MEMBER_ROLE_NAME: 'LayerWatchReadOnly',
+        LAYERWATCH_SETTINGS: '{"minSeverity":"medium"}',
+      }),
+    ).toMatchObject({
+      homeAccount: '111122223333',
+      memberRoleName: 'LayerWatchReadOnly',
+      settings: { minSeverity: 'medium' },
+    });
+    expect(readConfig(base).memberRoleName).toBeNull();
+  });
+
+  it.each([
+    [
+      'a missing variable',
+      { ALERT_TOPIC_ARN: 'x' },
+      /missing environment variable\(s\) BASELINE_TABLE, HOME_ACCOUNT/,
+    ],
+    [
+      'settings that are not JSON',
+      { ...base, LAYERWATCH_SETTINGS: '{' },
+      /LAYERWATCH_SETTINGS: not valid JSON/,
+    ],
+    [
+      'settings that do not validate',
+      { ...base, LAYERWATCH_SETTINGS: '{"minSeverity":"x"}' },
+      /LAYERWATCH_SETTINGS: minSeverity/,
+    ],
+  ])('fails fast on %s', (_n, env, message) => {
+    expect(() => readConfig(env)).toThrow(ConfigurationError);
+    expect(() => readConfig(env)).toThrow(message);
+  });
+});
