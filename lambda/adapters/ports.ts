@@ -3,6 +3,7 @@ import type { Baseline, LayerState } from '../domain/baseline.js';
 import type { PublishRecord } from '../domain/correlation.js';
 import type { LiveConfiguration } from '../domain/engine.js';
 import type { FunctionRef } from '../domain/model.js';
+import type { Observation } from '../domain/observation.js';
 import type { LayerLookup } from '../domain/provenance.js';
 import type { AlertMessage } from '../domain/render/alert.js';
 
@@ -41,4 +42,9 @@ export interface IdempotencyStore {
   complete(eventKey: string, outcome: string): Promise<void>;
   /** Frees the claim of a failed invocation so that its retry proceeds. */
   release(eventKey: string): Promise<void>;
+}
+
+export interface FunctionLister {
+  /** Every function of the account and region, as observed now. Throws when they cannot be listed. */
+  listFunctions(account: string, region: string): AsyncIterable<Observation>;
 }

@@ -27,11 +27,13 @@ import { clientsPerAccount } from '../../lambda/adapters/accounts.js';
 import { DynamoDbBaselineStore } from '../../lambda/adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from '../../lambda/adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from '../../lambda/adapters/dynamodb-idempotency-store.js';
+import { LambdaFunctionLister } from '../../lambda/adapters/lambda-function-lister.js';
 import { LambdaFunctionReader } from '../../lambda/adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from '../../lambda/adapters/lambda-layer-reader.js';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher.js';
 import { createHandler, type HandlerResult } from '../../lambda/app.js';
 import { type DetectionSettings, parseSettings } from '../../lambda/domain/settings.js';
+import { createSweep } from '../../lambda/sweep-app.js';
 import { type Credentials, clientConfig, inAccount as inAccountOf } from './moto.js';
 import { identities, type Rec } from './records.js';
 import { trail } from './trail.js';
@@ -148,6 +150,37 @@ export async function createWorld(
     });
   };
 
+  /** The drift sweep over `accounts` x `regions`, with the world's clients (member role for other accounts). */
+  const makeSweep = (o: HandlerOptions & { accounts: string[]; regions: string[] }) => {
+    const c = {
+      ...cfg,
+      endpoint: o.endpoint ?? endpoint,
+      maxAttempts: o.maxAttempts ?? 2,
+      credentials: o.credentials ?? cfg.credentials,
+    };
+    const sts = inAccount(new STSClient({ ...c, endpoint: o.stsEndpoint ?? c.endpoint }), A);
+    const clientFor = clientsPerAccount(
+      { homeAccount: account, memberRoleName: o.memberRoleName ?? null },
+      sts,
+      (region, credentials) =>
+        credentials
+          ? new LambdaClient({ ...c, region, credentials })
+          : inAccount(new LambdaClient({ ...c, region }), A),
+    );
+    const publisher = new SnsAlertPublisher(inAccount(new SNSClient(c), A), o.topicArn ?? topicArn);
+    return createSweep({
+      lister: new LambdaFunctionLister(clientFor),
+      baselines: new DynamoDbBaselineStore(inAccount(new DynamoDBClient(c), A), TABLE),
+      publisher,
+      reporter: publisher,
+      settings: o.settings ?? parseSettings({ minSeverity: 'informational' }),
+      accounts: o.accounts,
+      regions: o.regions,
+      logger: obs.logger,
+      metrics: obs.metrics,
+    });
+  };
+
   /** Alerts delivered to the queue since the last call: subject and the finding (the `sqs` body). */
   const delivered = async (): Promise<{ subject: string; finding: Rec }[]> => {
     const out: { subject: string; finding: Rec }[] = [];
@@ -213,6 +246,7 @@ export async function createWorld(
     subscribe,
     counted: obs.counted,
     makeHandler,
+    makeSweep,
     delivered,
     tick,
     createFn,

@@ -1,0 +1,44 @@
+/** Lambda entry point of the scheduled drift sweep. Built once per cold start; logic in sweep-app.ts. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { STSClient } from '@aws-sdk/client-sts';
+import { clientsPerAccount } from './adapters/accounts.js';
+import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
+import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
+import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
+import { ConfigurationError, readConfig } from './config.js';
+import { createSweep } from './sweep-app.js';
+
+const config = readConfig(process.env);
+const list = (name: string) =>
+  (process.env[name] ?? '')
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+const accounts = list('SWEEP_ACCOUNTS');
+const regions = list('SWEEP_REGIONS');
+if (accounts.length === 0 || regions.length === 0)
+  throw new ConfigurationError('layerwatch sweep: SWEEP_ACCOUNTS and SWEEP_REGIONS are required');
+const retry = { retryMode: 'adaptive', maxAttempts: 8 } as const;
+const sns = new SNSClient(retry);
+
+export const handler = createSweep({
+  lister: new LambdaFunctionLister(
+    clientsPerAccount(
+      { homeAccount: config.homeAccount, memberRoleName: config.memberRoleName },
+      new STSClient(retry),
+      (region, credentials) => new LambdaClient({ region, credentials, ...retry }),
+    ),
+  ),
+  baselines: new DynamoDbBaselineStore(new DynamoDBClient(retry), config.baselineTable),
+  publisher: new SnsAlertPublisher(sns, config.topicArn),
+  reporter: new SnsAlertPublisher(sns, process.env.OPERATIONS_TOPIC_ARN || config.topicArn),
+  settings: config.settings,
+  accounts,
+  regions,
+  logger: new Logger({ serviceName: 'layerwatch-sweep' }),
+  metrics: new Metrics({ namespace: 'LayerWatch', serviceName: 'layerwatch-sweep' }),
+});

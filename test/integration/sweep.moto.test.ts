@@ -1,0 +1,116 @@
+/**
+ * The drift sweep against moto over two accounts and two regions: the first run seeds baselines;
+ * a layer attached afterwards through the API, with no event sent, is reported as drift on the
+ * next run; an account whose role cannot be assumed is reported, not passed over.
+ */
+import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  CreateFunctionCommand,
+  LambdaClient,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
+import { observability } from '../support/fakes.js';
+import { type FlakyProxy, startFlakyProxy } from '../support/flaky-proxy.js';
+import { inAccount, type Moto, startMoto } from '../support/moto.js';
+import { A, B, createWorld, type World, ZIP } from '../support/world.js';
+
+const C = '333333333333';
+const ROLE = 'LayerWatchReadOnly';
+const REGIONS = ['us-east-1', 'eu-west-1'];
+let moto: Moto;
+let proxy: FlakyProxy;
+let w: World;
+
+const lambdaTrust = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
+
+async function fn(account: string, region: string, name: string): Promise<LambdaClient> {
+  const iam = inAccount(new IAMClient(w.cfg), account);
+  const role = (
+    await iam.send(new CreateRoleCommand({ RoleName: `${name}-role`, AssumeRolePolicyDocument: lambdaTrust }))
+  ).Role?.Arn;
+  const lambda = inAccount(new LambdaClient({ ...w.cfg, region }), account);
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: 'python3.12',
+      Role: role,
+      Handler: 'i.h',
+      Code: { ZipFile: ZIP },
+    }),
+  );
+  return lambda;
+}
+
+beforeAll(async () => {
+  moto = await startMoto();
+  proxy = await startFlakyProxy(moto.endpoint);
+  w = await createWorld(moto.endpoint, observability(), 'sweep-alerts');
+  // AWS refuses AssumeRole into account C (no member role there); moto would accept any role.
+  proxy.faults.push({
+    match: (r) =>
+      r.body.includes('Action=AssumeRole') &&
+      r.body.includes(encodeURIComponent(`arn:aws:iam::${C}:role/${ROLE}`)),
+    times: 1000,
+    status: 403,
+    headers: { 'content-type': 'text/xml' },
+    body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${C}:role/${ROLE}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await proxy?.close();
+  await moto?.stop();
+});
+
+describe('drift sweep', () => {
+  it('seeds, then finds a layer attached in a second account and region with no event, and reports the account it cannot reach', async () => {
+    await fn(A, 'us-east-1', 'home-fn');
+    const remote = await fn(B, 'eu-west-1', 'remote-fn');
+    await fn(B, 'us-east-1', 'other-fn');
+    const sweep = w.makeSweep({
+      accounts: [A, B, C],
+      regions: REGIONS,
+      memberRoleName: ROLE,
+      stsEndpoint: proxy.endpoint,
+    });
+
+    const first = await sweep();
+    expect(first).toMatchObject({ pairs: 6, reached: 4, functions: 3, seeded: 3, drifted: 0 });
+    expect(first.unreachable.map((u) => `${u.account}/${u.region}`).sort()).toEqual([
+      `${C}/eu-west-1`,
+      `${C}/us-east-1`,
+    ]);
+    expect(first.unreachable[0]?.error).toMatch(
+      /cannot assume arn:aws:iam::333333333333:role\/LayerWatchReadOnly/,
+    );
+    const report = (await w.delivered()).find(
+      (a) => (a.finding as { kind?: string }).kind === 'sweep-report',
+    );
+    expect(report?.subject).toBe('[HIGH] layerwatch drift sweep could not reach 2 of 6 account/region pairs');
+
+    // A layer attached behind the detector's back: through the API, no CloudTrail event delivered.
+    const layer = await w.publish(remote, 'sneaky');
+    await remote.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'remote-fn', Layers: [layer] }));
+
+    const second = await sweep();
+    expect(second).toMatchObject({ functions: 3, seeded: 0, drifted: 1, unchanged: 2 });
+    const drift = (await w.delivered())
+      .map((a) => a.finding)
+      .find((f) => f.detectionId === 'lambda-layer-drift') as
+      | {
+          function: { account: string; region: string; name: string };
+          layers: { before: string[]; added: string[] };
+          event: { name: string };
+        }
+      | undefined;
+    expect(drift?.function).toMatchObject({ account: B, region: 'eu-west-1', name: 'remote-fn' });
+    expect(drift?.layers).toMatchObject({ before: [], added: [layer] });
+    expect(drift?.event.name).toBe('LayerwatchDriftSweep');
+
+    const third = await sweep();
+    expect(third).toMatchObject({ drifted: 0, unchanged: 3 });
+  });
+});
