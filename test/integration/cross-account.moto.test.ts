@@ -10,7 +10,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { observability } from '../support/fakes.js';
-import { type FlakyProxy, startFlakyProxy } from '../support/flaky-proxy.js';
+import { denyAssumeRole, type FlakyProxy, startFlakyProxy } from '../support/flaky-proxy.js';
 import { inAccount, type Moto, startMoto } from '../support/moto.js';
 import { trail } from '../support/trail.js';
 import { B, createWorld, type World, ZIP } from '../support/world.js';
@@ -94,17 +94,7 @@ describe('cross-account enrichment', () => {
     const layer = await w.publish(lambdaC, 'orphan-layer');
     const request = { FunctionName: 'orphan-fn', Layers: [layer] };
     const response = await lambdaC.send(new UpdateFunctionConfigurationCommand(request));
-    // moto's AssumeRole succeeds for any role ("the role does not need to exist"): answer as AWS
-    // does for a missing role, or a trust policy that does not name the detector.
-    proxy.faults.push({
-      match: (r) =>
-        r.body.includes('Action=AssumeRole') &&
-        r.body.includes(encodeURIComponent(`arn:aws:iam::${C}:role/${ROLE}`)),
-      times: 10,
-      status: 403,
-      headers: { 'content-type': 'text/xml' },
-      body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${C}:role/${ROLE}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
-    });
+    denyAssumeRole(proxy, `arn:aws:iam::${C}:role/${ROLE}`);
     const handler = w.makeHandler({ memberRoleName: ROLE, stsEndpoint: proxy.endpoint });
     const event = trail('UpdateFunctionConfiguration', request, response, { account: C, time: w.tick() });
     await expect(handler(event)).resolves.toMatchObject({

@@ -10,7 +10,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { observability } from '../support/fakes.js';
-import { type FlakyProxy, startFlakyProxy } from '../support/flaky-proxy.js';
+import { denyAssumeRole, type FlakyProxy, startFlakyProxy } from '../support/flaky-proxy.js';
 import { inAccount, type Moto, startMoto } from '../support/moto.js';
 import { A, B, createWorld, type World, ZIP } from '../support/world.js';
 
@@ -48,16 +48,7 @@ beforeAll(async () => {
   moto = await startMoto();
   proxy = await startFlakyProxy(moto.endpoint);
   w = await createWorld(moto.endpoint, observability(), 'sweep-alerts');
-  // AWS refuses AssumeRole into account C (no member role there); moto would accept any role.
-  proxy.faults.push({
-    match: (r) =>
-      r.body.includes('Action=AssumeRole') &&
-      r.body.includes(encodeURIComponent(`arn:aws:iam::${C}:role/${ROLE}`)),
-    times: 1000,
-    status: 403,
-    headers: { 'content-type': 'text/xml' },
-    body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: sts:AssumeRole on resource: arn:aws:iam::${C}:role/${ROLE}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
-  });
+  denyAssumeRole(proxy, `arn:aws:iam::${C}:role/${ROLE}`);
 }, 60_000);
 
 afterAll(async () => {

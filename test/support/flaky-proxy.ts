@@ -78,3 +78,17 @@ export async function startFlakyProxy(target: string): Promise<FlakyProxy> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * Answers AssumeRole into `roleArn` as AWS does when the role is missing or its trust policy does
+ * not name the caller (moto would assume any role: "the role does not need to exist").
+ */
+export function denyAssumeRole(proxy: FlakyProxy, roleArn: string, times = 1000): void {
+  proxy.faults.push({
+    match: (r) => r.body.includes('Action=AssumeRole') && r.body.includes(encodeURIComponent(roleArn)),
+    times,
+    status: 403,
+    headers: { 'content-type': 'text/xml' },
+    body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>not authorized to perform: sts:AssumeRole on resource: ${roleArn}</Message></Error><RequestId>r</RequestId></ErrorResponse>`,
+  });
+}

@@ -118,7 +118,8 @@ export async function createWorld(
   };
   const topicArn = await subscribe('layerwatch-alerts');
 
-  const makeHandler = (o: HandlerOptions = {}): ((event: unknown) => Promise<HandlerResult>) => {
+  /** The handler's (or sweep's) SDK configuration and Lambda clients per account and region. */
+  const clientsFor = (o: HandlerOptions) => {
     const c = {
       ...cfg,
       endpoint: o.endpoint ?? endpoint,
@@ -126,7 +127,6 @@ export async function createWorld(
       retryMode: 'adaptive',
       credentials: o.credentials ?? cfg.credentials,
     };
-    const db = inAccount(new DynamoDBClient(c), A);
     const sts = inAccount(new STSClient({ ...c, endpoint: o.stsEndpoint ?? c.endpoint }), A);
     const lambdaIn = clientsPerAccount(
       { homeAccount: account, memberRoleName: o.memberRoleName ?? null },
@@ -137,6 +137,12 @@ export async function createWorld(
           ? new LambdaClient({ ...c, region, credentials })
           : inAccount(new LambdaClient({ ...c, region }), A),
     );
+    return { c, lambdaIn };
+  };
+
+  const makeHandler = (o: HandlerOptions = {}): ((event: unknown) => Promise<HandlerResult>) => {
+    const { c, lambdaIn } = clientsFor(o);
+    const db = inAccount(new DynamoDBClient(c), A);
     return createHandler({
       reader: new LambdaFunctionReader(lambdaIn),
       layers: new LambdaLayerReader(lambdaIn),
@@ -152,21 +158,7 @@ export async function createWorld(
 
   /** The drift sweep over `accounts` x `regions`, with the world's clients (member role for other accounts). */
   const makeSweep = (o: HandlerOptions & { accounts: string[]; regions: string[] }) => {
-    const c = {
-      ...cfg,
-      endpoint: o.endpoint ?? endpoint,
-      maxAttempts: o.maxAttempts ?? 2,
-      credentials: o.credentials ?? cfg.credentials,
-    };
-    const sts = inAccount(new STSClient({ ...c, endpoint: o.stsEndpoint ?? c.endpoint }), A);
-    const clientFor = clientsPerAccount(
-      { homeAccount: account, memberRoleName: o.memberRoleName ?? null },
-      sts,
-      (region, credentials) =>
-        credentials
-          ? new LambdaClient({ ...c, region, credentials })
-          : inAccount(new LambdaClient({ ...c, region }), A),
-    );
+    const { c, lambdaIn: clientFor } = clientsFor(o);
     const publisher = new SnsAlertPublisher(inAccount(new SNSClient(c), A), o.topicArn ?? topicArn);
     return createSweep({
       lister: new LambdaFunctionLister(clientFor),
