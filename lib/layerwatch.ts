@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -37,6 +37,18 @@ export interface SlackChannel {
   /** Slack channel id, e.g. `C0123ABCD`. */
   readonly channelId: string;
 }
+
+export interface SweepProps {
+  /** @default - the stack's account */
+  readonly accounts?: readonly string[];
+  /** @default - the stack's region */
+  readonly regions?: readonly string[];
+  /** @default events.Schedule.rate(Duration.days(1)) */
+  readonly schedule?: events.Schedule;
+}
+
+/** Tag on the detector's roles; member roles trust principals of the central account carrying it. */
+export const DETECTOR_ROLE_TAG = { key: 'layerwatch:role', value: 'detector' } as const;
 
 export interface LayerWatchProps {
   /**
@@ -100,13 +112,20 @@ export interface LayerWatchProps {
    */
   readonly organizationId?: string;
   /**
+   * The drift sweep: which accounts and regions to list, and how often.
+   * @default - the stack's own account and region, daily
+   */
+  readonly sweep?: SweepProps;
+  /**
    * What happens to the baseline table when the stack is deleted.
    * @default RemovalPolicy.RETAIN
    */
   readonly baselineRemovalPolicy?: RemovalPolicy;
 }
 
-const HANDLER_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'lambda', 'handler.ts');
+const LAMBDA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'lambda');
+const HANDLER_ENTRY = path.join(LAMBDA_DIR, 'handler.ts');
+const SWEEP_ENTRY = path.join(LAMBDA_DIR, 'sweep.ts');
 
 /**
  * Detects Lambda layer changes: an EventBridge rule on CloudTrail's Lambda events, a handler that
@@ -123,6 +142,8 @@ export class LayerWatch extends Construct {
   /** Invocations that failed after Lambda's retries (for example a publish that kept failing). */
   public readonly failureQueue: sqs.Queue;
   public readonly alarms: cloudwatch.Alarm[] = [];
+  /** The scheduled drift sweep. */
+  public readonly sweepFunction: nodejs.NodejsFunction;
 
   constructor(scope: Construct, id: string, props: LayerWatchProps = {}) {
     super(scope, id);
@@ -261,9 +282,110 @@ export class LayerWatch extends Construct {
       ],
     });
 
+    this.sweepFunction = this.createSweep(props);
+    for (const fn of [this.handler, this.sweepFunction]) {
+      if (fn.role) Tags.of(fn.role).add(DETECTOR_ROLE_TAG.key, DETECTOR_ROLE_TAG.value);
+    }
+
     if (props.slack) this.createSlackChannel(props.slack);
     this.createAlarms(props.operationsTopic ?? this.alertTopic);
     this.acknowledge();
+  }
+
+  private createSweep(props: LayerWatchProps): nodejs.NodejsFunction {
+    const stack = Stack.of(this);
+    const accounts = props.sweep?.accounts ?? [stack.account];
+    const regions = props.sweep?.regions ?? [stack.region];
+    const fn = new nodejs.NodejsFunction(this, 'Sweep', {
+      entry: SWEEP_ENTRY,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: 512,
+      timeout: Duration.minutes(15),
+      reservedConcurrentExecutions: 1,
+      logGroup: new logs.LogGroup(this, 'SweepLogs', {
+        retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        // As the handler's: the logs go with the detector.
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      description: 'layerwatch: daily sweep of every covered function for layer drift',
+      environment: {
+        ALERT_TOPIC_ARN: this.alertTopic.topicArn,
+        OPERATIONS_TOPIC_ARN: (props.operationsTopic ?? this.alertTopic).topicArn,
+        BASELINE_TABLE: this.baselineTable.tableName,
+        LAYERWATCH_SETTINGS: props.settings ? JSON.stringify(props.settings) : '',
+        HOME_ACCOUNT: stack.account,
+        MEMBER_ROLE_NAME: props.memberRoleName ?? '',
+        SWEEP_ACCOUNTS: accounts.join(','),
+        SWEEP_REGIONS: regions.join(','),
+        NODE_OPTIONS: '--enable-source-maps',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      retryAttempts: 0,
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        externalModules: [],
+        mainFields: ['module', 'main'],
+        logLevel: nodejs.LogLevel.WARNING,
+      },
+    });
+    this.alertTopic.grantPublish(fn);
+    props.operationsTopic?.grantPublish(fn);
+    props.alertTopicKey?.grantEncryptDecrypt(fn);
+    this.baselineTable.grant(fn, 'dynamodb:GetItem', 'dynamodb:PutItem');
+    // ListFunctions has no resource-level permission: it is granted on "*" by AWS's design.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:ListFunctions'], resources: ['*'] }));
+    if (props.memberRoleName) {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['sts:AssumeRole'],
+          resources: [`arn:${stack.partition}:iam::*:role/${props.memberRoleName}`],
+          ...(props.organizationId
+            ? { conditions: { StringEquals: { 'aws:ResourceOrgID': props.organizationId } } }
+            : {}),
+        }),
+      );
+    }
+    new events.Rule(this, 'SweepSchedule', {
+      description: 'layerwatch: drift sweep',
+      schedule: props.sweep?.schedule ?? events.Schedule.rate(Duration.days(1)),
+      targets: [new targets.LambdaFunction(fn, { retryAttempts: 2 })],
+    });
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+      reason: 'AWSLambdaBasicExecutionRole only lets the function write its own logs.',
+    });
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+      reason: 'lambda:ListFunctions supports no resource-level permission; nothing else is granted on "*".',
+    });
+    Validations.of(fn).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-IAM5[Action::kms:GenerateDataKey*]',
+      reason:
+        'grantPublish on the KMS-encrypted topic: SNS needs a data key per message; scoped to the topic key.',
+    });
+    if (props.memberRoleName) {
+      Validations.of(fn).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/${props.memberRoleName}]`,
+        reason:
+          'Only the read-only member role, in any account of the organization (aws:ResourceOrgID when given).',
+      });
+    }
+    const errors = new cloudwatch.Alarm(this, 'SweepErrorsAlarm', {
+      alarmDescription: 'layerwatch: the drift sweep failed (coverage gaps are reported separately)',
+      metric: fn.metricErrors({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    errors.addAlarmAction(new cwActions.SnsAction(props.operationsTopic ?? this.alertTopic));
+    this.alarms.push(errors);
+    return fn;
   }
 
   private createTopic(): sns.Topic {

@@ -139,7 +139,7 @@ describe('LayerWatchStack', () => {
 
   it('alarms on both dead-letter queues, handler errors and throttles, unreadable events and failing detections', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
-    expect(Object.keys(alarms)).toHaveLength(6);
+    expect(Object.keys(alarms)).toHaveLength(7);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/AlertTopic/) }]);
       expect(alarm.Properties.Threshold).toBe(1);
@@ -151,6 +151,7 @@ describe('LayerWatchStack', () => {
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'DetectionErrors',
+      'Errors',
       'Errors',
       'MalformedEvents',
       'Throttles',
@@ -225,6 +226,41 @@ describe('LayerWatchStack', () => {
       },
     });
     expect(() => synth({ settings: { minSeverity: 'severe' } })).toThrow(/minSeverity/);
+  });
+
+  it('sweeps daily, with only the calls the sweep makes', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 day)' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 900,
+      ReservedConcurrentExecutions: 1,
+      Environment: {
+        Variables: Match.objectLike({ SWEEP_ACCOUNTS: '111122223333', SWEEP_REGIONS: 'us-east-1' }),
+      },
+    });
+    const policies = template.findResources('AWS::IAM::Policy', {
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('SweepServiceRole') }] },
+    });
+    const actions = Object.values(policies)
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .flatMap((st: { Action: string | string[] }) => (Array.isArray(st.Action) ? st.Action : [st.Action]))
+      .sort();
+    expect(actions).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+      'lambda:ListFunctions',
+      'sns:Publish',
+    ]);
+  });
+
+  it('tags the detector roles so that member roles can trust them without knowing their names', () => {
+    for (const id of ['HandlerServiceRole', 'SweepServiceRole']) {
+      const roles = template.findResources('AWS::IAM::Role', {
+        Properties: { Tags: Match.arrayWith([{ Key: 'layerwatch:role', Value: 'detector' }]) },
+      });
+      expect(Object.keys(roles).some((k) => k.includes(id))).toBe(true);
+    }
   });
 
   it('publishes to an existing topic by ARN without creating a topic or key', () => {
