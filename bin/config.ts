@@ -22,6 +22,17 @@ export const CONTEXT_KEYS = [
   'memorySize',
   'settings',
   'settingsFile',
+  'mode',
+  'regions',
+  'organizationId',
+  'organizationalUnitIds',
+  'memberRegions',
+  'memberRoleName',
+  'stackSetCallAs',
+  'sweepAccounts',
+  'sweepRegions',
+  'sweepSchedule',
+  'createTrail',
 ] as const;
 
 type Lookup = (key: string) => unknown;
@@ -107,6 +118,7 @@ export function readConfig(lookup: Lookup): LayerWatchConfig {
   const settings = readSettings(lookup);
   return {
     settings,
+    ...readModes(lookup),
     alertEmails,
     alertTopicArn,
     alertTopicKmsKeyArn,
@@ -149,4 +161,80 @@ function readSettings(lookup: Lookup): Record<string, unknown> | undefined {
     throw error;
   }
   return raw as Record<string, unknown>;
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const ACCOUNT = /^\d{12}$/;
+
+function regionsOf(lookup: Lookup, key: string): string[] {
+  const values = list(lookup, key);
+  for (const r of values)
+    if (!REGION.test(r)) throw new ContextError(`context "${key}": "${r}" is not a region (e.g. eu-west-1)`);
+  return values;
+}
+
+/** Deployment modes: single (default), multi-region, organization; and the sweep and trail. */
+function readModes(lookup: Lookup) {
+  const mode = text(lookup, 'mode') ?? 'single';
+  if (mode !== 'single' && mode !== 'multi-region' && mode !== 'organization') {
+    throw new ContextError(`context "mode": "${mode}" is not single, multi-region or organization`);
+  }
+  const regions = regionsOf(lookup, 'regions');
+  if (mode === 'multi-region' && regions.length === 0)
+    throw new ContextError('context "regions": multi-region mode needs the regions to forward from');
+  let organization: LayerWatchConfig['organization'];
+  if (mode === 'organization') {
+    const organizationId = text(lookup, 'organizationId');
+    if (!organizationId || !/^o-[a-z0-9]{10,32}$/.test(organizationId))
+      throw new ContextError('context "organizationId": organization mode needs an organization id (o-...)');
+    const organizationalUnitIds = list(lookup, 'organizationalUnitIds');
+    if (
+      organizationalUnitIds.length === 0 ||
+      !organizationalUnitIds.every((o) => /^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$/.test(o))
+    ) {
+      throw new ContextError(
+        'context "organizationalUnitIds": organization mode needs organizational unit ids (ou-... or the root r-...)',
+      );
+    }
+    const memberRegions = regionsOf(lookup, 'memberRegions');
+    if (memberRegions.length === 0)
+      throw new ContextError('context "memberRegions": organization mode needs the member regions to cover');
+    const memberRoleName = text(lookup, 'memberRoleName') ?? 'LayerWatchReadOnly';
+    if (!/^[\w+=,.@-]{1,64}$/.test(memberRoleName))
+      throw new ContextError(`context "memberRoleName": "${memberRoleName}" is not a role name`);
+    const callAs = text(lookup, 'stackSetCallAs') ?? 'SELF';
+    if (callAs !== 'SELF' && callAs !== 'DELEGATED_ADMIN')
+      throw new ContextError('context "stackSetCallAs" is SELF or DELEGATED_ADMIN');
+    organization = {
+      organizationId,
+      organizationalUnitIds,
+      regions: memberRegions,
+      memberRoleName,
+      callAs,
+    } as const;
+  }
+  const sweepAccounts = list(lookup, 'sweepAccounts');
+  for (const a of sweepAccounts)
+    if (!ACCOUNT.test(a))
+      throw new ContextError(`context "sweepAccounts": "${a}" is not a 12-digit account id`);
+  const sweepRegions = regionsOf(lookup, 'sweepRegions');
+  const sweepSchedule = text(lookup, 'sweepSchedule');
+  if (
+    sweepSchedule !== undefined &&
+    !/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/.test(sweepSchedule)
+  ) {
+    throw new ContextError(`context "sweepSchedule": "${sweepSchedule}" is not rate(...) or cron(...)`);
+  }
+  const trail = text(lookup, 'createTrail');
+  if (trail !== undefined && trail !== 'true' && trail !== 'false')
+    throw new ContextError('context "createTrail" is true or false');
+  return {
+    mode,
+    regions,
+    organization,
+    sweepAccounts: sweepAccounts.length > 0 ? sweepAccounts : undefined,
+    sweepRegions: sweepRegions.length > 0 ? sweepRegions : undefined,
+    sweepSchedule,
+    createTrail: trail === 'true',
+  } as const;
 }

@@ -1,9 +1,21 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { LayerWatch, type SlackChannel } from './layerwatch.js';
+import { LayerWatchOrganization } from './organization.js';
+
+export interface OrganizationConfig {
+  readonly organizationId: string;
+  readonly organizationalUnitIds: readonly string[];
+  readonly regions: readonly string[];
+  readonly memberRoleName: string;
+  readonly callAs: 'SELF' | 'DELEGATED_ADMIN';
+}
 
 /** Everything the app reads from context, validated (see bin/config.ts). */
 export interface LayerWatchConfig {
@@ -16,6 +28,17 @@ export interface LayerWatchConfig {
   readonly memorySize: number;
   /** Detection settings document (validated in bin/config.ts). */
   readonly settings?: Record<string, unknown>;
+  /** `single` (default), `multi-region` (forwarder stacks in `regions`), `organization`. */
+  readonly mode?: 'single' | 'multi-region' | 'organization';
+  /** Extra regions of this account that forward to this one (multi-region mode). */
+  readonly regions?: readonly string[];
+  readonly organization?: OrganizationConfig;
+  readonly sweepAccounts?: readonly string[];
+  readonly sweepRegions?: readonly string[];
+  /** A schedule expression, e.g. `rate(1 day)` or `cron(0 3 * * ? *)`. */
+  readonly sweepSchedule?: string;
+  /** Create a multi-region trail of management events (off by default). */
+  readonly createTrail?: boolean;
 }
 
 export interface LayerWatchStackProps extends StackProps {
@@ -24,10 +47,15 @@ export interface LayerWatchStackProps extends StackProps {
 
 export class LayerWatchStack extends Stack {
   public readonly layerWatch: LayerWatch;
+  public readonly trail?: cloudtrail.Trail;
 
   constructor(scope: Construct, id: string, props: LayerWatchStackProps) {
     super(scope, id, props);
     const { config } = props;
+    const org = config.mode === 'organization' ? config.organization : undefined;
+    const sweepRegions =
+      config.sweepRegions ??
+      (config.mode === 'multi-region' ? [this.region, ...(config.regions ?? [])] : undefined);
     this.layerWatch = new LayerWatch(this, 'LayerWatch', {
       alertEmails: config.alertEmails,
       alertTopic: config.alertTopicArn
@@ -43,7 +71,27 @@ export class LayerWatchStack extends Stack {
       logRetention: config.logRetention,
       memorySize: config.memorySize,
       settings: config.settings,
+      memberRoleName: org?.memberRoleName,
+      organizationId: org?.organizationId,
+      sweep: {
+        accounts: config.sweepAccounts
+          ? [this.account, ...config.sweepAccounts.filter((a) => a !== this.account)]
+          : undefined,
+        regions: sweepRegions ?? (org ? [...new Set([this.region, ...org.regions])] : undefined),
+        schedule: config.sweepSchedule ? events.Schedule.expression(config.sweepSchedule) : undefined,
+      },
     });
+    if (org) {
+      new LayerWatchOrganization(this, 'Organization', {
+        organizationId: org.organizationId,
+        organizationalUnitIds: org.organizationalUnitIds,
+        regions: org.regions,
+        memberRoleName: org.memberRoleName,
+        callAs: org.callAs,
+      });
+    }
+    if (config.createTrail) this.trail = this.createTrail();
+
     const w = this.layerWatch;
     new CfnOutput(this, 'AlertTopicArn', {
       value: w.alertTopic.topicArn,
@@ -51,7 +99,40 @@ export class LayerWatchStack extends Stack {
     });
     new CfnOutput(this, 'BaselineTableName', { value: w.baselineTable.tableName });
     new CfnOutput(this, 'HandlerName', { value: w.handler.functionName });
+    new CfnOutput(this, 'SweepName', { value: w.sweepFunction.functionName });
     new CfnOutput(this, 'RuleDeadLetterQueueUrl', { value: w.ruleDeadLetterQueue.queueUrl });
     new CfnOutput(this, 'FailureQueueUrl', { value: w.failureQueue.queueUrl });
+  }
+
+  /** A multi-region trail of write management events: without one, EventBridge receives nothing. */
+  private createTrail(): cloudtrail.Trail {
+    const bucket = new s3.Bucket(this, 'TrailBucket', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      versioned: true,
+      lifecycleRules: [
+        {
+          transitions: [
+            { storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL, transitionAfter: Duration.days(90) },
+          ],
+        },
+      ],
+      // Trail logs are evidence: they outlive the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-S1',
+      reason:
+        'The bucket holds CloudTrail logs, which record every access to it; server access logs would log the logger.',
+    });
+    const trail = new cloudtrail.Trail(this, 'ManagementEventsTrail', {
+      bucket,
+      isMultiRegionTrail: true,
+      includeGlobalServiceEvents: true,
+      managementEvents: cloudtrail.ReadWriteType.WRITE_ONLY,
+      enableFileValidation: true,
+    });
+    return trail;
   }
 }

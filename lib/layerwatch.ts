@@ -127,6 +127,35 @@ const LAMBDA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..',
 const HANDLER_ENTRY = path.join(LAMBDA_DIR, 'handler.ts');
 const SWEEP_ENTRY = path.join(LAMBDA_DIR, 'sweep.ts');
 
+/** How both functions are bundled: minified ESM for the newest Node.js runtime, SDK inside. */
+const BUNDLING: nodejs.BundlingOptions = {
+  format: nodejs.OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  // Bundle the SDK (pinned, tree-shaken) rather than use the runtime's copy.
+  externalModules: [],
+  // Without this, an ESM bundle of the SDK fails at the first call (dynamic require of node:https).
+  mainFields: ['module', 'main'],
+  logLevel: nodejs.LogLevel.WARNING,
+};
+
+/**
+ * The EventBridge pattern for CloudTrail's layer-relevant Lambda calls (successful ones only), used
+ * by the detector's rule and by every forwarder.
+ */
+export function layerEventPattern(): events.EventPattern {
+  return {
+    source: ['aws.lambda'],
+    detailType: ['AWS API Call via CloudTrail'],
+    detail: {
+      eventSource: ['lambda.amazonaws.com'],
+      eventName: events.Match.anyOf(...WATCHED_EVENT_PREFIXES.map((name) => events.Match.prefix(name))),
+      errorCode: events.Match.doesNotExist(),
+    },
+  };
+}
+
 /**
  * Detects Lambda layer changes: an EventBridge rule on CloudTrail's Lambda events, a handler that
  * diffs each function's layers against a baseline table, and an SNS topic for the alerts.
@@ -207,17 +236,7 @@ export class LayerWatch extends Construct {
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
       onFailure: new destinations.SqsDestination(this.failureQueue),
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        // Bundle the SDK (pinned, tree-shaken) rather than use the runtime's copy.
-        externalModules: [],
-        // Without this, an ESM bundle of the SDK fails at the first call (dynamic require of node:https).
-        mainFields: ['module', 'main'],
-        logLevel: nodejs.LogLevel.WARNING,
-      },
+      bundling: BUNDLING,
     });
 
     this.alertTopic.grantPublish(this.handler);
@@ -264,15 +283,7 @@ export class LayerWatch extends Construct {
 
     this.rule = new events.Rule(this, 'LambdaLayerEvents', {
       description: 'layerwatch: successful Lambda calls that can change or share layers',
-      eventPattern: {
-        source: ['aws.lambda'],
-        detailType: ['AWS API Call via CloudTrail'],
-        detail: {
-          eventSource: ['lambda.amazonaws.com'],
-          eventName: events.Match.anyOf(...WATCHED_EVENT_PREFIXES.map((name) => events.Match.prefix(name))),
-          errorCode: events.Match.doesNotExist(),
-        },
-      },
+      eventPattern: layerEventPattern(),
       targets: [
         new targets.LambdaFunction(this.handler, {
           deadLetterQueue: this.ruleDeadLetterQueue,
@@ -323,15 +334,7 @@ export class LayerWatch extends Construct {
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },
       retryAttempts: 0,
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        externalModules: [],
-        mainFields: ['module', 'main'],
-        logLevel: nodejs.LogLevel.WARNING,
-      },
+      bundling: BUNDLING,
     });
     this.alertTopic.grantPublish(fn);
     props.operationsTopic?.grantPublish(fn);

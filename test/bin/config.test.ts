@@ -17,7 +17,63 @@ describe('readConfig', () => {
       logRetention: logs.RetentionDays.ONE_YEAR,
       memorySize: 256,
       settings: undefined,
+      mode: 'single',
+      regions: [],
+      organization: undefined,
+      sweepAccounts: undefined,
+      sweepRegions: undefined,
+      sweepSchedule: undefined,
+      createTrail: false,
     });
+  });
+
+  it('reads organization mode', () => {
+    expect(
+      readConfig(
+        from({
+          mode: 'organization',
+          organizationId: 'o-abcdef1234',
+          organizationalUnitIds: 'ou-ab12-cdef3456,r-ab12',
+          memberRegions: 'us-east-1,eu-west-1',
+          sweepAccounts: '222233334444',
+          sweepSchedule: 'rate(12 hours)',
+          createTrail: 'true',
+        }),
+      ),
+    ).toMatchObject({
+      mode: 'organization',
+      organization: {
+        organizationId: 'o-abcdef1234',
+        organizationalUnitIds: ['ou-ab12-cdef3456', 'r-ab12'],
+        regions: ['us-east-1', 'eu-west-1'],
+        memberRoleName: 'LayerWatchReadOnly',
+        callAs: 'SELF',
+      },
+      sweepAccounts: ['222233334444'],
+      sweepSchedule: 'rate(12 hours)',
+      createTrail: true,
+    });
+  });
+
+  it.each([
+    ['an unknown mode', { mode: 'galaxy' }, /context "mode"/],
+    ['multi-region without regions', { mode: 'multi-region' }, /context "regions"/],
+    ['a bad region', { mode: 'multi-region', regions: 'mars-1' }, /not a region/],
+    ['organization without id', { mode: 'organization' }, /organizationId/],
+    [
+      'organization without OUs',
+      { mode: 'organization', organizationId: 'o-abcdef1234' },
+      /organizationalUnitIds/,
+    ],
+    [
+      'organization without regions',
+      { mode: 'organization', organizationId: 'o-abcdef1234', organizationalUnitIds: 'r-ab12' },
+      /memberRegions/,
+    ],
+    ['a bad schedule', { sweepSchedule: 'daily' }, /sweepSchedule/],
+    ['a bad sweep account', { sweepAccounts: '12' }, /sweepAccounts/],
+  ])('rejects %s', (_n, context, message) => {
+    expect(() => readConfig(from(context))).toThrow(message);
   });
 
   it('reads settings inline (object or JSON string) or from a file, validated', () => {

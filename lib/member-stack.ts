@@ -1,0 +1,129 @@
+import {
+  CfnCondition,
+  CfnResource,
+  Duration,
+  Fn,
+  Stack,
+  type StackProps,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { DETECTOR_ROLE_TAG, layerEventPattern } from './layerwatch.js';
+
+export interface LayerWatchMemberProps extends StackProps {
+  /** The security account that runs the detector. */
+  readonly centralAccount: string;
+  /** The detector's home region. */
+  readonly centralRegion: string;
+  /** The AWS Organizations id (o-...). */
+  readonly organizationId: string;
+  /**
+   * Name of the read-only role (the detector builds its ARN from the account id and this name).
+   * @default 'LayerWatchReadOnly'
+   */
+  readonly roleName?: string;
+  /** The region whose instance creates the role (IAM is global: one role per account). */
+  readonly roleRegion: string;
+}
+
+/**
+ * What each member account (and region) of the organization needs: a rule forwarding Lambda layer
+ * events to the central detector's bus, and, once per account, the read-only role the detector
+ * assumes to enrich and sweep. Rolled out by a service-managed StackSet (see LayerWatchOrganization).
+ * No assets, so the template can travel as a StackSet body.
+ */
+export class LayerWatchMemberStack extends Stack {
+  constructor(scope: Construct, id: string, props: LayerWatchMemberProps) {
+    super(scope, id, props);
+    const partition = this.partition;
+    const dlq = new sqs.Queue(this, 'ForwardDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(dlq).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter queue of the forwarding rule; its depth raises an alarm.',
+    });
+    new events.Rule(this, 'ForwardLambdaLayerEvents', {
+      description: 'layerwatch: forward Lambda layer events to the security account',
+      eventPattern: layerEventPattern(),
+      targets: [
+        new targets.EventBus(
+          events.EventBus.fromEventBusArn(
+            this,
+            'CentralBus',
+            `arn:${partition}:events:${props.centralRegion}:${props.centralAccount}:event-bus/default`,
+          ),
+          { deadLetterQueue: dlq },
+        ),
+      ],
+    });
+    new cloudwatch.Alarm(this, 'ForwardDeadLetterAlarm', {
+      alarmDescription: 'layerwatch: Lambda layer events could not be forwarded to the security account',
+      metric: dlq.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    {
+      const inRoleRegion = new CfnCondition(this, 'InRoleRegion', {
+        expression: Fn.conditionEquals(this.region, props.roleRegion),
+      });
+      // A fixed name is the contract with the detector, which builds the ARN from account and name.
+      const role = new iam.Role(this, 'ReadOnlyRole', {
+        roleName: props.roleName ?? 'LayerWatchReadOnly',
+        description: 'layerwatch: read-only access to Lambda functions and layers for the central detector',
+        assumedBy: new iam.AccountPrincipal(props.centralAccount).withConditions({
+          StringEquals: {
+            [`aws:PrincipalTag/${DETECTOR_ROLE_TAG.key}`]: DETECTOR_ROLE_TAG.value,
+            'aws:PrincipalOrgID': props.organizationId,
+          },
+        }),
+        maxSessionDuration: Duration.hours(1),
+      });
+      role.addToPolicy(
+        new iam.PolicyStatement({
+          actions: [
+            'lambda:GetFunctionConfiguration',
+            'lambda:GetLayerVersion',
+            'lambda:GetLayerVersionPolicy',
+          ],
+          resources: [
+            `arn:${partition}:lambda:*:${this.account}:function:*`,
+            `arn:${partition}:lambda:*:*:layer:*:*`,
+          ],
+        }),
+      );
+      // ListFunctions supports no resource-level permission.
+      role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:ListFunctions'], resources: ['*'] }));
+      for (const child of role.node.findAll()) {
+        const resource = child.node.defaultChild ?? child;
+        if (resource instanceof CfnResource) resource.cfnOptions.condition = inRoleRegion;
+      }
+      const shown = (value: string, token: string) => (Token.isUnresolved(value) ? token : value);
+      const why =
+        'Read-only Lambda metadata: any function of this account (an attacker picks the function), any layer it may attach (layers may come from any account), and ListFunctions, which supports no resource-level permission.';
+      for (const resource of [
+        `arn:<AWS::Partition>:lambda:*:${shown(this.account, '<AWS::AccountId>')}:function:*`,
+        'arn:<AWS::Partition>:lambda:*:*:layer:*:*',
+        '*',
+      ]) {
+        Validations.of(role).acknowledge({
+          id: `AwsSolutions::AwsSolutions-IAM5[Resource::${resource}]`,
+          reason: why,
+        });
+      }
+    }
+  }
+}

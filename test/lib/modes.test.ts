@@ -1,0 +1,287 @@
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { LayerWatchForwarderStack } from '../../lib/forwarder-stack.js';
+import { type LayerWatchConfig, LayerWatchStack } from '../../lib/layerwatch-stack.js';
+import { LayerWatchMemberStack } from '../../lib/member-stack.js';
+
+const ENV = { account: '111122223333', region: 'us-east-1' };
+const base: LayerWatchConfig = {
+  alertEmails: [],
+  logRetention: logs.RetentionDays.ONE_YEAR,
+  memorySize: 256,
+};
+const organization = {
+  organizationId: 'o-abcdef1234',
+  organizationalUnitIds: ['ou-ab12-cdef3456'],
+  regions: ['us-east-1', 'eu-west-1'],
+  memberRoleName: 'LayerWatchReadOnly',
+  callAs: 'SELF' as const,
+};
+const PATTERN = {
+  source: ['aws.lambda'],
+  'detail-type': ['AWS API Call via CloudTrail'],
+  detail: Match.objectLike({
+    eventName: Match.arrayWith([{ prefix: 'UpdateFunctionConfiguration' }]),
+    errorCode: [{ exists: false }],
+  }),
+};
+
+function app(nag: boolean) {
+  const a = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  if (nag) Validations.of(a).addPlugins(new AwsSolutionsChecks(a));
+  return a;
+}
+
+describe('multi-region mode', () => {
+  const a = app(false);
+  const central = new LayerWatchStack(a, 'LayerWatch', {
+    env: ENV,
+    config: { ...base, mode: 'multi-region', regions: ['eu-west-1'] },
+  });
+  const forwarder = new LayerWatchForwarderStack(a, 'Forwarder', {
+    env: { ...ENV, region: 'eu-west-1' },
+    centralBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/default',
+  });
+
+  it('forwards the same pattern to the central bus, dead-lettering what it cannot deliver', () => {
+    const t = Template.fromStack(forwarder);
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: PATTERN,
+      Targets: [
+        Match.objectLike({
+          Arn: 'arn:aws:events:us-east-1:111122223333:event-bus/default',
+          RoleArn: Match.anyValue(),
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ForwardDeadLetterQueue'), 'Arn'] },
+          },
+        }),
+      ],
+    });
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateNumberOfMessagesVisible' });
+  });
+
+  it('sweeps the home region and the forwarded ones', () => {
+    Template.fromStack(central).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SWEEP_REGIONS: 'us-east-1,eu-west-1' }) },
+    });
+  });
+
+  it('passes cdk-nag', () => {
+    const n = app(true);
+    new LayerWatchStack(n, 'LayerWatch', {
+      env: ENV,
+      config: { ...base, mode: 'multi-region', regions: ['eu-west-1'] },
+    });
+    new LayerWatchForwarderStack(n, 'Forwarder', {
+      env: { ...ENV, region: 'eu-west-1' },
+      centralBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/default',
+    });
+    expect(() => n.synth()).not.toThrow();
+  });
+});
+
+describe('organization mode', () => {
+  const stack = new LayerWatchStack(app(false), 'LayerWatch', {
+    env: ENV,
+    config: { ...base, mode: 'organization', organization, sweepAccounts: ['222233334444'] },
+  });
+  const t = Template.fromStack(stack);
+
+  it('lets only accounts of the organization put events on the central bus', () => {
+    t.hasResourceProperties('AWS::Events::EventBusPolicy', {
+      EventBusName: 'default',
+      Statement: {
+        Effect: 'Allow',
+        Principal: '*',
+        Action: 'events:PutEvents',
+        Resource: {
+          'Fn::Join': [
+            '',
+            ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:111122223333:event-bus/default'],
+          ],
+        },
+        Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-abcdef1234' } },
+      },
+    });
+  });
+
+  it('rolls the member stack out with a service-managed StackSet to the chosen OUs and regions', () => {
+    t.hasResourceProperties('AWS::CloudFormation::StackSet', {
+      PermissionModel: 'SERVICE_MANAGED',
+      AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
+      Capabilities: ['CAPABILITY_NAMED_IAM'],
+      CallAs: 'SELF',
+      StackInstancesGroup: [
+        {
+          Regions: ['us-east-1', 'eu-west-1'],
+          DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cdef3456'] },
+        },
+      ],
+    });
+    const body = Object.values(t.findResources('AWS::CloudFormation::StackSet'))[0]?.Properties
+      .TemplateBody as string;
+    const member = JSON.parse(body) as {
+      Resources: Record<string, { Type: string }>;
+      Parameters?: Record<string, unknown>;
+    };
+    expect(Object.values(member.Resources).map((r) => r.Type)).toEqual(
+      expect.arrayContaining(['AWS::IAM::Role', 'AWS::Events::Rule', 'AWS::SQS::Queue']),
+    );
+    expect(JSON.stringify(member)).not.toMatch(/BootstrapVersion|cdk-hnb659fds/);
+  });
+
+  it('lets the detector assume only the member role, inside the organization', () => {
+    t.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: 'sts:AssumeRole',
+            Resource: {
+              'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::*:role/LayerWatchReadOnly']],
+            },
+            Condition: { StringEquals: { 'aws:ResourceOrgID': 'o-abcdef1234' } },
+          }),
+        ]),
+      },
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          MEMBER_ROLE_NAME: 'LayerWatchReadOnly',
+          SWEEP_ACCOUNTS: '111122223333,222233334444',
+          SWEEP_REGIONS: 'us-east-1,eu-west-1',
+        }),
+      },
+    });
+  });
+
+  it('refuses an environment-agnostic central stack', () => {
+    expect(
+      () => new LayerWatchStack(app(false), 'X', { config: { ...base, mode: 'organization', organization } }),
+    ).toThrow(/explicit account and region/);
+  });
+
+  it('passes cdk-nag', () => {
+    const n = app(true);
+    new LayerWatchStack(n, 'LayerWatch', {
+      env: ENV,
+      config: { ...base, mode: 'organization', organization },
+    });
+    expect(() => n.synth()).not.toThrow();
+  });
+});
+
+describe('member stack', () => {
+  // Environment-agnostic, as the StackSet deploys it in each account and region.
+  const member = new LayerWatchMemberStack(app(false), 'Member', {
+    centralAccount: '111122223333',
+    centralRegion: 'us-east-1',
+    organizationId: 'o-abcdef1234',
+    roleRegion: 'us-east-1',
+  });
+  const t = Template.fromStack(member);
+
+  it('trusts only tagged detector principals of the central account inside the organization', () => {
+    t.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'LayerWatchReadOnly',
+      MaxSessionDuration: 3600,
+      AssumeRolePolicyDocument: {
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: {
+              AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::111122223333:root']] },
+            },
+            Condition: {
+              StringEquals: {
+                'aws:PrincipalTag/layerwatch:role': 'detector',
+                'aws:PrincipalOrgID': 'o-abcdef1234',
+              },
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('grants only the read calls the detector makes, and creates the role in one region only', () => {
+    const policy = Object.values(
+      t.findResources('AWS::IAM::Policy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp('ReadOnlyRole') }] },
+      }),
+    )[0];
+    const actions = ((policy?.Properties.PolicyDocument.Statement ?? []) as { Action: string | string[] }[])
+      .flatMap((s) => [s.Action].flat())
+      .sort();
+    expect(actions).toEqual([
+      'lambda:GetFunctionConfiguration',
+      'lambda:GetLayerVersion',
+      'lambda:GetLayerVersionPolicy',
+      'lambda:ListFunctions',
+    ]);
+    expect(policy?.Condition).toBe('InRoleRegion');
+    expect(
+      Object.values(t.findResources('AWS::IAM::Role', { Properties: { RoleName: 'LayerWatchReadOnly' } }))[0]
+        ?.Condition,
+    ).toBe('InRoleRegion');
+    // The forwarding rule's role is per region: no condition.
+    expect(
+      Object.values(t.findResources('AWS::IAM::Role')).filter((r) => r.Condition === undefined),
+    ).toHaveLength(1);
+  });
+
+  it('forwards to the central bus', () => {
+    t.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: PATTERN,
+      Targets: [
+        Match.objectLike({
+          Arn: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:111122223333:event-bus/default'],
+            ],
+          },
+        }),
+      ],
+    });
+  });
+
+  it('passes cdk-nag', () => {
+    const n = app(true);
+    new LayerWatchMemberStack(n, 'Member', {
+      centralAccount: '111122223333',
+      centralRegion: 'us-east-1',
+      organizationId: 'o-abcdef1234',
+      roleRegion: 'us-east-1',
+    });
+    expect(() => n.synth()).not.toThrow();
+  });
+});
+
+describe('trail', () => {
+  it('is off by default, and when asked, is multi-region, write management events, with log file validation', () => {
+    expect(
+      Template.fromStack(new LayerWatchStack(app(false), 'A', { env: ENV, config: base })).findResources(
+        'AWS::CloudTrail::Trail',
+      ),
+    ).toEqual({});
+    const t = Template.fromStack(
+      new LayerWatchStack(app(false), 'B', { env: ENV, config: { ...base, createTrail: true } }),
+    );
+    t.hasResourceProperties('AWS::CloudTrail::Trail', {
+      IsMultiRegionTrail: true,
+      IncludeGlobalServiceEvents: true,
+      EnableLogFileValidation: true,
+      EventSelectors: [Match.objectLike({ IncludeManagementEvents: true, ReadWriteType: 'WriteOnly' })],
+    });
+  });
+
+  it('passes cdk-nag', () => {
+    const n = app(true);
+    new LayerWatchStack(n, 'LayerWatch', { env: ENV, config: { ...base, createTrail: true } });
+    expect(() => n.synth()).not.toThrow();
+  });
+});
