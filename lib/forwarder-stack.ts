@@ -1,12 +1,9 @@
-import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { layerEventPattern } from './layerwatch.js';
+import { ForwardingRule } from './forwarding-rule.js';
 
 export interface LayerWatchForwarderProps extends StackProps {
   /** The detector's event bus (the default bus of its account and home region). */
@@ -24,43 +21,18 @@ export interface LayerWatchForwarderProps extends StackProps {
  * detector's bus. What cannot be forwarded lands in a dead-letter queue that raises an alarm.
  */
 export class LayerWatchForwarderStack extends Stack {
-  public readonly rule: events.Rule;
-  public readonly deadLetterQueue: sqs.Queue;
+  public readonly forwarding: ForwardingRule;
 
   constructor(scope: Construct, id: string, props: LayerWatchForwarderProps) {
     super(scope, id, props);
-    this.deadLetterQueue = new sqs.Queue(this, 'ForwardDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.deadLetterQueue).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the forwarding rule; its depth raises an alarm.',
-    });
-    this.rule = new events.Rule(this, 'ForwardLambdaLayerEvents', {
+    this.forwarding = new ForwardingRule(this, 'Forward', {
+      centralBus: events.EventBus.fromEventBusArn(this, 'CentralBus', props.centralBusArn),
       description: 'layerwatch: forward Lambda layer events to the detector bus',
-      eventPattern: layerEventPattern(),
-      targets: [
-        new targets.EventBus(events.EventBus.fromEventBusArn(this, 'CentralBus', props.centralBusArn), {
-          deadLetterQueue: this.deadLetterQueue,
-        }),
-      ],
     });
-    const alarm = new cloudwatch.Alarm(this, 'ForwardDeadLetterAlarm', {
-      alarmDescription: 'layerwatch: Lambda layer events could not be forwarded to the detector',
-      metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    if (props.alarmTopicArn)
-      alarm.addAlarmAction(
+    if (props.alarmTopicArn) {
+      this.forwarding.alarm.addAlarmAction(
         new cwActions.SnsAction(sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)),
       );
+    }
   }
 }

@@ -8,13 +8,11 @@ import {
   Token,
   Validations,
 } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
-import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DETECTOR_ROLE_TAG, layerEventPattern } from './layerwatch.js';
+import { ForwardingRule } from './forwarding-rule.js';
+import { DETECTOR_ROLE_TAG } from './layerwatch.js';
 
 export interface LayerWatchMemberProps extends StackProps {
   /** The security account that runs the detector. */
@@ -42,39 +40,13 @@ export class LayerWatchMemberStack extends Stack {
   constructor(scope: Construct, id: string, props: LayerWatchMemberProps) {
     super(scope, id, props);
     const partition = this.partition;
-    const dlq = new sqs.Queue(this, 'ForwardDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(dlq).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter queue of the forwarding rule; its depth raises an alarm.',
-    });
-    new events.Rule(this, 'ForwardLambdaLayerEvents', {
+    new ForwardingRule(this, 'Forward', {
+      centralBus: events.EventBus.fromEventBusArn(
+        this,
+        'CentralBus',
+        `arn:${partition}:events:${props.centralRegion}:${props.centralAccount}:event-bus/default`,
+      ),
       description: 'layerwatch: forward Lambda layer events to the security account',
-      eventPattern: layerEventPattern(),
-      targets: [
-        new targets.EventBus(
-          events.EventBus.fromEventBusArn(
-            this,
-            'CentralBus',
-            `arn:${partition}:events:${props.centralRegion}:${props.centralAccount}:event-bus/default`,
-          ),
-          { deadLetterQueue: dlq },
-        ),
-      ],
-    });
-    new cloudwatch.Alarm(this, 'ForwardDeadLetterAlarm', {
-      alarmDescription: 'layerwatch: Lambda layer events could not be forwarded to the security account',
-      metric: dlq.metricApproximateNumberOfMessagesVisible({
-        period: Duration.minutes(5),
-        statistic: cloudwatch.Stats.MAXIMUM,
-      }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     {
       const inRoleRegion = new CfnCondition(this, 'InRoleRegion', {
