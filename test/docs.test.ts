@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONTEXT_KEYS } from '../bin/config.js';
 import { DETECTIONS } from '../lambda/domain/detections/index.js';
 
 const detectionsDoc = readFileSync(join(__dirname, '..', 'DETECTIONS.md'), 'utf8');
@@ -24,5 +25,9 @@ describe('documentation', () => {
   it('README.md gives the two commands', () => {
     expect(readme).toContain('npm ci && npx layerwatch scan examples/');
     expect(readme).toContain('npm ci && npm test');
+  });
+
+  it.each([...CONTEXT_KEYS])('README.md documents the context key %s', (key) => {
+    expect(readme).toMatch(new RegExp(`^\\|\\s*\`${key}\`\\s*\\|`, 'm'));
   });
 });
