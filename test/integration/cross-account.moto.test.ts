@@ -4,16 +4,12 @@
  * alert still goes out.
  */
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import {
-  CreateFunctionCommand,
-  LambdaClient,
-  UpdateFunctionConfigurationCommand,
-} from '@aws-sdk/client-lambda';
+import { type LambdaClient, UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { observability } from '../support/fakes.js';
 import { denyAssumeRole, type FlakyProxy, startFlakyProxy } from '../support/flaky-proxy.js';
 import { inAccount, type Moto, startMoto } from '../support/moto.js';
 import { trail } from '../support/trail.js';
-import { B, createWorld, type World, ZIP } from '../support/world.js';
+import { B, createWorld, type World } from '../support/world.js';
 
 const C = '333333333333';
 const ROLE = 'LayerWatchReadOnly';
@@ -27,29 +23,13 @@ const trust = JSON.stringify({
     { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'sts:AssumeRole' },
   ],
 });
-const lambdaTrust = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
-
 async function functionIn(account: string, name: string, withMemberRole: boolean): Promise<LambdaClient> {
-  const iam = inAccount(new IAMClient(w.cfg), account);
-  const lambda = inAccount(new LambdaClient(w.cfg), account);
-  if (withMemberRole)
-    await iam.send(new CreateRoleCommand({ RoleName: ROLE, AssumeRolePolicyDocument: trust }));
-  const role = (
-    await iam.send(new CreateRoleCommand({ RoleName: `${name}-role`, AssumeRolePolicyDocument: lambdaTrust }))
-  ).Role?.Arn;
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'python3.12',
-      Role: role,
-      Handler: 'i.h',
-      Code: { ZipFile: ZIP },
-    }),
-  );
-  return lambda;
+  if (withMemberRole) {
+    await inAccount(new IAMClient(w.cfg), account).send(
+      new CreateRoleCommand({ RoleName: ROLE, AssumeRolePolicyDocument: trust }),
+    );
+  }
+  return w.functionIn(account, 'us-east-1', name);
 }
 
 beforeAll(async () => {

@@ -3,16 +3,11 @@
  * a layer attached afterwards through the API, with no event sent, is reported as drift on the
  * next run; an account whose role cannot be assumed is reported, not passed over.
  */
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
-import {
-  CreateFunctionCommand,
-  LambdaClient,
-  UpdateFunctionConfigurationCommand,
-} from '@aws-sdk/client-lambda';
+import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { observability } from '../support/fakes.js';
 import { denyAssumeRole, type FlakyProxy, startFlakyProxy } from '../support/flaky-proxy.js';
-import { inAccount, type Moto, startMoto } from '../support/moto.js';
-import { A, B, createWorld, type World, ZIP } from '../support/world.js';
+import { type Moto, startMoto } from '../support/moto.js';
+import { A, B, createWorld, type World } from '../support/world.js';
 
 const C = '333333333333';
 const ROLE = 'LayerWatchReadOnly';
@@ -21,28 +16,7 @@ let moto: Moto;
 let proxy: FlakyProxy;
 let w: World;
 
-const lambdaTrust = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
-});
-
-async function fn(account: string, region: string, name: string): Promise<LambdaClient> {
-  const iam = inAccount(new IAMClient(w.cfg), account);
-  const role = (
-    await iam.send(new CreateRoleCommand({ RoleName: `${name}-role`, AssumeRolePolicyDocument: lambdaTrust }))
-  ).Role?.Arn;
-  const lambda = inAccount(new LambdaClient({ ...w.cfg, region }), account);
-  await lambda.send(
-    new CreateFunctionCommand({
-      FunctionName: name,
-      Runtime: 'python3.12',
-      Role: role,
-      Handler: 'i.h',
-      Code: { ZipFile: ZIP },
-    }),
-  );
-  return lambda;
-}
+const fn = (account: string, region: string, name: string) => w.functionIn(account, region, name);
 
 beforeAll(async () => {
   moto = await startMoto();

@@ -42,6 +42,10 @@ export const A = '111111111111';
 export const B = '222222222222';
 export const ZIP = Buffer.from('UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', 'base64'); // an empty zip archive
 export const TABLE = 'layerwatch-baselines';
+const LAMBDA_TRUST = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+});
 
 export interface HandlerOptions {
   /** Where the handler's SDK clients send requests (default: moto itself). */
@@ -173,6 +177,27 @@ export async function createWorld(
     });
   };
 
+  /** Creates a function (and its execution role) in any account and region; returns that account's Lambda client. */
+  const functionIn = async (fnAccount: string, region: string, name: string): Promise<LambdaClient> => {
+    const iamIn = inAccountOf(new IAMClient(cfg), fnAccount);
+    const lambda = inAccountOf(new LambdaClient({ ...cfg, region }), fnAccount);
+    const role = (
+      await iamIn.send(
+        new CreateRoleCommand({ RoleName: `${name}-role`, AssumeRolePolicyDocument: LAMBDA_TRUST }),
+      )
+    ).Role?.Arn;
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: name,
+        Runtime: 'python3.12',
+        Role: role,
+        Handler: 'i.h',
+        Code: { ZipFile: ZIP },
+      }),
+    );
+    return lambda;
+  };
+
   /** Alerts delivered to the queue since the last call: subject and the finding (the `sqs` body). */
   const delivered = async (): Promise<{ subject: string; finding: Rec }[]> => {
     const out: { subject: string; finding: Rec }[] = [];
@@ -239,6 +264,7 @@ export async function createWorld(
     counted: obs.counted,
     makeHandler,
     makeSweep,
+    functionIn,
     delivered,
     tick,
     createFn,
