@@ -16,6 +16,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
+import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { parseSettings } from '../lambda/domain/settings.js';
 
@@ -353,6 +354,14 @@ export class LayerWatch extends Construct {
         }),
       );
     }
+    // Once at deployment too, asynchronously: baselines exist before the first deploy that re-sends
+    // layers, so it is diffed against a known state instead of reported as "baseline unknown".
+    new triggers.Trigger(this, 'InitialSweep', {
+      handler: fn,
+      invocationType: triggers.InvocationType.EVENT,
+      executeOnHandlerChange: false,
+      executeAfter: [this.baselineTable],
+    });
     new events.Rule(this, 'SweepSchedule', {
       description: 'layerwatch: drift sweep',
       schedule: props.sweep?.schedule ?? events.Schedule.rate(Duration.days(1)),

@@ -254,6 +254,14 @@ describe('LayerWatchStack', () => {
     ]);
   });
 
+  it('also sweeps once at deployment, asynchronously, to seed baselines', () => {
+    template.hasResourceProperties('Custom::Trigger', {
+      InvocationType: 'Event',
+      HandlerArn: { Ref: Match.stringLikeRegexp('SweepCurrentVersion') },
+      ExecuteOnHandlerChange: false,
+    });
+  });
+
   it('tags the detector roles so that member roles can trust them without knowing their names', () => {
     for (const id of ['HandlerServiceRole', 'SweepServiceRole']) {
       const roles = template.findResources('AWS::IAM::Role', {
