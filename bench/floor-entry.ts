@@ -14,8 +14,9 @@ import {
   LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
-const clients = [new LambdaClient({}), new DynamoDBClient({}), new SNSClient({})];
+const clients = [new LambdaClient({}), new DynamoDBClient({}), new SNSClient({}), new STSClient({})];
 const commands = [
   GetFunctionConfigurationCommand,
   GetLayerVersionCommand,
@@ -25,6 +26,7 @@ const commands = [
   UpdateItemCommand,
   DeleteItemCommand,
   PublishCommand,
+  AssumeRoleCommand,
 ];
 
 export const handler = async (event: unknown) => ({
