@@ -55,7 +55,7 @@ async function bundle(entry: string, outfile: string): Promise<number> {
   return statSync(outfile).size;
 }
 
-function coldImportMs(file: string | null, runs = 15): number {
+function coldImportMs(file: string | null, runs = Number(process.env.BENCH_COLD_RUNS ?? 15)): number {
   // Exactly what the handler requires at cold start (lambda/config.ts).
   const env = {
     ...process.env,
@@ -77,7 +77,7 @@ function coldImportMs(file: string | null, runs = 15): number {
   return samples[Math.floor(samples.length / 2)] as number;
 }
 
-async function warmPerEvent(iterations = 4000) {
+async function warmPerEvent(iterations = Number(process.env.BENCH_HANDLER_EVENTS ?? 4000)) {
   const handler = createHandler({
     reader: new FakeReader(() => ({
       status: 'ok',

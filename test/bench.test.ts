@@ -1,0 +1,45 @@
+/**
+ * The benchmarks run outside `npm test` and their figures are never asserted here. This only checks
+ * that each script still runs to the end on tiny inputs, with its own correctness checks passing,
+ * so that `npm run bench` cannot rot unnoticed.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..');
+const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function bench(script: string, env: Record<string, string>) {
+  const r = spawnSync(tsx, [script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_WRITE: '0', ...env },
+    timeout: 240_000,
+  });
+  return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
+}
+
+describe('benchmark scripts (smoke, tiny inputs)', () => {
+  it('scan: fast and plain paths agree and find every planted event', () => {
+    const r = bench('bench/scan.ts', {
+      BENCH_CORPUS: join(mkdtempSync(join(tmpdir(), 'lw-bench-')), 'corpus'),
+      BENCH_CORPUS_MB: '2',
+    });
+    expect(r.out).toMatch(/pre-filter and plain path output identical: yes/);
+    expect(r.code).toBe(0);
+  });
+
+  it('handler: bundles, cold-imports with the environment the handler requires, and times events', () => {
+    const r = bench('bench/handler.ts', { BENCH_HANDLER_EVENTS: '300', BENCH_COLD_RUNS: '2' });
+    expect(r.out).toMatch(/\| cold import \| [\d.]+ ms \| [\d.]+ ms \|/);
+    expect(r.code).toBe(0);
+  });
+
+  it('burst: every delivery is accounted for against moto', () => {
+    const r = bench('bench/burst.ts', { BURST_FUNCTIONS: '8', BURST_EVENTS: '40', BURST_CONCURRENCY: '4' });
+    expect(r.out).toMatch(/\| all accounted for \| yes \|/);
+    expect(r.code).toBe(0);
+  });
+});
