@@ -34,3 +34,26 @@ export function readConfig(env: Record<string, string | undefined>): HandlerConf
     settings,
   };
 }
+
+export interface SweepConfig extends HandlerConfig {
+  accounts: string[];
+  regions: string[];
+  /** Where coverage reports go (the alert topic when no operations topic is set). */
+  reportTopicArn: string;
+}
+
+/** The sweep's environment: the handler's, plus what to cover. */
+export function readSweepConfig(env: Record<string, string | undefined>): SweepConfig {
+  const base = readConfig(env);
+  const list = (name: string) =>
+    (env[name] ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const accounts = list('SWEEP_ACCOUNTS');
+  const regions = list('SWEEP_REGIONS');
+  if (accounts.length === 0 || regions.length === 0) {
+    throw new ConfigurationError('layerwatch sweep: SWEEP_ACCOUNTS and SWEEP_REGIONS are required');
+  }
+  return { ...base, accounts, regions, reportTopicArn: env.OPERATIONS_TOPIC_ARN || base.topicArn };
+}

@@ -9,19 +9,10 @@ import { clientsPerAccount } from './adapters/accounts.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
-import { ConfigurationError, readConfig } from './config.js';
+import { readSweepConfig } from './config.js';
 import { createSweep } from './sweep-app.js';
 
-const config = readConfig(process.env);
-const list = (name: string) =>
-  (process.env[name] ?? '')
-    .split(',')
-    .map((x) => x.trim())
-    .filter(Boolean);
-const accounts = list('SWEEP_ACCOUNTS');
-const regions = list('SWEEP_REGIONS');
-if (accounts.length === 0 || regions.length === 0)
-  throw new ConfigurationError('layerwatch sweep: SWEEP_ACCOUNTS and SWEEP_REGIONS are required');
+const config = readSweepConfig(process.env);
 const retry = { retryMode: 'adaptive', maxAttempts: 8 } as const;
 const sns = new SNSClient(retry);
 
@@ -35,10 +26,10 @@ export const handler = createSweep({
   ),
   baselines: new DynamoDbBaselineStore(new DynamoDBClient(retry), config.baselineTable),
   publisher: new SnsAlertPublisher(sns, config.topicArn),
-  reporter: new SnsAlertPublisher(sns, process.env.OPERATIONS_TOPIC_ARN || config.topicArn),
+  reporter: new SnsAlertPublisher(sns, config.reportTopicArn),
   settings: config.settings,
-  accounts,
-  regions,
+  accounts: config.accounts,
+  regions: config.regions,
   logger: new Logger({ serviceName: 'layerwatch-sweep' }),
   metrics: new Metrics({ namespace: 'LayerWatch', serviceName: 'layerwatch-sweep' }),
 });

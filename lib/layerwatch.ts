@@ -15,10 +15,11 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct } from 'constructs';
 import { parseSettings } from '../lambda/domain/settings.js';
+import { deadLetterQueue } from './dead-letter-queue.js';
 
 /**
  * The operations CloudTrail logs for layers. CloudTrail suffixes names with an API version
@@ -203,8 +204,12 @@ export class LayerWatch extends Construct {
       removalPolicy: props.baselineRemovalPolicy ?? RemovalPolicy.RETAIN,
     });
 
-    this.ruleDeadLetterQueue = this.createQueue('RuleDeadLetterQueue');
-    this.failureQueue = this.createQueue('FailureQueue');
+    this.ruleDeadLetterQueue = deadLetterQueue(
+      this,
+      'RuleDeadLetterQueue',
+      'the EventBridge target of the rule',
+    );
+    this.failureQueue = deadLetterQueue(this, 'FailureQueue', "the handler's on-failure destination");
 
     const logGroup = new logs.LogGroup(this, 'HandlerLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -419,20 +424,6 @@ export class LayerWatch extends Construct {
       masterKey: key,
       enforceSSL: true,
     });
-  }
-
-  private createQueue(id: string): sqs.Queue {
-    const queue = new sqs.Queue(this, id, {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(queue).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-SQS3',
-      reason:
-        'This queue is itself a dead-letter queue (EventBridge target DLQ or Lambda on-failure destination); its depth raises an alarm.',
-    });
-    return queue;
   }
 
   private createSlackChannel(slack: SlackChannel): void {

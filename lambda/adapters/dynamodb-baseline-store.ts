@@ -21,8 +21,16 @@ export class DynamoDbBaselineStore implements BaselineStore {
     private readonly maxAttempts = 8,
   ) {}
 
+  /**
+   * What the last get() read, so that the record() that follows it in the same invocation does not
+   * read the item again. A stale entry only makes the conditional write fail and re-read.
+   */
+  private readonly lastRead = new Map<string, { baseline: Baseline | null; revision: number }>();
+
   async get(functionArn: string): Promise<Baseline | null> {
-    return (await this.read(functionArn)).baseline;
+    const read = await this.read(functionArn);
+    this.lastRead.set(functionArn, read);
+    return read.baseline;
   }
 
   private async read(functionArn: string): Promise<{ baseline: Baseline | null; revision: number }> {
@@ -52,8 +60,11 @@ export class DynamoDbBaselineStore implements BaselineStore {
   }
 
   async record(functionArn: string, state: LayerState): Promise<void> {
+    let known = this.lastRead.get(functionArn);
+    this.lastRead.delete(functionArn);
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
-      const { baseline, revision } = await this.read(functionArn);
+      const { baseline, revision } = known ?? (await this.read(functionArn));
+      known = undefined;
       const next = recordState(baseline, functionArn, state);
       try {
         await this.client.send(

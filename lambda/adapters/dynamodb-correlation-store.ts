@@ -40,26 +40,29 @@ export class DynamoDbCorrelationStore implements CorrelationStore {
   }
 
   async publishesOf(versionArns: readonly string[]): Promise<PublishRecord[]> {
-    const found: PublishRecord[] = [];
-    for (const arn of versionArns) {
-      let item: Record<string, { S?: string; N?: string }> | undefined;
-      try {
-        item = (
-          await this.client.send(
+    const items = await Promise.all(
+      versionArns.map(async (arn) => {
+        try {
+          const out = await this.client.send(
             new GetItemCommand({ TableName: this.tableName, Key: { functionArn: { S: `${PREFIX}${arn}` } } }),
-          )
-        ).Item;
-      } catch (error) {
-        throw new BaselineStoreError(`reading the publication of ${arn} failed`, { cause: error });
-      }
-      if (!item?.eventId?.S || !item.timeMs?.N) continue;
-      found.push({
-        layerVersionArn: arn,
-        eventId: item.eventId.S,
-        actorKey: item.actorKey?.S || null,
-        timeMs: Number(item.timeMs.N),
-      });
-    }
-    return found;
+          );
+          return { arn, item: out.Item };
+        } catch (error) {
+          throw new BaselineStoreError(`reading the publication of ${arn} failed`, { cause: error });
+        }
+      }),
+    );
+    return items.flatMap(({ arn, item }) =>
+      item?.eventId?.S && item.timeMs?.N
+        ? [
+            {
+              layerVersionArn: arn,
+              eventId: item.eventId.S,
+              actorKey: item.actorKey?.S || null,
+              timeMs: Number(item.timeMs.N),
+            },
+          ]
+        : [],
+    );
   }
 }

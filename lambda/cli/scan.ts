@@ -4,12 +4,10 @@
  * built from the records themselves (CreateFunction and UpdateFunctionConfiguration layer lists).
  */
 import { createHash } from 'node:crypto';
-import { type Baseline, recordState } from '../domain/baseline.js';
 import { normalize } from '../domain/cloudtrail.js';
-import type { PublishRecord } from '../domain/correlation.js';
-import { analyze } from '../domain/engine.js';
 import type { Finding } from '../domain/finding.js';
-import { isFunctionEvent, type LambdaEvent } from '../domain/model.js';
+import { History } from '../domain/history.js';
+import type { LambdaEvent } from '../domain/model.js';
 import { DEFAULT_SETTINGS, type DetectionSettings } from '../domain/settings.js';
 import type { SourceProblem, SourceRecord } from './sources.js';
 
@@ -93,29 +91,11 @@ export class EventCollector {
   }
 }
 
-/**
- * Runs the core over events in order, with an in-memory baseline and publication history (for
- * publish-then-attach correlation). Returns every finding; suppressed ones carry `suppression`.
- */
+/** Runs the core over events in order (see History); suppressed findings carry `suppression`. */
 export function detect(
   events: readonly LambdaEvent[],
   settings: DetectionSettings = DEFAULT_SETTINGS,
 ): Finding[] {
-  const baselines = new Map<string, Baseline>();
-  const publishes: PublishRecord[] = [];
-  const findings: Finding[] = [];
-  for (const event of events) {
-    const baseline = isFunctionEvent(event) ? (baselines.get(event.fn.arn) ?? null) : null;
-    const { finding, state, publish } = analyze(event, {
-      baseline,
-      live: { status: 'not-read' },
-      publishes,
-      settings,
-    });
-    if (finding) findings.push(finding);
-    if (publish) publishes.push(publish);
-    if (state && isFunctionEvent(event))
-      baselines.set(event.fn.arn, recordState(baseline, event.fn.arn, state));
-  }
-  return findings;
+  const history = new History(settings);
+  return events.map((event) => history.next(event).finding).filter((f): f is Finding => f !== null);
 }

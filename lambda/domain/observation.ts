@@ -17,7 +17,7 @@ export interface Observation {
   observedAt: string;
 }
 
-/** @param runId identifies the sweep run (its start time, to the millisecond): ids never collide across runs. */
+/** @param runId identifies the sweep run and must never repeat across runs (ids key the baseline). */
 export function observationEvent(o: Observation, runId: string): FunctionEvent {
   const timeMs = Date.parse(o.observedAt);
   return {

@@ -1,4 +1,4 @@
-import { ConfigurationError, readConfig } from '../../lambda/config.js';
+import { ConfigurationError, readConfig, readSweepConfig } from '../../lambda/config.js';
 
 const base = {
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:t',
@@ -41,5 +41,27 @@ describe('handler configuration', () => {
   ])('fails fast on %s', (_n, env, message) => {
     expect(() => readConfig(env)).toThrow(ConfigurationError);
     expect(() => readConfig(env)).toThrow(message);
+  });
+});
+
+describe('sweep configuration', () => {
+  it('reads what to cover and where reports go', () => {
+    expect(
+      readSweepConfig({ ...base, SWEEP_ACCOUNTS: '111122223333, 222233334444', SWEEP_REGIONS: 'us-east-1' }),
+    ).toMatchObject({
+      accounts: ['111122223333', '222233334444'],
+      regions: ['us-east-1'],
+      reportTopicArn: base.ALERT_TOPIC_ARN,
+    });
+    expect(
+      readSweepConfig({ ...base, SWEEP_ACCOUNTS: '1', SWEEP_REGIONS: 'r', OPERATIONS_TOPIC_ARN: 'ops' })
+        .reportTopicArn,
+    ).toBe('ops');
+  });
+
+  it('fails fast without coverage', () => {
+    expect(() => readSweepConfig({ ...base, SWEEP_REGIONS: 'us-east-1' })).toThrow(
+      /SWEEP_ACCOUNTS and SWEEP_REGIONS are required/,
+    );
   });
 });

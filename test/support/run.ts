@@ -1,8 +1,7 @@
-import { type Baseline, recordState } from '../../lambda/domain/baseline.js';
 import { normalize } from '../../lambda/domain/cloudtrail.js';
-import type { PublishRecord } from '../../lambda/domain/correlation.js';
-import { type Analysis, analyze, type LiveConfiguration } from '../../lambda/domain/engine.js';
-import { isFunctionEvent, type LambdaEvent } from '../../lambda/domain/model.js';
+import type { Analysis, LiveConfiguration } from '../../lambda/domain/engine.js';
+import { History } from '../../lambda/domain/history.js';
+import type { LambdaEvent } from '../../lambda/domain/model.js';
 import type { LayerLookup } from '../../lambda/domain/provenance.js';
 import type { DetectionSettings } from '../../lambda/domain/settings.js';
 import type { Rec } from './records.js';
@@ -18,24 +17,14 @@ export interface Extra {
   layers?: Record<string, LayerLookup>;
 }
 
-/** Replays `history` into a baseline and publications (as the hosts do), then analyzes `record`. */
+/** Replays `history` (as the hosts do), then analyzes `record` with what the host read. */
 export function analyzeAfter(
   history: readonly Rec[],
   record: Rec,
   live: LiveConfiguration = { status: 'not-read' },
   extra: Extra = {},
 ): Analysis {
-  const baselines = new Map<string, Baseline>();
-  const publishes: PublishRecord[] = [];
-  const step = (event: LambdaEvent, l: LiveConfiguration): Analysis => {
-    const baseline = isFunctionEvent(event) ? (baselines.get(event.fn.arn) ?? null) : null;
-    const result = analyze(event, { baseline, live: l, publishes, ...extra });
-    if (result.state && isFunctionEvent(event)) {
-      baselines.set(event.fn.arn, recordState(baseline, event.fn.arn, result.state));
-    }
-    if (result.publish) publishes.push(result.publish);
-    return result;
-  };
-  for (const h of history) step(eventOf(h), { status: 'not-read' });
-  return step(eventOf(record), live);
+  const h = new History(extra.settings);
+  for (const r of history) h.next(eventOf(r));
+  return h.next(eventOf(record), { live, layers: extra.layers });
 }

@@ -71,6 +71,37 @@ describe('DynamoDbBaselineStore', () => {
     expect(last?.ExpressionAttributeValues).toEqual({ ':revision': { N: '1' } });
   });
 
+  it('reuses the read of the preceding get() for the write: one GetItem per event, not two', async () => {
+    const older = state('2026-03-14T09:00:00Z', ['a'], 'e1');
+    ddb.on(GetItemCommand).resolves({ Item: item([older], 3) });
+    ddb.on(PutItemCommand).resolves({});
+    const s = store();
+    await s.get(fn);
+    await s.record(fn, state('2026-03-14T09:05:00Z', ['a', 'b'], 'e2'));
+    expect(ddb).toHaveReceivedCommandTimes(GetItemCommand, 1);
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      ExpressionAttributeValues: { ':revision': { N: '3' } },
+    });
+  });
+
+  it('re-reads after a conflict even when it had a read to reuse', async () => {
+    ddb
+      .on(GetItemCommand)
+      .resolvesOnce({ Item: item([], 3) })
+      .resolves({ Item: item([], 4) });
+    ddb
+      .on(PutItemCommand)
+      .rejectsOnce(new ConditionalCheckFailedException({ message: 'conflict', $metadata: {} }))
+      .resolves({});
+    const s = store();
+    await s.get(fn);
+    await s.record(fn, state('2026-03-14T09:05:00Z', ['b'], 'e2'));
+    expect(ddb).toHaveReceivedCommandTimes(GetItemCommand, 2);
+    expect(ddb.commandCalls(PutItemCommand)[1]?.args[0].input.ExpressionAttributeValues).toEqual({
+      ':revision': { N: '4' },
+    });
+  });
+
   it('gives up with a named error when the item keeps changing', async () => {
     ddb.on(GetItemCommand).resolves({});
     ddb
