@@ -5,6 +5,12 @@
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { DeclaredCall } from './calls.js';
+
+/** What reaching another account sends (see calls.ts). */
+export const MEMBER_ACCESS_CALLS: readonly DeclaredCall[] = [
+  { action: 'sts:AssumeRole', resource: 'member-role' },
+];
 
 export interface AccountAccess {
   /** The detector's own account. */

@@ -6,6 +6,7 @@ import {
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { type Baseline, type LayerState, recordState } from '../domain/baseline.js';
+import type { DeclaredCall } from './calls.js';
 import { BaselineConflictError, BaselineStoreError } from './errors.js';
 import type { BaselineStore } from './ports.js';
 
@@ -15,6 +16,12 @@ import type { BaselineStore } from './ports.js';
  * core (which orders states by event time) and write on condition that nobody wrote in between.
  */
 export class DynamoDbBaselineStore implements BaselineStore {
+  /** What this adapter sends (see calls.ts). */
+  static readonly calls: readonly DeclaredCall[] = [
+    { action: 'dynamodb:GetItem', resource: 'table' },
+    { action: 'dynamodb:PutItem', resource: 'table' },
+  ];
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,

@@ -1,5 +1,6 @@
 import { type DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import type { PublishRecord } from '../domain/correlation.js';
+import type { DeclaredCall } from './calls.js';
 import { BaselineStoreError } from './errors.js';
 import type { CorrelationStore } from './ports.js';
 
@@ -12,6 +13,12 @@ const PREFIX = 'publish#';
  * so there is one publish per version anyway).
  */
 export class DynamoDbCorrelationStore implements CorrelationStore {
+  /** What this adapter sends (see calls.ts). */
+  static readonly calls: readonly DeclaredCall[] = [
+    { action: 'dynamodb:GetItem', resource: 'table' },
+    { action: 'dynamodb:PutItem', resource: 'table' },
+  ];
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,

@@ -5,6 +5,7 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import type { DeclaredCall } from './calls.js';
 import { BaselineStoreError } from './errors.js';
 import type { Claim, IdempotencyStore } from './ports.js';
 
@@ -21,6 +22,13 @@ const PREFIX = 'event#';
  * expire (TTL `expiresAt`) after `retentionHours`.
  */
 export class DynamoDbIdempotencyStore implements IdempotencyStore {
+  /** What this adapter sends (see calls.ts). */
+  static readonly calls: readonly DeclaredCall[] = [
+    { action: 'dynamodb:PutItem', resource: 'table' },
+    { action: 'dynamodb:UpdateItem', resource: 'table' },
+    { action: 'dynamodb:DeleteItem', resource: 'table' },
+  ];
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,

@@ -1,10 +1,14 @@
 import { type LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda';
 import { parseFunctionArn } from '../domain/arn.js';
 import type { Observation } from '../domain/observation.js';
+import type { DeclaredCall } from './calls.js';
 import type { FunctionLister } from './ports.js';
 
 /** Lists every function of an account and region (ListFunctions, paginated by Marker). */
 export class LambdaFunctionLister implements FunctionLister {
+  /** What this adapter sends (see calls.ts). */
+  static readonly calls: readonly DeclaredCall[] = [{ action: 'lambda:ListFunctions', resource: 'any' }];
+
   constructor(
     private readonly clientFor: (account: string, region: string) => LambdaClient,
     private readonly now: () => Date = () => new Date(),

@@ -2,11 +2,17 @@ import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/cli
 import type { LiveConfiguration } from '../domain/engine.js';
 import type { FunctionRef } from '../domain/model.js';
 import { cut } from '../domain/text.js';
+import type { DeclaredCall } from './calls.js';
 import { errorMessage, errorName, isAccessDenied } from './errors.js';
 import type { FunctionReader } from './ports.js';
 
 /** Reads a function's live configuration in the function's own account and region. */
 export class LambdaFunctionReader implements FunctionReader {
+  /** What this adapter sends (see calls.ts). */
+  static readonly calls: readonly DeclaredCall[] = [
+    { action: 'lambda:GetFunctionConfiguration', resource: 'function' },
+  ];
+
   /** @param clientFor the client for an account and region (the host memoizes it, see accounts.ts). */
   constructor(private readonly clientFor: (account: string, region: string) => LambdaClient) {}
 

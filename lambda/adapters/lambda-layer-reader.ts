@@ -7,6 +7,7 @@ import {
 import { parseLayerArn } from '../domain/arn.js';
 import type { LayerLookup } from '../domain/provenance.js';
 import { cut } from '../domain/text.js';
+import type { DeclaredCall } from './calls.js';
 import { errorMessage, errorName, isAccessDenied } from './errors.js';
 import type { LayerReader } from './ports.js';
 
@@ -16,6 +17,12 @@ import type { LayerReader } from './ports.js';
  * unreadable layer is reported, and the alert goes out regardless.
  */
 export class LambdaLayerReader implements LayerReader {
+  /** What this adapter sends (see calls.ts). */
+  static readonly calls: readonly DeclaredCall[] = [
+    { action: 'lambda:GetLayerVersion', resource: 'layer-version' },
+    { action: 'lambda:GetLayerVersionPolicy', resource: 'layer-version' },
+  ];
+
   constructor(private readonly clientFor: (account: string, region: string) => LambdaClient) {}
 
   /** @param viaAccount the account to read from: the function's (the one a layer policy grants). */

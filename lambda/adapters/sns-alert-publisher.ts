@@ -1,10 +1,14 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { AlertMessage } from '../domain/render/alert.js';
+import type { DeclaredCall } from './calls.js';
 import { PublishError } from './errors.js';
 import type { AlertPublisher } from './ports.js';
 
 /** Publishes an alert as a JSON-structured SNS message (one body per protocol). */
 export class SnsAlertPublisher implements AlertPublisher {
+  /** What this adapter sends (see calls.ts). */
+  static readonly calls: readonly DeclaredCall[] = [{ action: 'sns:Publish', resource: 'topic' }];
+
   constructor(
     private readonly client: SNSClient,
     private readonly topicArn: string,

@@ -1,0 +1,43 @@
+/**
+ * What each adapter sends to AWS, declared beside it: the IAM action and the kind of resource the
+ * call targets. The stacks grant exactly these (lib/permissions.ts turns each kind into the ARNs of
+ * a deployment), and the tests prove both directions: every command an adapter sends is declared
+ * (test/lambda/adapters/calls.test.ts), and every declared call is allowed, with nothing beyond, in
+ * every deployment mode (test/lib/permissions.test.ts, an IAM policy simulator over the templates).
+ */
+
+/**
+ * - `function`: a Lambda function of a covered account and region;
+ * - `layer-version`: a layer version of any account (attached layers may come from anywhere);
+ * - `table`: the detector's state table;
+ * - `topic`: an SNS topic of the deployment (which one is said where the adapter is used);
+ * - `member-role`: the read-only role in a member account;
+ * - `any`: an action that supports no resource-level permission (granted on `*`).
+ */
+export type ResourceKind = 'function' | 'layer-version' | 'table' | 'topic' | 'member-role' | 'any';
+
+export interface DeclaredCall {
+  /** `service:Action`, as IAM spells it. */
+  readonly action: string;
+  readonly resource: ResourceKind;
+}
+
+/** Which topic of the deployment a `topic` call publishes to. */
+export type TopicRole = 'alert' | 'operations';
+
+/** A call as a runtime makes it: a declared call, bound to one of the deployment's topics if it targets one. */
+export interface RuntimeCall extends DeclaredCall {
+  readonly topic?: TopicRole;
+}
+
+/** Binds an adapter's `topic` calls to one of the deployment's topics. */
+export function onTopic(calls: readonly DeclaredCall[], topic: TopicRole): RuntimeCall[] {
+  return calls.map((c) => (c.resource === 'topic' ? { ...c, topic } : c));
+}
+
+/** The calls of several adapters, each once. */
+export function union(...lists: (readonly RuntimeCall[])[]): RuntimeCall[] {
+  const seen = new Map<string, RuntimeCall>();
+  for (const c of lists.flat()) seen.set(`${c.action}|${c.resource}|${c.topic ?? ''}`, c);
+  return [...seen.values()];
+}

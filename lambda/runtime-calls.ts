@@ -1,0 +1,36 @@
+/**
+ * The AWS calls each runtime makes, gathered from the adapters it is built from (handler.ts,
+ * sweep.ts). The stacks grant these and nothing else; a host that gains an adapter adds it here.
+ */
+import { MEMBER_ACCESS_CALLS } from './adapters/accounts.js';
+import { onTopic, type RuntimeCall, union } from './adapters/calls.js';
+import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
+import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
+import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
+import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
+import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
+import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
+import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
+
+/** The detection handler (handler.ts). */
+export const HANDLER_CALLS: readonly RuntimeCall[] = union(
+  LambdaFunctionReader.calls,
+  LambdaLayerReader.calls,
+  DynamoDbBaselineStore.calls,
+  DynamoDbCorrelationStore.calls,
+  DynamoDbIdempotencyStore.calls,
+  onTopic(SnsAlertPublisher.calls, 'alert'),
+  MEMBER_ACCESS_CALLS,
+);
+
+/** The drift sweep (sweep.ts). */
+export const SWEEP_CALLS: readonly RuntimeCall[] = union(
+  LambdaFunctionLister.calls,
+  DynamoDbBaselineStore.calls,
+  onTopic(SnsAlertPublisher.calls, 'alert'),
+  onTopic(SnsAlertPublisher.calls, 'operations'),
+  MEMBER_ACCESS_CALLS,
+);
+
+/** Every runtime of the detector stack, by the construct id of its function. */
+export const RUNTIME_CALLS = { handler: HANDLER_CALLS, sweep: SWEEP_CALLS } as const;
