@@ -6,8 +6,10 @@ import type { Construct } from 'constructs';
 import { ForwardingRule } from './forwarding-rule.js';
 
 export interface LayerWatchForwarderProps extends StackProps {
-  /** The detector's event bus (the default bus of its account and home region). */
-  readonly centralBusArn: string;
+  /** The detector's account: its default bus, in its home region, receives the events. */
+  readonly centralAccount: string;
+  /** The detector's home region. */
+  readonly centralRegion: string;
   /**
    * A topic in this region for the forwarder's dead-letter alarm (alarm actions are regional).
    * @default - the alarm is visible in this region's CloudWatch console only
@@ -26,7 +28,11 @@ export class LayerWatchForwarderStack extends Stack {
   constructor(scope: Construct, id: string, props: LayerWatchForwarderProps) {
     super(scope, id, props);
     this.forwarding = new ForwardingRule(this, 'Forward', {
-      centralBus: events.EventBus.fromEventBusArn(this, 'CentralBus', props.centralBusArn),
+      centralBus: events.EventBus.fromEventBusArn(
+        this,
+        'CentralBus',
+        `arn:${this.partition}:events:${props.centralRegion}:${props.centralAccount}:event-bus/default`,
+      ),
       description: 'layerwatch: forward Lambda layer events to the detector bus',
     });
     if (props.alarmTopicArn) {

@@ -42,7 +42,8 @@ describe('multi-region mode', () => {
   });
   const forwarder = new LayerWatchForwarderStack(a, 'Forwarder', {
     env: { ...ENV, region: 'eu-west-1' },
-    centralBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/default',
+    centralAccount: '111122223333',
+    centralRegion: 'us-east-1',
   });
 
   it('forwards the same pattern to the central bus, dead-lettering what it cannot deliver', () => {
@@ -51,7 +52,12 @@ describe('multi-region mode', () => {
       EventPattern: PATTERN,
       Targets: [
         Match.objectLike({
-          Arn: 'arn:aws:events:us-east-1:111122223333:event-bus/default',
+          Arn: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:111122223333:event-bus/default'],
+            ],
+          },
           RoleArn: Match.anyValue(),
           DeadLetterConfig: {
             Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('ForwardDeadLetterQueue'), 'Arn'] },
@@ -76,7 +82,8 @@ describe('multi-region mode', () => {
     });
     new LayerWatchForwarderStack(n, 'Forwarder', {
       env: { ...ENV, region: 'eu-west-1' },
-      centralBusArn: 'arn:aws:events:us-east-1:111122223333:event-bus/default',
+      centralAccount: '111122223333',
+      centralRegion: 'us-east-1',
     });
     expect(() => n.synth()).not.toThrow();
   });
