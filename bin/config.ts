@@ -16,6 +16,8 @@ export const CONTEXT_KEYS = [
   'alertTopicArn',
   'alertTopicKmsKeyArn',
   'operationsTopicArn',
+  'operationsTopicKmsKeyArn',
+  'reservedConcurrency',
   'slackWorkspaceId',
   'slackChannelId',
   'logRetentionDays',
@@ -115,6 +117,10 @@ export function readConfig(lookup: Lookup): LayerWatchConfig {
   const alertTopicArn = arn(lookup, 'alertTopicArn', TOPIC_ARN, 'an SNS topic ARN');
   if (alertTopicKmsKeyArn && !alertTopicArn)
     throw new ContextError('context "alertTopicKmsKeyArn" needs "alertTopicArn"');
+  const operationsTopicKmsKeyArn = arn(lookup, 'operationsTopicKmsKeyArn', KEY_ARN, 'a KMS key ARN');
+  const operationsTopicArn = arn(lookup, 'operationsTopicArn', TOPIC_ARN, 'an SNS topic ARN');
+  if (operationsTopicKmsKeyArn && !operationsTopicArn)
+    throw new ContextError('context "operationsTopicKmsKeyArn" needs "operationsTopicArn"');
   const settings = readSettings(lookup);
   return {
     settings,
@@ -122,11 +128,27 @@ export function readConfig(lookup: Lookup): LayerWatchConfig {
     alertEmails,
     alertTopicArn,
     alertTopicKmsKeyArn,
-    operationsTopicArn: arn(lookup, 'operationsTopicArn', TOPIC_ARN, 'an SNS topic ARN'),
+    operationsTopicArn,
+    operationsTopicKmsKeyArn,
+    reservedConcurrency: readReservedConcurrency(lookup),
     slack: workspaceId && channelId ? { workspaceId, channelId } : undefined,
     logRetention: retentionDays as logs.RetentionDays,
     memorySize,
   };
+}
+
+/** A positive integer, or `none`: no reservation (accounts whose concurrency quota is small). */
+function readReservedConcurrency(lookup: Lookup): number | 'none' {
+  const v = text(lookup, 'reservedConcurrency');
+  if (v === undefined) return 10;
+  if (v === 'none') return 'none';
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new ContextError(
+      `context "reservedConcurrency": "${v}" is not an integer from 1 to 1000, or none (no reservation)`,
+    );
+  }
+  return n;
 }
 
 /** `settings` (a JSON object, or JSON in a string) or `settingsFile` (a path to the same JSON the CLI takes). */

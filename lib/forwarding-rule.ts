@@ -1,11 +1,12 @@
-import { Duration } from 'aws-cdk-lib';
+import { Aws, Duration, Fn } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letter-queue.js';
-import { layerEventPattern } from './layerwatch.js';
+import { layerEventPattern, REMOTE_ALARM_PREFIX, remoteAlarmPattern } from './event-patterns.js';
 
 export interface ForwardingRuleProps {
   /** The detector's event bus. */
@@ -15,7 +16,9 @@ export interface ForwardingRuleProps {
 
 /**
  * Forwards Lambda layer events to the detector's bus. What cannot be delivered lands in a
- * dead-letter queue whose depth raises an alarm (`alarm`, for callers to add an action).
+ * dead-letter queue whose depth raises an alarm; the alarm's state changes travel to the detector's
+ * bus too, where they are published to the operations topic (an alarm action cannot reach a topic
+ * of another region or account).
  */
 export class ForwardingRule extends Construct {
   public readonly rule: events.Rule;
@@ -25,12 +28,20 @@ export class ForwardingRule extends Construct {
   constructor(scope: Construct, id: string, props: ForwardingRuleProps) {
     super(scope, id);
     this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', 'the forwarding rule');
+    // One role puts both rules' events on the central bus.
+    const role = new iam.Role(this, 'PutEventsRole', {
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+    });
+    const toCentralBus = () =>
+      new targets.EventBus(props.centralBus, { deadLetterQueue: this.deadLetterQueue, role });
     this.rule = new events.Rule(this, 'Rule', {
       description: props.description,
       eventPattern: layerEventPattern(),
-      targets: [new targets.EventBus(props.centralBus, { deadLetterQueue: this.deadLetterQueue })],
+      targets: [toCentralBus()],
     });
     this.alarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
+      // The prefix is the contract with the detector's relay rule; the stack name makes it unique.
+      alarmName: Fn.join('', [REMOTE_ALARM_PREFIX, Aws.STACK_NAME]),
       alarmDescription: 'layerwatch: Lambda layer events could not be forwarded to the detector',
       metric: this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
         period: Duration.minutes(5),
@@ -40,6 +51,11 @@ export class ForwardingRule extends Construct {
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    new events.Rule(this, 'AlarmRelay', {
+      description: 'layerwatch: state changes of the forwarding alarm, to the detector (operations topic)',
+      eventPattern: remoteAlarmPattern([this.alarm.alarmArn]),
+      targets: [toCentralBus()],
     });
   }
 }

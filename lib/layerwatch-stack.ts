@@ -23,6 +23,9 @@ export interface LayerWatchConfig {
   readonly alertTopicArn?: string;
   readonly alertTopicKmsKeyArn?: string;
   readonly operationsTopicArn?: string;
+  readonly operationsTopicKmsKeyArn?: string;
+  /** Reserved concurrency of the handler, or `none` (see LayerWatchProps). @default 10 */
+  readonly reservedConcurrency?: number | 'none';
   readonly slack?: SlackChannel;
   readonly logRetention: logs.RetentionDays;
   readonly memorySize: number;
@@ -53,9 +56,22 @@ export class LayerWatchStack extends Stack {
     super(scope, id, props);
     const { config } = props;
     const org = config.mode === 'organization' ? config.organization : undefined;
-    const sweepRegions =
-      config.sweepRegions ??
-      (config.mode === 'multi-region' ? [this.region, ...(config.regions ?? [])] : undefined);
+    const organization = org
+      ? new LayerWatchOrganization(this, 'Organization', {
+          organizationId: org.organizationId,
+          organizationalUnitIds: org.organizationalUnitIds,
+          regions: org.regions,
+          memberRoleName: org.memberRoleName,
+          callAs: org.callAs,
+        })
+      : undefined;
+    // Regions whose events reach the detector: the handler reads this account's functions there.
+    const regions =
+      config.mode === 'multi-region'
+        ? (config.regions ?? [])
+        : config.mode === 'organization'
+          ? (org?.regions ?? [])
+          : [];
     this.layerWatch = new LayerWatch(this, 'LayerWatch', {
       alertEmails: config.alertEmails,
       alertTopic: config.alertTopicArn
@@ -67,29 +83,27 @@ export class LayerWatchStack extends Stack {
       operationsTopic: config.operationsTopicArn
         ? sns.Topic.fromTopicArn(this, 'OperationsTopic', config.operationsTopicArn)
         : undefined,
+      operationsTopicKey: config.operationsTopicKmsKeyArn
+        ? kms.Key.fromKeyArn(this, 'OperationsTopicKey', config.operationsTopicKmsKeyArn)
+        : undefined,
       slack: config.slack,
       logRetention: config.logRetention,
       memorySize: config.memorySize,
+      reservedConcurrency: config.reservedConcurrency,
       settings: config.settings,
+      regions,
       memberRoleName: org?.memberRoleName,
       organizationId: org?.organizationId,
       sweep: {
         accounts: config.sweepAccounts
           ? [this.account, ...config.sweepAccounts.filter((a) => a !== this.account)]
           : undefined,
-        regions: sweepRegions ?? (org ? [...new Set([this.region, ...org.regions])] : undefined),
+        regions: config.sweepRegions,
         schedule: config.sweepSchedule ? events.Schedule.expression(config.sweepSchedule) : undefined,
+        // The sweep at deployment assumes the member roles: the StackSet must have created them.
+        runAfter: organization ? [organization.stackSet] : [],
       },
     });
-    if (org) {
-      new LayerWatchOrganization(this, 'Organization', {
-        organizationId: org.organizationId,
-        organizationalUnitIds: org.organizationalUnitIds,
-        regions: org.regions,
-        memberRoleName: org.memberRoleName,
-        callAs: org.callAs,
-      });
-    }
     if (config.createTrail) this.trail = this.createTrail();
 
     const w = this.layerWatch;

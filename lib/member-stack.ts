@@ -11,8 +11,8 @@ import {
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { DETECTOR_ROLE_TAG } from './constructs/runtime-function.js';
 import { ForwardingRule } from './forwarding-rule.js';
-import { DETECTOR_ROLE_TAG } from './layerwatch.js';
 
 export interface LayerWatchMemberProps extends StackProps {
   /** The security account that runs the detector. */

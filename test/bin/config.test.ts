@@ -13,6 +13,8 @@ describe('readConfig', () => {
       alertTopicArn: undefined,
       alertTopicKmsKeyArn: undefined,
       operationsTopicArn: undefined,
+      operationsTopicKmsKeyArn: undefined,
+      reservedConcurrency: 10,
       slack: undefined,
       logRetention: logs.RetentionDays.ONE_YEAR,
       memorySize: 256,
@@ -56,6 +58,25 @@ describe('readConfig', () => {
   });
 
   it.each([
+    ['none', 'none'],
+    ['3', 3],
+    [25, 25],
+  ])('reads reservedConcurrency %p', (value, expected) => {
+    expect(readConfig(from({ reservedConcurrency: value })).reservedConcurrency).toBe(expected);
+  });
+
+  it.each([
+    [
+      'a zero reservation (it would throttle every event)',
+      { reservedConcurrency: '0' },
+      /reservedConcurrency/,
+    ],
+    ['a fractional reservation', { reservedConcurrency: '2.5' }, /reservedConcurrency/],
+    [
+      'an operations key without its topic',
+      { operationsTopicKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/abcd-1234' },
+      /needs "operationsTopicArn"/,
+    ],
     ['an unknown mode', { mode: 'galaxy' }, /context "mode"/],
     ['multi-region without regions', { mode: 'multi-region' }, /context "regions"/],
     ['a bad region', { mode: 'multi-region', regions: 'mars-1' }, /not a region/],

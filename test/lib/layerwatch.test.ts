@@ -3,7 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { HANDLER_CALLS, SWEEP_CALLS } from '../../lambda/runtime-calls.js';
 import { type LayerWatchConfig, LayerWatchStack } from '../../lib/layerwatch-stack.js';
+import { TOPIC_KEY_ACTIONS } from '../../lib/permissions.js';
 
 const ENV = { account: '111122223333', region: 'us-east-1' };
 const base: LayerWatchConfig = {
@@ -33,7 +35,9 @@ describe('LayerWatchStack', () => {
             { prefix: 'UpdateFunctionConfiguration' },
             { prefix: 'PublishLayerVersion' },
             { prefix: 'AddLayerVersionPermission' },
-            { prefix: 'CreateFunction' },
+            'CreateFunction',
+            // Not a bare prefix: CreateFunctionUrlConfig* is no layer call.
+            { prefix: 'CreateFunction20' },
           ],
           errorCode: [{ exists: false }],
         },
@@ -113,12 +117,12 @@ describe('LayerWatchStack', () => {
     });
   });
 
-  it('lets CloudWatch alarms use the topic key (alarms publish to the encrypted topic)', () => {
+  it('lets CloudWatch alarms and EventBridge (relayed remote alarms) use the topic key', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           }),
         ]),
@@ -137,9 +141,9 @@ describe('LayerWatchStack', () => {
     });
   });
 
-  it('alarms on both dead-letter queues, handler errors and throttles, unreadable events and failing detections', () => {
+  it('alarms on every dead-letter queue, handler errors and throttles, unreadable events, failing detections and the sweep', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm');
-    expect(Object.keys(alarms)).toHaveLength(7);
+    expect(Object.keys(alarms)).toHaveLength(8);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/AlertTopic/) }]);
       expect(alarm.Properties.Threshold).toBe(1);
@@ -148,6 +152,7 @@ describe('LayerWatchStack', () => {
       .map((a) => a.Properties.MetricName)
       .sort();
     expect(metrics).toEqual([
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'DetectionErrors',
@@ -170,20 +175,23 @@ describe('LayerWatchStack', () => {
       Resource: unknown;
     }[];
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action])).sort();
-    // sqs:* is the on-failure destination: Lambda sends failed invocations with the function's role.
-    expect(actions).toEqual([
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'kms:Decrypt',
-      'kms:GenerateDataKey*',
-      'lambda:GetFunctionConfiguration',
-      'lambda:GetLayerVersion',
-      'lambda:GetLayerVersionPolicy',
-      'sns:Publish',
-      'sqs:GetQueueAttributes',
-      'sqs:GetQueueUrl',
-      'sqs:SendMessage',
-    ]);
+    // Derived from the code: the calls the handler's adapters declare (none reaches a member role
+    // here), the topic key's data-key actions, and sqs for the on-failure destination (Lambda sends
+    // failed invocations with the function's role).
+    const declared = HANDLER_CALLS.filter((c) => c.resource !== 'member-role').map((c) => c.action);
+    expect(actions).toEqual(
+      [
+        ...new Set([
+          ...declared,
+          ...TOPIC_KEY_ACTIONS,
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:SendMessage',
+        ]),
+      ].sort(),
+    );
+    // Each event is claimed, completed and (on failure) released in the table: all three are granted.
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
     const sqsStatement = statements.find(
       (s) => Array.isArray(s.Action) && s.Action.includes('sqs:SendMessage'),
     );
@@ -238,32 +246,26 @@ describe('LayerWatchStack', () => {
       },
     });
     const policies = template.findResources('AWS::IAM::Policy', {
-      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('SweepServiceRole') }] },
+      Properties: { Roles: [{ Ref: Match.stringLikeRegexp('SweepFunctionServiceRole') }] },
     });
     const actions = Object.values(policies)
       .flatMap((p) => p.Properties.PolicyDocument.Statement)
       .flatMap((st: { Action: string | string[] }) => (Array.isArray(st.Action) ? st.Action : [st.Action]))
       .sort();
-    expect(actions).toEqual([
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'kms:Decrypt',
-      'kms:GenerateDataKey*',
-      'lambda:ListFunctions',
-      'sns:Publish',
-    ]);
+    const declared = SWEEP_CALLS.filter((c) => c.resource !== 'member-role').map((c) => c.action);
+    expect(actions).toEqual([...new Set([...declared, ...TOPIC_KEY_ACTIONS])].sort());
   });
 
   it('also sweeps once at deployment, asynchronously, to seed baselines', () => {
     template.hasResourceProperties('Custom::Trigger', {
       InvocationType: 'Event',
-      HandlerArn: { Ref: Match.stringLikeRegexp('SweepCurrentVersion') },
+      HandlerArn: { Ref: Match.stringLikeRegexp('SweepFunctionCurrentVersion') },
       ExecuteOnHandlerChange: false,
     });
   });
 
   it('tags the detector roles so that member roles can trust them without knowing their names', () => {
-    for (const id of ['HandlerServiceRole', 'SweepServiceRole']) {
+    for (const id of ['HandlerServiceRole', 'SweepFunctionServiceRole']) {
       const roles = template.findResources('AWS::IAM::Role', {
         Properties: { Tags: Match.arrayWith([{ Key: 'layerwatch:role', Value: 'detector' }]) },
       });

@@ -1,0 +1,123 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { deadLetterQueue } from '../dead-letter-queue.js';
+import { remoteAlarmPattern } from '../event-patterns.js';
+
+export interface OperationsProps {
+  /** Where every alarm goes. */
+  readonly topic: sns.ITopic;
+  readonly handler: lambda.IFunction;
+  readonly sweep: lambda.IFunction;
+  /** Queues that hold what could not be delivered: any message in one raises an alarm. */
+  readonly deadLetterQueues: readonly {
+    readonly id: string;
+    readonly queue: sqs.IQueue;
+    readonly description: string;
+  }[];
+}
+
+/**
+ * Every way the detector can fail raises an alarm that reaches a person through the operations
+ * topic: dead letters, handler errors and throttles, unreadable events, failing detections, a failed
+ * sweep, and the alarms of forwarder regions and member accounts, whose state changes arrive on
+ * this account's bus (see ForwardingRule) and are published from here.
+ */
+export class Operations extends Construct {
+  public readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly action: cwActions.SnsAction;
+
+  constructor(scope: Construct, id: string, props: OperationsProps) {
+    super(scope, id);
+    this.action = new cwActions.SnsAction(props.topic);
+    for (const { id: alarmId, queue, description } of props.deadLetterQueues) {
+      this.alarm(
+        alarmId,
+        description,
+        queue.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(5),
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+      );
+    }
+    const sum = { period: Duration.minutes(5), statistic: cloudwatch.Stats.SUM };
+    this.alarm(
+      'HandlerErrorsAlarm',
+      'the handler failed (it will be retried)',
+      props.handler.metricErrors(sum),
+    );
+    this.alarm('HandlerThrottlesAlarm', 'the handler was throttled', props.handler.metricThrottles(sum));
+    // Input the handler could not read, or a detection that threw, may hide an attack of an
+    // unexpected shape: a person must look (the log line names the event and the reason).
+    const own = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'LayerWatch',
+        metricName,
+        dimensionsMap: { service: 'layerwatch' },
+        ...sum,
+      });
+    this.alarm(
+      'MalformedEventsAlarm',
+      'a Lambda event could not be read (handler log: "Malformed event skipped")',
+      own('MalformedEvents'),
+    );
+    this.alarm(
+      'DetectionErrorsAlarm',
+      'a detection threw on an event (handler log: "Detection failed")',
+      own('DetectionErrors'),
+    );
+    this.alarm(
+      'SweepErrorsAlarm',
+      'the drift sweep failed (coverage gaps are reported separately)',
+      props.sweep.metricErrors({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
+    );
+    this.relayRemoteAlarms(props.topic);
+  }
+
+  private alarm(id: string, description: string, metric: cloudwatch.IMetric): void {
+    const a = new cloudwatch.Alarm(this, id, {
+      alarmDescription: `layerwatch: ${description}`,
+      metric,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    a.addAlarmAction(this.action);
+    this.alarms.push(a);
+  }
+
+  /** Remote alarm state changes (forwarder regions, member accounts) to the operations topic. */
+  private relayRemoteAlarms(topic: sns.ITopic): void {
+    const undelivered = deadLetterQueue(this, 'RemoteAlarmDeadLetterQueue', 'the remote alarm relay');
+    const field = (path: string) => events.EventField.fromPath(path);
+    new events.Rule(this, 'RemoteAlarms', {
+      description: 'layerwatch: alarms of forwarder regions and member accounts, to the operations topic',
+      eventPattern: remoteAlarmPattern(),
+      targets: [
+        new targets.SnsTopic(topic, {
+          deadLetterQueue: undelivered,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+          message: events.RuleTargetInput.fromText(
+            `layerwatch: alarm ${field('$.detail.alarmName')} in account ${field('$.account')}, region ${field('$.region')} is ${field('$.detail.state.value')}: ${field('$.detail.state.reason')}. ${field('$.detail.configuration.description')}`,
+          ),
+        }),
+      ],
+    });
+    this.alarm(
+      'RemoteAlarmDeadLetterAlarm',
+      'a remote alarm could not be published to the operations topic (see its dead-letter queue)',
+      undelivered.metricApproximateNumberOfMessagesVisible({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+    );
+  }
+}

@@ -1,0 +1,125 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { RuntimeCall } from '../../lambda/adapters/calls.js';
+import { type CallTargets, grantCalls } from '../permissions.js';
+
+/** Tag on the detector's roles; member roles trust principals of the central account carrying it. */
+export const DETECTOR_ROLE_TAG = { key: 'layerwatch:role', value: 'detector' } as const;
+
+const LAMBDA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'lambda');
+
+/** How every function is bundled: minified ESM for the newest Node.js runtime, SDK inside. */
+const BUNDLING: nodejs.BundlingOptions = {
+  format: nodejs.OutputFormat.ESM,
+  target: 'node24',
+  minify: true,
+  sourceMap: true,
+  // Bundle the SDK (pinned, tree-shaken) rather than use the runtime's copy.
+  externalModules: [],
+  // Without this, an ESM bundle of the SDK fails at the first call (dynamic require of node:https).
+  mainFields: ['module', 'main'],
+  logLevel: nodejs.LogLevel.WARNING,
+};
+
+export interface RuntimeFunctionProps {
+  /** The entry file under lambda/, e.g. `handler.ts`. */
+  readonly entry: string;
+  readonly description: string;
+  /** The calls its code makes (lambda/runtime-calls.ts): granted, and nothing else. */
+  readonly calls: readonly RuntimeCall[];
+  readonly targets: CallTargets;
+  readonly environment: Record<string, string>;
+  readonly logRetention: logs.RetentionDays;
+  /** @default 256 */
+  readonly memorySize?: number;
+  readonly timeout: Duration;
+  /** @default - no reservation: the function shares the account's unreserved concurrency */
+  readonly reservedConcurrency?: number;
+  readonly retryAttempts: number;
+  readonly maxEventAge?: Duration;
+  readonly onFailure?: lambda.IDestination;
+}
+
+/**
+ * One layerwatch runtime: a bundled Node.js function with its own log group, granted exactly the
+ * calls it declares, its role tagged as the detector's.
+ */
+export class RuntimeFunction extends nodejs.NodejsFunction {
+  constructor(scope: Construct, id: string, props: RuntimeFunctionProps) {
+    super(scope, id, {
+      entry: path.join(LAMBDA_DIR, props.entry),
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      logGroup: new logs.LogGroup(scope, `${id}Logs`, {
+        retention: props.logRetention,
+        // The log group belongs to the detector's lifetime; logs are not evidence once it is gone.
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+      description: props.description,
+      environment: {
+        ...props.environment,
+        PARTITION: Stack.of(scope).partition,
+        NODE_OPTIONS: '--enable-source-maps',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+      retryAttempts: props.retryAttempts,
+      maxEventAge: props.maxEventAge,
+      onFailure: props.onFailure,
+      bundling: BUNDLING,
+    });
+    grantCalls(this, props.calls, props.targets);
+    Tags.of(this.role as iam.IRole).add(DETECTOR_ROLE_TAG.key, DETECTOR_ROLE_TAG.value);
+    acknowledgeGrants(this, props.targets);
+  }
+}
+
+/** The reasons a reviewer needs for the wildcards that the declared calls require. */
+function acknowledgeGrants(fn: nodejs.NodejsFunction, t: CallTargets): void {
+  const v = Validations.of(fn);
+  v.acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+    reason: 'AWSLambdaBasicExecutionRole only lets the function write its own logs.',
+  });
+  const wildcards: [string, string][] = [
+    [
+      'Resource::*',
+      'lambda:ListFunctions supports no resource-level permission; nothing else is granted on "*".',
+    ],
+    [
+      'Resource::arn:<AWS::Partition>:lambda:*:*:layer:*:*',
+      'Layer metadata (GetLayerVersion, GetLayerVersionPolicy) of any account and region: attached layers may come from anywhere.',
+    ],
+    [
+      'Action::kms:GenerateDataKey*',
+      "SNS asks for a data key of the topic's key per message; scoped to that key.",
+    ],
+  ];
+  if (t.memberRole) {
+    wildcards.push([
+      `Resource::arn:<AWS::Partition>:iam::*:role/${t.memberRole.name}`,
+      'Only the read-only member role, in any account of the organization (aws:ResourceOrgID when given).',
+    ]);
+  }
+  for (const [finding, reason] of wildcards) {
+    v.acknowledge({ id: `AwsSolutions::AwsSolutions-IAM5[${finding}]`, reason });
+  }
+  // Any function of the account in each covered region: an attacker chooses which function to change.
+  const shown = (value: string, token: string) => (Token.isUnresolved(value) ? token : value);
+  for (const region of new Set(t.regions)) {
+    v.acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:${shown(region, '<AWS::Region>')}:${shown(t.account, '<AWS::AccountId>')}:function:*]`,
+      reason:
+        'lambda:GetFunctionConfiguration must read any function of the covered regions: an attacker chooses which function to change.',
+    });
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Grants a runtime exactly the calls its adapters declare (lambda/runtime-calls.ts), each on the
+ * ARNs of its resource kind in this deployment. Nothing is granted by hand elsewhere; the policy
+ * simulation in test/lib/permissions.test.ts proves the result in every deployment mode.
+ */
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type { ResourceKind, RuntimeCall, TopicRole } from '../lambda/adapters/calls.js';
+
+export interface PublishTarget {
+  readonly topic: sns.ITopic;
+  /** The customer-managed key that encrypts the topic, if any: publishing needs a data key. */
+  readonly key?: kms.IKey;
+}
+
+export interface CallTargets {
+  readonly partition: string;
+  /** The detector's account and every region whose functions it reads with its own role. */
+  readonly account: string;
+  readonly regions: readonly string[];
+  readonly tableArn: string;
+  readonly topics: Readonly<Record<TopicRole, PublishTarget>>;
+  /** The read-only role of member accounts, when the deployment reaches other accounts. */
+  readonly memberRole?: { readonly name: string; readonly organizationId?: string };
+}
+
+/** Publishing to a KMS-encrypted topic: SNS asks for a data key with the publisher's credentials. */
+export const TOPIC_KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey*'] as const;
+
+export function grantCalls(grantee: iam.IGrantable, calls: readonly RuntimeCall[], t: CallTargets): void {
+  const byResource = new Map<
+    string,
+    { actions: Set<string>; statement: Omit<iam.PolicyStatementProps, 'actions'> }
+  >();
+  const add = (key: string, action: string, statement: Omit<iam.PolicyStatementProps, 'actions'>) => {
+    const entry = byResource.get(key) ?? { actions: new Set<string>(), statement };
+    entry.actions.add(action);
+    byResource.set(key, entry);
+  };
+  for (const call of calls) {
+    if (call.resource === 'topic') {
+      if (!call.topic) throw new Error(`layerwatch: ${call.action} targets a topic but names none`);
+      const target = t.topics[call.topic];
+      add(`topic:${call.topic}`, call.action, { resources: [target.topic.topicArn] });
+      if (target.key) {
+        for (const a of TOPIC_KEY_ACTIONS) add(`key:${call.topic}`, a, { resources: [target.key.keyArn] });
+      }
+      continue;
+    }
+    if (call.resource === 'member-role' && !t.memberRole) continue; // never sent: no other account is reached
+    add(call.resource, call.action, statementFor(call.resource, t));
+  }
+  for (const { actions, statement } of byResource.values()) {
+    grantee.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ ...statement, actions: [...actions].sort() }),
+    );
+  }
+}
+
+function statementFor(
+  kind: Exclude<ResourceKind, 'topic'>,
+  t: CallTargets,
+): Omit<iam.PolicyStatementProps, 'actions'> {
+  switch (kind) {
+    case 'function':
+      return {
+        resources: [...new Set(t.regions)].map(
+          (r) => `arn:${t.partition}:lambda:${r}:${t.account}:function:*`,
+        ),
+      };
+    case 'layer-version':
+      // Layers attached to a function may belong to any account and region: their metadata is read.
+      return { resources: [`arn:${t.partition}:lambda:*:*:layer:*:*`] };
+    case 'table':
+      return { resources: [t.tableArn] };
+    case 'member-role': {
+      const role = t.memberRole as NonNullable<CallTargets['memberRole']>;
+      return {
+        resources: [`arn:${t.partition}:iam::*:role/${role.name}`],
+        ...(role.organizationId
+          ? { conditions: { StringEquals: { 'aws:ResourceOrgID': role.organizationId } } }
+          : {}),
+      };
+    }
+    case 'any':
+      return { resources: ['*'] };
+  }
+}

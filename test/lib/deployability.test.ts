@@ -1,0 +1,240 @@
+/**
+ * What a real deployment needs beyond the happy path of single mode: every covered region readable,
+ * every alarm heard, imported keys granted only what publishing needs, a quota-friendly
+ * concurrency, the first sweep after the member roles exist, the partition of the region, logs
+ * that expire, and a rule that invokes the handler only for layer calls.
+ */
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { composeDeployment } from '../../lib/app.js';
+import type { LayerWatchConfig } from '../../lib/layerwatch-stack.js';
+
+const ENV = { account: '111122223333', region: 'us-east-1' };
+const base: LayerWatchConfig = {
+  alertEmails: [],
+  logRetention: logs.RetentionDays.ONE_YEAR,
+  memorySize: 256,
+};
+const organization = {
+  organizationId: 'o-abcdef1234',
+  organizationalUnitIds: ['ou-ab12-cdef3456'],
+  regions: ['us-east-1', 'eu-west-1'],
+  memberRoleName: 'LayerWatchReadOnly',
+  callAs: 'SELF' as const,
+};
+
+function deploy(
+  config: Partial<LayerWatchConfig>,
+  env: { account?: string; region?: string } = ENV,
+  nag = false,
+) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  const d = composeDeployment(app, { ...base, ...config }, env);
+  return {
+    app,
+    d,
+    detector: Template.fromStack(d.detector),
+    forwarders: d.forwarders.map((f) => Template.fromStack(f)),
+  };
+}
+
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
+
+function statementsOf(t: Template, role: string): Statement[] {
+  return Object.values(
+    t.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: Match.stringLikeRegexp(role) }] } }),
+  ).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+function resourcesOf(statements: Statement[], action: string): string[] {
+  return statements
+    .filter((s) => [s.Action].flat().includes(action))
+    .flatMap((s) => [s.Resource].flat())
+    .map((r) => JSON.stringify(r));
+}
+
+describe('every covered region is readable by the handler', () => {
+  it.each([
+    [
+      'multi-region',
+      { mode: 'multi-region' as const, regions: ['eu-west-1', 'ap-southeast-2'] },
+      ['us-east-1', 'eu-west-1', 'ap-southeast-2'],
+    ],
+    ['organization', { mode: 'organization' as const, organization }, ['us-east-1', 'eu-west-1']],
+  ])('%s: GetFunctionConfiguration on the functions of every covered region', (_mode, config, regions) => {
+    const { detector } = deploy(config);
+    const granted = resourcesOf(
+      statementsOf(detector, 'HandlerServiceRole'),
+      'lambda:GetFunctionConfiguration',
+    );
+    expect(granted).toHaveLength(regions.length);
+    for (const r of regions) expect(granted.join()).toContain(`:lambda:${r}:111122223333:function:*`);
+  });
+});
+
+describe('every alarm reaches a person', () => {
+  it('forwarder alarms are named for the relay, and their state changes travel to the central bus', () => {
+    const { forwarders } = deploy({ mode: 'multi-region', regions: ['eu-west-1'] });
+    const f = forwarders[0] as Template;
+    f.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: { 'Fn::Join': ['', ['layerwatch-remote-', { Ref: 'AWS::StackName' }]] },
+    });
+    f.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        resources: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterAlarm'), 'Arn'] }],
+        detail: { alarmName: [{ prefix: 'layerwatch-remote-' }] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':events:us-east-1:111122223333:event-bus/default'],
+            ],
+          },
+        }),
+      ],
+    });
+  });
+
+  it('the member template relays its alarm the same way', () => {
+    const { detector } = deploy({ mode: 'organization', organization });
+    const body = Object.values(detector.findResources('AWS::CloudFormation::StackSet'))[0]?.Properties
+      .TemplateBody;
+    const member = Template.fromJSON(JSON.parse(body as string));
+    member.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: Match.objectLike({
+        source: ['aws.cloudwatch'],
+        detail: { alarmName: [{ prefix: 'layerwatch-remote-' }] },
+      }),
+    });
+  });
+
+  it('the detector publishes remote alarm state changes to the operations topic, dead-lettering what fails', () => {
+    const { detector } = deploy({ operationsTopicArn: 'arn:aws:sns:us-east-1:111122223333:ops' });
+    detector.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.cloudwatch'],
+        'detail-type': ['CloudWatch Alarm State Change'],
+        detail: { alarmName: [{ prefix: 'layerwatch-remote-' }] },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: 'arn:aws:sns:us-east-1:111122223333:ops',
+          DeadLetterConfig: Match.objectLike({ Arn: Match.anyValue() }),
+          InputTransformer: Match.objectLike({
+            InputPathsMap: Match.objectLike({ 'detail-alarmName': '$.detail.alarmName' }),
+          }),
+        }),
+      ],
+    });
+    for (const alarm of Object.values(detector.findResources('AWS::CloudWatch::Alarm'))) {
+      expect(alarm.Properties.AlarmActions).toEqual(['arn:aws:sns:us-east-1:111122223333:ops']);
+    }
+  });
+});
+
+describe('an existing topic with its own key', () => {
+  const config = {
+    alertTopicArn: 'arn:aws:sns:us-east-1:111122223333:alerts',
+    alertTopicKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    operationsTopicArn: 'arn:aws:sns:us-east-1:111122223333:ops',
+    operationsTopicKmsKeyArn: 'arn:aws:kms:us-east-1:111122223333:key/9999abcd-12ab-34cd-56ef-1234567890ab',
+  };
+
+  it('synthesizes clean under cdk-nag', () => {
+    const { app } = deploy(config, ENV, true);
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  it('grants only what publishing needs on each key: the handler the alert key, the sweep both', () => {
+    const { detector } = deploy(config);
+    const keyActions = (role: string) =>
+      statementsOf(detector, role)
+        .filter((s) => [s.Action].flat().some((a) => a.startsWith('kms:')))
+        .map((s) => ({ actions: [s.Action].flat().sort(), resource: s.Resource }));
+    expect(keyActions('HandlerServiceRole')).toEqual([
+      { actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resource: config.alertTopicKmsKeyArn },
+    ]);
+    expect(keyActions('SweepFunctionServiceRole')).toEqual(
+      expect.arrayContaining([
+        { actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resource: config.alertTopicKmsKeyArn },
+        { actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resource: config.operationsTopicKmsKeyArn },
+      ]),
+    );
+    expect(JSON.stringify(detector.toJSON())).not.toContain('kms:ReEncrypt');
+  });
+});
+
+describe('reserved concurrency', () => {
+  const reserved = (t: Template) =>
+    Object.values(t.findResources('AWS::Lambda::Function'))
+      .map((f) => f.Properties.ReservedConcurrentExecutions)
+      .sort();
+
+  it('reserves 10 for the handler and 1 for the sweep by default', () => {
+    expect(reserved(deploy({}).detector)).toEqual([1, 10, undefined]);
+  });
+
+  it('reserves nothing with none (accounts whose quota cannot keep 100 unreserved)', () => {
+    expect(reserved(deploy({ reservedConcurrency: 'none' }).detector)).toEqual([
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
+  it('takes another number', () => {
+    expect(reserved(deploy({ reservedConcurrency: 3 }).detector)).toEqual([1, 3, undefined]);
+  });
+});
+
+describe('the sweep at deployment', () => {
+  it('runs after the StackSet in organization mode, so that the member roles exist', () => {
+    const { detector } = deploy({ mode: 'organization', organization });
+    const trigger = Object.values(detector.findResources('Custom::Trigger'))[0];
+    const stackSet = Object.keys(detector.findResources('AWS::CloudFormation::StackSet'))[0];
+    expect(trigger?.DependsOn).toEqual(expect.arrayContaining([stackSet]));
+  });
+
+  it("gives the trigger provider's logs a retention, created before the provider first runs", () => {
+    const { detector } = deploy({ logRetention: logs.RetentionDays.THREE_MONTHS });
+    const provider = Object.keys(
+      detector.findResources('AWS::Lambda::Function', { Properties: { Handler: '__entrypoint__.handler' } }),
+    )[0] as string;
+    detector.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', ['/aws/lambda/', { Ref: provider }]] },
+      RetentionInDays: 90,
+    });
+    const logGroup = Object.keys(
+      detector.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.objectLike({}) } }),
+    )[0];
+    expect(Object.values(detector.findResources('Custom::Trigger'))[0]?.DependsOn).toEqual(
+      expect.arrayContaining([logGroup]),
+    );
+    for (const group of Object.values(detector.findResources('AWS::Logs::LogGroup'))) {
+      expect(group.Properties.RetentionInDays).toBe(90);
+    }
+  });
+});
+
+describe('partitions', () => {
+  it('passes the partition to the runtimes and builds no aws-only ARN', () => {
+    const { detector, forwarders } = deploy(
+      { mode: 'multi-region', regions: ['cn-northwest-1'] },
+      {
+        account: '111122223333',
+        region: 'cn-north-1',
+      },
+    );
+    detector.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ PARTITION: { Ref: 'AWS::Partition' } }) },
+    });
+    for (const t of [detector, ...forwarders]) expect(JSON.stringify(t.toJSON())).not.toMatch(/"arn:aws:/);
+  });
+});
