@@ -34,3 +34,13 @@ export const SWEEP_CALLS: readonly RuntimeCall[] = union(
 
 /** Every runtime of the detector stack, by the construct id of its function. */
 export const RUNTIME_CALLS = { handler: HANDLER_CALLS, sweep: SWEEP_CALLS } as const;
+
+/**
+ * The calls both runtimes make in member accounts, through the read-only member role (the Lambda
+ * readers and the lister take per-account clients): the member stack grants these to that role.
+ */
+export const MEMBER_ROLE_CALLS: readonly RuntimeCall[] = union(
+  LambdaFunctionReader.calls,
+  LambdaLayerReader.calls,
+  LambdaFunctionLister.calls,
+);

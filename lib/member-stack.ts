@@ -11,8 +11,10 @@ import {
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
+import { MEMBER_ROLE_CALLS } from '../lambda/runtime-calls.js';
 import { DETECTOR_ROLE_TAG } from './constructs/runtime-function.js';
 import { ForwardingRule } from './forwarding-rule.js';
+import { grantMemberCalls } from './permissions.js';
 
 export interface LayerWatchMemberProps extends StackProps {
   /** The security account that runs the detector. */
@@ -64,21 +66,8 @@ export class LayerWatchMemberStack extends Stack {
         }),
         maxSessionDuration: Duration.hours(1),
       });
-      role.addToPolicy(
-        new iam.PolicyStatement({
-          actions: [
-            'lambda:GetFunctionConfiguration',
-            'lambda:GetLayerVersion',
-            'lambda:GetLayerVersionPolicy',
-          ],
-          resources: [
-            `arn:${partition}:lambda:*:${this.account}:function:*`,
-            `arn:${partition}:lambda:*:*:layer:*:*`,
-          ],
-        }),
-      );
-      // ListFunctions supports no resource-level permission.
-      role.addToPolicy(new iam.PolicyStatement({ actions: ['lambda:ListFunctions'], resources: ['*'] }));
+      // Exactly what the detector's runtimes send through this role, on this account's functions.
+      grantMemberCalls(role, MEMBER_ROLE_CALLS, partition, this.account);
       for (const child of role.node.findAll()) {
         const resource = child.node.defaultChild ?? child;
         if (resource instanceof CfnResource) resource.cfnOptions.condition = inRoleRegion;

@@ -87,3 +87,33 @@ function statementFor(
       return { resources: ['*'] };
   }
 }
+
+/**
+ * The member role's grants: the calls the detector sends through it, on the functions of the
+ * member account in any region (one role serves every region of the account), any layer, and `*`
+ * for calls without resource-level permission. Calls on the detector's own resources never go there.
+ */
+export function grantMemberCalls(
+  role: iam.IGrantable,
+  calls: readonly RuntimeCall[],
+  partition: string,
+  account: string,
+): void {
+  const resources: Partial<Record<ResourceKind, string>> = {
+    function: `arn:${partition}:lambda:*:${account}:function:*`,
+    'layer-version': `arn:${partition}:lambda:*:*:layer:*:*`,
+    any: '*',
+  };
+  const byResource = new Map<string, string[]>();
+  for (const call of calls) {
+    const resource = resources[call.resource];
+    if (!resource)
+      throw new Error(`layerwatch: ${call.action} on a ${call.resource} cannot go through the member role`);
+    byResource.set(resource, [...(byResource.get(resource) ?? []), call.action]);
+  }
+  for (const [resource, actions] of byResource) {
+    role.grantPrincipal.addToPrincipalPolicy(
+      new iam.PolicyStatement({ actions: [...new Set(actions)].sort(), resources: [resource] }),
+    );
+  }
+}
