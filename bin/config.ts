@@ -35,6 +35,7 @@ export const CONTEXT_KEYS = [
   'sweepRegions',
   'sweepSchedule',
   'createTrail',
+  'heartbeat',
 ] as const;
 
 type Lookup = (key: string) => unknown;
@@ -250,6 +251,9 @@ function readModes(lookup: Lookup) {
   const trail = text(lookup, 'createTrail');
   if (trail !== undefined && trail !== 'true' && trail !== 'false')
     throw new ContextError('context "createTrail" is true or false');
+  const heartbeat = text(lookup, 'heartbeat');
+  if (heartbeat !== undefined && heartbeat !== 'true' && heartbeat !== 'false')
+    throw new ContextError('context "heartbeat" is true or false');
   return {
     mode,
     regions,
@@ -258,5 +262,6 @@ function readModes(lookup: Lookup) {
     sweepRegions: sweepRegions.length > 0 ? sweepRegions : undefined,
     sweepSchedule,
     createTrail: trail === 'true',
+    heartbeat: heartbeat !== 'false',
   } as const;
 }

@@ -4,6 +4,7 @@
  */
 import { MEMBER_ACCESS_CALLS } from './adapters/accounts.js';
 import { onTopic, type RuntimeCall, union } from './adapters/calls.js';
+import { CanaryToucher } from './adapters/canary-toucher.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
@@ -44,3 +45,6 @@ export const MEMBER_ROLE_CALLS: readonly RuntimeCall[] = union(
   LambdaLayerReader.calls,
   LambdaFunctionLister.calls,
 );
+
+/** The hourly heartbeat (heartbeat.ts): the one write, on the canary functions. */
+export const HEARTBEAT_CALLS: readonly RuntimeCall[] = union(CanaryToucher.calls);

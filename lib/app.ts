@@ -38,6 +38,8 @@ export function composeDeployment(
               env: { account, region: r },
               centralAccount: account as string,
               centralRegion: region as string,
+              heartbeat: config.heartbeat,
+              logRetention: config.logRetention,
               description: `layerwatch: forwards Lambda layer events of ${r} to ${region}`,
             }),
         )

@@ -1,8 +1,10 @@
 import { Stack, type StackProps } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { Canary } from './constructs/heartbeat.js';
 import { ForwardingRule } from './forwarding-rule.js';
 
 export interface LayerWatchForwarderProps extends StackProps {
@@ -15,6 +17,13 @@ export interface LayerWatchForwarderProps extends StackProps {
    * @default - the alarm is visible in this region's CloudWatch console only
    */
   readonly alarmTopicArn?: string;
+  /**
+   * Create this region's heartbeat canary (the detector's heartbeat changes it every hour).
+   * @default true
+   */
+  readonly heartbeat?: boolean;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
 }
 
 /**
@@ -35,6 +44,9 @@ export class LayerWatchForwarderStack extends Stack {
       ),
       description: 'layerwatch: forward Lambda layer events to the detector bus',
     });
+    if (props.heartbeat !== false) {
+      new Canary(this, 'Canary', { logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
+    }
     if (props.alarmTopicArn) {
       this.forwarding.alarm.addAlarmAction(
         new cwActions.SnsAction(sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn)),

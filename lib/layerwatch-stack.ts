@@ -42,6 +42,8 @@ export interface LayerWatchConfig {
   readonly sweepSchedule?: string;
   /** Create a multi-region trail of management events (off by default). */
   readonly createTrail?: boolean;
+  /** The hourly heartbeat in every covered region. @default true */
+  readonly heartbeat?: boolean;
 }
 
 export interface LayerWatchStackProps extends StackProps {
@@ -90,6 +92,7 @@ export class LayerWatchStack extends Stack {
       logRetention: config.logRetention,
       memorySize: config.memorySize,
       reservedConcurrency: config.reservedConcurrency,
+      heartbeat: config.heartbeat,
       settings: config.settings,
       regions,
       memberRoleName: org?.memberRoleName,

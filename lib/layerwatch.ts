@@ -11,6 +11,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { parseSettings } from '../lambda/domain/settings.js';
 import { Alerting, type SlackChannel } from './constructs/alerting.js';
 import { Detector } from './constructs/detector.js';
+import { Heartbeat } from './constructs/heartbeat.js';
 import { Operations } from './constructs/operations.js';
 import { StateTable } from './constructs/state-table.js';
 import { Sweep } from './constructs/sweep.js';
@@ -72,6 +73,12 @@ export interface LayerWatchProps {
   readonly sweep?: SweepProps;
   /** @default RemovalPolicy.RETAIN */
   readonly baselineRemovalPolicy?: RemovalPolicy;
+  /**
+   * The hourly heartbeat through every covered region, with a blind-region alarm each (the canaries
+   * of other regions are created by their forwarder stacks).
+   * @default true
+   */
+  readonly heartbeat?: boolean;
 }
 
 /**
@@ -88,6 +95,8 @@ export class LayerWatch extends Construct {
   public readonly failureQueue: sqs.Queue;
   public readonly alarms: cloudwatch.Alarm[];
   public readonly sweepFunction: nodejs.NodejsFunction;
+  /** The hourly heartbeat, unless turned off. */
+  public readonly heartbeatFunction?: nodejs.NodejsFunction;
 
   constructor(scope: Construct, id: string, props: LayerWatchProps = {}) {
     super(scope, id);
@@ -153,13 +162,24 @@ export class LayerWatch extends Construct {
         },
       ],
     });
+    const heartbeat =
+      props.heartbeat === false
+        ? undefined
+        : new Heartbeat(this, 'Heartbeat', {
+            targets,
+            regions,
+            handler: detector.handler,
+            operationsTopic: alerting.operations.topic,
+            logRetention,
+          });
     this.alertTopic = alerting.alert.topic;
     this.handler = detector.handler;
     this.baselineTable = state.table;
     this.rule = detector.rule;
     this.ruleDeadLetterQueue = detector.ruleDeadLetterQueue;
     this.failureQueue = detector.failureQueue;
-    this.alarms = operations.alarms;
+    this.alarms = [...operations.alarms, ...(heartbeat?.alarms ?? [])];
+    this.heartbeatFunction = heartbeat?.fn;
     this.sweepFunction = sweep.fn;
   }
 }

@@ -7,6 +7,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { ResourceKind, RuntimeCall, TopicRole } from '../lambda/adapters/calls.js';
+import { CANARY_FUNCTION_NAME } from '../lambda/domain/heartbeat.js';
 
 export interface PublishTarget {
   readonly topic: sns.ITopic;
@@ -83,6 +84,13 @@ function statementFor(
           : {}),
       };
     }
+    case 'canary-function':
+      // The one write: the heartbeat changes the description of its own canary, nothing else.
+      return {
+        resources: [...new Set(t.regions)].map(
+          (r) => `arn:${t.partition}:lambda:${r}:${t.account}:function:${CANARY_FUNCTION_NAME}`,
+        ),
+      };
     case 'any':
       return { resources: ['*'] };
   }

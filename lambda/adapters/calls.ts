@@ -12,9 +12,17 @@
  * - `table`: the detector's state table;
  * - `topic`: an SNS topic of the deployment (which one is said where the adapter is used);
  * - `member-role`: the read-only role in a member account;
+ * - `canary-function`: the heartbeat's canary function in a covered region (the one write layerwatch makes);
  * - `any`: an action that supports no resource-level permission (granted on `*`).
  */
-export type ResourceKind = 'function' | 'layer-version' | 'table' | 'topic' | 'member-role' | 'any';
+export type ResourceKind =
+  | 'function'
+  | 'layer-version'
+  | 'table'
+  | 'topic'
+  | 'member-role'
+  | 'canary-function'
+  | 'any';
 
 export interface DeclaredCall {
   /** `service:Action`, as IAM spells it. */

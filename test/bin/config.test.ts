@@ -26,6 +26,7 @@ describe('readConfig', () => {
       sweepRegions: undefined,
       sweepSchedule: undefined,
       createTrail: false,
+      heartbeat: true,
     });
   });
 

@@ -178,11 +178,14 @@ describe('reserved concurrency', () => {
       .sort();
 
   it('reserves 10 for the handler and 1 for the sweep by default', () => {
-    expect(reserved(deploy({}).detector)).toEqual([1, 10, undefined]);
+    // Handler, sweep; the heartbeat canary never runs (0); the heartbeat and the trigger provider share the pool.
+    expect(reserved(deploy({}).detector)).toEqual([0, 1, 10, undefined, undefined]);
   });
 
   it('reserves nothing with none (accounts whose quota cannot keep 100 unreserved)', () => {
     expect(reserved(deploy({ reservedConcurrency: 'none' }).detector)).toEqual([
+      0,
+      undefined,
       undefined,
       undefined,
       undefined,
@@ -190,7 +193,7 @@ describe('reserved concurrency', () => {
   });
 
   it('takes another number', () => {
-    expect(reserved(deploy({ reservedConcurrency: 3 }).detector)).toEqual([1, 3, undefined]);
+    expect(reserved(deploy({ reservedConcurrency: 3 }).detector)).toEqual([0, 1, 3, undefined, undefined]);
   });
 });
 

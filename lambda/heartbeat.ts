@@ -1,0 +1,22 @@
+/** Lambda entry point of the hourly heartbeat. Built once per cold start; logic in heartbeat-app.ts. */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CanaryToucher } from './adapters/canary-toucher.js';
+import { createHeartbeat, readCanaries } from './heartbeat-app.js';
+
+const canaries = readCanaries(process.env.HEARTBEAT_CANARIES);
+const clients = new Map<string, LambdaClient>();
+const clientFor = (region: string) => {
+  let client = clients.get(region);
+  if (!client) {
+    client = new LambdaClient({ region, retryMode: 'adaptive', maxAttempts: 5 });
+    clients.set(region, client);
+  }
+  return client;
+};
+
+export const handler = createHeartbeat({
+  toucher: new CanaryToucher(clientFor),
+  canaries,
+  logger: new Logger({ serviceName: 'layerwatch-heartbeat' }),
+});
