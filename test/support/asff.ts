@@ -156,8 +156,11 @@ function action(problems: string[], v: unknown): void {
 function noEmpty(problems: string[], where: string, v: unknown): void {
   if (v === null) problems.push(`${where}: null`);
   else if (v === '') problems.push(`${where}: empty string`);
-  else if (Array.isArray(v)) v.forEach((x, i) => noEmpty(problems, `${where}[${i}]`, x));
-  else if (isObj(v))
+  else if (Array.isArray(v)) {
+    v.forEach((x, i) => {
+      noEmpty(problems, `${where}[${i}]`, x);
+    });
+  } else if (isObj(v))
     for (const [k, x] of Object.entries(v)) noEmpty(problems, where ? `${where}.${k}` : k, x);
 }
 
