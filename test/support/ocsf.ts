@@ -12,7 +12,7 @@ import { join } from 'node:path';
 export const PY_OCSF_MODELS_VERSION = '0.10.0';
 const PYTHON = join(process.cwd(), '.moto-venv', 'bin', 'python');
 
-const SCRIPT = String.raw`
+const SCRIPT = `
 import ipaddress, json, sys, typing
 try:
     import pydantic
