@@ -83,6 +83,11 @@ function replay(records: readonly Rec[], live?: string[]): Finding {
 const base = layerArn('base', 1);
 const evil = layerArn('evil-extension', 7, OTHER_ACCOUNT);
 const t = (minute: number) => `2026-03-14T10:${String(minute).padStart(2, '0')}:00Z`;
+/** Event ids of their own: the examples' ids come from the same builders' counter. */
+const at = (minute: number) => ({
+  time: t(minute),
+  id: `extra000-0000-4000-8000-${String(minute).padStart(12, '0')}`,
+});
 
 /** Findings for what examples/ does not cover. */
 export function extraFindings(): Finding[] {
@@ -90,22 +95,22 @@ export function extraFindings(): Finding[] {
   return [
     // a layer removed (cleanup after use)
     replay([
-      createFunction('f1', { layers: [base, evil], time: t(0) }),
-      updateFunctionConfiguration('f1', { layers: [base], time: t(1) }),
+      createFunction('f1', { layers: [base, evil], ...at(0) }),
+      updateFunctionConfiguration('f1', { layers: [base], ...at(1) }),
     ]),
     // drift: the response shows layers no seen event set
     replay([
-      createFunction('f2', { layers: [base], time: t(2) }),
+      createFunction('f2', { layers: [base], ...at(2) }),
       updateFunctionConfiguration('f2', {
         request: { timeout: 60 },
         responseLayers: [base, evil],
-        time: t(3),
+        ...at(3),
       }),
     ]),
     // public share, by an SSO user from an IPv6 address
     replay([
       addLayerVersionPermission('shared', 2, '*', {
-        time: t(4),
+        ...at(4),
         identity: identities.ssoAdmin(),
         sourceIp: '2001:db8::1',
       }),
@@ -113,10 +118,10 @@ export function extraFindings(): Finding[] {
     // a deploy role acting through CloudFormation (a service host name as source), live read differs
     replay(
       [
-        createFunction('f3', { layers: [base], time: t(5), identity: identities.deployRole() }),
+        createFunction('f3', { layers: [base], ...at(5), identity: identities.deployRole() }),
         updateFunctionConfiguration('f3', {
           layers: [base, evil],
-          time: t(6),
+          ...at(6),
           identity: identities.deployRole(),
           sourceIp: 'cloudformation.amazonaws.com',
           userAgent: 'cloudformation.amazonaws.com',
@@ -126,21 +131,24 @@ export function extraFindings(): Finding[] {
     ),
     // hostile and long values: control characters in the user agent, five long layer names
     replay([
-      createFunction(`f-${'n'.repeat(60)}`, { layers: [], time: t(7) }),
+      createFunction(`f-${'n'.repeat(60)}`, { layers: [], ...at(7) }),
       updateFunctionConfiguration(`f-${'n'.repeat(60)}`, {
         layers: many,
-        time: t(8),
+        ...at(8),
         userAgent: `evil\u0000agent\u202e${'u'.repeat(2000)}`,
       }),
     ]),
     // a suppressed finding (settings: suppress.functions)
     replay([
-      createFunction('quiet-fn', { layers: [], time: t(9) }),
-      updateFunctionConfiguration('quiet-fn', { layers: [evil], time: t(10) }),
+      createFunction('quiet-fn', { layers: [], ...at(9) }),
+      updateFunctionConfiguration('quiet-fn', { layers: [evil], ...at(10) }),
     ]),
   ];
 }
 
 export function allFindings(): Finding[] {
-  return [...exampleFindings(), ...extraFindings()];
+  const all = [...exampleFindings(), ...extraFindings()];
+  if (new Set(all.map((f) => f.findingId)).size !== all.length)
+    throw new Error('two example findings share an id');
+  return all;
 }
