@@ -22,6 +22,65 @@ describe('renderOcsf', () => {
     expect(problems).toEqual([]);
   });
 
+  it('maps every kind of caller and partition, and py-ocsf-models accepts each variant', () => {
+    const f = exampleFindings().find((x) => x.detectionId === 'lambda-layer-added') as Finding;
+    const share = exampleFindings().find((x) => x.detectionId === 'lambda-layer-shared') as Finding;
+    const actor = (patch: Partial<Finding['actor']>): Finding => ({ ...f, actor: { ...f.actor, ...patch } });
+    const variants: [Finding, Record<string, unknown>][] = [
+      [
+        actor({ kind: 'root', type: 'Root', arn: 'arn:aws:iam::111122223333:root' }),
+        { type_id: 2, type: 'Admin' },
+      ],
+      [
+        actor({
+          kind: 'aws-service',
+          type: 'AWSService',
+          arn: null,
+          principalId: null,
+          accountId: null,
+          invokedBy: 'cloudformation.amazonaws.com',
+        }),
+        {
+          type_id: 3,
+          type: 'System',
+          uid: 'cloudformation.amazonaws.com',
+          account: expect.objectContaining({ uid: f.event.account }),
+        },
+      ],
+      [
+        actor({ kind: 'assumed-role', human: false, type: 'AssumedRole' }),
+        { type_id: 99, type: 'AssumedRole' },
+      ],
+    ];
+    for (const [finding, user] of variants)
+      expect(renderOcsf(finding, OPTIONS).actor).toMatchObject({ user: expect.objectContaining(user) });
+    const nobody = actor({
+      arn: null,
+      principalId: null,
+      invokedBy: null,
+      accessKeyId: null,
+      sessionIssuerArn: null,
+      credentials: 'unknown',
+    });
+    expect(renderOcsf(nobody, OPTIONS).actor).toEqual({ app_name: expect.any(String) });
+    const china = {
+      ...share,
+      layer: share.layer && {
+        ...share.layer,
+        layerArn: share.layer.layerArn.replace('arn:aws:', 'arn:aws-cn:'),
+      },
+      provenance: [],
+      remediation: { revertCommand: null, nextSteps: [] },
+    };
+    const o = renderOcsf(china, OPTIONS);
+    expect(o.resources).toEqual([
+      expect.objectContaining({ type: 'AWS::Lambda::LayerVersion', cloud_partition: 'aws-cn' }),
+    ]);
+    expect(o.remediation).toMatchObject({ desc: 'Review the change with the owner of the resource.' });
+    const all = [...variants.map(([v]) => v), nobody, china].map((v) => renderOcsf(v, OPTIONS));
+    expect(validateOcsf(all).results.flat()).toEqual([]);
+  });
+
   it('has a validator that rejects what OCSF does not allow, so that the check above can fail', () => {
     const good = rendered[0] as Record<string, unknown>;
     const broken = [
