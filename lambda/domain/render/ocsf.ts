@@ -259,7 +259,7 @@ function observables(f: Finding): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   if (f.event.sourceIp && isIpAddress(f.event.sourceIp))
     out.push({
-      name: 'evidences[0].src_endpoint.ip',
+      name: 'evidences.src_endpoint.ip',
       type_id: 2,
       type: 'IP Address',
       value: f.event.sourceIp,
