@@ -1,0 +1,125 @@
+/**
+ * Reads the last 90 days of an account and region's management events from CloudTrail's event
+ * history (LookupEvents), for hunts without a trail. LookupEvents takes one lookup attribute per
+ * call, so the reader makes one pass per layer-relevant event name (CloudTrail logs Lambda's
+ * operations with a version suffix, and older records without), following NextToken, and stays
+ * within CloudTrail's limit of 2 LookupEvents calls a second through an injected rate limiter. It
+ * yields each event's `CloudTrailEvent` parsed: the same record a trail file holds.
+ */
+import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import type { DeclaredCall } from './calls.js';
+
+/** Every name CloudTrail gives the operations layerwatch analyzes. */
+export const LAYER_EVENT_NAMES = [
+  'UpdateFunctionConfiguration20150331v2',
+  'UpdateFunctionConfiguration20150331',
+  'UpdateFunctionConfiguration',
+  'CreateFunction20150331',
+  'CreateFunction',
+  'PublishLayerVersion20181031',
+  'PublishLayerVersion',
+  'AddLayerVersionPermission20181031',
+  'AddLayerVersionPermission',
+] as const;
+
+/** Waits as long as needed before each call. */
+export interface RateLimiter {
+  acquire(): Promise<void>;
+}
+
+/** At most `perSecond` calls a second: each call starts at least 1000/perSecond ms after the last. */
+export class IntervalRateLimiter implements RateLimiter {
+  private next = 0;
+  private readonly gapMs: number;
+
+  constructor(
+    perSecond: number,
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+  ) {
+    if (!(perSecond > 0)) throw new Error(`rate must be positive, got ${perSecond}`);
+    this.gapMs = 1000 / perSecond;
+  }
+
+  async acquire(): Promise<void> {
+    const now = this.now();
+    const at = Math.max(now, this.next);
+    this.next = at + this.gapMs;
+    if (at > now) await this.sleep(at - now);
+  }
+}
+
+export type LookedUpEvent =
+  | { status: 'ok'; eventId: string; eventName: string; record: Record<string, unknown> }
+  /** The event's CloudTrailEvent is missing or not a JSON object: reported, not dropped. */
+  | { status: 'unreadable'; eventId: string; eventName: string; message: string };
+
+export interface LookupOptions {
+  startTime?: Date;
+  endTime?: Date;
+  /** @default LAYER_EVENT_NAMES */
+  eventNames?: readonly string[];
+  /** Called after each page, for progress. */
+  onPage?: (page: { eventName: string; events: number }) => void;
+}
+
+export class CloudTrailLookupEventsReader {
+  /** What this adapter sends (see calls.ts). LookupEvents supports no resource-level permission. */
+  static readonly calls: readonly DeclaredCall[] = [{ action: 'cloudtrail:LookupEvents', resource: 'any' }];
+
+  /** @param limiter CloudTrail allows 2 LookupEvents a second per account and region. */
+  constructor(
+    private readonly client: CloudTrailClient,
+    private readonly limiter: RateLimiter = new IntervalRateLimiter(2),
+  ) {}
+
+  async *events(options: LookupOptions = {}): AsyncIterable<LookedUpEvent> {
+    for (const eventName of options.eventNames ?? LAYER_EVENT_NAMES) {
+      let token: string | undefined;
+      do {
+        await this.limiter.acquire();
+        const page = await this.client.send(
+          new LookupEventsCommand({
+            LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: eventName }],
+            StartTime: options.startTime,
+            EndTime: options.endTime,
+            MaxResults: 50,
+            NextToken: token,
+          }),
+        );
+        const events = page.Events ?? [];
+        for (const e of events) yield parsed(e, eventName);
+        options.onPage?.({ eventName, events: events.length });
+        token = page.NextToken;
+      } while (token);
+    }
+  }
+}
+
+function parsed(
+  e: { EventId?: string; EventName?: string; CloudTrailEvent?: string },
+  eventName: string,
+): LookedUpEvent {
+  const eventId = e.EventId ?? '';
+  const name = e.EventName ?? eventName;
+  if (typeof e.CloudTrailEvent !== 'string')
+    return { status: 'unreadable', eventId, eventName: name, message: 'no CloudTrailEvent' };
+  try {
+    const record: unknown = JSON.parse(e.CloudTrailEvent);
+    if (typeof record !== 'object' || record === null || Array.isArray(record))
+      return {
+        status: 'unreadable',
+        eventId,
+        eventName: name,
+        message: 'CloudTrailEvent is not a JSON object',
+      };
+    return { status: 'ok', eventId, eventName: name, record: record as Record<string, unknown> };
+  } catch (error) {
+    return {
+      status: 'unreadable',
+      eventId,
+      eventName: name,
+      message: `CloudTrailEvent: ${(error as Error).message}`,
+    };
+  }
+}

@@ -1,0 +1,268 @@
+/**
+ * A finding in the AWS Security Finding Format (ASFF 2018-10-08), for Security Hub's
+ * BatchImportFindings under the importing account's default product. Pure: the version, the
+ * import time and the importing account and region are passed in. The Id is stable per finding
+ * (detection + finding id), so a re-import updates the finding and never duplicates it.
+ */
+import { DETECTIONS } from '../detections/index.js';
+import type { Finding } from '../finding.js';
+import type { Severity } from '../severity.js';
+import { oneLine } from '../text.js';
+import { describeFinding, eventTimeMs, isIpAddress, partitionOf } from './ocsf.js';
+
+export const ASFF_SCHEMA_VERSION = '2018-10-08';
+export const TITLE_MAX = 256;
+export const DESCRIPTION_MAX = 1024;
+export const RECOMMENDATION_MAX = 512;
+export const PRODUCT_FIELDS_MAX = 50;
+export const PRODUCT_FIELD_VALUE_MAX = 2048;
+export const RESOURCES_MAX = 32;
+
+export interface AsffOptions {
+  /** layerwatch's version (package.json). */
+  productVersion: string;
+  /** When this import happens (UpdatedAt), ISO 8601; never earlier than the event. */
+  updatedAt: string;
+  /** The account calling BatchImportFindings; default: the account the event happened in. */
+  account?: string;
+  /** The region of the Security Hub imported into; default: the event's region. */
+  region?: string;
+  /** A link for people (console page, runbook). */
+  sourceUrl?: string;
+}
+
+/** An ASFF finding as BatchImportFindings takes it (the subset layerwatch fills). */
+export interface AsffFinding {
+  SchemaVersion: string;
+  Id: string;
+  ProductArn: string;
+  GeneratorId: string;
+  AwsAccountId: string;
+  Types: string[];
+  CreatedAt: string;
+  UpdatedAt: string;
+  FirstObservedAt: string;
+  LastObservedAt: string;
+  Severity: { Label: string; Original: string };
+  FindingProviderFields: { Severity: { Label: string; Original: string }; Types: string[] };
+  Title: string;
+  Description: string;
+  CompanyName: string;
+  ProductName: string;
+  Remediation: { Recommendation: { Text: string; Url?: string } };
+  SourceUrl?: string;
+  ProductFields: Record<string, string>;
+  Resources: AsffResource[];
+  Action: Record<string, unknown>;
+  RecordState: 'ACTIVE';
+}
+
+export interface AsffResource {
+  Type: string;
+  Id: string;
+  Partition: string;
+  Region: string;
+  Details?: Record<string, unknown>;
+}
+
+const LABEL: Record<Severity, string> = {
+  informational: 'INFORMATIONAL',
+  low: 'LOW',
+  medium: 'MEDIUM',
+  high: 'HIGH',
+  critical: 'CRITICAL',
+};
+
+/** ASFF finding types of each detection, besides the ATT&CK technique (namespace/category/classifier). */
+const TYPES: Record<string, string[]> = {
+  'lambda-layer-added': ['TTPs/Persistence/Lambda Layer Attached'],
+  'lambda-function-created-with-layers': ['TTPs/Persistence/Lambda Layer Attached'],
+  'lambda-layer-version-changed': ['TTPs/Persistence/Lambda Layer Attached'],
+  'lambda-layer-drift': [
+    'TTPs/Persistence/Lambda Layer Attached',
+    'Unusual Behaviors/Serverless/Layer Drift',
+  ],
+  'lambda-layer-removed': ['TTPs/Defense Evasion/Lambda Layer Removed'],
+  'lambda-layer-version-published': ['Unusual Behaviors/Serverless/Lambda Layer Published'],
+  'lambda-layer-shared': ['Unusual Behaviors/Serverless/Lambda Layer Shared'],
+};
+
+export function asffTypes(f: Finding): string[] {
+  const types = [...(TYPES[f.detectionId] ?? [`Unusual Behaviors/Serverless/${f.detectionId}`])];
+  if (f.permission?.public) types.push('Effects/Data Exposure/Lambda Layer Shared Publicly');
+  for (const m of f.mitre) types.push(`TTPs/${m.tactic}/${m.techniqueId}-${m.techniqueName}`);
+  return [...new Set(types)];
+}
+
+/**
+ * At most `max` UTF-16 code units (the stricter way to count characters), whole code points only,
+ * an ellipsis marking a cut.
+ */
+export function clip(value: string, max: number): string {
+  if (value.length <= max) return value;
+  let out = '';
+  for (const ch of value) {
+    if (out.length + ch.length > max - 1) break;
+    out += ch;
+  }
+  return `${out}\u2026`;
+}
+
+/** RFC 3339 in UTC with milliseconds, as Security Hub prints its own timestamps. */
+function timestamp(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+export function defaultProductArn(partition: string, region: string, account: string): string {
+  return `arn:${partition}:securityhub:${region}:${account}:product/${account}/default`;
+}
+
+const LAYER = /^arn:([^:]+):lambda:([^:]+):(\d{12}):layer:([^:]+):(\d+)$/;
+
+function layerResource(arn: string, f: Finding): AsffResource {
+  const m = LAYER.exec(arn);
+  const p = f.provenance.find((x) => x.versionArn === arn);
+  const details: Record<string, unknown> = {};
+  if (m) details.Version = Number(m[5]);
+  if (p?.details?.compatibleRuntimes.length) details.CompatibleRuntimes = p.details.compatibleRuntimes;
+  if (p?.details?.createdDate) details.CreatedDate = p.details.createdDate;
+  return {
+    Type: 'AwsLambdaLayerVersion',
+    Id: arn,
+    Partition: m?.[1] ?? partitionOf(f),
+    Region: m?.[2] ?? f.event.region,
+    ...(Object.keys(details).length > 0 ? { Details: { AwsLambdaLayerVersion: details } } : {}),
+  };
+}
+
+/** The function (with what is known of it) first, then each layer version the finding names. */
+export function asffResources(f: Finding, account: string): AsffResource[] {
+  const out: AsffResource[] = [];
+  const partition = partitionOf(f);
+  if (f.function) {
+    const details: Record<string, unknown> = { FunctionName: f.function.name };
+    if (f.function.runtime) details.Runtime = f.function.runtime;
+    if (f.function.role) details.Role = f.function.role;
+    const layers = f.layers?.current ?? f.layers?.after;
+    if (layers && layers.length > 0) details.Layers = layers.map((Arn) => ({ Arn }));
+    out.push({
+      Type: 'AwsLambdaFunction',
+      Id: f.function.arn,
+      Partition: partition,
+      Region: f.function.region,
+      Details: { AwsLambdaFunction: details },
+    });
+  }
+  const layers = new Set<string>(f.provenance.map((p) => p.versionArn));
+  if (f.layer?.versionArn) layers.add(f.layer.versionArn);
+  for (const arn of layers) out.push(layerResource(arn, f));
+  if (out.length === 0)
+    out.push({
+      Type: 'AwsAccount',
+      Id: `AWS::::Account:${account}`,
+      Partition: partition,
+      Region: f.event.region,
+    });
+  return out.slice(0, RESOURCES_MAX);
+}
+
+function productFields(f: Finding, version: string): Record<string, string> {
+  const join = (xs: readonly string[] | null | undefined) => (xs && xs.length > 0 ? xs.join(' ') : null);
+  const fields: Record<string, string | null> = {
+    ProviderName: 'layerwatch',
+    ProviderVersion: version,
+    'layerwatch/FindingId': f.findingId,
+    'layerwatch/DetectionId': f.detectionId,
+    'layerwatch/RiskScore': String(f.riskScore),
+    'layerwatch/EventId': f.event.id,
+    'layerwatch/EventName': f.event.name,
+    'layerwatch/EventTime': f.event.time,
+    'layerwatch/EventAccount': f.event.account,
+    'layerwatch/EventRegion': f.event.region,
+    'layerwatch/SourceIp': f.event.sourceIp,
+    'layerwatch/UserAgent': f.event.userAgent,
+    'layerwatch/ActorArn': f.actor.arn ?? f.actor.principalId,
+    'layerwatch/ActorKind': f.actor.kind,
+    'layerwatch/AccessKeyId': f.actor.accessKeyId,
+    'layerwatch/SessionIssuer': f.actor.sessionIssuerArn,
+    'layerwatch/LayersBefore': join(f.layers?.before),
+    'layerwatch/LayersAfter': join(f.layers?.after),
+    'layerwatch/LayersAdded': join(f.layers?.added),
+    'layerwatch/LayersRemoved': join(f.layers?.removed),
+    'layerwatch/SharedWith': f.permission?.principal ?? null,
+    'layerwatch/RevertCommand': f.remediation.revertCommand,
+    'layerwatch/Reasons': f.reasons.join('; ') || null,
+    'layerwatch/Gaps': f.gaps.join('; ') || null,
+    'layerwatch/Related': join(f.related),
+    'layerwatch/Suppression': f.suppression ? `${f.suppression.rule}: ${f.suppression.match}` : null,
+  };
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(fields)) {
+    const text = value === null ? '' : oneLine(value);
+    if (text !== '') out[key] = clip(text, PRODUCT_FIELD_VALUE_MAX - 1);
+  }
+  return out;
+}
+
+function recommendation(f: Finding): { Text: string; Url?: string } {
+  const revert = f.remediation.revertCommand;
+  const first = f.remediation.nextSteps[0] ?? 'Confirm the change with the owner of the resource.';
+  let text = revert ? `${first} To undo it: ${revert}` : f.remediation.nextSteps.join(' ') || first;
+  // A long revert command lives whole in ProductFields; the text says where.
+  if (text.length > RECOMMENDATION_MAX && revert)
+    text = `${first} The command that undoes it is in ProductFields "layerwatch/RevertCommand".`;
+  const url = DETECTIONS.find((d) => d.id === f.detectionId)?.references[0];
+  return { Text: clip(oneLine(text), RECOMMENDATION_MAX), ...(url ? { Url: url } : {}) };
+}
+
+function action(f: Finding, seen: string): Record<string, unknown> {
+  const ip = f.event.sourceIp;
+  const call: Record<string, unknown> = {
+    Api: f.event.name.replace(/\d{8}(v\d+)?$/, ''),
+    ServiceName: 'lambda.amazonaws.com',
+    FirstSeen: seen,
+    LastSeen: seen,
+  };
+  if (ip && isIpAddress(ip)) {
+    call.CallerType = 'remoteip';
+    if (!ip.includes(':')) call.RemoteIpDetails = { IpAddressV4: ip };
+  } else if (ip) {
+    call.CallerType = 'domain';
+    call.DomainDetails = { Domain: clip(ip, 128) };
+  }
+  return { ActionType: 'AWS_API_CALL', AwsApiCallAction: call };
+}
+
+export function renderAsff(f: Finding, options: AsffOptions): AsffFinding {
+  const seen = timestamp(eventTimeMs(f));
+  const updatedMs = Date.parse(options.updatedAt);
+  if (Number.isNaN(updatedMs)) throw new Error(`updatedAt "${options.updatedAt}" is not a date`);
+  const account = options.account ?? f.event.account;
+  const region = options.region ?? f.event.region;
+  const severity = { Label: LABEL[f.severity], Original: String(f.riskScore) };
+  const types = asffTypes(f);
+  return {
+    SchemaVersion: ASFF_SCHEMA_VERSION,
+    Id: `layerwatch/${f.detectionId}/${f.findingId}`,
+    ProductArn: defaultProductArn(partitionOf(f), region, account),
+    GeneratorId: `layerwatch/${f.detectionId}`,
+    AwsAccountId: account,
+    Types: types,
+    CreatedAt: seen,
+    UpdatedAt: timestamp(Math.max(updatedMs, Date.parse(seen))),
+    FirstObservedAt: seen,
+    LastObservedAt: seen,
+    Severity: severity,
+    FindingProviderFields: { Severity: severity, Types: types },
+    Title: clip(oneLine(f.title), TITLE_MAX),
+    Description: clip(describeFinding(f), DESCRIPTION_MAX),
+    CompanyName: 'layerwatch',
+    ProductName: 'layerwatch',
+    Remediation: { Recommendation: recommendation(f) },
+    ...(options.sourceUrl ? { SourceUrl: options.sourceUrl } : {}),
+    ProductFields: productFields(f, options.productVersion),
+    Resources: asffResources(f, account),
+    Action: action(f, seen),
+    RecordState: 'ACTIVE',
+  };
+}

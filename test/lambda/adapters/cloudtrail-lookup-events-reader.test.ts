@@ -1,0 +1,157 @@
+/**
+ * moto 5.2.5 does not implement CloudTrail's LookupEvents, so the reader is tested here against
+ * aws-sdk-client-mock, with CloudTrail records built as AWS writes them.
+ */
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import {
+  CloudTrailLookupEventsReader,
+  IntervalRateLimiter,
+  LAYER_EVENT_NAMES,
+  type LookedUpEvent,
+} from '../../../lambda/adapters/cloudtrail-lookup-events-reader.js';
+import { normalize } from '../../../lambda/domain/cloudtrail.js';
+import { layerArn, publishLayerVersion, updateFunctionConfiguration } from '../../support/records.js';
+
+const trail = mockClient(CloudTrailClient);
+const noWait = { acquire: async () => {} };
+
+async function all(iterable: AsyncIterable<LookedUpEvent>): Promise<LookedUpEvent[]> {
+  const out: LookedUpEvent[] = [];
+  for await (const e of iterable) out.push(e);
+  return out;
+}
+
+function looked(record: Record<string, unknown>) {
+  return {
+    EventId: record.eventID as string,
+    EventName: record.eventName as string,
+    CloudTrailEvent: JSON.stringify(record),
+  };
+}
+
+const update = updateFunctionConfiguration('orders', { layers: [layerArn('x', 1)] });
+const update2 = updateFunctionConfiguration('orders', { layers: [layerArn('x', 2)] });
+const publish = publishLayerVersion('x', 2);
+
+describe('CloudTrailLookupEventsReader', () => {
+  beforeEach(() => trail.reset());
+
+  it('makes one pass per event name, follows NextToken, and yields the parsed records', async () => {
+    trail.on(LookupEventsCommand).resolves({ Events: [] });
+    trail
+      .on(LookupEventsCommand, {
+        LookupAttributes: [
+          { AttributeKey: 'EventName', AttributeValue: 'UpdateFunctionConfiguration20150331v2' },
+        ],
+      })
+      .resolvesOnce({ Events: [looked(update)], NextToken: 'next' })
+      .resolvesOnce({ Events: [looked(update2)] });
+    trail
+      .on(LookupEventsCommand, {
+        LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: 'PublishLayerVersion20181031' }],
+      })
+      .resolves({ Events: [looked(publish)] });
+    const start = new Date('2026-03-01T00:00:00Z');
+    const end = new Date('2026-03-15T00:00:00Z');
+    const pages: string[] = [];
+
+    const events = await all(
+      new CloudTrailLookupEventsReader(new CloudTrailClient({}), noWait).events({
+        startTime: start,
+        endTime: end,
+        onPage: (p) => pages.push(`${p.eventName}:${p.events}`),
+      }),
+    );
+
+    expect(events.map((e) => e.status === 'ok' && e.record.eventID)).toEqual([
+      update.eventID,
+      update2.eventID,
+      publish.eventID,
+    ]);
+    for (const e of events) expect(e.status === 'ok' && normalize(e.record).status).toBe('relevant');
+    const calls = trail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input);
+    expect(calls).toHaveLength(LAYER_EVENT_NAMES.length + 1);
+    expect(calls.map((c) => c.LookupAttributes?.[0]?.AttributeValue)).toEqual([
+      LAYER_EVENT_NAMES[0],
+      ...LAYER_EVENT_NAMES,
+    ]);
+    expect(calls[1]).toMatchObject({ NextToken: 'next', StartTime: start, EndTime: end, MaxResults: 50 });
+    expect(pages.slice(0, 2)).toEqual([
+      'UpdateFunctionConfiguration20150331v2:1',
+      'UpdateFunctionConfiguration20150331v2:1',
+    ]);
+  });
+
+  it('reports an event whose CloudTrailEvent cannot be read, and goes on', async () => {
+    trail.on(LookupEventsCommand).resolves({
+      Events: [
+        { EventId: 'a', EventName: 'CreateFunction' },
+        { EventId: 'b', CloudTrailEvent: '{oops' },
+        looked(update),
+      ],
+    });
+    const events = await all(
+      new CloudTrailLookupEventsReader(new CloudTrailClient({}), noWait).events({
+        eventNames: ['CreateFunction'],
+      }),
+    );
+    expect(events.map((e) => (e.status === 'ok' ? 'ok' : `${e.eventId}: ${e.message}`))).toEqual([
+      'a: no CloudTrailEvent',
+      expect.stringMatching(/^b: CloudTrailEvent: .*JSON/),
+      'ok',
+    ]);
+  });
+
+  it('stays within 2 calls a second', async () => {
+    let clock = 0;
+    const starts: number[] = [];
+    trail.on(LookupEventsCommand).callsFake(() => {
+      starts.push(clock);
+      return { Events: [], NextToken: starts.length < 4 ? `t${starts.length}` : undefined };
+    });
+    const limiter = new IntervalRateLimiter(
+      2,
+      () => clock,
+      async (ms) => {
+        clock += ms;
+      },
+    );
+    await all(
+      new CloudTrailLookupEventsReader(new CloudTrailClient({}), limiter).events({
+        eventNames: ['CreateFunction', 'PublishLayerVersion'],
+      }),
+    );
+    expect(starts).toEqual([0, 500, 1000, 1500, 2000]);
+  });
+
+  it('propagates a failed call (the hunt must not pass over a region silently)', async () => {
+    trail
+      .on(LookupEventsCommand)
+      .rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' }));
+    await expect(
+      all(new CloudTrailLookupEventsReader(new CloudTrailClient({}), noWait).events()),
+    ).rejects.toThrow('Rate exceeded');
+  });
+});
+
+describe('IntervalRateLimiter', () => {
+  it('does not wait when calls are already far enough apart', async () => {
+    let clock = 0;
+    const waits: number[] = [];
+    const limiter = new IntervalRateLimiter(
+      2,
+      () => clock,
+      async (ms) => void waits.push(ms),
+    );
+    await limiter.acquire();
+    clock = 2000;
+    await limiter.acquire();
+    expect(waits).toEqual([]);
+  });
+
+  it('refuses a rate that is not positive', () => {
+    expect(() => new IntervalRateLimiter(0)).toThrow(/rate must be positive/);
+  });
+});
