@@ -1,4 +1,4 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -44,6 +44,8 @@ export class LayerWatchForwarderStack extends Stack {
       ),
       description: 'layerwatch: forward Lambda layer events to the detector bus',
     });
+    new CfnOutput(this, 'RuleNames', { value: this.forwarding.rule.ruleName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.forwarding.deadLetterQueue.queueUrl });
     if (props.heartbeat !== false) {
       new Canary(this, 'Canary', { logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
     }

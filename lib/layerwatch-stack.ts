@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -118,6 +118,18 @@ export class LayerWatchStack extends Stack {
     new CfnOutput(this, 'HandlerName', { value: w.handler.functionName });
     new CfnOutput(this, 'SweepName', { value: w.sweepFunction.functionName });
     new CfnOutput(this, 'RuleDeadLetterQueueUrl', { value: w.ruleDeadLetterQueue.queueUrl });
+    // What `layerwatch verify` reads to find the parts it checks.
+    new CfnOutput(this, 'OperationsTopicArn', { value: w.operationsTopic.topicArn });
+    new CfnOutput(this, 'RuleNames', {
+      value: Fn.join(
+        ',',
+        w.rules.map((r) => r.ruleName),
+      ),
+    });
+    new CfnOutput(this, 'CoveredRegions', { value: Fn.join(',', [...w.regions]) });
+    if (w.heartbeatFunction) new CfnOutput(this, 'HeartbeatRegions', { value: Fn.join(',', [...w.regions]) });
+    if (config.mode === 'multi-region')
+      new CfnOutput(this, 'ForwarderRegions', { value: (config.regions ?? []).join(',') });
     new CfnOutput(this, 'FailureQueueUrl', { value: w.failureQueue.queueUrl });
   }
 

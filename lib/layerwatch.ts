@@ -95,6 +95,12 @@ export class LayerWatch extends Construct {
   public readonly failureQueue: sqs.Queue;
   public readonly alarms: cloudwatch.Alarm[];
   public readonly sweepFunction: nodejs.NodejsFunction;
+  /** Every rule of the detector (detection, schedules, remote alarm relay): verify checks each. */
+  public readonly rules: events.Rule[];
+  /** Regions whose events reach the detector. */
+  public readonly regions: readonly string[];
+  /** Where alarms and reports go. */
+  public readonly operationsTopic: sns.ITopic;
   /** The hourly heartbeat, unless turned off. */
   public readonly heartbeatFunction?: nodejs.NodejsFunction;
 
@@ -180,6 +186,14 @@ export class LayerWatch extends Construct {
     this.failureQueue = detector.failureQueue;
     this.alarms = [...operations.alarms, ...(heartbeat?.alarms ?? [])];
     this.heartbeatFunction = heartbeat?.fn;
+    this.rules = [
+      detector.rule,
+      sweep.schedule,
+      operations.remoteAlarmRule,
+      ...(heartbeat ? [heartbeat.schedule] : []),
+    ];
+    this.regions = regions;
+    this.operationsTopic = alerting.operations.topic;
     this.sweepFunction = sweep.fn;
   }
 }

@@ -67,6 +67,7 @@ export interface HeartbeatProps {
 export class Heartbeat extends Construct {
   public readonly fn: nodejs.NodejsFunction;
   public readonly alarms: cloudwatch.Alarm[] = [];
+  public readonly schedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: HeartbeatProps) {
     super(scope, id);
@@ -88,7 +89,7 @@ export class Heartbeat extends Construct {
       retryAttempts: 0,
     });
     this.fn.node.addDependency(home);
-    new events.Rule(this, 'Schedule', {
+    this.schedule = new events.Rule(this, 'Schedule', {
       description: 'layerwatch: heartbeat',
       schedule: events.Schedule.rate(Duration.hours(1)),
       targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 2 })],

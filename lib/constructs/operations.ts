@@ -31,6 +31,8 @@ export interface OperationsProps {
  */
 export class Operations extends Construct {
   public readonly alarms: cloudwatch.Alarm[] = [];
+  /** Publishes remote alarms (forwarder regions, member accounts) to the operations topic. */
+  public readonly remoteAlarmRule: events.Rule;
   private readonly action: cwActions.SnsAction;
 
   constructor(scope: Construct, id: string, props: OperationsProps) {
@@ -77,7 +79,7 @@ export class Operations extends Construct {
       'the drift sweep failed (coverage gaps are reported separately)',
       props.sweep.metricErrors({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
     );
-    this.relayRemoteAlarms(props.topic);
+    this.remoteAlarmRule = this.relayRemoteAlarms(props.topic);
   }
 
   private alarm(id: string, description: string, metric: cloudwatch.IMetric): void {
@@ -94,10 +96,10 @@ export class Operations extends Construct {
   }
 
   /** Remote alarm state changes (forwarder regions, member accounts) to the operations topic. */
-  private relayRemoteAlarms(topic: sns.ITopic): void {
+  private relayRemoteAlarms(topic: sns.ITopic): events.Rule {
     const undelivered = deadLetterQueue(this, 'RemoteAlarmDeadLetterQueue', 'the remote alarm relay');
     const field = (path: string) => events.EventField.fromPath(path);
-    new events.Rule(this, 'RemoteAlarms', {
+    const rule = new events.Rule(this, 'RemoteAlarms', {
       description: 'layerwatch: alarms of forwarder regions and member accounts, to the operations topic',
       eventPattern: remoteAlarmPattern(),
       targets: [
@@ -119,5 +121,6 @@ export class Operations extends Construct {
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
     );
+    return rule;
   }
 }

@@ -36,6 +36,7 @@ export interface SweepProps {
  */
 export class Sweep extends Construct {
   public readonly fn: nodejs.NodejsFunction;
+  public readonly schedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: SweepProps) {
     super(scope, id);
@@ -56,7 +57,7 @@ export class Sweep extends Construct {
       retryAttempts: 0,
     });
     this.runAtDeployment(props);
-    new events.Rule(this, 'Schedule', {
+    this.schedule = new events.Rule(this, 'Schedule', {
       description: 'layerwatch: drift sweep',
       schedule: props.schedule ?? events.Schedule.rate(Duration.days(1)),
       targets: [new targets.LambdaFunction(this.fn, { retryAttempts: 2 })],

@@ -26,6 +26,7 @@ const PREFIX: Record<string, string> = {
   cloudtrail: 'cloudtrail',
   athena: 'athena',
   kms: 'kms',
+  cloudformation: 'cloudformation',
   cloudwatch: 'cloudwatch',
 };
 
