@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
-import { allDeployments } from '../support/deployments.js';
+import { allDeployments, MODES, memberTemplateFromConstruct } from '../support/deployments.js';
 
 const CFN_LINT = join(process.cwd(), '.moto-venv', 'bin', 'cfn-lint');
 const IGNORED = ['W3005'];
@@ -82,6 +82,13 @@ describe('cfn-lint', () => {
   it('reports errors and warnings (the canary template is flagged)', () => {
     const rules = findings.filter((f) => f.Filename === canary).map((f) => f.Rule.Id);
     expect(rules).toEqual(expect.arrayContaining(['E3012', 'W1020']));
+  });
+
+  it('lints the member template the StackSet carries, as the organization construct built it', () => {
+    const organization = allDeployments().find((d) => d.member);
+    const mode = MODES.find((m) => m.name === organization?.name);
+    if (!organization?.member || !mode) throw new Error('no organization mode');
+    expect(organization.member.template).toEqual(memberTemplateFromConstruct(mode));
   });
 
   it('finds no error and no warning in any template of any mode', () => {
