@@ -103,12 +103,12 @@ export async function deniedRequests(requests: readonly AccessRequest[]): Promis
   const denied: string[] = [];
   for (const r of requests) {
     const outcome = await evaluate(r);
-    if (outcome.result !== 'Allowed') denied.push(describe(r, outcome));
+    if (outcome.result !== 'Allowed') denied.push(describeRequest(r, outcome));
   }
   return denied;
 }
 
-export function describe(r: AccessRequest, outcome: Outcome): string {
+export function describeRequest(r: AccessRequest, outcome: Outcome): string {
   const who = 'service' in r.principal ? r.principal.service : r.principal.arn;
   return `${r.why}: ${r.action} on ${r.resource} as ${r.principal.label} (${who}) -> ${outcome.result} (${outcome.detail})`;
 }
