@@ -8,6 +8,7 @@
  */
 import { RUNTIME_CALLS } from '../../lambda/runtime-calls.js';
 import { resourcesOfType, TemplateResolver } from '../support/cfn-resolver.js';
+import { deliveryRequests } from '../support/delivery-requests.js';
 import { allDeployments, type SynthesizedDeployment } from '../support/deployments.js';
 import {
   type AccessRequest,
@@ -133,6 +134,26 @@ describe.each(deployments.map((d) => [d.name, d] as const))('%s', (_, d) => {
     expect(await deniedRequests(requests)).toEqual([]);
   });
 
+  it('lets EventBridge deliver to every rule target and dead-letter queue of every template', async () => {
+    const requests: AccessRequest[] = [];
+    const unknown: string[] = [];
+    for (const stack of d.stacks) {
+      for (const placement of stack.placements.slice(0, 1)) {
+        const resolver = new TemplateResolver(stack.template, placement);
+        const delivery = deliveryRequests(resolver, `${d.name} / ${stack.name}`, (arn) =>
+          model.topicKey(arn, stack.role === 'detector' ? model.home : resolver),
+        );
+        requests.push(...delivery.requests);
+        unknown.push(...delivery.unknown);
+      }
+    }
+    // A topic the user brings (alertTopicArn, operationsTopicArn) has a policy this template cannot show.
+    const imported = [d.config.alertTopicArn, d.config.operationsTopicArn].filter((t) => t !== undefined);
+    expect(unknown.filter((u) => !imported.some((t) => u.endsWith(`topic ${t}`)))).toEqual([]);
+    expect(requests.length).toBeGreaterThan(0);
+    expect(await deniedRequests(requests)).toEqual([]);
+  });
+
   if (d.forwarders.length > 0 || d.member) {
     it('lets every forwarding rule put events on the central bus, and on no other bus', async () => {
       const requests: AccessRequest[] = [];
@@ -251,6 +272,29 @@ describe('the simulation refuses what the policies do not grant', () => {
     );
     expect((await evaluate(assume(org, untagged))).result).not.toBe('Allowed');
     expect((await evaluate(assume({ 'aws:ResourceOrgID': 'o-zzzzzzzzzz' }))).result).not.toBe('Allowed');
+  });
+
+  it('denies EventBridge a delivery once the resource policy that allows it is gone', async () => {
+    const resolver = (template: typeof organization.detector.template) =>
+      new TemplateResolver(template, { account: home.homeAccount, region: home.homeRegion });
+    const full = deliveryRequests(resolver(organization.detector.template), 'self-test', () => undefined);
+    expect(full.requests.map((r) => r.action)).toEqual(
+      expect.arrayContaining(['lambda:InvokeFunction', 'sqs:SendMessage']),
+    );
+    expect(await deniedRequests(full.requests)).toEqual([]);
+    const stripped = structuredClone(organization.detector.template);
+    for (const [id] of resourcesOfType(stripped, 'AWS::Lambda::Permission')) delete stripped.Resources?.[id];
+    for (const [id] of resourcesOfType(stripped, 'AWS::SQS::QueuePolicy')) delete stripped.Resources?.[id];
+    const denied = await deniedRequests(
+      deliveryRequests(resolver(stripped), 'self-test', () => undefined).requests,
+    );
+    expect(denied).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('lambda:InvokeFunction'),
+        expect.stringContaining('sqs:SendMessage'),
+      ]),
+    );
+    expect(denied).toHaveLength(full.requests.length);
   });
 
   it('flags a granted action nobody declared, a service wildcard and a Lambda write', async () => {
