@@ -7,7 +7,7 @@
  * (judged with the rule's role elsewhere).
  */
 import { resourcesOfType, type TemplateResolver } from './cfn-resolver.js';
-import type { AccessRequest, PolicyDocument, Statement } from './iam-simulation.js';
+import { type AccessRequest, attachedPolicy, type PolicyDocument, type Statement } from './iam-simulation.js';
 import type { TopicKey } from './runtime-requests.js';
 
 const EVENTS = { label: 'EventBridge', service: 'events.amazonaws.com' } as const;
@@ -33,22 +33,6 @@ function functionPolicy(resolver: TemplateResolver, functionArn: string): Policy
     });
   }
   return { Version: '2012-10-17', Statement: statements };
-}
-
-/** The policy a queue or topic is given by AWS::SQS::QueuePolicy or AWS::SNS::TopicPolicy (by Ref). */
-function attachedPolicy(
-  resolver: TemplateResolver,
-  type: 'AWS::SQS::QueuePolicy' | 'AWS::SNS::TopicPolicy',
-  listKey: 'Queues' | 'Topics',
-  ref: string,
-): PolicyDocument | undefined {
-  const statements = resourcesOfType(resolver.template, type)
-    .filter(
-      ([id, p]) =>
-        resolver.exists(id) && (resolver.resolve(p.Properties?.[listKey]) as string[]).includes(ref),
-    )
-    .flatMap(([, p]) => (resolver.resolve(p.Properties?.PolicyDocument) as PolicyDocument).Statement);
-  return statements.length > 0 ? { Version: '2012-10-17', Statement: statements } : undefined;
 }
 
 /** The logical id of the resource of `type` whose `attribute` (or Ref) resolves to `value`. */
@@ -83,7 +67,11 @@ export function deliveryRequests(
   const { account } = resolver.placement;
   for (const [ruleId, rule] of resourcesOfType(resolver.template, 'AWS::Events::Rule')) {
     if (!resolver.exists(ruleId)) continue;
-    const context = { 'aws:SourceArn': resolver.getAtt(ruleId, 'Arn'), 'aws:SourceAccount': account };
+    const context = {
+      'aws:SourceArn': resolver.getAtt(ruleId, 'Arn'),
+      'aws:SourceAccount': account,
+      'aws:SecureTransport': 'true',
+    };
     const why = `${where} / rule ${ruleId}`;
     const ask = (
       action: string,

@@ -191,6 +191,8 @@ export function rolePrincipal(
     context: {
       'aws:PrincipalAccount': resolver.placement.account,
       'aws:PrincipalArn': arn,
+      // The SDK speaks TLS only: policies that deny plain HTTP must not refuse these requests.
+      'aws:SecureTransport': 'true',
       ...Object.fromEntries(tags.map((t) => [`aws:PrincipalTag/${t.Key}`, t.Value])),
       ...context,
     },
@@ -307,4 +309,20 @@ export function lambdaWriteGrants(
     }
   }
   return found;
+}
+
+/** The policy a queue or topic is given by AWS::SQS::QueuePolicy or AWS::SNS::TopicPolicy (by Ref). */
+export function attachedPolicy(
+  resolver: TemplateResolver,
+  type: 'AWS::SQS::QueuePolicy' | 'AWS::SNS::TopicPolicy',
+  listKey: 'Queues' | 'Topics',
+  ref: string,
+): PolicyDocument | undefined {
+  const statements = resourcesOfType(resolver.template, type)
+    .filter(
+      ([id, p]) =>
+        resolver.exists(id) && (resolver.resolve(p.Properties?.[listKey]) as string[]).includes(ref),
+    )
+    .flatMap(([, p]) => (resolver.resolve(p.Properties?.PolicyDocument) as PolicyDocument).Statement);
+  return statements.length > 0 ? { Version: '2012-10-17', Statement: statements } : undefined;
 }

@@ -8,7 +8,7 @@ import { RUNTIME_CALLS } from '../../lambda/runtime-calls.js';
 import { partitionOf, referencedId, resourcesOfType, TemplateResolver } from './cfn-resolver.js';
 import type { SynthesizedDeployment } from './deployments.js';
 import type { AccessRequest, Needs, PolicyDocument, Principal } from './iam-simulation.js';
-import { rolePrincipal } from './iam-simulation.js';
+import { attachedPolicy, rolePrincipal } from './iam-simulation.js';
 
 export type RuntimeName = keyof typeof RUNTIME_CALLS;
 
@@ -301,8 +301,10 @@ function topicRequests(
   const principal = model.runtimePrincipal(runtime);
   const arn = model.topicArn(runtime, call.topic);
   const account = arn.split(':')[4] ?? '';
+  // The topic's own policy counts too: an explicit deny there would refuse the publish.
+  const resourcePolicy = attachedPolicy(model.home, 'AWS::SNS::TopicPolicy', 'Topics', arn);
   const requests: AccessRequest[] = [
-    { principal, action: call.action, resource: arn, resourceAccount: account, why },
+    { principal, action: call.action, resource: arn, resourceAccount: account, resourcePolicy, why },
   ];
   const key = model.topicKey(arn);
   if (key) {
@@ -344,11 +346,20 @@ export function platformRequests(model: DeploymentModel, runtime: RuntimeName): 
   return targets.map((arn) => {
     const action = actionFor[arn.split(':')[2] ?? ''];
     if (!action) throw new Error(`${model.d.name} / ${runtime}: destination ${arn} is not modelled`);
+    const [type, list] =
+      action === 'sqs:SendMessage'
+        ? (['AWS::SQS::QueuePolicy', 'Queues'] as const)
+        : (['AWS::SNS::TopicPolicy', 'Topics'] as const);
+    const queueId = resourcesOfType(model.home.template, 'AWS::SQS::Queue').find(
+      ([id]) => model.home.getAtt(id, 'Arn') === arn,
+    )?.[0];
+    const ref = queueId ? model.home.ref(queueId) : arn;
     return {
       principal,
       action,
       resource: arn,
       resourceAccount: arn.split(':')[4] ?? '',
+      resourcePolicy: attachedPolicy(model.home, type, list, ref),
       why: `${model.d.name} / ${runtime}: Lambda delivers to its destination`,
     };
   });
