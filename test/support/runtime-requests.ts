@@ -132,10 +132,14 @@ export class DeploymentModel {
     const region = this.d.config.organization?.regions[0];
     if (!member || !region) throw new Error(`${this.d.name}: no member template`);
     const resolver = new TemplateResolver(member.template, { account, region });
-    const [, role] = resourcesOfType(member.template, 'AWS::IAM::Role').find(
-      ([, r]) => r.Properties?.RoleName === this.d.coverage.memberRoleName,
-    ) ?? [undefined, undefined];
-    return resolver.resolve(role?.Properties?.AssumeRolePolicyDocument) as PolicyDocument;
+    const [, role] =
+      resourcesOfType(member.template, 'AWS::IAM::Role').find(
+        ([, r]) => r.Properties?.RoleName === this.d.coverage.memberRoleName,
+      ) ?? [];
+    if (!role?.Properties?.AssumeRolePolicyDocument) {
+      throw new Error(`${this.d.name}: no member role ${this.d.coverage.memberRoleName} with a trust policy`);
+    }
+    return resolver.resolve(role.Properties.AssumeRolePolicyDocument) as PolicyDocument;
   }
 
   /** The topic a runtime publishes to in `role`, as its environment names it. */
