@@ -1,0 +1,165 @@
+/**
+ * A corpus of EventBridge events built from CloudTrail records, each labelled with whether the
+ * detector must receive it: every successful layer-relevant Lambda call (versioned and bare names),
+ * but no failed call and no other Lambda call, however similar its name. Records come from the
+ * repository's examples (examples/cloudtrail, examples/eventbridge) and from builders modelled on
+ * real CloudTrail shapes (test/support/records.ts).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import {
+  addLayerVersionPermission,
+  createFunction,
+  failed,
+  layerArn,
+  publishLayerVersion,
+  type Rec,
+  updateFunctionConfiguration,
+} from './records.js';
+
+export interface CorpusEvent {
+  /** Unique per event (the CloudTrail eventID): how arrivals are recognized. */
+  readonly id: string;
+  /** For messages: where it comes from and what it is. */
+  readonly label: string;
+  /** Whether a rule for layer-relevant Lambda calls must deliver it. */
+  readonly relevant: boolean;
+  /** The event as EventBridge delivers it. */
+  readonly event: Rec;
+}
+
+/** The calls whose records can change or share a function's layers (CloudTrail names, with or without API version). */
+const LAYER_RELEVANT =
+  /^(UpdateFunctionConfiguration|CreateFunction|PublishLayerVersion|AddLayerVersionPermission)(\d{8}(v\d+)?)?$/;
+
+function isRelevant(record: Rec): boolean {
+  return (
+    record.eventSource === 'lambda.amazonaws.com' &&
+    record.errorCode === undefined &&
+    LAYER_RELEVANT.test(String(record.eventName))
+  );
+}
+
+/** Wraps a CloudTrail record as EventBridge delivers it (source from the record's eventSource). */
+export function asEvent(record: Rec): Rec {
+  const service = String(record.eventSource).replace('.amazonaws.com', '');
+  return {
+    version: '0',
+    id: `e-${String(record.eventID)}`,
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: `aws.${service}`,
+    account: record.recipientAccountId,
+    time: record.eventTime,
+    region: record.awsRegion,
+    resources: [],
+    detail: record,
+  };
+}
+
+let seq = 0;
+function id(): string {
+  seq += 1;
+  return `c0ffee00-0000-4000-8000-${String(seq).padStart(12, '0')}`;
+}
+
+/** Another Lambda call, shaped as CloudTrail logs it. */
+function lambdaCall(eventName: string, requestParameters: Rec, extra: Rec = {}): Rec {
+  return {
+    ...updateFunctionConfiguration('payments-api', { id: id() }),
+    eventName,
+    requestParameters,
+    responseElements: null,
+    ...extra,
+  };
+}
+
+function written(): Rec[] {
+  const shared = layerArn('shared-deps', 3);
+  const implant = layerArn('perf-monitor-extension', 1, '444455556666');
+  return [
+    updateFunctionConfiguration('payments-api', { id: id(), layers: [shared, implant] }),
+    updateFunctionConfiguration('payments-api', {
+      id: id(),
+      layers: [shared],
+      eventName: 'UpdateFunctionConfiguration',
+    }),
+    updateFunctionConfiguration('payments-api', {
+      id: id(),
+      layers: [implant],
+      eventName: 'UpdateFunctionConfiguration20150331',
+    }),
+    createFunction('orders-api', { id: id(), layers: [implant] }),
+    createFunction('orders-api', { id: id(), layers: [implant], eventName: 'CreateFunction' }),
+    publishLayerVersion('perf-monitor-extension', 1, { id: id() }),
+    { ...publishLayerVersion('perf-monitor-extension', 2, { id: id() }), eventName: 'PublishLayerVersion' },
+    addLayerVersionPermission('perf-monitor-extension', 1, '*', { id: id() }),
+    {
+      ...addLayerVersionPermission('shared-deps', 3, '999988887777', { id: id() }),
+      eventName: 'AddLayerVersionPermission',
+    },
+    failed(updateFunctionConfiguration('payments-api', { id: id(), layers: [implant] })),
+    failed(createFunction('orders-api', { id: id(), layers: [implant] }), 'InvalidParameterValueException'),
+    failed(publishLayerVersion('perf-monitor-extension', 3, { id: id() }), 'ResourceConflictException'),
+    failed(
+      addLayerVersionPermission('perf-monitor-extension', 1, '*', { id: id() }),
+      'AccessDeniedException',
+    ),
+    lambdaCall(
+      'Invoke',
+      { functionName: 'payments-api' },
+      { eventCategory: 'Data', managementEvent: false, readOnly: false },
+    ),
+    lambdaCall('GetFunction20150331v2', { functionName: 'payments-api' }, { readOnly: true }),
+    lambdaCall('GetFunction', { functionName: 'payments-api' }, { readOnly: true }),
+    lambdaCall('CreateFunctionUrlConfig20211031', { functionName: 'payments-api', authType: 'NONE' }),
+    lambdaCall('UpdateFunctionUrlConfig20211031', { functionName: 'payments-api', authType: 'NONE' }),
+    lambdaCall('CreateEventSourceMapping20150331', { functionName: 'payments-api', batchSize: 10 }),
+    lambdaCall('PutFunctionConcurrency20171031', {
+      functionName: 'payments-api',
+      reservedConcurrentExecutions: 5,
+    }),
+    lambdaCall('UpdateFunctionCode20150331v2', { functionName: 'payments-api', publish: true }),
+    lambdaCall('AddPermission20150331v2', {
+      functionName: 'payments-api',
+      statementId: 'public',
+      action: 'lambda:InvokeFunction',
+      principal: '*',
+    }),
+  ];
+}
+
+/** Records of the repository's examples: CloudTrail log files and EventBridge captures. */
+function examples(root: string): { record: Rec; from: string }[] {
+  const out: { record: Rec; from: string }[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.json.gz')) {
+        const log = JSON.parse(gunzipSync(readFileSync(path)).toString('utf8')) as { Records: Rec[] };
+        for (const record of log.Records) out.push({ record, from: entry.name });
+      }
+    }
+  };
+  walk(join(root, 'examples', 'cloudtrail'));
+  const captures = readFileSync(join(root, 'examples', 'eventbridge', 'lambda-events.jsonl'), 'utf8');
+  for (const line of captures.split('\n').filter((l) => l.trim() !== '')) {
+    out.push({ record: (JSON.parse(line) as { detail: Rec }).detail, from: 'lambda-events.jsonl' });
+  }
+  return out;
+}
+
+/** The whole corpus; every event has a distinct eventID. */
+export function eventCorpus(root = process.cwd()): CorpusEvent[] {
+  const all = [...examples(root), ...written().map((record) => ({ record, from: 'written' }))];
+  const events = all.map(({ record, from }) => ({
+    id: String(record.eventID),
+    label: `${String(record.eventName)}${record.errorCode ? ` (${String(record.errorCode)})` : ''} [${from}]`,
+    relevant: isRelevant(record),
+    event: asEvent(record),
+  }));
+  const ids = new Set(events.map((e) => e.id));
+  if (ids.size !== events.length) throw new Error('event corpus: eventIDs are not unique');
+  return events;
+}
