@@ -34,7 +34,6 @@ export const SWEEP_CALLS: readonly RuntimeCall[] = union(
 );
 
 /** Every runtime of the detector stack, by the construct id of its function. */
-export const RUNTIME_CALLS = { handler: HANDLER_CALLS, sweep: SWEEP_CALLS } as const;
 
 /**
  * The calls both runtimes make in member accounts, through the read-only member role (the Lambda
@@ -48,3 +47,10 @@ export const MEMBER_ROLE_CALLS: readonly RuntimeCall[] = union(
 
 /** The hourly heartbeat (heartbeat.ts): the one write, on the canary functions. */
 export const HEARTBEAT_CALLS: readonly RuntimeCall[] = union(CanaryToucher.calls);
+
+/** Every runtime of the detector stack, by name (the tests find each one's function by its environment). */
+export const RUNTIME_CALLS = {
+  handler: HANDLER_CALLS,
+  sweep: SWEEP_CALLS,
+  heartbeat: HEARTBEAT_CALLS,
+} as const;

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -66,7 +67,7 @@ export class Detector extends Construct {
       },
       retryAttempts: 2,
       maxEventAge: Duration.hours(6),
-      onFailure: new destinations.SqsDestination(this.failureQueue),
+      onFailure: sendOnlyQueueDestination(this.failureQueue),
     });
     this.rule = new events.Rule(this, 'LambdaLayerEvents', {
       description: 'layerwatch: successful Lambda calls that can change or share layers',
@@ -80,4 +81,19 @@ export class Detector extends Construct {
       ],
     });
   }
+}
+
+/**
+ * The on-failure destination, granted only what Lambda needs to deliver there (sqs:SendMessage):
+ * CDK's SqsDestination also grants GetQueueAttributes and GetQueueUrl, which nothing uses.
+ */
+function sendOnlyQueueDestination(queue: sqs.IQueue): lambda.IDestination {
+  return {
+    bind: (_scope, fn) => {
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+      );
+      return { destination: queue.queueArn };
+    },
+  };
 }

