@@ -9,10 +9,12 @@ describe('exec-wrapper-script', () => {
   it.each([
     ['#!/bin/bash\nexport X=1\nexec "$@"\n', 'shell'],
     ['#!/bin/sh\nexec $@', 'shell'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a template.
     ['#!/bin/sh\nexec -- "${@}"\n', 'shell'],
     ['#!/bin/sh\nexec env LD_PRELOAD=/opt/x.so "$@"\n', 'shell'],
     ['#!/bin/sh\nset -e\n"$@"\n', 'shell'],
     ['#!/bin/sh\nexec \\\n  "$@"\n', 'shell'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: shell syntax, not a template.
     ['#!/bin/sh\nexec "$1" "${@:2}"\n', 'shell'],
     ['#!/usr/bin/env python3\nimport os, sys\nos.execvp(sys.argv[1], sys.argv[1:])\n', 'python'],
     ['#!/usr/bin/env python3\nimport subprocess, sys\nsubprocess.run(sys.argv[1:])\n', 'python'],
