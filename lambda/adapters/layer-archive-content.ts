@@ -5,7 +5,12 @@
  */
 import { crc32, createInflateRaw } from 'node:zlib';
 import type { ContentRequest } from '../domain/inspection/model.js';
-import { ArchiveFormatError, type ByteSource, ReadBudgetExceededError } from './layer-archive-source.js';
+import {
+  ArchiveFormatError,
+  type ByteSource,
+  errorFields,
+  ReadBudgetExceededError,
+} from './layer-archive-source.js';
 import type { ZipEntry } from './layer-archive-zip.js';
 
 const LOCAL = 0x04034b50;
@@ -87,7 +92,7 @@ export async function readContents(
     try {
       window = await source.read(first.start, end - first.start);
     } catch (error) {
-      const reason = `${errorName(error)}: ${errorMessage(error)}`;
+      const reason = failure(error);
       if (error instanceof ReadBudgetExceededError) stopped = reason;
       for (const job of group) result.unread.set(job.entry.path, reason);
       continue;
@@ -96,7 +101,7 @@ export async function readContents(
       try {
         result.contents.set(job.entry.path, await readOne(source, job, window, first.start));
       } catch (error) {
-        const reason = `${errorName(error)}: ${errorMessage(error)}`;
+        const reason = failure(error);
         result.unread.set(job.entry.path, reason);
         if (error instanceof ReadBudgetExceededError) stopped = reason;
       }
@@ -105,11 +110,9 @@ export async function readContents(
   return result;
 }
 
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : 'Error';
-}
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function failure(error: unknown): string {
+  const { name, message } = errorFields(error);
+  return `${name}: ${message}`;
 }
 
 async function slice(

@@ -10,6 +10,7 @@ import {
   ArchiveSizeMismatchError,
   type BudgetMeter,
   type ByteSource,
+  errorFields,
   ReadBudgetExceededError,
   readBody,
 } from './layer-archive-source.js';
@@ -117,12 +118,12 @@ export class HttpRangeSource implements ByteSource {
 }
 
 function fetchFailure(error: unknown): Error {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+  const { name, message } = errorFields(error);
+  if (name === 'TimeoutError' || name === 'AbortError')
     return new ReadBudgetExceededError('read budget time spent while waiting for the server', {
       cause: error,
     });
-  if (error instanceof Error && error.name !== 'TypeError') return error;
-  return new ArchiveFetchError(`request failed: ${error instanceof Error ? error.message : String(error)}`, {
-    cause: error,
-  });
+  // Our own named errors pass through; anything else from fetch is a failed request.
+  if (error instanceof Error && name !== 'TypeError') return error;
+  return new ArchiveFetchError(`request failed: ${message}`, { cause: error });
 }

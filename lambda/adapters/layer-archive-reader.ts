@@ -10,7 +10,14 @@ import type { ArchiveEntry } from '../domain/inspection/model.js';
 import type { DeclaredCall } from './calls.js';
 import { readContents } from './layer-archive-content.js';
 import { type FetchFunction, HttpRangeSource, type RemoteArchive } from './layer-archive-http.js';
-import { BudgetMeter, type ByteSource, type ReadBudget, type TransferStats } from './layer-archive-source.js';
+import {
+  BudgetMeter,
+  type ByteSource,
+  errorFields,
+  type ReadBudget,
+  TailCachingSource,
+  type TransferStats,
+} from './layer-archive-source.js';
 import { readDirectory } from './layer-archive-zip.js';
 
 export interface LayerArchiveResult {
@@ -72,15 +79,17 @@ export async function inspectSource(
   source: ByteSource,
   options: { publisher: string | null; limits?: ReadLimits | undefined },
 ): Promise<Omit<LayerArchiveResult, 'transfer'>> {
+  // Small files near the end often sit in the tail read for the end records: no second request.
+  const cached = new TailCachingSource(source);
   let directory: Awaited<ReturnType<typeof readDirectory>>;
   try {
-    directory = await readDirectory(source);
+    directory = await readDirectory(cached);
   } catch (error) {
     return unreadResult(error);
   }
   const { entries } = directory;
   const plan = wanted(entries, options.limits);
-  const { contents, unread } = await readContents(source, entries, plan.requests);
+  const { contents, unread } = await readContents(cached, entries, plan.requests);
   const report = inspect(entries, contents, { publisher: options.publisher, limits: options.limits, unread });
   const archiveEntries: ArchiveEntry[] = entries.map(
     ({ path, compressedSize, uncompressedSize, mode, offset, readable }) => ({
@@ -101,7 +110,7 @@ export async function inspectSource(
 }
 
 function unreadResult(error: unknown): Omit<LayerArchiveResult, 'transfer'> {
-  const failure = describe(error);
+  const failure = errorFields(error);
   return {
     status: 'unread',
     entries: [],
@@ -113,10 +122,4 @@ function unreadResult(error: unknown): Omit<LayerArchiveResult, 'transfer'> {
     },
     error: failure,
   };
-}
-
-function describe(error: unknown): { name: string; message: string } {
-  return error instanceof Error
-    ? { name: error.name, message: error.message }
-    : { name: 'Error', message: String(error) };
 }

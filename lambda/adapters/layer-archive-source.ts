@@ -120,6 +120,26 @@ export class FileSource implements ByteSource {
   }
 }
 
+/** Keeps the last read that reached the end of the archive and answers reads inside it from memory. */
+export class TailCachingSource implements ByteSource {
+  private tail: { start: number; bytes: Uint8Array } | null = null;
+
+  constructor(private readonly inner: ByteSource) {}
+
+  get size(): number {
+    return this.inner.size;
+  }
+
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    const t = this.tail;
+    if (t && offset >= t.start && offset + length <= t.start + t.bytes.length)
+      return t.bytes.subarray(offset - t.start, offset - t.start + length);
+    const bytes = await this.inner.read(offset, length);
+    if (offset + length === this.size && (!t || offset < t.start)) this.tail = { start: offset, bytes };
+    return bytes;
+  }
+}
+
 /** Reads a response body with a cap; fewer bytes than `expected` is a TruncatedBodyError. */
 export async function readBody(
   response: Response,
@@ -145,14 +165,23 @@ export async function readBody(
     }
   } catch (error) {
     await reader.cancel().catch(() => undefined);
-    if (error instanceof Error && error.name === 'TypeError')
-      throw new TruncatedBodyError(`the body ended after ${got} of ${expected} bytes: ${error.message}`, {
+    const { name, message } = errorFields(error);
+    // fetch reports a connection closed mid-body as a TypeError ("terminated").
+    if (name === 'TypeError')
+      throw new TruncatedBodyError(`the body ended after ${got} of ${expected} bytes: ${message}`, {
         cause: error,
       });
     throw error;
   }
   if (got < expected) throw new TruncatedBodyError(`the body ended after ${got} of ${expected} bytes`);
   return out;
+}
+
+/** Name and message of anything thrown; errors from another realm (undici in a test VM) included. */
+export function errorFields(error: unknown): { name: string; message: string } {
+  if (typeof error === 'object' && error !== null && 'name' in error && 'message' in error)
+    return { name: String(error.name), message: String(error.message) };
+  return { name: 'Error', message: String(error) };
 }
 
 export function sha256Base64(bytes: Uint8Array): string {
