@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { constants, crc32, deflateRawSync } from 'node:zlib';
 
 export interface ZipEntrySpec {
   path: string;
@@ -24,6 +24,8 @@ export interface ZipEntrySpec {
   declaredSize?: number;
   /** Sets the "encrypted" flag (the data stays plain). */
   encrypted?: boolean;
+  /** Data deflated beforehand (see zerosDeflated), instead of `data`. */
+  deflated?: { data: Buffer; size: number; crc32: number };
 }
 
 export interface ZipOptions {
@@ -74,6 +76,17 @@ interface Built {
 }
 
 function prepare(spec: ZipEntrySpec): Omit<Built, 'offset'> {
+  const pre = spec.deflated;
+  if (pre)
+    return {
+      spec,
+      name: Buffer.from(spec.path),
+      data: pre.data,
+      size: pre.size,
+      compressed: pre.data.length,
+      crc: pre.crc32,
+      method: 8,
+    };
   const raw = Buffer.from(spec.symlink ?? spec.data ?? '');
   const method = spec.directory || spec.method === 'store' ? 0 : 8;
   const data = method === 8 ? deflateRawSync(raw) : raw;
@@ -225,6 +238,27 @@ function readSegments(segments: readonly Segment[], at: number, length: number):
     if (pos >= at + length) break;
   }
   return out;
+}
+
+/**
+ * `size` zero bytes deflated (a decompression bomb's payload) without holding them: each chunk is
+ * deflated on its own and ends with a sync flush (byte-aligned, non-final), so the chunks chain
+ * into one stream that an empty final block closes.
+ */
+export function zerosDeflated(size: number): { data: Buffer; size: number; crc32: number } {
+  const CHUNK = 16 * 1024 * 1024;
+  const full = Buffer.alloc(Math.min(size, CHUNK));
+  const flushed = (b: Buffer) => deflateRawSync(b, { finishFlush: constants.Z_SYNC_FLUSH });
+  const fullDeflated = flushed(full);
+  const parts: Buffer[] = [];
+  let crc = 0;
+  for (let left = size; left > 0; left -= CHUNK) {
+    const part = left >= CHUNK ? full : full.subarray(0, left);
+    crc = crc32(part, crc);
+    parts.push(part === full ? fullDeflated : flushed(part));
+  }
+  parts.push(Buffer.from([0x03, 0x00]));
+  return { data: Buffer.concat(parts), size, crc32: crc };
 }
 
 /** A real zip in memory. */
