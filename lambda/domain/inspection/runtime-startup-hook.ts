@@ -39,15 +39,18 @@ function pthSignal(path: string, content: Uint8Array | undefined, size: number):
   if (lines.length === 0) return [];
   const name = path.slice(path.lastIndexOf('/') + 1);
   const tool = TOOL_PTH.test(name);
+  const sitePackages = path.includes('/site-packages/');
   const cutNote = size > content.length ? ` (first ${content.length} of ${size} bytes read)` : '';
+  const when = sitePackages
+    ? 'Python runs them when the runtime adds this site-packages directory as a site directory, before the handler is imported'
+    : 'Python runs them if /opt/python is processed as a site directory (the runtime adds it to sys.path)';
   return [
     {
       id: 'runtime-startup-hook',
-      severity: tool ? 'low' : 'medium',
+      severity: tool ? 'low' : sitePackages ? 'high' : 'medium',
       path,
       reason:
-        `${shown(name)} has ${lines.length} executable line(s), first: "${shown(lines[0] as string, 80)}"${cutNote}: ` +
-        `Python runs them at interpreter start when the directory is processed as a site directory` +
+        `${shown(name)} has ${lines.length} executable line(s), first: "${shown(lines[0] as string, 80)}"${cutNote}: ${when}` +
         (tool ? '; the name is one packaging tools write (setuptools, namespace packages)' : ''),
     },
   ];
