@@ -30,9 +30,17 @@ describe('runtime-startup-hook', () => {
       const e = file(`${SITE}/zz-init.pth`, { size: 30 });
       const [s] = runtimeStartupHook.evaluate(view([e], { [e.path]: 'import os; os.system("curl x")\n' }));
       expect(s).toEqual(
-        expect.objectContaining({ id: 'runtime-startup-hook', severity: 'medium', path: e.path }),
+        expect.objectContaining({ id: 'runtime-startup-hook', severity: 'high', path: e.path }),
       );
       expect(s?.reason).toContain('import os; os.system');
+      expect(s?.reason).toMatch(/before the handler is imported/);
+    });
+
+    it('reports a .pth directly in /opt/python at medium: the runtime adds that directory to sys.path', () => {
+      const e = file('python/zz-init.pth', { size: 30 });
+      const [s] = runtimeStartupHook.evaluate(view([e], { [e.path]: 'import os\n' }));
+      expect(s?.severity).toBe('medium');
+      expect(s?.reason).toMatch(/if \/opt\/python is processed as a site directory/);
     });
 
     it('says when only the first bytes were read', () => {
