@@ -39,7 +39,8 @@ function compressedNeed(entry: ZipEntry, want: number): number {
   if (entry.method === 0) return Math.min(entry.compressedSize, want);
   // Deflate never grows data by more than 5 bytes a 16 KiB block: more than that is never read.
   if (want >= entry.uncompressedSize) return Math.min(entry.compressedSize, want + (want >> 6) + 1024);
-  return Math.min(entry.compressedSize, Math.max(4096, want * 2));
+  // A first guess for a prefix; readOne reads more when it falls short.
+  return Math.min(entry.compressedSize, Math.max(1024, want * 2));
 }
 
 function plan(entries: readonly ZipEntry[], requests: readonly ContentRequest[]): Job[] {

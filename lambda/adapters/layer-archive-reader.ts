@@ -5,7 +5,7 @@
  * the server ignores Range. Never throws: a budget spent, a truncated body or a damaged archive
  * becomes a named gap in the report, so that the alert it belongs to still goes out.
  */
-import { type ArchiveReport, inspect, type ReadLimits, wanted } from '../domain/inspection/inspect.js';
+import { type ArchiveReport, inspect, type ReadLimits, unmet, wanted } from '../domain/inspection/inspect.js';
 import type { ArchiveEntry } from '../domain/inspection/model.js';
 import type { DeclaredCall } from './calls.js';
 import { readContents } from './layer-archive-content.js';
@@ -18,7 +18,7 @@ import {
   TailCachingSource,
   type TransferStats,
 } from './layer-archive-source.js';
-import { readDirectory } from './layer-archive-zip.js';
+import { readDirectory, type ZipEntry } from './layer-archive-zip.js';
 
 export interface LayerArchiveResult {
   /** inspected: everything asked for was read; partial: gaps; unread: not even the directory. */
@@ -88,8 +88,7 @@ export async function inspectSource(
     return unreadResult(error);
   }
   const { entries } = directory;
-  const plan = wanted(entries, options.limits);
-  const { contents, unread } = await readContents(cached, entries, plan.requests);
+  const { contents, unread } = await readRounds(cached, entries, options.limits);
   const report = inspect(entries, contents, { publisher: options.publisher, limits: options.limits, unread });
   const archiveEntries: ArchiveEntry[] = entries.map(
     ({ path, compressedSize, uncompressedSize, mode, offset, readable }) => ({
@@ -107,6 +106,22 @@ export async function inspectSource(
     report,
     error: null,
   };
+}
+
+/** A check may ask for more of a file once its first bytes are known: at most ROUNDS rounds of reads. */
+const ROUNDS = 3;
+
+async function readRounds(source: ByteSource, entries: readonly ZipEntry[], limits: ReadLimits | undefined) {
+  const contents = new Map<string, Uint8Array>();
+  const unread = new Map<string, string>();
+  for (let round = 0; round < ROUNDS; round++) {
+    const requests = unmet(wanted(entries, contents, limits), contents).filter((r) => !unread.has(r.path));
+    if (requests.length === 0) break;
+    const got = await readContents(source, entries, requests);
+    for (const [path, bytes] of got.contents) contents.set(path, bytes);
+    for (const [path, reason] of got.unread) unread.set(path, reason);
+  }
+  return { contents, unread };
 }
 
 function unreadResult(error: unknown): Omit<LayerArchiveResult, 'transfer'> {

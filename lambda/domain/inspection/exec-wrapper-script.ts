@@ -9,8 +9,10 @@ import {
   text,
 } from './model.js';
 
-/** How much of a candidate script is read; a wrapper does its work in its first lines. */
+/** How much of a script is read; a wrapper does its work in its first lines. */
 export const SCRIPT_BYTES = 64 * 1024;
+/** What is read of a candidate first: enough to see a shebang. */
+export const SHEBANG_BYTES = 2;
 
 /**
  * Ways a script runs the command line it was given, which is what an exec wrapper does: Lambda
@@ -37,6 +39,7 @@ const RUNS_ITS_ARGUMENTS: readonly { runtime: string; pattern: RegExp }[] = [
 function candidate(entry: ArchiveEntry): boolean {
   if (isDirectory(entry) || isSymlink(entry) || entry.uncompressedSize < 4) return false;
   const name = entry.path.slice(entry.path.lastIndexOf('/') + 1);
+  if (/\.(so(\.\d+)*|node|pyc|jar|zip|gz)$/.test(name)) return false;
   if (name.endsWith('.sh') || name.endsWith('.bash')) return true;
   const exec = isExecutable(entry);
   if (exec !== null) return exec;
@@ -57,7 +60,12 @@ export function runsItsArguments(script: string): string | null {
  */
 export const execWrapperScript: ArchiveCheck = {
   id: 'exec-wrapper-script',
-  wants: (entry) => (candidate(entry) ? SCRIPT_BYTES : 0),
+  // First the shebang; the script itself only for files that have one.
+  wants: (entry, head) => {
+    if (!candidate(entry)) return 0;
+    if (head === undefined) return SHEBANG_BYTES;
+    return head[0] === 0x23 && head[1] === 0x21 ? SCRIPT_BYTES : SHEBANG_BYTES;
+  },
   evaluate({ entries, content }) {
     return entries.flatMap((entry) => {
       if (!candidate(entry)) return [];

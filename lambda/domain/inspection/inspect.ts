@@ -63,8 +63,13 @@ export interface ArchiveReport {
   gaps: InspectionGap[];
 }
 
+/**
+ * The reads the checks need, given what has been read so far (`contents`): call it again with the
+ * contents until it asks for nothing new (a check may want more of a file once its head is known).
+ */
 export function wanted(
   entries: readonly ArchiveEntry[],
+  contents: ReadonlyMap<string, Uint8Array> = new Map(),
   limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): ContentPlan {
   if (unsafeEntries(entries).length > 0)
@@ -74,7 +79,7 @@ export function wanted(
   let bytes = 0;
   for (const check of ARCHIVE_CHECKS) {
     for (const entry of entries) {
-      const want = Math.min(check.wants(entry), entry.uncompressedSize);
+      const want = Math.min(check.wants(entry, contents.get(entry.path)), entry.uncompressedSize);
       if (want <= 0) continue;
       const known = byPath.get(entry.path);
       if (known && known.bytes >= want) continue;
@@ -98,6 +103,11 @@ export function wanted(
   return { requests: [...byPath.values()], skipped: dedupe(skipped) };
 }
 
+/** The requests of a plan that `contents` does not satisfy yet. */
+export function unmet(plan: ContentPlan, contents: ReadonlyMap<string, Uint8Array>): ContentRequest[] {
+  return plan.requests.filter((r) => (contents.get(r.path)?.length ?? -1) < r.bytes);
+}
+
 function dedupe(gaps: InspectionGap[]): InspectionGap[] {
   const seen = new Set<string>();
   return gaps.filter((g) => {
@@ -113,10 +123,10 @@ export function inspect(
   contents: ReadonlyMap<string, Uint8Array>,
   options: InspectOptions,
 ): ArchiveReport {
-  const plan = wanted(entries, options.limits);
+  const plan = wanted(entries, contents, options.limits);
   const gaps: InspectionGap[] = [...plan.skipped];
-  for (const r of plan.requests)
-    if (!contents.has(r.path)) gaps.push({ path: r.path, reason: options.unread?.get(r.path) ?? 'not read' });
+  for (const r of unmet(plan, contents))
+    gaps.push({ path: r.path, reason: options.unread?.get(r.path) ?? 'not read' });
   // Only what the plan asked for is looked at: the same input always gives the same report.
   const asked = new Set(plan.requests.map((r) => r.path));
   const view = { entries, content: (path: string) => (asked.has(path) ? contents.get(path) : undefined) };

@@ -68,8 +68,12 @@ export interface ArchiveView {
 /** One signal kind: which content it needs, and what it concludes. */
 export interface ArchiveCheck {
   id: SignalId;
-  /** How many leading bytes of the entry's content the check needs (0: none). */
-  wants(entry: ArchiveEntry): number;
+  /**
+   * How many leading bytes of the entry's content the check needs (0: none). `head` is what has
+   * been read of the entry so far, if anything: a check may ask for a little first (a shebang)
+   * and for more once that little shows it matters.
+   */
+  wants(entry: ArchiveEntry, head?: Uint8Array): number;
   evaluate(view: ArchiveView): InspectionSignal[];
 }
 

@@ -2,8 +2,9 @@ import {
   execWrapperScript,
   runsItsArguments,
   SCRIPT_BYTES,
+  SHEBANG_BYTES,
 } from '../../../../lambda/domain/inspection/exec-wrapper-script.js';
-import { executable, file, symlink, view } from './entries.js';
+import { bytes, executable, file, symlink, view } from './entries.js';
 
 describe('exec-wrapper-script', () => {
   it.each([
@@ -35,14 +36,22 @@ describe('exec-wrapper-script', () => {
     expect(runsItsArguments(script)).toBeNull();
   });
 
-  it('wants the first 64 KiB of executables, shell scripts and extension-less files without modes', () => {
-    expect(execWrapperScript.wants(executable('bin/wrap', 200))).toBe(SCRIPT_BYTES);
-    expect(execWrapperScript.wants(file('tools/wrap.sh'))).toBe(SCRIPT_BYTES);
-    expect(execWrapperScript.wants(file('wrap', { mode: null }))).toBe(SCRIPT_BYTES);
+  it('wants the shebang of executables, shell scripts and extension-less files without modes', () => {
+    expect(execWrapperScript.wants(executable('bin/wrap', 200))).toBe(SHEBANG_BYTES);
+    expect(execWrapperScript.wants(file('tools/wrap.sh'))).toBe(SHEBANG_BYTES);
+    expect(execWrapperScript.wants(file('wrap', { mode: null }))).toBe(SHEBANG_BYTES);
     expect(execWrapperScript.wants(file('wrap'))).toBe(0);
     expect(execWrapperScript.wants(file('lib/x.py', { mode: null }))).toBe(0);
+    expect(execWrapperScript.wants(executable('lib/libx.so.1'))).toBe(0);
+    expect(execWrapperScript.wants(executable('addon.node'))).toBe(0);
     expect(execWrapperScript.wants(symlink('bin/wrap'))).toBe(0);
     expect(execWrapperScript.wants(executable('bin/tiny', 3))).toBe(0);
+  });
+
+  it('wants 64 KiB of a candidate that starts with a shebang, and no more of one that does not', () => {
+    const e = executable('bin/wrap', 200);
+    expect(execWrapperScript.wants(e, bytes('#!'))).toBe(SCRIPT_BYTES);
+    expect(execWrapperScript.wants(e, bytes('\x7fELF'))).toBe(SHEBANG_BYTES);
   });
 
   it('reports a wrapper with its path and first line', () => {

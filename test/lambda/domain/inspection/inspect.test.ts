@@ -2,6 +2,7 @@ import {
   bySeverity,
   DEFAULT_READ_LIMITS,
   inspect,
+  unmet,
   wanted,
   withPublisher,
 } from '../../../../lambda/domain/inspection/inspect.js';
@@ -10,13 +11,23 @@ import { bytes, dir, elfHeader, executable, file, symlink } from './entries.js';
 
 const SITE = 'python/lib/python3.12/site-packages';
 
+/** What a host does: read what is wanted, ask again with what was read, until nothing new is wanted. */
 function contentsFor(entries: ArchiveEntry[], files: Record<string, string | Uint8Array>) {
-  const map = new Map<string, Uint8Array>();
-  for (const r of wanted(entries).requests) {
-    const c = files[r.path];
-    if (c !== undefined) map.set(r.path, (typeof c === 'string' ? bytes(c) : c).subarray(0, r.bytes));
+  // The entries' sizes become those of the files given, as in a real archive.
+  for (const e of entries) {
+    const c = files[e.path];
+    if (c !== undefined) e.uncompressedSize = typeof c === 'string' ? bytes(c).length : c.length;
   }
-  return map;
+  const map = new Map<string, Uint8Array>();
+  for (let round = 0; round < 3; round++) {
+    const requests = unmet(wanted(entries, map), map).filter((r) => files[r.path] !== undefined);
+    if (requests.length === 0) return map;
+    for (const r of requests) {
+      const c = files[r.path] as string | Uint8Array;
+      map.set(r.path, (typeof c === 'string' ? bytes(c) : c).subarray(0, r.bytes));
+    }
+  }
+  throw new Error('wanted() still asks for more after three rounds');
 }
 
 describe('wanted', () => {
@@ -32,9 +43,24 @@ describe('wanted', () => {
     expect(wanted(entries).requests).toEqual([
       { path: 'lib/libz.so', bytes: 20 },
       { path: `${SITE}/x.pth`, bytes: 40 },
-      { path: 'bin/tool', bytes: 50_000 },
+      { path: 'bin/tool', bytes: 20 },
       { path: 'lib/libz.so.1', bytes: 20 },
     ]);
+  });
+
+  it('asks for a script once its first bytes show a shebang, and only then', () => {
+    const script = executable('bin/wrap', 50_000);
+    const binary = executable('bin/tool', 50_000);
+    const heads = new Map([
+      [script.path, bytes('#!/bin/sh\nexec "$@"\n'.padEnd(20))],
+      [binary.path, elfHeader()],
+    ]);
+    const plan = wanted([script, binary], heads);
+    expect(plan.requests).toEqual([
+      { path: 'bin/wrap', bytes: 50_000 },
+      { path: 'bin/tool', bytes: 20 },
+    ]);
+    expect(unmet(plan, heads)).toEqual([{ path: 'bin/wrap', bytes: 50_000 }]);
   });
 
   it('reads nothing of an unsafe archive', () => {
@@ -49,14 +75,19 @@ describe('wanted', () => {
       executable('bin/b', 1000),
       executable('bin/c', 1000),
     ];
-    const plan = wanted(entries, { maxFiles: 2, maxBytes: 1_000_000 });
+    const plan = wanted(entries, new Map(), { maxFiles: 2, maxBytes: 1_000_000 });
     expect(plan.requests.map((r) => r.path)).toEqual(['bin/a', 'bin/b']);
     expect(plan.skipped).toEqual([
       { path: 'python/enc.pth', reason: 'encrypted or compressed with an unsupported method' },
       { path: 'bin/c', reason: 'read limit (2 files, 1000000 bytes)' },
     ]);
     // Over the byte limit, a smaller read of a later check still fits: the ELF header, not the script.
-    const bytesPlan = wanted(entries, { maxFiles: 10, maxBytes: 1500 });
+    const heads = new Map([
+      ['bin/a', bytes('#!')],
+      ['bin/b', bytes('#!')],
+      ['bin/c', bytes('#!')],
+    ]);
+    const bytesPlan = wanted(entries, heads, { maxFiles: 10, maxBytes: 1500 });
     expect(bytesPlan.requests).toEqual([
       { path: 'bin/a', bytes: 1000 },
       { path: 'bin/b', bytes: 20 },
@@ -86,7 +117,7 @@ describe('inspect', () => {
       }),
       { publisher: null },
     );
-    expect(report).toEqual({ files: 5, uncompressedBytes: 500, signals: [], gaps: [] });
+    expect(report).toEqual({ files: 5, uncompressedBytes: 418, signals: [], gaps: [] });
   });
 
   it('raises only native-code on a native tool layer', () => {
