@@ -124,7 +124,13 @@ describe('content reading', () => {
       const zip = buildZip([{ path: 'bin/tool', data: big, mode: 0o755 }]);
       const inner = new BufferSource(zip);
       let read = 0;
-      const source = { size: inner.size, read: (at: number, n: number) => ((read += n), inner.read(at, n)) };
+      const source = {
+        size: inner.size,
+        read: (at: number, n: number) => {
+          read += n;
+          return inner.read(at, n);
+        },
+      };
       const { entries } = await readDirectory(source);
       read = 0;
       const { contents } = await readContents(source, entries, [{ path: 'bin/tool', bytes: 20 }]);
