@@ -74,41 +74,57 @@ function groups(jobs: Job[], size: number): Job[][] {
   return out;
 }
 
+/** Reads in flight at once: over a high-latency link, requests cost more than bytes. */
+export const CONCURRENCY = 6;
+
 export async function readContents(
   source: ByteSource,
   entries: readonly ZipEntry[],
   requests: readonly ContentRequest[],
+  concurrency = CONCURRENCY,
 ): Promise<ContentResult> {
   const result: ContentResult = { contents: new Map(), unread: new Map() };
-  const all = plan(entries, requests);
-  let stopped: string | null = null;
-  for (const group of groups(all, source.size)) {
-    if (stopped !== null) {
-      for (const job of group) result.unread.set(job.entry.path, stopped);
-      continue;
-    }
-    const first = group[0] as Job;
-    const end = Math.min(source.size, Math.max(...group.map((j) => j.end)));
-    let window: Uint8Array;
+  const queue = groups(plan(entries, requests), source.size);
+  const state: { stopped: string | null } = { stopped: null };
+  const worker = async () => {
+    for (let group = queue.shift(); group; group = queue.shift())
+      await readGroup(source, group, result, state);
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, worker));
+  return result;
+}
+
+/** One request for a group of neighbouring files; once the budget is spent, the rest are gaps. */
+async function readGroup(
+  source: ByteSource,
+  group: Job[],
+  result: ContentResult,
+  state: { stopped: string | null },
+): Promise<void> {
+  if (state.stopped !== null) {
+    for (const job of group) result.unread.set(job.entry.path, state.stopped);
+    return;
+  }
+  const first = group[0] as Job;
+  const end = Math.min(source.size, Math.max(...group.map((j) => j.end)));
+  let window: Uint8Array;
+  try {
+    window = await source.read(first.start, end - first.start);
+  } catch (error) {
+    const reason = failure(error);
+    if (error instanceof ReadBudgetExceededError) state.stopped = reason;
+    for (const job of group) result.unread.set(job.entry.path, reason);
+    return;
+  }
+  for (const job of group) {
     try {
-      window = await source.read(first.start, end - first.start);
+      result.contents.set(job.entry.path, await readOne(source, job, window, first.start));
     } catch (error) {
       const reason = failure(error);
-      if (error instanceof ReadBudgetExceededError) stopped = reason;
-      for (const job of group) result.unread.set(job.entry.path, reason);
-      continue;
-    }
-    for (const job of group) {
-      try {
-        result.contents.set(job.entry.path, await readOne(source, job, window, first.start));
-      } catch (error) {
-        const reason = failure(error);
-        result.unread.set(job.entry.path, reason);
-        if (error instanceof ReadBudgetExceededError) stopped = reason;
-      }
+      result.unread.set(job.entry.path, reason);
+      if (error instanceof ReadBudgetExceededError) state.stopped = reason;
     }
   }
-  return result;
 }
 
 function failure(error: unknown): string {

@@ -278,17 +278,31 @@ export interface ZipServer {
 }
 
 /** Serves `zip` on 127.0.0.1 (port 0) the way S3 would, or broken in the way `mode` names. */
-export async function serveZip(zip: VirtualZip | Buffer, mode: ServeMode = 'range'): Promise<ZipServer> {
+/** A slower link than loopback: time to first byte, and a throughput cap. */
+export interface LinkShape {
+  latencyMs: number;
+  bytesPerSecond: number;
+}
+
+export async function serveZip(
+  zip: VirtualZip | Buffer,
+  mode: ServeMode = 'range',
+  link: LinkShape | null = null,
+): Promise<ZipServer> {
   const source: VirtualZip = Buffer.isBuffer(zip)
     ? { size: zip.length, read: (a, l) => zip.subarray(a, a + l) }
     : zip;
   const state = { requests: [] as (string | null)[], bytesSent: 0 };
   const server: Server = createServer((req, res) => {
+    if (link) setTimeout(() => answer(req, res), link.latencyMs);
+    else answer(req, res);
+  });
+  const answer = (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
     const range = req.headers.range ?? null;
     state.requests.push(range);
     const m = range === null ? null : /^bytes=(\d+)-(\d+)$/.exec(range);
     if (mode === 'slow') return; // never answers
-    if (mode === 'no-range' || !m) return sendWhole(res, source, state);
+    if (mode === 'no-range' || !m) return sendWhole(res, source, state, link);
     const start = Number(m[1]);
     const end = Math.min(Number(m[2]), source.size - 1);
     if (start >= source.size) {
@@ -308,8 +322,9 @@ export async function serveZip(zip: VirtualZip | Buffer, mode: ServeMode = 'rang
       return;
     }
     state.bytesSent += body.length;
-    res.end(body);
-  });
+    if (!link) return void res.end(body);
+    setTimeout(() => res.end(body), (body.length / link.bytesPerSecond) * 1000);
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -332,6 +347,7 @@ function sendWhole(
   res: import('node:http').ServerResponse,
   source: VirtualZip,
   state: { bytesSent: number },
+  link: LinkShape | null,
 ) {
   res.writeHead(200, { 'content-length': String(source.size) });
   const CHUNK = 1024 * 1024;
@@ -341,6 +357,11 @@ function sendWhole(
       const chunk = source.read(at, Math.min(CHUNK, source.size - at));
       at += chunk.length;
       state.bytesSent += chunk.length;
+      if (link) {
+        // Paced: the next chunk leaves when this one would have crossed the link.
+        res.write(chunk);
+        return void setTimeout(next, (chunk.length / link.bytesPerSecond) * 1000);
+      }
       if (!res.write(chunk)) return void res.once('drain', next);
     }
     res.end();
