@@ -49,6 +49,8 @@ export class HttpRangeSource implements ByteSource {
         `read of ${length} bytes at ${offset} is outside the ${this.size}-byte archive`,
       );
     if (this.whole) return this.whole.subarray(offset, offset + length);
+    if (!this.meter.fits(length))
+      throw new ReadBudgetExceededError(`a read of ${length} bytes would exceed the read budget`);
     const signal = AbortSignal.timeout(this.meter.remainingMs());
     this.meter.requests++;
     let response: Response;
