@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { readContents } from '../../../lambda/adapters/layer-archive-content.js';
 import { ArchiveFormatError, BufferSource } from '../../../lambda/adapters/layer-archive-source.js';
 import { readDirectory } from '../../../lambda/adapters/layer-archive-zip.js';
@@ -185,5 +186,56 @@ describe('content reading', () => {
       new BufferSource(buildZip([{ path: 'x.pth', data: 'import x', encrypted: true }])),
     );
     expect(entries[0]?.readable).toBe(false);
+  });
+});
+
+describe('zip reading, property', () => {
+  const entrySpec = fc.record({
+    name: fc.stringMatching(/^[a-zA-Z0-9_.\u00e9\u4e2d-]{1,12}$/),
+    dir: fc.constantFrom('', 'python/', 'extensions/', 'nodejs/node_modules/x/'),
+    data: fc.uint8Array({ maxLength: 3000 }),
+    repeat: fc.integer({ min: 1, max: 20 }),
+    method: fc.constantFrom('store' as const, 'deflate' as const),
+    mode: fc.constantFrom(0o644, 0o755, 0o600),
+  });
+
+  it('reads back every entry, its mode and its content, whatever the mix and zip64', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(entrySpec, { minLength: 1, maxLength: 12 }),
+        fc.boolean(),
+        async (raw, zip64) => {
+          const seen = new Set<string>();
+          const specs: ZipEntrySpec[] = [];
+          for (const r of raw) {
+            const path = `${r.dir}${r.name}`;
+            if (seen.has(path)) continue;
+            seen.add(path);
+            const data = Buffer.concat(Array.from({ length: r.repeat }, () => Buffer.from(r.data)));
+            specs.push({ path, data, method: r.method, mode: r.mode });
+          }
+          const source = new BufferSource(buildZip(specs, { zip64 }));
+          const { entries } = await readDirectory(source);
+          expect(entries.map((e) => [e.path, e.mode, e.uncompressedSize])).toEqual(
+            specs.map((s) => [s.path, 0o100000 | (s.mode as number), (s.data as Buffer).length]),
+          );
+          const requests = specs.map((s) => ({ path: s.path, bytes: (s.data as Buffer).length }));
+          const prefixes = specs.map((s) => ({
+            path: s.path,
+            bytes: Math.min(7, (s.data as Buffer).length),
+          }));
+          const whole = await readContents(source, entries, requests);
+          expect(whole.unread).toEqual(new Map());
+          for (const s of specs)
+            expect(Buffer.from(whole.contents.get(s.path) as Uint8Array)).toEqual(s.data);
+          const heads = await readContents(source, entries, prefixes);
+          for (const s of specs)
+            expect(Buffer.from(heads.contents.get(s.path) as Uint8Array)).toEqual(
+              (s.data as Buffer).subarray(0, 7),
+            );
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
