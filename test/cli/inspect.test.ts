@@ -246,6 +246,12 @@ describe('layerwatch inspect', () => {
     expect(stderr).toContain('Usage: layerwatch inspect');
   });
 
+  it('reports an empty archive as a layer with no files', async () => {
+    const { code, reports } = await run(write('empty.zip', buildZip([])));
+    expect(code).toBe(0);
+    expect(reports[0]).toEqual(expect.objectContaining({ kind: 'layer', files: 0, signals: [], gaps: [] }));
+  });
+
   it('prints help', async () => {
     const { code, stdout } = await run('--help');
     expect(code).toBe(0);
