@@ -1,0 +1,140 @@
+/**
+ * Inspects a layer archive without extracting it: the central directory first, then only the few
+ * leading bytes of the files the inspection core asks for. Over HTTP (GetLayerVersion's presigned
+ * `Content.Location`) that is two to a handful of Range requests, never the whole archive unless
+ * the server ignores Range. Never throws: a budget spent, a truncated body or a damaged archive
+ * becomes a named gap in the report, so that the alert it belongs to still goes out.
+ */
+import { type ArchiveReport, inspect, type ReadLimits, unmet, wanted } from '../domain/inspection/inspect.js';
+import type { ArchiveEntry } from '../domain/inspection/model.js';
+import type { DeclaredCall } from './calls.js';
+import { readContents } from './layer-archive-content.js';
+import { type FetchFunction, HttpRangeSource, type RemoteArchive } from './layer-archive-http.js';
+import {
+  BudgetMeter,
+  type ByteSource,
+  errorFields,
+  type ReadBudget,
+  TailCachingSource,
+  type TransferStats,
+} from './layer-archive-source.js';
+import { readDirectory, type ZipEntry } from './layer-archive-zip.js';
+
+export interface LayerArchiveResult {
+  /** inspected: everything asked for was read; partial: gaps; unread: not even the directory. */
+  status: 'inspected' | 'partial' | 'unread';
+  /** The archive's entries, for layer-overlap across a function's layers. */
+  entries: ArchiveEntry[];
+  report: ArchiveReport;
+  transfer: TransferStats;
+  /** Why the archive could not be read at all (status unread). */
+  error: { name: string; message: string } | null;
+}
+
+/** The port the handler will depend on. */
+export interface LayerArchiveInspector {
+  /** Never throws. `publisher` is the known publisher of the layer's account, or null. */
+  inspectArchive(archive: RemoteArchive, publisher: string | null): Promise<LayerArchiveResult>;
+}
+
+export const DEFAULT_BUDGET: ReadBudget = { maxBytes: 32 * 1024 * 1024, timeoutMs: 10_000 };
+
+export interface LayerArchiveReaderProps {
+  /** @default global fetch */
+  fetch?: FetchFunction;
+  /** @default DEFAULT_BUDGET (32 MiB, 10 s) */
+  budget?: ReadBudget;
+  limits?: ReadLimits;
+}
+
+export class LayerArchiveReader implements LayerArchiveInspector {
+  /** The presigned URL is signed by Lambda: reading it sends no AWS call of our own. */
+  static readonly calls: readonly DeclaredCall[] = [];
+
+  constructor(private readonly props: LayerArchiveReaderProps = {}) {}
+
+  async inspectArchive(archive: RemoteArchive, publisher: string | null): Promise<LayerArchiveResult> {
+    const meter = new BudgetMeter(this.props.budget ?? DEFAULT_BUDGET);
+    const source = new HttpRangeSource(archive, meter, this.props.fetch ?? fetch);
+    let result: Omit<LayerArchiveResult, 'transfer'>;
+    try {
+      result = await inspectSource(source, { publisher, limits: this.props.limits });
+    } catch (error) {
+      result = unreadResult(error);
+    }
+    return {
+      ...result,
+      transfer: {
+        bytes: meter.bytes,
+        requests: meter.requests,
+        mode: source.mode,
+        sha256Verified: source.sha256Verified,
+      },
+    };
+  }
+}
+
+/** The steps shared by every source (HTTP, local file): directory, plan, contents, core. */
+export async function inspectSource(
+  source: ByteSource,
+  options: { publisher: string | null; limits?: ReadLimits | undefined },
+): Promise<Omit<LayerArchiveResult, 'transfer'>> {
+  // Small files near the end often sit in the tail read for the end records: no second request.
+  const cached = new TailCachingSource(source);
+  let directory: Awaited<ReturnType<typeof readDirectory>>;
+  try {
+    directory = await readDirectory(cached);
+  } catch (error) {
+    return unreadResult(error);
+  }
+  const { entries } = directory;
+  const { contents, unread } = await readRounds(cached, entries, options.limits);
+  const report = inspect(entries, contents, { publisher: options.publisher, limits: options.limits, unread });
+  const archiveEntries: ArchiveEntry[] = entries.map(
+    ({ path, compressedSize, uncompressedSize, mode, offset, readable }) => ({
+      path,
+      compressedSize,
+      uncompressedSize,
+      mode,
+      offset,
+      readable,
+    }),
+  );
+  return {
+    status: report.gaps.length === 0 ? 'inspected' : 'partial',
+    entries: archiveEntries,
+    report,
+    error: null,
+  };
+}
+
+/** A check may ask for more of a file once its first bytes are known: at most ROUNDS rounds of reads. */
+const ROUNDS = 3;
+
+async function readRounds(source: ByteSource, entries: readonly ZipEntry[], limits: ReadLimits | undefined) {
+  const contents = new Map<string, Uint8Array>();
+  const unread = new Map<string, string>();
+  for (let round = 0; round < ROUNDS; round++) {
+    const requests = unmet(wanted(entries, contents, limits), contents).filter((r) => !unread.has(r.path));
+    if (requests.length === 0) break;
+    const got = await readContents(source, entries, requests);
+    for (const [path, bytes] of got.contents) contents.set(path, bytes);
+    for (const [path, reason] of got.unread) unread.set(path, reason);
+  }
+  return { contents, unread };
+}
+
+function unreadResult(error: unknown): Omit<LayerArchiveResult, 'transfer'> {
+  const failure = errorFields(error);
+  return {
+    status: 'unread',
+    entries: [],
+    report: {
+      files: 0,
+      uncompressedBytes: 0,
+      signals: [],
+      gaps: [{ reason: `archive not read: ${failure.name}: ${failure.message}` }],
+    },
+    error: failure,
+  };
+}

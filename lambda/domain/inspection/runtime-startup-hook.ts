@@ -1,0 +1,104 @@
+import { type ArchiveCheck, type InspectionSignal, isDirectory, normalPath, shown, text } from './model.js';
+import { pythonTopLevel } from './paths.js';
+
+/** How much of a `.pth` file is read: site.py executes any line of it, so a cut is reported. */
+export const PTH_BYTES = 64 * 1024;
+
+/** Modules Python's `site` imports at start from sys.path, whatever the function's code does. */
+const PYTHON_CUSTOMIZE = /^(sitecustomize|usercustomize)(\.py|\.pyc|(\.[^/]*)?\.so|\/__init__\.py)$/;
+
+/** `.pth` files that packaging tools write with an executable line, e.g. setuptools, namespace packages. */
+const TOOL_PTH = /^(distutils-precedence\.pth|[^/]*-nspkg\.pth)$/;
+
+/**
+ * Ruby's gem_prelude requires these at interpreter start through $LOAD_PATH, where RUBYLIB
+ * (/opt/ruby/lib) comes before the standard library: a layer copy replaces Ruby's own. RubyGems
+ * also loads `rubygems/defaults/operating_system.rb` from $LOAD_PATH when it exists.
+ */
+const RUBY_PRELUDE = new Set([
+  'rubygems.rb',
+  'rubygems/defaults/operating_system.rb',
+  'error_highlight.rb',
+  'did_you_mean.rb',
+  'syntax_suggest.rb',
+]);
+
+/** site.py's rule: a line starting with "import " or "import\t" is executed; others are paths. */
+export function executableLines(pth: string): string[] {
+  return pth.split(/\r?\n/).filter((line) => line.startsWith('import ') || line.startsWith('import\t'));
+}
+
+function isPth(path: string): boolean {
+  const top = pythonTopLevel(path);
+  return top !== null && top.rest === '' && top.name.endsWith('.pth');
+}
+
+function pthSignal(path: string, content: Uint8Array | undefined, size: number): InspectionSignal[] {
+  if (content === undefined) return [];
+  const lines = executableLines(text(content));
+  if (lines.length === 0) return [];
+  const name = path.slice(path.lastIndexOf('/') + 1);
+  const tool = TOOL_PTH.test(name);
+  const sitePackages = path.includes('/site-packages/');
+  const cutNote = size > content.length ? ` (first ${content.length} of ${size} bytes read)` : '';
+  const when = sitePackages
+    ? 'Python runs them when the runtime adds this site-packages directory as a site directory, before the handler is imported'
+    : 'Python runs them if /opt/python is processed as a site directory (the runtime adds it to sys.path)';
+  return [
+    {
+      id: 'runtime-startup-hook',
+      severity: tool ? 'low' : sitePackages ? 'high' : 'medium',
+      path,
+      reason:
+        `${shown(name)} has ${lines.length} executable line(s), first: "${shown(lines[0] as string, 80)}"${cutNote}: ${when}` +
+        (tool ? '; the name is one packaging tools write (setuptools, namespace packages)' : ''),
+    },
+  ];
+}
+
+function customizeSignal(path: string): InspectionSignal[] {
+  const top = pythonTopLevel(path);
+  if (!top) return [];
+  const local = top.rest === '' ? top.name : `${top.name}/${top.rest}`;
+  if (!PYTHON_CUSTOMIZE.test(local)) return [];
+  return [
+    {
+      id: 'runtime-startup-hook',
+      severity: 'high',
+      path,
+      reason: `${shown(local)}: Python's site module imports ${top.name.split('.')[0]} from sys.path at every interpreter start, before the handler; /opt/python comes before the runtime's own paths`,
+    },
+  ];
+}
+
+function rubySignal(path: string): InspectionSignal[] {
+  if (!path.startsWith('ruby/lib/') || !RUBY_PRELUDE.has(path.slice('ruby/lib/'.length))) return [];
+  return [
+    {
+      id: 'runtime-startup-hook',
+      severity: 'high',
+      path,
+      reason: `${shown(path.slice('ruby/lib/'.length))}: Ruby loads it at interpreter start, and /opt/ruby/lib (RUBYLIB) comes before Ruby's own copy on the load path`,
+    },
+  ];
+}
+
+/**
+ * Code a runtime runs at start without the function asking for it. Node.js, Java and .NET have
+ * no such file: they need a variable (NODE_OPTIONS, JAVA_TOOL_OPTIONS, DOTNET_STARTUP_HOOKS),
+ * which exec-hook-variable reports on the function's configuration.
+ */
+export const runtimeStartupHook: ArchiveCheck = {
+  id: 'runtime-startup-hook',
+  wants: (entry) => (!isDirectory(entry) && isPth(normalPath(entry.path)) ? PTH_BYTES : 0),
+  evaluate({ entries, content }) {
+    const signals: InspectionSignal[] = [];
+    for (const entry of entries) {
+      if (isDirectory(entry)) continue;
+      const path = normalPath(entry.path);
+      if (isPth(path)) signals.push(...pthSignal(path, content(entry.path), entry.uncompressedSize));
+      else signals.push(...customizeSignal(path), ...rubySignal(path));
+    }
+    return signals;
+  },
+};

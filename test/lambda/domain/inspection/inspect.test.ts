@@ -1,0 +1,207 @@
+import {
+  bySeverity,
+  DEFAULT_READ_LIMITS,
+  inspect,
+  unmet,
+  wanted,
+  withPublisher,
+} from '../../../../lambda/domain/inspection/inspect.js';
+import type { ArchiveEntry } from '../../../../lambda/domain/inspection/model.js';
+import { bytes, dir, elfHeader, executable, file, symlink } from './entries.js';
+
+const SITE = 'python/lib/python3.12/site-packages';
+
+/** What a host does: read what is wanted, ask again with what was read, until nothing new is wanted. */
+function contentsFor(entries: ArchiveEntry[], files: Record<string, string | Uint8Array>) {
+  // The entries' sizes become those of the files given, as in a real archive.
+  for (const e of entries) {
+    const c = files[e.path];
+    if (c !== undefined) e.uncompressedSize = typeof c === 'string' ? bytes(c).length : c.length;
+  }
+  const map = new Map<string, Uint8Array>();
+  for (let round = 0; round < 3; round++) {
+    const requests = unmet(wanted(entries, map), map).filter((r) => files[r.path] !== undefined);
+    if (requests.length === 0) return map;
+    for (const r of requests) {
+      const c = files[r.path] as string | Uint8Array;
+      map.set(r.path, (typeof c === 'string' ? bytes(c) : c).subarray(0, r.bytes));
+    }
+  }
+  throw new Error('wanted() still asks for more after three rounds');
+}
+
+describe('wanted', () => {
+  it('asks for the few files whose content matters, each with the most any check needs', () => {
+    const entries = [
+      file(`${SITE}/requests/api.py`, { size: 5000 }),
+      file(`${SITE}/x.pth`, { size: 40 }),
+      executable('bin/tool', 50_000),
+      symlink('lib/libz.so'),
+      file('lib/libz.so.1', { size: 90_000 }),
+      dir('python'),
+    ];
+    expect(wanted(entries).requests).toEqual([
+      { path: 'lib/libz.so', bytes: 20 },
+      { path: `${SITE}/x.pth`, bytes: 40 },
+      { path: 'bin/tool', bytes: 20 },
+      { path: 'lib/libz.so.1', bytes: 20 },
+    ]);
+  });
+
+  it('asks for a script once its first bytes show a shebang, and only then', () => {
+    const script = executable('bin/wrap', 50_000);
+    const binary = executable('bin/tool', 50_000);
+    const heads = new Map([
+      [script.path, bytes('#!/bin/sh\nexec "$@"\n'.padEnd(20))],
+      [binary.path, elfHeader()],
+    ]);
+    const plan = wanted([script, binary], heads);
+    expect(plan.requests).toEqual([
+      { path: 'bin/wrap', bytes: 50_000 },
+      { path: 'bin/tool', bytes: 20 },
+    ]);
+    expect(unmet(plan, heads)).toEqual([{ path: 'bin/wrap', bytes: 50_000 }]);
+  });
+
+  it('reads nothing of an unsafe archive', () => {
+    const plan = wanted([file('../x.pth'), file('python/y.pth')]);
+    expect(plan).toEqual({ requests: [], skipped: [{ reason: 'unsafe archive: no content was read' }] });
+  });
+
+  it('skips unreadable entries and what is over the limits, saying so', () => {
+    const entries = [
+      file('python/enc.pth', { readable: false }),
+      executable('bin/a', 1000),
+      executable('bin/b', 1000),
+      executable('bin/c', 1000),
+    ];
+    const plan = wanted(entries, new Map(), { maxFiles: 2, maxBytes: 1_000_000 });
+    expect(plan.requests.map((r) => r.path)).toEqual(['bin/a', 'bin/b']);
+    expect(plan.skipped).toEqual([
+      { path: 'python/enc.pth', reason: 'encrypted or compressed with an unsupported method' },
+      { path: 'bin/c', reason: 'read limit (2 files, 1000000 bytes)' },
+    ]);
+    // Over the byte limit, a smaller read of a later check still fits: the ELF header, not the script.
+    const heads = new Map([
+      ['bin/a', bytes('#!')],
+      ['bin/b', bytes('#!')],
+      ['bin/c', bytes('#!')],
+    ]);
+    const bytesPlan = wanted(entries, heads, { maxFiles: 10, maxBytes: 1500 });
+    expect(bytesPlan.requests).toEqual([
+      { path: 'bin/a', bytes: 1000 },
+      { path: 'bin/b', bytes: 20 },
+      { path: 'bin/c', bytes: 20 },
+    ]);
+    expect(bytesPlan.skipped.map((g) => g.path)).toEqual(['python/enc.pth', 'bin/b', 'bin/c']);
+    expect(DEFAULT_READ_LIMITS.maxFiles).toBeGreaterThan(100);
+  });
+});
+
+describe('inspect', () => {
+  it('raises nothing on an ordinary Python library layer', () => {
+    const entries = [
+      dir('python'),
+      file(`${SITE}/requests/__init__.py`),
+      file(`${SITE}/requests-2.32.3.dist-info/RECORD`),
+      file(`${SITE}/requests-2.32.3.dist-info/INSTALLER`),
+      executable(`${SITE}/bin/normalizer`),
+      file(`${SITE}/certifi.pth`),
+    ];
+    const report = inspect(
+      entries,
+      contentsFor(entries, {
+        [`${SITE}/bin/normalizer`]:
+          '#!/usr/bin/python3\nimport sys\nfrom charset_normalizer.cli import cli_detect\nsys.exit(cli_detect())\n',
+        [`${SITE}/certifi.pth`]: '/opt/python/vendor\n',
+      }),
+      { publisher: null },
+    );
+    expect(report).toEqual({ files: 5, uncompressedBytes: 418, signals: [], gaps: [] });
+  });
+
+  it('raises only native-code on a native tool layer', () => {
+    const entries = [
+      executable('bin/ffmpeg', 80_000),
+      file('lib/libavcodec.so.60', { size: 90_000 }),
+      symlink('lib/libavcodec.so'),
+    ];
+    const report = inspect(
+      entries,
+      contentsFor(entries, {
+        'bin/ffmpeg': elfHeader(2),
+        'lib/libavcodec.so.60': elfHeader(3),
+        'lib/libavcodec.so': 'libavcodec.so.60',
+      }),
+      { publisher: null },
+    );
+    expect(report.signals.map((s) => s.id)).toEqual(['native-code', 'native-code']);
+    expect(report.gaps).toEqual([]);
+  });
+
+  it('orders signals by severity and reports what it wanted and did not get', () => {
+    const entries = [
+      executable('bin/wrap', 200),
+      executable('extensions/agent', 200),
+      file('python/x.pth', { size: 20 }),
+    ];
+    const report = inspect(entries, contentsFor(entries, { 'bin/wrap': '#!/bin/sh\nexec "$@"\n' }), {
+      publisher: null,
+      unread: new Map([['python/x.pth', 'ReadBudgetExceededError: read budget of 10 bytes spent']]),
+    });
+    expect(report.signals.map((s) => `${s.severity} ${s.id}`)).toEqual([
+      'high external-extension',
+      'medium exec-wrapper-script',
+    ]);
+    expect(report.gaps).toEqual([
+      { path: 'python/x.pth', reason: 'ReadBudgetExceededError: read budget of 10 bytes spent' },
+      { path: 'extensions/agent', reason: 'not read' },
+    ]);
+  });
+
+  it('ignores content it did not ask for', () => {
+    const entries = [file('python/data.txt')];
+    const report = inspect(entries, new Map([['python/data.txt', bytes('import os')]]), { publisher: null });
+    expect(report.signals).toEqual([]);
+  });
+
+  it('still reports names of an unsafe archive, without reading content', () => {
+    const entries = [file('/abs'), executable('extensions/x')];
+    const report = inspect(entries, new Map(), { publisher: null });
+    expect(report.signals.map((s) => s.id)).toEqual(['unsafe-archive', 'external-extension']);
+    expect(report.gaps).toEqual([{ reason: 'unsafe archive: no content was read' }]);
+  });
+
+  it('lowers every signal one step for a known publisher, and keeps it', () => {
+    const entries = [executable('extensions/lambda-insights', 200)];
+    const report = inspect(entries, contentsFor(entries, { 'extensions/lambda-insights': elfHeader(2) }), {
+      publisher: 'AWS CloudWatch Lambda Insights',
+    });
+    expect(report.signals).toEqual([
+      expect.objectContaining({
+        id: 'external-extension',
+        severity: 'medium',
+        lowered: { from: 'high', publisher: 'AWS CloudWatch Lambda Insights' },
+      }),
+      expect.objectContaining({
+        id: 'native-code',
+        severity: 'informational',
+        lowered: { from: 'informational', publisher: 'AWS CloudWatch Lambda Insights' },
+      }),
+    ]);
+  });
+
+  it('keeps signals of equal severity in check order', () => {
+    const signals = bySeverity(
+      withPublisher(
+        [
+          { id: 'native-code', severity: 'low', reason: 'a' },
+          { id: 'sdk-shadowing', severity: 'low', reason: 'b' },
+          { id: 'unsafe-archive', severity: 'critical', reason: 'c' },
+        ],
+        null,
+      ),
+    );
+    expect(signals.map((s) => s.reason)).toEqual(['c', 'a', 'b']);
+  });
+});
