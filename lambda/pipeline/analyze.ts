@@ -1,4 +1,5 @@
 /** Step 4, analyze: the pure detection engine over the event and its enrichment. */
+import type { Detection } from '../domain/detections/detection.js';
 import { type Analysis, analyze } from '../domain/engine.js';
 import type { LambdaEvent } from '../domain/model.js';
 import type { DetectionSettings } from '../domain/settings.js';
@@ -11,8 +12,9 @@ export function analyzeEvent(
   enrichment: Enrichment,
   settings: DetectionSettings,
   t: Telemetry,
+  detections?: readonly Detection[],
 ): Analysis {
-  const analysis = analyze(event, { ...enrichment, settings });
+  const analysis = analyze(event, { ...enrichment, settings }, detections);
   for (const v of analysis.verdicts) {
     if (v.status !== 'error') continue;
     t.logger.error('Detection failed', { detectionId: v.detectionId, error: v.error });
