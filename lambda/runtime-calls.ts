@@ -18,6 +18,7 @@ export const HANDLER_CALLS: readonly RuntimeCall[] = union(
   LambdaLayerReader.calls,
   DynamoDbBaselineStore.calls,
   DynamoDbCorrelationStore.calls,
+  // What Powertools' DynamoDB persistence layer sends: Get/Put/Update/DeleteItem.
   DynamoDbIdempotencyStore.calls,
   onTopic(SnsAlertPublisher.calls, 'alert'),
   MEMBER_ACCESS_CALLS,
