@@ -14,10 +14,11 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { AlertPublisher, BaselineStore, FindingSink, FunctionLister } from './adapters/ports.js';
 import type { SweepSummary } from './domain/render/sweep.js';
 import type { DetectionSettings } from './domain/settings.js';
+import { forEachLimited } from './pipeline/pool.js';
 import { observeFunction } from './pipeline/sweep-observe.js';
 import { sweepPair } from './pipeline/sweep-pair.js';
 import { reportRun } from './pipeline/sweep-report.js';
-import { forEachLimited, startRun } from './pipeline/sweep-run.js';
+import { startRun } from './pipeline/sweep-run.js';
 import { invocationTelemetry } from './pipeline/telemetry.js';
 
 export interface SweepDeps {

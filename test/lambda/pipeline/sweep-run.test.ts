@@ -1,4 +1,5 @@
-import { forEachLimited, startRun } from '../../../lambda/pipeline/sweep-run.js';
+import { forEachLimited } from '../../../lambda/pipeline/pool.js';
+import { startRun } from '../../../lambda/pipeline/sweep-run.js';
 
 describe('sweep plan', () => {
   it('covers every account x region pair, with a run id unique even on the same clock', () => {
