@@ -24,6 +24,7 @@ import { STSClient } from '@aws-sdk/client-sts';
 import { RUNTIME_CALLS } from '../../lambda/runtime-calls.js';
 import {
   ACCOUNT,
+  type ActionLog,
   actionsOf,
   adminUser,
   assumed,
@@ -55,8 +56,15 @@ let admin: Credentials;
 let probeTopic: string;
 const policies = rolePolicies();
 const roles = {} as Record<string, SessionCredentials>;
-const sent: Record<Runtime, Set<string>> = { handler: new Set(), sweep: new Set() };
-const recordFor = (runtime: Runtime) => recordActions(sent[runtime]);
+const logs: Record<Runtime, ActionLog> = {
+  handler: { sent: new Set(), denied: new Set() },
+  sweep: { sent: new Set(), denied: new Set() },
+};
+const recordFor = (runtime: Runtime) => recordActions(logs[runtime]);
+/** An invocation's failure, with what the runtime was denied so far. */
+const failureOf = (runtime: Runtime) => (error: unknown) =>
+  `${explain(error)}; denied: ${[...logs[runtime].denied].join(', ') || 'nothing'}`;
+const why = (runtime: Runtime) => (error: unknown) => Promise.reject(new Error(failureOf(runtime)(error)));
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -125,8 +133,7 @@ describe('deployed roles, IAM enforced (moto)', () => {
 
   it('the handler, with its role: one alert for an attached layer, nothing read denied, the duplicate skipped', async () => {
     const handler = w.makeHandler({ credentials: roles.handler, onClient: recordFor('handler') });
-    const run = (event: unknown) =>
-      handler(event).catch((error: unknown) => Promise.reject(new Error(explain(error))));
+    const run = (event: unknown) => handler(event).catch(why('handler'));
     await expect(run(await w.createFn('enforced'))).resolves.toMatchObject({ outcome: 'no-finding' });
     const ext = await w.publish(w.lambdaA, 'enforced-ext');
     const attack = await w.updateFn('enforced', { Layers: [ext] });
@@ -154,16 +161,13 @@ describe('deployed roles, IAM enforced (moto)', () => {
       topicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:not-created-yet`,
       onClient: recordFor('handler'),
     });
-    const failure = await broken(attack).then(
-      () => null,
-      (error: unknown) => explain(error),
-    );
+    const failure = await broken(attack).then(() => null, failureOf('handler'));
     // The topic is missing, not the permission.
     expect(failure).toMatch(/^PublishError: .* <- NotFound/);
     const retry = w.makeHandler({ credentials: roles.handler, onClient: recordFor('handler') });
-    await expect(
-      retry(structuredClone(attack)).catch((error: unknown) => Promise.reject(new Error(explain(error)))),
-    ).resolves.toMatchObject({ outcome: 'published' });
+    await expect(retry(structuredClone(attack)).catch(why('handler'))).resolves.toMatchObject({
+      outcome: 'published',
+    });
     expect(await w.delivered()).toHaveLength(1);
   });
 
@@ -187,7 +191,7 @@ describe('deployed roles, IAM enforced (moto)', () => {
   });
 
   it('every command each runtime sent is declared in its RUNTIME_CALLS', () => {
-    expect(sent.handler).toEqual(
+    expect(logs.handler.sent).toEqual(
       new Set([
         'dynamodb:GetItem',
         'dynamodb:PutItem',
@@ -199,11 +203,11 @@ describe('deployed roles, IAM enforced (moto)', () => {
         'sns:Publish',
       ]),
     );
-    expect(sent.sweep).toEqual(
+    expect(logs.sweep.sent).toEqual(
       new Set(['lambda:ListFunctions', 'dynamodb:GetItem', 'dynamodb:PutItem', 'sns:Publish']),
     );
     for (const runtime of ['handler', 'sweep'] as const)
-      expect({ runtime, undeclared: undeclared(sent[runtime], RUNTIME_CALLS[runtime]) }).toEqual({
+      expect({ runtime, undeclared: undeclared(logs[runtime].sent, RUNTIME_CALLS[runtime]) }).toEqual({
         runtime,
         undeclared: [],
       });

@@ -130,31 +130,43 @@ export function undeclared(sent: Iterable<string>, calls: readonly RuntimeCall[]
   return [...sent].filter((a) => !declared.has(a)).sort();
 }
 
-/**
- * An error and its causes on one line, with the HTTP status and, when the SDK could not parse it
- * (moto answers a denial in XML), the body that names the denied action.
- */
+/** An error and its causes on one line, each with its HTTP status. */
 export function explain(error: unknown): string {
   const parts: string[] = [];
   for (let e = error; e instanceof Error; e = e.cause) {
-    const x = e as Error & { $metadata?: { httpStatusCode?: number }; $responseBodyText?: string };
-    const status = x.$metadata?.httpStatusCode ? ` [HTTP ${x.$metadata.httpStatusCode}]` : '';
-    const denial = /not authorized to perform: [\w:]+|AccessDenied[^<]*/.exec(x.$responseBodyText ?? '')?.[0];
-    parts.push(`${e.name}: ${e.message.split('\n')[0]}${status}${denial ? ` (${denial})` : ''}`);
+    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    parts.push(`${e.name}: ${e.message.split('\n')[0]}${status ? ` [HTTP ${status}]` : ''}`);
   }
   return parts.join(' <- ');
 }
 
-/** Adds the IAM action of every command `client` sends to `sent` (an unknown client is named so). */
-export function recordActions(sent: Set<string>): (client: SdkClient) => void {
+/** What a runtime's clients sent, as IAM actions, and which of them AWS refused (HTTP 403). */
+export interface ActionLog {
+  sent: Set<string>;
+  denied: Set<string>;
+}
+
+/**
+ * Records the IAM action of every command `client` sends (an unknown client is named so), and of
+ * every one refused with 403: moto answers DynamoDB and Lambda denials in XML, which SDK v3 cannot
+ * parse, so the action would otherwise be lost in a SyntaxError.
+ */
+export function recordActions(log: ActionLog): (client: SdkClient) => void {
   type Stack = { add: (mw: unknown, opts: unknown) => void };
   return (client) =>
     (client.middlewareStack as unknown as Stack).add(
-      (next: (args: unknown) => unknown, context: { clientName?: string; commandName?: string }) =>
-        (args: unknown) => {
+      (next: (args: unknown) => Promise<unknown>, context: { clientName?: string; commandName?: string }) =>
+        async (args: unknown) => {
           const service = PREFIX[context.clientName ?? ''] ?? `unknown-client(${context.clientName})`;
-          sent.add(`${service}:${(context.commandName ?? '').replace(/Command$/, '')}`);
-          return next(args);
+          const action = `${service}:${(context.commandName ?? '').replace(/Command$/, '')}`;
+          log.sent.add(action);
+          try {
+            return await next(args);
+          } catch (error) {
+            if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403)
+              log.denied.add(action);
+            throw error;
+          }
         },
       { step: 'initialize', name: 'recordIamAction' },
     );
