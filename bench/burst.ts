@@ -30,7 +30,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 /**
  * Lambda's asynchronous invocation: an invocation that throws is retried (twice, after a delay);
  * one that still fails goes to the failure queue. A redelivered event handled concurrently with its
- * original throws EventInProgressError on purpose, and its retry then finds it done.
+ * original throws IdempotencyAlreadyInProgressError on purpose, and its retry then finds it done.
  */
 async function invokeLikeLambda(
   handler: (e: unknown) => Promise<HandlerResult>,

@@ -14,6 +14,7 @@ import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
 import { createHandler } from './app.js';
 import { readConfig } from './config.js';
+import { AlertTopicSink } from './pipeline/alert-topic-sink.js';
 
 const config = readConfig(process.env);
 const retry = { retryMode: 'adaptive', maxAttempts: 5 } as const;
@@ -33,9 +34,13 @@ export const handler = createHandler({
     config.baselineTable,
     config.settings.correlationWindowMinutes,
   ),
-  // Lock for the function timeout (30 s) plus margin: a crashed invocation's retry can proceed after it.
-  idempotency: new DynamoDbIdempotencyStore(dynamo, config.baselineTable, 60),
-  publisher: new SnsAlertPublisher(new SNSClient(retry), config.topicArn),
+  // Lock for the function timeout (30 s) plus margin: a crashed invocation's retry can proceed after
+  // it. Records answer duplicates for 72 h (EventBridge retries for 24 h, Lambda's queue for 6 h).
+  idempotency: new DynamoDbIdempotencyStore(dynamo, config.baselineTable, {
+    lockSeconds: 60,
+    retentionHours: 72,
+  }),
+  sinks: [new AlertTopicSink(new SnsAlertPublisher(new SNSClient(retry), config.topicArn))],
   settings: config.settings,
   logger: new Logger({ serviceName: 'layerwatch' }),
   metrics: new Metrics({ namespace: 'LayerWatch', serviceName: 'layerwatch' }),

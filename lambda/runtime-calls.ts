@@ -19,6 +19,7 @@ export const HANDLER_CALLS: readonly RuntimeCall[] = union(
   LambdaLayerReader.calls,
   DynamoDbBaselineStore.calls,
   DynamoDbCorrelationStore.calls,
+  // What Powertools' DynamoDB persistence layer sends: Get/Put/Update/DeleteItem.
   DynamoDbIdempotencyStore.calls,
   onTopic(SnsAlertPublisher.calls, 'alert'),
   MEMBER_ACCESS_CALLS,
@@ -32,8 +33,6 @@ export const SWEEP_CALLS: readonly RuntimeCall[] = union(
   onTopic(SnsAlertPublisher.calls, 'operations'),
   MEMBER_ACCESS_CALLS,
 );
-
-/** Every runtime of the detector stack, by the construct id of its function. */
 
 /**
  * The calls both runtimes make in member accounts, through the read-only member role (the Lambda

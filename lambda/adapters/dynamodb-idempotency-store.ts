@@ -1,100 +1,84 @@
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  type DynamoDBClient,
-  PutItemCommand,
-  UpdateItemCommand,
-} from '@aws-sdk/client-dynamodb';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DeclaredCall } from './calls.js';
-import { BaselineStoreError } from './errors.js';
-import type { Claim, IdempotencyStore } from './ports.js';
+import type { IdempotencyStore, Once, OnceKey, Stored } from './ports.js';
 
-const PREFIX = 'event#';
+/** Every record's key starts with this (the baseline table also holds baselines and publications). */
+const KEY_PREFIX = 'layerwatch';
+
+export interface IdempotencyOptions {
+  /** How long a claim holds before another invocation may take over (the function timeout plus margin). */
+  lockSeconds: number;
+  /** How long a completed record answers duplicates (EventBridge and Lambda retry within a day). @default 72 */
+  retentionHours?: number;
+}
 
 /**
- * EventBridge may deliver an event more than once, and Lambda retries failed async invocations.
- * Before working on an event the handler claims its key with a conditional write:
- * - no record: claimed (`in-progress`, locked for the function timeout);
- * - `done`: a duplicate, skipped;
- * - `in-progress` and still locked: another invocation is on it; the caller throws so that
- *   Lambda retries later (the retry then finds `done`, or a lock that expired after a crash).
- * A failed invocation releases its claim so that its retry is not taken for a duplicate. Records
- * expire (TTL `expiresAt`) after `retentionHours`.
+ * Powertools' DynamoDB persistence layer with a fixed in-progress lock. Powertools takes the lock
+ * from the Lambda context's remaining time; without one it sets no lock at all, and a crashed
+ * invocation would hold its event until the record expires. The lock is set here for every call.
+ */
+class LockedPersistenceLayer extends DynamoDBPersistenceLayer {
+  constructor(
+    options: ConstructorParameters<typeof DynamoDBPersistenceLayer>[0],
+    private readonly lockMs: number,
+  ) {
+    super(options);
+  }
+
+  override saveInProgress(data: Parameters<DynamoDBPersistenceLayer['saveInProgress']>[0]): Promise<void> {
+    return super.saveInProgress(data, this.lockMs);
+  }
+}
+
+/**
+ * Idempotency with `@aws-lambda-powertools/idempotency` on the baseline table (partition key
+ * `functionArn`, TTL `expiresAt`). Records are keyed by a hash of the key object under
+ * `layerwatch#`, so they never meet a baseline (`arn:...`) or a publication (`publish#...`).
+ * - a new key: claimed (INPROGRESS, locked for `lockSeconds`), the work runs, its result is stored
+ *   (COMPLETED) for `retentionHours`;
+ * - a completed key: the stored result, nothing runs;
+ * - a key in progress: `IdempotencyAlreadyInProgressError`, so that Lambda retries later;
+ * - work that throws: the record is deleted and the error rethrown, so that the retry proceeds.
  */
 export class DynamoDbIdempotencyStore implements IdempotencyStore {
-  /** What this adapter sends (see calls.ts). */
+  /**
+   * What Powertools' DynamoDB persistence layer sends (see calls.ts): PutItem to claim, UpdateItem
+   * to complete, DeleteItem to release, GetItem to read a record the failed claim did not return.
+   */
   static readonly calls: readonly DeclaredCall[] = [
+    { action: 'dynamodb:GetItem', resource: 'table' },
     { action: 'dynamodb:PutItem', resource: 'table' },
     { action: 'dynamodb:UpdateItem', resource: 'table' },
     { action: 'dynamodb:DeleteItem', resource: 'table' },
   ];
 
-  constructor(
-    private readonly client: DynamoDBClient,
-    private readonly tableName: string,
-    private readonly lockSeconds: number,
-    private readonly retentionHours = 72,
-    private readonly now: () => number = Date.now,
-  ) {}
+  private readonly persistenceStore: LockedPersistenceLayer;
+  private readonly config: IdempotencyConfig;
 
-  private key(eventKey: string) {
-    return { functionArn: { S: `${PREFIX}${eventKey}` } };
+  constructor(client: DynamoDBClient, tableName: string, options: IdempotencyOptions) {
+    this.persistenceStore = new LockedPersistenceLayer(
+      { tableName, awsSdkV3Client: client, keyAttr: 'functionArn', expiryAttr: 'expiresAt' },
+      options.lockSeconds * 1000,
+    );
+    this.config = new IdempotencyConfig({
+      expiresAfterSeconds: (options.retentionHours ?? 72) * 3600,
+      hashFunction: 'sha256',
+      throwOnNoIdempotencyKey: true,
+    });
   }
 
-  async claim(eventKey: string): Promise<Claim> {
-    const nowS = Math.floor(this.now() / 1000);
-    try {
-      await this.client.send(
-        new PutItemCommand({
-          TableName: this.tableName,
-          Item: {
-            ...this.key(eventKey),
-            status: { S: 'in-progress' },
-            lockedUntil: { N: String(nowS + this.lockSeconds) },
-            expiresAt: { N: String(nowS + this.retentionHours * 3600) },
-          },
-          // Free, or a crashed invocation's lock has expired.
-          ConditionExpression:
-            'attribute_not_exists(functionArn) OR (#s = :inProgress AND lockedUntil < :now)',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':inProgress': { S: 'in-progress' }, ':now': { N: String(nowS) } },
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return 'claimed';
-    } catch (error) {
-      if (
-        error instanceof ConditionalCheckFailedException ||
-        (error as Error)?.name === 'ConditionalCheckFailedException'
-      ) {
-        const old = (error as ConditionalCheckFailedException).Item;
-        return old?.status?.S === 'done' ? 'done' : 'in-progress';
-      }
-      throw new BaselineStoreError(`claiming event ${eventKey} failed`, { cause: error });
-    }
-  }
-
-  async complete(eventKey: string, outcome: string): Promise<void> {
-    try {
-      await this.client.send(
-        new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: this.key(eventKey),
-          UpdateExpression: 'SET #s = :done, outcome = :outcome',
-          ExpressionAttributeNames: { '#s': 'status' },
-          ExpressionAttributeValues: { ':done': { S: 'done' }, ':outcome': { S: outcome } },
-        }),
-      );
-    } catch (error) {
-      throw new BaselineStoreError(`completing event ${eventKey} failed`, { cause: error });
-    }
-  }
-
-  async release(eventKey: string): Promise<void> {
-    try {
-      await this.client.send(new DeleteItemCommand({ TableName: this.tableName, Key: this.key(eventKey) }));
-    } catch {
-      // The lock expires on its own; a failed release only delays the retry.
-    }
+  async once<T extends Stored>(key: OnceKey, work: () => Promise<T>): Promise<Once<T>> {
+    let ran = false;
+    const run = makeIdempotent(
+      async (_key: OnceKey): Promise<T> => {
+        ran = true;
+        return work();
+      },
+      { persistenceStore: this.persistenceStore, config: this.config, keyPrefix: KEY_PREFIX },
+    );
+    const result = await run(key);
+    return { result, replayed: !ran };
   }
 }

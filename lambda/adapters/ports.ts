@@ -1,7 +1,8 @@
-/** The handler's view of the outside world. Adapters implement these with SDK clients; tests with fakes. */
+/** The hosts' view of the outside world. Adapters implement these with SDK clients; tests with fakes. */
 import type { Baseline, LayerState } from '../domain/baseline.js';
 import type { PublishRecord } from '../domain/correlation.js';
 import type { LiveConfiguration } from '../domain/engine.js';
+import type { Finding } from '../domain/finding.js';
 import type { FunctionRef } from '../domain/model.js';
 import type { Observation } from '../domain/observation.js';
 import type { LayerLookup } from '../domain/provenance.js';
@@ -34,14 +35,33 @@ export interface CorrelationStore {
   publishesOf(versionArns: readonly string[]): Promise<PublishRecord[]>;
 }
 
-export type Claim = 'claimed' | 'done' | 'in-progress';
+/** What an idempotency record can hold: a JSON value (results are stored and replayed). */
+export type Stored = string | number | boolean | null | Stored[] | { [key: string]: Stored };
+
+/** The identity of work that must happen once: an event, or an event's delivery to one sink. */
+export type OnceKey = Readonly<Record<string, string>>;
+
+export interface Once<T> {
+  result: T;
+  /** True when the work had completed before: `result` is the stored one, nothing ran. */
+  replayed: boolean;
+}
 
 export interface IdempotencyStore {
-  /** Claims an event before work starts; `done` means it was handled already. */
-  claim(eventKey: string): Promise<Claim>;
-  complete(eventKey: string, outcome: string): Promise<void>;
-  /** Frees the claim of a failed invocation so that its retry proceeds. */
-  release(eventKey: string): Promise<void>;
+  /**
+   * Runs `work` once per key. A key whose work completed answers its stored result (`replayed`).
+   * A key another invocation holds throws `IdempotencyAlreadyInProgressError`, so that Lambda
+   * retries later. Work that throws releases the key and rethrows, so that its retry proceeds.
+   */
+  once<T extends Stored>(key: OnceKey, work: () => Promise<T>): Promise<Once<T>>;
+}
+
+/** Where findings go: the alert topic, and later Security Hub, EventBridge... */
+export interface FindingSink {
+  /** Stable: it keys the delivery's idempotency record, so a deployed sink is never renamed. */
+  readonly name: string;
+  /** Delivers one finding and answers the sink's id for it (an SNS message id). Throws on failure. */
+  deliver(finding: Finding): Promise<string>;
 }
 
 export interface FunctionLister {

@@ -1,14 +1,7 @@
-import { createHandler } from '../../lambda/app.js';
+import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { DEFAULT_SETTINGS, type DetectionSettings, parseSettings } from '../../lambda/domain/settings.js';
-import {
-  FakeLayers,
-  FakePublisher,
-  FakeReader,
-  MemoryBaselines,
-  MemoryCorrelations,
-  MemoryIdempotency,
-  observability,
-} from '../support/fakes.js';
+import { findingOf, handlerWith } from '../support/builders.js';
+import { FakeSink } from '../support/fakes.js';
 import {
   createFunction,
   envelope,
@@ -26,31 +19,12 @@ import { expectValidFinding } from '../support/schema.js';
 const deps = layerArn('deps', 3);
 const evil = layerArn('ext', 1, OTHER_ACCOUNT);
 
-function setup(settings: DetectionSettings = DEFAULT_SETTINGS) {
-  const layers = new FakeLayers();
-  const correlations = new MemoryCorrelations();
-  const idempotency = new MemoryIdempotency();
-  const reader = new FakeReader((fn) => ({
-    status: 'ok',
-    layers: [deps, evil],
-    runtime: 'python3.12',
-    role: `${fn.arn}-role`,
-  }));
-  const baselines = new MemoryBaselines();
-  const publisher = new FakePublisher();
-  const obs = observability();
-  const handler = createHandler({
-    reader,
-    layers,
-    baselines,
-    correlations,
-    idempotency,
-    publisher,
+function setup(settings: DetectionSettings = DEFAULT_SETTINGS, moreSinks: FakeSink[] = []) {
+  return handlerWith({
     settings,
-    logger: obs.logger,
-    metrics: obs.metrics,
+    moreSinks,
+    live: (fn) => ({ status: 'ok', layers: [deps, evil], runtime: 'python3.12', role: `${fn.arn}-role` }),
   });
-  return { idempotency, reader, layers, correlations, baselines, publisher, handler, counted: obs.counted };
 }
 
 describe('handler', () => {
@@ -71,7 +45,7 @@ describe('handler', () => {
     );
     expect(result).toMatchObject({ outcome: 'published', detectionId: 'lambda-layer-added' });
     expect(s.publisher.published).toHaveLength(1);
-    const finding = JSON.parse(JSON.parse(s.publisher.published[0]?.message ?? '').sqs);
+    const finding = findingOf(s.publisher.published[0]);
     expectValidFinding(finding);
     expect(finding.layers).toMatchObject({
       before: [deps],
@@ -126,7 +100,7 @@ describe('handler', () => {
   it('takes runtime and role from the live function when the event has no response', async () => {
     const s = setup();
     await s.handler(envelope(updateFunctionConfiguration('orders', { layers: [evil], noResponse: true })));
-    const finding = JSON.parse(JSON.parse(s.publisher.published[0]?.message ?? '').sqs);
+    const finding = findingOf(s.publisher.published[0]);
     expect(finding.function).toMatchObject({ runtime: 'python3.12', role: `${functionArn('orders')}-role` });
   });
 
@@ -135,7 +109,7 @@ describe('handler', () => {
     s.reader.result = () => ({ status: 'not-found', message: 'ResourceNotFoundException: gone' });
     const result = await s.handler(envelope(updateFunctionConfiguration('orders', { layers: [evil] })));
     expect(result.outcome).toBe('published');
-    const finding = JSON.parse(JSON.parse(s.publisher.published[0]?.message ?? '').sqs);
+    const finding = findingOf(s.publisher.published[0]);
     expect(finding.gaps.join(' ')).toContain('no longer exists');
     expect(s.counted).toContain('EnrichmentFailures');
   });
@@ -179,7 +153,7 @@ describe('handler', () => {
       envelope(updateFunctionConfiguration('orders', { layers: [deps, evil], time: '2026-03-14T09:05:00Z' })),
     );
     expect(s.layers.calls).toEqual([evil]);
-    const finding = JSON.parse(JSON.parse(s.publisher.published.at(-1)?.message ?? '').sqs);
+    const finding = findingOf(s.publisher.published.at(-1));
     expect(finding.provenance).toEqual([
       expect.objectContaining({ versionArn: evil, relation: 'external', lookup: 'access-denied' }),
     ]);
@@ -211,7 +185,7 @@ describe('handler', () => {
     await s.handler(
       envelope(updateFunctionConfiguration('orders', { layers: [mine], time: '2026-03-14T09:10:00Z' })),
     );
-    const finding = JSON.parse(JSON.parse(s.publisher.published.at(-1)?.message ?? '').sqs);
+    const finding = findingOf(s.publisher.published.at(-1));
     expect(finding.related).toEqual(['pub-1']);
     expect(finding.reasons.join(' ')).toMatch(/same principal published/);
   });
@@ -229,7 +203,10 @@ describe('handler', () => {
     const s = setup();
     const event = envelope(updateFunctionConfiguration('orders', { layers: [evil] }));
     await expect(s.handler(event)).resolves.toMatchObject({ outcome: 'published' });
-    await expect(s.handler(structuredClone(event))).resolves.toMatchObject({ outcome: 'duplicate' });
+    await expect(s.handler(structuredClone(event))).resolves.toMatchObject({
+      outcome: 'duplicate',
+      original: { outcome: 'published', detectionId: 'lambda-layer-added', messageId: 'm-1' },
+    });
     expect(s.publisher.published).toHaveLength(1);
     expect(s.counted).toContain('DuplicateEvents');
   });
@@ -237,19 +214,61 @@ describe('handler', () => {
   it('fails (so Lambda retries later) while another invocation holds the event', async () => {
     const s = setup();
     const record = updateFunctionConfiguration('orders', { layers: [evil] });
-    s.idempotency.records.set(`111122223333|us-east-1|${record.eventID}`, { status: 'in-progress' });
-    await expect(s.handler(envelope(record))).rejects.toThrow(/being handled by another invocation/);
+    s.idempotency.hold({ event: `111122223333|us-east-1|${record.eventID}` });
+    await expect(s.handler(envelope(record))).rejects.toBeInstanceOf(IdempotencyAlreadyInProgressError);
     expect(s.publisher.published).toHaveLength(0);
   });
 
-  it('records the outcome of a handled event', async () => {
+  it('records the outcome of a handled event under its CloudTrail identity', async () => {
     const s = setup();
     const record = updateFunctionConfiguration('orders', { request: { memorySize: 256 } });
     await s.handler(envelope(record));
-    expect(s.idempotency.records.get(`111122223333|us-east-1|${record.eventID}`)).toEqual({
-      status: 'done',
-      outcome: 'no-finding',
+    expect(s.idempotency.statusOf({ event: `111122223333|us-east-1|${record.eventID}` })).toEqual({
+      status: 'COMPLETED',
+      result: { outcome: 'no-finding', eventId: record.eventID },
     });
+  });
+
+  it('takes the same event in a new EventBridge envelope for a duplicate', async () => {
+    const s = setup();
+    const record = updateFunctionConfiguration('orders', { layers: [evil] });
+    await s.handler(envelope(record));
+    await expect(s.handler({ ...envelope(record), id: 'another-envelope' })).resolves.toMatchObject({
+      outcome: 'duplicate',
+    });
+    expect(s.publisher.published).toHaveLength(1);
+  });
+
+  it('alerts before a failing secondary sink fails the invocation; the retry delivers only what is missing', async () => {
+    const hub = new FakeSink('security-hub');
+    const s = setup(DEFAULT_SETTINGS, [hub]);
+    hub.fail = new Error('hub down');
+    const event = envelope(updateFunctionConfiguration('orders', { layers: [evil] }));
+    await expect(s.handler(event)).rejects.toThrow('hub down');
+    expect(s.publisher.published).toHaveLength(1);
+    // Not recorded: the retry must find the same change.
+    expect(s.baselines.items.size).toBe(0);
+    hub.fail = null;
+    await expect(s.handler(structuredClone(event))).resolves.toMatchObject({
+      outcome: 'published',
+      messageId: 'm-1',
+    });
+    expect(s.publisher.published).toHaveLength(1);
+    expect(hub.delivered).toHaveLength(1);
+    expect(s.baselines.items.size).toBe(1);
+    expect(s.counted.filter((c) => c === 'FindingsPublished')).toHaveLength(1);
+    expect(s.counted).toContain('DeliveryFailures');
+  });
+
+  it('does not alert twice when the retry of a failed baseline write runs', async () => {
+    const s = setup();
+    s.baselines.failWrites = true;
+    const event = envelope(updateFunctionConfiguration('orders', { layers: [evil] }));
+    await expect(s.handler(event)).rejects.toThrow('baseline store down');
+    s.baselines.failWrites = false;
+    await expect(s.handler(structuredClone(event))).resolves.toMatchObject({ outcome: 'published' });
+    expect(s.publisher.published).toHaveLength(1);
+    expect(s.baselines.items.size).toBe(1);
   });
 
   it("detects a layer attached to the detector's own function like any other", async () => {

@@ -4,21 +4,12 @@
  * text cannot carry markup, links or mentions, and the baseline history stays well-formed.
  */
 import fc from 'fast-check';
-import { createHandler } from '../../lambda/app.js';
 import { type Baseline, MAX_STATES, recordState } from '../../lambda/domain/baseline.js';
 import { normalize } from '../../lambda/domain/cloudtrail.js';
 import { analyze } from '../../lambda/domain/engine.js';
 import { chatNotification, emailText, renderAlert, SNS_MAX_BYTES } from '../../lambda/domain/render/alert.js';
 import { parseSettings } from '../../lambda/domain/settings.js';
-import {
-  FakeLayers,
-  FakePublisher,
-  FakeReader,
-  MemoryBaselines,
-  MemoryCorrelations,
-  MemoryIdempotency,
-  observability,
-} from '../support/fakes.js';
+import { handlerWith } from '../support/builders.js';
 import {
   addLayerVersionPermission,
   createFunction,
@@ -175,24 +166,9 @@ describe('properties', () => {
   });
 
   it('the handler never throws an unclassified error and never corrupts the baseline', async () => {
-    const obs = observability();
-    const baselines = new MemoryBaselines();
-    const publisher = new FakePublisher();
-    const handler = createHandler({
-      reader: new FakeReader(() => ({
-        status: 'ok',
-        layers: [layerArn('deps', 1)],
-        runtime: null,
-        role: null,
-      })),
-      layers: new FakeLayers(),
-      baselines,
-      correlations: new MemoryCorrelations(),
-      idempotency: new MemoryIdempotency(),
-      publisher,
+    const { handler, baselines, publisher } = handlerWith({
       settings: parseSettings({ minSeverity: 'informational' }),
-      logger: obs.logger,
-      metrics: obs.metrics,
+      live: () => ({ status: 'ok', layers: [layerArn('deps', 1)], runtime: null, role: null }),
     });
     await fc.assert(
       fc.asyncProperty(mutatedRecord, async (record) => {

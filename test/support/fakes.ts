@@ -1,20 +1,26 @@
+import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type {
   AlertPublisher,
   BaselineStore,
-  Claim,
   CorrelationStore,
+  FindingSink,
   FunctionReader,
   IdempotencyStore,
   LayerReader,
+  Once,
+  OnceKey,
+  Stored,
 } from '../../lambda/adapters/ports.js';
 import { type Baseline, type LayerState, recordState } from '../../lambda/domain/baseline.js';
 import type { PublishRecord } from '../../lambda/domain/correlation.js';
 import type { LiveConfiguration } from '../../lambda/domain/engine.js';
+import type { Finding } from '../../lambda/domain/finding.js';
 import type { FunctionRef } from '../../lambda/domain/model.js';
 import type { LayerLookup } from '../../lambda/domain/provenance.js';
 import type { AlertMessage } from '../../lambda/domain/render/alert.js';
+import type { Telemetry } from '../../lambda/pipeline/telemetry.js';
 
 export class FakeLayers implements LayerReader {
   readonly calls: string[] = [];
@@ -95,18 +101,63 @@ export function observability() {
   return { logger, metrics, counted };
 }
 
+/**
+ * Powertools idempotency's contract, in memory: a completed key answers its stored result (a JSON
+ * copy, as DynamoDB would), a key in progress throws IdempotencyAlreadyInProgressError, work that
+ * throws releases its key.
+ */
 export class MemoryIdempotency implements IdempotencyStore {
-  readonly records = new Map<string, { status: 'in-progress' | 'done'; outcome?: string }>();
-  async claim(key: string): Promise<Claim> {
-    const existing = this.records.get(key);
-    if (existing) return existing.status;
-    this.records.set(key, { status: 'in-progress' });
-    return 'claimed';
+  readonly records = new Map<string, { status: 'INPROGRESS' | 'COMPLETED'; result?: Stored }>();
+  static keyOf(key: OnceKey): string {
+    return JSON.stringify(Object.entries(key).sort(([a], [b]) => a.localeCompare(b)));
   }
-  async complete(key: string, outcome: string) {
-    this.records.set(key, { status: 'done', outcome });
+  statusOf(key: OnceKey) {
+    return this.records.get(MemoryIdempotency.keyOf(key));
   }
-  async release(key: string) {
-    this.records.delete(key);
+  /** Another invocation holds `key`. */
+  hold(key: OnceKey) {
+    this.records.set(MemoryIdempotency.keyOf(key), { status: 'INPROGRESS' });
   }
+  async once<T extends Stored>(key: OnceKey, work: () => Promise<T>): Promise<Once<T>> {
+    const k = MemoryIdempotency.keyOf(key);
+    const existing = this.records.get(k);
+    if (existing?.status === 'COMPLETED')
+      return { result: structuredClone(existing.result) as T, replayed: true };
+    if (existing) throw new IdempotencyAlreadyInProgressError(`already in progress: ${k}`);
+    this.records.set(k, { status: 'INPROGRESS' });
+    let result: T;
+    try {
+      result = await work();
+    } catch (error) {
+      this.records.delete(k);
+      throw error;
+    }
+    this.records.set(k, { status: 'COMPLETED', result: structuredClone(result) });
+    return { result, replayed: false };
+  }
+}
+
+/** A sink that keeps what it was given, and fails while `fail` is set. */
+export class FakeSink implements FindingSink {
+  readonly delivered: Finding[] = [];
+  fail: Error | null = null;
+  constructor(readonly name: string) {}
+  async deliver(finding: Finding) {
+    if (this.fail) throw this.fail;
+    this.delivered.push(finding);
+    return `${this.name}-${this.delivered.length}`;
+  }
+}
+
+/** Telemetry for one step: a silent logger, and the names counted. */
+export function recordingTelemetry(): Telemetry & { counted: string[]; logged: string[] } {
+  const logger = new Logger({ serviceName: 'layerwatch-test', logLevel: 'SILENT' });
+  const counted: string[] = [];
+  const logged: string[] = [];
+  for (const level of ['info', 'warn', 'error'] as const) {
+    jest.spyOn(logger, level).mockImplementation((...args: unknown[]) => {
+      logged.push(`${level}: ${String(args[0])}`);
+    });
+  }
+  return { logger, counted, logged, count: (name: string) => void counted.push(name) };
 }

@@ -30,9 +30,11 @@ import { DynamoDbIdempotencyStore } from '../../lambda/adapters/dynamodb-idempot
 import { LambdaFunctionLister } from '../../lambda/adapters/lambda-function-lister.js';
 import { LambdaFunctionReader } from '../../lambda/adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from '../../lambda/adapters/lambda-layer-reader.js';
+import type { FindingSink } from '../../lambda/adapters/ports.js';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher.js';
 import { createHandler, type HandlerResult } from '../../lambda/app.js';
 import { type DetectionSettings, parseSettings } from '../../lambda/domain/settings.js';
+import { AlertTopicSink } from '../../lambda/pipeline/alert-topic-sink.js';
 import { createSweep } from '../../lambda/sweep-app.js';
 import { type Credentials, clientConfig, inAccount as inAccountOf } from './moto.js';
 import { identities, type Rec } from './records.js';
@@ -54,15 +56,24 @@ export interface HandlerOptions {
   settings?: DetectionSettings;
   /** SDK retry attempts (the deployed handler uses adaptive mode with 5). */
   maxAttempts?: number;
-  /** The handler's credentials (default: the world's). */
-  credentials?: Credentials;
+  /** The handler's credentials (default: the world's); STS session credentials carry a token. */
+  credentials?: Credentials & { sessionToken?: string };
   /** Read-only role name in other accounts (cross-account enrichment). */
   memberRoleName?: string;
   /** Where the handler's STS client sends requests (default: `endpoint`). */
   stsEndpoint?: string;
+  /** How long an event's idempotency claim holds (default: 60 s, as deployed). */
+  lockSeconds?: number;
+  /** Sinks after the alert topic. */
+  moreSinks?: FindingSink[];
+  /** Called with every SDK client the handler or sweep builds (to watch what it sends). */
+  onClient?: (client: SdkClient) => void;
 }
 
 export type World = Awaited<ReturnType<typeof createWorld>>;
+
+/** An SDK v3 client, as far as watching what it sends goes. */
+export type SdkClient = Parameters<typeof inAccountOf>[0];
 
 export interface Observability {
   logger: Logger;
@@ -124,6 +135,10 @@ export async function createWorld(
 
   /** The handler's (or sweep's) SDK configuration and Lambda clients per account and region. */
   const clientsFor = (o: HandlerOptions) => {
+    const seen = <T extends SdkClient>(client: T): T => {
+      o.onClient?.(client);
+      return client;
+    };
     const c = {
       ...cfg,
       endpoint: o.endpoint ?? endpoint,
@@ -131,29 +146,36 @@ export async function createWorld(
       retryMode: 'adaptive',
       credentials: o.credentials ?? cfg.credentials,
     };
-    const sts = inAccount(new STSClient({ ...c, endpoint: o.stsEndpoint ?? c.endpoint }), A);
+    const sts = seen(inAccount(new STSClient({ ...c, endpoint: o.stsEndpoint ?? c.endpoint }), A));
     const lambdaIn = clientsPerAccount(
       { homeAccount: account, memberRoleName: o.memberRoleName ?? null },
       sts,
       (region, credentials) =>
         // Assumed-role credentials carry their account; only the home account needs moto's header.
-        credentials
-          ? new LambdaClient({ ...c, region, credentials })
-          : inAccount(new LambdaClient({ ...c, region }), A),
+        seen(
+          credentials
+            ? new LambdaClient({ ...c, region, credentials })
+            : inAccount(new LambdaClient({ ...c, region }), A),
+        ),
     );
-    return { c, lambdaIn };
+    return { c, lambdaIn, seen };
   };
 
   const makeHandler = (o: HandlerOptions = {}): ((event: unknown) => Promise<HandlerResult>) => {
-    const { c, lambdaIn } = clientsFor(o);
-    const db = inAccount(new DynamoDBClient(c), A);
+    const { c, lambdaIn, seen } = clientsFor(o);
+    const db = seen(inAccount(new DynamoDBClient(c), A));
     return createHandler({
       reader: new LambdaFunctionReader(lambdaIn),
       layers: new LambdaLayerReader(lambdaIn),
       baselines: new DynamoDbBaselineStore(db, TABLE),
       correlations: new DynamoDbCorrelationStore(db, TABLE, 60),
-      idempotency: new DynamoDbIdempotencyStore(db, TABLE, 60),
-      publisher: new SnsAlertPublisher(inAccount(new SNSClient(c), A), o.topicArn ?? topicArn),
+      idempotency: new DynamoDbIdempotencyStore(db, TABLE, { lockSeconds: o.lockSeconds ?? 60 }),
+      sinks: [
+        new AlertTopicSink(
+          new SnsAlertPublisher(seen(inAccount(new SNSClient(c), A)), o.topicArn ?? topicArn),
+        ),
+        ...(o.moreSinks ?? []),
+      ],
       settings: o.settings ?? parseSettings({ minSeverity: 'informational' }),
       logger: obs.logger,
       metrics: obs.metrics,
@@ -162,12 +184,12 @@ export async function createWorld(
 
   /** The drift sweep over `accounts` x `regions`, with the world's clients (member role for other accounts). */
   const makeSweep = (o: HandlerOptions & { accounts: string[]; regions: string[] }) => {
-    const { c, lambdaIn: clientFor } = clientsFor(o);
-    const publisher = new SnsAlertPublisher(inAccount(new SNSClient(c), A), o.topicArn ?? topicArn);
+    const { c, lambdaIn: clientFor, seen } = clientsFor(o);
+    const publisher = new SnsAlertPublisher(seen(inAccount(new SNSClient(c), A)), o.topicArn ?? topicArn);
     return createSweep({
       lister: new LambdaFunctionLister(clientFor),
-      baselines: new DynamoDbBaselineStore(inAccount(new DynamoDBClient(c), A), TABLE),
-      publisher,
+      baselines: new DynamoDbBaselineStore(seen(inAccount(new DynamoDBClient(c), A)), TABLE),
+      sinks: [new AlertTopicSink(publisher)],
       reporter: publisher,
       settings: o.settings ?? parseSettings({ minSeverity: 'informational' }),
       accounts: o.accounts,

@@ -1,0 +1,24 @@
+/** Step 4, analyze: the pure detection engine over the event and its enrichment. */
+import type { Detection } from '../domain/detections/detection.js';
+import { type Analysis, analyze } from '../domain/engine.js';
+import type { LambdaEvent } from '../domain/model.js';
+import type { DetectionSettings } from '../domain/settings.js';
+import type { Enrichment } from './enrich.js';
+import type { Telemetry } from './telemetry.js';
+
+/** A detection that throws is isolated by the engine; here it is logged and counted. */
+export function analyzeEvent(
+  event: LambdaEvent,
+  enrichment: Enrichment,
+  settings: DetectionSettings,
+  t: Telemetry,
+  detections?: readonly Detection[],
+): Analysis {
+  const analysis = analyze(event, { ...enrichment, settings }, detections);
+  for (const v of analysis.verdicts) {
+    if (v.status !== 'error') continue;
+    t.logger.error('Detection failed', { detectionId: v.detectionId, error: v.error });
+    t.count('DetectionErrors');
+  }
+  return analysis;
+}

@@ -1,0 +1,95 @@
+/**
+ * Step 3, enrich: what the detections need beyond the event, read from AWS. Enrichment never blocks
+ * an alert: what cannot be read is logged, counted, and named in the finding's `gaps` by the engine.
+ * The baseline is the exception: it decides what changed, so a failed read fails the invocation.
+ */
+import type { BaselineStore, CorrelationStore, FunctionReader, LayerReader } from '../adapters/ports.js';
+import type { Baseline } from '../domain/baseline.js';
+import type { PublishRecord } from '../domain/correlation.js';
+import { type LiveConfiguration, layersToLookUp } from '../domain/engine.js';
+import { isFunctionEvent, type LambdaEvent } from '../domain/model.js';
+import type { LayerLookup } from '../domain/provenance.js';
+import type { Telemetry } from './telemetry.js';
+
+export interface EnrichPorts {
+  readonly reader: FunctionReader;
+  readonly layers: LayerReader;
+  readonly baselines: BaselineStore;
+  readonly correlations: CorrelationStore;
+}
+
+/** Everything the engine's analysis takes besides the event and the settings. */
+export interface Enrichment {
+  baseline: Baseline | null;
+  live: LiveConfiguration;
+  layers: Record<string, LayerLookup>;
+  publishes: PublishRecord[];
+}
+
+export async function enrich(event: LambdaEvent, ports: EnrichPorts, t: Telemetry): Promise<Enrichment> {
+  const { baseline, live } = await readFunction(event, ports, t);
+  const subjects = layersToLookUp(event, { baseline, live });
+  const viaAccount = isFunctionEvent(event) ? event.fn.account : event.meta.account;
+  const [layers, publishes] = await Promise.all([
+    readLayers(subjects, viaAccount, ports.layers, t),
+    readPublishes(subjects, ports.correlations, t),
+  ]);
+  return { baseline, live, layers, publishes };
+}
+
+/** The function's baseline and live configuration (function events only). */
+export async function readFunction(
+  event: LambdaEvent,
+  ports: Pick<EnrichPorts, 'reader' | 'baselines'>,
+  t: Telemetry,
+): Promise<{ baseline: Baseline | null; live: LiveConfiguration }> {
+  if (!isFunctionEvent(event)) return { baseline: null, live: { status: 'not-read' } };
+  const [baseline, live] = await Promise.all([
+    ports.baselines.get(event.fn.arn),
+    ports.reader.readConfiguration(event.fn),
+  ]);
+  if (live.status !== 'ok') {
+    t.logger.warn('Function configuration not read', {
+      status: live.status,
+      detail: 'message' in live ? live.message : null,
+    });
+    t.count('EnrichmentFailures');
+  }
+  return { baseline, live };
+}
+
+/** Lookups of the layer versions the event brings, with `viaAccount`'s access. */
+export async function readLayers(
+  arns: readonly string[],
+  viaAccount: string,
+  reader: LayerReader,
+  t: Telemetry,
+): Promise<Record<string, LayerLookup>> {
+  const entries = await Promise.all(
+    arns.map(async (arn) => [arn, await reader.readLayer(arn, viaAccount)] as const),
+  );
+  for (const [arn, lookup] of entries) {
+    if (lookup.status === 'ok') continue;
+    t.logger.warn('Layer not read', { layerVersionArn: arn, status: lookup.status, detail: lookup.message });
+    t.count('EnrichmentFailures');
+  }
+  return Object.fromEntries(entries);
+}
+
+/** Recent publications of those versions, for publish-then-attach correlation. */
+export async function readPublishes(
+  arns: readonly string[],
+  correlations: CorrelationStore,
+  t: Telemetry,
+): Promise<PublishRecord[]> {
+  if (arns.length === 0) return [];
+  try {
+    return await correlations.publishesOf(arns);
+  } catch (error) {
+    t.logger.warn('Correlation state not read', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    t.count('EnrichmentFailures');
+    return [];
+  }
+}
