@@ -2,8 +2,9 @@
  * The Lambda host: EventBridge delivers one CloudTrail event per invocation, and the handler runs it
  * through named steps (lambda/pipeline/), each a small function tested alone:
  *
- *   parse -> deduplicate( enrich -> analyze -> deliver -> record )
+ *   heartbeat? -> parse -> deduplicate( enrich -> analyze -> deliver -> record )
  *
+ * - heartbeat: the hourly canary change is counted and timed by region, and goes no further;
  * - parse: malformed or ignored input is logged and counted; the invocation succeeds (retrying bad
  *   input would loop);
  * - deduplicate: one handling per CloudTrail event (Powertools idempotency); a duplicate answers the
@@ -30,11 +31,13 @@ import type {
   IdempotencyStore,
   LayerReader,
 } from './adapters/ports.js';
+import type { HeartbeatSource } from './domain/heartbeat.js';
 import type { DetectionSettings } from './domain/settings.js';
 import { analyzeEvent } from './pipeline/analyze.js';
 import { deduplicate, eventKey } from './pipeline/deduplicate.js';
 import { deliver, perSink } from './pipeline/deliver.js';
 import { enrich } from './pipeline/enrich.js';
+import { recognizeHeartbeat } from './pipeline/heartbeat.js';
 import type { HandlerResult } from './pipeline/outcome.js';
 import { parse } from './pipeline/parse.js';
 import { record } from './pipeline/record.js';
@@ -43,6 +46,9 @@ import { invocationTelemetry } from './pipeline/telemetry.js';
 export type { HandledResult, HandlerResult } from './pipeline/outcome.js';
 
 export interface HandlerDeps {
+  /** Who sends heartbeats (null: none configured); see pipeline/heartbeat.ts. */
+  heartbeat?: HeartbeatSource | null;
+  now?: () => number;
   reader: FunctionReader;
   layers: LayerReader;
   baselines: BaselineStore;
@@ -60,6 +66,8 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
   const t = invocationTelemetry(logger, deps.metrics);
   return async (input: unknown) => {
     try {
+      const beat = recognizeHeartbeat(input, deps.heartbeat ?? null, (deps.now ?? Date.now)(), t);
+      if (beat) return beat;
       const parsed = parse(input, t);
       if (parsed.status === 'done') return parsed.result;
       const { event } = parsed;

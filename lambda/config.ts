@@ -8,6 +8,10 @@ export interface HandlerConfig {
   homeAccount: string;
   memberRoleName: string | null;
   settings: DetectionSettings;
+  /** The partition of the deployment (`aws`, `aws-cn`, `aws-us-gov`), for the ARNs it builds. */
+  partition: string;
+  /** The heartbeat's role, whose canary changes are heartbeats (null: heartbeat off). */
+  heartbeatRoleArn: string | null;
 }
 
 export class ConfigurationError extends Error {
@@ -32,6 +36,8 @@ export function readConfig(env: Record<string, string | undefined>): HandlerConf
     homeAccount: env.HOME_ACCOUNT as string,
     memberRoleName: env.MEMBER_ROLE_NAME || null,
     settings,
+    partition: env.PARTITION || 'aws',
+    heartbeatRoleArn: env.HEARTBEAT_ROLE_ARN || null,
   };
 }
 

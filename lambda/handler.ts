@@ -19,13 +19,16 @@ import { AlertTopicSink } from './pipeline/alert-topic-sink.js';
 const config = readConfig(process.env);
 const retry = { retryMode: 'adaptive', maxAttempts: 5 } as const;
 const lambdaIn = clientsPerAccount(
-  { homeAccount: config.homeAccount, memberRoleName: config.memberRoleName },
+  { homeAccount: config.homeAccount, memberRoleName: config.memberRoleName, partition: config.partition },
   new STSClient(retry),
   (region, credentials) => new LambdaClient({ region, credentials, ...retry }),
 );
 const dynamo = new DynamoDBClient(retry);
 
 export const handler = createHandler({
+  heartbeat: config.heartbeatRoleArn
+    ? { account: config.homeAccount, roleArn: config.heartbeatRoleArn }
+    : null,
   reader: new LambdaFunctionReader(lambdaIn),
   layers: new LambdaLayerReader(lambdaIn),
   baselines: new DynamoDbBaselineStore(dynamo, config.baselineTable),

@@ -20,7 +20,7 @@ const sns = new SNSClient(retry);
 export const handler = createSweep({
   lister: new LambdaFunctionLister(
     clientsPerAccount(
-      { homeAccount: config.homeAccount, memberRoleName: config.memberRoleName },
+      { homeAccount: config.homeAccount, memberRoleName: config.memberRoleName, partition: config.partition },
       new STSClient(retry),
       (region, credentials) => new LambdaClient({ region, credentials, ...retry }),
     ),

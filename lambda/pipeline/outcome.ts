@@ -9,6 +9,8 @@ export type HandledResult =
 export type HandlerResult =
   | { outcome: 'malformed'; reason: string }
   | { outcome: 'ignored'; reason: string }
+  /** The hourly canary change: proof that the detector sees `region` (no finding). */
+  | { outcome: 'heartbeat'; region: string; eventId: string; latencyMs: number }
   /** Handled before: `original` is the stored result of the invocation that handled it. */
   | { outcome: 'duplicate'; eventId: string; original: HandledResult }
   | HandledResult;

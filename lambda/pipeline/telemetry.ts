@@ -6,6 +6,8 @@ export interface Telemetry {
   readonly logger: Logger;
   /** Counts one occurrence; with dimensions, the metric goes out at once (a single metric). */
   count(name: string, dimensions?: Readonly<Record<string, string>>): void;
+  /** Records a duration in milliseconds, with dimensions, at once (a single metric). */
+  measure(name: string, milliseconds: number, dimensions: Readonly<Record<string, string>>): void;
 }
 
 export interface InvocationTelemetry extends Telemetry {
@@ -26,6 +28,11 @@ export function invocationTelemetry(logger: Logger, metrics: Metrics): Invocatio
       const single = metrics.singleMetric();
       for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
       single.addMetric(name, MetricUnit.Count, 1);
+    },
+    measure(name, milliseconds, dimensions) {
+      const single = metrics.singleMetric();
+      for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
+      single.addMetric(name, MetricUnit.Milliseconds, milliseconds);
     },
     flush() {
       if (stored) metrics.publishStoredMetrics();

@@ -21,6 +21,9 @@ import {
 } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
+import { CanaryToucher } from '../../lambda/adapters/canary-toucher.js';
+import { CANARY_FUNCTION_NAME } from '../../lambda/domain/heartbeat.js';
+import { createHeartbeat } from '../../lambda/heartbeat-app.js';
 import { RUNTIME_CALLS } from '../../lambda/runtime-calls.js';
 import {
   ACCOUNT,
@@ -59,6 +62,7 @@ const roles = {} as Record<string, SessionCredentials>;
 const logs: Record<Runtime, ActionLog> = {
   handler: { sent: new Set(), denied: new Set() },
   sweep: { sent: new Set(), denied: new Set() },
+  heartbeat: { sent: new Set(), denied: new Set() },
 };
 const recordFor = (runtime: Runtime) => recordActions(logs[runtime]);
 /** An invocation's failure, with what the runtime was denied so far. */
@@ -76,6 +80,7 @@ beforeAll(async () => {
   const sts = new STSClient(clientConfig(moto.endpoint, REGION, admin));
   roles.handler = await assumed(asAdmin, sts, 'layerwatch-handler', policies.handler);
   roles.sweep = await assumed(asAdmin, sts, 'layerwatch-sweep', policies.sweep);
+  roles.heartbeat = await assumed(asAdmin, sts, 'layerwatch-heartbeat', policies.heartbeat);
   for (const [runtime, action] of DENIED) {
     roles[`${runtime} without ${action}`] = await assumed(
       asAdmin,
@@ -120,7 +125,7 @@ async function statusOf(action: string, credentials: SessionCredentials): Promis
 
 describe('deployed roles, IAM enforced (moto)', () => {
   it('the handler role allows every action the handler declares (and the sweep role the sweep)', () => {
-    for (const runtime of ['handler', 'sweep'] as const) {
+    for (const runtime of ['handler', 'sweep', 'heartbeat'] as const) {
       const granted = new Set(policies[runtime].statements.flatMap(actionsOf));
       // A single-account deployment reaches no other account: no member role to assume.
       const missing = RUNTIME_CALLS[runtime]
@@ -190,7 +195,33 @@ describe('deployed roles, IAM enforced (moto)', () => {
     expect(drift?.finding.function).toMatchObject({ name: 'swept', region });
   });
 
+  it('the heartbeat, with its role: changes the canary of each region, and nothing else', async () => {
+    const regions = ['us-east-1', 'eu-west-1'];
+    const canaries = [];
+    for (const region of regions) {
+      await w.functionIn(ACCOUNT, region, CANARY_FUNCTION_NAME);
+      canaries.push({ region, arn: `arn:aws:lambda:${region}:${ACCOUNT}:function:${CANARY_FUNCTION_NAME}` });
+    }
+    const clientFor = (region: string) => {
+      const client = new LambdaClient(clientConfig(moto.endpoint, region, roles.heartbeat));
+      recordFor('heartbeat')(client);
+      return client;
+    };
+    const heartbeat = createHeartbeat({
+      toucher: new CanaryToucher(clientFor),
+      canaries,
+      logger: observability().logger,
+    });
+    await expect(heartbeat()).resolves.toEqual({ touched: regions });
+    const lambda = new LambdaClient(clientConfig(moto.endpoint, 'eu-west-1', admin));
+    const config = await lambda.send(
+      new GetFunctionConfigurationCommand({ FunctionName: CANARY_FUNCTION_NAME }),
+    );
+    expect(config.Description).toMatch(/^layerwatch heartbeat /);
+  });
+
   it('every command each runtime sent is declared in its RUNTIME_CALLS', () => {
+    expect(logs.heartbeat.sent).toEqual(new Set(['lambda:UpdateFunctionConfiguration']));
     expect(logs.handler.sent).toEqual(
       new Set([
         'dynamodb:GetItem',
@@ -206,7 +237,7 @@ describe('deployed roles, IAM enforced (moto)', () => {
     expect(logs.sweep.sent).toEqual(
       new Set(['lambda:ListFunctions', 'dynamodb:GetItem', 'dynamodb:PutItem', 'sns:Publish']),
     );
-    for (const runtime of ['handler', 'sweep'] as const)
+    for (const runtime of ['handler', 'sweep', 'heartbeat'] as const)
       expect({ runtime, undeclared: undeclared(logs[runtime].sent, RUNTIME_CALLS[runtime]) }).toEqual({
         runtime,
         undeclared: [],

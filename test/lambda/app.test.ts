@@ -278,3 +278,58 @@ describe('handler', () => {
     expect(result).toMatchObject({ outcome: 'published', detectionId: 'lambda-layer-added' });
   });
 });
+
+describe('handler and the heartbeat', () => {
+  const ACCOUNT = '111122223333';
+  const ROLE = `arn:aws:iam::${ACCOUNT}:role/LayerWatch-Heartbeat`;
+  const canaryEvent = (requestParameters: Record<string, unknown>) => ({
+    'detail-type': 'AWS API Call via CloudTrail',
+    source: 'aws.lambda',
+    detail: {
+      eventVersion: '1.09',
+      eventSource: 'lambda.amazonaws.com',
+      eventName: 'UpdateFunctionConfiguration20150331v2',
+      eventTime: '2026-12-01T10:00:00Z',
+      eventID: `canary-${JSON.stringify(requestParameters).length}`,
+      awsRegion: 'us-east-1',
+      recipientAccountId: ACCOUNT,
+      userIdentity: {
+        type: 'AssumedRole',
+        accountId: ACCOUNT,
+        arn: `arn:aws:sts::${ACCOUNT}:assumed-role/LayerWatch-Heartbeat/s`,
+        sessionContext: { sessionIssuer: { type: 'Role', arn: ROLE, accountId: ACCOUNT } },
+      },
+      requestParameters,
+      responseElements: {
+        functionName: 'layerwatch-canary',
+        functionArn: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:layerwatch-canary`,
+      },
+    },
+  });
+
+  it('answers a heartbeat without a finding, a baseline or an idempotency record', async () => {
+    const h = handlerWith({ heartbeat: { account: ACCOUNT, roleArn: ROLE } });
+    await expect(
+      h.handler(canaryEvent({ functionName: 'layerwatch-canary', description: 'layerwatch heartbeat' })),
+    ).resolves.toMatchObject({
+      outcome: 'heartbeat',
+      region: 'us-east-1',
+    });
+    expect(h.publisher.published).toHaveLength(0);
+    expect(h.counted).toContain('Heartbeat');
+  });
+
+  it('detects a layer put on the canary, even by the heartbeat role: no quiet function for an attacker', async () => {
+    const h = handlerWith({ heartbeat: { account: ACCOUNT, roleArn: ROLE } });
+    const identity = {
+      type: 'AssumedRole',
+      accountId: ACCOUNT,
+      arn: `arn:aws:sts::${ACCOUNT}:assumed-role/LayerWatch-Heartbeat/s`,
+      sessionContext: { sessionIssuer: { type: 'Role', arn: ROLE, accountId: ACCOUNT } },
+    };
+    const result = await h.handler(
+      envelope(updateFunctionConfiguration('layerwatch-canary', { layers: [evil], identity })),
+    );
+    expect(result).toMatchObject({ outcome: 'published', detectionId: 'lambda-layer-added' });
+  });
+});

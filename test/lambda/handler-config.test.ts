@@ -22,6 +22,17 @@ describe('handler configuration', () => {
     expect(readConfig(base).memberRoleName).toBeNull();
   });
 
+  it('takes the partition and the heartbeat role the stack passes, with defaults when absent', () => {
+    expect(
+      readConfig({
+        ...base,
+        PARTITION: 'aws-cn',
+        HEARTBEAT_ROLE_ARN: 'arn:aws-cn:iam::111122223333:role/hb',
+      }),
+    ).toMatchObject({ partition: 'aws-cn', heartbeatRoleArn: 'arn:aws-cn:iam::111122223333:role/hb' });
+    expect(readConfig(base)).toMatchObject({ partition: 'aws', heartbeatRoleArn: null });
+  });
+
   it.each([
     [
       'a missing variable',

@@ -16,7 +16,7 @@ import {
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { RuntimeCall } from '../../lambda/adapters/calls.js';
 import type { RUNTIME_CALLS } from '../../lambda/runtime-calls.js';
@@ -64,12 +64,15 @@ export function rolePolicies(): Record<Runtime, RolePolicy> {
     string,
     { Type: string; Properties: Rec }
   >;
+  const w = detector.layerWatch;
+  const functions: Record<Runtime, lambda.IFunction | undefined> = {
+    handler: w.handler,
+    sweep: w.sweepFunction,
+    heartbeat: w.heartbeatFunction,
+  };
   const policyOf = (id: Runtime): RolePolicy => {
-    const constructId = id === 'handler' ? 'Handler' : 'Sweep';
-    const fn = detector.node
-      .findAll()
-      .find((c): c is lambda.Function => c.node.id === constructId && c instanceof lambda.Function);
-    if (!fn?.role) throw new Error(`no ${constructId} function with a role in the detector stack`);
+    const fn = functions[id];
+    if (!fn?.role) throw new Error(`no ${id} function with a role in the detector stack`);
     const roleId = detector.getLogicalId(fn.role.node.defaultChild as CfnElement);
     const statements = Object.values(resources)
       .filter(
@@ -78,7 +81,7 @@ export function rolePolicies(): Record<Runtime, RolePolicy> {
       .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
     return { trust: resources[roleId]?.Properties.AssumeRolePolicyDocument, statements };
   };
-  return { handler: policyOf('handler'), sweep: policyOf('sweep') };
+  return { handler: policyOf('handler'), sweep: policyOf('sweep'), heartbeat: policyOf('heartbeat') };
 }
 
 /** CloudFormation values as they would deploy in moto's account; a resource of the stack becomes an ARN nothing here has. */

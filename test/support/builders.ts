@@ -5,6 +5,7 @@
 import type { FindingSink, FunctionLister } from '../../lambda/adapters/ports.js';
 import { createHandler } from '../../lambda/app.js';
 import type { LiveConfiguration } from '../../lambda/domain/engine.js';
+import type { HeartbeatSource } from '../../lambda/domain/heartbeat.js';
 import type { FunctionRef } from '../../lambda/domain/model.js';
 import type { Observation } from '../../lambda/domain/observation.js';
 import type { LayerLookup } from '../../lambda/domain/provenance.js';
@@ -30,6 +31,8 @@ export interface HandlerOptions {
   layers?: (arn: string) => LayerLookup;
   /** Sinks after the alert topic. */
   moreSinks?: FindingSink[];
+  /** Who sends heartbeats (default: none). */
+  heartbeat?: HeartbeatSource;
 }
 
 /** The handler over in-memory ports, the alert topic (a fake publisher) as its first sink. */
@@ -42,6 +45,7 @@ export function handlerWith(o: HandlerOptions = {}) {
   const publisher = new FakePublisher();
   const obs = observability();
   const handler = createHandler({
+    heartbeat: o.heartbeat ?? null,
     reader,
     layers,
     baselines,

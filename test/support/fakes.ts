@@ -150,7 +150,11 @@ export class FakeSink implements FindingSink {
 }
 
 /** Telemetry for one step: a silent logger, and the names counted. */
-export function recordingTelemetry(): Telemetry & { counted: string[]; logged: string[] } {
+export function recordingTelemetry(): Telemetry & {
+  counted: string[];
+  logged: string[];
+  measured: { name: string; value: number; dimensions: Readonly<Record<string, string>> }[];
+} {
   const logger = new Logger({ serviceName: 'layerwatch-test', logLevel: 'SILENT' });
   const counted: string[] = [];
   const logged: string[] = [];
@@ -159,5 +163,13 @@ export function recordingTelemetry(): Telemetry & { counted: string[]; logged: s
       logged.push(`${level}: ${String(args[0])}`);
     });
   }
-  return { logger, counted, logged, count: (name: string) => void counted.push(name) };
+  const measured: { name: string; value: number; dimensions: Readonly<Record<string, string>> }[] = [];
+  return {
+    logger,
+    counted,
+    logged,
+    measured,
+    count: (name: string) => void counted.push(name),
+    measure: (name, value, dimensions) => void measured.push({ name, value, dimensions }),
+  };
 }

@@ -205,7 +205,10 @@ export async function createWorld(
     const lambda = inAccountOf(new LambdaClient({ ...cfg, region }), fnAccount);
     const role = (
       await iamIn.send(
-        new CreateRoleCommand({ RoleName: `${name}-role`, AssumeRolePolicyDocument: LAMBDA_TRUST }),
+        new CreateRoleCommand({
+          RoleName: `${name}-${region}`.slice(0, 64),
+          AssumeRolePolicyDocument: LAMBDA_TRUST,
+        }),
       )
     ).Role?.Arn;
     await lambda.send(
