@@ -36,6 +36,8 @@ export const CONTEXT_KEYS = [
   'sweepSchedule',
   'createTrail',
   'heartbeat',
+  'securityHub',
+  'findingEvents',
 ] as const;
 
 type Lookup = (key: string) => unknown;
@@ -251,9 +253,12 @@ function readModes(lookup: Lookup) {
   const trail = text(lookup, 'createTrail');
   if (trail !== undefined && trail !== 'true' && trail !== 'false')
     throw new ContextError('context "createTrail" is true or false');
-  const heartbeat = text(lookup, 'heartbeat');
-  if (heartbeat !== undefined && heartbeat !== 'true' && heartbeat !== 'false')
-    throw new ContextError('context "heartbeat" is true or false');
+  const flag = (key: string, fallback: boolean) => {
+    const v = text(lookup, key);
+    if (v !== undefined && v !== 'true' && v !== 'false')
+      throw new ContextError(`context "${key}" is true or false`);
+    return v === undefined ? fallback : v === 'true';
+  };
   return {
     mode,
     regions,
@@ -262,6 +267,8 @@ function readModes(lookup: Lookup) {
     sweepRegions: sweepRegions.length > 0 ? sweepRegions : undefined,
     sweepSchedule,
     createTrail: trail === 'true',
-    heartbeat: heartbeat !== 'false',
+    heartbeat: flag('heartbeat', true),
+    securityHub: flag('securityHub', false),
+    findingEvents: flag('findingEvents', false),
   } as const;
 }

@@ -12,6 +12,12 @@ export interface HandlerConfig {
   partition: string;
   /** The heartbeat's role, whose canary changes are heartbeats (null: heartbeat off). */
   heartbeatRoleArn: string | null;
+  /** Sinks after the alert topic (deployment options securityHub, findingEvents). */
+  securityHub: boolean;
+  findingEvents: boolean;
+  /** The detector's region (Security Hub imports there) and layerwatch's version (in ASFF). */
+  region: string;
+  version: string;
 }
 
 export class ConfigurationError extends Error {
@@ -38,6 +44,10 @@ export function readConfig(env: Record<string, string | undefined>): HandlerConf
     settings,
     partition: env.PARTITION || 'aws',
     heartbeatRoleArn: env.HEARTBEAT_ROLE_ARN || null,
+    securityHub: env.SECURITY_HUB === 'true',
+    findingEvents: env.FINDING_EVENTS === 'true',
+    region: env.AWS_REGION ?? '',
+    version: env.LAYERWATCH_VERSION || 'unknown',
   };
 }
 

@@ -11,10 +11,9 @@ import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.
 import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
-import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
 import { createHandler } from './app.js';
 import { readConfig } from './config.js';
-import { AlertTopicSink } from './pipeline/alert-topic-sink.js';
+import { findingSinks } from './sinks.js';
 
 const config = readConfig(process.env);
 const retry = { retryMode: 'adaptive', maxAttempts: 5 } as const;
@@ -43,7 +42,7 @@ export const handler = createHandler({
     lockSeconds: 60,
     retentionHours: 72,
   }),
-  sinks: [new AlertTopicSink(new SnsAlertPublisher(new SNSClient(retry), config.topicArn))],
+  sinks: findingSinks(config, new SNSClient(retry)),
   settings: config.settings,
   logger: new Logger({ serviceName: 'layerwatch' }),
   metrics: new Metrics({ namespace: 'LayerWatch', serviceName: 'layerwatch' }),

@@ -3,15 +3,23 @@
  * sweep.ts). The stacks grant these and nothing else; a host that gains an adapter adds it here.
  */
 import { MEMBER_ACCESS_CALLS } from './adapters/accounts.js';
-import { onTopic, type RuntimeCall, union } from './adapters/calls.js';
+import { onTopic, type RuntimeCall, union, whenOption } from './adapters/calls.js';
 import { CanaryToucher } from './adapters/canary-toucher.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
+import { EventBridgeFindingSink } from './adapters/eventbridge-finding-sink.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
+import { SecurityHubFindingSink } from './adapters/securityhub-finding-sink.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
+
+/** The sinks after the alert topic, each when its option is on (pipeline/finding-sinks.ts). */
+const OPTIONAL_SINK_CALLS = union(
+  whenOption(SecurityHubFindingSink.calls, 'securityHub'),
+  whenOption(EventBridgeFindingSink.calls, 'findingEvents'),
+);
 
 /** The detection handler (handler.ts). */
 export const HANDLER_CALLS: readonly RuntimeCall[] = union(
@@ -22,6 +30,7 @@ export const HANDLER_CALLS: readonly RuntimeCall[] = union(
   // What Powertools' DynamoDB persistence layer sends: Get/Put/Update/DeleteItem.
   DynamoDbIdempotencyStore.calls,
   onTopic(SnsAlertPublisher.calls, 'alert'),
+  OPTIONAL_SINK_CALLS,
   MEMBER_ACCESS_CALLS,
 );
 
@@ -31,6 +40,7 @@ export const SWEEP_CALLS: readonly RuntimeCall[] = union(
   DynamoDbBaselineStore.calls,
   onTopic(SnsAlertPublisher.calls, 'alert'),
   onTopic(SnsAlertPublisher.calls, 'operations'),
+  OPTIONAL_SINK_CALLS,
   MEMBER_ACCESS_CALLS,
 );
 

@@ -10,7 +10,7 @@ import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
 import { readSweepConfig } from './config.js';
-import { AlertTopicSink } from './pipeline/alert-topic-sink.js';
+import { findingSinks } from './sinks.js';
 import { createSweep } from './sweep-app.js';
 
 const config = readSweepConfig(process.env);
@@ -26,7 +26,7 @@ export const handler = createSweep({
     ),
   ),
   baselines: new DynamoDbBaselineStore(new DynamoDBClient(retry), config.baselineTable),
-  sinks: [new AlertTopicSink(new SnsAlertPublisher(sns, config.topicArn))],
+  sinks: findingSinks(config, sns),
   reporter: new SnsAlertPublisher(sns, config.reportTopicArn),
   settings: config.settings,
   accounts: config.accounts,

@@ -44,6 +44,10 @@ export interface LayerWatchConfig {
   readonly createTrail?: boolean;
   /** The hourly heartbeat in every covered region. @default true */
   readonly heartbeat?: boolean;
+  /** Import every finding into Security Hub. @default false */
+  readonly securityHub?: boolean;
+  /** Put every finding on the default event bus. @default false */
+  readonly findingEvents?: boolean;
 }
 
 export interface LayerWatchStackProps extends StackProps {
@@ -93,6 +97,8 @@ export class LayerWatchStack extends Stack {
       memorySize: config.memorySize,
       reservedConcurrency: config.reservedConcurrency,
       heartbeat: config.heartbeat,
+      securityHub: config.securityHub,
+      findingEvents: config.findingEvents,
       settings: config.settings,
       regions,
       memberRoleName: org?.memberRoleName,

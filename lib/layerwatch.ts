@@ -74,6 +74,18 @@ export interface LayerWatchProps {
   /** @default RemovalPolicy.RETAIN */
   readonly baselineRemovalPolicy?: RemovalPolicy;
   /**
+   * Imports every finding into AWS Security Hub (ASFF, BatchImportFindings in this account and
+   * region; Security Hub must be enabled). A failed import is retried, never blocks the alert.
+   * @default false
+   */
+  readonly securityHub?: boolean;
+  /**
+   * Puts every finding on the default event bus (source `layerwatch`, detail-type
+   * `Lambda Layer Finding`), for any routing a team needs.
+   * @default false
+   */
+  readonly findingEvents?: boolean;
+  /**
    * The hourly heartbeat through every covered region, with a blind-region alarm each (the canaries
    * of other regions are created by their forwarder stacks).
    * @default true
@@ -118,6 +130,8 @@ export class LayerWatch extends Construct {
       LAYERWATCH_SETTINGS: settings,
       HOME_ACCOUNT: stack.account,
       MEMBER_ROLE_NAME: props.memberRoleName ?? '',
+      SECURITY_HUB: String(props.securityHub === true),
+      FINDING_EVENTS: String(props.findingEvents === true),
     };
     const regions = [...new Set([stack.region, ...(props.regions ?? [])])];
     const targets: CallTargets = {
@@ -126,6 +140,8 @@ export class LayerWatch extends Construct {
       regions,
       tableArn: state.table.tableArn,
       topics: { alert: alerting.alert, operations: alerting.operations },
+      homeRegion: stack.region,
+      options: { securityHub: props.securityHub === true, findingEvents: props.findingEvents === true },
       memberRole: props.memberRoleName
         ? { name: props.memberRoleName, organizationId: props.organizationId }
         : undefined,

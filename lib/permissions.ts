@@ -6,7 +6,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import type { ResourceKind, RuntimeCall, TopicRole } from '../lambda/adapters/calls.js';
+import type { ResourceKind, RuntimeCall, SinkOption, TopicRole } from '../lambda/adapters/calls.js';
 import { CANARY_FUNCTION_NAME } from '../lambda/domain/heartbeat.js';
 
 export interface PublishTarget {
@@ -24,6 +24,10 @@ export interface CallTargets {
   readonly topics: Readonly<Record<TopicRole, PublishTarget>>;
   /** The read-only role of member accounts, when the deployment reaches other accounts. */
   readonly memberRole?: { readonly name: string; readonly organizationId?: string };
+  /** The sinks this deployment turned on: their calls are granted, the others' are not. */
+  readonly options: Readonly<Record<SinkOption, boolean>>;
+  /** The detector's home region (Security Hub and the event bus are regional). */
+  readonly homeRegion: string;
 }
 
 /** Publishing to a KMS-encrypted topic: SNS asks for a data key with the publisher's credentials. */
@@ -40,6 +44,7 @@ export function grantCalls(grantee: iam.IGrantable, calls: readonly RuntimeCall[
     byResource.set(key, entry);
   };
   for (const call of calls) {
+    if (call.option && !t.options[call.option]) continue; // that sink is off: never sent
     if (call.resource === 'topic') {
       if (!call.topic) throw new Error(`layerwatch: ${call.action} targets a topic but names none`);
       const target = t.topics[call.topic];
@@ -91,6 +96,14 @@ function statementFor(
           (r) => `arn:${t.partition}:lambda:${r}:${t.account}:function:${CANARY_FUNCTION_NAME}`,
         ),
       };
+    case 'securityhub-product':
+      return {
+        resources: [
+          `arn:${t.partition}:securityhub:${t.homeRegion}:${t.account}:product/${t.account}/default`,
+        ],
+      };
+    case 'event-bus':
+      return { resources: [`arn:${t.partition}:events:${t.homeRegion}:${t.account}:event-bus/default`] };
     case 'any':
       return { resources: ['*'] };
   }

@@ -13,6 +13,8 @@
  * - `topic`: an SNS topic of the deployment (which one is said where the adapter is used);
  * - `member-role`: the read-only role in a member account;
  * - `canary-function`: the heartbeat's canary function in a covered region (the one write layerwatch makes);
+ * - `securityhub-product`: the account's default Security Hub product (findings imported there);
+ * - `event-bus`: the default event bus of the detector's account and region;
  * - `any`: an action that supports no resource-level permission (granted on `*`).
  */
 export type ResourceKind =
@@ -22,6 +24,8 @@ export type ResourceKind =
   | 'topic'
   | 'member-role'
   | 'canary-function'
+  | 'securityhub-product'
+  | 'event-bus'
   | 'any';
 
 export interface DeclaredCall {
@@ -33,9 +37,19 @@ export interface DeclaredCall {
 /** Which topic of the deployment a `topic` call publishes to. */
 export type TopicRole = 'alert' | 'operations';
 
+/** The deployment options that add a sink, and with it calls. */
+export type SinkOption = 'securityHub' | 'findingEvents';
+
 /** A call as a runtime makes it: a declared call, bound to one of the deployment's topics if it targets one. */
 export interface RuntimeCall extends DeclaredCall {
   readonly topic?: TopicRole;
+  /** Made only when this option is on (granted only then). */
+  readonly option?: SinkOption;
+}
+
+/** Calls made only when `option` is on. */
+export function whenOption(calls: readonly DeclaredCall[], option: SinkOption): RuntimeCall[] {
+  return calls.map((c) => ({ ...c, option }));
 }
 
 /** Binds an adapter's `topic` calls to one of the deployment's topics. */
@@ -46,6 +60,6 @@ export function onTopic(calls: readonly DeclaredCall[], topic: TopicRole): Runti
 /** The calls of several adapters, each once. */
 export function union(...lists: (readonly RuntimeCall[])[]): RuntimeCall[] {
   const seen = new Map<string, RuntimeCall>();
-  for (const c of lists.flat()) seen.set(`${c.action}|${c.resource}|${c.topic ?? ''}`, c);
+  for (const c of lists.flat()) seen.set(`${c.action}|${c.resource}|${c.topic ?? ''}|${c.option ?? ''}`, c);
   return [...seen.values()];
 }

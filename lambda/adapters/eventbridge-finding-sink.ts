@@ -121,7 +121,7 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 
 export class EventBridgeFindingSink {
   /** What this adapter sends (see calls.ts). The resource is the event bus. */
-  static readonly calls: readonly DeclaredCall[] = [{ action: 'events:PutEvents', resource: 'any' }];
+  static readonly calls: readonly DeclaredCall[] = [{ action: 'events:PutEvents', resource: 'event-bus' }];
 
   private readonly bus: string;
   private readonly attempts: number;

@@ -81,7 +81,7 @@ export function batchesOf(findings: readonly AsffFinding[]): AsffFinding[][] {
 export class SecurityHubFindingSink {
   /** What this adapter sends (see calls.ts). The resource is the account's default product ARN. */
   static readonly calls: readonly DeclaredCall[] = [
-    { action: 'securityhub:BatchImportFindings', resource: 'any' },
+    { action: 'securityhub:BatchImportFindings', resource: 'securityhub-product' },
   ];
 
   private readonly attempts: number;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
@@ -12,7 +13,11 @@ import { type CallTargets, grantCalls } from '../permissions.js';
 /** Tag on the detector's roles; member roles trust principals of the central account carrying it. */
 export const DETECTOR_ROLE_TAG = { key: 'layerwatch:role', value: 'detector' } as const;
 
-const LAMBDA_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'lambda');
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const LAMBDA_DIR = path.join(ROOT, 'lambda');
+/** layerwatch's version, as the runtimes report it (ASFF ProductFields, logs). */
+const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
+  .version;
 
 /** How every function is bundled: minified ESM for the newest Node.js runtime, SDK inside. */
 const BUNDLING: nodejs.BundlingOptions = {
@@ -69,6 +74,7 @@ export class RuntimeFunction extends nodejs.NodejsFunction {
       environment: {
         ...props.environment,
         PARTITION: Stack.of(scope).partition,
+        LAYERWATCH_VERSION: VERSION,
         NODE_OPTIONS: '--enable-source-maps',
         AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       },

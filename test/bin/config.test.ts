@@ -27,6 +27,8 @@ describe('readConfig', () => {
       sweepSchedule: undefined,
       createTrail: false,
       heartbeat: true,
+      securityHub: false,
+      findingEvents: false,
     });
   });
 

@@ -241,3 +241,31 @@ describe('partitions', () => {
     for (const t of [detector, ...forwarders]) expect(JSON.stringify(t.toJSON())).not.toMatch(/"arn:aws:/);
   });
 });
+
+describe('finding sinks', () => {
+  it('grants Security Hub and the event bus only when turned on, each on its one resource', () => {
+    const grants = (config: Partial<LayerWatchConfig>) =>
+      [
+        ...resourcesOf(
+          statementsOf(deploy(config).detector, 'HandlerServiceRole'),
+          'securityhub:BatchImportFindings',
+        ),
+        ...resourcesOf(statementsOf(deploy(config).detector, 'HandlerServiceRole'), 'events:PutEvents'),
+      ].join();
+    expect(grants({})).toBe('');
+    const on = grants({ securityHub: true, findingEvents: true });
+    expect(on).toContain(':securityhub:us-east-1:111122223333:product/111122223333/default');
+    expect(on).toContain(':events:us-east-1:111122223333:event-bus/default');
+  });
+
+  it('tells the runtimes which sinks are on', () => {
+    deploy({ securityHub: true }).detector.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SECURITY_HUB: 'true', FINDING_EVENTS: 'false' }) },
+    });
+  });
+
+  it('synthesizes clean under cdk-nag with both on', () => {
+    const { app } = deploy({ securityHub: true, findingEvents: true }, ENV, true);
+    expect(() => app.synth()).not.toThrow();
+  });
+});

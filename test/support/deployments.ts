@@ -91,8 +91,14 @@ const base: LayerWatchConfig = {
 export const MODES: readonly ModeCase[] = [
   { name: 'single', config: base, env: {} },
   {
-    name: 'single with Slack and trail',
-    config: { ...base, slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' }, createTrail: true },
+    name: 'single with Slack, trail, Security Hub and finding events',
+    config: {
+      ...base,
+      slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' },
+      createTrail: true,
+      securityHub: true,
+      findingEvents: true,
+    },
     env: HOME,
   },
   {

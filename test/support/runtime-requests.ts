@@ -3,7 +3,7 @@
  * deployment makes: every account and region it covers, the table, the topics and their keys, the
  * member roles. The principals and resource policies come from the synthesized templates.
  */
-import type { ResourceKind, RuntimeCall, TopicRole } from '../../lambda/adapters/calls.js';
+import type { ResourceKind, RuntimeCall, SinkOption, TopicRole } from '../../lambda/adapters/calls.js';
 import { CANARY_FUNCTION_NAME } from '../../lambda/domain/heartbeat.js';
 import { MEMBER_ROLE_CALLS, RUNTIME_CALLS } from '../../lambda/runtime-calls.js';
 import { partitionOf, referencedId, resourcesOfType, TemplateResolver } from './cfn-resolver.js';
@@ -231,7 +231,19 @@ function serviceOf(action: string): string {
 
 /** Every concrete request `runtime` makes in this deployment, for each call it declares. */
 export function runtimeRequests(model: DeploymentModel, runtime: RuntimeName): AccessRequest[] {
-  return RUNTIME_CALLS[runtime].flatMap((call) => callRequests(model, runtime, call));
+  return callsOf(model, runtime).flatMap((call) => callRequests(model, runtime, call));
+}
+
+/** Environment variable of the runtimes that turns each sink option on (lib/layerwatch.ts). */
+const OPTION_VARIABLE: Record<SinkOption, string> = {
+  securityHub: 'SECURITY_HUB',
+  findingEvents: 'FINDING_EVENTS',
+};
+
+/** The calls `runtime` makes in this deployment: the declared ones, less those of sinks it turned off. */
+export function callsOf(model: DeploymentModel, runtime: RuntimeName): readonly RuntimeCall[] {
+  const env = runtimeFunction(model.d, runtime).env;
+  return RUNTIME_CALLS[runtime].filter((c) => !c.option || env[OPTION_VARIABLE[c.option]] === 'true');
 }
 
 /** The concrete requests one declared call of `runtime` stands for. */
@@ -297,6 +309,20 @@ export function callRequests(
           c.homeAccount,
         ),
       ),
+    'securityhub-product': () => [
+      at(
+        detector,
+        `arn:${model.partition}:securityhub:${c.homeRegion}:${c.homeAccount}:product/${c.homeAccount}/default`,
+        c.homeAccount,
+      ),
+    ],
+    'event-bus': () => [
+      at(
+        detector,
+        `arn:${model.partition}:events:${c.homeRegion}:${c.homeAccount}:event-bus/default`,
+        c.homeAccount,
+      ),
+    ],
     any: () =>
       readers
         .filter((r, i, all) => all.findIndex((x) => x.account === r.account) === i)
@@ -383,7 +409,7 @@ export function platformRequests(model: DeploymentModel, runtime: RuntimeName): 
 export function runtimeNeeds(model: DeploymentModel, runtime: RuntimeName): Needs {
   const actions = new Set<string>();
   const onAnyResource = new Set<string>();
-  for (const call of RUNTIME_CALLS[runtime]) {
+  for (const call of callsOf(model, runtime)) {
     actions.add(call.action);
     if (call.resource === 'any') onAnyResource.add(call.action);
     if (call.topic && model.topicKey(model.topicArn(runtime, call.topic))) {

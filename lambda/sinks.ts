@@ -1,0 +1,30 @@
+/** The finding sinks of both runtimes, built once per cold start from their configuration. */
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import { EventBridgeFindingSink } from './adapters/eventbridge-finding-sink.js';
+import type { FindingSink } from './adapters/ports.js';
+import { SecurityHubFindingSink } from './adapters/securityhub-finding-sink.js';
+import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
+import type { HandlerConfig } from './config.js';
+import { AlertTopicSink } from './pipeline/alert-topic-sink.js';
+import { FindingEventSink, SecurityHubSink } from './pipeline/security-tool-sinks.js';
+
+const retry = { retryMode: 'adaptive', maxAttempts: 5 } as const;
+
+/** The alert topic first, then Security Hub and the event bus when the deployment turned them on. */
+export function findingSinks(config: HandlerConfig, sns: SNSClient): FindingSink[] {
+  const sinks: FindingSink[] = [new AlertTopicSink(new SnsAlertPublisher(sns, config.topicArn))];
+  if (config.securityHub) {
+    sinks.push(
+      new SecurityHubSink(new SecurityHubFindingSink(new SecurityHubClient(retry), config.homeAccount), {
+        account: config.homeAccount,
+        region: config.region,
+        productVersion: config.version,
+      }),
+    );
+  }
+  if (config.findingEvents)
+    sinks.push(new FindingEventSink(new EventBridgeFindingSink(new EventBridgeClient(retry))));
+  return sinks;
+}
