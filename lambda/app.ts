@@ -30,6 +30,7 @@ import type {
   FunctionReader,
   IdempotencyStore,
   LayerReader,
+  OrganizationAccounts,
 } from './adapters/ports.js';
 import type { HeartbeatSource } from './domain/heartbeat.js';
 import type { DetectionSettings } from './domain/settings.js';
@@ -53,6 +54,8 @@ export interface HandlerDeps {
   layers: LayerReader;
   baselines: BaselineStore;
   correlations: CorrelationStore;
+  /** The organization's live account list (organization mode), for layer provenance. */
+  organization?: OrganizationAccounts;
   idempotency: IdempotencyStore;
   /** Where findings go; the first is the alert topic. */
   sinks: readonly FindingSink[];

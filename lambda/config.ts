@@ -18,6 +18,8 @@ export interface HandlerConfig {
   /** The detector's region (Security Hub imports there) and layerwatch's version (in ASFF). */
   region: string;
   version: string;
+  /** Organization mode: list the organization's accounts live (provenance; the sweep's accounts). */
+  organizationDiscovery: boolean;
 }
 
 export class ConfigurationError extends Error {
@@ -48,10 +50,13 @@ export function readConfig(env: Record<string, string | undefined>): HandlerConf
     findingEvents: env.FINDING_EVENTS === 'true',
     region: env.AWS_REGION ?? '',
     version: env.LAYERWATCH_VERSION || 'unknown',
+    organizationDiscovery: env.ORGANIZATION_DISCOVERY === 'true',
   };
 }
 
 export interface SweepConfig extends HandlerConfig {
+  /** Sweep the organization's active accounts too (organization mode without `sweepAccounts`). */
+  discoverAccounts: boolean;
   accounts: string[];
   regions: string[];
   /** Where coverage reports go (the alert topic when no operations topic is set). */
@@ -71,5 +76,11 @@ export function readSweepConfig(env: Record<string, string | undefined>): SweepC
   if (accounts.length === 0 || regions.length === 0) {
     throw new ConfigurationError('layerwatch sweep: SWEEP_ACCOUNTS and SWEEP_REGIONS are required');
   }
-  return { ...base, accounts, regions, reportTopicArn: env.OPERATIONS_TOPIC_ARN || base.topicArn };
+  return {
+    ...base,
+    accounts,
+    regions,
+    reportTopicArn: env.OPERATIONS_TOPIC_ARN || base.topicArn,
+    discoverAccounts: env.SWEEP_DISCOVER_ACCOUNTS === 'true',
+  };
 }

@@ -13,7 +13,7 @@ import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
 import { createHandler } from './app.js';
 import { readConfig } from './config.js';
-import { findingSinks } from './sinks.js';
+import { findingSinks, organizationAccounts } from './sinks.js';
 
 const config = readConfig(process.env);
 const retry = { retryMode: 'adaptive', maxAttempts: 5 } as const;
@@ -43,6 +43,7 @@ export const handler = createHandler({
     retentionHours: 72,
   }),
   sinks: findingSinks(config, new SNSClient(retry)),
+  organization: organizationAccounts(config),
   settings: config.settings,
   logger: new Logger({ serviceName: 'layerwatch' }),
   metrics: new Metrics({ namespace: 'LayerWatch', serviceName: 'layerwatch' }),

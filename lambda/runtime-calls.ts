@@ -12,6 +12,7 @@ import { EventBridgeFindingSink } from './adapters/eventbridge-finding-sink.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
+import { OrganizationsAccountLister } from './adapters/organizations-account-lister.js';
 import { SecurityHubFindingSink } from './adapters/securityhub-finding-sink.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
 
@@ -20,6 +21,9 @@ const OPTIONAL_SINK_CALLS = union(
   whenOption(SecurityHubFindingSink.calls, 'securityHub'),
   whenOption(EventBridgeFindingSink.calls, 'findingEvents'),
 );
+
+/** Organization mode: the live list of the organization's accounts (provenance, the sweep). */
+const DISCOVERY_CALLS = whenOption(OrganizationsAccountLister.calls, 'organizationDiscovery');
 
 /** The detection handler (handler.ts). */
 export const HANDLER_CALLS: readonly RuntimeCall[] = union(
@@ -31,6 +35,7 @@ export const HANDLER_CALLS: readonly RuntimeCall[] = union(
   DynamoDbIdempotencyStore.calls,
   onTopic(SnsAlertPublisher.calls, 'alert'),
   OPTIONAL_SINK_CALLS,
+  DISCOVERY_CALLS,
   MEMBER_ACCESS_CALLS,
 );
 
@@ -41,6 +46,7 @@ export const SWEEP_CALLS: readonly RuntimeCall[] = union(
   onTopic(SnsAlertPublisher.calls, 'alert'),
   onTopic(SnsAlertPublisher.calls, 'operations'),
   OPTIONAL_SINK_CALLS,
+  DISCOVERY_CALLS,
   MEMBER_ACCESS_CALLS,
 );
 

@@ -1,9 +1,11 @@
-/** The finding sinks of both runtimes, built once per cold start from their configuration. */
+/** What both runtimes build the same way once per cold start: finding sinks, the organization's accounts. */
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { EventBridgeFindingSink } from './adapters/eventbridge-finding-sink.js';
-import type { FindingSink } from './adapters/ports.js';
+import { OrganizationsAccountLister } from './adapters/organizations-account-lister.js';
+import type { FindingSink, OrganizationAccounts } from './adapters/ports.js';
 import { SecurityHubFindingSink } from './adapters/securityhub-finding-sink.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
 import type { HandlerConfig } from './config.js';
@@ -27,4 +29,11 @@ export function findingSinks(config: HandlerConfig, sns: SNSClient): FindingSink
   if (config.findingEvents)
     sinks.push(new FindingEventSink(new EventBridgeFindingSink(new EventBridgeClient(retry))));
   return sinks;
+}
+
+/** The organization's live account list, when the deployment discovers it (organization mode). */
+export function organizationAccounts(config: HandlerConfig): OrganizationAccounts | undefined {
+  if (!config.organizationDiscovery) return undefined;
+  const lister = new OrganizationsAccountLister(new OrganizationsClient(retry));
+  return { accounts: async () => (await lister.activeAccounts()).accounts };
 }

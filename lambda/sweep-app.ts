@@ -11,14 +11,20 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { AlertPublisher, BaselineStore, FindingSink, FunctionLister } from './adapters/ports.js';
+import type {
+  AlertPublisher,
+  BaselineStore,
+  FindingSink,
+  FunctionLister,
+  OrganizationAccounts,
+} from './adapters/ports.js';
 import type { SweepSummary } from './domain/render/sweep.js';
 import type { DetectionSettings } from './domain/settings.js';
 import { forEachLimited } from './pipeline/pool.js';
 import { observeFunction } from './pipeline/sweep-observe.js';
 import { sweepPair } from './pipeline/sweep-pair.js';
 import { reportRun } from './pipeline/sweep-report.js';
-import { startRun } from './pipeline/sweep-run.js';
+import { discoverAccounts, startRun } from './pipeline/sweep-run.js';
 import { invocationTelemetry } from './pipeline/telemetry.js';
 
 export interface SweepDeps {
@@ -30,6 +36,8 @@ export interface SweepDeps {
   reporter: AlertPublisher;
   settings: DetectionSettings;
   accounts: readonly string[];
+  /** The organization's accounts, swept besides `accounts` (organization mode without sweepAccounts). */
+  discover?: OrganizationAccounts;
   regions: readonly string[];
   /** Pairs swept at once. @default 4 */
   concurrency?: number;
@@ -43,7 +51,12 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepSummary> {
   // Counters with dimensions (a failed sink) go out at once; the run totals with reportRun.
   const t = invocationTelemetry(logger, metrics);
   return async () => {
-    const run = startRun(deps.accounts, deps.regions, deps.now?.() ?? new Date());
+    const discovered = await discoverAccounts(deps.discover, t);
+    const accounts = [...new Set([...deps.accounts, ...discovered.accounts])];
+    const run = startRun(accounts, deps.regions, deps.now?.() ?? new Date());
+    // An organization that cannot be listed is a coverage gap like a pair that cannot be listed.
+    if (discovered.error)
+      run.summary.unreachable.push({ account: 'organization', region: 'all', error: discovered.error });
     const observe = async (o: Parameters<typeof observeFunction>[0]) => {
       run.summary.functions += 1;
       run.summary[await observeFunction(o, run.runId, deps, t)] += 1;

@@ -10,7 +10,7 @@ import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
 import { readSweepConfig } from './config.js';
-import { findingSinks } from './sinks.js';
+import { findingSinks, organizationAccounts } from './sinks.js';
 import { createSweep } from './sweep-app.js';
 
 const config = readSweepConfig(process.env);
@@ -27,6 +27,7 @@ export const handler = createSweep({
   ),
   baselines: new DynamoDbBaselineStore(new DynamoDBClient(retry), config.baselineTable),
   sinks: findingSinks(config, sns),
+  discover: config.discoverAccounts ? organizationAccounts(config) : undefined,
   reporter: new SnsAlertPublisher(sns, config.reportTopicArn),
   settings: config.settings,
   accounts: config.accounts,

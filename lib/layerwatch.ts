@@ -130,6 +130,7 @@ export class LayerWatch extends Construct {
       LAYERWATCH_SETTINGS: settings,
       HOME_ACCOUNT: stack.account,
       MEMBER_ROLE_NAME: props.memberRoleName ?? '',
+      ORGANIZATION_DISCOVERY: String(props.organizationId !== undefined),
       SECURITY_HUB: String(props.securityHub === true),
       FINDING_EVENTS: String(props.findingEvents === true),
     };
@@ -141,7 +142,11 @@ export class LayerWatch extends Construct {
       tableArn: state.table.tableArn,
       topics: { alert: alerting.alert, operations: alerting.operations },
       homeRegion: stack.region,
-      options: { securityHub: props.securityHub === true, findingEvents: props.findingEvents === true },
+      options: {
+        securityHub: props.securityHub === true,
+        findingEvents: props.findingEvents === true,
+        organizationDiscovery: props.organizationId !== undefined,
+      },
       memberRole: props.memberRoleName
         ? { name: props.memberRoleName, organizationId: props.organizationId }
         : undefined,
@@ -159,6 +164,8 @@ export class LayerWatch extends Construct {
       targets,
       environment,
       accounts: props.sweep?.accounts ?? [stack.account],
+      // `sweep.accounts` is an override: without it, organization mode sweeps every active account.
+      discoverAccounts: props.organizationId !== undefined && props.sweep?.accounts === undefined,
       regions: props.sweep?.regions ?? regions,
       schedule: props.sweep?.schedule,
       logRetention,

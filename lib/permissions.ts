@@ -6,7 +6,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
-import type { ResourceKind, RuntimeCall, SinkOption, TopicRole } from '../lambda/adapters/calls.js';
+import type { CallOption, ResourceKind, RuntimeCall, TopicRole } from '../lambda/adapters/calls.js';
 import { CANARY_FUNCTION_NAME } from '../lambda/domain/heartbeat.js';
 
 export interface PublishTarget {
@@ -25,7 +25,7 @@ export interface CallTargets {
   /** The read-only role of member accounts, when the deployment reaches other accounts. */
   readonly memberRole?: { readonly name: string; readonly organizationId?: string };
   /** The sinks this deployment turned on: their calls are granted, the others' are not. */
-  readonly options: Readonly<Record<SinkOption, boolean>>;
+  readonly options: Readonly<Record<CallOption, boolean>>;
   /** The detector's home region (Security Hub and the event bus are regional). */
   readonly homeRegion: string;
 }

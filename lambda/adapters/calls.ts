@@ -37,18 +37,18 @@ export interface DeclaredCall {
 /** Which topic of the deployment a `topic` call publishes to. */
 export type TopicRole = 'alert' | 'operations';
 
-/** The deployment options that add a sink, and with it calls. */
-export type SinkOption = 'securityHub' | 'findingEvents';
+/** The deployment options that add calls: two finding sinks, and organization discovery. */
+export type CallOption = 'securityHub' | 'findingEvents' | 'organizationDiscovery';
 
 /** A call as a runtime makes it: a declared call, bound to one of the deployment's topics if it targets one. */
 export interface RuntimeCall extends DeclaredCall {
   readonly topic?: TopicRole;
   /** Made only when this option is on (granted only then). */
-  readonly option?: SinkOption;
+  readonly option?: CallOption;
 }
 
 /** Calls made only when `option` is on. */
-export function whenOption(calls: readonly DeclaredCall[], option: SinkOption): RuntimeCall[] {
+export function whenOption(calls: readonly DeclaredCall[], option: CallOption): RuntimeCall[] {
   return calls.map((c) => ({ ...c, option }));
 }
 

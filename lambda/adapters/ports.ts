@@ -68,3 +68,8 @@ export interface FunctionLister {
   /** Every function of the account and region, as observed now. Throws when they cannot be listed. */
   listFunctions(account: string, region: string): AsyncIterable<Observation>;
 }
+
+export interface OrganizationAccounts {
+  /** The organization's active accounts (cached by the adapter). Throws when they cannot be listed. */
+  accounts(): Promise<readonly string[]>;
+}

@@ -14,7 +14,14 @@ export function analyzeEvent(
   t: Telemetry,
   detections?: readonly Detection[],
 ): Analysis {
-  const analysis = analyze(event, { ...enrichment, settings }, detections);
+  const { organizationAccounts, ...context } = enrichment;
+  // Provenance knows the organization from settings and, in organization mode, from the live list.
+  const known = [...new Set([...settings.organizationAccounts, ...organizationAccounts])];
+  const analysis = analyze(
+    event,
+    { ...context, settings: { ...settings, organizationAccounts: known } },
+    detections,
+  );
   for (const v of analysis.verdicts) {
     if (v.status !== 'error') continue;
     t.logger.error('Detection failed', { detectionId: v.detectionId, error: v.error });

@@ -3,7 +3,13 @@
  * an alert: what cannot be read is logged, counted, and named in the finding's `gaps` by the engine.
  * The baseline is the exception: it decides what changed, so a failed read fails the invocation.
  */
-import type { BaselineStore, CorrelationStore, FunctionReader, LayerReader } from '../adapters/ports.js';
+import type {
+  BaselineStore,
+  CorrelationStore,
+  FunctionReader,
+  LayerReader,
+  OrganizationAccounts,
+} from '../adapters/ports.js';
 import type { Baseline } from '../domain/baseline.js';
 import type { PublishRecord } from '../domain/correlation.js';
 import { type LiveConfiguration, layersToLookUp } from '../domain/engine.js';
@@ -16,6 +22,8 @@ export interface EnrichPorts {
   readonly layers: LayerReader;
   readonly baselines: BaselineStore;
   readonly correlations: CorrelationStore;
+  /** The organization's live account list (organization mode), for layer provenance. */
+  readonly organization?: OrganizationAccounts;
 }
 
 /** Everything the engine's analysis takes besides the event and the settings. */
@@ -24,17 +32,20 @@ export interface Enrichment {
   live: LiveConfiguration;
   layers: Record<string, LayerLookup>;
   publishes: PublishRecord[];
+  /** Accounts of the organization, listed live (empty when not in organization mode or not listed). */
+  organizationAccounts: readonly string[];
 }
 
 export async function enrich(event: LambdaEvent, ports: EnrichPorts, t: Telemetry): Promise<Enrichment> {
   const { baseline, live } = await readFunction(event, ports, t);
   const subjects = layersToLookUp(event, { baseline, live });
   const viaAccount = isFunctionEvent(event) ? event.fn.account : event.meta.account;
-  const [layers, publishes] = await Promise.all([
+  const [layers, publishes, organizationAccounts] = await Promise.all([
     readLayers(subjects, viaAccount, ports.layers, t),
     readPublishes(subjects, ports.correlations, t),
+    readOrganization(subjects.length > 0 ? ports.organization : undefined, t),
   ]);
-  return { baseline, live, layers, publishes };
+  return { baseline, live, layers, publishes, organizationAccounts };
 }
 
 /** The function's baseline and live configuration (function events only). */
@@ -87,6 +98,23 @@ export async function readPublishes(
     return await correlations.publishesOf(arns);
   } catch (error) {
     t.logger.warn('Correlation state not read', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    t.count('EnrichmentFailures');
+    return [];
+  }
+}
+
+/** The organization's accounts, when there are layers to place; a failed listing is logged and counted. */
+export async function readOrganization(
+  organization: OrganizationAccounts | undefined,
+  t: Telemetry,
+): Promise<readonly string[]> {
+  if (!organization) return [];
+  try {
+    return await organization.accounts();
+  } catch (error) {
+    t.logger.warn('Organization accounts not listed', {
       error: error instanceof Error ? error.message : String(error),
     });
     t.count('EnrichmentFailures');

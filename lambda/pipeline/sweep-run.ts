@@ -1,6 +1,8 @@
 /** Sweep step 1, plan: one run's identity, its account/region pairs and its tally. */
 import { randomUUID } from 'node:crypto';
+import type { OrganizationAccounts } from '../adapters/ports.js';
 import type { SweepSummary } from '../domain/render/sweep.js';
+import type { Telemetry } from './telemetry.js';
 
 export interface Pair {
   account: string;
@@ -35,4 +37,19 @@ export function startRun(accounts: readonly string[], regions: readonly string[]
     },
     failures: [],
   };
+}
+
+/** The organization's accounts to sweep, or why they could not be listed (reported, never silent). */
+export async function discoverAccounts(
+  discover: OrganizationAccounts | undefined,
+  t: Telemetry,
+): Promise<{ accounts: readonly string[]; error: string | null }> {
+  if (!discover) return { accounts: [], error: null };
+  try {
+    return { accounts: await discover.accounts(), error: null };
+  } catch (error) {
+    const e = error as Error;
+    t.logger.error('Sweep could not list the organization', { error: e.message });
+    return { accounts: [], error: `${e.name}: ${e.message}` };
+  }
 }

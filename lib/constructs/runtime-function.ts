@@ -99,7 +99,7 @@ function acknowledgeGrants(fn: nodejs.NodejsFunction, t: CallTargets): void {
   const wildcards: [string, string][] = [
     [
       'Resource::*',
-      'lambda:ListFunctions supports no resource-level permission; nothing else is granted on "*".',
+      'lambda:ListFunctions and organizations:ListAccounts support no resource-level permission; nothing else is granted on "*".',
     ],
     [
       'Resource::arn:<AWS::Partition>:lambda:*:*:layer:*:*',

@@ -14,6 +14,11 @@ export interface SweepProps {
   /** Environment shared by the detector's functions. */
   readonly environment: Record<string, string>;
   readonly accounts: readonly string[];
+  /**
+   * Also sweep the organization's active accounts, listed at each run (organization mode).
+   * @default false
+   */
+  readonly discoverAccounts?: boolean;
   readonly regions: readonly string[];
   /** @default events.Schedule.rate(Duration.days(1)) */
   readonly schedule?: events.Schedule;
@@ -53,6 +58,7 @@ export class Sweep extends Construct {
         ...props.environment,
         SWEEP_ACCOUNTS: props.accounts.join(','),
         SWEEP_REGIONS: props.regions.join(','),
+        SWEEP_DISCOVER_ACCOUNTS: String(props.discoverAccounts === true),
       },
       retryAttempts: 0,
     });

@@ -47,4 +47,40 @@ describe('drift sweep', () => {
     await expect(s.run()).resolves.toMatchObject({ drifted: 1 });
     expect(hub.delivered).toHaveLength(1);
   });
+
+  it("sweeps the organization's accounts besides its own, and reports an organization it cannot list", async () => {
+    const lister = new FakeLister([
+      observation('a', [], '2026-03-14T10:00:00Z'),
+      {
+        ...observation('b', [], '2026-03-14T10:00:00Z'),
+        fn: { ...observation('b', [], '2026-03-14T10:00:00Z').fn, account: '444455556666' },
+      },
+    ]);
+    const found = sweepWith(lister, {
+      accounts: ['111122223333'],
+      discover: { accounts: async () => ['111122223333', '444455556666'] },
+    });
+    await expect(found.run()).resolves.toMatchObject({ pairs: 2, reached: 2, seeded: 2, unreachable: [] });
+    const lost = sweepWith(lister, {
+      accounts: ['111122223333'],
+      discover: {
+        accounts: async () =>
+          Promise.reject(
+            Object.assign(new Error('not the management account'), { name: 'AccessDeniedException' }),
+          ),
+      },
+    });
+    await expect(lost.run()).resolves.toMatchObject({
+      pairs: 1,
+      seeded: 1,
+      unreachable: [
+        {
+          account: 'organization',
+          region: 'all',
+          error: 'AccessDeniedException: not the management account',
+        },
+      ],
+    });
+    expect(lost.reporter.published[0]?.subject).toMatch(/could not reach/);
+  });
 });

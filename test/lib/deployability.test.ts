@@ -269,3 +269,36 @@ describe('finding sinks', () => {
     expect(() => app.synth()).not.toThrow();
   });
 });
+
+describe('organization discovery', () => {
+  it('lists the organization live for provenance, and sweeps every active account unless sweepAccounts overrides', () => {
+    const discovering = deploy({ mode: 'organization', organization }).detector;
+    discovering.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({ ORGANIZATION_DISCOVERY: 'true', SWEEP_DISCOVER_ACCOUNTS: 'true' }),
+      },
+    });
+    expect(
+      resourcesOf(statementsOf(discovering, 'HandlerServiceRole'), 'organizations:ListAccounts'),
+    ).toEqual(['"*"']);
+    const listed = deploy({ mode: 'organization', organization, sweepAccounts: ['222233334444'] }).detector;
+    listed.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          SWEEP_ACCOUNTS: '111122223333,222233334444',
+          SWEEP_DISCOVER_ACCOUNTS: 'false',
+        }),
+      },
+    });
+  });
+
+  it('grants no ListAccounts outside organization mode', () => {
+    const { detector } = deploy({});
+    expect(resourcesOf(statementsOf(detector, 'HandlerServiceRole'), 'organizations:ListAccounts')).toEqual(
+      [],
+    );
+    expect(
+      resourcesOf(statementsOf(detector, 'SweepFunctionServiceRole'), 'organizations:ListAccounts'),
+    ).toEqual([]);
+  });
+});

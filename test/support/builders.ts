@@ -2,7 +2,7 @@
  * Builders for the handler and the sweep over in-memory ports: the setup the app, property and
  * step tests share. Each returns the fakes it wired, so that a test can change or inspect them.
  */
-import type { FindingSink, FunctionLister } from '../../lambda/adapters/ports.js';
+import type { FindingSink, FunctionLister, OrganizationAccounts } from '../../lambda/adapters/ports.js';
 import { createHandler } from '../../lambda/app.js';
 import type { LiveConfiguration } from '../../lambda/domain/engine.js';
 import type { HeartbeatSource } from '../../lambda/domain/heartbeat.js';
@@ -86,7 +86,10 @@ export class FakeLister implements FunctionLister {
 }
 
 /** The sweep over two accounts in one region, with in-memory ports. */
-export function sweepWith(lister: FakeLister, o: { moreSinks?: FindingSink[] } = {}) {
+export function sweepWith(
+  lister: FakeLister,
+  o: { moreSinks?: FindingSink[]; discover?: OrganizationAccounts; accounts?: string[] } = {},
+) {
   const publisher = new FakePublisher();
   const reporter = new FakePublisher();
   const baselines = new MemoryBaselines();
@@ -97,7 +100,8 @@ export function sweepWith(lister: FakeLister, o: { moreSinks?: FindingSink[] } =
     sinks: [new AlertTopicSink(publisher), ...(o.moreSinks ?? [])],
     reporter,
     settings: parseSettings({ minSeverity: 'informational' }),
-    accounts: ['111122223333', '999999999999'],
+    accounts: o.accounts ?? ['111122223333', '999999999999'],
+    discover: o.discover,
     regions: ['us-east-1'],
     logger: obs.logger,
     metrics: obs.metrics,

@@ -3,7 +3,7 @@
  * deployment makes: every account and region it covers, the table, the topics and their keys, the
  * member roles. The principals and resource policies come from the synthesized templates.
  */
-import type { ResourceKind, RuntimeCall, SinkOption, TopicRole } from '../../lambda/adapters/calls.js';
+import type { CallOption, ResourceKind, RuntimeCall, TopicRole } from '../../lambda/adapters/calls.js';
 import { CANARY_FUNCTION_NAME } from '../../lambda/domain/heartbeat.js';
 import { MEMBER_ROLE_CALLS, RUNTIME_CALLS } from '../../lambda/runtime-calls.js';
 import { partitionOf, referencedId, resourcesOfType, TemplateResolver } from './cfn-resolver.js';
@@ -235,9 +235,10 @@ export function runtimeRequests(model: DeploymentModel, runtime: RuntimeName): A
 }
 
 /** Environment variable of the runtimes that turns each sink option on (lib/layerwatch.ts). */
-const OPTION_VARIABLE: Record<SinkOption, string> = {
+const OPTION_VARIABLE: Record<CallOption, string> = {
   securityHub: 'SECURITY_HUB',
   findingEvents: 'FINDING_EVENTS',
+  organizationDiscovery: 'ORGANIZATION_DISCOVERY',
 };
 
 /** The calls `runtime` makes in this deployment: the declared ones, less those of sinks it turned off. */

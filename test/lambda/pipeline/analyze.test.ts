@@ -6,7 +6,13 @@ import { recordingTelemetry } from '../../support/fakes.js';
 import { layerArn, OTHER_ACCOUNT, updateFunctionConfiguration } from '../../support/records.js';
 import { eventOf } from '../../support/run.js';
 
-const nothingRead: Enrichment = { baseline: null, live: { status: 'not-read' }, layers: {}, publishes: [] };
+const nothingRead: Enrichment = {
+  baseline: null,
+  live: { status: 'not-read' },
+  layers: {},
+  publishes: [],
+  organizationAccounts: [],
+};
 
 describe('analyze step', () => {
   it('runs the engine over the event and its enrichment', () => {
@@ -19,6 +25,23 @@ describe('analyze step', () => {
     );
     expect(analysis.finding?.detectionId).toBe('lambda-layer-added');
     expect(t.counted).toEqual([]);
+  });
+
+  it('places a layer inside the organization from the live account list, not only from settings', () => {
+    const event = eventOf(
+      updateFunctionConfiguration('orders', { layers: [layerArn('x', 1, OTHER_ACCOUNT)] }),
+    );
+    const t = recordingTelemetry();
+    const outside = analyzeEvent(event, nothingRead, DEFAULT_SETTINGS, t);
+    const inside = analyzeEvent(
+      event,
+      { ...nothingRead, organizationAccounts: [OTHER_ACCOUNT] },
+      DEFAULT_SETTINGS,
+      t,
+    );
+    expect(outside.finding?.provenance?.[0]?.relation).not.toBe('organization');
+    expect(inside.finding?.provenance?.[0]?.relation).toBe('organization');
+    expect(inside.finding?.riskScore).toBeLessThan(outside.finding?.riskScore ?? 0);
   });
 
   it('logs and counts a detection that failed (the engine isolates it)', () => {
