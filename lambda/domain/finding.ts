@@ -15,6 +15,7 @@ import {
 import type { LayerProvenance } from './provenance.js';
 import { nextSteps, removePermissionCommand, revertLayersCommand } from './remediation.js';
 import type { Score } from './scoring.js';
+import { safeText } from './text.js';
 
 export { type Finding, SCHEMA_VERSION } from './finding-model.js';
 export { removePermissionCommand, revertLayersCommand } from './remediation.js';
@@ -55,10 +56,11 @@ function commonPart(parts: FindingParts): Finding {
     schemaVersion: 1,
     findingId: findingIdOf(event, detection.id),
     detectionId: detection.id,
-    title: evidence.title,
+    // Prose for people: one line each, nothing a chat client acts on (the fields below stay exact).
+    title: safeText(evidence.title),
     severity: score.severity,
     riskScore: score.riskScore,
-    reasons: score.reasons,
+    reasons: score.reasons.map(safeText),
     event: {
       id: meta.id,
       name: meta.name,
@@ -86,7 +88,7 @@ function commonPart(parts: FindingParts): Finding {
     related,
     mitre: detection.mitre,
     remediation: { revertCommand: null, nextSteps: [] },
-    gaps,
+    gaps: gaps.map(safeText),
     provenance,
     suppression: null,
   };

@@ -1,6 +1,7 @@
 /** What to do about a finding: the command that undoes the change, and what to check. */
 import { parseFunctionArn, parseLayerArn } from './arn.js';
 import type { Finding } from './finding-model.js';
+import { safeText } from './text.js';
 
 /** Characters that need no quoting in a POSIX shell; ARNs from a valid record only use these. */
 const SHELL_SAFE = /^[A-Za-z0-9_.:/$-]+$/;
@@ -37,7 +38,9 @@ export function removePermissionCommand(
 /** What to check next, in words, for the finding as built so far. */
 export function nextSteps(f: Finding): string[] {
   const steps: string[] = [];
-  const who = f.actor.arn ?? f.actor.principalId ?? 'the caller';
+  // The caller and the time are the event's own words: shown safe, like every displayed value.
+  const who = safeText(f.actor.arn ?? f.actor.principalId ?? 'the caller');
+  const when = safeText(f.event.time);
   switch (f.detectionId) {
     case 'lambda-layer-added':
     case 'lambda-function-created-with-layers':
@@ -51,7 +54,7 @@ export function nextSteps(f: Finding): string[] {
           `Inspect the layer: aws lambda get-layer-version --region ${f.event.region} --layer-name ${f.layer.layerArn} --version-number ${f.layer.version ?? '<version>'} (download Content.Location and read its code, extensions live in /opt/extensions).`,
         );
       }
-      steps.push(`Review what else ${who} did around ${f.event.time} (CloudTrail event history).`);
+      steps.push(`Review what else ${who} did around ${when} (CloudTrail event history).`);
       if (f.remediation.revertCommand)
         steps.push('If it was not planned, restore the previous layers with the revert command.');
       break;

@@ -3,7 +3,7 @@
  * Every untrusted value is fenced in inline code so it cannot format, link or mention.
  */
 import type { Finding } from '../finding.js';
-import { cut, oneLine } from '../text.js';
+import { cut, safeText } from '../text.js';
 import { code, describeActor, describeOrigin, line, listOrNone, plain } from './describe.js';
 
 export interface ChatNotification {
@@ -48,9 +48,9 @@ export function chatNotification(f: Finding, max = 512): ChatNotification {
   d.push(
     `*Who:* ${code(f.actor.arn ?? f.actor.principalId ?? 'unknown', max)} (${code(f.actor.type ?? 'unknown', 40)}${f.actor.accessKeyId ? `, key ${code(f.actor.accessKeyId, 40)}` : ''}${f.actor.invokedBy ? `, via ${code(f.actor.invokedBy, 80)}` : ''})`,
   );
-  d.push(`*Identity:* ${describeActor(f)}`);
+  d.push(`*Identity:* ${describeActor(f, code)}`);
   for (const p of f.provenance)
-    d.push(`*Layer origin:* ${code(p.versionArn, max)}: ${plain(describeOrigin(p), max)}`);
+    d.push(`*Layer origin:* ${code(p.versionArn, max)}: ${cut(describeOrigin(p, plain), max)}`);
   d.push(
     `*From:* ${code(f.event.sourceIp ?? 'unknown', 80)} with ${code(f.event.userAgent ?? 'unknown', 200)}`,
   );
@@ -74,7 +74,8 @@ export function chatNotification(f: Finding, max = 512): ChatNotification {
     },
     metadata: {
       threadId: cut(f.function?.arn ?? f.layer?.layerArn ?? f.event.account, 512),
-      summary: oneLine(cut(`${f.severity}: ${f.title}`, 240)),
+      // Shown as text in notifications: no mention, link or formatting mark ('a -> b' stays).
+      summary: safeText(cut(`${f.severity}: ${f.title}`, 240)).replace(/[`*_~]/g, ' '),
       eventType: f.detectionId,
       relatedResources: [f.function?.arn, f.layer?.versionArn ?? f.layer?.layerArn]
         .filter((x): x is string => !!x)

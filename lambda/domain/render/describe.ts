@@ -1,24 +1,28 @@
 /**
  * Pieces shared by the chat and email renderings: how an untrusted value is shown (one line, cut,
- * in chat fenced in inline code), and the actor and layer origin in words.
+ * nothing a chat client acts on; in chat fenced in inline code), and the actor and layer origin
+ * in words.
  */
 import type { Finding } from '../finding.js';
-import { cut, oneLine } from '../text.js';
+import { cut, inert, oneLine, safeText } from '../text.js';
+
+/** How a renderer shows one untrusted value, cut to `max` characters. */
+export type Show = (value: string, max: number) => string;
 
 /** Inline code for chat: no backticks, angle brackets or line breaks can escape it. */
 export function code(value: string, max: number): string {
-  const safe = oneLine(cut(value, max)).replace(/`/g, "'").replace(/</g, '\u2039').replace(/>/g, '\u203a');
+  const safe = safeText(cut(value, max)).replace(/`/g, "'").replace(/>/g, '\u203a');
   return safe.length === 0 ? '`-`' : `\`${safe}\``;
 }
 
-/** Our own prose with untrusted values inside: one line, no chat markup characters. */
+/** Prose for chat, untrusted values inside: one line, no markup, mention or link. */
 export function plain(value: string, max: number): string {
-  return oneLine(cut(value, max)).replace(/[`*_~<>|[\]]/g, ' ');
+  return inert(oneLine(cut(value, max)).replace(/[`*_~<>|[\]]/g, ' '));
 }
 
 /** One untrusted value on one line, cut to `max`; `-` when absent. */
 export function line(value: string | null | undefined, max: number): string {
-  return value ? oneLine(cut(value, max)) : '-';
+  return value ? safeText(cut(value, max)) : '-';
 }
 
 export function listOrNone(items: readonly string[] | null | undefined, max: number): string {
@@ -26,7 +30,8 @@ export function listOrNone(items: readonly string[] | null | undefined, max: num
   return items.length === 0 ? '(none)' : items.map((x) => line(x, max)).join(', ');
 }
 
-export function describeActor(f: Finding): string {
+/** The caller in words; `show` renders the permission set, the one untrusted value here. */
+export function describeActor(f: Finding, show: Show): string {
   const a = f.actor;
   const parts = [a.human ? `human (${a.kind})` : a.kind];
   parts.push(
@@ -37,27 +42,32 @@ export function describeActor(f: Finding): string {
         : 'credentials unknown',
   );
   if (a.consoleSession) parts.push('console session');
-  if (a.ssoPermissionSet) parts.push(`permission set ${oneLine(cut(a.ssoPermissionSet, 64))}`);
+  if (a.ssoPermissionSet) parts.push(`permission set ${show(a.ssoPermissionSet, 64)}`);
   if (a.deployPrincipal) parts.push('known deploy role');
   if (a.crossAccount) parts.push('from another account');
   if (a.tooling) parts.push(`user agent says ${a.tooling}`);
   return parts.join(', ');
 }
 
-export function describeOrigin(p: Finding['provenance'][number]): string {
+/**
+ * Where a layer comes from, in words. `show` renders what the event or the layer's policy said
+ * (account, principals); the publisher's name and page come from settings.
+ */
+export function describeOrigin(p: Finding['provenance'][number], show: Show): string {
+  const account = show(p.account ?? '-', 64);
   const owner =
     p.relation === 'same-account'
-      ? `the function's own account (${p.account})`
+      ? `the function's own account (${account})`
       : p.relation === 'organization'
-        ? `organization account ${p.account}`
+        ? `organization account ${account}`
         : p.relation === 'known-publisher'
-          ? `known publisher ${p.publisher?.name} (${p.account}; source ${p.publisher?.source})`
+          ? `known publisher ${oneLine(p.publisher?.name ?? '-')} (${account}; source ${oneLine(p.publisher?.source ?? '-')})`
           : p.relation === 'external'
-            ? `UNKNOWN EXTERNAL account ${p.account}`
+            ? `UNKNOWN EXTERNAL account ${account}`
             : 'not a layer ARN';
   const lookup =
     p.lookup === 'ok'
-      ? `readable, ${p.sharing === 'public' ? 'PUBLIC' : p.sharing === 'shared' ? `shared with ${p.sharedWith.join(', ')}` : p.sharing}`
+      ? `readable, ${p.sharing === 'public' ? 'PUBLIC' : p.sharing === 'shared' ? `shared with ${p.sharedWith.map((w) => show(w, 256)).join(', ')}` : p.sharing}`
       : p.lookup === 'not-read'
         ? 'not looked up'
         : `lookup ${p.lookup}`;

@@ -1,5 +1,6 @@
 /** The email body: a plain-text report, every untrusted value on one line and cut. */
 import type { Finding } from '../finding.js';
+import { cut } from '../text.js';
 import { describeActor, describeOrigin, line, listOrNone } from './describe.js';
 
 export function emailText(f: Finding, max = 2048): string {
@@ -35,7 +36,7 @@ export function emailText(f: Finding, max = 2048): string {
     `  Access key:  ${line(f.actor.accessKeyId, 64)}   MFA: ${f.actor.mfaAuthenticated === null ? 'unknown' : f.actor.mfaAuthenticated ? 'yes' : 'no'}`,
   );
   if (f.actor.invokedBy) out.push(`  Through:     ${line(f.actor.invokedBy, 128)}`);
-  out.push(`  Kind:        ${describeActor(f)}`);
+  out.push(`  Kind:        ${describeActor(f, line)}`);
   out.push(`  Source IP:   ${line(f.event.sourceIp, 128)}`);
   out.push(`  User agent:  ${line(f.event.userAgent, max)}`);
   out.push(
@@ -46,7 +47,7 @@ export function emailText(f: Finding, max = 2048): string {
     out.push('', 'WHERE THE LAYER COMES FROM');
     for (const p of f.provenance) {
       out.push(`  ${line(p.versionArn, max)}`);
-      out.push(`    ${line(describeOrigin(p), max)}`);
+      out.push(`    ${cut(describeOrigin(p, line), max)}`);
       if (p.details) {
         const d = p.details;
         out.push(
