@@ -5,7 +5,7 @@
  * inline code so it cannot format, link or mention.
  */
 import type { Finding } from '../finding.js';
-import { printableAscii, utf8Length } from '../text.js';
+import { printableAscii, safeText, utf8Length } from '../text.js';
 import { chatNotification } from './chat.js';
 import { emailText } from './email.js';
 import { shrink } from './shrink.js';
@@ -30,7 +30,7 @@ export interface AlertMessage {
 }
 
 export function subjectOf(finding: Finding): string {
-  const text = printableAscii(`[${finding.severity.toUpperCase()}] ${finding.title}`);
+  const text = printableAscii(safeText(`[${finding.severity.toUpperCase()}] ${finding.title}`));
   return text.length <= SUBJECT_MAX ? text : `${text.slice(0, SUBJECT_MAX - 3)}...`;
 }
 
@@ -52,7 +52,8 @@ function fitting(finding: RenderedFinding, max: number): string | null {
   // The finding alone, carried twice, already exceeds the budget: no need to render the rest.
   if (2 * json.length > BUDGET_BYTES) return null;
   const message = compose(finding, max, json);
-  return utf8Length(message) <= BUDGET_BYTES ? message : null;
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: most messages fit without counting.
+  return message.length * 3 <= BUDGET_BYTES || utf8Length(message) <= BUDGET_BYTES ? message : null;
 }
 
 /** The limits of each cutting pass, from light to severe: characters per string, items per list. */

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { MAX_FIELD } from '../../../../lambda/domain/cloudtrail.js';
 import type { Finding } from '../../../../lambda/domain/finding.js';
 import { chatNotification, emailText, renderAlert } from '../../../../lambda/domain/render/alert.js';
-import { displayFields, unsafeFields } from '../../../support/domain-display.js';
+import { ACTIVE, displayFields, unsafeFields } from '../../../support/domain-display.js';
 import { at, DEPS, deployed, EVIL, findingAfter } from '../../../support/domain-scenarios.js';
 import {
   ACCOUNT,
@@ -211,5 +211,17 @@ describe('alerts, for any event string in any field', () => {
       { numRuns: 150, seed: 20261201 },
     );
     expect(findings).toBeGreaterThan(100);
+  });
+});
+
+describe('subjectOf', () => {
+  it('shows no mention or link even for a title that did not come through buildFinding', () => {
+    const f = attack();
+    const subject = renderAlert({
+      ...f,
+      title: 'x @here <!channel> https://evil.example @he\u2060re',
+    }).subject;
+    expect(subject).not.toMatch(ACTIVE);
+    expect(subject).not.toMatch(/:\/\/|@he/);
   });
 });
