@@ -11,8 +11,8 @@ export const ACTIVE = /<[!@#]|<(?:https?|mailto|ftp):|@(?:here|channel|everyone)
 /** Format (Cf) characters, the U+2060-U+206F block, C0/C1 controls and line separators. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 export const INVISIBLE = /[\p{Cf}\u2060-\u206f\u0000-\u001f\u007f-\u009f\u2028\u2029]/u;
-/** Formatting marks and bare links, which are inert only inside inline code. */
-const PROSE_ACTIVE = /[*_~`]|:\/\/|\bwww\./i;
+/** Formatting marks, Markdown link brackets and bare links, which are inert only inside inline code. */
+const PROSE_ACTIVE = /[*_~`[\]]|:\/\/|\bwww\./i;
 
 /** Chat text outside inline code, without the labels and emoji the renderer writes itself. */
 export function chatProse(text: string): string {

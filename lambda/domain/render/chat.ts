@@ -74,8 +74,8 @@ export function chatNotification(f: Finding, max = 512): ChatNotification {
     },
     metadata: {
       threadId: cut(f.function?.arn ?? f.layer?.layerArn ?? f.event.account, 512),
-      // Shown as text in notifications: no mention, link or formatting mark ('a -> b' stays).
-      summary: safeText(cut(`${f.severity}: ${f.title}`, 240)).replace(/[`*_~]/g, ' '),
+      // Shown as text in notifications: no mention, link or markup ('a -> b' stays).
+      summary: safeText(cut(`${f.severity}: ${f.title}`, 240)).replace(/[`*_~|[\]]/g, ' '),
       eventType: f.detectionId,
       relatedResources: [f.function?.arn, f.layer?.versionArn ?? f.layer?.layerArn]
         .filter((x): x is string => !!x)

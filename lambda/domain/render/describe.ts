@@ -17,7 +17,8 @@ export function code(value: string, max: number): string {
 
 /** Prose for chat, untrusted values inside: one line, no markup, mention or link. */
 export function plain(value: string, max: number): string {
-  return inert(oneLine(cut(value, max)).replace(/[`*_~<>|[\]]/g, ' '));
+  // Marks go last, so that the brackets of a defanged link cannot start a Markdown link.
+  return inert(oneLine(cut(value, max))).replace(/[`*_~<>|[\]]/g, ' ');
 }
 
 /** One untrusted value on one line, cut to `max`; `-` when absent. */
