@@ -3,7 +3,7 @@
  * JSON, all in one SNS message) over the findings of examples/, plus one finding big enough to be
  * cut to fit. Reports p50/p99 per call and the garbage collections seen during the loop.
  *
- * Run: npx tsx bench/render.ts [--calls N] [--dump FILE]
+ * Run: npm run bench:render -- [--calls N] [--dump FILE]
  *   --dump FILE writes every rendered message (JSON Lines) so two versions can be compared byte for byte.
  */
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
