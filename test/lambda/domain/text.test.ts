@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { cut, oneLine, printableAscii } from '../../../lambda/domain/text.js';
+import { cut, oneLine, printableAscii, safeText } from '../../../lambda/domain/text.js';
 
 /** The plain definition of `cut`, by code points: the fast version must agree with it. */
 function cutByCodePoints(value: string, max: number): string {
@@ -11,6 +11,10 @@ function cutByCodePoints(value: string, max: number): string {
 
 const strings = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 40 }),
+  fc.string({
+    unit: fc.constantFrom('<', '@', 'here', 'www', '.', ':', '/', '\u2060', '\u200b', 'h', 'e', 'r'),
+    maxLength: 30,
+  }),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
   fc.string({
     unit: fc.constantFrom('a', ' ', '\n', '\ud83d', '\ude00', '\ud83d\ude00', '\u200b', '\t'),
@@ -47,6 +51,34 @@ describe('oneLine', () => {
         expect(printableAscii(s)).toMatch(/^[\x20-\x7e]*$/);
       }),
       { numRuns: 1000, seed: 20261201 },
+    );
+  });
+});
+
+describe('safeText', () => {
+  it.each([
+    ['<!channel> <@U1> <#C1|x>', '\u2039!channel> \u2039@U1> \u2039#C1|x>'],
+    ['@here @Channel @everyone @alice', '\uff20here \uff20Channel \uff20everyone @alice'],
+    ['@he\u2060re', '\uff20here'],
+    ['see https://evil.example and WWW.evil.example', 'see https[:]//evil.example and WWW[.]evil.example'],
+    ['a\u200bb\u202ec\ufeffd\u00ade\u2066f\u206fg', 'abcdefg'],
+    ['x\u0000y\u0085z\u2028w', 'x y z w'],
+    ['lone \ud800 surrogate', 'lone \ufffd surrogate'],
+    ['Layer a:1 -> a:2', 'Layer a:1 -> a:2'],
+    ['arn:aws:iam::111122223333:user/a_b', 'arn:aws:iam::111122223333:user/a_b'],
+  ])('%j is shown as %j', (input, shown) => {
+    expect(safeText(input)).toBe(shown);
+  });
+
+  it('is idempotent and leaves nothing active or invisible', () => {
+    fc.assert(
+      fc.property(strings, (s) => {
+        const once = safeText(s);
+        expect(safeText(once)).toBe(once);
+        expect(once).not.toMatch(/<|@(here|channel|everyone)|:\/\/|www\./i);
+        expect(once).not.toMatch(/[\p{Cf}\p{Cc}\p{Cs}\u2028\u2029\u2060-\u206f]/u);
+      }),
+      { numRuns: 2000, seed: 20261201 },
     );
   });
 });
