@@ -3,7 +3,7 @@
  * envelope) into a typed `LambdaEvent`, or says why it is not one. Nothing past this file reads
  * raw records.
  */
-import { isAccountId, parseFunctionArn, resolveFunction, resolveLayer } from './arn.js';
+import { isAccountId, parseFunctionArn, parseLayerArn, resolveFunction, resolveLayer } from './arn.js';
 import {
   type Actor,
   EVENT_KINDS,
@@ -286,12 +286,23 @@ function readShare(meta: EventMeta, actor: Actor, req: Json | null, res: Json | 
     layer,
     permission: {
       principal,
+      account: principalAccount(principal, parseLayerArn(layer.layerArn)?.partition ?? null),
       organizationId,
       action: str(req?.action),
       statementId: str(req?.statementId),
       public: principal === '*' && organizationId === null,
     },
   };
+}
+
+/** An account's root: what the Lambda API accepts as a principal besides an account id and `*`. */
+const ROOT_ARN = /^arn:([a-z0-9-]{1,32}):iam::(\d{12}):root$/;
+
+/** The account a share's principal names (an id, or its root ARN in the layer's partition). */
+function principalAccount(principal: string, partition: string | null): string | null {
+  if (isAccountId(principal)) return principal;
+  const root = ROOT_ARN.exec(principal);
+  return root && root[1] === partition ? (root[2] ?? null) : null;
 }
 
 /** The response's `statement` is the policy statement as a JSON string. */

@@ -101,7 +101,13 @@ export interface PublishEvent extends EventBase {
 }
 
 export interface PermissionGrant {
+  /** As the caller wrote it: `*`, an account id, or an account's root ARN. */
   principal: string;
+  /**
+   * The account the principal names, as a bare id or as that account's root ARN
+   * (`arn:<partition>:iam::<id>:root`) in the layer's partition; null for `*` and anything else.
+   */
+  account: string | null;
   organizationId: string | null;
   action: string | null;
   statementId: string | null;

@@ -1,14 +1,9 @@
 /** Decides, from settings, whether a finding is published. Suppressed findings are still logged and counted. */
-import type { Finding } from './finding.js';
+import type { Finding, Suppression } from './finding-model.js';
 import { type DetectionSettings, globMatch } from './settings.js';
 import { severityRank } from './severity.js';
 
-export interface Suppression {
-  /** Which setting matched, e.g. `suppress.principals` or `minSeverity`. */
-  rule: string;
-  /** The pattern or value that matched. */
-  match: string;
-}
+export type { Suppression } from './finding-model.js';
 
 export function suppressionOf(finding: Finding, settings: DetectionSettings): Suppression | null {
   const s = settings.suppress;

@@ -32,7 +32,7 @@ export const layerShared: Detection = {
         points: 0,
         reason: 'shared with the accounts of an organization',
       });
-    } else if (permission.principal !== layer.account) {
+    } else if (permission.account !== layer.account) {
       audience = `account ${permission.principal}`;
       signals.push({
         id: 'share-external-account',

@@ -1,5 +1,5 @@
 /** The sweep's coverage report, sent to the operations topic when an account or region was missed. */
-import { cut, oneLine } from '../text.js';
+import { cut, safeText } from '../text.js';
 import type { AlertMessage } from './alert.js';
 
 export interface SweepSummary {
@@ -14,7 +14,7 @@ export interface SweepSummary {
 }
 
 export function renderSweepReport(s: SweepSummary): AlertMessage {
-  const missed = s.unreachable.map((u) => `${u.account} / ${u.region}: ${oneLine(cut(u.error, 300))}`);
+  const missed = s.unreachable.map((u) => `${u.account} / ${u.region}: ${safeText(cut(u.error, 300))}`);
   const subject =
     `[HIGH] layerwatch drift sweep could not reach ${s.unreachable.length} of ${s.pairs} account/region pairs`.slice(
       0,

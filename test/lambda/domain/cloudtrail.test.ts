@@ -165,6 +165,20 @@ describe('normalize', () => {
   });
 
   it.each([
+    ['*', 'us-east-1', null],
+    [ACCOUNT, 'us-east-1', ACCOUNT],
+    [`arn:aws:iam::${ACCOUNT}:root`, 'us-east-1', ACCOUNT],
+    [`arn:aws-cn:iam::${ACCOUNT}:root`, 'cn-north-1', ACCOUNT],
+    [`arn:aws-us-gov:iam::${ACCOUNT}:root`, 'us-gov-west-1', ACCOUNT],
+    [`arn:aws-cn:iam::${ACCOUNT}:root`, 'us-east-1', null],
+    [`arn:aws:iam::${ACCOUNT}:user/x`, 'us-east-1', null],
+    [`arn:aws:iam::${ACCOUNT}:root `, 'us-east-1', null],
+  ])('AddLayerVersionPermission to %s in %s names the account %s', (principal, region, account) => {
+    const r = normalize(addLayerVersionPermission('tools', 7, principal, { region }));
+    expect(r).toMatchObject({ status: 'relevant', event: { permission: { principal, account } } });
+  });
+
+  it.each([
     ['a failed call', failed(updateFunctionConfiguration('orders', { layers: [layerArn('x', 1)] }))],
     ['another service', otherService()],
     [

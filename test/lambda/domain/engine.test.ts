@@ -2,7 +2,9 @@ import type { Detection } from '../../../lambda/domain/detections/detection.js';
 import { DETECTIONS } from '../../../lambda/domain/detections/index.js';
 import { analyze } from '../../../lambda/domain/engine.js';
 import { type Severity, severityRank } from '../../../lambda/domain/severity.js';
+import { at, DEPS, DEPS_4, deployed, EVIL, findingAfter } from '../../support/domain-scenarios.js';
 import {
+  ACCOUNT,
   addLayerVersionPermission,
   createFunction,
   functionArn,
@@ -15,13 +17,6 @@ import {
 } from '../../support/records.js';
 import { analyzeAfter, eventOf } from '../../support/run.js';
 import { expectValidFinding } from '../../support/schema.js';
-
-const deps = layerArn('deps', 3);
-const deps4 = layerArn('deps', 4);
-const evil = layerArn('ext', 1, OTHER_ACCOUNT);
-const t = (m: number) => `2026-03-14T09:${String(m).padStart(2, '0')}:00Z`;
-const created = () =>
-  createFunction('orders', { layers: [deps], time: t(0), identity: identities.deployRole() });
 
 interface Case {
   name: string;
@@ -38,40 +33,40 @@ interface Case {
 const cases: Case[] = [
   {
     name: 'attack: an IAM user adds an external layer to a known function',
-    history: [created()],
-    record: updateFunctionConfiguration('orders', { layers: [deps, evil], time: t(5) }),
+    history: [deployed()],
+    record: updateFunctionConfiguration('orders', { layers: [DEPS, EVIL], time: at(5) }),
     detection: 'lambda-layer-added',
     between: ['high', 'critical'],
-    added: [evil],
+    added: [EVIL],
     removed: [],
     baseline: 'known',
   },
   {
     name: 'layer added with no baseline: every layer counts as added',
     history: [],
-    record: updateFunctionConfiguration('orders', { layers: [deps, evil], time: t(5) }),
+    record: updateFunctionConfiguration('orders', { layers: [DEPS, EVIL], time: at(5) }),
     detection: 'lambda-layer-added',
-    added: [deps, evil],
+    added: [DEPS, EVIL],
     baseline: 'unknown',
   },
   {
     name: 'deploy tool re-sends the same layers: nothing',
-    history: [created()],
+    history: [deployed()],
     record: updateFunctionConfiguration('orders', {
-      layers: [deps],
+      layers: [DEPS],
       request: { memorySize: 512 },
-      time: t(5),
+      time: at(5),
       identity: identities.deployRole(),
     }),
     detection: null,
   },
   {
     name: 'memory-only change: nothing',
-    history: [created()],
+    history: [deployed()],
     record: updateFunctionConfiguration('orders', {
       request: { memorySize: 512 },
-      responseLayers: [deps],
-      time: t(5),
+      responseLayers: [DEPS],
+      time: at(5),
     }),
     detection: null,
   },
@@ -80,17 +75,17 @@ const cases: Case[] = [
     history: [],
     record: updateFunctionConfiguration('orders', {
       request: { memorySize: 512 },
-      responseLayers: [evil],
-      time: t(5),
+      responseLayers: [EVIL],
+      time: at(5),
     }),
     detection: null,
   },
   {
     name: 'version bump by the deploy role',
-    history: [created()],
+    history: [deployed()],
     record: updateFunctionConfiguration('orders', {
-      layers: [deps4],
-      time: t(5),
+      layers: [DEPS_4],
+      time: at(5),
       identity: identities.deployRole(),
     }),
     detection: 'lambda-layer-version-changed',
@@ -98,49 +93,49 @@ const cases: Case[] = [
   },
   {
     name: 'layer removed',
-    history: [created()],
-    record: updateFunctionConfiguration('orders', { layers: [], time: t(5) }),
+    history: [deployed()],
+    record: updateFunctionConfiguration('orders', { layers: [], time: at(5) }),
     detection: 'lambda-layer-removed',
     between: ['informational', 'low'],
-    removed: [deps],
+    removed: [DEPS],
   },
   {
     name: 'drift: a config change whose response shows a layer no event added',
-    history: [created()],
+    history: [deployed()],
     record: updateFunctionConfiguration('orders', {
       request: { timeout: 60 },
-      responseLayers: [deps, evil],
-      time: t(5),
+      responseLayers: [DEPS, EVIL],
+      time: at(5),
     }),
     detection: 'lambda-layer-drift',
     between: ['medium', 'critical'],
-    added: [evil],
+    added: [EVIL],
   },
   {
     name: 'add and remove at once is reported as an add',
-    history: [created()],
-    record: updateFunctionConfiguration('orders', { layers: [evil], time: t(5) }),
+    history: [deployed()],
+    record: updateFunctionConfiguration('orders', { layers: [EVIL], time: at(5) }),
     detection: 'lambda-layer-added',
-    added: [evil],
-    removed: [deps],
+    added: [EVIL],
+    removed: [DEPS],
   },
   {
     name: 'function created with layers',
     history: [],
-    record: created(),
+    record: deployed(),
     detection: 'lambda-function-created-with-layers',
     baseline: 'known',
   },
   {
     name: 'function created without layers: nothing',
     history: [],
-    record: createFunction('orders', { time: t(0) }),
+    record: createFunction('orders', { time: at(0) }),
     detection: null,
   },
   {
     name: 'a layer attached right after the function was created without layers is added against a known baseline',
-    history: [createFunction('orders', { time: t(0) })],
-    record: updateFunctionConfiguration('orders', { layers: [evil], time: t(1) }),
+    history: [createFunction('orders', { time: at(0) })],
+    record: updateFunctionConfiguration('orders', { layers: [EVIL], time: at(1) }),
     detection: 'lambda-layer-added',
     baseline: 'known',
   },
@@ -196,21 +191,21 @@ describe('analyze', () => {
 
   it('diffs a late event against the state before it, not the newest state', () => {
     // The attack happened at :05 and was reverted at :10; the revert's event arrived first.
-    const history = [created(), updateFunctionConfiguration('orders', { layers: [deps], time: t(10) })];
-    const late = updateFunctionConfiguration('orders', { layers: [deps, evil], time: t(5) });
+    const history = [deployed(), updateFunctionConfiguration('orders', { layers: [DEPS], time: at(10) })];
+    const late = updateFunctionConfiguration('orders', { layers: [DEPS, EVIL], time: at(5) });
     const { finding } = analyzeAfter(history, late);
     expect(finding?.detectionId).toBe('lambda-layer-added');
-    expect(finding?.layers?.before).toEqual([deps]);
-    expect(finding?.layers?.added).toEqual([evil]);
+    expect(finding?.layers?.before).toEqual([DEPS]);
+    expect(finding?.layers?.added).toEqual([EVIL]);
   });
 
   it('gives the revert command that restores the previous layers', () => {
     const { finding } = analyzeAfter(
-      [created()],
-      updateFunctionConfiguration('orders', { layers: [deps, evil], time: t(5) }),
+      [deployed()],
+      updateFunctionConfiguration('orders', { layers: [DEPS, EVIL], time: at(5) }),
     );
     expect(finding?.remediation.revertCommand).toBe(
-      `aws lambda update-function-configuration --region us-east-1 --function-name ${functionArn('orders')} --layers ${deps}`,
+      `aws lambda update-function-configuration --region us-east-1 --function-name ${functionArn('orders')} --layers ${DEPS}`,
     );
   });
 
@@ -225,11 +220,11 @@ describe('analyze', () => {
   });
 
   it('uses the live configuration when the requested layers cannot be read, and says what differs', () => {
-    const record = updateFunctionConfiguration('orders', { layers: [], noResponse: true, time: t(5) });
+    const record = updateFunctionConfiguration('orders', { layers: [], noResponse: true, time: at(5) });
     (record.requestParameters as Rec).layers = 'garbled';
-    const { finding } = analyzeAfter([created()], record, {
+    const { finding } = analyzeAfter([deployed()], record, {
       status: 'ok',
-      layers: [deps, evil],
+      layers: [DEPS, EVIL],
       runtime: 'python3.12',
       role: null,
     });
@@ -239,21 +234,21 @@ describe('analyze', () => {
 
   it('notes when the live function no longer matches the event', () => {
     const { finding } = analyzeAfter(
-      [created()],
-      updateFunctionConfiguration('orders', { layers: [deps, evil], time: t(5) }),
+      [deployed()],
+      updateFunctionConfiguration('orders', { layers: [DEPS, EVIL], time: at(5) }),
       {
         status: 'ok',
-        layers: [deps],
+        layers: [DEPS],
         runtime: null,
         role: null,
       },
     );
-    expect(finding?.layers?.current).toEqual([deps]);
+    expect(finding?.layers?.current).toEqual([DEPS]);
     expect(finding?.reasons.join(' ')).toMatch(/now has other layers/);
   });
 
   it('still reports, and names the gap, when the function cannot be read', () => {
-    const { finding } = analyzeAfter([], updateFunctionConfiguration('orders', { layers: [evil] }), {
+    const { finding } = analyzeAfter([], updateFunctionConfiguration('orders', { layers: [EVIL] }), {
       status: 'not-found',
       message: 'ResourceNotFoundException: Function not found',
     });
@@ -264,7 +259,7 @@ describe('analyze', () => {
   });
 
   it('gives the same finding id for the same event (deduplication downstream)', () => {
-    const record = updateFunctionConfiguration('orders', { layers: [evil] });
+    const record = updateFunctionConfiguration('orders', { layers: [EVIL] });
     expect(analyzeAfter([], record).finding?.findingId).toBe(analyzeAfter([], record).finding?.findingId);
   });
 
@@ -298,5 +293,33 @@ describe('detections', () => {
   it('each has a positive case above', () => {
     const covered = new Set(cases.map((c) => c.detection));
     for (const d of DETECTIONS) expect(covered).toContain(d.id);
+  });
+});
+
+describe('lambda-layer-shared: who the layer is shared with', () => {
+  const own = (partition: string) => `arn:${partition}:iam::${ACCOUNT}:root`;
+  it.each([
+    ['its own account, bare id', ACCOUNT, 'us-east-1'],
+    ['its own account, as a root ARN', own('aws'), 'us-east-1'],
+    ['its own account, as a root ARN in China', own('aws-cn'), 'cn-north-1'],
+    ['its own account, as a root ARN in GovCloud', own('aws-us-gov'), 'us-gov-west-1'],
+  ])('%s is its own account', (_n, principal, region) => {
+    const finding = findingAfter([], addLayerVersionPermission('tools', 2, principal, { region }));
+    expect(finding.title).toBe('Layer tools:2 shared with its own account');
+    expect(finding.reasons).toContain('shared with its own account (-20)');
+    expect(finding.permission?.principal).toBe(principal);
+    expect(severityRank(finding.severity)).toBeLessThanOrEqual(severityRank('low'));
+  });
+
+  it.each([
+    ['another account, bare id', OTHER_ACCOUNT, 'us-east-1'],
+    ['another account, as a root ARN', `arn:aws:iam::${OTHER_ACCOUNT}:root`, 'us-east-1'],
+    ['its own account id in another partition', `arn:aws-cn:iam::${ACCOUNT}:root`, 'us-east-1'],
+    ['a role of its own account (not the account)', `arn:aws:iam::${ACCOUNT}:role/x`, 'us-east-1'],
+  ])('%s is another account', (_n, principal, region) => {
+    const finding = findingAfter([], addLayerVersionPermission('tools', 2, principal, { region }));
+    expect(finding.title).toBe(`Layer tools:2 shared with account ${principal}`);
+    expect(finding.reasons).toContain(`shared with another account (${principal}): at least medium (+15)`);
+    expect(severityRank(finding.severity)).toBeGreaterThanOrEqual(severityRank('medium'));
   });
 });

@@ -1,6 +1,4 @@
 import { actorContext, toolingOf } from '../../../lambda/domain/actor.js';
-import { normalize } from '../../../lambda/domain/cloudtrail.js';
-import type { LambdaEvent } from '../../../lambda/domain/model.js';
 import { provenanceOf } from '../../../lambda/domain/provenance.js';
 import {
   actorSignals,
@@ -10,10 +8,10 @@ import {
 } from '../../../lambda/domain/scoring.js';
 import { DEFAULT_SETTINGS, type DetectionSettings, parseSettings } from '../../../lambda/domain/settings.js';
 import { isSeverity, type Severity, severityOf, severityRank } from '../../../lambda/domain/severity.js';
+import { at, deployed, eventBy, findingAfter, rootIdentity } from '../../support/domain-scenarios.js';
 import {
   ACCOUNT,
   addLayerVersionPermission,
-  createFunction,
   identities,
   layerArn,
   OTHER_ACCOUNT,
@@ -23,23 +21,12 @@ import {
 } from '../../support/records.js';
 import { analyzeAfter } from '../../support/run.js';
 
-function eventWith(identity: Rec, extra: Rec = {}): LambdaEvent {
-  const r = normalize({ ...updateFunctionConfiguration('f', { layers: [], identity }), ...extra });
-  if (r.status !== 'relevant') throw new Error(r.reason);
-  return r.event;
-}
-
 function actorIds(identity: Rec, extra: Rec = {}, settings: DetectionSettings = DEFAULT_SETTINGS): string[] {
-  const e = eventWith(identity, extra);
+  const e = eventBy(identity, extra);
   return actorSignals(e.actor, actorContext(e.actor, e.meta, settings)).map((s) => s.id);
 }
 
-const root = {
-  type: 'Root',
-  arn: `arn:aws:iam::${ACCOUNT}:root`,
-  accountId: ACCOUNT,
-  accessKeyId: 'AKIAROOTKEY000000001',
-};
+const root = rootIdentity();
 
 describe('actor signals', () => {
   it.each([
@@ -88,7 +75,7 @@ describe('actor signals', () => {
   });
 
   it('names the SSO permission set', () => {
-    const e = eventWith(identities.ssoAdmin());
+    const e = eventBy(identities.ssoAdmin());
     expect(actorContext(e.actor, e.meta, DEFAULT_SETTINGS)).toMatchObject({
       kind: 'sso-user',
       human: true,
@@ -226,14 +213,7 @@ describe('score', () => {
 
 /** The rankings the model must hold, end to end through the engine. */
 describe('rankings', () => {
-  const known = [
-    createFunction('orders', {
-      layers: [layerArn('deps', 1)],
-      time: '2026-03-14T09:00:00Z',
-      identity: identities.deployRole(),
-    }),
-  ];
-  const at = (m: number) => `2026-03-14T09:${String(m).padStart(2, '0')}:00Z`;
+  const known = [deployed('orders', [layerArn('deps', 1)])];
   const cases: [string, Rec[], Rec, Severity, Severity][] = [
     [
       'unknown external layer by an IAM user with a long-term key',
@@ -341,8 +321,7 @@ describe('rankings', () => {
   ];
 
   it.each(cases)('%s: %s..%s', (_n, history, record, low, high) => {
-    const { finding } = analyzeAfter(history, record);
-    if (!finding) throw new Error('expected a finding');
+    const finding = findingAfter(history, record);
     expect(severityRank(finding.severity)).toBeGreaterThanOrEqual(severityRank(low));
     expect(severityRank(finding.severity)).toBeLessThanOrEqual(severityRank(high));
   });

@@ -6,36 +6,22 @@ import {
   SNS_MAX_BYTES,
   subjectOf,
 } from '../../../../lambda/domain/render/alert.js';
+import { at, DEPS, deployed, EVIL, findingAfter } from '../../../support/domain-scenarios.js';
 import {
   addLayerVersionPermission,
-  createFunction,
-  identities,
   layerArn,
-  OTHER_ACCOUNT,
   updateFunctionConfiguration,
 } from '../../../support/records.js';
-import { analyzeAfter } from '../../../support/run.js';
 import { expectValidFinding } from '../../../support/schema.js';
 
-const evil = layerArn('ext', 1, OTHER_ACCOUNT);
-const deps = layerArn('deps', 3);
 const HOSTILE_UA =
   'curl/8\n*bold* _it_ `code` <!channel> <@U123> <https://evil.example|click here> [x](https://evil.example) \u202eexe.txt\r\nSubject: forged';
 
 function attackFinding(userAgent = 'aws-cli/2.27.0'): Finding {
-  const history = [
-    createFunction('orders', {
-      layers: [deps],
-      time: '2026-03-14T09:00:00Z',
-      identity: identities.deployRole(),
-    }),
-  ];
-  const { finding } = analyzeAfter(
-    history,
-    updateFunctionConfiguration('orders', { layers: [deps, evil], userAgent, time: '2026-03-14T09:05:00Z' }),
+  return findingAfter(
+    [deployed()],
+    updateFunctionConfiguration('orders', { layers: [DEPS, EVIL], userAgent, time: at(5) }),
   );
-  if (!finding) throw new Error('expected a finding');
-  return finding;
 }
 
 function bodies(finding: Finding) {
@@ -79,14 +65,14 @@ describe('renderAlert', () => {
 
   it('email says what changed, before and after, who, from where, why, and how to revert', () => {
     const text = emailText(attackFinding());
-    expect(text).toContain(`Before:      ${deps}`);
-    expect(text).toContain(`After:       ${deps}, ${evil}`);
-    expect(text).toContain(`Added:       ${evil}`);
+    expect(text).toContain(`Before:      ${DEPS}`);
+    expect(text).toContain(`After:       ${DEPS}, ${EVIL}`);
+    expect(text).toContain(`Added:       ${EVIL}`);
     expect(text).toContain('arn:aws:iam::111122223333:user/mallory (IAMUser)');
     expect(text).toContain('Source IP:   203.0.113.10');
     expect(text).toContain('a layer comes from an unknown external account (444455556666) (+25)');
     expect(text).toContain(
-      `aws lambda update-function-configuration --region us-east-1 --function-name arn:aws:lambda:us-east-1:111122223333:function:orders --layers ${deps}`,
+      `aws lambda update-function-configuration --region us-east-1 --function-name arn:aws:lambda:us-east-1:111122223333:function:orders --layers ${DEPS}`,
     );
   });
 
@@ -129,13 +115,12 @@ describe('renderAlert', () => {
     expect(Buffer.byteLength(alert.message)).toBeLessThanOrEqual(SNS_MAX_BYTES);
     expect(sqs.truncated).toBe(true);
     expectValidFinding(sqs);
-    expect(message.email).toContain(`Added:       ${evil}`);
+    expect(message.email).toContain(`Added:       ${EVIL}`);
     expect(alert.subject.length).toBeLessThanOrEqual(99);
   });
 
   it('renders a share with its audience', () => {
-    const { finding } = analyzeAfter([], addLayerVersionPermission('tools', 2, '*'));
-    if (!finding) throw new Error('expected a finding');
+    const finding = findingAfter([], addLayerVersionPermission('tools', 2, '*'));
     expect(emailText(finding)).toContain('Shared with: * - PUBLIC');
     expect(chatNotification(finding).content.description).toContain('*(public)*');
   });

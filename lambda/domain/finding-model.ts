@@ -1,0 +1,94 @@
+/**
+ * The finding's shape: what every host emits. Mirrors schema/finding.schema.json (version 1).
+ * Types only, so that the modules that build, judge and render findings can all depend on it.
+ */
+import type { ActorContext } from './actor.js';
+import type { MitreTechnique } from './detections/detection.js';
+import type { VersionChange } from './layers.js';
+import type { LayerProvenance } from './provenance.js';
+import type { Severity } from './severity.js';
+
+export const SCHEMA_VERSION = 1;
+
+/** Why settings keep a finding from being published. */
+export interface Suppression {
+  /** Which setting matched, e.g. `suppress.principals` or `minSeverity`. */
+  rule: string;
+  /** The pattern or value that matched. */
+  match: string;
+}
+
+export interface Finding {
+  schemaVersion: 1;
+  findingId: string;
+  detectionId: string;
+  title: string;
+  severity: Severity;
+  riskScore: number;
+  reasons: string[];
+  event: {
+    id: string;
+    name: string;
+    time: string;
+    region: string;
+    account: string;
+    sourceIp: string | null;
+    userAgent: string | null;
+  };
+  actor: {
+    type: string | null;
+    arn: string | null;
+    principalId: string | null;
+    accountId: string | null;
+    accessKeyId: string | null;
+    sessionIssuerArn: string | null;
+    mfaAuthenticated: boolean | null;
+    invokedBy: string | null;
+  } & ActorContext;
+  function: {
+    arn: string;
+    name: string;
+    account: string;
+    region: string;
+    runtime: string | null;
+    role: string | null;
+  } | null;
+  layers: {
+    before: string[] | null;
+    after: string[];
+    added: string[];
+    removed: string[];
+    versionChanged: VersionChange[];
+    /** The function's live list when the detector read it; null when not read. */
+    current: string[] | null;
+    baseline: 'known' | 'unknown';
+  } | null;
+  layer: {
+    versionArn: string | null;
+    layerArn: string;
+    account: string;
+    name: string;
+    version: number | null;
+  } | null;
+  permission: {
+    principal: string;
+    organizationId: string | null;
+    public: boolean;
+    statementId: string | null;
+    action: string | null;
+  } | null;
+  /** Event ids of earlier events that bear on this one. */
+  related: string[];
+  mitre: MitreTechnique[];
+  remediation: {
+    /** The exact AWS CLI command that undoes the change, when the previous state is known. */
+    revertCommand: string | null;
+    nextSteps: string[];
+  };
+  /** What the detector could not find out (enrichment that failed), in words. */
+  gaps: string[];
+  /** Where each layer the finding is about comes from, and what could be read about it. */
+  provenance: LayerProvenance[];
+  /** Set when settings keep this finding from being published (it is still logged and counted). */
+  suppression: Suppression | null;
+}

@@ -1,0 +1,76 @@
+/**
+ * Pieces shared by the chat and email renderings: how an untrusted value is shown (one line, cut,
+ * nothing a chat client acts on; in chat fenced in inline code), and the actor and layer origin
+ * in words.
+ */
+import type { Finding } from '../finding.js';
+import { cut, inert, oneLine, safeText } from '../text.js';
+
+/** How a renderer shows one untrusted value, cut to `max` characters. */
+export type Show = (value: string, max: number) => string;
+
+/** Inline code for chat: no backticks, angle brackets or line breaks can escape it. */
+export function code(value: string, max: number): string {
+  const safe = safeText(cut(value, max)).replace(/`/g, "'").replace(/>/g, '\u203a');
+  return safe.length === 0 ? '`-`' : `\`${safe}\``;
+}
+
+/** Prose for chat, untrusted values inside: one line, no markup, mention or link. */
+export function plain(value: string, max: number): string {
+  // Marks go last, so that the brackets of a defanged link cannot start a Markdown link.
+  return inert(oneLine(cut(value, max))).replace(/[`*_~<>|[\]]/g, ' ');
+}
+
+/** One untrusted value on one line, cut to `max`; `-` when absent. */
+export function line(value: string | null | undefined, max: number): string {
+  return value ? safeText(cut(value, max)) : '-';
+}
+
+export function listOrNone(items: readonly string[] | null | undefined, max: number): string {
+  if (items === null || items === undefined) return 'unknown';
+  return items.length === 0 ? '(none)' : items.map((x) => line(x, max)).join(', ');
+}
+
+/** The caller in words; `show` renders the permission set, the one untrusted value here. */
+export function describeActor(f: Finding, show: Show): string {
+  const a = f.actor;
+  const parts = [a.human ? `human (${a.kind})` : a.kind];
+  parts.push(
+    a.credentials === 'long-term'
+      ? 'long-term access key'
+      : a.credentials === 'temporary'
+        ? 'temporary credentials'
+        : 'credentials unknown',
+  );
+  if (a.consoleSession) parts.push('console session');
+  if (a.ssoPermissionSet) parts.push(`permission set ${show(a.ssoPermissionSet, 64)}`);
+  if (a.deployPrincipal) parts.push('known deploy role');
+  if (a.crossAccount) parts.push('from another account');
+  if (a.tooling) parts.push(`user agent says ${a.tooling}`);
+  return parts.join(', ');
+}
+
+/**
+ * Where a layer comes from, in words. `show` renders what the event or the layer's policy said
+ * (account, principals); the publisher's name and page come from settings.
+ */
+export function describeOrigin(p: Finding['provenance'][number], show: Show): string {
+  const account = show(p.account ?? '-', 64);
+  const owner =
+    p.relation === 'same-account'
+      ? `the function's own account (${account})`
+      : p.relation === 'organization'
+        ? `organization account ${account}`
+        : p.relation === 'known-publisher'
+          ? `known publisher ${oneLine(p.publisher?.name ?? '-')} (${account}; source ${oneLine(p.publisher?.source ?? '-')})`
+          : p.relation === 'external'
+            ? `UNKNOWN EXTERNAL account ${account}`
+            : 'not a layer ARN';
+  const lookup =
+    p.lookup === 'ok'
+      ? `readable, ${p.sharing === 'public' ? 'PUBLIC' : p.sharing === 'shared' ? `shared with ${p.sharedWith.map((w) => show(w, 256)).join(', ')}` : p.sharing}`
+      : p.lookup === 'not-read'
+        ? 'not looked up'
+        : `lookup ${p.lookup}`;
+  return `owner: ${owner}; ${lookup}`;
+}
