@@ -47,6 +47,141 @@ async function invokeLikeLambda(
   return 'failure queue';
 }
 
+type World = Awaited<ReturnType<typeof createWorld>>;
+
+/** Setup through the real API (not measured): layers, functions, then the changes themselves. */
+async function makeEvents(w: World, random: () => number): Promise<Rec[]> {
+  const layers: string[][] = [];
+  for (const name of ['deps', 'telemetry', 'auth', 'extension']) {
+    const versions: string[] = [];
+    for (let v = 0; v < 3; v += 1) versions.push(await w.publish(w.lambdaA, name));
+    layers.push(versions);
+  }
+  const current = new Map<string, string[]>();
+  const events: Rec[] = [];
+  for (let i = 0; i < FUNCTIONS; i += 1) {
+    const name = `burst-${String(i).padStart(3, '0')}`;
+    const initial = [layers[0]?.[0] as string];
+    current.set(name, initial);
+    events.push(await w.createFn(name, initial));
+  }
+  for (let changes = 0; changes < EVENTS - FUNCTIONS; changes += 1) {
+    const name = `burst-${String(Math.floor(random() * FUNCTIONS)).padStart(3, '0')}`;
+    const next = nextLayers(current.get(name) ?? [], layers, random);
+    const event = next
+      ? await w.updateFn(name, { Layers: next })
+      : await w.updateFn(name, { MemorySize: 128 + 64 * Math.floor(random() * 8) });
+    if (next) current.set(name, next);
+    events.push(event);
+  }
+  return events;
+}
+
+/** A random layer change (add, bump, drop), or null for a change that does not touch layers. */
+function nextLayers(list: string[], layers: string[][], random: () => number): string[] | null {
+  const roll = random();
+  if (roll < 0.4) {
+    const family = layers[1 + Math.floor(random() * 3)] as string[];
+    const pick = family[0] as string;
+    return list.some((l) => l.startsWith(pick.replace(/:\d+$/, ':'))) ? null : [...list, pick];
+  }
+  if (roll < 0.6) {
+    return list.map((arn) => {
+      const family = layers.find((f) => f.includes(arn)) as string[];
+      return family[(family.indexOf(arn) + 1) % family.length] as string;
+    });
+  }
+  if (roll < 0.75) return list.length > 1 ? list.slice(0, -1) : null;
+  return null;
+}
+
+/** The events with 5% of them redelivered, all shuffled. */
+function deliveriesOf(events: Rec[], random: () => number): { deliveries: Rec[]; duplicates: number } {
+  const duplicates = events.filter(() => random() < DUPLICATE_RATE).map((e) => structuredClone(e));
+  const deliveries = [...events, ...duplicates];
+  for (let i = deliveries.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(random() * (i + 1));
+    [deliveries[i], deliveries[j]] = [deliveries[j] as Rec, deliveries[i] as Rec];
+  }
+  return { deliveries, duplicates: duplicates.length };
+}
+
+interface Measured {
+  outcomes: Record<string, number>;
+  latencies: number[];
+  wallMs: number;
+  cpuMs: number;
+}
+
+/** Every delivery through the handler, CONCURRENCY at a time, as Lambda would invoke it. */
+async function deliverAll(
+  handler: (e: unknown) => Promise<HandlerResult>,
+  deliveries: Rec[],
+): Promise<Measured> {
+  const outcomes: Record<string, number> = {};
+  const latencies: number[] = [];
+  let next = 0;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      for (let i = next++; i < deliveries.length; i = next++) {
+        const t0 = performance.now();
+        const result = await invokeLikeLambda(handler, deliveries[i]);
+        latencies.push(performance.now() - t0);
+        outcomes[result] = (outcomes[result] ?? 0) + 1;
+      }
+    }),
+  );
+  const cpu = process.cpuUsage(cpuBefore);
+  return {
+    outcomes,
+    latencies: latencies.sort((a, b) => a - b),
+    wallMs: performance.now() - started,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+  };
+}
+
+function report(
+  m: Measured,
+  events: number,
+  deliveries: number,
+  duplicates: number,
+  delivered: number,
+): { table: string; ok: boolean } {
+  const { outcomes, latencies, wallMs } = m;
+  const accounted = Object.values(outcomes).reduce((a, b) => a + b, 0);
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] as number;
+  const meanMs = latencies.reduce((a, b) => a + b, 0) / latencies.length;
+  const costPerMillion = 1_000_000 * (MEMORY_GB * (meanMs / 1000) * ARM64_GB_SECOND_USD + REQUEST_USD);
+  const count = (outcome: string) => (outcomes[outcome] ?? 0) + (outcomes[`${outcome} (after retry)`] ?? 0);
+  const ok =
+    accounted === deliveries &&
+    delivered === count('published') &&
+    count('duplicate') === duplicates &&
+    (outcomes['failure queue'] ?? 0) === 0;
+  const table = [
+    `Command: \`npm run bench:burst\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, moto 5.2.5 on loopback)`,
+    '',
+    '| measure | value |',
+    '| --- | --- |',
+    `| functions / CloudTrail events / deliveries (5% redelivered, shuffled) | ${FUNCTIONS} / ${events} / ${deliveries} |`,
+    `| handler concurrency | ${CONCURRENCY} |`,
+    `| outcomes | ${Object.entries(outcomes)
+      .sort()
+      .map(([k, v]) => `${k} ${v}`)
+      .join(', ')} |`,
+    `| accounted for | ${accounted} of ${deliveries}; alerts in the queue ${delivered} = published ${count('published')}; duplicates ${count('duplicate')} of ${duplicates} injected; failure queue ${outcomes['failure queue'] ?? 0} |`,
+    `| wall time | ${(wallMs / 1000).toFixed(2)} s (${(deliveries / (wallMs / 1000)).toFixed(0)} events/s) |`,
+    `| per-event latency (mean / p50 / p95 / p99) | ${meanMs.toFixed(1)} / ${pct(50).toFixed(1)} / ${pct(95).toFixed(1)} / ${pct(99).toFixed(1)} ms |`,
+    `| handler process CPU per event (our code + SDK) | ${(m.cpuMs / deliveries).toFixed(2)} ms |`,
+    `| cost per million events at 256 MB arm64, from the mean latency | $${costPerMillion.toFixed(2)} |`,
+    `| all accounted for | ${ok ? 'yes' : 'NO'} |`,
+  ].join('\n');
+  return { table, ok };
+}
+
 async function main() {
   globalSetup();
   const moto = await startMoto();
@@ -57,107 +192,11 @@ async function main() {
       metrics: new Metrics({ namespace: 'Bench' }),
       counted: [],
     });
-    // Setup through the real API (not measured): layers, functions, then the changes themselves.
-    const layers: string[][] = [];
-    for (const name of ['deps', 'telemetry', 'auth', 'extension']) {
-      const versions: string[] = [];
-      for (let v = 0; v < 3; v += 1) versions.push(await w.publish(w.lambdaA, name));
-      layers.push(versions);
-    }
-    const current = new Map<string, string[]>();
-    const events: Rec[] = [];
-    for (let i = 0; i < FUNCTIONS; i += 1) {
-      const name = `burst-${String(i).padStart(3, '0')}`;
-      const initial = [layers[0]?.[0] as string];
-      current.set(name, initial);
-      events.push(await w.createFn(name, initial));
-    }
-    let changes = 0;
-    while (changes < EVENTS - FUNCTIONS) {
-      const name = `burst-${String(Math.floor(random() * FUNCTIONS)).padStart(3, '0')}`;
-      const list = current.get(name) ?? [];
-      const roll = random();
-      let next: string[] | null;
-      if (roll < 0.4) {
-        const family = layers[1 + Math.floor(random() * 3)] as string[];
-        const pick = family[0] as string;
-        next = list.some((l) => l.startsWith(pick.replace(/:\d+$/, ':'))) ? null : [...list, pick];
-      } else if (roll < 0.6) {
-        next = list.map((arn) => {
-          const family = layers.find((f) => f.includes(arn)) as string[];
-          return family[(family.indexOf(arn) + 1) % family.length] as string;
-        });
-      } else if (roll < 0.75) next = list.length > 1 ? list.slice(0, -1) : null;
-      else next = null;
-      const event = next
-        ? await w.updateFn(name, { Layers: next })
-        : await w.updateFn(name, { MemorySize: 128 + 64 * Math.floor(random() * 8) });
-      if (next) current.set(name, next);
-      events.push(event);
-      changes += 1;
-    }
-    const duplicates = events.filter(() => random() < DUPLICATE_RATE).map((e) => structuredClone(e));
-    const deliveries = [...events, ...duplicates];
-    for (let i = deliveries.length - 1; i > 0; i -= 1) {
-      const j = Math.floor(random() * (i + 1));
-      [deliveries[i], deliveries[j]] = [deliveries[j] as Rec, deliveries[i] as Rec];
-    }
-
-    const handler = w.makeHandler({ maxAttempts: 5 });
-    const outcomes: Record<string, number> = {};
-    const latencies: number[] = [];
-    let next = 0;
-    const cpuBefore = process.cpuUsage();
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: CONCURRENCY }, async () => {
-        for (;;) {
-          const i = next;
-          next += 1;
-          if (i >= deliveries.length) return;
-          const t0 = performance.now();
-          const result = await invokeLikeLambda(handler, deliveries[i]);
-          latencies.push(performance.now() - t0);
-          outcomes[result] = (outcomes[result] ?? 0) + 1;
-        }
-      }),
-    );
-    const wallMs = performance.now() - started;
-    const cpu = process.cpuUsage(cpuBefore);
+    const events = await makeEvents(w, random);
+    const { deliveries, duplicates } = deliveriesOf(events, random);
+    const measured = await deliverAll(w.makeHandler({ maxAttempts: 5 }), deliveries);
     const delivered = (await w.delivered()).length;
-
-    const accounted = Object.values(outcomes).reduce((a, b) => a + b, 0);
-    latencies.sort((a, b) => a - b);
-    const pct = (p: number) =>
-      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] as number;
-    const meanMs = latencies.reduce((a, b) => a + b, 0) / latencies.length;
-    const cpuMsPerEvent = (cpu.user + cpu.system) / 1000 / deliveries.length;
-    const costPerMillion = 1_000_000 * (MEMORY_GB * (meanMs / 1000) * ARM64_GB_SECOND_USD + REQUEST_USD);
-    const count = (outcome: string) => (outcomes[outcome] ?? 0) + (outcomes[`${outcome} (after retry)`] ?? 0);
-    const ok =
-      accounted === deliveries.length &&
-      delivered === count('published') &&
-      count('duplicate') === duplicates.length &&
-      (outcomes['failure queue'] ?? 0) === 0;
-
-    const table = [
-      `Command: \`npm run bench:burst\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, moto 5.2.5 on loopback)`,
-      '',
-      '| measure | value |',
-      '| --- | --- |',
-      `| functions / CloudTrail events / deliveries (5% redelivered, shuffled) | ${FUNCTIONS} / ${events.length} / ${deliveries.length} |`,
-      `| handler concurrency | ${CONCURRENCY} |`,
-      `| outcomes | ${Object.entries(outcomes)
-        .sort()
-        .map(([k, v]) => `${k} ${v}`)
-        .join(', ')} |`,
-      `| accounted for | ${accounted} of ${deliveries.length}; alerts in the queue ${delivered} = published ${count('published')}; duplicates ${count('duplicate')} of ${duplicates.length} injected; failure queue ${outcomes['failure queue'] ?? 0} |`,
-      `| wall time | ${(wallMs / 1000).toFixed(2)} s (${(deliveries.length / (wallMs / 1000)).toFixed(0)} events/s) |`,
-      `| per-event latency (mean / p50 / p95 / p99) | ${meanMs.toFixed(1)} / ${pct(50).toFixed(1)} / ${pct(95).toFixed(1)} / ${pct(99).toFixed(1)} ms |`,
-      `| handler process CPU per event (our code + SDK) | ${cpuMsPerEvent.toFixed(2)} ms |`,
-      `| cost per million events at 256 MB arm64, from the mean latency | $${costPerMillion.toFixed(2)} |`,
-      `| all accounted for | ${ok ? 'yes' : 'NO'} |`,
-    ].join('\n');
+    const { table, ok } = report(measured, events.length, deliveries.length, duplicates, delivered);
     process.stdout.write(`${table}\n`);
     if (process.env.BENCH_WRITE !== '0') updateSection('BENCHMARKS.md', 'burst', table);
     if (!ok) process.exitCode = 1;

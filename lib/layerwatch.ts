@@ -119,38 +119,11 @@ export class LayerWatch extends Construct {
   constructor(scope: Construct, id: string, props: LayerWatchProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
-    const settings = settingsJson(props.settings);
     const state = new StateTable(this, 'State', { removalPolicy: props.baselineRemovalPolicy });
     const alerting = new Alerting(this, 'Alerting', props);
-    // What both runtimes read at cold start (lambda/config.ts).
-    const environment = {
-      ALERT_TOPIC_ARN: alerting.alert.topic.topicArn,
-      OPERATIONS_TOPIC_ARN: alerting.operations.topic.topicArn,
-      BASELINE_TABLE: state.table.tableName,
-      LAYERWATCH_SETTINGS: settings,
-      HOME_ACCOUNT: stack.account,
-      MEMBER_ROLE_NAME: props.memberRoleName ?? '',
-      ORGANIZATION_DISCOVERY: String(props.organizationId !== undefined),
-      SECURITY_HUB: String(props.securityHub === true),
-      FINDING_EVENTS: String(props.findingEvents === true),
-    };
+    const environment = runtimeEnvironment(props, state, alerting, stack.account);
     const regions = [...new Set([stack.region, ...(props.regions ?? [])])];
-    const targets: CallTargets = {
-      partition: stack.partition,
-      account: stack.account,
-      regions,
-      tableArn: state.table.tableArn,
-      topics: { alert: alerting.alert, operations: alerting.operations },
-      homeRegion: stack.region,
-      options: {
-        securityHub: props.securityHub === true,
-        findingEvents: props.findingEvents === true,
-        organizationDiscovery: props.organizationId !== undefined,
-      },
-      memberRole: props.memberRoleName
-        ? { name: props.memberRoleName, organizationId: props.organizationId }
-        : undefined,
-    };
+    const targets = callTargets(props, state, alerting, regions, stack);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const reserved = props.reservedConcurrency ?? 10;
     const detector = new Detector(this, 'Detector', {
@@ -177,18 +150,8 @@ export class LayerWatch extends Construct {
       handler: detector.handler,
       sweep: sweep.fn,
       deadLetterQueues: [
-        {
-          id: 'RuleDeadLetterAlarm',
-          queue: detector.ruleDeadLetterQueue,
-          description:
-            'events EventBridge could not deliver to the handler are waiting in the dead-letter queue (see README: re-drive)',
-        },
-        {
-          id: 'FailureQueueAlarm',
-          queue: detector.failureQueue,
-          description:
-            'handler invocations failed after retries (alerts not delivered) are waiting in the failure queue (see README: re-drive)',
-        },
+        { id: 'RuleDeadLetterAlarm', queue: detector.ruleDeadLetterQueue, description: RULE_DLQ },
+        { id: 'FailureQueueAlarm', queue: detector.failureQueue, description: FAILURE_QUEUE },
       ],
     });
     const heartbeat =
@@ -219,6 +182,57 @@ export class LayerWatch extends Construct {
     this.operationsTopic = alerting.operations.topic;
     this.sweepFunction = sweep.fn;
   }
+}
+
+const RULE_DLQ =
+  'events EventBridge could not deliver to the handler are waiting in the dead-letter queue (see README: re-drive)';
+const FAILURE_QUEUE =
+  'handler invocations failed after retries (alerts not delivered) are waiting in the failure queue (see README: re-drive)';
+
+/** What every runtime reads at cold start (lambda/config.ts). */
+function runtimeEnvironment(
+  props: LayerWatchProps,
+  state: StateTable,
+  alerting: Alerting,
+  account: string,
+): Record<string, string> {
+  return {
+    ALERT_TOPIC_ARN: alerting.alert.topic.topicArn,
+    OPERATIONS_TOPIC_ARN: alerting.operations.topic.topicArn,
+    BASELINE_TABLE: state.table.tableName,
+    LAYERWATCH_SETTINGS: settingsJson(props.settings),
+    HOME_ACCOUNT: account,
+    MEMBER_ROLE_NAME: props.memberRoleName ?? '',
+    ORGANIZATION_DISCOVERY: String(props.organizationId !== undefined),
+    SECURITY_HUB: String(props.securityHub === true),
+    FINDING_EVENTS: String(props.findingEvents === true),
+  };
+}
+
+/** Where each kind of declared call goes in this deployment (lib/permissions.ts grants from it). */
+function callTargets(
+  props: LayerWatchProps,
+  state: StateTable,
+  alerting: Alerting,
+  regions: readonly string[],
+  stack: Stack,
+): CallTargets {
+  return {
+    partition: stack.partition,
+    account: stack.account,
+    regions,
+    tableArn: state.table.tableArn,
+    topics: { alert: alerting.alert, operations: alerting.operations },
+    homeRegion: stack.region,
+    options: {
+      securityHub: props.securityHub === true,
+      findingEvents: props.findingEvents === true,
+      organizationDiscovery: props.organizationId !== undefined,
+    },
+    memberRole: props.memberRoleName
+      ? { name: props.memberRoleName, organizationId: props.organizationId }
+      : undefined,
+  };
 }
 
 /** The settings as the runtimes receive them, validated: a wrong setting stops synthesis, not a cold start. */

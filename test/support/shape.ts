@@ -2,7 +2,7 @@
  * The shape of a source tree: lines per file, lines per function, and the import graph between
  * its files (type-only imports included: a cycle of types is still a cycle to read around).
  * Run as a script to list the longest functions:
- *   npx tsx test/support/domain-shape.ts [dir] [top]
+ *   npx tsx test/support/shape.ts [dir] [top]
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
