@@ -198,3 +198,80 @@ describe.each(rules.map((r) => [r.label, r] as const))('rule %s', (_, rule) => {
     },
   );
 });
+
+/**
+ * The remote alarm relay (forwarder and member stacks send their alarm's state changes to the
+ * detector's bus, whose rule publishes them to the operations topic): every rule on CloudWatch alarm
+ * state changes delivers its own remote alarm's change, and not another alarm's.
+ */
+describe('the remote alarm relay patterns', () => {
+  const alarmRules = rules.filter((r) => [r.pattern.source].flat().includes('aws.cloudwatch'));
+  const alarmPatterns = [...new Set(alarmRules.map((r) => JSON.stringify(r.pattern)))];
+
+  const stateChange = (alarmArn: string, id: string) => ({
+    Source: 'aws.cloudwatch',
+    DetailType: 'CloudWatch Alarm State Change',
+    Resources: [alarmArn],
+    Detail: JSON.stringify({
+      alarmName: alarmArn.split(':alarm:')[1],
+      state: {
+        value: 'ALARM',
+        reason: `Threshold Crossed (${id})`,
+        timestamp: '2026-12-01T10:00:00.000+0000',
+      },
+      previousState: { value: 'OK', reason: 'ok', timestamp: '2026-12-01T09:00:00.000+0000' },
+      configuration: {
+        description: 'layerwatch: Lambda layer events could not be forwarded to the detector',
+      },
+    }),
+  });
+
+  it('exist in the forwarder, member and detector templates', () => {
+    expect(alarmRules.map((r) => r.label)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/forwarder/),
+        expect.stringMatching(/member/),
+        expect.stringMatching(/detector/),
+      ]),
+    );
+  });
+
+  it.each(alarmPatterns.map((p) => [p]))('deliver the remote alarm and no other: %s', async (pattern) => {
+    const p = JSON.parse(pattern) as { resources?: string[] };
+    const remote =
+      p.resources?.[0] ??
+      'arn:aws:cloudwatch:eu-west-1:111122223333:alarm:layerwatch-remote-LayerWatchForwarder-eu-west-1';
+    const other = 'arn:aws:cloudwatch:us-east-1:111122223333:alarm:payments-errors';
+    const events = new EventBridgeClient(clientConfig(moto.endpoint));
+    const sqs = new SQSClient(clientConfig(moto.endpoint));
+    const name = `alarm-${alarmPatterns.indexOf(pattern)}`;
+    await events.send(new CreateEventBusCommand({ Name: name }));
+    const { QueueUrl = '' } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
+    const { Attributes } = await sqs.send(
+      new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }),
+    );
+    await events.send(new PutRuleCommand({ Name: name, EventBusName: name, EventPattern: pattern }));
+    await events.send(
+      new PutTargetsCommand({
+        Rule: name,
+        EventBusName: name,
+        Targets: [{ Id: 'q', Arn: Attributes?.QueueArn }],
+      }),
+    );
+    await events.send(
+      new PutEventsCommand({
+        Entries: [stateChange(remote, 'remote'), stateChange(other, 'other')].map((e) => ({
+          ...e,
+          EventBusName: name,
+        })),
+      }),
+    );
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    const names = (out.Messages ?? []).map(
+      (m) => (JSON.parse(m.Body ?? '{}') as { detail: { alarmName: string } }).detail.alarmName,
+    );
+    expect(names).toEqual([remote.split(':alarm:')[1]]);
+  });
+});
