@@ -1,5 +1,6 @@
 // The floor for a bundled handler: only the SDK clients and commands the handler uses, constructed
-// once as the handler does, and nothing of ours.
+// once as the handler does, and nothing of ours (the clients of the optional sinks and of
+// organization discovery included: the handler bundles them, and builds them when turned on).
 import {
   DeleteItemCommand,
   DynamoDBClient,
@@ -7,12 +8,15 @@ import {
   PutItemCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
+import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import {
   GetFunctionConfigurationCommand,
   GetLayerVersionCommand,
   GetLayerVersionPolicyCommand,
   LambdaClient,
 } from '@aws-sdk/client-lambda';
+import { ListAccountsCommand } from '@aws-sdk/client-organizations';
+import { BatchImportFindingsCommand } from '@aws-sdk/client-securityhub';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 
@@ -27,6 +31,9 @@ const commands = [
   DeleteItemCommand,
   PublishCommand,
   AssumeRoleCommand,
+  BatchImportFindingsCommand,
+  PutEventsCommand,
+  ListAccountsCommand,
 ];
 
 export const handler = async (event: unknown) => ({
