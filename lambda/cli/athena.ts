@@ -4,7 +4,7 @@
  * as CSV (console or the S3 result file) or as `aws athena get-query-results` JSON, feed back into
  * `layerwatch scan`, which turns each row into a CloudTrail record again.
  */
-import type { SourceProblem, SourceRecord } from './sources.js';
+import type { SourceProblem, SourceRecord } from './source-types.js';
 
 export interface AthenaQueryOptions {
   table: string;
@@ -163,23 +163,31 @@ export function recordOfRow(row: Record<string, string>): Record<string, unknown
   };
 }
 
+/** Numbers records in file order, from 0. */
+export function counter(): () => number {
+  let n = 0;
+  return () => n++;
+}
+
 function rowsToRecords(
   file: string,
   header: string[],
   rows: string[][],
   problems: SourceProblem[],
+  next: () => number,
 ): SourceRecord[] {
   const out: SourceRecord[] = [];
   rows.forEach((cells, i) => {
     const row = Object.fromEntries(header.map((h, j) => [h.trim().toLowerCase(), cells[j] ?? '']));
+    const ordinal = next();
     try {
-      out.push({ file, position: `row ${i + 1}`, value: recordOfRow(row) });
+      out.push({ file, position: `row ${i + 1}`, ordinal, value: recordOfRow(row) });
     } catch (error) {
       problems.push({
         file,
         position: `row ${i + 1}`,
         message: `unreadable Athena row: ${(error as Error).message}`,
-        fatal: false,
+        kind: 'malformed',
       });
     }
   });
@@ -191,9 +199,14 @@ export function isAthenaCsv(text: string): boolean {
   return /(^|,)"?eventid"?(,|$)/i.test(first) && /(^|,)"?eventname"?(,|$)/i.test(first);
 }
 
-export function athenaCsvRecords(file: string, text: string, problems: SourceProblem[]): SourceRecord[] {
+export function athenaCsvRecords(
+  file: string,
+  text: string,
+  problems: SourceProblem[],
+  next: () => number = counter(),
+): SourceRecord[] {
   const [header, ...rows] = parseCsv(text);
-  return header ? rowsToRecords(file, header, rows, problems) : [];
+  return header ? rowsToRecords(file, header, rows, problems, next) : [];
 }
 
 /** `aws athena get-query-results` output: ResultSet.Rows[].Data[].VarCharValue, first row the header. */
@@ -201,8 +214,9 @@ export function athenaJsonRecords(
   file: string,
   doc: { ResultSet?: { Rows?: { Data?: { VarCharValue?: string }[] }[] } },
   problems: SourceProblem[],
+  next: () => number = counter(),
 ): SourceRecord[] {
   const rows = (doc.ResultSet?.Rows ?? []).map((r) => (r.Data ?? []).map((d) => d.VarCharValue ?? ''));
   const [header, ...data] = rows;
-  return header ? rowsToRecords(file, header, data, problems) : [];
+  return header ? rowsToRecords(file, header, data, problems, next) : [];
 }

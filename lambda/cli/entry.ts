@@ -1,8 +1,9 @@
+import { EXIT } from './command.js';
 import { main } from './main.js';
 import { runReaderIfWorker } from './workers.js';
 
 if (!runReaderIfWorker()) {
-  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr }).then(
+  main(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }).then(
     (code) => {
       process.exitCode = code;
     },
@@ -10,7 +11,7 @@ if (!runReaderIfWorker()) {
       process.stderr.write(
         `layerwatch: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
       );
-      process.exitCode = 3;
+      process.exitCode = EXIT.internal;
     },
   );
 }

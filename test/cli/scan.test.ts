@@ -60,7 +60,9 @@ describe('layerwatch scan', () => {
         added: [layerArn('perf-monitor-extension', 1, OTHER_ACCOUNT)],
       },
     });
-    expect(r.stderr).toMatch(/4 files \(0 without candidate events, not parsed\), 11 records, .* 6 findings/);
+    expect(r.stderr).toMatch(
+      /4 files \(0 without candidate events, not parsed\), 0 unreadable, 11 records, .* 0 malformed, 0 not JSON, .* 6 findings/,
+    );
   });
 
   it('processes records in event-time order across files, whatever the file order', () => {
@@ -108,7 +110,7 @@ describe('layerwatch scan', () => {
     expect(r.stderr).toMatch(/^layerwatch: 3 files/m);
   });
 
-  it('reports a malformed record with its file and position, skips it, and processes the rest', () => {
+  it('reports a malformed record with its file and position, skips it, processes the rest, and exits 2', () => {
     const dir = tempDir();
     const good = JSON.stringify(updateFunctionConfiguration('f', { layers: [evil] }));
     writeFileSync(
@@ -116,9 +118,11 @@ describe('layerwatch scan', () => {
       `${good}\n{not json\n${JSON.stringify({ ...updateFunctionConfiguration('g'), eventTime: 'never' })}\n`,
     );
     const r = run('scan', '--format', 'jsonl', dir);
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(2);
     expect(findings(r.stdout)).toHaveLength(1);
     expect(r.stderr).toContain(`${join(dir, 'mixed.jsonl')}: line 2: not JSON`);
+    expect(r.stderr).toMatch(/ 1 malformed, 1 not JSON, /);
+    expect(run('scan', '--format', 'jsonl', '--allow-partial', dir).code).toBe(0);
     expect(r.stderr).toContain(`${join(dir, 'mixed.jsonl')}: line 3: eventTime missing or not a date`);
   });
 
