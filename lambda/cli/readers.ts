@@ -9,7 +9,7 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { athenaCsvRecords, counter, isAthenaCsv } from './athena.js';
-import { PieceReader, recordsOfDocument } from './documents.js';
+import { PieceReader, positionOf, recordsOfDocument } from './documents.js';
 import { JsonSplitter } from './json-splitter.js';
 import { mayHoldCandidate } from './prefilter.js';
 import type { ReadOptions, RecordSink, SourceProblem } from './source-types.js';
@@ -152,7 +152,7 @@ function splitter(name: string, problems: SourceProblem[], sink: RecordSink, opt
       oversized: (p, size) =>
         problems.push({
           file: name,
-          position: `line ${p.line}${p.wrapper === null ? '' : ` ${p.wrapper}[${p.index}]`}`,
+          position: positionOf(p.line, p.wrapper, p.index),
           message: `a record of ${size} bytes or more is over the limit of ${options.maxRecordBytes} bytes (--max-record-bytes), skipped`,
           kind: 'unreadable',
         }),
