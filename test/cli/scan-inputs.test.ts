@@ -169,6 +169,13 @@ describe('4. special files', () => {
   });
 });
 
+/** Characters that could drive a terminal (line feeds aside), as code points. */
+function unsafe(text: string): number[] {
+  return [...text]
+    .filter((ch) => ch !== '\n' && /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u.test(ch))
+    .map((ch) => ch.codePointAt(0) as number);
+}
+
 describe('5. nothing from the input drives the terminal', () => {
   it('escapes control, bidi and zero-width characters from file names and bad lines on stderr and in the table', () => {
     const dir = tempDir();
@@ -188,13 +195,11 @@ describe('5. nothing from the input drives the terminal', () => {
     writeFileSync(join(dir, 'ok.json'), logFile(sneaky));
     for (const format of ['table', 'jsonl']) {
       const r = run(['scan', '--format', format, dir]);
-      expect(r.stderr).not.toMatch(
-        /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/,
-      );
+      expect(unsafe(r.stderr)).toEqual([]);
       expect(r.stderr).toContain('evil\\u001b[31m\\u202e\\u200b.jsonl');
-      if (format === 'table') expect(r.stdout).not.toMatch(/[\u001b\u0085\u2066]/);
+      if (format === 'table') expect(unsafe(r.stdout)).toEqual([]);
       else {
-        expect(r.stdout).not.toMatch(/[\u001b\u0085\u2066]/);
+        expect(unsafe(r.stdout)).toEqual([]);
         expect(JSON.parse(r.stdout.split('\n')[0] as string).actor.arn).toBe(identity.arn);
       }
     }
