@@ -15,11 +15,15 @@ export function looksLikeEvent(v: unknown): boolean {
   return isObject(v) && ('eventSource' in v || 'detail' in v || 'eventName' in v || 'eventID' in v);
 }
 
-/** Where a record is, for diagnostics: `Records[3]`, `line 4 Records[0]`, `[2]`, `line 7`. */
-export function positionOf(line: number, wrapper: string | null, index: number): string {
-  if (wrapper === null) return `line ${line}`;
+/**
+ * Where a record is, for diagnostics: `Records[3]`, `line 4 Records[0]`, `[2]`, `line 7`; the
+ * second and later documents of a line say which (`line 1 document 2 Records[0]`).
+ */
+export function positionOf(line: number, wrapper: string | null, index: number, docInLine = 0): string {
+  const where = docInLine > 0 ? `line ${line} document ${docInLine + 1}` : `line ${line}`;
+  if (wrapper === null) return where;
   const inArray = `${wrapper}[${index}]`;
-  return line === 1 ? inArray : `line ${line} ${inArray}`;
+  return where === 'line 1' ? inArray : `${where} ${inArray}`;
 }
 
 /** An element of a wrapper array as a record: `lookup-events` elements carry the record as a string. */
@@ -100,7 +104,7 @@ export class PieceReader {
       return [];
     }
     let value: unknown;
-    const position = positionOf(piece.line, piece.wrapper, piece.index);
+    const position = positionOf(piece.line, piece.wrapper, piece.index, piece.docInLine);
     try {
       value = JSON.parse(piece.bytes.toString('utf8'));
     } catch (error) {

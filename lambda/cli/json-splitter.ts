@@ -19,6 +19,8 @@ export interface Piece {
   line: number;
   /** The top-level document's index in the input, from 0. */
   doc: number;
+  /** Its index among the documents that start on the same line, from 0. */
+  docInLine: number;
   /** `null` for a whole document; else the wrapper array's name (`''` for a top-level array). */
   wrapper: string | null;
   /** Index of the element in its wrapper array. */
@@ -73,6 +75,8 @@ export class JsonSplitter {
   private line = 1;
   private docLine = 1;
   private doc = -1;
+  private docInLine = 0;
+  private lastDocLine = 0;
   /** Stack depth of the wrapper array being streamed (0: none). */
   private wrapperDepth = 0;
   private wrapperName: string | null = null;
@@ -218,6 +222,8 @@ export class JsonSplitter {
     const depth = this.stack.length;
     if (depth === 0) {
       this.doc += 1;
+      this.docInLine = this.line === this.lastDocLine ? this.docInLine + 1 : 0;
+      this.lastDocLine = this.line;
       this.docLine = this.line;
       this.wrapperDepth = 0;
       this.wrapperName = null;
@@ -267,6 +273,7 @@ export class JsonSplitter {
     const info = {
       line: this.docLine,
       doc: this.doc,
+      docInLine: this.docInLine,
       wrapper: depth === 0 ? null : this.wrapperName,
       index: this.index,
     };

@@ -152,7 +152,7 @@ function splitter(name: string, problems: SourceProblem[], sink: RecordSink, opt
       oversized: (p, size) =>
         problems.push({
           file: name,
-          position: positionOf(p.line, p.wrapper, p.index),
+          position: positionOf(p.line, p.wrapper, p.index, p.docInLine),
           message: `a record of ${size} bytes or more is over the limit of ${options.maxRecordBytes} bytes (--max-record-bytes), skipped`,
           kind: 'unreadable',
         }),

@@ -1,7 +1,7 @@
 import { JsonSplitter, type Piece } from '../../lambda/cli/json-splitter.js';
 
 function split(chunks: string[], limit = 1 << 20) {
-  const pieces: Omit<Piece, 'bytes'>[] & { text?: string }[] = [];
+  const pieces: Pick<Piece, 'line' | 'doc' | 'wrapper' | 'index'>[] = [];
   const texts: string[] = [];
   const invalid: [number, string][] = [];
   const oversized: [string, number][] = [];
