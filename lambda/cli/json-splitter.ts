@@ -51,10 +51,6 @@ enum Expect {
 const SCALAR = new Uint8Array(256);
 for (const c of '0123456789+-.eEabcdfilnrstuE') SCALAR[c.charCodeAt(0)] = 1;
 
-function b(chunk: Buffer, i: number): number {
-  return chunk[i] as number;
-}
-
 function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
@@ -91,6 +87,8 @@ export class JsonSplitter {
   private skippingLine = false;
   private recovering = false;
   private skippedLines = 0;
+  /** Next line feed in the chunk at or after the last search (-1: none; -2: not searched yet). */
+  private newlineAt = -2;
 
   constructor(
     private readonly handler: SplitterHandler,
@@ -99,6 +97,7 @@ export class JsonSplitter {
 
   push(chunk: Buffer): void {
     this.keepFrom = 0;
+    this.newlineAt = -2;
     const n = chunk.length;
     for (let i = 0; i < n; i += 1) {
       if (this.skippingLine) {
@@ -111,17 +110,20 @@ export class JsonSplitter {
       }
       let c = chunk[i] as number;
       if (this.inString) {
-        if (!this.escape && this.key === null && c !== 0x22 && c !== 0x5c && c >= 0x20) {
-          // Plain string bytes, the bulk of CloudTrail JSON: a tight loop to the next special byte.
-          let j = i + 1;
-          while (j < n) {
-            const b = chunk[j] as number;
-            if (b === 0x22 || b === 0x5c || b < 0x20) break;
-            j += 1;
+        if (!this.escape && this.key === null) {
+          // The bulk of CloudTrail JSON is string bytes: jump to the closing quote (or a raw line
+          // break, which JSON does not allow in a string) with native searches.
+          const q = this.closingQuote(chunk, i);
+          const nl = this.newlineFrom(chunk, i);
+          if (nl >= 0 && (q < 0 || nl < q)) {
+            this.escape = false;
+            i = nl;
+            c = 0x0a;
+          } else if (q < 0) break;
+          else {
+            i = q;
+            c = 0x22;
           }
-          if (j === n) break;
-          i = j;
-          c = b(chunk, j);
         }
         if (this.escape) {
           this.escape = false;
@@ -149,6 +151,27 @@ export class JsonSplitter {
       this.structural(chunk, i, c);
     }
     this.keepRest(chunk);
+  }
+
+  /**
+   * In a string, with no escape pending at `from`: the index of the closing quote, or -1 when the
+   * string goes on past the chunk (then `escape` says whether the chunk ends inside an escape).
+   */
+  private closingQuote(chunk: Buffer, from: number): number {
+    const backslashesBefore = (at: number) => {
+      let k = at - 1;
+      while (k >= from && chunk[k] === 0x5c) k -= 1;
+      return at - 1 - k;
+    };
+    for (let q = chunk.indexOf(0x22, from); q >= 0; q = chunk.indexOf(0x22, q + 1))
+      if (backslashesBefore(q) % 2 === 0) return q;
+    this.escape = backslashesBefore(chunk.length) % 2 === 1;
+    return -1;
+  }
+
+  private newlineFrom(chunk: Buffer, i: number): number {
+    if (this.newlineAt !== -1 && this.newlineAt < i) this.newlineAt = chunk.indexOf(0x0a, i);
+    return this.newlineAt;
   }
 
   /** End of input: an unfinished document is reported (the pieces before it were delivered). */

@@ -44,6 +44,12 @@ describe('JsonSplitter', () => {
     expect(r.invalid).toEqual([]);
   });
 
+  it('follows runs of backslashes before quotes, across chunk boundaries', () => {
+    const records = [{ k: 'a\\' }, { k: '\\"' }, { k: '\\\\\\"\\' }, { k: '"' }];
+    const r = everyCut(JSON.stringify({ Records: records }));
+    expect(r.texts.map((t) => JSON.parse(t))).toEqual(records);
+  });
+
   it('gives other documents whole: JSON Lines, concatenated documents, top-level arrays by element', () => {
     const r = everyCut('{"eventName":"A"}\n{"x":{"Records":[1]}}{"y":2} [{"e":1},{"e":2}]\n"s" 12\n');
     expect(r.texts).toEqual([
