@@ -12,8 +12,8 @@
  * Run: npm run bench:scan   (results replace the "scan" block of BENCHMARKS.md)
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBigLogFile, writeCorpus } from './corpus.js';
 import { updateSection } from './markdown.js';
@@ -66,22 +66,21 @@ function peak(label: string, file: string, planted: number) {
 }
 
 function memory(): { lines: string[]; ok: boolean } {
-  const dir = `${DIR}-big`;
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const plain = join(dir, 'one-line.json');
-  const gz = join(dir, 'inflates.json.gz');
-  const p = writeBigLogFile(plain, BIG_MB, false, 1);
-  const g = writeBigLogFile(gz, GZ_MB, true, 2);
-  const runs = [
-    peak(`single-line log file, ${(p.bytes / 1024 ** 2).toFixed(0)} MiB`, plain, p.layerEvents),
-    peak(
-      `gzip of ${(statSync(gz).size / 1024 ** 2).toFixed(0)} MiB inflating to ${(g.bytes / 1024 ** 2).toFixed(0)} MiB`,
-      gz,
-      g.layerEvents,
-    ),
-  ];
-  rmSync(dir, { recursive: true, force: true });
+  // Outside the corpus folder and the repository: gigabytes that must never be scanned or committed.
+  const dir = mkdtempSync(join(tmpdir(), 'layerwatch-bench-big-'));
+  const runs = [];
+  try {
+    const plain = join(dir, 'one-line.json');
+    const p = writeBigLogFile(plain, BIG_MB, false, 1);
+    runs.push(peak(`single-line log file, ${(p.bytes / 1024 ** 2).toFixed(0)} MiB`, plain, p.layerEvents));
+    rmSync(plain);
+    const gz = join(dir, 'inflates.json.gz');
+    const g = writeBigLogFile(gz, GZ_MB, true, 2);
+    const label = `gzip of ${(statSync(gz).size / 1024 ** 2).toFixed(0)} MiB inflating to ${(g.bytes / 1024 ** 2).toFixed(0)} MiB`;
+    runs.push(peak(label, gz, g.layerEvents));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   return {
     ok: runs.every((x) => x.ok),
     lines: [

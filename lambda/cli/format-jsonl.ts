@@ -1,5 +1,5 @@
 /** `--format jsonl`: one finding JSON per line and nothing else; values exact, unsafe characters escaped. */
-import type { OutputFormat } from './formats.js';
+import type { OutputFormat } from './output-format.js';
 import { safeJson } from './terminal-text.js';
 
 export const jsonlFormat: OutputFormat = {

@@ -1,7 +1,7 @@
 /** `--format table`: for people (the default on a terminal). No input character can drive the terminal. */
 import type { Finding } from '../domain/finding.js';
 import { cut, oneLine } from '../domain/text.js';
-import type { OutputFormat } from './formats.js';
+import type { OutputFormat } from './output-format.js';
 import { terminalText } from './terminal-text.js';
 
 const COLUMNS = ['TIME', 'SEVERITY', 'SCORE', 'DETECTION', 'WHAT', 'WHO', 'SOURCE IP'] as const;

@@ -2,17 +2,11 @@
  * Output formats of `scan`. A new format is one file exporting an `OutputFormat` and one line in
  * `FORMATS`; `--format` and `--help` take their names and descriptions from here.
  */
-import type { Finding } from '../domain/finding.js';
 import { jsonlFormat } from './format-jsonl.js';
 import { tableFormat } from './format-table.js';
+import type { OutputFormat } from './output-format.js';
 
-export interface OutputFormat {
-  name: string;
-  /** One line for --help. */
-  description: string;
-  /** All the findings shown, as the text to write to stdout. */
-  render(findings: readonly Finding[]): string;
-}
+export type { OutputFormat } from './output-format.js';
 
 export const FORMATS: readonly OutputFormat[] = [jsonlFormat, tableFormat];
 

@@ -30,79 +30,95 @@ function kindOf(stat: Stats | Dirent): string | null {
 
 const byName = (x: Dirent, y: Dirent) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
 
-export function findInputs(paths: readonly string[], problems: SourceProblem[]): Inputs {
-  const inputs: Inputs = { files: [], bytes: 0, streams: [], stdin: false, s3: [] };
-  const seen = new Set<string>();
-  const once = (stat: Stats) => {
+/** Walk state: what was found, and each real folder and file seen (device and inode). */
+class Walk {
+  readonly inputs: Inputs = { files: [], bytes: 0, streams: [], stdin: false, s3: [] };
+  private readonly seen = new Set<string>();
+
+  constructor(private readonly problems: SourceProblem[]) {}
+
+  once(stat: Stats): boolean {
     const id = `${stat.dev}:${stat.ino}`;
-    if (seen.has(id)) return false;
-    seen.add(id);
+    if (this.seen.has(id)) return false;
+    this.seen.add(id);
     return true;
-  };
-  const problem = (file: string, message: string, kind: SourceProblem['kind']) =>
-    problems.push({ file, position: null, message, kind });
-  const cannot = (path: string, verb: string, error: unknown) =>
-    problem(path, `${verb}: ${(error as NodeJS.ErrnoException).code ?? error}`, 'unreadable');
-  const addFile = (path: string, stat: Stats) => {
-    if (!once(stat)) return;
-    inputs.files.push(path);
-    inputs.bytes += stat.size;
-  };
+  }
+
+  problem(file: string, message: string, kind: SourceProblem['kind']): void {
+    this.problems.push({ file, position: null, message, kind });
+  }
+
+  cannot(path: string, verb: string, error: unknown): void {
+    this.problem(path, `${verb}: ${(error as NodeJS.ErrnoException).code ?? error}`, 'unreadable');
+  }
+
+  addFile(path: string, stat: Stats): void {
+    if (!this.once(stat)) return;
+    this.inputs.files.push(path);
+    this.inputs.bytes += stat.size;
+  }
+
   // Synchronous on purpose: a trail is thousands of small files, and one thread-pool round trip per
   // file costs more than the reads themselves.
-  const walk = (dir: string): void => {
+  folder(dir: string): void {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true }).sort(byName);
     } catch (error) {
-      cannot(dir, 'cannot list', error);
+      this.cannot(dir, 'cannot list', error);
       return;
     }
     for (const entry of entries) {
       // CloudTrail digest files describe log files; they hold no events.
       if (entry.name === 'CloudTrail-Digest' || entry.name.startsWith('.')) continue;
-      const path = join(dir, entry.name);
-      const special = kindOf(entry);
-      if (special) {
-        problem(path, `${special}, not a file: skipped`, 'note');
-        continue;
-      }
-      if (!entry.isDirectory() && !entry.isSymbolicLink() && !RECORD_FILE.test(entry.name)) continue;
-      let stat: Stats;
-      try {
-        stat = statSync(path);
-      } catch (error) {
-        cannot(path, 'cannot read', error);
-        continue;
-      }
-      const target = kindOf(stat);
-      if (stat.isDirectory()) {
-        if (once(stat)) walk(path);
-      } else if (target) problem(path, `links to ${target}, not a file: skipped`, 'note');
-      else if (RECORD_FILE.test(path)) addFile(path, stat);
+      this.entry(join(dir, entry.name), entry);
     }
-  };
-  for (const path of paths) {
-    if (path === '-') {
-      inputs.stdin = true;
-      continue;
+  }
+
+  private entry(path: string, entry: Dirent): void {
+    const special = kindOf(entry);
+    if (special) {
+      this.problem(path, `${special}, not a file: skipped`, 'note');
+      return;
     }
-    if (path.startsWith('s3://')) {
-      inputs.s3.push(path);
-      continue;
-    }
+    if (!entry.isDirectory() && !entry.isSymbolicLink() && !RECORD_FILE.test(entry.name)) return;
     let stat: Stats;
     try {
       stat = statSync(path);
     } catch (error) {
-      cannot(path, 'cannot read', error);
-      continue;
+      this.cannot(path, 'cannot read', error);
+      return;
     }
+    const target = kindOf(stat);
     if (stat.isDirectory()) {
-      if (once(stat)) walk(path);
-    } else if (stat.isFIFO() || stat.isCharacterDevice()) inputs.streams.push(path);
-    else if (stat.isFile()) addFile(path, stat);
-    else problem(path, `cannot read: ${kindOf(stat) ?? 'not a file'}`, 'unreadable');
+      if (this.once(stat)) this.folder(path);
+    } else if (target) this.problem(path, `links to ${target}, not a file: skipped`, 'note');
+    else if (RECORD_FILE.test(path)) this.addFile(path, stat);
   }
-  return inputs;
+
+  /** A PATH given on the command line. */
+  path(path: string): void {
+    if (path === '-') this.inputs.stdin = true;
+    else if (path.startsWith('s3://')) this.inputs.s3.push(path);
+    else {
+      let stat: Stats;
+      try {
+        stat = statSync(path);
+      } catch (error) {
+        this.cannot(path, 'cannot read', error);
+        return;
+      }
+      if (stat.isDirectory()) {
+        if (this.once(stat)) this.folder(path);
+      } else if (stat.isFIFO() || stat.isCharacterDevice()) this.inputs.streams.push(path);
+      else if (stat.isFile()) this.addFile(path, stat);
+      else this.problem(path, `cannot read: ${kindOf(stat) ?? 'not a file'}`, 'unreadable');
+    }
+  }
+}
+
+export function findInputs(paths: readonly string[], problems: SourceProblem[]): Inputs {
+  const walk = new Walk(problems);
+  for (const path of paths) walk.path(path);
+  return walk.inputs;
 }
