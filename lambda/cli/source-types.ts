@@ -44,5 +44,8 @@ export interface ReadOptions {
   onBytes?: (bytes: number) => void;
 }
 
-/** CloudTrail records are at most a few hundred KB; 16 MB leaves room and bounds memory. */
-export const DEFAULT_MAX_RECORD_BYTES = 16 * 1024 * 1024;
+/**
+ * CloudTrail records are at most a few hundred KB. Files up to this size are parsed whole (fast),
+ * larger ones streamed: with four reader threads each parsing one such file, memory stays bounded.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024;
