@@ -87,7 +87,7 @@ async function readS3(
   sink: RecordSink,
   done: () => void,
 ): Promise<void> {
-  const { listLogObjects, parseS3Url, readObject, s3Client } = await import('./s3.js');
+  const { getObject, listLogObjects, parseS3Url, s3Client } = await import('./s3.js');
   const client = s3Client();
   const cannot = (file: string, verb: string, error: unknown) =>
     problems.push({
@@ -112,13 +112,9 @@ async function readS3(
       for (let i = next++; i < keys.length; i = next++) {
         const name = `s3://${bucket}/${keys[i]}`;
         try {
-          await readBytes(
-            name,
-            await readObject(client, bucket, keys[i] as string),
-            problems,
-            sink,
-            readOptions,
-          );
+          const object = await getObject(client, bucket, keys[i] as string, readOptions.maxRecordBytes);
+          if (Buffer.isBuffer(object)) await readBytes(name, object, problems, sink, readOptions);
+          else await readStream(name, object, problems, sink, readOptions);
         } catch (error) {
           cannot(name, 'cannot read', error);
         }
