@@ -4,7 +4,10 @@
  * as CSV (console or the S3 result file) or as `aws athena get-query-results` JSON, feed back into
  * `layerwatch scan`, which turns each row into a CloudTrail record again.
  */
+import { CsvParser, parseCsv } from './csv.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
+
+export { parseCsv } from './csv.js';
 
 export interface AthenaQueryOptions {
   table: string;
@@ -77,39 +80,6 @@ ORDER BY eventtime;
 `;
 }
 
-/** RFC 4180 CSV: quoted fields, doubled quotes, line breaks inside quotes. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field.length > 0 || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
-}
-
 const IDENTITY_KEYS: Record<string, string> = {
   type: 'type',
   principalid: 'principalId',
@@ -175,9 +145,11 @@ function rowsToRecords(
   rows: string[][],
   problems: SourceProblem[],
   next: () => number,
+  firstRow = 1,
 ): SourceRecord[] {
   const out: SourceRecord[] = [];
-  rows.forEach((cells, i) => {
+  rows.forEach((cells, k) => {
+    const i = k + firstRow - 1;
     const row = Object.fromEntries(header.map((h, j) => [h.trim().toLowerCase(), cells[j] ?? '']));
     const ordinal = next();
     try {
@@ -207,6 +179,43 @@ export function athenaCsvRecords(
 ): SourceRecord[] {
   const [header, ...rows] = parseCsv(text);
   return header ? rowsToRecords(file, header, rows, problems, next) : [];
+}
+
+/** Athena CSV by chunks of text: records come out as their rows are complete. */
+export class AthenaCsvStream {
+  private readonly parser: CsvParser;
+  private header: string[] | null = null;
+  private rows = 0;
+  private readonly next = counter();
+
+  constructor(
+    private readonly file: string,
+    private readonly problems: SourceProblem[],
+    maxRowChars: number,
+  ) {
+    this.parser = new CsvParser(maxRowChars);
+  }
+
+  /** Throws CsvTooLargeError on a row over the limit. */
+  push(text: string): SourceRecord[] {
+    return this.records(this.parser.push(text));
+  }
+
+  end(): SourceRecord[] {
+    return this.records(this.parser.end());
+  }
+
+  private records(rows: string[][]): SourceRecord[] {
+    if (this.header === null) {
+      const [header, ...rest] = rows;
+      if (!header) return [];
+      this.header = header;
+      return this.records(rest);
+    }
+    const out = rowsToRecords(this.file, this.header, rows, this.problems, this.next, this.rows + 1);
+    this.rows += rows.length;
+    return out;
+  }
 }
 
 /** `aws athena get-query-results` output: ResultSet.Rows[].Data[].VarCharValue, first row the header. */

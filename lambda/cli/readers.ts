@@ -7,8 +7,9 @@
 import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { athenaCsvRecords, counter, isAthenaCsv } from './athena.js';
+import { AthenaCsvStream, athenaCsvRecords, counter, isAthenaCsv } from './athena.js';
 import { PieceReader, positionOf, recordsOfDocument } from './documents.js';
 import { JsonSplitter } from './json-splitter.js';
 import { mayHoldCandidate } from './prefilter.js';
@@ -238,9 +239,9 @@ export async function readStream(
   options: ReadOptions,
 ): Promise<void> {
   const s = splitter(name, problems, sink, options);
+  const decoder = new StringDecoder('utf8');
+  let csv: AthenaCsvStream | null = null;
   let first = true;
-  let csv: Buffer[] | null = null;
-  let csvBytes = 0;
   try {
     for await (const c of plainChunks(raw)) {
       let chunk = c;
@@ -248,17 +249,13 @@ export async function readStream(
       if (first) {
         first = false;
         chunk = withoutBom(chunk);
-        if (looksLikeCsv(chunk, firstByte(chunk).at)) csv = [];
+        if (looksLikeCsv(chunk, firstByte(chunk).at))
+          csv = new AthenaCsvStream(name, problems, options.maxRecordBytes);
       }
-      if (csv) {
-        csvBytes += chunk.length;
-        if (csvBytes > options.maxRecordBytes)
-          throw new Error(
-            `an Athena CSV result over ${options.maxRecordBytes} bytes (--max-record-bytes): split it or raise the limit`,
-          );
-        csv.push(Buffer.from(chunk));
-      } else s.push(chunk);
+      if (csv) sink(csv.push(decoder.write(chunk)));
+      else s.push(chunk);
     }
+    if (csv) sink([...csv.push(decoder.end()), ...csv.end()]);
   } catch (error) {
     s.abort();
     problems.push({
@@ -269,6 +266,5 @@ export async function readStream(
     });
     return;
   }
-  if (csv) sink(athenaCsvRecords(name, Buffer.concat(csv).toString('utf8'), problems));
-  else s.end();
+  if (!csv) s.end();
 }
