@@ -38,6 +38,15 @@ function firstByte(bytes: Buffer): { at: number; line: number } {
   return { at: bytes.length, line };
 }
 
+/** The last byte that is not whitespace closes an object or an array. */
+function endsLikeJson(bytes: Buffer): boolean {
+  for (let i = bytes.length - 1; i >= 0; i -= 1) {
+    const c = bytes[i];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return c === 0x7d || c === 0x5d;
+  }
+  return true;
+}
+
 function looksLikeCsv(bytes: Buffer, at: number): boolean {
   const c = bytes[at];
   return c !== 0x7b && c !== 0x5b && isAthenaCsv(bytes.subarray(at, at + 2048).toString('utf8'));
@@ -119,7 +128,8 @@ export async function readBytes(
     return readStream(name, Readable.from([bytes]), problems, sink, options);
   options.onBytes?.(bytes.length);
   bytes = withoutBom(bytes);
-  if (options.prefilter && !mayHoldCandidate(bytes)) {
+  // Skipped unparsed only when it also ends as JSON does: a file cut short is parsed, and reported.
+  if (options.prefilter && !mayHoldCandidate(bytes) && endsLikeJson(bytes)) {
     options.onSkipped?.(name);
     return;
   }

@@ -108,6 +108,16 @@ describe('2. exit codes a CI gate can trust', () => {
     expect(scan('--fail-on', 'high', '--allow-partial', dir).code).toBe(0);
   });
 
+  it('exits 2 on a log file cut short even when it holds no candidate event (pre-filter or not)', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'cut.json'), logFile(otherService(), otherService()).slice(0, -30));
+    for (const extra of [[], ['--no-prefilter']]) {
+      const r = scan(...extra, dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/cut\.json: line 1: unexpected end of input/);
+    }
+  });
+
   it('--fail-on wins over an incomplete input when it is reached', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'good.json'), logFile(attack('f')));
