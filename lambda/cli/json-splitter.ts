@@ -35,6 +35,9 @@ export interface SplitterHandler {
   oversized(piece: Omit<Piece, 'bytes'>, bytes: number): void;
 }
 
+/** CloudTrail nests a few levels; a hostile input could nest millions (and the stack with it). */
+const MAX_DEPTH = 512;
+
 const OBJECT = 1;
 const ARRAY = 2;
 
@@ -194,6 +197,10 @@ export class JsonSplitter {
   }
 
   private structural(chunk: Buffer, i: number, c: number): void {
+    if ((c === 0x7b || c === 0x5b) && this.stack.length >= MAX_DEPTH) {
+      this.fail(i, chunk, `not JSON we read: nested deeper than ${MAX_DEPTH} levels`);
+      return;
+    }
     switch (this.expect) {
       case Expect.Top:
         if (c === 0x7b || c === 0x5b) this.startValue(i, c);

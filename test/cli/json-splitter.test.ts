@@ -85,6 +85,12 @@ describe('JsonSplitter', () => {
     expect(r.invalid).toEqual([[1, expect.stringMatching(/unexpected end of input/)]]);
   });
 
+  it('refuses nesting deeper than 512 levels, then reads the next line', () => {
+    const r = split([`${'['.repeat(100_000)}\n{"ok":1}\n`]);
+    expect(r.invalid[0]).toEqual([1, 'not JSON we read: nested deeper than 512 levels']);
+    expect(r.texts).toEqual(['{"ok":1}']);
+  });
+
   it('skips a piece over the limit, saying how big, and keeps the next', () => {
     const big = `{"p":"${'x'.repeat(100)}"}`;
     const r = everyCut(`{"Records":[{"a":1},${big},{"c":3}]}`, 50);
