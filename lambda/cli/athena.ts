@@ -139,7 +139,7 @@ export function counter(): () => number {
   return () => n++;
 }
 
-function rowsToRecords(
+export function rowsToRecords(
   file: string,
   header: string[],
   rows: string[][],
@@ -218,14 +218,25 @@ export class AthenaCsvStream {
   }
 }
 
+/** One `get-query-results` row (`{"Data": [{"VarCharValue": "..."}]}`) as its cells. */
+export function cellsOf(row: unknown): string[] {
+  const data = typeof row === 'object' && row !== null ? (row as { Data?: unknown }).Data : undefined;
+  if (!Array.isArray(data)) return [];
+  return data.map((d: unknown) => {
+    const v =
+      typeof d === 'object' && d !== null ? (d as { VarCharValue?: unknown }).VarCharValue : undefined;
+    return typeof v === 'string' ? v : '';
+  });
+}
+
 /** `aws athena get-query-results` output: ResultSet.Rows[].Data[].VarCharValue, first row the header. */
 export function athenaJsonRecords(
   file: string,
-  doc: { ResultSet?: { Rows?: { Data?: { VarCharValue?: string }[] }[] } },
+  doc: { ResultSet?: { Rows?: unknown } },
   problems: SourceProblem[],
   next: () => number = counter(),
 ): SourceRecord[] {
-  const rows = (doc.ResultSet?.Rows ?? []).map((r) => (r.Data ?? []).map((d) => d.VarCharValue ?? ''));
+  const rows = Array.isArray(doc.ResultSet?.Rows) ? doc.ResultSet.Rows.map(cellsOf) : [];
   const [header, ...data] = rows;
   return header ? rowsToRecords(file, header, data, problems, next) : [];
 }

@@ -3,7 +3,7 @@
  * lookup-events` output `{"Events": [{"CloudTrailEvent": "<json>"}]}` (each string parsed), JSON
  * arrays of records, single records and EventBridge events, and Athena `get-query-results` JSON.
  */
-import { athenaJsonRecords } from './athena.js';
+import { athenaJsonRecords, cellsOf, rowsToRecords } from './athena.js';
 import type { Piece } from './json-splitter.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
 
@@ -90,6 +90,8 @@ export class PieceReader {
   private ordinal = 0;
   private arrayDoc = -1;
   private arrayHasEvent = false;
+  /** The header row of the Athena result being streamed, with its document. */
+  private athena: { doc: number; header: string[] } | null = null;
 
   constructor(
     private readonly file: string,
@@ -99,7 +101,8 @@ export class PieceReader {
 
   records(piece: Piece): SourceRecord[] {
     const next = () => this.ordinal++;
-    if (this.prefilter && !this.prefilter(piece.bytes)) {
+    const header = piece.wrapper === 'ResultSet.Rows' && piece.index === 0;
+    if (this.prefilter && !header && !this.prefilter(piece.bytes)) {
       next();
       return [];
     }
@@ -119,6 +122,7 @@ export class PieceReader {
     }
     if (piece.wrapper === null) return recordsOfDocument(this.file, piece.line, value, this.problems, next);
     if (piece.wrapper === '') return this.arrayElement(piece, position, value, next());
+    if (piece.wrapper === 'ResultSet.Rows') return this.athenaRow(piece, value, next);
     const r = elementValue(piece.wrapper, value);
     if ('value' in r) return [{ file: this.file, position, ordinal: next(), value: r.value }];
     this.problems.push({ file: this.file, position, message: r.problem, kind: 'malformed' });
@@ -139,6 +143,26 @@ export class PieceReader {
     }
     if (looksLikeEvent(value)) this.arrayHasEvent = true;
     return [{ file: this.file, position, ordinal, value }];
+  }
+
+  private athenaRow(piece: Piece, value: unknown, next: () => number): SourceRecord[] {
+    const cells = cellsOf(value);
+    if (piece.index === 0) {
+      this.athena = { doc: piece.doc, header: cells };
+      next();
+      return [];
+    }
+    if (this.athena?.doc !== piece.doc) {
+      this.problems.push({
+        file: this.file,
+        position: `row ${piece.index}`,
+        message: 'an Athena row without a header row',
+        kind: 'malformed',
+      });
+      next();
+      return [];
+    }
+    return rowsToRecords(this.file, this.athena.header, [cells], this.problems, next, piece.index);
   }
 
   private closeArray(): void {

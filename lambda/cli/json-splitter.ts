@@ -4,7 +4,8 @@
  *
  * The input is any sequence of JSON documents (one, JSON Lines, or concatenated without separator).
  * The elements of a top-level `"Records": [...]` or `"Events": [...]` array (CloudTrail log files,
- * `aws cloudtrail lookup-events`) and of a top-level array are pieces of their own; any other
+ * `aws cloudtrail lookup-events`), of `"ResultSet": {"Rows": [...]}` (Athena `get-query-results`)
+ * and of a top-level array are pieces of their own; any other
  * document is one piece. The structure is checked as it goes (keys, colons, commas, brackets); at
  * a syntax error the splitter reports it and resumes at the next line, so one bad JSON line costs
  * that line only. Values inside a piece are checked by `JSON.parse` afterwards.
@@ -21,7 +22,10 @@ export interface Piece {
   doc: number;
   /** Its index among the documents that start on the same line, from 0. */
   docInLine: number;
-  /** `null` for a whole document; else the wrapper array's name (`''` for a top-level array). */
+  /**
+   * `null` for a whole document; else the wrapper array's name: `Records`, `Events`,
+   * `ResultSet.Rows`, or `''` for a top-level array.
+   */
   wrapper: string | null;
   /** Index of the element in its wrapper array. */
   index: number;
@@ -70,7 +74,8 @@ export class JsonSplitter {
   private inScalar = false;
   private stringIsKey = false;
   private key: number[] | null = null;
-  private lastKey = '';
+  /** The last key read at depth 1 and at depth 2 (the latter only inside `ResultSet`). */
+  private readonly keys = ['', ''];
   private line = 1;
   private docLine = 1;
   private doc = -1;
@@ -222,7 +227,8 @@ export class JsonSplitter {
         if (c === 0x22) {
           this.inString = true;
           this.stringIsKey = true;
-          this.key = this.stack.length === 1 ? [] : null;
+          const depth = this.stack.length;
+          this.key = depth === 1 || (depth === 2 && this.keys[0] === 'ResultSet') ? [] : null;
         } else if (c === 0x7d && this.expect === Expect.KeyOrEnd) this.close(chunk, i, OBJECT);
         else this.fail(i, chunk, `not JSON: unexpected ${shown(c)} where a key should be`);
         return;
@@ -243,7 +249,8 @@ export class JsonSplitter {
 
   private endKey(): void {
     this.stringIsKey = false;
-    this.lastKey = this.key ? String.fromCharCode(...this.key) : '';
+    const depth = this.stack.length;
+    if (depth <= 2) this.keys[depth - 1] = this.key ? String.fromCharCode(...this.key) : '';
     this.key = null;
     this.expect = Expect.Colon;
   }
@@ -258,12 +265,17 @@ export class JsonSplitter {
       this.wrapperDepth = 0;
       this.wrapperName = null;
       this.index = 0;
+      this.keys[0] = '';
+      this.keys[1] = '';
       if (c === 0x5b) this.beginWrapper('', 1);
       else this.beginPiece(i);
     } else if (depth === this.wrapperDepth) this.beginPiece(i);
-    else if (depth === 1 && c === 0x5b && this.wrapperDepth === 0 && WRAPPERS.has(this.lastKey)) {
-      this.dropPiece();
-      this.beginWrapper(this.lastKey, 2);
+    else if (c === 0x5b && this.wrapperDepth === 0) {
+      const name = this.wrapperAt(depth);
+      if (name !== null) {
+        this.dropPiece();
+        this.beginWrapper(name, depth + 1);
+      }
     }
     if (c === 0x7b) {
       this.stack.push(OBJECT);
@@ -275,6 +287,15 @@ export class JsonSplitter {
       this.inString = true;
       this.stringIsKey = false;
     } else this.inScalar = true;
+  }
+
+  /** The name of the wrapper array an array opened at `depth` would be, if any. */
+  private wrapperAt(depth: number): string | null {
+    const [outer, inner] = this.keys;
+    if (depth === 1 && WRAPPERS.has(outer as string)) return outer as string;
+    if (depth === 2 && outer === 'ResultSet' && inner === 'Rows' && this.stack[1] === OBJECT)
+      return 'ResultSet.Rows';
+    return null;
   }
 
   private beginWrapper(name: string, depth: number): void {

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ATHENA_COLUMNS, athenaSql, parseCsv, recordOfRow } from '../../lambda/cli/athena.js';
@@ -158,9 +158,13 @@ describe('athena-sql', () => {
     expect(direct.stdout.trim().split('\n')).toHaveLength(4);
     expect(csv.stdout).toBe(direct.stdout);
     expect(jsonResult.stdout).toBe(direct.stdout);
-    // A CSV over the limit is streamed by rows: the same findings.
-    expect(
-      run('scan', '--format', 'jsonl', '--max-record-bytes', '2048', join(dir, 'results.csv')).stdout,
-    ).toBe(direct.stdout);
+    // Over the limit, both are streamed by rows: the same findings, pre-filter or not.
+    for (const file of ['results.csv', 'results.athena.json'])
+      expect(statSync(join(dir, file)).size).toBeGreaterThan(4096);
+    for (const extra of [[], ['--no-prefilter']])
+      for (const file of ['results.csv', 'results.athena.json'])
+        expect(
+          run('scan', '--format', 'jsonl', ...extra, '--max-record-bytes', '4096', join(dir, file)).stdout,
+        ).toBe(direct.stdout);
   });
 });

@@ -42,6 +42,11 @@ describe('JsonSplitter', () => {
       '{"CloudTrailEvent":"{}"}',
     ]);
     expect(r.invalid).toEqual([]);
+    const athena = everyCut(
+      '{"ResultSet":{"Meta":[1],"Rows":[{"Data":[]},{"Data":[{"V":"x"}]}]},"Rows":[9]}',
+    );
+    expect(athena.texts).toEqual(['{"Data":[]}', '{"Data":[{"V":"x"}]}']);
+    expect(athena.pieces.map((p) => p.wrapper)).toEqual(['ResultSet.Rows', 'ResultSet.Rows']);
   });
 
   it('follows runs of backslashes before quotes, across chunk boundaries', () => {
