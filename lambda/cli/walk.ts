@@ -4,15 +4,13 @@
  * and devices found in folders are skipped with a note, never opened. A pipe or device named on the
  * command line (`<(zcat ...)`, `/dev/stdin`) is read as a stream, and `-` is standard input.
  */
-import { type Dirent, readdirSync, type Stats, statSync } from 'node:fs';
+import { type Dirent, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SourceProblem } from './source-types.js';
 
 export interface Inputs {
   /** Regular files, in walk order. */
   files: string[];
-  /** Their sizes in bytes (for progress). */
-  bytes: number;
   /** Pipes and devices named on the command line. */
   streams: string[];
   stdin: boolean;
@@ -30,37 +28,50 @@ function kindOf(stat: Stats | Dirent): string | null {
 
 const byName = (x: Dirent, y: Dirent) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0);
 
-/** Walk state: what was found, and each real folder and file seen (device and inode). */
+/**
+ * Walk state: what was found, each folder seen (device and inode: cycles end, bind mounts
+ * included) and each file's real path. A plain file's real path is its real folder's plus its
+ * name, so the thousands of files of a trail need no system call beyond the folder listing.
+ */
 class Walk {
-  readonly inputs: Inputs = { files: [], bytes: 0, streams: [], stdin: false, s3: [] };
-  private readonly seen = new Set<string>();
+  readonly inputs: Inputs = { files: [], streams: [], stdin: false, s3: [] };
+  private readonly folders = new Set<string>();
+  private readonly files = new Set<string>();
 
   constructor(private readonly problems: SourceProblem[]) {}
 
-  once(stat: Stats): boolean {
-    const id = `${stat.dev}:${stat.ino}`;
-    if (this.seen.has(id)) return false;
-    this.seen.add(id);
-    return true;
-  }
-
-  problem(file: string, message: string, kind: SourceProblem['kind']): void {
+  private problem(file: string, message: string, kind: SourceProblem['kind']): void {
     this.problems.push({ file, position: null, message, kind });
   }
 
-  cannot(path: string, verb: string, error: unknown): void {
+  private cannot(path: string, verb: string, error: unknown): void {
     this.problem(path, `${verb}: ${(error as NodeJS.ErrnoException).code ?? error}`, 'unreadable');
   }
 
-  addFile(path: string, stat: Stats): void {
-    if (!this.once(stat)) return;
+  private addFile(path: string, real: string): void {
+    if (this.files.has(real)) return;
+    this.files.add(real);
     this.inputs.files.push(path);
-    this.inputs.bytes += stat.size;
+  }
+
+  /** Walks a folder once, whatever the paths that lead to it. */
+  private enter(path: string, stat: Stats, real: () => string): void {
+    const id = `${stat.dev}:${stat.ino}`;
+    if (this.folders.has(id)) return;
+    this.folders.add(id);
+    let realDir: string;
+    try {
+      realDir = real();
+    } catch (error) {
+      this.cannot(path, 'cannot read', error);
+      return;
+    }
+    this.folder(path, realDir);
   }
 
   // Synchronous on purpose: a trail is thousands of small files, and one thread-pool round trip per
   // file costs more than the reads themselves.
-  folder(dir: string): void {
+  private folder(dir: string, realDir: string): void {
     let entries: Dirent[];
     try {
       entries = readdirSync(dir, { withFileTypes: true }).sort(byName);
@@ -71,17 +82,17 @@ class Walk {
     for (const entry of entries) {
       // CloudTrail digest files describe log files; they hold no events.
       if (entry.name === 'CloudTrail-Digest' || entry.name.startsWith('.')) continue;
-      this.entry(join(dir, entry.name), entry);
+      const path = join(dir, entry.name);
+      const real = join(realDir, entry.name);
+      const special = kindOf(entry);
+      if (special) this.problem(path, `${special}, not a file: skipped`, 'note');
+      else if (entry.isFile()) {
+        if (RECORD_FILE.test(entry.name)) this.addFile(path, real);
+      } else if (entry.isDirectory() || entry.isSymbolicLink()) this.linkOrFolder(path, entry, real);
     }
   }
 
-  private entry(path: string, entry: Dirent): void {
-    const special = kindOf(entry);
-    if (special) {
-      this.problem(path, `${special}, not a file: skipped`, 'note');
-      return;
-    }
-    if (!entry.isDirectory() && !entry.isSymbolicLink() && !RECORD_FILE.test(entry.name)) return;
+  private linkOrFolder(path: string, entry: Dirent, real: string): void {
     let stat: Stats;
     try {
       stat = statSync(path);
@@ -90,10 +101,16 @@ class Walk {
       return;
     }
     const target = kindOf(stat);
-    if (stat.isDirectory()) {
-      if (this.once(stat)) this.folder(path);
-    } else if (target) this.problem(path, `links to ${target}, not a file: skipped`, 'note');
-    else if (RECORD_FILE.test(path)) this.addFile(path, stat);
+    const resolved = () => (entry.isSymbolicLink() ? realpathSync(path) : real);
+    if (stat.isDirectory()) this.enter(path, stat, resolved);
+    else if (target) this.problem(path, `links to ${target}, not a file: skipped`, 'note');
+    else if (RECORD_FILE.test(path)) {
+      try {
+        this.addFile(path, resolved());
+      } catch (error) {
+        this.cannot(path, 'cannot read', error);
+      }
+    }
   }
 
   /** A PATH given on the command line. */
@@ -102,16 +119,17 @@ class Walk {
     else if (path.startsWith('s3://')) this.inputs.s3.push(path);
     else {
       let stat: Stats;
+      let real: string;
       try {
         stat = statSync(path);
+        real = realpathSync(path);
       } catch (error) {
         this.cannot(path, 'cannot read', error);
         return;
       }
-      if (stat.isDirectory()) {
-        if (this.once(stat)) this.folder(path);
-      } else if (stat.isFIFO() || stat.isCharacterDevice()) this.inputs.streams.push(path);
-      else if (stat.isFile()) this.addFile(path, stat);
+      if (stat.isDirectory()) this.enter(path, stat, () => real);
+      else if (stat.isFIFO() || stat.isCharacterDevice()) this.inputs.streams.push(path);
+      else if (stat.isFile()) this.addFile(path, real);
       else this.problem(path, `cannot read: ${kindOf(stat) ?? 'not a file'}`, 'unreadable');
     }
   }
