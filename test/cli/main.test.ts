@@ -2,8 +2,9 @@ import type { Command, Io } from '../../lambda/cli/command.js';
 import { COMMANDS } from '../../lambda/cli/commands.js';
 import { FORMATS } from '../../lambda/cli/formats.js';
 import { main, usage } from '../../lambda/cli/main.js';
+import { emptyStats } from '../../lambda/cli/scan.js';
 import { parseScanArgs, scanHelp } from '../../lambda/cli/scan-args.js';
-import { exitCode } from '../../lambda/cli/scan-report.js';
+import { exitCode, problemLines, summaryLine, tally } from '../../lambda/cli/scan-report.js';
 import type { SourceProblem } from '../../lambda/cli/source-types.js';
 import { safeJson, terminalText } from '../../lambda/cli/terminal-text.js';
 
@@ -92,6 +93,33 @@ describe('exit codes', () => {
     ['a malformed record or a note alone', [], [problem('malformed'), problem('note')], null, false, 0],
   ] as const)('%s', (_n, findings, problems, failOn, allowPartial, code) => {
     expect(exitCode(findings, problems, { failOn, allowPartial })).toBe(code);
+  });
+});
+
+describe('scan report', () => {
+  const problems: SourceProblem[] = [
+    { file: 'b.json', position: 'line 2', message: 'not JSON: \u001b[2J', kind: 'invalid' },
+    { file: 'a\u202e.json', position: null, message: 'cannot read: EIO', kind: 'unreadable' },
+    { file: 'a\u202e.json', position: 'Records[1]', message: 'too big', kind: 'unreadable' },
+    { file: 'c.json', position: 'Records[0]', message: 'eventTime missing', kind: 'malformed' },
+  ];
+
+  it('prints problems sorted by file, escaped, one per line', () => {
+    expect(problemLines(problems).split('\n')).toEqual([
+      'layerwatch: a\\u202e.json: cannot read: EIO',
+      'layerwatch: a\\u202e.json: Records[1]: too big',
+      'layerwatch: b.json: line 2: not JSON: \\u001b[2J',
+      'layerwatch: c.json: Records[0]: eventTime missing',
+      '',
+    ]);
+  });
+
+  it('counts unreadable inputs once per file and stretches that are not JSON', () => {
+    const t = tally(problems);
+    expect(t).toEqual({ unreadable: 1, invalid: 1 });
+    expect(summaryLine({ ...emptyStats(), files: 3 }, t, 0, 1.5)).toMatch(
+      /^layerwatch: 3 files \(0 without candidate events, not parsed\), 1 unreadable, 0 records, .* 0 malformed, 1 not JSON, .* in 1\.50s\n$/,
+    );
   });
 });
 
