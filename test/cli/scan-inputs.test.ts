@@ -274,7 +274,7 @@ describe('7. aws cloudtrail lookup-events output', () => {
 });
 
 describe('fast, threaded and plain paths', () => {
-  it('print identical output on a corpus mixing every form', () => {
+  it('print identical output on a corpus mixing every form, damaged files included', () => {
     const dir = tempDir();
     writeCorpus(join(dir, 'trail'), 2, 5, 0.002);
     writeFileSync(join(dir, 'lines.jsonl'), `${logFile(attack('x'))}\n${JSON.stringify(attack('y'))}\n`);
@@ -282,8 +282,19 @@ describe('fast, threaded and plain paths', () => {
       join(dir, 'events.json'),
       JSON.stringify({ Events: [{ CloudTrailEvent: JSON.stringify(attack('z')) }] }),
     );
+    const cut = gzipSync(
+      logFile(attack('w', '2026-03-14T08:00:00Z'), ...Array.from({ length: 300 }, otherService)),
+    );
+    writeFileSync(join(dir, 'cut.json.gz'), cut.subarray(0, cut.length - 100));
+    writeFileSync(
+      join(dir, 'bad.jsonl'),
+      `${JSON.stringify(attack('v'))}\n{"eventSource":"lambda.amazonaws.com","eventName":"CreateFunction" x}\n`,
+    );
     const fast = scan(dir);
-    expect(fast.code).toBe(0);
+    expect(fast.code).toBe(2);
+    expect(names(fast.stdout)).toEqual(expect.arrayContaining(['v', 'w', 'x', 'y', 'z']));
+    const summary = (stderr: string) => stderr.replace(/ in [\d.]+s\n$/, '');
+    expect(summary(scan('--threads', '2', dir).stderr)).toBe(summary(scan('--threads', '1', dir).stderr));
     for (const extra of [
       ['--threads', '2'],
       ['--threads', '1'],
