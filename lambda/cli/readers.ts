@@ -4,7 +4,7 @@
  * is streamed through the JSON splitter, so that its size does not matter. A reader never throws:
  * what it cannot read is a problem naming the file, and the records before it are kept.
  */
-import { closeSync, constants, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
@@ -52,6 +52,18 @@ function looksLikeCsv(bytes: Buffer, at: number): boolean {
   return c !== 0x7b && c !== 0x5b && isAthenaCsv(bytes.subarray(at, at + 2048).toString('utf8'));
 }
 
+/** The `size` bytes of an open regular file (one `fstat` fewer than readFileSync(fd)). */
+function readAll(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fd, buffer, read, size - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return buffer.subarray(0, read);
+}
+
 /**
  * Reads a local file. Found in a folder (`special` false), it is opened without blocking and read
  * only if it is a regular file; named on the command line, a pipe or device is read as a stream.
@@ -93,10 +105,8 @@ export async function readFile(
       problems.push({ file: path, position: null, message: 'not a regular file, skipped', kind: 'note' });
       return;
     }
-    if (stat.size <= options.maxRecordBytes) {
-      const raw = readFileSync(fd);
-      return await readBytes(path, raw, problems, sink, options);
-    }
+    if (stat.size <= options.maxRecordBytes)
+      return await readBytes(path, readAll(fd, stat.size), problems, sink, options);
     streamed = true;
     const stream = createReadStream('', { fd, highWaterMark: CHUNK, autoClose: true });
     return await readStream(path, stream, problems, sink, options);
