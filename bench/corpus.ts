@@ -7,7 +7,7 @@
  * Prints the number of files, records, uncompressed and compressed bytes, and the layer events
  * planted (the scan must find them).
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { prng } from './markdown.js';
@@ -37,12 +37,8 @@ export interface CorpusStats {
   layerEvents: number;
 }
 
-export function writeCorpus(
-  dir: string,
-  targetMb: number,
-  seed = 20261122,
-  layerRate = 0.00005,
-): CorpusStats {
+/** A deterministic source of CloudTrail records: many services, rare Lambda layer changes. */
+export function recordSource(seed = 20261122, layerRate = 0.00005) {
   const random = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const id = () =>
@@ -51,50 +47,44 @@ export function writeCorpus(
       .padStart(8, '0')}-0000-4000-8000-${Math.floor(random() * 0xffffffffffff)
       .toString(16)
       .padStart(12, '0')}`;
-  rmSync(dir, { recursive: true, force: true });
-  const stats: CorpusStats = { files: 0, records: 0, bytes: 0, gzBytes: 0, layerEvents: 0 };
   let t = Date.parse('2026-01-01T00:00:00Z');
-  const target = targetMb * 1024 * 1024;
-  while (stats.bytes < target) {
-    const account = pick(ACCOUNTS);
-    const region = pick(REGIONS);
-    const records: unknown[] = [];
-    const n = 40 + Math.floor(random() * 120);
-    for (let i = 0; i < n; i += 1) {
-      t += Math.floor(random() * 4000);
-      const time = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      const base = {
-        eventVersion: '1.09',
-        userIdentity: {
-          type: 'AssumedRole',
-          principalId: `AROA${id().slice(0, 16).toUpperCase()}:session`,
-          arn: `arn:aws:sts::${account}:assumed-role/app-role-${Math.floor(random() * 20)}/session`,
-          accountId: account,
-          accessKeyId: `ASIA${id().slice(0, 16).toUpperCase()}`,
-          sessionContext: { attributes: { creationDate: time, mfaAuthenticated: 'false' } },
-        },
-        eventTime: time,
-        awsRegion: region,
-        sourceIPAddress: `10.${Math.floor(random() * 255)}.${Math.floor(random() * 255)}.${Math.floor(random() * 255)}`,
-        userAgent: 'aws-sdk-java/2.25.0 Linux/5.10 OpenJDK_64-Bit_Server_VM/17',
-        requestID: id(),
-        eventID: id(),
-        readOnly: true,
-        eventType: 'AwsApiCall',
-        managementEvent: true,
-        recipientAccountId: account,
-        eventCategory: 'Management',
-        tlsDetails: {
-          tlsVersion: 'TLSv1.3',
-          cipherSuite: 'TLS_AES_128_GCM_SHA256',
-          clientProvidedHostHeader: 'service.amazonaws.com',
-        },
-      };
-      // By default about one record in 20,000 is a layer change.
-      if (random() < layerRate) {
-        const fn = `fn-${Math.floor(random() * 50)}`;
-        const layer = `arn:aws:lambda:${region}:999999999999:layer:ext-${Math.floor(random() * 5)}:1`;
-        records.push({
+  const record = (account: string, region: string): { record: unknown; layer: boolean } => {
+    t += Math.floor(random() * 4000);
+    const time = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const base = {
+      eventVersion: '1.09',
+      userIdentity: {
+        type: 'AssumedRole',
+        principalId: `AROA${id().slice(0, 16).toUpperCase()}:session`,
+        arn: `arn:aws:sts::${account}:assumed-role/app-role-${Math.floor(random() * 20)}/session`,
+        accountId: account,
+        accessKeyId: `ASIA${id().slice(0, 16).toUpperCase()}`,
+        sessionContext: { attributes: { creationDate: time, mfaAuthenticated: 'false' } },
+      },
+      eventTime: time,
+      awsRegion: region,
+      sourceIPAddress: `10.${Math.floor(random() * 255)}.${Math.floor(random() * 255)}.${Math.floor(random() * 255)}`,
+      userAgent: 'aws-sdk-java/2.25.0 Linux/5.10 OpenJDK_64-Bit_Server_VM/17',
+      requestID: id(),
+      eventID: id(),
+      readOnly: true,
+      eventType: 'AwsApiCall',
+      managementEvent: true,
+      recipientAccountId: account,
+      eventCategory: 'Management',
+      tlsDetails: {
+        tlsVersion: 'TLSv1.3',
+        cipherSuite: 'TLS_AES_128_GCM_SHA256',
+        clientProvidedHostHeader: 'service.amazonaws.com',
+      },
+    };
+    // By default about one record in 20,000 is a layer change.
+    if (random() < layerRate) {
+      const fn = `fn-${Math.floor(random() * 50)}`;
+      const layer = `arn:aws:lambda:${region}:999999999999:layer:ext-${Math.floor(random() * 5)}:1`;
+      return {
+        layer: true,
+        record: {
           ...base,
           readOnly: false,
           eventSource: 'lambda.amazonaws.com',
@@ -106,25 +96,51 @@ export function writeCorpus(
             layers: [{ arn: layer, codeSize: 2048 }],
             runtime: 'python3.12',
           },
-        });
-        stats.layerEvents += 1;
-      } else {
-        const [source, names] = pick(SERVICES);
-        records.push({
-          ...base,
-          eventSource: source,
-          eventName: pick(names),
-          requestParameters: {
-            resource: `arn:aws:${source.split('.')[0]}:${region}:${account}:thing/${id()}`,
-            maxResults: 50,
-            filter: { name: `tag:${id().slice(0, 8)}` },
-          },
-          responseElements: null,
-        });
-      }
+        },
+      };
+    }
+    const [source, names] = pick(SERVICES);
+    return {
+      layer: false,
+      record: {
+        ...base,
+        eventSource: source,
+        eventName: pick(names),
+        requestParameters: {
+          resource: `arn:aws:${source.split('.')[0]}:${region}:${account}:thing/${id()}`,
+          maxResults: 50,
+          filter: { name: `tag:${id().slice(0, 8)}` },
+        },
+        responseElements: null,
+      },
+    };
+  };
+  return { random, pick, record, time: () => t };
+}
+
+export function writeCorpus(
+  dir: string,
+  targetMb: number,
+  seed = 20261122,
+  layerRate = 0.00005,
+): CorpusStats {
+  const source = recordSource(seed, layerRate);
+  const { random, pick } = source;
+  rmSync(dir, { recursive: true, force: true });
+  const stats: CorpusStats = { files: 0, records: 0, bytes: 0, gzBytes: 0, layerEvents: 0 };
+  const target = targetMb * 1024 * 1024;
+  while (stats.bytes < target) {
+    const account = pick(ACCOUNTS);
+    const region = pick(REGIONS);
+    const records: unknown[] = [];
+    const n = 40 + Math.floor(random() * 120);
+    for (let i = 0; i < n; i += 1) {
+      const r = source.record(account, region);
+      records.push(r.record);
+      if (r.layer) stats.layerEvents += 1;
     }
     const body = JSON.stringify({ Records: records });
-    const d = new Date(t);
+    const d = new Date(source.time());
     const folder = join(
       dir,
       'AWSLogs',
@@ -150,6 +166,70 @@ export function writeCorpus(
     stats.gzBytes += gz.length;
   }
   return stats;
+}
+
+/**
+ * One CloudTrail log file of `targetMb` on a single line (`{"Records":[...]}`), as a pathological
+ * export or a merged log gives: plain, or gzipped (`gzip: true`) so that a small file inflates to it.
+ */
+export function writeBigLogFile(
+  path: string,
+  targetMb: number,
+  gzip = false,
+  seed = 20261201,
+  layerRate = 0.00005,
+): CorpusStats {
+  const source = recordSource(seed, layerRate);
+  const stats: CorpusStats = { files: 1, records: 0, bytes: 0, gzBytes: 0, layerEvents: 0 };
+  const fd = openSync(path, 'w');
+  const deflate = gzip ? new GzipWriter(fd) : null;
+  const write = (text: string) => {
+    stats.bytes += Buffer.byteLength(text);
+    if (deflate) deflate.write(text);
+    else writeSync(fd, text);
+  };
+  const target = targetMb * 1024 * 1024;
+  write('{"Records":[');
+  let parts: string[] = [];
+  while (stats.bytes < target) {
+    const r = source.record(source.pick(ACCOUNTS), source.pick(REGIONS));
+    if (r.layer) stats.layerEvents += 1;
+    parts.push(JSON.stringify(r.record));
+    stats.records += 1;
+    if (parts.length === 2000) {
+      write(`${stats.records > parts.length ? ',' : ''}${parts.join(',')}`);
+      parts = [];
+    }
+  }
+  write(`${parts.length > 0 && stats.records > parts.length ? ',' : ''}${parts.join(',')}]}`);
+  stats.gzBytes = deflate ? deflate.end() : 0;
+  closeSync(fd);
+  return stats;
+}
+
+/** gzip members appended to a file (gunzip reads them as one stream), in bounded memory. */
+class GzipWriter {
+  private bytes = 0;
+  private pending: string[] = [];
+  private size = 0;
+  constructor(private readonly fd: number) {}
+  write(text: string): void {
+    this.pending.push(text);
+    this.size += text.length;
+    if (this.size >= 32 * 1024 * 1024) this.flush();
+  }
+  end(): number {
+    this.flush();
+    return this.bytes;
+  }
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const gz = gzipSync(this.pending.join(''), { level: 6 });
+    writeSync(this.fd, gz);
+    this.bytes += gz.length;
+    this.pending = [];
+    this.size = 0;
+  }
 }
 
 if (process.argv[1]?.endsWith('corpus.ts')) {

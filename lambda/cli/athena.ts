@@ -4,7 +4,10 @@
  * as CSV (console or the S3 result file) or as `aws athena get-query-results` JSON, feed back into
  * `layerwatch scan`, which turns each row into a CloudTrail record again.
  */
-import type { SourceProblem, SourceRecord } from './sources.js';
+import { CsvParser, parseCsv } from './csv.js';
+import type { SourceProblem, SourceRecord } from './source-types.js';
+
+export { parseCsv } from './csv.js';
 
 export interface AthenaQueryOptions {
   table: string;
@@ -77,39 +80,6 @@ ORDER BY eventtime;
 `;
 }
 
-/** RFC 4180 CSV: quoted fields, doubled quotes, line breaks inside quotes. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i += 1;
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field.length > 0 || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows.filter((r) => !(r.length === 1 && r[0] === ''));
-}
-
 const IDENTITY_KEYS: Record<string, string> = {
   type: 'type',
   principalid: 'principalId',
@@ -163,23 +133,33 @@ export function recordOfRow(row: Record<string, string>): Record<string, unknown
   };
 }
 
-function rowsToRecords(
+/** Numbers records in file order, from 0. */
+export function counter(): () => number {
+  let n = 0;
+  return () => n++;
+}
+
+export function rowsToRecords(
   file: string,
   header: string[],
   rows: string[][],
   problems: SourceProblem[],
+  next: () => number,
+  firstRow = 1,
 ): SourceRecord[] {
   const out: SourceRecord[] = [];
-  rows.forEach((cells, i) => {
+  rows.forEach((cells, k) => {
+    const i = k + firstRow - 1;
     const row = Object.fromEntries(header.map((h, j) => [h.trim().toLowerCase(), cells[j] ?? '']));
+    const ordinal = next();
     try {
-      out.push({ file, position: `row ${i + 1}`, value: recordOfRow(row) });
+      out.push({ file, position: `row ${i + 1}`, ordinal, value: recordOfRow(row) });
     } catch (error) {
       problems.push({
         file,
         position: `row ${i + 1}`,
         message: `unreadable Athena row: ${(error as Error).message}`,
-        fatal: false,
+        kind: 'malformed',
       });
     }
   });
@@ -191,18 +171,72 @@ export function isAthenaCsv(text: string): boolean {
   return /(^|,)"?eventid"?(,|$)/i.test(first) && /(^|,)"?eventname"?(,|$)/i.test(first);
 }
 
-export function athenaCsvRecords(file: string, text: string, problems: SourceProblem[]): SourceRecord[] {
+export function athenaCsvRecords(
+  file: string,
+  text: string,
+  problems: SourceProblem[],
+  next: () => number = counter(),
+): SourceRecord[] {
   const [header, ...rows] = parseCsv(text);
-  return header ? rowsToRecords(file, header, rows, problems) : [];
+  return header ? rowsToRecords(file, header, rows, problems, next) : [];
+}
+
+/** Athena CSV by chunks of text: records come out as their rows are complete. */
+export class AthenaCsvStream {
+  private readonly parser: CsvParser;
+  private header: string[] | null = null;
+  private rows = 0;
+  private readonly next = counter();
+
+  constructor(
+    private readonly file: string,
+    private readonly problems: SourceProblem[],
+    maxRowChars: number,
+  ) {
+    this.parser = new CsvParser(maxRowChars);
+  }
+
+  /** Throws CsvTooLargeError on a row over the limit. */
+  push(text: string): SourceRecord[] {
+    return this.records(this.parser.push(text));
+  }
+
+  end(): SourceRecord[] {
+    return this.records(this.parser.end());
+  }
+
+  private records(rows: string[][]): SourceRecord[] {
+    if (this.header === null) {
+      const [header, ...rest] = rows;
+      if (!header) return [];
+      this.header = header;
+      return this.records(rest);
+    }
+    const out = rowsToRecords(this.file, this.header, rows, this.problems, this.next, this.rows + 1);
+    this.rows += rows.length;
+    return out;
+  }
+}
+
+/** One `get-query-results` row (`{"Data": [{"VarCharValue": "..."}]}`) as its cells. */
+export function cellsOf(row: unknown): string[] {
+  const data = typeof row === 'object' && row !== null ? (row as { Data?: unknown }).Data : undefined;
+  if (!Array.isArray(data)) return [];
+  return data.map((d: unknown) => {
+    const v =
+      typeof d === 'object' && d !== null ? (d as { VarCharValue?: unknown }).VarCharValue : undefined;
+    return typeof v === 'string' ? v : '';
+  });
 }
 
 /** `aws athena get-query-results` output: ResultSet.Rows[].Data[].VarCharValue, first row the header. */
 export function athenaJsonRecords(
   file: string,
-  doc: { ResultSet?: { Rows?: { Data?: { VarCharValue?: string }[] }[] } },
+  doc: { ResultSet?: { Rows?: unknown } },
   problems: SourceProblem[],
+  next: () => number = counter(),
 ): SourceRecord[] {
-  const rows = (doc.ResultSet?.Rows ?? []).map((r) => (r.Data ?? []).map((d) => d.VarCharValue ?? ''));
+  const rows = Array.isArray(doc.ResultSet?.Rows) ? doc.ResultSet.Rows.map(cellsOf) : [];
   const [header, ...data] = rows;
-  return header ? rowsToRecords(file, header, data, problems) : [];
+  return header ? rowsToRecords(file, header, data, problems, next) : [];
 }

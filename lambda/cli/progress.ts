@@ -6,13 +6,18 @@ export interface Progress {
   records: number;
   bytes: number;
   candidates: number;
+  /** Bytes read so far of a large file being streamed (0 when none): a long file still shows progress. */
+  current?: number;
 }
+
+const MB = 1024 ** 2;
 
 export function progressLine(p: Progress, elapsedMs: number, width = 100): string {
   const seconds = Math.max(elapsedMs / 1000, 0.001);
   const pct = p.totalFiles > 0 ? Math.floor((100 * p.files) / p.totalFiles) : 0;
   const bar = '#'.repeat(Math.floor(pct / 5)).padEnd(20, '.');
-  const line = `[${bar}] ${pct}% ${p.files}/${p.totalFiles} files, ${p.records} records, ${(p.bytes / 1024 ** 2 / seconds).toFixed(0)} MB/s, ${p.candidates} candidates`;
+  const current = p.current ? ` (${(p.current / MB).toFixed(0)} MB into the current file)` : '';
+  const line = `[${bar}] ${pct}% ${p.files}/${p.totalFiles} files${current}, ${p.records} records, ${(p.bytes / MB / seconds).toFixed(0)} MB/s, ${p.candidates} candidates`;
   return line.slice(0, width);
 }
 

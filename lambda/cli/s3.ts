@@ -113,8 +113,20 @@ export async function listLogObjects(
   return keys.sort();
 }
 
-export async function readObject(client: S3Client, bucket: string, key: string): Promise<Buffer> {
+/**
+ * Gets one object: its bytes when it is at most `wholeBytes` long (parsed whole, the fast path),
+ * else its body as a stream, so that an object of any size is read in bounded memory.
+ */
+export async function getObject(
+  client: S3Client,
+  bucket: string,
+  key: string,
+  wholeBytes: number,
+): Promise<Buffer | AsyncIterable<Buffer>> {
   const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   if (!out.Body) return Buffer.alloc(0);
-  return Buffer.from(await out.Body.transformToByteArray());
+  if (out.ContentLength !== undefined && out.ContentLength <= wholeBytes)
+    return Buffer.from(await out.Body.transformToByteArray());
+  // In Node the body is a Readable of Buffers.
+  return out.Body as unknown as AsyncIterable<Buffer>;
 }

@@ -9,7 +9,7 @@ import type { Finding } from '../domain/finding.js';
 import { History } from '../domain/history.js';
 import type { LambdaEvent } from '../domain/model.js';
 import { DEFAULT_SETTINGS, type DetectionSettings } from '../domain/settings.js';
-import type { SourceProblem, SourceRecord } from './sources.js';
+import type { SourceProblem, SourceRecord } from './source-types.js';
 
 export interface ScanStats {
   files: number;
@@ -22,6 +22,8 @@ export interface ScanStats {
   suppressed: number;
   /** Files the pre-filter skipped without parsing (no Lambda event in them). */
   unparsedFiles: number;
+  /** Bytes (uncompressed) read. */
+  bytes: number;
 }
 
 export function emptyStats(): ScanStats {
@@ -35,12 +37,13 @@ export function emptyStats(): ScanStats {
     findings: 0,
     suppressed: 0,
     unparsedFiles: 0,
+    bytes: 0,
   };
 }
 
 /** Collects the relevant events of a batch of records; everything else is counted and dropped. */
 export class EventCollector {
-  private readonly events = new Map<string, { event: LambdaEvent; file: string; index: number }>();
+  private readonly events = new Map<string, { event: LambdaEvent; file: string; ordinal: number }>();
 
   constructor(
     private readonly stats: ScanStats,
@@ -48,7 +51,7 @@ export class EventCollector {
   ) {}
 
   add(records: readonly SourceRecord[]): void {
-    records.forEach((record, index) => {
+    for (const record of records) {
       this.stats.records += 1;
       const result = normalize(record.value);
       if (result.status === 'ignored') {
@@ -59,7 +62,7 @@ export class EventCollector {
           file: record.file,
           position: record.position,
           message: result.reason,
-          fatal: false,
+          kind: 'malformed',
         });
       } else {
         // A redelivered event is identical; distinct events that reuse an id (synthetic data) are kept.
@@ -68,15 +71,15 @@ export class EventCollector {
         if (seen) {
           this.stats.duplicates += 1;
           // Keep the first copy in (file, position) order, whatever order files were read in.
-          if (record.file < seen.file || (record.file === seen.file && index < seen.index)) {
-            this.events.set(key, { event: result.event, file: record.file, index });
+          if (record.file < seen.file || (record.file === seen.file && record.ordinal < seen.ordinal)) {
+            this.events.set(key, { event: result.event, file: record.file, ordinal: record.ordinal });
           }
         } else {
           this.stats.relevant += 1;
-          this.events.set(key, { event: result.event, file: record.file, index });
+          this.events.set(key, { event: result.event, file: record.file, ordinal: record.ordinal });
         }
       }
-    });
+    }
   }
 
   /** Events oldest first; ties by file name and position, so the result does not depend on read order. */
@@ -85,7 +88,7 @@ export class EventCollector {
       .sort(
         (a, b) =>
           a.event.meta.timeMs - b.event.meta.timeMs ||
-          (a.file < b.file ? -1 : a.file > b.file ? 1 : a.index - b.index),
+          (a.file < b.file ? -1 : a.file > b.file ? 1 : a.ordinal - b.ordinal),
       )
       .map((x) => x.event);
   }

@@ -4,7 +4,8 @@
  * every core decompresses. The bundle (dist/cli.mjs) starts itself as the worker script.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { readRecords, type SourceProblem, type SourceRecord } from './sources.js';
+import { readFile } from './readers.js';
+import type { SourceProblem, SourceRecord } from './source-types.js';
 
 const ROLE = 'layerwatch-reader';
 const BATCH = 16;
@@ -19,21 +20,28 @@ export interface ReaderResult {
   problems: SourceProblem[];
 }
 
+interface ReaderData {
+  role: string;
+  maxRecordBytes: number;
+}
+
 export async function readInParallel(
   files: readonly string[],
   threads: number,
+  maxRecordBytes: number,
   onResult: (result: ReaderResult) => void,
   script: URL = new URL(import.meta.url),
 ): Promise<void> {
   const batches: string[][] = [];
   for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
   let next = 0;
+  const data: ReaderData = { role: ROLE, maxRecordBytes };
   await Promise.all(
     Array.from(
       { length: Math.min(threads, batches.length) },
       () =>
         new Promise<void>((resolve, reject) => {
-          const worker = new Worker(script, { workerData: { role: ROLE } });
+          const worker = new Worker(script, { workerData: data });
           const feed = () => worker.postMessage(next < batches.length ? batches[next++] : null);
           worker.on('message', (result: ReaderResult) => {
             onResult(result);
@@ -51,8 +59,10 @@ export async function readInParallel(
 
 /** In a reader thread: serve batches until told to stop. Returns false on the main thread. */
 export function runReaderIfWorker(): boolean {
-  if (isMainThread || (workerData as { role?: string } | null)?.role !== ROLE || !parentPort) return false;
+  const data = workerData as Partial<ReaderData> | null;
+  if (isMainThread || data?.role !== ROLE || !parentPort) return false;
   const port = parentPort;
+  const maxRecordBytes = data.maxRecordBytes as number;
   // Messages are handled one after another: the stop is honoured only after every queued batch
   // has been answered, so no batch's records can be lost to an early exit.
   let chain: Promise<void> = Promise.resolve();
@@ -62,18 +72,25 @@ export function runReaderIfWorker(): boolean {
         process.exit(0);
       }
       const result: ReaderResult = { files: files.length, bytes: 0, skipped: 0, records: [], problems: [] };
-      for (const file of files) {
-        const records = await readRecords(file, result.problems, {
-          prefilter: true,
-          onSkipped: () => {
-            result.skipped += 1;
+      const options = {
+        prefilter: true,
+        maxRecordBytes,
+        onSkipped: () => {
+          result.skipped += 1;
+        },
+        onBytes: (n: number) => {
+          result.bytes += n;
+        },
+      };
+      for (const file of files)
+        await readFile(
+          file,
+          result.problems,
+          (records) => {
+            for (const r of records) result.records.push(r);
           },
-          onBytes: (n) => {
-            result.bytes += n;
-          },
-        });
-        for (const r of records) result.records.push(r);
-      }
+          options,
+        );
       port.postMessage(result);
     });
   });

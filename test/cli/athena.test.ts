@@ -1,8 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ATHENA_COLUMNS, athenaSql, parseCsv, recordOfRow } from '../../lambda/cli/athena.js';
+import { CsvParser, CsvTooLargeError } from '../../lambda/cli/csv.js';
 import {
   addLayerVersionPermission,
   createFunction,
@@ -110,6 +111,22 @@ describe('athena-sql', () => {
     ]);
   });
 
+  it('parses CSV the same way whatever the chunks, and refuses a row over the limit', () => {
+    const text = 'a,b\r\n"x,1","he said ""hi""\r\nthen"\r\n"",""""\n\nlast,"q"';
+    const whole = parseCsv(text);
+    for (let i = 1; i < text.length; i += 1) {
+      const p = new CsvParser();
+      expect([...p.push(text.slice(0, i)), ...p.push(text.slice(i)), ...p.end()]).toEqual(whole);
+    }
+    expect(whole).toEqual([
+      ['a', 'b'],
+      ['x,1', 'he said "hi"\r\nthen'],
+      ['', '"'],
+      ['last', 'q'],
+    ]);
+    expect(() => new CsvParser(10).push('"never closed, and long')).toThrow(CsvTooLargeError);
+  });
+
   it('turns an Athena row back into the CloudTrail record', () => {
     const r = history[3] as Rec;
     const back = recordOfRow(Object.fromEntries(HEADER.map((h, i) => [h, athenaRow(r)[i] as string])));
@@ -141,5 +158,13 @@ describe('athena-sql', () => {
     expect(direct.stdout.trim().split('\n')).toHaveLength(4);
     expect(csv.stdout).toBe(direct.stdout);
     expect(jsonResult.stdout).toBe(direct.stdout);
+    // Over the limit, both are streamed by rows: the same findings, pre-filter or not.
+    for (const file of ['results.csv', 'results.athena.json'])
+      expect(statSync(join(dir, file)).size).toBeGreaterThan(4096);
+    for (const extra of [[], ['--no-prefilter']])
+      for (const file of ['results.csv', 'results.athena.json'])
+        expect(
+          run('scan', '--format', 'jsonl', ...extra, '--max-record-bytes', '4096', join(dir, file)).stdout,
+        ).toBe(direct.stdout);
   });
 });

@@ -12,6 +12,21 @@ describe('progress', () => {
     ).toHaveLength(20);
   });
 
+  it('shows how far into a large file the scan is', () => {
+    const line = progressLine(
+      {
+        files: 0,
+        totalFiles: 1,
+        records: 10,
+        bytes: 300 * 1024 ** 2,
+        candidates: 0,
+        current: 300 * 1024 ** 2,
+      },
+      1000,
+    );
+    expect(line).toContain('0/1 files (300 MB into the current file)');
+  });
+
   it('redraws at most every interval and erases itself when done', () => {
     const out: string[] = [];
     const d = progressDisplay((s) => out.push(s), 80, 10_000);

@@ -1,0 +1,178 @@
+/**
+ * Turns parsed JSON into records: CloudTrail log files `{"Records": [...]}`, `aws cloudtrail
+ * lookup-events` output `{"Events": [{"CloudTrailEvent": "<json>"}]}` (each string parsed), JSON
+ * arrays of records, single records and EventBridge events, and Athena `get-query-results` JSON.
+ */
+import { athenaJsonRecords, cellsOf, rowsToRecords } from './athena.js';
+import type { Piece } from './json-splitter.js';
+import type { SourceProblem, SourceRecord } from './source-types.js';
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function looksLikeEvent(v: unknown): boolean {
+  return isObject(v) && ('eventSource' in v || 'detail' in v || 'eventName' in v || 'eventID' in v);
+}
+
+/**
+ * Where a record is, for diagnostics: `Records[3]`, `line 4 Records[0]`, `[2]`, `line 7`; the
+ * second and later documents of a line say which (`line 1 document 2 Records[0]`).
+ */
+export function positionOf(line: number, wrapper: string | null, index: number, docInLine = 0): string {
+  const where = docInLine > 0 ? `line ${line} document ${docInLine + 1}` : `line ${line}`;
+  if (wrapper === null) return where;
+  const inArray = `${wrapper}[${index}]`;
+  return where === 'line 1' ? inArray : `${where} ${inArray}`;
+}
+
+/** An element of a wrapper array as a record: `lookup-events` elements carry the record as a string. */
+export function elementValue(wrapper: string, element: unknown): { value: unknown } | { problem: string } {
+  if (wrapper !== 'Events') return { value: element };
+  if (!isObject(element) || typeof element.CloudTrailEvent !== 'string')
+    return { problem: 'lookup-events element without a CloudTrailEvent string' };
+  try {
+    return { value: JSON.parse(element.CloudTrailEvent) };
+  } catch (error) {
+    return { problem: `CloudTrailEvent is not JSON: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * Records of one whole parsed document. `next` gives each record its ordinal. Arrays without any
+ * event are skipped with a note (a JSON file that is not a trail); the rest go to the core.
+ */
+export function recordsOfDocument(
+  file: string,
+  line: number,
+  doc: unknown,
+  problems: SourceProblem[],
+  next: () => number,
+): SourceRecord[] {
+  const note = (message: string, position: string | null = null) =>
+    problems.push({ file, position, message, kind: 'note' });
+  if (Array.isArray(doc)) {
+    if (doc.length > 0 && !doc.some(looksLikeEvent)) {
+      note('not a CloudTrail file (an array without events), skipped');
+      return [];
+    }
+    return doc.map((value, i) => ({ file, position: positionOf(line, '', i), ordinal: next(), value }));
+  }
+  if (isObject(doc) && isObject(doc.ResultSet)) return athenaJsonRecords(file, doc, problems, next);
+  for (const wrapper of ['Records', 'Events'] as const) {
+    if (!isObject(doc) || !(wrapper in doc)) continue;
+    const elements = doc[wrapper];
+    if (!Array.isArray(elements)) {
+      problems.push({ file, position: wrapper, message: `${wrapper} is not an array`, kind: 'malformed' });
+      return [];
+    }
+    const out: SourceRecord[] = [];
+    elements.forEach((element, i) => {
+      const position = positionOf(line, wrapper, i);
+      const ordinal = next();
+      const r = elementValue(wrapper, element);
+      if ('value' in r) out.push({ file, position, ordinal, value: r.value });
+      else problems.push({ file, position, message: r.problem, kind: 'malformed' });
+    });
+    return out;
+  }
+  if (looksLikeEvent(doc))
+    return [{ file, position: positionOf(line, null, 0), ordinal: next(), value: doc }];
+  note('not a CloudTrail file (no Records, no event), skipped', line === 1 ? null : `line ${line}`);
+  return [];
+}
+
+/**
+ * Pieces from the splitter to records. A top-level array whose elements hold no event at all is
+ * noted once, like a whole document would be.
+ */
+export class PieceReader {
+  private ordinal = 0;
+  private arrayDoc = -1;
+  private arrayHasEvent = false;
+  /** The header row of the Athena result being streamed, with its document. */
+  private athena: { doc: number; header: string[] } | null = null;
+
+  constructor(
+    private readonly file: string,
+    private readonly problems: SourceProblem[],
+    private readonly prefilter: ((bytes: Buffer) => boolean) | null,
+  ) {}
+
+  records(piece: Piece): SourceRecord[] {
+    const next = () => this.ordinal++;
+    const header = piece.wrapper === 'ResultSet.Rows' && piece.index === 0;
+    if (this.prefilter && !header && !this.prefilter(piece.bytes)) {
+      next();
+      return [];
+    }
+    let value: unknown;
+    const position = positionOf(piece.line, piece.wrapper, piece.index, piece.docInLine);
+    try {
+      value = JSON.parse(piece.bytes.toString('utf8'));
+    } catch (error) {
+      this.problems.push({
+        file: this.file,
+        position,
+        message: `not JSON: ${(error as Error).message}`,
+        kind: 'invalid',
+      });
+      next();
+      return [];
+    }
+    if (piece.wrapper === null) return recordsOfDocument(this.file, piece.line, value, this.problems, next);
+    if (piece.wrapper === '') return this.arrayElement(piece, position, value, next());
+    if (piece.wrapper === 'ResultSet.Rows') return this.athenaRow(piece, value, next);
+    const r = elementValue(piece.wrapper, value);
+    if ('value' in r) return [{ file: this.file, position, ordinal: next(), value: r.value }];
+    this.problems.push({ file: this.file, position, message: r.problem, kind: 'malformed' });
+    next();
+    return [];
+  }
+
+  /** Call at the end of the input. */
+  finish(): void {
+    this.closeArray();
+  }
+
+  private arrayElement(piece: Piece, position: string, value: unknown, ordinal: number): SourceRecord[] {
+    if (piece.doc !== this.arrayDoc) {
+      this.closeArray();
+      this.arrayDoc = piece.doc;
+      this.arrayHasEvent = false;
+    }
+    if (looksLikeEvent(value)) this.arrayHasEvent = true;
+    return [{ file: this.file, position, ordinal, value }];
+  }
+
+  private athenaRow(piece: Piece, value: unknown, next: () => number): SourceRecord[] {
+    const cells = cellsOf(value);
+    if (piece.index === 0) {
+      this.athena = { doc: piece.doc, header: cells };
+      next();
+      return [];
+    }
+    if (this.athena?.doc !== piece.doc) {
+      this.problems.push({
+        file: this.file,
+        position: `row ${piece.index}`,
+        message: 'an Athena row without a header row',
+        kind: 'malformed',
+      });
+      next();
+      return [];
+    }
+    return rowsToRecords(this.file, this.athena.header, [cells], this.problems, next, piece.index);
+  }
+
+  private closeArray(): void {
+    if (this.arrayDoc >= 0 && !this.arrayHasEvent)
+      this.problems.push({
+        file: this.file,
+        position: null,
+        message: 'an array without events: not a CloudTrail file?',
+        kind: 'note',
+      });
+    this.arrayDoc = -1;
+  }
+}

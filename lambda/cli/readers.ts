@@ -1,0 +1,290 @@
+/**
+ * Reads one input into records, in bounded memory. A small file is read whole (one `JSON.parse`,
+ * the fast path); a file larger than the record limit, a gzip that inflates past it, a pipe or stdin
+ * is streamed through the JSON splitter, so that its size does not matter. A reader never throws:
+ * what it cannot read is a problem naming the file, and the records before it are kept.
+ */
+import { closeSync, constants, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
+import { createGunzip, gunzipSync } from 'node:zlib';
+import { AthenaCsvStream, athenaCsvRecords, counter, isAthenaCsv } from './athena.js';
+import { PieceReader, positionOf, recordsOfDocument } from './documents.js';
+import { JsonSplitter } from './json-splitter.js';
+import { mayHoldCandidate } from './prefilter.js';
+import type { ReadOptions, RecordSink, SourceProblem } from './source-types.js';
+
+const CHUNK = 1 << 20;
+
+function isGzip(bytes: Buffer): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+function withoutBom(bytes: Buffer): Buffer {
+  return bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf
+    ? bytes.subarray(3)
+    : bytes;
+}
+
+/** Index of the first byte that is not JSON whitespace, and the line it is on. */
+function firstByte(bytes: Buffer): { at: number; line: number } {
+  let line = 1;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const c = bytes[i];
+    if (c === 0x0a) line += 1;
+    else if (c !== 0x20 && c !== 0x0d && c !== 0x09) return { at: i, line };
+  }
+  return { at: bytes.length, line };
+}
+
+/** The last byte that is not whitespace closes an object or an array. */
+function endsLikeJson(bytes: Buffer): boolean {
+  for (let i = bytes.length - 1; i >= 0; i -= 1) {
+    const c = bytes[i];
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return c === 0x7d || c === 0x5d;
+  }
+  return true;
+}
+
+function looksLikeCsv(bytes: Buffer, at: number): boolean {
+  const c = bytes[at];
+  return c !== 0x7b && c !== 0x5b && isAthenaCsv(bytes.subarray(at, at + 2048).toString('utf8'));
+}
+
+/** The `size` bytes of an open regular file (one `fstat` fewer than readFileSync(fd)). */
+function readAll(fd: number, size: number): Buffer {
+  const buffer = Buffer.allocUnsafe(size);
+  let read = 0;
+  while (read < size) {
+    const n = readSync(fd, buffer, read, size - read, read);
+    if (n === 0) break;
+    read += n;
+  }
+  return buffer.subarray(0, read);
+}
+
+/**
+ * Reads a local file. Found in a folder (`special` false), it is opened without blocking and read
+ * only if it is a regular file; named on the command line, a pipe or device is read as a stream.
+ */
+export async function readFile(
+  path: string,
+  problems: SourceProblem[],
+  sink: RecordSink,
+  options: ReadOptions,
+  special = false,
+): Promise<void> {
+  const unreadable = (error: unknown) =>
+    problems.push({
+      file: path,
+      position: null,
+      message: `cannot read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+      kind: 'unreadable',
+    });
+  if (special) {
+    try {
+      const handle = await open(path, 'r');
+      return readStream(path, handle.createReadStream({ highWaterMark: CHUNK }), problems, sink, options);
+    } catch (error) {
+      unreadable(error);
+      return;
+    }
+  }
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (error) {
+    unreadable(error);
+    return;
+  }
+  let streamed = false;
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) {
+      problems.push({ file: path, position: null, message: 'not a regular file, skipped', kind: 'note' });
+      return;
+    }
+    if (stat.size <= options.maxRecordBytes)
+      return await readBytes(path, readAll(fd, stat.size), problems, sink, options);
+    streamed = true;
+    const stream = createReadStream('', { fd, highWaterMark: CHUNK, autoClose: true });
+    return await readStream(path, stream, problems, sink, options);
+  } catch (error) {
+    unreadable(error);
+  } finally {
+    if (!streamed) closeSync(fd);
+  }
+}
+
+/** Records from an input's bytes (a local file or an S3 object): gunzips, pre-filters, parses. */
+export async function readBytes(
+  name: string,
+  raw: Buffer,
+  problems: SourceProblem[],
+  sink: RecordSink,
+  options: ReadOptions,
+): Promise<void> {
+  let bytes = raw;
+  if (isGzip(raw)) {
+    try {
+      bytes = gunzipSync(raw, { maxOutputLength: options.maxRecordBytes });
+    } catch {
+      // Too large to inflate in one piece, or damaged: the stream reads what can be read and says why.
+      return readStream(name, Readable.from([raw]), problems, sink, options);
+    }
+  }
+  if (bytes.length > options.maxRecordBytes)
+    return readStream(name, Readable.from([bytes]), problems, sink, options);
+  options.onBytes?.(bytes.length);
+  bytes = withoutBom(bytes);
+  // Skipped unparsed only when it also ends as JSON does: a file cut short is parsed, and reported.
+  if (options.prefilter && !mayHoldCandidate(bytes) && endsLikeJson(bytes)) {
+    options.onSkipped?.(name);
+    return;
+  }
+  const { at, line } = firstByte(bytes);
+  if (at === bytes.length) return;
+  if (looksLikeCsv(bytes, at)) {
+    sink(athenaCsvRecords(name, bytes.subarray(at).toString('utf8'), problems));
+    return;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    // Not one document: JSON Lines or concatenated documents, cut apart below.
+    splitAll(name, bytes, problems, sink, options);
+    return;
+  }
+  sink(recordsOfDocument(name, line, doc, problems, counter()));
+}
+
+function splitter(name: string, problems: SourceProblem[], sink: RecordSink, options: ReadOptions) {
+  const pieces = new PieceReader(name, problems, options.prefilter ? mayHoldCandidate : null);
+  let batch: ReturnType<PieceReader['records']> = [];
+  const split = new JsonSplitter(
+    {
+      piece: (p) => {
+        for (const r of pieces.records(p)) batch.push(r);
+      },
+      invalid: (line, message) =>
+        problems.push({ file: name, position: `line ${line}`, message, kind: 'invalid' }),
+      oversized: (p, size) =>
+        problems.push({
+          file: name,
+          position: positionOf(p.line, p.wrapper, p.index, p.docInLine),
+          message: `a record of ${size} bytes or more is over the limit of ${options.maxRecordBytes} bytes (--max-record-bytes), skipped`,
+          kind: 'unreadable',
+        }),
+    },
+    options.maxRecordBytes,
+  );
+  const flush = () => {
+    if (batch.length > 0) sink(batch);
+    batch = [];
+  };
+  return {
+    push(chunk: Buffer) {
+      split.push(chunk);
+      flush();
+    },
+    end() {
+      split.end();
+      pieces.finish();
+      flush();
+    },
+    /** The input broke off: what was read is kept, the unfinished document is not reported twice. */
+    abort() {
+      pieces.finish();
+      flush();
+    },
+  };
+}
+
+function splitAll(
+  name: string,
+  bytes: Buffer,
+  problems: SourceProblem[],
+  sink: RecordSink,
+  options: ReadOptions,
+) {
+  const s = splitter(name, problems, sink, options);
+  s.push(bytes);
+  s.end();
+}
+
+/** Raw chunks, gunzipped when the input starts with the gzip magic bytes. */
+async function* plainChunks(raw: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const it = raw[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  while (head.length < 2) {
+    const next = await it.next();
+    if (next.done) {
+      if (head.length > 0) yield head;
+      return;
+    }
+    head = Buffer.concat([head, next.value]);
+  }
+  const rest = (async function* () {
+    yield head;
+    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+  })();
+  if (!isGzip(head)) {
+    yield* rest;
+    return;
+  }
+  const input = Readable.from(rest);
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+  input.on('error', (error) => gunzip.destroy(error));
+  input.pipe(gunzip);
+  try {
+    yield* gunzip as AsyncIterable<Buffer>;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (code.startsWith('Z_') || /unexpected end of file/i.test((error as Error).message))
+      throw new Error(
+        `truncated or damaged gzip (${(error as Error).message}); the records before the damage were read`,
+      );
+    throw error;
+  }
+}
+
+/** Streams an input of any size through the splitter; memory is bounded by the record limit. */
+export async function readStream(
+  name: string,
+  raw: AsyncIterable<Buffer>,
+  problems: SourceProblem[],
+  sink: RecordSink,
+  options: ReadOptions,
+): Promise<void> {
+  const s = splitter(name, problems, sink, options);
+  const decoder = new StringDecoder('utf8');
+  let csv: AthenaCsvStream | null = null;
+  let first = true;
+  try {
+    for await (const c of plainChunks(raw)) {
+      let chunk = c;
+      options.onBytes?.(chunk.length);
+      if (first) {
+        first = false;
+        chunk = withoutBom(chunk);
+        if (looksLikeCsv(chunk, firstByte(chunk).at))
+          csv = new AthenaCsvStream(name, problems, options.maxRecordBytes);
+      }
+      if (csv) sink(csv.push(decoder.write(chunk)));
+      else s.push(chunk);
+    }
+    if (csv) sink([...csv.push(decoder.end()), ...csv.end()]);
+  } catch (error) {
+    s.abort();
+    problems.push({
+      file: name,
+      position: null,
+      message: `cannot read: ${(error as Error).message}`,
+      kind: 'unreadable',
+    });
+    return;
+  }
+  if (!csv) s.end();
+}

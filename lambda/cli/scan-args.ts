@@ -1,0 +1,115 @@
+/** `scan`'s options: the help text and the parse from argv to `ScanOptions` (pure; throws UsageError). */
+import { parseArgs } from 'node:util';
+import { SEVERITIES, type Severity } from '../domain/severity.js';
+import { EXIT_CODES_HELP, UsageError } from './command.js';
+import type { EventFilter } from './filter.js';
+import { FORMATS, formatNamed, type OutputFormat } from './formats.js';
+import { accountsOption, integerOption, severityOption, timeOption } from './option-values.js';
+import { DEFAULT_MAX_RECORD_BYTES } from './source-types.js';
+
+export interface ScanOptions {
+  format: OutputFormat;
+  minSeverity: Severity;
+  failOn: Severity | null;
+  paths: string[];
+  config: string | null;
+  includeSuppressed: boolean;
+  filter: EventFilter;
+  prefilter: boolean;
+  threads: number | null;
+  allowPartial: boolean;
+  maxRecordBytes: number;
+}
+
+export const SCAN_SYNOPSIS = 'layerwatch scan [options] PATH...';
+
+export function scanHelp(): string {
+  const formats = FORMATS.map((f) => `                           ${f.name}: ${f.description}`).join('\n');
+  return `Usage: ${SCAN_SYNOPSIS}
+
+Scans CloudTrail history for Lambda layer changes, offline, with the detection core of the stack.
+PATH: a file, a folder (recursive; each real file once; FIFOs, sockets and devices skipped), - for
+standard input, or s3://bucket/prefix/ (lists and reads the CloudTrail objects with your AWS
+credentials). Reads, plain or gzipped, of any size:
+  CloudTrail log files {"Records": [...]}; JSON Lines whose lines are records, EventBridge events
+  or whole log files (what zcat *.json.gz or jq -c give); JSON documents concatenated; JSON arrays;
+  aws cloudtrail lookup-events output {"Events": [{"CloudTrailEvent": "..."}]} (the 90-day Event
+  history, no trail needed); Athena results of the athena-sql query (CSV or get-query-results JSON).
+
+Options:
+  --format NAME            (default: table on a terminal, jsonl otherwise)
+${formats}
+  --min-severity LEVEL     print findings at or above LEVEL (default: informational)
+  --fail-on LEVEL          exit 1 when an unsuppressed finding at or above LEVEL is found
+  --config FILE            detection settings (JSON: organization accounts, known publishers,
+                           deploy roles, suppressions, minSeverity, correlation window); the same
+                           document the stack takes as settingsFile
+  --include-suppressed     also print findings the settings suppress (they carry "suppression")
+  --since TIME             report findings from TIME on (ISO 8601; earlier events still build
+                           the baseline)
+  --until TIME             ignore events after TIME
+  --account ID             only events of this account (repeatable)
+  --region NAME            only events of this region (repeatable)
+  --allow-partial          exit 0 (not 2) when some input could not be read completely; the
+                           problems are still reported and counted
+  --max-record-bytes N     largest JSON record read (default ${DEFAULT_MAX_RECORD_BYTES}); larger records
+                           are reported and skipped. Files of any size are streamed
+  --no-prefilter           parse every record in one thread (the reference path; the default
+                           skips files and records that cannot hold a candidate event, with the
+                           same findings)
+  --threads N              reader threads for local files (default: cores, at most 4, when there
+                           are 16 files or more; 1 reads in the main thread)
+  -h, --help               this text
+
+LEVEL is one of: ${SEVERITIES.join(', ')}.
+${EXIT_CODES_HELP}`;
+}
+
+export function parseScanArgs(args: readonly string[], stdoutIsTty: boolean): ScanOptions | 'help' {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: {
+      format: { type: 'string' },
+      'min-severity': { type: 'string' },
+      'fail-on': { type: 'string' },
+      config: { type: 'string' },
+      'include-suppressed': { type: 'boolean' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      account: { type: 'string', multiple: true },
+      region: { type: 'string', multiple: true },
+      'allow-partial': { type: 'boolean' },
+      'max-record-bytes': { type: 'string' },
+      'no-prefilter': { type: 'boolean' },
+      threads: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const formatName = values.format ?? (stdoutIsTty ? 'table' : 'jsonl');
+  const format = formatNamed(formatName);
+  if (!format)
+    throw new UsageError(`--format: "${formatName}" is not one of ${FORMATS.map((f) => f.name).join(', ')}`);
+  if (positionals.length === 0) throw new UsageError('no PATH given');
+  return {
+    format,
+    minSeverity: severityOption('min-severity', values['min-severity']) ?? 'informational',
+    failOn: severityOption('fail-on', values['fail-on']),
+    paths: positionals,
+    config: values.config ?? null,
+    includeSuppressed: values['include-suppressed'] ?? false,
+    filter: {
+      sinceMs: timeOption('since', values.since),
+      untilMs: timeOption('until', values.until),
+      accounts: accountsOption(values.account ?? []),
+      regions: values.region ?? [],
+    },
+    prefilter: !(values['no-prefilter'] ?? false),
+    threads: integerOption('threads', values.threads, 1, 64),
+    allowPartial: values['allow-partial'] ?? false,
+    maxRecordBytes:
+      integerOption('max-record-bytes', values['max-record-bytes'], 1024, 1024 ** 3) ??
+      DEFAULT_MAX_RECORD_BYTES,
+  };
+}

@@ -1,0 +1,126 @@
+/**
+ * The sources step of `scan`: reads every input (local files, in reader threads when there are
+ * many; pipes named on the command line; standard input; S3 objects) into the event collector.
+ */
+import { availableParallelism } from 'node:os';
+import type { Io } from './command.js';
+import type { EventFilter } from './filter.js';
+import { readBytes, readFile, readStream } from './readers.js';
+import type { EventCollector, ScanStats } from './scan.js';
+import type { ScanOptions } from './scan-args.js';
+import type { ReadOptions, RecordSink, SourceProblem } from './source-types.js';
+import type { Inputs } from './walk.js';
+import { readInParallel } from './workers.js';
+
+export interface ReadState {
+  stats: ScanStats;
+  problems: SourceProblem[];
+  collector: EventCollector;
+  /** Redraws the progress line (no-op off a terminal); `current`: bytes into a large file. */
+  tick(current?: number): void;
+}
+
+/** Streamed files show their own progress from this size on. */
+const LARGE = 16 * 1024 * 1024;
+
+export async function readInputs(
+  inputs: Inputs,
+  options: ScanOptions,
+  io: Io,
+  state: ReadState,
+): Promise<void> {
+  const { stats, collector } = state;
+  let current = 0;
+  const readOptions: ReadOptions = {
+    prefilter: options.prefilter,
+    maxRecordBytes: options.maxRecordBytes,
+    onSkipped: () => {
+      stats.unparsedFiles += 1;
+    },
+    onBytes: (n) => {
+      stats.bytes += n;
+      current += n;
+      state.tick(current >= LARGE ? current : 0);
+    },
+  };
+  const sink: RecordSink = (records) => collector.add(records);
+  const done = () => {
+    stats.files += 1;
+    current = 0;
+    state.tick();
+  };
+  const threads = options.threads ?? (inputs.files.length >= 16 ? Math.min(availableParallelism(), 4) : 1);
+  if (options.prefilter && threads > 1) {
+    await readInParallel(inputs.files, threads, options.maxRecordBytes, (result) => {
+      stats.files += result.files;
+      stats.unparsedFiles += result.skipped;
+      stats.bytes += result.bytes;
+      state.problems.push(...result.problems);
+      collector.add(result.records);
+      state.tick();
+    });
+  } else {
+    for (const file of inputs.files) {
+      await readFile(file, state.problems, sink, readOptions);
+      done();
+    }
+  }
+  for (const path of inputs.streams) {
+    await readFile(path, state.problems, sink, readOptions, true);
+    done();
+  }
+  if (inputs.stdin) {
+    if (io.stdin) await readStream('(stdin)', io.stdin, state.problems, sink, readOptions);
+    else state.problems.push({ file: '-', position: null, message: 'no standard input', kind: 'unreadable' });
+    done();
+  }
+  if (inputs.s3.length > 0)
+    await readS3(inputs.s3, options.filter, state.problems, readOptions, (records) => sink(records), done);
+}
+
+/** Lists and reads s3:// locations, a few objects at a time; a failure is an unreadable input. */
+async function readS3(
+  urls: readonly string[],
+  filter: EventFilter,
+  problems: SourceProblem[],
+  readOptions: ReadOptions,
+  sink: RecordSink,
+  done: () => void,
+): Promise<void> {
+  const { getObject, listLogObjects, parseS3Url, s3Client } = await import('./s3.js');
+  const client = s3Client();
+  const cannot = (file: string, verb: string, error: unknown) =>
+    problems.push({
+      file,
+      position: null,
+      message: `${verb}: ${(error as Error).name}: ${(error as Error).message}`,
+      kind: 'unreadable',
+    });
+  for (const url of urls) {
+    let location: ReturnType<typeof parseS3Url>;
+    let keys: string[];
+    try {
+      location = parseS3Url(url);
+      keys = await listLogObjects(client, location, filter);
+    } catch (error) {
+      cannot(url, 'cannot list', error);
+      continue;
+    }
+    const { bucket } = location;
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < keys.length; i = next++) {
+        const name = `s3://${bucket}/${keys[i]}`;
+        try {
+          const object = await getObject(client, bucket, keys[i] as string, readOptions.maxRecordBytes);
+          if (Buffer.isBuffer(object)) await readBytes(name, object, problems, sink, readOptions);
+          else await readStream(name, object, problems, sink, readOptions);
+        } catch (error) {
+          cannot(name, 'cannot read', error);
+        }
+        done();
+      }
+    };
+    await Promise.all(Array.from({ length: 8 }, worker));
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * What every reader hands to the scan: records with where they came from, and the problems met on
+ * the way. Its own module so that the readers (JSON, Athena CSV, S3) depend on it and not on each other.
+ */
+
+export interface SourceRecord {
+  file: string;
+  /** For diagnostics: `Records[3]`, `line 12`, `line 4 Records[0]`, `row 7`. */
+  position: string;
+  /** Increases with the record's place in its file: ties in event time keep file order. */
+  ordinal: number;
+  value: unknown;
+}
+
+/**
+ * `unreadable`: part of an input could not be read (I/O error, truncated gzip, a record over the
+ * size limit); `invalid`: bytes that are not JSON (or not CSV). Both make the input partial.
+ * `malformed`: a JSON record the detection core cannot use. `note`: something skipped on purpose.
+ */
+export type ProblemKind = 'unreadable' | 'invalid' | 'malformed' | 'note';
+
+export interface SourceProblem {
+  file: string;
+  position: string | null;
+  message: string;
+  kind: ProblemKind;
+}
+
+/** True when the problem means an input was not read completely (exit 2 unless --allow-partial). */
+export function isPartial(problem: SourceProblem): boolean {
+  return problem.kind === 'unreadable' || problem.kind === 'invalid';
+}
+
+/** Receives records in batches, in file order; a reader never keeps a whole file's records. */
+export type RecordSink = (records: SourceRecord[]) => void;
+
+export interface ReadOptions {
+  prefilter: boolean;
+  /** Largest record (and largest file read in one piece), in bytes of JSON. */
+  maxRecordBytes: number;
+  /** Called for a file skipped unparsed by the pre-filter. */
+  onSkipped?: (file: string) => void;
+  /** Called with uncompressed bytes as they are read. */
+  onBytes?: (bytes: number) => void;
+}
+
+/**
+ * CloudTrail records are at most a few hundred KB. Files up to this size are parsed whole (fast),
+ * larger ones streamed: with four reader threads each parsing one such file, memory stays bounded.
+ */
+export const DEFAULT_MAX_RECORD_BYTES = 8 * 1024 * 1024;

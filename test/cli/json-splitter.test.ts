@@ -1,0 +1,106 @@
+import { JsonSplitter, type Piece } from '../../lambda/cli/json-splitter.js';
+
+function split(chunks: string[], limit = 1 << 20) {
+  const pieces: Pick<Piece, 'line' | 'doc' | 'wrapper' | 'index'>[] = [];
+  const texts: string[] = [];
+  const invalid: [number, string][] = [];
+  const oversized: [string, number][] = [];
+  const s = new JsonSplitter(
+    {
+      piece: (p) => {
+        pieces.push({ line: p.line, doc: p.doc, wrapper: p.wrapper, index: p.index });
+        texts.push(p.bytes.toString());
+      },
+      invalid: (line, message) => invalid.push([line, message]),
+      oversized: (p, size) => oversized.push([`${p.wrapper}[${p.index}]`, size]),
+    },
+    limit,
+  );
+  for (const c of chunks) s.push(Buffer.from(c));
+  s.end();
+  return { pieces, texts, invalid, oversized };
+}
+
+/** Every way of cutting the text in two chunks gives the same pieces. */
+function everyCut(text: string, limit?: number) {
+  const whole = split([text], limit);
+  for (let i = 1; i < text.length; i += 1)
+    expect(split([text.slice(0, i), text.slice(i)], limit)).toEqual(whole);
+  return whole;
+}
+
+describe('JsonSplitter', () => {
+  it('cuts the Records and Events arrays into elements, whatever the chunking', () => {
+    const r = everyCut('{"Records": [{"a": "x\\"]}"}, {"b": [1, {"c": null}]}, 7], "other": {"Records": 1}}');
+    expect(r.texts).toEqual(['{"a": "x\\"]}"}', '{"b": [1, {"c": null}]}', '7']);
+    expect(r.pieces.map((p) => [p.wrapper, p.index])).toEqual([
+      ['Records', 0],
+      ['Records', 1],
+      ['Records', 2],
+    ]);
+    expect(everyCut('{"NextToken":"t","Events":[{"CloudTrailEvent":"{}"}]}').texts).toEqual([
+      '{"CloudTrailEvent":"{}"}',
+    ]);
+    expect(r.invalid).toEqual([]);
+    const athena = everyCut(
+      '{"ResultSet":{"Meta":[1],"Rows":[{"Data":[]},{"Data":[{"V":"x"}]}]},"Rows":[9]}',
+    );
+    expect(athena.texts).toEqual(['{"Data":[]}', '{"Data":[{"V":"x"}]}']);
+    expect(athena.pieces.map((p) => p.wrapper)).toEqual(['ResultSet.Rows', 'ResultSet.Rows']);
+  });
+
+  it('follows runs of backslashes before quotes, across chunk boundaries', () => {
+    const records = [{ k: 'a\\' }, { k: '\\"' }, { k: '\\\\\\"\\' }, { k: '"' }];
+    const r = everyCut(JSON.stringify({ Records: records }));
+    expect(r.texts.map((t) => JSON.parse(t))).toEqual(records);
+  });
+
+  it('gives other documents whole: JSON Lines, concatenated documents, top-level arrays by element', () => {
+    const r = everyCut('{"eventName":"A"}\n{"x":{"Records":[1]}}{"y":2} [{"e":1},{"e":2}]\n"s" 12\n');
+    expect(r.texts).toEqual([
+      '{"eventName":"A"}',
+      '{"x":{"Records":[1]}}',
+      '{"y":2}',
+      '{"e":1}',
+      '{"e":2}',
+      '"s"',
+      '12',
+    ]);
+    expect(r.pieces.map((p) => [p.line, p.doc, p.wrapper])).toEqual([
+      [1, 0, null],
+      [2, 1, null],
+      [2, 2, null],
+      [2, 3, ''],
+      [2, 3, ''],
+      [3, 4, null],
+      [3, 5, null],
+    ]);
+  });
+
+  it('reports a syntax error with its line and goes on at the next line', () => {
+    const r = everyCut('{"a":1}\n{not json\n{"b":2}\n{"c": "open\n{"d":4}\n');
+    expect(r.texts).toEqual(['{"a":1}', '{"b":2}', '{"d":4}']);
+    expect(r.invalid[0]).toEqual([2, "not JSON: unexpected 'n' where a key should be"]);
+    expect(r.invalid.at(-1)?.[1]).toMatch(/1 more line\(s\) after a syntax error/);
+  });
+
+  it('reports a truncated document after delivering the records before the cut', () => {
+    const r = everyCut('{"Records":[{"a":1},{"b":');
+    expect(r.texts).toEqual(['{"a":1}']);
+    expect(r.invalid).toEqual([[1, expect.stringMatching(/unexpected end of input/)]]);
+  });
+
+  it('refuses nesting deeper than 512 levels, then reads the next line', () => {
+    const r = split([`${'['.repeat(100_000)}\n{"ok":1}\n`]);
+    expect(r.invalid[0]).toEqual([1, 'not JSON we read: nested deeper than 512 levels']);
+    expect(r.texts).toEqual(['{"ok":1}']);
+  });
+
+  it('skips a piece over the limit, saying how big, and keeps the next', () => {
+    const big = `{"p":"${'x'.repeat(100)}"}`;
+    const r = everyCut(`{"Records":[{"a":1},${big},{"c":3}]}`, 50);
+    expect(r.texts).toEqual(['{"a":1}', '{"c":3}']);
+    expect(r.oversized.map(([where]) => where)).toEqual(['Records[1]']);
+    expect(r.oversized[0]?.[1]).toBeGreaterThan(50);
+  });
+});
