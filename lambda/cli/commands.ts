@@ -1,6 +1,15 @@
 /** The command table: a new command is one file exporting a `Command` and one line here. */
 import type { Command } from './command.js';
 import { athenaSqlCommand } from './command-athena-sql.js';
+import { huntCommand } from './command-hunt.js';
+import { inspectCommand } from './command-inspect.js';
 import { scanCommand } from './command-scan.js';
+import { verifyCommand } from './command-verify.js';
 
-export const COMMANDS: readonly Command[] = [scanCommand, athenaSqlCommand];
+export const COMMANDS: readonly Command[] = [
+  scanCommand,
+  inspectCommand,
+  huntCommand,
+  verifyCommand,
+  athenaSqlCommand,
+];

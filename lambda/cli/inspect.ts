@@ -22,7 +22,9 @@ export interface InspectIo {
   stderr: { write(s: string): unknown };
 }
 
-const USAGE = `Usage: layerwatch inspect [--format jsonl|table] [--attached] INPUT...
+export const INSPECT_SYNOPSIS = 'layerwatch inspect [--format jsonl|table] [--attached] INPUT...';
+
+const USAGE = `Usage: ${INSPECT_SYNOPSIS}
 
 Says what a Lambda layer will run, without extracting it: external extensions, Python and Ruby
 start-up hooks, copies of the AWS SDK, a custom runtime bootstrap, exec wrapper scripts, native
@@ -198,6 +200,10 @@ function parse(args: readonly string[]): Options | 'help' {
     throw new InputError(`--format: "${values.format}" is not jsonl or table`);
   if (positionals.length === 0) throw new InputError('no INPUT given');
   return { format: values.format ?? null, attached: values.attached ?? false, inputs: positionals };
+}
+
+export function inspectHelp(): string {
+  return USAGE;
 }
 
 export async function runInspect(args: readonly string[], io: InspectIo): Promise<number> {

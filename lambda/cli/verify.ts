@@ -31,6 +31,8 @@ export interface VerifyDeps {
   publish(topicArn: string, alert: AlertMessage): Promise<string>;
   now: () => Date;
   out: (line: string) => void;
+  /** Where usage errors and the reason the checks cannot run go. @default out */
+  err?: (line: string) => void;
 }
 
 export const VERIFY_USAGE = `usage: layerwatch verify [--stack NAME] [--region REGION] [--send-test-alert]
@@ -123,7 +125,7 @@ export async function runVerify(
   try {
     args = parseVerifyArgs(argv, env);
   } catch (error) {
-    deps.out(`layerwatch verify: ${(error as Error).message}\n${VERIFY_USAGE}`);
+    (deps.err ?? deps.out)(`layerwatch verify: ${(error as Error).message}\n${VERIFY_USAGE}`);
     return 2;
   }
   try {
@@ -154,7 +156,7 @@ export async function runVerify(
       error instanceof DeploymentReadError
         ? error.message
         : `${(error as Error).name}: ${(error as Error).message}`;
-    deps.out(`layerwatch verify: cannot run the checks: ${why}`);
+    (deps.err ?? deps.out)(`layerwatch verify: cannot run the checks: ${why}`);
     return 2;
   }
 }

@@ -2,8 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ATHENA_COLUMNS, athenaSql, parseCsv, recordOfRow } from '../../lambda/cli/athena.js';
+import { athenaSql, parseCsv, recordOfRow } from '../../lambda/cli/athena.js';
 import { CsvParser, CsvTooLargeError } from '../../lambda/cli/csv.js';
+import { athenaRow, csvField, ATHENA_HEADER as HEADER } from '../support/athena-rows.js';
 import {
   addLayerVersionPermission,
   createFunction,
@@ -22,35 +23,6 @@ const run = (...args: string[]) =>
     cwd: ROOT,
     encoding: 'utf8',
   });
-
-const lower = (v: unknown): unknown =>
-  Array.isArray(v)
-    ? v.map(lower)
-    : v && typeof v === 'object'
-      ? Object.fromEntries(Object.entries(v as Rec).map(([k, x]) => [k.toLowerCase(), lower(x)]))
-      : v;
-
-const csvField = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-const HEADER = [...ATHENA_COLUMNS, 'useridentity'];
-
-/** What Athena returns for a record: struct fields lower-cased, JSON columns as text. */
-function athenaRow(r: Rec): string[] {
-  const s = (x: unknown) => (x === undefined || x === null ? '' : String(x));
-  return [
-    s(r.eventID),
-    s(r.eventTime),
-    s(r.eventSource),
-    s(r.eventName),
-    s(r.awsRegion),
-    s(r.sourceIPAddress),
-    s(r.userAgent),
-    s(r.recipientAccountId),
-    s(r.errorCode),
-    r.requestParameters ? JSON.stringify(r.requestParameters) : '',
-    r.responseElements ? JSON.stringify(r.responseElements) : '',
-    JSON.stringify(lower(r.userIdentity)),
-  ];
-}
 
 const history: Rec[] = [
   createFunction('orders', {

@@ -1,0 +1,170 @@
+/**
+ * `layerwatch hunt` analyses what the hunt returns like a scan. Athena runs against moto (its results
+ * seeded, as moto runs no SQL); the Event history through a source that pages like LookupEvents
+ * (moto has no LookupEvents). The same records scanned from a file give the same findings.
+ */
+import { AthenaClient } from '@aws-sdk/client-athena';
+import { AthenaQueryRunner } from '../../lambda/adapters/athena-query-runner.js';
+import type { LookedUpEvent, LookupOptions } from '../../lambda/adapters/cloudtrail-lookup-events-reader.js';
+import type { Io } from '../../lambda/cli/command.js';
+import { hunt, parseHuntArgs } from '../../lambda/cli/command-hunt.js';
+import { ATHENA_HEADER, athenaRow } from '../support/athena-rows.js';
+import { clientConfig, type Moto, startMoto } from '../support/moto.js';
+import {
+  createFunction,
+  identities,
+  layerArn,
+  OTHER_ACCOUNT,
+  type Rec,
+  updateFunctionConfiguration,
+} from '../support/records.js';
+
+const history: Rec[] = [
+  createFunction('orders', {
+    layers: [layerArn('deps', 1)],
+    time: '2026-03-14T09:00:00Z',
+    identity: identities.deployRole(),
+  }),
+  updateFunctionConfiguration('orders', {
+    layers: [layerArn('deps', 1), layerArn('implant', 3, OTHER_ACCOUNT)],
+    time: '2026-03-14T09:05:00Z',
+    identity: identities.iamUser(),
+  }),
+];
+
+let moto: Moto;
+
+function io(): Io & { out: string; err: string } {
+  const r = {
+    out: '',
+    err: '',
+    stdout: { write: (s: string) => (r.out += s) },
+    stderr: { write: (s: string) => (r.err += s) },
+  };
+  return r;
+}
+
+const findings = (out: string) =>
+  out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { detectionId: string });
+
+beforeAll(async () => {
+  moto = await startMoto();
+}, 60_000);
+afterAll(async () => moto?.stop());
+
+describe('layerwatch hunt', () => {
+  it('--athena: runs the query, pages the results and reports the attach, exit 1 under --fail-on high', async () => {
+    const cell = (v: string) => (v === '' ? {} : { VarCharValue: v });
+    const rows = [ATHENA_HEADER, ...history.map(athenaRow)].map((r) => ({ Data: r.map(cell) }));
+    const res = await fetch(`${moto.endpoint}/moto-api/static/athena/query-results`, {
+      method: 'POST',
+      body: JSON.stringify({
+        account_id: '123456789012',
+        region: 'us-east-1',
+        results: [{ rows, column_info: ATHENA_HEADER.map((n) => ({ Name: n, Type: 'varchar' })) }],
+      }),
+    });
+    expect(res.ok).toBe(true);
+    const runner = new AthenaQueryRunner(new AthenaClient(clientConfig(moto.endpoint)), {
+      initialPollMs: 10,
+    });
+    const options = parseHuntArgs(
+      [
+        '--athena',
+        '--table',
+        'db.cloudtrail',
+        '--region',
+        'us-east-1',
+        '--format',
+        'jsonl',
+        '--fail-on',
+        'high',
+      ],
+      false,
+      {},
+    );
+    if (options === 'help') throw new Error('help');
+    const out = io();
+    const code = await hunt(options, out, {
+      lookup: () => {
+        throw new Error('not this source');
+      },
+      athena: () => ({
+        rows: (onProgress) => runner.query({ sql: 'SELECT 1', workGroup: 'primary' }, onProgress),
+      }),
+    });
+    expect(findings(out.out).map((f) => f.detectionId)).toEqual([
+      'lambda-function-created-with-layers',
+      'lambda-layer-added',
+    ]);
+    expect(code).toBe(1);
+  });
+
+  it('--lookup-events: every region, every page; an unreadable event makes the run partial (exit 2), the rest still reported', async () => {
+    const seen: LookupOptions[] = [];
+    const source = (records: Rec[], bad: boolean) => ({
+      async *events(o: LookupOptions): AsyncIterable<LookedUpEvent> {
+        seen.push(o);
+        for (const r of records)
+          yield {
+            status: 'ok',
+            eventId: String(r.eventID),
+            eventName: String(r.eventName),
+            record: r,
+          } as LookedUpEvent;
+        if (bad)
+          yield {
+            status: 'unreadable',
+            eventId: 'broken',
+            eventName: 'x',
+            message: 'CloudTrailEvent is not JSON',
+          } as LookedUpEvent;
+      },
+    });
+    const options = parseHuntArgs(
+      [
+        '--lookup-events',
+        '--region',
+        'us-east-1',
+        '--region',
+        'eu-west-1',
+        '--since',
+        '2026-03-01',
+        '--format',
+        'jsonl',
+      ],
+      false,
+      {},
+    );
+    if (options === 'help') throw new Error('help');
+    const out = io();
+    const code = await hunt(options, out, {
+      lookup: (region) => (region === 'us-east-1' ? source(history, false) : source([], true)),
+      athena: () => {
+        throw new Error('not this source');
+      },
+    });
+    expect(findings(out.out).map((f) => f.detectionId)).toEqual([
+      'lambda-function-created-with-layers',
+      'lambda-layer-added',
+    ]);
+    expect(seen.map((o) => o.startTime?.toISOString())).toEqual([
+      '2026-03-01T00:00:00.000Z',
+      '2026-03-01T00:00:00.000Z',
+    ]);
+    expect(out.err).toMatch(/CloudTrailEvent is not JSON/);
+    expect(code).toBe(2);
+  });
+
+  it.each([
+    [[], /choose one source/],
+    [['--athena', '--region', 'us-east-1'], /--athena needs --table/],
+    [['--lookup-events'], /--region/],
+    [['--lookup-events', '--region', 'us-east-1', '--format', 'xml'], /--format/],
+  ])('refuses %p with a clear message', (args, message) => {
+    expect(() => parseHuntArgs(args, false, {})).toThrow(message);
+  });
+});

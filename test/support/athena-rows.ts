@@ -1,0 +1,34 @@
+/** CloudTrail records as Athena returns them from the CloudTrail table (for tests of Athena results). */
+import { ATHENA_COLUMNS } from '../../lambda/cli/athena.js';
+import type { Rec } from './records.js';
+
+const lower = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(lower)
+    : v && typeof v === 'object'
+      ? Object.fromEntries(Object.entries(v as Rec).map(([k, x]) => [k.toLowerCase(), lower(x)]))
+      : v;
+
+export const csvField = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+
+/** The columns of the athena-sql query, in its order. */
+export const ATHENA_HEADER = [...ATHENA_COLUMNS, 'useridentity'];
+
+/** What Athena returns for a record: struct fields lower-cased, JSON columns as text. */
+export function athenaRow(r: Rec): string[] {
+  const s = (x: unknown) => (x === undefined || x === null ? '' : String(x));
+  return [
+    s(r.eventID),
+    s(r.eventTime),
+    s(r.eventSource),
+    s(r.eventName),
+    s(r.awsRegion),
+    s(r.sourceIPAddress),
+    s(r.userAgent),
+    s(r.recipientAccountId),
+    s(r.errorCode),
+    r.requestParameters ? JSON.stringify(r.requestParameters) : '',
+    r.responseElements ? JSON.stringify(r.responseElements) : '',
+    JSON.stringify(lower(r.userIdentity)),
+  ];
+}
