@@ -11,8 +11,8 @@ import { join } from 'node:path';
 const ROOT = join(__dirname, '..');
 const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
 
-function bench(script: string, env: Record<string, string>) {
-  const r = spawnSync(tsx, [script], {
+function bench(script: string, env: Record<string, string>, args: string[] = []) {
+  const r = spawnSync(tsx, [script, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, BENCH_WRITE: '0', ...env },
@@ -38,6 +38,18 @@ describe('benchmark scripts (smoke, tiny inputs)', () => {
   it('handler: bundles, cold-imports with the environment the handler requires, and times events', () => {
     const r = bench('bench/handler.ts', { BENCH_HANDLER_EVENTS: '300', BENCH_COLD_RUNS: '2' });
     expect(r.out).toMatch(/\| cold import \| [\d.]+ ms \| [\d.]+ ms \|/);
+    expect(r.code).toBe(0);
+  });
+
+  it('render: times every example alert and the oversized ones', () => {
+    const r = bench('bench/render.ts', {}, ['--calls', '200']);
+    expect(r.out).toMatch(/examples: 200 calls over \d+ findings: mean [\d.]+ ms/);
+    expect(r.code).toBe(0);
+  });
+
+  it('inspect: range reads and a full download give the same signals', () => {
+    const r = bench('bench/inspect.ts', { BENCH_INSPECT_MB: '2', BENCH_INSPECT_RUNS: '1' });
+    expect(r.out).toMatch(/same signals every way: yes/);
     expect(r.code).toBe(0);
   });
 
