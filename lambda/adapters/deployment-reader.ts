@@ -31,6 +31,16 @@ export interface StackState {
   outputs: Record<string, string>;
 }
 
+/** One metric's sums per period over [start, end]. */
+export interface MetricQuery {
+  namespace: string;
+  name: string;
+  dimensions: Record<string, string>;
+  start: Date;
+  end: Date;
+  periodSeconds: number;
+}
+
 export interface TrailState {
   name: string;
   arn: string;
@@ -204,17 +214,7 @@ export class DeploymentReader {
   }
 
   /** Sum per period of a metric over [start, end], newest last. */
-  async metric(
-    region: string,
-    query: {
-      namespace: string;
-      name: string;
-      dimensions: Record<string, string>;
-      start: Date;
-      end: Date;
-      periodSeconds: number;
-    },
-  ): Promise<{ time: Date; sum: number }[]> {
+  async metric(region: string, query: MetricQuery): Promise<{ time: Date; sum: number }[]> {
     const out = await ask(`reading metric ${query.namespace}/${query.name}`, () =>
       this.clients.cloudwatch(region).send(
         new GetMetricStatisticsCommand({

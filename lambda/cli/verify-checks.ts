@@ -2,7 +2,7 @@
  * The checks of `layerwatch verify`: each answers one question about a deployed detector and, when
  * the answer is no, says how to fix it. They read through a DeploymentReader and decide nothing else.
  */
-import type { StackState, TrailState } from '../adapters/deployment-reader.js';
+import type { MetricQuery, StackState, TrailState } from '../adapters/deployment-reader.js';
 
 export interface Check {
   /** `pass`; `fail` (exit 1); `info` (reported, not a failure: a part the deployment turned off). */
@@ -20,17 +20,7 @@ export interface DeploymentView {
   keyState(keyId: string, region: string): Promise<string>;
   trails(region: string): Promise<TrailState[]>;
   queueDepth(url: string, region: string): Promise<number>;
-  metric(
-    region: string,
-    query: {
-      namespace: string;
-      name: string;
-      dimensions: Record<string, string>;
-      start: Date;
-      end: Date;
-      periodSeconds: number;
-    },
-  ): Promise<{ time: Date; sum: number }[]>;
+  metric(region: string, query: MetricQuery): Promise<{ time: Date; sum: number }[]>;
 }
 
 export interface VerifyTarget {

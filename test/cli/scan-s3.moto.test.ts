@@ -2,10 +2,9 @@
  * `scan s3://...` reads an object larger than --max-record-bytes as a stream (bounded memory), with
  * the same findings as a small object read whole; a damaged object is named and makes the exit 2.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { scanWithMoto } from '../support/cli-moto.js';
 import { clientConfig, type Moto, startMoto } from '../support/moto.js';
 import {
   createFunction,
@@ -17,27 +16,8 @@ import {
 
 let moto: Moto;
 const BUCKET = 'stream-trail';
-const ROOT = join(__dirname, '..', '..');
 
-function scan(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    [join(ROOT, 'bin', 'layerwatch-cli.mjs'), 'scan', '--format', 'jsonl', ...args],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL: moto.endpoint,
-        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'moto',
-        AWS_REGION: 'us-east-1',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-    },
-  );
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const scan = (...args: string[]) => scanWithMoto(moto.endpoint, ...args);
 
 beforeAll(async () => {
   moto = await startMoto();

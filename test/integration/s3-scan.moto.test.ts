@@ -2,10 +2,9 @@
  * `layerwatch scan s3://...` against moto's S3: CloudTrail's AWSLogs layout, gzipped log files,
  * and pruning of whole folders by account, region and date.
  */
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { scanWithMoto } from '../support/cli-moto.js';
 import { clientConfig, type Moto, startMoto } from '../support/moto.js';
 import {
   ACCOUNT,
@@ -18,27 +17,11 @@ import {
 
 let moto: Moto;
 const BUCKET = 'org-trail';
-const ROOT = join(__dirname, '..', '..');
 
 function scan(...args: string[]) {
-  const r = spawnSync(
-    process.execPath,
-    [join(ROOT, 'bin', 'layerwatch-cli.mjs'), 'scan', '--format', 'jsonl', ...args],
-    {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        AWS_ENDPOINT_URL: moto.endpoint,
-        AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
-        AWS_SECRET_ACCESS_KEY: 'moto',
-        AWS_REGION: 'us-east-1',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-    },
-  );
+  const r = scanWithMoto(moto.endpoint, ...args);
   return {
-    code: r.status,
+    code: r.code,
     findings: r.stdout
       .split('\n')
       .filter(Boolean)
