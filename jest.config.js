@@ -14,4 +14,6 @@ export default {
   collectCoverageFrom: ['lambda/**/*.ts'],
   coverageThreshold: { './lambda/domain/': { lines: 95, branches: 85, functions: 95 } },
   testTimeout: 30000,
+  // Both cores: most suites wait on moto, child processes or CDK synthesis, not on each other.
+  maxWorkers: 2,
 };

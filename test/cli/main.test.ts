@@ -21,20 +21,20 @@ function io(): Io & { out: string; err: string } {
 describe('main', () => {
   it('dispatches through the command table: a new command needs no change to main', async () => {
     const seen: string[][] = [];
-    const hunt: Command = {
-      name: 'hunt',
-      synopsis: 'layerwatch hunt THING',
-      help: () => 'Usage: layerwatch hunt THING\n\nHunts.\n',
+    const track: Command = {
+      name: 'track',
+      synopsis: 'layerwatch track THING',
+      help: () => 'Usage: layerwatch track THING\n\nTracks.\n',
       run: async (args) => {
         seen.push([...args]);
         return 0;
       },
     };
     const o = io();
-    expect(await main(['hunt', 'x'], o, [...COMMANDS, hunt])).toBe(0);
+    expect(await main(['track', 'x'], o, [...COMMANDS, track])).toBe(0);
     expect(seen).toEqual([['x']]);
-    expect(usage([...COMMANDS, hunt])).toContain('layerwatch hunt THING');
-    expect(await main(['hunt'], io())).toBe(2);
+    expect(usage([...COMMANDS, track])).toContain('layerwatch track THING');
+    expect(await main(['track'], io())).toBe(2);
   });
 
   it('prints usage: on stdout for --help (exit 0), on stderr when no command is given (exit 2)', async () => {

@@ -176,7 +176,7 @@ describe('layerwatch scan', () => {
     [['scan', '--format', 'xml', 'examples/'], /--format/],
     [['scan', '--fail-on', 'severe', 'examples/'], /--fail-on: "severe"/],
     [['scan', '--bogus', 'examples/'], /Unknown option/],
-    [['hunt', 'examples/'], /unknown command "hunt"/],
+    [['track', 'examples/'], /unknown command "track"/],
     [[], /Usage: layerwatch scan/],
   ])('exits 2 on usage error %j', (args, message) => {
     const r = run(...args);
