@@ -1,4 +1,4 @@
-import { Duration, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -71,26 +71,28 @@ export class Sweep extends Construct {
   }
 
   private runAtDeployment(props: SweepProps): void {
-    const trigger = new triggers.Trigger(this, 'InitialSweep', {
+    new triggers.Trigger(this, 'InitialSweep', {
       handler: this.fn,
       invocationType: triggers.InvocationType.EVENT,
       executeOnHandlerChange: false,
       executeAfter: [...props.runAfter],
     });
-    // The trigger's provider function is a stack-wide singleton without a log group of its own:
-    // create it with a retention before the provider first runs, or Lambda creates one kept forever.
+    // The trigger's provider function is a stack-wide singleton without a log group of its own, so
+    // Lambda would create one kept forever. It is pointed at a log group with a retention instead
+    // (a group of its own name: the one Lambda may have created in an earlier deployment is left
+    // alone rather than clashed with).
     const stack = Stack.of(this);
     const provider = stack.node.tryFindChild('AWSCDK.TriggerCustomResourceProviderCustomResourceProvider');
-    const providerFn = provider?.node.tryFindChild('Handler') as { ref?: string } | undefined;
-    if (!providerFn?.ref || !Token.isUnresolved(providerFn.ref)) {
+    const providerFn = provider?.node.tryFindChild('Handler');
+    if (!(providerFn instanceof CfnResource) || providerFn.cfnResourceType !== 'AWS::Lambda::Function') {
       throw new Error('layerwatch: the CDK trigger provider changed shape; its log group cannot be set');
     }
     if (stack.node.tryFindChild('TriggerProviderLogs')) return;
     const logGroup = new logs.LogGroup(stack, 'TriggerProviderLogs', {
-      logGroupName: Fn.join('', ['/aws/lambda/', providerFn.ref]),
       retention: props.logRetention,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    trigger.node.addDependency(logGroup);
+    providerFn.addPropertyOverride('LoggingConfig.LogGroup', logGroup.logGroupName);
+    providerFn.node.addDependency(logGroup);
   }
 }

@@ -205,21 +205,18 @@ describe('the sweep at deployment', () => {
     expect(trigger?.DependsOn).toEqual(expect.arrayContaining([stackSet]));
   });
 
-  it("gives the trigger provider's logs a retention, created before the provider first runs", () => {
+  it("sends the trigger provider's logs to a log group with a retention, whatever an earlier deployment left", () => {
     const { detector } = deploy({ logRetention: logs.RetentionDays.THREE_MONTHS });
-    const provider = Object.keys(
+    const provider = Object.values(
       detector.findResources('AWS::Lambda::Function', { Properties: { Handler: '__entrypoint__.handler' } }),
-    )[0] as string;
-    detector.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: { 'Fn::Join': ['', ['/aws/lambda/', { Ref: provider }]] },
-      RetentionInDays: 90,
-    });
-    const logGroup = Object.keys(
-      detector.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: Match.objectLike({}) } }),
     )[0];
-    expect(Object.values(detector.findResources('Custom::Trigger'))[0]?.DependsOn).toEqual(
-      expect.arrayContaining([logGroup]),
-    );
+    const logGroup = (provider?.Properties.LoggingConfig as { LogGroup?: { Ref?: string } })?.LogGroup?.Ref;
+    expect(logGroup).toMatch(/TriggerProviderLogs/);
+    expect(detector.toJSON().Resources[logGroup as string]).toMatchObject({
+      Type: 'AWS::Logs::LogGroup',
+      Properties: { RetentionInDays: 90 },
+    });
+    expect(detector.toJSON().Resources[logGroup as string].Properties.LogGroupName).toBeUndefined();
     for (const group of Object.values(detector.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.RetentionInDays).toBe(90);
     }
