@@ -11,6 +11,7 @@ import {
   AthenaQueryRunner,
   type AthenaRow,
 } from '../../lambda/adapters/athena-query-runner.js';
+import { ATHENA_HEADER } from '../support/athena-rows.js';
 import { clientConfig, type Moto, startMoto } from '../support/moto.js';
 
 const ACCOUNT = '123456789012';
@@ -23,20 +24,7 @@ async function motoApi(path: string, body: unknown): Promise<void> {
 }
 
 const cell = (v: string | null) => (v === null ? {} : { VarCharValue: v });
-const COLUMNS = [
-  'eventid',
-  'eventtime',
-  'eventsource',
-  'eventname',
-  'awsregion',
-  'sourceipaddress',
-  'useragent',
-  'recipientaccountid',
-  'errorcode',
-  'requestparameters',
-  'responseelements',
-  'useridentity',
-];
+const COLUMNS = ATHENA_HEADER;
 
 beforeAll(async () => {
   moto = await startMoto();
