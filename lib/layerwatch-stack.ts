@@ -97,6 +97,8 @@ export class LayerWatchStack extends Stack {
       memorySize: config.memorySize,
       reservedConcurrency: config.reservedConcurrency,
       heartbeat: config.heartbeat,
+      // Forwarder stacks create a canary in their region; member regions have none (yet).
+      heartbeatRegions: config.mode === 'multi-region' ? config.regions : undefined,
       securityHub: config.securityHub,
       findingEvents: config.findingEvents,
       settings: config.settings,
@@ -133,7 +135,8 @@ export class LayerWatchStack extends Stack {
       ),
     });
     new CfnOutput(this, 'CoveredRegions', { value: Fn.join(',', [...w.regions]) });
-    if (w.heartbeatFunction) new CfnOutput(this, 'HeartbeatRegions', { value: Fn.join(',', [...w.regions]) });
+    if (w.heartbeatFunction)
+      new CfnOutput(this, 'HeartbeatRegions', { value: Fn.join(',', [...w.heartbeatRegions]) });
     if (config.mode === 'multi-region')
       new CfnOutput(this, 'ForwarderRegions', { value: (config.regions ?? []).join(',') });
     new CfnOutput(this, 'FailureQueueUrl', { value: w.failureQueue.queueUrl });

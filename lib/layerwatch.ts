@@ -86,6 +86,11 @@ export interface LayerWatchProps {
    */
   readonly findingEvents?: boolean;
   /**
+   * Regions with a heartbeat canary: this one, and those whose stacks create one (forwarders).
+   * @default - the stack's region
+   */
+  readonly heartbeatRegions?: readonly string[];
+  /**
    * The hourly heartbeat through every covered region, with a blind-region alarm each (the canaries
    * of other regions are created by their forwarder stacks).
    * @default true
@@ -113,6 +118,8 @@ export class LayerWatch extends Construct {
   public readonly regions: readonly string[];
   /** Where alarms and reports go. */
   public readonly operationsTopic: sns.ITopic;
+  /** Regions whose heartbeat is watched (none when the heartbeat is off). */
+  public readonly heartbeatRegions: readonly string[];
   /** The hourly heartbeat, unless turned off. */
   public readonly heartbeatFunction?: nodejs.NodejsFunction;
 
@@ -123,7 +130,8 @@ export class LayerWatch extends Construct {
     const alerting = new Alerting(this, 'Alerting', props);
     const environment = runtimeEnvironment(props, state, alerting, stack.account);
     const regions = [...new Set([stack.region, ...(props.regions ?? [])])];
-    const targets = callTargets(props, state, alerting, regions, stack);
+    const canaryRegions = [...new Set([stack.region, ...(props.heartbeatRegions ?? [])])];
+    const targets = callTargets(props, state, alerting, regions, canaryRegions, stack);
     const logRetention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
     const reserved = props.reservedConcurrency ?? 10;
     const detector = new Detector(this, 'Detector', {
@@ -159,7 +167,7 @@ export class LayerWatch extends Construct {
         ? undefined
         : new Heartbeat(this, 'Heartbeat', {
             targets,
-            regions,
+            regions: canaryRegions,
             handler: detector.handler,
             operationsTopic: alerting.operations.topic,
             logRetention,
@@ -179,6 +187,7 @@ export class LayerWatch extends Construct {
       ...(heartbeat ? [heartbeat.schedule] : []),
     ];
     this.regions = regions;
+    this.heartbeatRegions = heartbeat ? canaryRegions : [];
     this.operationsTopic = alerting.operations.topic;
     this.sweepFunction = sweep.fn;
   }
@@ -215,12 +224,14 @@ function callTargets(
   state: StateTable,
   alerting: Alerting,
   regions: readonly string[],
+  canaryRegions: readonly string[],
   stack: Stack,
 ): CallTargets {
   return {
     partition: stack.partition,
     account: stack.account,
     regions,
+    canaryRegions,
     tableArn: state.table.tableArn,
     topics: { alert: alerting.alert, operations: alerting.operations },
     homeRegion: stack.region,

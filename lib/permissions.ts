@@ -20,6 +20,8 @@ export interface CallTargets {
   /** The detector's account and every region whose functions it reads with its own role. */
   readonly account: string;
   readonly regions: readonly string[];
+  /** Regions with a heartbeat canary (the detector's, and forwarder regions). */
+  readonly canaryRegions: readonly string[];
   readonly tableArn: string;
   readonly topics: Readonly<Record<TopicRole, PublishTarget>>;
   /** The read-only role of member accounts, when the deployment reaches other accounts. */
@@ -92,7 +94,7 @@ function statementFor(
     case 'canary-function':
       // The one write: the heartbeat changes the description of its own canary, nothing else.
       return {
-        resources: [...new Set(t.regions)].map(
+        resources: [...new Set(t.canaryRegions)].map(
           (r) => `arn:${t.partition}:lambda:${r}:${t.account}:function:${CANARY_FUNCTION_NAME}`,
         ),
       };

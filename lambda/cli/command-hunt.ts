@@ -13,7 +13,7 @@ import { type Command, EXIT, EXIT_CODES_HELP, type Io, UsageError } from './comm
 import { loadSettings } from './command-scan.js';
 import { keepEvent, keepFinding } from './filter.js';
 import { FORMATS, formatNamed } from './formats.js';
-import { huntAthena, huntLookupEvents, type LookupSource } from './hunt-sources.js';
+import { type AthenaSource, huntAthena, huntLookupEvents, type LookupSource } from './hunt-sources.js';
 import { accountsOption, severityOption, timeOption } from './option-values.js';
 import { detect, EventCollector, emptyStats } from './scan.js';
 import type { ScanOptions } from './scan-args.js';
@@ -48,6 +48,8 @@ export interface HuntOptions extends ScanOptions {
   table: string;
   workGroup: string;
   outputLocation: string | undefined;
+  /** Where the calls go: each region's Event history, or the first region's Athena. */
+  callRegions: string[];
 }
 
 export function parseHuntArgs(
@@ -86,13 +88,16 @@ export function parseHuntArgs(
     throw new UsageError(
       `--format: "${values.format}" is not one of ${FORMATS.map((f) => f.name).join(', ')}`,
     );
-  const regions = values.region ?? (env.AWS_REGION ? [env.AWS_REGION] : []);
-  if (regions.length === 0) throw new UsageError('name the region: --region NAME (or set AWS_REGION)');
+  // --region selects events too (as in scan); without it, the calls go to AWS_REGION and every
+  // region's events are kept (an Athena table of an organization trail holds them all).
+  const callRegions = values.region ?? (env.AWS_REGION ? [env.AWS_REGION] : []);
+  if (callRegions.length === 0) throw new UsageError('name the region: --region NAME (or set AWS_REGION)');
   return {
     source: values.athena ? 'athena' : 'lookup-events',
     table: values.table ?? '',
     workGroup: values.workgroup ?? 'primary',
     outputLocation: values['output-location'],
+    callRegions,
     format,
     minSeverity: severityOption('min-severity', values['min-severity']) ?? 'informational',
     failOn: severityOption('fail-on', values['fail-on']),
@@ -103,7 +108,7 @@ export function parseHuntArgs(
       sinceMs: timeOption('since', values.since),
       untilMs: timeOption('until', values.until),
       accounts: accountsOption(values.account ?? []),
-      regions,
+      regions: values.region ?? [],
     },
     prefilter: false,
     threads: null,
@@ -114,9 +119,8 @@ export function parseHuntArgs(
 
 export interface HuntClients {
   lookup(region: string): LookupSource;
-  athena(region: string, o: HuntOptions): { rows: AthenaQueryRunnerRows };
+  athena(region: string, o: HuntOptions): AthenaSource;
 }
-type AthenaQueryRunnerRows = Parameters<typeof huntAthena>[0]['rows'];
 
 const AWS: HuntClients = {
   lookup: (region) => new CloudTrailLookupEventsReader(new CloudTrailClient({ region, maxAttempts: 5 })),
@@ -156,14 +160,14 @@ export async function hunt(o: HuntOptions, io: Io, clients: HuntClients = AWS): 
   };
   try {
     if (o.source === 'lookup-events') {
-      const sources = new Map(o.filter.regions.map((r) => [r, clients.lookup(r)] as const));
+      const sources = new Map(o.callRegions.map((r) => [r, clients.lookup(r)] as const));
       const window = {
         since: o.filter.sinceMs === null ? undefined : new Date(o.filter.sinceMs),
         until: o.filter.untilMs === null ? undefined : new Date(o.filter.untilMs),
       };
       await huntLookupEvents(sources, window, sink);
     } else {
-      await huntAthena(clients.athena(o.filter.regions[0] as string, o), sink);
+      await huntAthena(clients.athena(o.callRegions[0] as string, o), sink);
     }
   } catch (error) {
     // What was read so far is still analysed; the run says it is partial (exit 2).
@@ -171,7 +175,7 @@ export async function hunt(o: HuntOptions, io: Io, clients: HuntClients = AWS): 
     problems.push({ file: o.source, position: null, message: `${e.name}: ${e.message}`, kind: 'unreadable' });
   }
   if (io.stderr.isTTY) io.stderr.write(`\r${' '.repeat(100)}\r`);
-  stats.files = o.source === 'athena' ? 1 : o.filter.regions.length;
+  stats.files = o.source === 'athena' ? 1 : o.callRegions.length;
   const events = collector.sorted().filter((e) => keepEvent(e, o.filter));
   const all = detect(events, settings).filter((f) => keepFinding(f, o.filter));
   return report(all, stats, problems, o, io, (Date.now() - started) / 1000);

@@ -80,10 +80,14 @@ export class UsageError extends Error {
 }
 
 /** Every check of the detector stack (and forwarders); a check that cannot read fails the run with 2. */
-export async function verifyDeployment(view: DeploymentView, args: VerifyArgs, now: Date): Promise<Check[]> {
+export async function verifyDeployment(
+  view: DeploymentView,
+  args: VerifyArgs,
+  now: Date,
+): Promise<{ checks: Check[]; stack: StackState | null }> {
   const stack = await view.stack(args.stack, args.region);
   const checks = [stackCheck(args.stack, args.region, stack)];
-  if (!stack) return checks;
+  if (!stack) return { checks, stack };
   const covered = (stack.outputs.CoveredRegions ?? args.region).split(',').filter(Boolean);
   const groups = await Promise.all([
     ruleChecks(view, stack, args.region),
@@ -94,7 +98,7 @@ export async function verifyDeployment(view: DeploymentView, args: VerifyArgs, n
     handlerErrorsCheck(view, stack, args.region, now).then((c) => [c]),
     forwarderChecks(view, stack, args.region),
   ]);
-  return [...checks, ...groups.flat()];
+  return { checks: [...checks, ...groups.flat()], stack };
 }
 
 async function forwarderChecks(view: DeploymentView, stack: StackState, home: string): Promise<Check[]> {
@@ -130,10 +134,9 @@ export async function runVerify(
   }
   try {
     const now = deps.now();
-    const checks = await verifyDeployment(deps.view, args, now);
+    const { checks, stack } = await verifyDeployment(deps.view, args, now);
     for (const c of checks) deps.out(formatCheck(c));
     const failed = checks.filter((c) => c.status === 'fail').length;
-    const stack = checks[0]?.status === 'pass' ? await deps.view.stack(args.stack, args.region) : null;
     if (args.sendTestAlert && stack?.outputs.AlertTopicArn) {
       const topic = stack.outputs.AlertTopicArn;
       const [, partition, , , account] = topic.split(':');

@@ -1,4 +1,4 @@
-import type { Command, Io } from '../../lambda/cli/command.js';
+import type { Command } from '../../lambda/cli/command.js';
 import { COMMANDS } from '../../lambda/cli/commands.js';
 import { FORMATS } from '../../lambda/cli/formats.js';
 import { main, usage } from '../../lambda/cli/main.js';
@@ -7,16 +7,9 @@ import { parseScanArgs, scanHelp } from '../../lambda/cli/scan-args.js';
 import { exitCode, problemLines, summaryLine, tally } from '../../lambda/cli/scan-report.js';
 import type { SourceProblem } from '../../lambda/cli/source-types.js';
 import { safeJson, terminalText } from '../../lambda/cli/terminal-text.js';
+import { memoryIo } from '../support/cli-io.js';
 
-function io(): Io & { out: string; err: string } {
-  const r = {
-    out: '',
-    err: '',
-    stdout: { write: (s: string) => (r.out += s) },
-    stderr: { write: (s: string) => (r.err += s) },
-  };
-  return r;
-}
+const io = memoryIo;
 
 describe('main', () => {
   it('dispatches through the command table: a new command needs no change to main', async () => {

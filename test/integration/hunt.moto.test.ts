@@ -6,9 +6,9 @@
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { AthenaQueryRunner } from '../../lambda/adapters/athena-query-runner.js';
 import type { LookedUpEvent, LookupOptions } from '../../lambda/adapters/cloudtrail-lookup-events-reader.js';
-import type { Io } from '../../lambda/cli/command.js';
 import { hunt, parseHuntArgs } from '../../lambda/cli/command-hunt.js';
 import { ATHENA_HEADER, athenaRow } from '../support/athena-rows.js';
+import { memoryIo } from '../support/cli-io.js';
 import { clientConfig, type Moto, startMoto } from '../support/moto.js';
 import {
   createFunction,
@@ -34,15 +34,7 @@ const history: Rec[] = [
 
 let moto: Moto;
 
-function io(): Io & { out: string; err: string } {
-  const r = {
-    out: '',
-    err: '',
-    stdout: { write: (s: string) => (r.out += s) },
-    stderr: { write: (s: string) => (r.err += s) },
-  };
-  return r;
-}
+const io = memoryIo;
 
 const findings = (out: string) =>
   out
@@ -166,5 +158,17 @@ describe('layerwatch hunt', () => {
     [['--lookup-events', '--region', 'us-east-1', '--format', 'xml'], /--format/],
   ])('refuses %p with a clear message', (args, message) => {
     expect(() => parseHuntArgs(args, false, {})).toThrow(message);
+  });
+});
+
+describe('hunt options', () => {
+  it('calls AWS_REGION without --region, and then keeps every region of the results', () => {
+    const o = parseHuntArgs(['--athena', '--table', 'db.t'], false, { AWS_REGION: 'eu-west-1' });
+    if (o === 'help') throw new Error('help');
+    expect(o.callRegions).toEqual(['eu-west-1']);
+    expect(o.filter.regions).toEqual([]);
+    const pinned = parseHuntArgs(['--lookup-events', '--region', 'us-east-1'], false, {});
+    if (pinned === 'help') throw new Error('help');
+    expect(pinned.filter.regions).toEqual(['us-east-1']);
   });
 });

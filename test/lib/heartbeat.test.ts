@@ -95,4 +95,33 @@ describe('heartbeat', () => {
       );
     }
   });
+
+  it('watches only regions that have a canary: in organization mode the home region, not the member regions', () => {
+    const org = deploy({
+      mode: 'organization',
+      organization: {
+        organizationId: 'o-abcdef1234',
+        organizationalUnitIds: ['ou-ab12-cdef3456'],
+        regions: ['us-east-1', 'eu-west-1'],
+        memberRoleName: 'LayerWatchReadOnly',
+        callAs: 'SELF',
+      },
+    }).detector;
+    const blind = Object.values(
+      org.findResources('AWS::CloudWatch::Alarm', { Properties: { MetricName: 'Heartbeat' } }),
+    );
+    expect(blind.map((a) => a.Properties.Dimensions)).toEqual([
+      expect.arrayContaining([{ Name: 'Region', Value: 'us-east-1' }]),
+    ]);
+    const fn = Object.values(
+      org.findResources('AWS::Lambda::Function', {
+        Properties: {
+          Environment: { Variables: Match.objectLike({ HEARTBEAT_CANARIES: Match.anyValue() }) },
+        },
+      }),
+    )[0];
+    expect(JSON.stringify(fn?.Properties.Environment.Variables.HEARTBEAT_CANARIES)).not.toContain(
+      'eu-west-1',
+    );
+  });
 });

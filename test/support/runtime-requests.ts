@@ -303,7 +303,7 @@ export function callRequests(
         }),
       ),
     'canary-function': () =>
-      c.homeRegions.map((r) =>
+      canaryRegionsOf(model).map((r) =>
         at(
           detector,
           `arn:${partitionOf(r)}:lambda:${r}:${c.homeAccount}:function:${CANARY_FUNCTION_NAME}`,
@@ -428,4 +428,13 @@ export function memberNeeds(): Needs {
     actions: new Set(calls.map((c) => c.action)),
     onAnyResource: new Set(calls.filter((c) => c.resource === 'any').map((c) => c.action)),
   };
+}
+
+/** The regions the heartbeat touches a canary in, as the heartbeat function is told (HEARTBEAT_CANARIES). */
+function canaryRegionsOf(model: DeploymentModel): string[] {
+  const env = runtimeFunction(model.d, 'heartbeat').env;
+  return model.home
+    .text(env.HEARTBEAT_CANARIES)
+    .split(',')
+    .map((entry) => entry.split('=')[0] as string);
 }
