@@ -117,6 +117,11 @@ export class LayerWatchStack extends Stack {
     });
     if (config.createTrail) this.trail = this.createTrail();
 
+    this.addOutputs(config);
+  }
+
+  /** What people and `layerwatch verify` read to find the parts of the deployment. */
+  private addOutputs(config: LayerWatchConfig): void {
     const w = this.layerWatch;
     new CfnOutput(this, 'AlertTopicArn', {
       value: w.alertTopic.topicArn,
