@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { ActorContext } from './actor.js';
 import { parseLayerArn } from './arn.js';
-import type { Detection, Evidence, LayerChange } from './detections/detection.js';
-import type { Finding } from './finding-model.js';
+import type { Detection, Evidence, HookChange, LayerChange } from './detections/detection.js';
+import type { ExecHooks, Finding } from './finding-model.js';
 import {
   type FunctionDetails,
   type FunctionEvent,
@@ -15,7 +15,7 @@ import {
 import type { LayerProvenance } from './provenance.js';
 import { nextSteps, removePermissionCommand, revertLayersCommand } from './remediation.js';
 import type { Score } from './scoring.js';
-import { safeText } from './text.js';
+import { cut, oneLine, safeText } from './text.js';
 
 export { type Finding, SCHEMA_VERSION } from './finding-model.js';
 export { removePermissionCommand, revertLayersCommand } from './remediation.js';
@@ -30,6 +30,8 @@ export interface FindingParts {
   evidence: Evidence;
   event: LambdaEvent;
   change: LayerChange | null;
+  /** The hook variables before and after (function events whose host read them). */
+  hooks?: HookChange | null;
   score: Score;
   related: string[];
   gaps: string[];
@@ -42,8 +44,10 @@ export interface FindingParts {
 export function buildFinding(parts: FindingParts): Finding {
   const { event, change, evidence } = parts;
   const finding = commonPart(parts);
-  if (isFunctionEvent(event)) Object.assign(finding, functionPart(event, change, evidence, parts.details));
-  else Object.assign(finding, layerPart(event));
+  if (isFunctionEvent(event)) {
+    Object.assign(finding, functionPart(event, change, evidence, parts.details));
+    finding.execHooks = execHooksOf(parts.hooks ?? null);
+  } else Object.assign(finding, layerPart(event));
   finding.remediation.nextSteps = nextSteps(finding);
   return finding;
 }
@@ -91,6 +95,38 @@ function commonPart(parts: FindingParts): Finding {
     gaps: gaps.map(safeText),
     provenance,
     suppression: null,
+    execHooks: null,
+  };
+}
+
+/** Longest hook value a finding shows (the baseline keeps the whole value). */
+export const HOOK_VALUE_SHOWN = 512;
+
+function shownValue(value: string): string;
+function shownValue(value: string | null): string | null;
+function shownValue(value: string | null): string | null {
+  return value === null ? null : cut(oneLine(value), HOOK_VALUE_SHOWN);
+}
+
+function shownValues(values: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, shownValue(v)]));
+}
+
+/** The finding's view of the hook variables: null when not read, or when there are none on either side. */
+function execHooksOf(hooks: HookChange | null): ExecHooks | null {
+  if (!hooks) return null;
+  const empty = (v: Readonly<Record<string, string>> | null) => v !== null && Object.keys(v).length === 0;
+  if (hooks.changed.length === 0 && empty(hooks.after) && (hooks.before === null || empty(hooks.before)))
+    return null;
+  return {
+    before: hooks.before === null ? null : shownValues(hooks.before),
+    after: shownValues(hooks.after),
+    changed: hooks.changed.map((c) => ({
+      variable: c.variable,
+      from: shownValue(c.from),
+      to: shownValue(c.to),
+      reason: c.reason === null ? null : safeText(c.reason),
+    })),
   };
 }
 
