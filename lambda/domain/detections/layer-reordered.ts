@@ -95,6 +95,8 @@ function rank(changes: readonly WinnerChange[], unknown: readonly string[]): Sig
     signals.push({
       id: 'reorder-paths-unknown',
       points: 20,
+      // Medium at most: what the order changes is not known, and a guess must not rank high.
+      ...(changes.some((c) => c.decisive) ? {} : { maxScore: 49 }),
       reason: "the layers' file lists were not read: which files change winner is unknown",
     });
   else if (changes.length === 0)
