@@ -9,7 +9,7 @@ import { actorKeyOf, type PublishRecord } from './correlation.js';
 import type { Detection, DetectionInput, Evidence, HookChange, LayerChange } from './detections/detection.js';
 import { DETECTIONS } from './detections/index.js';
 import { buildFinding, type Finding } from './finding.js';
-import { diffHooks } from './inspection/exec-hook-variable.js';
+import { diffHooks, hookVariablesOf } from './inspection/exec-hook-variable.js';
 import { diffLayers, sameLayers } from './layers.js';
 import { type FunctionDetails, type FunctionEvent, isFunctionEvent, type LambdaEvent } from './model.js';
 import { type LayerLookup, provenanceOf } from './provenance.js';
@@ -213,9 +213,12 @@ function hookChangeOf(
 ): HookChange | null {
   const live = context.live;
   if (live.status !== 'ok' || !live.hooks) return null;
-  const before =
+  // Filtered again here: whatever a host passes, only hook variables go on, in one order.
+  const after = hookVariablesOf(live.hooks);
+  const known =
     event.kind === 'CreateFunction' ? {} : hooksBefore(context.baseline, event.meta.timeMs, event.meta.id);
-  return { before, after: live.hooks, changed: diffHooks(before, live.hooks) };
+  const before = known === null ? null : hookVariablesOf(known);
+  return { before, after, changed: diffHooks(before, after) };
 }
 
 function detailsOf(event: LambdaEvent, live: LiveConfiguration): FunctionDetails {

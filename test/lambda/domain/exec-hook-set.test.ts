@@ -214,6 +214,19 @@ describe('lambda-exec-hook-set', () => {
     expectValidFinding(f);
   });
 
+  it('keeps only hook variables, whatever a host passes it', () => {
+    const a = run([
+      [deployed(), live([DEPS], {})],
+      [
+        updateFunctionConfiguration('orders', { request: { timeout: 9 }, responseLayers: [DEPS], time: at(5) }),
+        live([DEPS], { DB_PASSWORD: 'sk_live_secret', LD_PRELOAD: '/opt/x.so' }),
+      ],
+    ]);
+    expect(a.state?.hooks).toEqual({ LD_PRELOAD: '/opt/x.so' });
+    expect(a.finding?.execHooks?.after).toEqual({ LD_PRELOAD: '/opt/x.so' });
+    expect(JSON.stringify(a)).not.toContain('sk_live_secret');
+  });
+
   it('keeps hostile hook values on one line, cut, and inert in every rendering', () => {
     const hostile = `--require /opt/x.js <!channel> https://evil.example \u202e${'y'.repeat(3000)}`;
     const a = run([
