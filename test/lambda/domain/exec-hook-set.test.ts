@@ -218,7 +218,11 @@ describe('lambda-exec-hook-set', () => {
     const a = run([
       [deployed(), live([DEPS], {})],
       [
-        updateFunctionConfiguration('orders', { request: { timeout: 9 }, responseLayers: [DEPS], time: at(5) }),
+        updateFunctionConfiguration('orders', {
+          request: { timeout: 9 },
+          responseLayers: [DEPS],
+          time: at(5),
+        }),
         live([DEPS], { DB_PASSWORD: 'sk_live_secret', LD_PRELOAD: '/opt/x.so' }),
       ],
     ]);
