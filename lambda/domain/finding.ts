@@ -48,8 +48,46 @@ export function buildFinding(parts: FindingParts): Finding {
     Object.assign(finding, functionPart(event, change, evidence, parts.details));
     finding.execHooks = execHooksOf(parts.hooks ?? null);
   } else Object.assign(finding, layerPart(event));
-  finding.remediation.nextSteps = nextSteps(finding);
+  hookAndOrderRemediation(finding, change);
+  finding.remediation.nextSteps = [...nextSteps(finding), ...hookAndOrderSteps(finding)];
   return finding;
+}
+
+/**
+ * A hook variable cannot be reverted by a command built here: `--environment` replaces the whole
+ * environment, whose other values (secrets) layerwatch never keeps. The layer revert stays when the
+ * same change attached layers, and for a reorder it restores the previous order.
+ */
+function hookAndOrderRemediation(finding: Finding, change: LayerChange | null): void {
+  if (finding.detectionId !== 'lambda-exec-hook-set') return;
+  const layersChanged = change?.diff
+    ? change.diff.added.length + change.diff.removed.length + change.diff.versionChanged.length > 0
+    : false;
+  if (!layersChanged) finding.remediation.revertCommand = null;
+}
+
+function hookAndOrderSteps(f: Finding): string[] {
+  const fn = f.function?.name ?? 'the function';
+  if (f.detectionId === 'lambda-exec-hook-set') {
+    const names = (f.execHooks?.changed ?? []).filter((c) => c.to !== null).map((c) => c.variable);
+    return [
+      `Confirm with the owner of ${fn} that ${names.join(', ') || 'the hook variable'} was set on purpose.`,
+      'Read what the value loads: a path in /opt comes from one of the layers (layerwatch inspect on its archive).',
+      `To undo it: read the environment (aws lambda get-function-configuration --function-name ${f.function?.arn ?? fn}), then set it again without the variable (--environment replaces every variable, so keep the others).`,
+      ...(f.remediation.revertCommand
+        ? ['The revert command removes the layers the same change attached.']
+        : []),
+    ];
+  }
+  if (f.detectionId === 'lambda-layer-reordered')
+    return [
+      `Confirm with the owner of ${fn} that the new layer order was planned.`,
+      'See which layer now wins each shared file: layerwatch inspect --attached on the layers in their new order.',
+      ...(f.remediation.revertCommand
+        ? ['If not planned, restore the previous order with the revert command.']
+        : []),
+    ];
+  return [];
 }
 
 /** What every finding has, whatever the event: the verdict, the event, the caller, the context. */

@@ -80,6 +80,9 @@ describe('lambda-exec-hook-set', () => {
       ],
     });
     expect(severityRank(f?.severity ?? 'informational')).toBeGreaterThanOrEqual(severityRank('high'));
+    // No command can revert a variable without the other (secret) values: none is given.
+    expect(f?.remediation.revertCommand).toBeNull();
+    expect(f?.remediation.nextSteps.join('\n')).toMatch(/--environment replaces every variable/);
     expect(f?.reasons.join('\n')).toMatch(/hook runs code from \/opt/);
     expectValidFinding(f);
   });
@@ -102,6 +105,7 @@ describe('lambda-exec-hook-set', () => {
     expect(f?.layers?.added).toEqual([EVIL]);
     expect(f?.provenance.map((p) => p.versionArn)).toEqual([EVIL]);
     expect(f?.reasons.join('\n')).toMatch(/classic persistence/);
+    expect(f?.remediation.revertCommand).toMatch(/--layers \S+:layer:deps:3$/);
     expect(f?.severity).toBe('critical');
     expect(a.verdicts.filter((v) => v.status === 'match').map((v) => v.detectionId)).toEqual([
       'lambda-exec-hook-set',

@@ -43,6 +43,8 @@ describe('lambda-layer-reordered', () => {
     const a = reorder([A, B], [B, A], { [A]: ['python/x.py'], [B]: ['nodejs/y.js'] });
     expect(matched(a)).toEqual(['lambda-layer-reordered']);
     expect(a.finding?.layers).toMatchObject({ before: [A, B], after: [B, A], added: [], removed: [] });
+    expect(a.finding?.remediation.revertCommand).toMatch(/--layers \S+:layer:a:1 \S+:layer:b:2$/);
+    expect(a.finding?.remediation.nextSteps.join('\n')).toMatch(/new layer order was planned/);
     expectValidFinding(a.finding);
     expect(reorder([A, B], [A, B]).finding).toBeNull();
   });
