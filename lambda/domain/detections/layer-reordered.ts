@@ -57,19 +57,25 @@ export function winnerChanges(
   after: readonly string[],
   paths: Readonly<Record<string, readonly string[]>>,
 ): WinnerChange[] {
-  // layer-overlap reports a shadowed extension, bootstrap or start-up module at medium: those decide what runs.
+  const was = winners(before, paths);
+  const now = winners(after, paths);
+  const moved: { path: string; from: string; to: string }[] = [];
+  for (const [path, to] of now) {
+    const from = was.get(path);
+    if (from !== undefined && from !== to) moved.push({ path, from, to });
+  }
+  // layer-overlap ranks a shadowed extension, bootstrap or start-up module medium: those decide
+  // what runs. Asked about the moved paths only, which keeps a large layer cheap.
+  const movedPaths = new Set(moved.map((m) => m.path));
+  const only = Object.fromEntries(
+    after.map((arn) => [arn, (paths[arn] ?? []).filter((p) => movedPaths.has(p))]),
+  );
   const decisive = new Set(
-    [...layerOverlap(attached(before, paths)), ...layerOverlap(attached(after, paths))]
+    layerOverlap(attached(after, only))
       .filter((s) => s.severity === 'medium' && s.path !== undefined)
       .map((s) => s.path as string),
   );
-  const was = winners(before, paths);
-  const now = winners(after, paths);
-  const changes: WinnerChange[] = [];
-  for (const [path, to] of now) {
-    const from = was.get(path);
-    if (from !== undefined && from !== to) changes.push({ path, from, to, decisive: decisive.has(path) });
-  }
+  const changes: WinnerChange[] = moved.map((m) => ({ ...m, decisive: decisive.has(m.path) }));
   return changes.sort((a, b) => Number(b.decisive) - Number(a.decisive) || (a.path < b.path ? -1 : 1));
 }
 
