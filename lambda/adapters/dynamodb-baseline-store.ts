@@ -11,7 +11,26 @@ import { BaselineConflictError, BaselineStoreError } from './errors.js';
 import type { BaselineStore } from './ports.js';
 
 /**
- * One item per function: `functionArn` (partition key), `states` (JSON of the layer history),
+ * A stored state's hook variables, kept only when they are a map of strings: anything else (a
+ * damaged item) reads as unknown, which never raises an alert by itself. Records written before
+ * hook variables were kept have none: unknown too.
+ */
+function withValidHooks(state: LayerState): LayerState {
+  const hooks: unknown = state.hooks;
+  if (hooks === undefined) return state;
+  const valid =
+    typeof hooks === 'object' &&
+    hooks !== null &&
+    !Array.isArray(hooks) &&
+    Object.values(hooks).every((v) => typeof v === 'string');
+  if (valid) return state;
+  const { hooks: _dropped, ...rest } = state;
+  return rest;
+}
+
+/**
+ * One item per function: `functionArn` (partition key), `states` (JSON of the layer history, each
+ * state with the function's start-up hook variables when they were read, never another variable),
  * `truncated`, and `revision`, a counter for optimistic concurrency. Writers read, merge in the pure
  * core (which orders states by event time) and write on condition that nobody wrote in between.
  */
@@ -59,7 +78,14 @@ export class DynamoDbBaselineStore implements BaselineStore {
     try {
       const states = JSON.parse(item.states?.S ?? '[]') as LayerState[];
       if (!Array.isArray(states)) throw new Error('states is not a list');
-      return { baseline: { functionArn, states, truncated: item.truncated?.BOOL === true }, revision };
+      return {
+        baseline: {
+          functionArn,
+          states: states.map(withValidHooks),
+          truncated: item.truncated?.BOOL === true,
+        },
+        revision,
+      };
     } catch {
       // A corrupt item must not block detection forever: treat as unknown, the next write replaces it.
       return { baseline: { functionArn, states: [], truncated: true }, revision };

@@ -2,9 +2,13 @@ import { type LambdaClient, ListFunctionsCommand } from '@aws-sdk/client-lambda'
 import { parseFunctionArn } from '../domain/arn.js';
 import type { Observation } from '../domain/observation.js';
 import type { DeclaredCall } from './calls.js';
+import { hooksOfEnvironment } from './lambda-function-reader.js';
 import type { FunctionLister } from './ports.js';
 
-/** Lists every function of an account and region (ListFunctions, paginated by Marker). */
+/**
+ * Lists every function of an account and region (ListFunctions, paginated by Marker), with the
+ * start-up hook variables of each (never another environment variable).
+ */
 export class LambdaFunctionLister implements FunctionLister {
   /** What this adapter sends (see calls.ts). */
   static readonly calls: readonly DeclaredCall[] = [{ action: 'lambda:ListFunctions', resource: 'any' }];
@@ -37,6 +41,8 @@ export class LambdaFunctionLister implements FunctionLister {
           layers: (f.Layers ?? []).map((l) => l.Arn).filter((a): a is string => typeof a === 'string'),
           runtime: f.Runtime ?? null,
           role: f.Role ?? null,
+          // ListFunctions returns each function's environment: only its hook variables are kept.
+          hooks: hooksOfEnvironment(f.Environment).hooks ?? null,
           observedAt,
         };
       }

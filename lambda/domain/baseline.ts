@@ -12,6 +12,12 @@ export interface LayerState {
   eventId: string;
   /** `event`: a CloudTrail event said so; `observed`: read from the live function (seeding). */
   source: 'event' | 'observed';
+  /**
+   * The function's start-up hook variables (name -> value) when this state was set, and no other
+   * environment variable. Absent when they were not read (records older than this field, an
+   * unreadable environment, the offline scanner): unknown, never "none".
+   */
+  hooks?: Record<string, string>;
 }
 
 export interface Baseline {
@@ -41,6 +47,29 @@ export function stateBefore(baseline: Baseline | null, timeMs: number, eventId: 
   return found;
 }
 
+/**
+ * The hook variables in force just before an event: those of the newest state before it that
+ * knows them (a state that could not read them does not erase what an earlier one knew), or null.
+ */
+export function hooksBefore(
+  baseline: Baseline | null,
+  timeMs: number,
+  eventId: string,
+): Record<string, string> | null {
+  let found: Record<string, string> | null = null;
+  for (const state of baseline?.states ?? []) {
+    if (state.eventId === eventId) continue;
+    if (timeOf(state) > timeMs) break;
+    if (state.hooks) found = state.hooks;
+  }
+  return found;
+}
+
+/** The newest known hook variables, or null when no kept state knows them. */
+export function latestHooks(baseline: Baseline | null): Record<string, string> | null {
+  return hooksBefore(baseline, Number.POSITIVE_INFINITY, '');
+}
+
 /** The newest known state. */
 export function latestState(baseline: Baseline | null): LayerState | null {
   return baseline?.states.at(-1) ?? null;
@@ -55,7 +84,11 @@ export function recordState(baseline: Baseline | null, functionArn: string, stat
   const at = timeOf(state);
   let index = states.length;
   while (index > 0 && timeOf(states[index - 1] as LayerState) > at) index -= 1;
-  states.splice(index, 0, { ...state, layers: [...state.layers] });
+  states.splice(index, 0, {
+    ...state,
+    layers: [...state.layers],
+    ...(state.hooks ? { hooks: { ...state.hooks } } : {}),
+  });
   const overflow = Math.max(0, states.length - MAX_STATES);
   return {
     functionArn,

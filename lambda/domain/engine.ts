@@ -4,11 +4,12 @@
  * Pure: both hosts (Lambda, CLI) call this.
  */
 import { actorContext } from './actor.js';
-import { type Baseline, type LayerState, stateBefore } from './baseline.js';
+import { type Baseline, hooksBefore, type LayerState, stateBefore } from './baseline.js';
 import { actorKeyOf, type PublishRecord } from './correlation.js';
-import type { Detection, DetectionInput, Evidence, LayerChange } from './detections/detection.js';
+import type { Detection, DetectionInput, Evidence, HookChange, LayerChange } from './detections/detection.js';
 import { DETECTIONS } from './detections/index.js';
 import { buildFinding, type Finding } from './finding.js';
+import { diffHooks, hookVariablesOf } from './inspection/exec-hook-variable.js';
 import { diffLayers, sameLayers } from './layers.js';
 import { type FunctionDetails, type FunctionEvent, isFunctionEvent, type LambdaEvent } from './model.js';
 import { type LayerLookup, provenanceOf } from './provenance.js';
@@ -18,7 +19,19 @@ import { suppressionOf } from './suppression.js';
 
 /** The function's configuration as the host read it (Lambda host only). */
 export type LiveConfiguration =
-  | { status: 'ok'; layers: string[]; runtime: string | null; role: string | null }
+  | {
+      status: 'ok';
+      layers: string[];
+      runtime: string | null;
+      role: string | null;
+      /**
+       * The start-up hook variables only (inspection/exec-hook-variable.ts), never another
+       * environment variable. Absent: not read; null: the environment could not be read.
+       */
+      hooks?: Record<string, string> | null;
+      /** Why the hook variables could not be read, when `hooks` is null. */
+      hooksError?: string;
+    }
   | { status: 'not-found' | 'access-denied' | 'error'; message: string }
   | { status: 'not-read' };
 
@@ -30,6 +43,8 @@ export interface AnalysisContext {
   /** Recent PublishLayerVersion events, for publish-then-attach correlation. */
   publishes?: readonly PublishRecord[];
   settings?: DetectionSettings;
+  /** Normalized file paths of layer versions, by version ARN (what each layer puts in /opt). */
+  layerPaths?: Readonly<Record<string, readonly string[]>>;
 }
 
 export interface VerdictRecord {
@@ -69,7 +84,8 @@ export function analyze(
 ): Analysis {
   const settings = context.settings ?? DEFAULT_SETTINGS;
   const change = isFunctionEvent(event) ? layerChangeOf(event, context) : null;
-  const input: DetectionInput = { event, change, settings };
+  const hooks = isFunctionEvent(event) ? hookChangeOf(event, context) : null;
+  const input: DetectionInput = { event, change, hooks, layerPaths: context.layerPaths, settings };
   const verdicts: VerdictRecord[] = [];
   let finding: Finding | null = null;
   for (const detection of detections) {
@@ -88,11 +104,17 @@ export function analyze(
     }
     verdicts.push({ detectionId: detection.id, status: verdict.status });
     if (verdict.status !== 'match') continue;
-    finding = findingOf(detection, verdict.evidence, event, change, context, settings);
+    finding = findingOf(detection, verdict.evidence, event, { change, hooks }, context, settings);
   }
   const state: LayerState | null =
     change?.after != null
-      ? { layers: change.after, eventTime: event.meta.time, eventId: event.meta.id, source: 'event' }
+      ? {
+          layers: change.after,
+          eventTime: event.meta.time,
+          eventId: event.meta.id,
+          source: 'event',
+          ...(hooks ? { hooks: { ...hooks.after } } : {}),
+        }
       : null;
   const publish: PublishRecord | null =
     event.kind === 'PublishLayerVersion' && event.layer.versionArn
@@ -110,7 +132,7 @@ function findingOf(
   detection: Detection,
   evidence: Evidence,
   event: LambdaEvent,
-  change: LayerChange | null,
+  { change, hooks }: { change: LayerChange | null; hooks: HookChange | null },
   context: AnalysisContext,
   settings: DetectionSettings,
 ): Finding {
@@ -136,13 +158,17 @@ function findingOf(
     evidence: { ...evidence, signals },
     event,
     change,
+    hooks,
     score: score(detection.baseScore, detection.baseReason, signals),
     related: correlation.related,
-    gaps: gapsOf(
-      event,
-      context,
-      provenance.filter((p) => p.lookup !== 'ok' && p.lookup !== 'not-read'),
-    ),
+    gaps: [
+      ...gapsOf(
+        event,
+        context,
+        provenance.filter((p) => p.lookup !== 'ok' && p.lookup !== 'not-read'),
+      ),
+      ...(evidence.gaps ?? []),
+    ],
     details: detailsOf(event, context.live),
     actor,
     provenance,
@@ -174,6 +200,25 @@ function layerChangeOf(
     diff: before !== null && after !== null ? diffLayers(before, after) : null,
     current: live,
   };
+}
+
+/**
+ * The hook variables before and after a function event. After: what the host read from the live
+ * function (CloudTrail blanks environment values); before: the newest earlier state that knew them
+ * (a created function had none). Null when the host did not read them.
+ */
+function hookChangeOf(
+  event: FunctionEvent,
+  context: Pick<AnalysisContext, 'baseline' | 'live'>,
+): HookChange | null {
+  const live = context.live;
+  if (live.status !== 'ok' || !live.hooks) return null;
+  // Filtered again here: whatever a host passes, only hook variables go on, in one order.
+  const after = hookVariablesOf(live.hooks);
+  const known =
+    event.kind === 'CreateFunction' ? {} : hooksBefore(context.baseline, event.meta.timeMs, event.meta.id);
+  const before = known === null ? null : hookVariablesOf(known);
+  return { before, after, changed: diffHooks(before, after) };
 }
 
 function detailsOf(event: LambdaEvent, live: LiveConfiguration): FunctionDetails {
@@ -208,6 +253,10 @@ function gapsOf(
   else if (live.status === 'access-denied')
     gaps.push(`function configuration: access denied (${live.message})`);
   else if (live.status === 'error') gaps.push(`function configuration: could not be read (${live.message})`);
+  else if (live.status === 'ok' && live.hooks === null)
+    gaps.push(
+      `start-up hook variables: the environment could not be read (${live.hooksError ?? 'no detail'})`,
+    );
   if (event.requested.state === 'unreadable')
     gaps.push(`requested layers unreadable: ${event.requested.detail}`);
   return gaps;

@@ -18,6 +18,19 @@ export interface Suppression {
   match: string;
 }
 
+/**
+ * A function's start-up hook variables (inspection/exec-hook-variable.ts) before and after the
+ * event: only those variables, never another environment value; values on one line, cut.
+ */
+export interface ExecHooks {
+  /** Name -> value before the event; null when no earlier state knew them. */
+  before: Record<string, string> | null;
+  /** Name -> value after the event, as read from the live function. */
+  after: Record<string, string>;
+  /** Every variable that differs: set (`from` null), changed, removed (`to` null). */
+  changed: { variable: string; from: string | null; to: string | null; reason: string | null }[];
+}
+
 export interface Finding {
   schemaVersion: 1;
   findingId: string;
@@ -91,4 +104,6 @@ export interface Finding {
   provenance: LayerProvenance[];
   /** Set when settings keep this finding from being published (it is still logged and counted). */
   suppression: Suppression | null;
+  /** Start-up hook variables before and after; null when not read or the function has none. */
+  execHooks: ExecHooks | null;
 }

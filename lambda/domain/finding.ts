@@ -2,8 +2,8 @@
 import { createHash } from 'node:crypto';
 import type { ActorContext } from './actor.js';
 import { parseLayerArn } from './arn.js';
-import type { Detection, Evidence, LayerChange } from './detections/detection.js';
-import type { Finding } from './finding-model.js';
+import type { Detection, Evidence, HookChange, LayerChange } from './detections/detection.js';
+import type { ExecHooks, Finding } from './finding-model.js';
 import {
   type FunctionDetails,
   type FunctionEvent,
@@ -15,7 +15,7 @@ import {
 import type { LayerProvenance } from './provenance.js';
 import { nextSteps, removePermissionCommand, revertLayersCommand } from './remediation.js';
 import type { Score } from './scoring.js';
-import { safeText } from './text.js';
+import { cut, oneLine, safeText } from './text.js';
 
 export { type Finding, SCHEMA_VERSION } from './finding-model.js';
 export { removePermissionCommand, revertLayersCommand } from './remediation.js';
@@ -30,6 +30,8 @@ export interface FindingParts {
   evidence: Evidence;
   event: LambdaEvent;
   change: LayerChange | null;
+  /** The hook variables before and after (function events whose host read them). */
+  hooks?: HookChange | null;
   score: Score;
   related: string[];
   gaps: string[];
@@ -42,10 +44,50 @@ export interface FindingParts {
 export function buildFinding(parts: FindingParts): Finding {
   const { event, change, evidence } = parts;
   const finding = commonPart(parts);
-  if (isFunctionEvent(event)) Object.assign(finding, functionPart(event, change, evidence, parts.details));
-  else Object.assign(finding, layerPart(event));
-  finding.remediation.nextSteps = nextSteps(finding);
+  if (isFunctionEvent(event)) {
+    Object.assign(finding, functionPart(event, change, evidence, parts.details));
+    finding.execHooks = execHooksOf(parts.hooks ?? null);
+  } else Object.assign(finding, layerPart(event));
+  hookAndOrderRemediation(finding, change);
+  finding.remediation.nextSteps = [...nextSteps(finding), ...hookAndOrderSteps(finding)];
   return finding;
+}
+
+/**
+ * A hook variable cannot be reverted by a command built here: `--environment` replaces the whole
+ * environment, whose other values (secrets) layerwatch never keeps. The layer revert stays when the
+ * same change attached layers, and for a reorder it restores the previous order.
+ */
+function hookAndOrderRemediation(finding: Finding, change: LayerChange | null): void {
+  if (finding.detectionId !== 'lambda-exec-hook-set') return;
+  const layersChanged = change?.diff
+    ? change.diff.added.length + change.diff.removed.length + change.diff.versionChanged.length > 0
+    : false;
+  if (!layersChanged) finding.remediation.revertCommand = null;
+}
+
+function hookAndOrderSteps(f: Finding): string[] {
+  const fn = f.function?.name ?? 'the function';
+  if (f.detectionId === 'lambda-exec-hook-set') {
+    const names = (f.execHooks?.changed ?? []).filter((c) => c.to !== null).map((c) => c.variable);
+    return [
+      `Confirm with the owner of ${fn} that ${names.join(', ') || 'the hook variable'} was set on purpose.`,
+      'Read what the value loads: a path in /opt comes from one of the layers (layerwatch inspect on its archive).',
+      `To undo it: read the environment (aws lambda get-function-configuration --function-name ${f.function?.arn ?? fn}), then set it again without the variable (--environment replaces every variable, so keep the others).`,
+      ...(f.remediation.revertCommand
+        ? ['The revert command removes the layers the same change attached.']
+        : []),
+    ];
+  }
+  if (f.detectionId === 'lambda-layer-reordered')
+    return [
+      `Confirm with the owner of ${fn} that the new layer order was planned.`,
+      'See which layer now wins each shared file: layerwatch inspect --attached on the layers in their new order.',
+      ...(f.remediation.revertCommand
+        ? ['If not planned, restore the previous order with the revert command.']
+        : []),
+    ];
+  return [];
 }
 
 /** What every finding has, whatever the event: the verdict, the event, the caller, the context. */
@@ -91,6 +133,38 @@ function commonPart(parts: FindingParts): Finding {
     gaps: gaps.map(safeText),
     provenance,
     suppression: null,
+    execHooks: null,
+  };
+}
+
+/** Longest hook value a finding shows (the baseline keeps the whole value). */
+export const HOOK_VALUE_SHOWN = 512;
+
+function shownValue(value: string): string;
+function shownValue(value: string | null): string | null;
+function shownValue(value: string | null): string | null {
+  return value === null ? null : cut(oneLine(value), HOOK_VALUE_SHOWN);
+}
+
+function shownValues(values: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, shownValue(v)]));
+}
+
+/** The finding's view of the hook variables: null when not read, or when there are none on either side. */
+function execHooksOf(hooks: HookChange | null): ExecHooks | null {
+  if (!hooks) return null;
+  const empty = (v: Readonly<Record<string, string>> | null) => v !== null && Object.keys(v).length === 0;
+  if (hooks.changed.length === 0 && empty(hooks.after) && (hooks.before === null || empty(hooks.before)))
+    return null;
+  return {
+    before: hooks.before === null ? null : shownValues(hooks.before),
+    after: shownValues(hooks.after),
+    changed: hooks.changed.map((c) => ({
+      variable: c.variable,
+      from: shownValue(c.from),
+      to: shownValue(c.to),
+      reason: c.reason === null ? null : safeText(c.reason),
+    })),
   };
 }
 

@@ -2,7 +2,9 @@
  * The drift sweep reads functions directly instead of waiting for events. An observation is
  * expressed as the event it amounts to: a change that did not touch `layers` and whose response
  * shows the live list. The engine then decides as for any event: no baseline -> nothing to report
- * (the caller seeds one); a known baseline that differs -> `lambda-layer-drift`.
+ * (the caller seeds one); a known baseline that differs -> `lambda-layer-drift` (or
+ * `lambda-layer-reordered` for another order); hook variables that differ from the known ones and
+ * load code -> `lambda-exec-hook-set` marked as drift.
  */
 import type { FunctionEvent, FunctionRef } from './model.js';
 
@@ -13,6 +15,11 @@ export interface Observation {
   layers: string[];
   runtime: string | null;
   role: string | null;
+  /**
+   * The start-up hook variables only (inspection/exec-hook-variable.ts), never another environment
+   * variable; null when the environment could not be read, absent when not read.
+   */
+  hooks?: Record<string, string> | null;
   /** When the sweep read the function (ISO 8601). */
   observedAt: string;
 }

@@ -1,4 +1,5 @@
 /** The contract every detection follows: stable metadata beside a pure evaluate(). */
+import type { HookValues, HookVariableChange } from '../inspection/exec-hook-variable.js';
 import type { LayerDiff } from '../layers.js';
 import type { LambdaEvent } from '../model.js';
 import type { Signal } from '../scoring.js';
@@ -32,10 +33,24 @@ export interface LayerChange {
   current: string[] | null;
 }
 
+/** What a function event did to its start-up hook variables, as the engine worked it out. */
+export interface HookChange {
+  /** The hook variables before the event; null when no earlier state knew them. */
+  before: HookValues | null;
+  /** The hook variables the host read from the live function (never any other variable). */
+  after: HookValues;
+  /** Every variable that differs (with `before` unknown: every one set). */
+  changed: HookVariableChange[];
+}
+
 export interface DetectionInput {
   event: LambdaEvent;
   /** For function events (CreateFunction, UpdateFunctionConfiguration); null otherwise. */
   change: LayerChange | null;
+  /** For function events whose host read the hook variables (the Lambda, the sweep); null otherwise. */
+  hooks?: HookChange | null;
+  /** Normalized file paths of layer versions, by version ARN, when the host read them. */
+  layerPaths?: Readonly<Record<string, readonly string[]>>;
   settings: DetectionSettings;
 }
 
@@ -48,6 +63,8 @@ export interface Evidence {
   subjects: string[];
   /** Signals specific to this detection; the engine adds actor, provenance and correlation signals. */
   signals: Signal[];
+  /** What the detection could not find out, in words (added to the finding's `gaps`). */
+  gaps?: string[];
 }
 
 /** Three states so that "did not look" is never read as "looked, found nothing". */

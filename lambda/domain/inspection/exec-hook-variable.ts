@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import type { Severity } from '../severity.js';
+import { cut } from '../text.js';
 import type { InspectionSignal } from './model.js';
 import { shown } from './model.js';
 import { optionValues, splitOptions } from './options.js';
@@ -96,4 +98,76 @@ export function execHookVariables(variables: Readonly<Record<string, string>>): 
       signals.push({ id: 'exec-hook-variable', severity: hit.severity, variable: name, reason: hit.what });
   }
   return signals;
+}
+
+/**
+ * Longest hook value kept. Lambda caps a function's whole environment at 4 KB, so a real value is
+ * never cut; a longer one (a malformed or hostile input) keeps its start and a digest of the whole,
+ * so that a change past the cut is still a change.
+ */
+export const HOOK_VALUE_MAX = 4096;
+
+/** A function's start-up hook variables: name -> value (capped). Never any other variable. */
+export type HookValues = Readonly<Record<string, string>>;
+
+/** True for every variable of HOOK_VARIABLES, whatever its value (benign values are kept too). */
+export function isHookVariable(name: string): boolean {
+  return Object.hasOwn(HOOK_VARIABLES, name);
+}
+
+function capped(value: string): string {
+  if (value.length <= HOOK_VALUE_MAX) return value;
+  const digest = createHash('sha256').update(value, 'utf8').digest('hex').slice(0, 16);
+  return `${cut(value, HOOK_VALUE_MAX - 64)} [cut: ${value.length} characters, sha256 ${digest}]`;
+}
+
+/**
+ * The hook variables of an environment, and nothing else: the other variables hold secrets and
+ * must never be stored, logged or reported. A benign value (NODE_OPTIONS=--enable-source-maps) is
+ * kept, so that its change to `--require /opt/x.js` is seen as a change. Untrusted input: only
+ * string values, names exactly as the runtimes read them (case-sensitive).
+ */
+export function hookVariablesOf(variables: Readonly<Record<string, unknown>> | null | undefined): HookValues {
+  const out: Record<string, string> = {};
+  if (!variables) return out;
+  for (const name of Object.keys(HOOK_VARIABLES)) {
+    const value = Object.hasOwn(variables, name) ? variables[name] : undefined;
+    if (typeof value === 'string') out[name] = capped(value);
+  }
+  return out;
+}
+
+/** What a hook variable's value makes the runtime do, or null when it loads nothing. */
+export function classifyHook(name: string, value: string): { severity: Severity; reason: string } | null {
+  const rule = isHookVariable(name) ? HOOK_VARIABLES[name] : undefined;
+  const hit = rule ? rule(value) : null;
+  return hit ? { severity: hit.severity, reason: hit.what } : null;
+}
+
+export function sameHooks(a: HookValues, b: HookValues): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k] === b[k]);
+}
+
+/** One variable whose value differs between two states: set (`from` null), changed, or removed (`to` null). */
+export interface HookVariableChange {
+  variable: string;
+  from: string | null;
+  to: string | null;
+  /** What the new value makes the runtime run; null when it loads nothing or was removed. */
+  reason: string | null;
+  severity: Severity | null;
+}
+
+/** The variables that differ, in the order of HOOK_VARIABLES; with `before` unknown, every set one. */
+export function diffHooks(before: HookValues | null, after: HookValues): HookVariableChange[] {
+  const changes: HookVariableChange[] = [];
+  for (const variable of Object.keys(HOOK_VARIABLES)) {
+    const from = before && Object.hasOwn(before, variable) ? (before[variable] as string) : null;
+    const to = Object.hasOwn(after, variable) ? (after[variable] as string) : null;
+    if (from === to) continue;
+    const hit = to === null ? null : classifyHook(variable, to);
+    changes.push({ variable, from, to, reason: hit?.reason ?? null, severity: hit?.severity ?? null });
+  }
+  return changes;
 }

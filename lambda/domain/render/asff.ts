@@ -195,6 +195,12 @@ function productFields(f: Finding, version: string): Record<string, string> {
     'layerwatch/Gaps': f.gaps.join('; ') || null,
     'layerwatch/Related': join(f.related),
     'layerwatch/Suppression': f.suppression ? `${f.suppression.rule}: ${f.suppression.match}` : null,
+    'layerwatch/ExecHooks': f.execHooks
+      ? Object.entries(f.execHooks.after)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('; ')
+      : null,
+    'layerwatch/ExecHooksChanged': f.execHooks?.changed.map((c) => c.variable).join(' ') || null,
   };
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(fields)) {

@@ -5,6 +5,7 @@
 import type { Finding } from '../finding.js';
 import { cut, safeText } from '../text.js';
 import { code, describeActor, describeOrigin, line, listOrNone, plain } from './describe.js';
+import { hookChangeLines, hooksInForce } from './exec-hooks.js';
 
 export interface ChatNotification {
   version: '1.0';
@@ -40,6 +41,9 @@ export function chatNotification(f: Finding, max = 512): ChatNotification {
   } else if (f.layer) {
     d.push(`*Layer:* ${code(f.layer.versionArn ?? f.layer.layerArn, max)}`);
   }
+  for (const h of hookChangeLines(f, (v, n) => code(v, n))) d.push(`*Hook:* ${h}`);
+  const hooks = hooksInForce(f, (v, n) => code(v, n));
+  if (hooks !== null) d.push(`*Hooks now:* ${hooks}`);
   if (f.permission) {
     d.push(
       `*Shared with:* ${code(f.permission.principal, max)}${f.permission.organizationId ? ` in ${code(f.permission.organizationId, 64)}` : ''}${f.permission.public ? ' *(public)*' : ''}`,

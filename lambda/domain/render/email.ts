@@ -2,6 +2,7 @@
 import type { Finding } from '../finding.js';
 import { cut } from '../text.js';
 import { describeActor, describeOrigin, line, listOrNone } from './describe.js';
+import { hookChangeLines, hooksInForce } from './exec-hooks.js';
 
 export function emailText(f: Finding, max = 2048): string {
   const out: string[] = [];
@@ -48,6 +49,9 @@ function whatChanged(out: string[], f: Finding, max: number): void {
   } else if (f.layer) {
     out.push(`  Layer:       ${line(f.layer.versionArn ?? f.layer.layerArn, max)}`);
   }
+  for (const h of hookChangeLines(f, line)) out.push(`  Hook:        ${h}`);
+  const hooks = hooksInForce(f, line);
+  if (hooks !== null) out.push(`  Hooks now:   ${hooks}`);
   if (f.permission) {
     out.push(
       `  Shared with: ${line(f.permission.principal, max)}${f.permission.organizationId ? ` (organization ${line(f.permission.organizationId, 64)})` : ''}${f.permission.public ? ' - PUBLIC' : ''}`,

@@ -350,6 +350,7 @@ export function renderOcsf(f: Finding, options: OcsfOptions): OcsfDetectionFindi
         },
         revert_command: f.remediation.revertCommand,
         suppression: f.suppression,
+        exec_hooks: f.execHooks,
       },
     },
   };

@@ -36,6 +36,7 @@ describe('LambdaFunctionReader', () => {
       layers: ['arn:aws:lambda:eu-west-1:111122223333:layer:a:1'],
       runtime: 'nodejs22.x',
       role: 'arn:aws:iam::111122223333:role/r',
+      hooks: {},
     });
     await reader.readConfiguration(fn);
     expect(asked).toEqual(['111122223333|eu-west-1', '111122223333|eu-west-1']);

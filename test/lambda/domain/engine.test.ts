@@ -1,6 +1,6 @@
 import type { Detection } from '../../../lambda/domain/detections/detection.js';
 import { DETECTIONS } from '../../../lambda/domain/detections/index.js';
-import { analyze } from '../../../lambda/domain/engine.js';
+import { analyze, type LiveConfiguration } from '../../../lambda/domain/engine.js';
 import { type Severity, severityRank } from '../../../lambda/domain/severity.js';
 import { at, DEPS, DEPS_4, deployed, EVIL, findingAfter } from '../../support/domain-scenarios.js';
 import {
@@ -28,6 +28,8 @@ interface Case {
   added?: string[];
   removed?: string[];
   baseline?: 'known' | 'unknown';
+  /** What the host read from the live function (the Lambda host); not read by default. */
+  live?: LiveConfiguration;
 }
 
 const cases: Case[] = [
@@ -167,11 +169,35 @@ const cases: Case[] = [
     detection: 'lambda-layer-shared',
     between: ['low', 'medium'],
   },
+  {
+    name: 'persistence: a layer attached and the exec wrapper pointed into /opt in one call',
+    history: [deployed()],
+    record: updateFunctionConfiguration('orders', { layers: [DEPS, EVIL], time: at(5) }),
+    live: {
+      status: 'ok',
+      layers: [DEPS, EVIL],
+      runtime: 'python3.12',
+      role: null,
+      hooks: { AWS_LAMBDA_EXEC_WRAPPER: '/opt/wrapper' },
+    },
+    detection: 'lambda-exec-hook-set',
+    between: ['high', 'critical'],
+    added: [EVIL],
+  },
+  {
+    name: 'the same layers in another order, file lists unknown',
+    history: [deployed('orders', [DEPS, EVIL])],
+    record: updateFunctionConfiguration('orders', { layers: [EVIL, DEPS], time: at(5) }),
+    detection: 'lambda-layer-reordered',
+    between: ['medium', 'medium'],
+    added: [],
+    removed: [],
+  },
 ];
 
 describe('analyze', () => {
   it.each(cases)('$name', (c) => {
-    const { finding, verdicts } = analyzeAfter(c.history, c.record);
+    const { finding, verdicts } = analyzeAfter(c.history, c.record, c.live);
     if (c.detection === null) {
       expect(finding).toBeNull();
       expect(verdicts.some((v) => v.status === 'match')).toBe(false);
