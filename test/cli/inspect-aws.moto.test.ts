@@ -187,6 +187,18 @@ describe('layerwatch inspect with AWS inputs', () => {
     expect(overlap.every((s: { layer: string }) => s.layer === arns.shadow)).toBe(true);
   });
 
+  it('shows a function in a table, each file with its layer', async () => {
+    const io = memoryIo();
+    const code = await runInspect(['--format', 'table', '--region', REGION, 'orders'], io, {
+      env: {},
+      aws: motoDeps(fetchFromServers),
+    });
+    expect(code).toBe(0);
+    expect(io.out).toMatch(/^function orders: function orders \(nodejs22\.x\), 2 layer\(s\)\n/);
+    expect(io.out).toMatch(/external-extension\s+telemetry:1 extensions\/telemetry/);
+    expect(io.out).toMatch(/exec-hook-variable\s+AWS_LAMBDA_EXEC_WRAPPER/);
+  });
+
   it('reads a function by its ARN in its own region, whatever --region says', async () => {
     const arn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:orders`;
     const { code, reports } = await inspect(['--region', 'eu-west-1', arn]);
