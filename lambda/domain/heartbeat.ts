@@ -102,5 +102,10 @@ function isCanary(functionName: unknown, source: HeartbeatSource, account: strin
 
 /** The description a heartbeat writes: when, so that each one is a real change. */
 export function heartbeatDescription(now: Date): string {
-  return `layerwatch heartbeat ${now.toISOString()}: this function only proves that layerwatch sees this region`;
+  return heartbeatDescriptionAt(now.toISOString());
+}
+
+/** The same with the time as text (a member schedule writes its scheduled time there). */
+export function heartbeatDescriptionAt(time: string): string {
+  return `layerwatch heartbeat ${time}: this function only proves that layerwatch sees this region`;
 }
