@@ -57,7 +57,7 @@ export class LayerWatchMemberStack extends Stack {
       ),
       description: 'layerwatch: forward Lambda layer events to the security account',
     });
-    if (props.heartbeat) new MemberHeartbeat(this, 'Heartbeat');
+    if (props.heartbeat) new MemberHeartbeat(this, 'Heartbeat', { centralAccount: props.centralAccount });
     {
       const inRoleRegion = new CfnCondition(this, 'InRoleRegion', {
         expression: Fn.conditionEquals(this.region, props.roleRegion),

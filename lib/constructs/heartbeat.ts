@@ -1,4 +1,13 @@
-import { Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import {
+  CfnCondition,
+  CfnResource,
+  Duration,
+  Fn,
+  RemovalPolicy,
+  Stack,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -182,6 +191,11 @@ export class MemberHeartbeatAlarms extends Construct {
 export const MEMBER_HEARTBEAT_SCHEDULE = 'layerwatch-heartbeat';
 
 export interface MemberHeartbeatProps {
+  /**
+   * The security account: a StackSet instance there (a delegated administrator inside the OUs)
+   * creates nothing, since the detector's own canary already has the name there.
+   */
+  readonly centralAccount: string;
   /** @default logs.RetentionDays.ONE_YEAR (the canary never runs: its log group stays empty) */
   readonly logRetention?: logs.RetentionDays;
 }
@@ -198,9 +212,12 @@ export class MemberHeartbeat extends Construct {
   public readonly role: iam.Role;
   public readonly schedule: scheduler.CfnSchedule;
 
-  constructor(scope: Construct, id: string, props: MemberHeartbeatProps = {}) {
+  constructor(scope: Construct, id: string, props: MemberHeartbeatProps) {
     super(scope, id);
     const { partition, region, account } = Stack.of(this);
+    const inMember = new CfnCondition(this, 'InMemberAccount', {
+      expression: Fn.conditionNot(Fn.conditionEquals(account, props.centralAccount)),
+    });
     this.canary = new Canary(this, 'Canary', {
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     });
@@ -233,6 +250,10 @@ export class MemberHeartbeat extends Construct {
       },
     });
     this.schedule.node.addDependency(this.canary, this.role);
+    for (const child of this.node.findAll()) {
+      const resource = child.node.defaultChild ?? child;
+      if (resource instanceof CfnResource) resource.cfnOptions.condition = inMember;
+    }
   }
 }
 

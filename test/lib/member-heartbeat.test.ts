@@ -14,6 +14,7 @@ import {
   allDeployments,
   type CfnResource,
   type CfnTemplate,
+  HOME,
   MEMBER_ACCOUNTS,
   type Placement,
   type SynthesizedDeployment,
@@ -139,6 +140,21 @@ describe('memberHeartbeat on', () => {
       expect(alarm.Properties?.AlarmActions).toEqual(home?.Properties?.AlarmActions);
       expect(alarm.Properties?.OKActions).toEqual(home?.Properties?.AlarmActions);
       expect(alarm.Properties?.AlarmActions).toHaveLength(1);
+    }
+  });
+});
+
+describe('memberHeartbeat in the security account', () => {
+  it("creates nothing where the detector's own canary already is (a delegated administrator inside the OUs)", () => {
+    const member = on.member?.template as CfnTemplate;
+    const types = ['AWS::Lambda::Function', 'AWS::Scheduler::Schedule', 'AWS::Logs::LogGroup'];
+    const heartbeat = Object.entries(member.Resources ?? {}).filter(([, r]) => types.includes(r.Type));
+    expect(heartbeat.length).toBe(3);
+    const central = new TemplateResolver(member, HOME);
+    const elsewhere = new TemplateResolver(member, { account: MEMBER_ACCOUNTS[0], region: HOME.region });
+    for (const [id] of heartbeat) {
+      expect(central.exists(id)).toBe(false);
+      expect(elsewhere.exists(id)).toBe(true);
     }
   });
 });
