@@ -178,6 +178,10 @@ async function inspectFunction(
   try {
     config = await locator.functionConfiguration(name, region);
   } catch (error) {
+    if (!region && /region is missing/i.test((error as Error).message))
+      throw new InspectInputError(
+        'a function name needs a region: --region REGION (or AWS_REGION, or a profile with one)',
+      );
     throw new InspectInputError(describeAwsError(error));
   }
   const signals = [...inspectConfiguration(config).signals];

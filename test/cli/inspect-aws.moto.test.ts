@@ -329,6 +329,30 @@ describe('layerwatch inspect without credentials', () => {
   });
 });
 
+describe('layerwatch inspect without a region', () => {
+  it('asks for one for a function name', async () => {
+    const io = memoryIo();
+    const code = await runInspect(['--format', 'jsonl', 'orders'], io, {
+      env: {},
+      aws: (region) => ({
+        // What the SDK's default chain throws when neither the environment nor a profile names one.
+        locator: new LayerVersionLocator(
+          () =>
+            new LambdaClient({
+              region: (): Promise<string> => Promise.reject(new Error('Region is missing')),
+              credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+            }),
+        ),
+        region,
+      }),
+    });
+    expect(code).toBe(2);
+    expect(io.err).toBe(
+      'layerwatch inspect: orders: a function name needs a region: --region REGION (or AWS_REGION, or a profile with one)\n',
+    );
+  });
+});
+
 describe('classifyAwsInput', () => {
   it.each([
     ['arn:aws:lambda:eu-west-1:123456789012:layer:name:7', 'layer'],
