@@ -36,6 +36,7 @@ export const CONTEXT_KEYS = [
   'sweepSchedule',
   'createTrail',
   'heartbeat',
+  'memberHeartbeat',
   'securityHub',
   'findingEvents',
 ] as const;
@@ -198,6 +199,27 @@ function regionsOf(lookup: Lookup, key: string): string[] {
   return values;
 }
 
+/** The heartbeat (on by default) and, in organization mode on request, one per member account and region. */
+function readHeartbeat(
+  flag: (key: string, fallback: boolean) => boolean,
+  mode: string,
+  sweepAccounts: readonly string[],
+): { heartbeat: boolean; memberHeartbeat: boolean } {
+  const heartbeat = flag('heartbeat', true);
+  const memberHeartbeat = flag('memberHeartbeat', false);
+  if (memberHeartbeat && mode !== 'organization')
+    throw new ContextError(
+      'context "memberHeartbeat" is for organization mode (member accounts): set mode=organization',
+    );
+  if (memberHeartbeat && !heartbeat)
+    throw new ContextError('context "memberHeartbeat" needs the heartbeat: do not set heartbeat=false');
+  if (memberHeartbeat && sweepAccounts.length === 0)
+    throw new ContextError(
+      'context "memberHeartbeat" needs the member accounts in "sweepAccounts": each account and region gets its own alarm',
+    );
+  return { heartbeat, memberHeartbeat };
+}
+
 /** Deployment modes: single (default), multi-region, organization; and the sweep and trail. */
 function readModes(lookup: Lookup) {
   const mode = text(lookup, 'mode') ?? 'single';
@@ -259,6 +281,7 @@ function readModes(lookup: Lookup) {
       throw new ContextError(`context "${key}" is true or false`);
     return v === undefined ? fallback : v === 'true';
   };
+  const { heartbeat, memberHeartbeat } = readHeartbeat(flag, mode, sweepAccounts);
   return {
     mode,
     regions,
@@ -267,7 +290,9 @@ function readModes(lookup: Lookup) {
     sweepRegions: sweepRegions.length > 0 ? sweepRegions : undefined,
     sweepSchedule,
     createTrail: trail === 'true',
-    heartbeat: flag('heartbeat', true),
+    heartbeat,
+    // Only when asked for (the default, off, is the absence of the key).
+    ...(memberHeartbeat ? { memberHeartbeat } : {}),
     securityHub: flag('securityHub', false),
     findingEvents: flag('findingEvents', false),
   } as const;

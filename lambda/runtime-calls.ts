@@ -63,6 +63,12 @@ export const MEMBER_ROLE_CALLS: readonly RuntimeCall[] = union(
 /** The hourly heartbeat (heartbeat.ts): the one write, on the canary functions. */
 export const HEARTBEAT_CALLS: readonly RuntimeCall[] = union(CanaryToucher.calls);
 
+/**
+ * A member account's hourly heartbeat (memberHeartbeat): an EventBridge Scheduler schedule sends the
+ * toucher's one call itself (a universal target), with a role of the member stack granted this.
+ */
+export const MEMBER_HEARTBEAT_CALLS: readonly RuntimeCall[] = union(CanaryToucher.calls);
+
 /** Every runtime of the detector stack, by name (the tests find each one's function by its environment). */
 export const RUNTIME_CALLS = {
   handler: HANDLER_CALLS,

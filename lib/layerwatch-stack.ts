@@ -6,6 +6,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { MemberHeartbeatAlarms } from './constructs/heartbeat.js';
 import { LayerWatch, type SlackChannel } from './layerwatch.js';
 import { LayerWatchOrganization } from './organization.js';
 
@@ -44,6 +45,8 @@ export interface LayerWatchConfig {
   readonly createTrail?: boolean;
   /** The hourly heartbeat in every covered region. @default true */
   readonly heartbeat?: boolean;
+  /** Organization mode: a heartbeat and an alarm per member account (`sweepAccounts`) and region. @default false */
+  readonly memberHeartbeat?: boolean;
   /** Import every finding into Security Hub. @default false */
   readonly securityHub?: boolean;
   /** Put every finding on the default event bus. @default false */
@@ -69,6 +72,7 @@ export class LayerWatchStack extends Stack {
           regions: org.regions,
           memberRoleName: org.memberRoleName,
           callAs: org.callAs,
+          memberHeartbeat: config.memberHeartbeat,
         })
       : undefined;
     // Regions whose events reach the detector: the handler reads this account's functions there.
@@ -115,6 +119,12 @@ export class LayerWatchStack extends Stack {
         runAfter: organization ? [organization.stackSet] : [],
       },
     });
+    if (org && config.memberHeartbeat)
+      new MemberHeartbeatAlarms(this, 'MemberHeartbeat', {
+        accounts: (config.sweepAccounts ?? []).filter((a) => a !== this.account),
+        regions: org.regions,
+        operationsTopic: this.layerWatch.operationsTopic,
+      });
     if (config.createTrail) this.trail = this.createTrail();
 
     this.addOutputs(config);

@@ -12,6 +12,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 import { MEMBER_ROLE_CALLS } from '../lambda/runtime-calls.js';
+import { MemberHeartbeat } from './constructs/heartbeat.js';
 import { DETECTOR_ROLE_TAG } from './constructs/runtime-function.js';
 import { ForwardingRule } from './forwarding-rule.js';
 import { grantMemberCalls } from './permissions.js';
@@ -30,12 +31,18 @@ export interface LayerWatchMemberProps extends StackProps {
   readonly roleName?: string;
   /** The region whose instance creates the role (IAM is global: one role per account). */
   readonly roleRegion: string;
+  /**
+   * A heartbeat of this account and region: a canary, changed hourly by a schedule of its own
+   * (MemberHeartbeat), which the detector counts by Account and Region (memberHeartbeat).
+   * @default false
+   */
+  readonly heartbeat?: boolean;
 }
 
 /**
  * What each member account (and region) of the organization needs: a rule forwarding Lambda layer
  * events to the central detector's bus, and, once per account, the read-only role the detector
- * assumes to enrich and sweep. Rolled out by a service-managed StackSet (see LayerWatchOrganization).
+ * assumes to enrich and sweep; with `heartbeat`, a canary and its hourly schedule. Rolled out by a service-managed StackSet (see LayerWatchOrganization).
  * No assets, so the template can travel as a StackSet body.
  */
 export class LayerWatchMemberStack extends Stack {
@@ -50,6 +57,7 @@ export class LayerWatchMemberStack extends Stack {
       ),
       description: 'layerwatch: forward Lambda layer events to the security account',
     });
+    if (props.heartbeat) new MemberHeartbeat(this, 'Heartbeat', { centralAccount: props.centralAccount });
     {
       const inRoleRegion = new CfnCondition(this, 'InRoleRegion', {
         expression: Fn.conditionEquals(this.region, props.roleRegion),

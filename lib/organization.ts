@@ -17,6 +17,8 @@ export interface LayerWatchOrganizationProps {
    * @default 'SELF'
    */
   readonly callAs?: 'SELF' | 'DELEGATED_ADMIN';
+  /** A heartbeat in every member account and region (see LayerWatchMemberStack). @default false */
+  readonly memberHeartbeat?: boolean;
 }
 
 /**
@@ -63,6 +65,7 @@ export class LayerWatchOrganization extends Construct {
       organizationId: props.organizationId,
       roleName: props.memberRoleName,
       roleRegion: props.regions[0] as string,
+      heartbeat: props.memberHeartbeat,
     });
     this.memberTemplate = memberApp.synth().getStackByName(member.stackName).template as Record<
       string,

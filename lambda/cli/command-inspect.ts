@@ -1,4 +1,7 @@
-/** `layerwatch inspect`: what a layer zip or a function configuration will run (see inspect.ts). */
+/**
+ * `layerwatch inspect`: what a layer will run, from its zip, its version ARN or a function's
+ * configuration (see inspect.ts; AWS inputs in inspect-aws.ts).
+ */
 import type { Command } from './command.js';
 import { INSPECT_SYNOPSIS, inspectHelp, runInspect } from './inspect.js';
 

@@ -14,15 +14,26 @@ import {
   parseFunctionConfiguration,
 } from '../domain/inspection/function-configuration.js';
 import { layerOverlap } from '../domain/inspection/layer-overlap.js';
-import type { ArchiveEntry, InspectionGap, InspectionSignal } from '../domain/inspection/model.js';
+import type { ArchiveEntry } from '../domain/inspection/model.js';
 import { cut, oneLine } from '../domain/text.js';
+import {
+  type AwsInspectDeps,
+  classifyAwsInput,
+  defaultAwsDeps,
+  InspectInputError,
+  type InspectReport,
+  inspectAwsInput,
+} from './inspect-aws.js';
+
+export type { InspectReport } from './inspect-aws.js';
 
 export interface InspectIo {
   stdout: { write(s: string): unknown; isTTY?: boolean };
   stderr: { write(s: string): unknown };
 }
 
-export const INSPECT_SYNOPSIS = 'layerwatch inspect [--format jsonl|table] [--attached] INPUT...';
+export const INSPECT_SYNOPSIS =
+  'layerwatch inspect [--format jsonl|table] [--attached] [--region REGION] INPUT...';
 
 const USAGE = `Usage: ${INSPECT_SYNOPSIS}
 
@@ -31,43 +42,37 @@ start-up hooks, copies of the AWS SDK, a custom runtime bootstrap, exec wrapper 
 code, and unsafe archives (paths outside /opt, decompression bombs). Only the archive's directory
 and the first bytes of a few files are read.
 
-INPUT is a layer zip file, or a function configuration JSON as printed by
-\`aws lambda get-function-configuration\` (or get-function): its environment variables are
-checked for ones that make the runtime run extra code (AWS_LAMBDA_EXEC_WRAPPER, NODE_OPTIONS
---require, JAVA_TOOL_OPTIONS -javaagent, LD_PRELOAD, ...). Its layers are listed, not fetched:
-inspect their zips (the Content.Location of aws lambda get-layer-version-by-arn) as INPUTs.
+INPUT is, in this order:
+  a local file     a layer zip, or a function configuration JSON as printed by
+                   \`aws lambda get-function-configuration\` (or get-function): its environment
+                   variables are checked for ones that make the runtime run extra code
+                   (AWS_LAMBDA_EXEC_WRAPPER, NODE_OPTIONS --require, JAVA_TOOL_OPTIONS -javaagent,
+                   LD_PRELOAD, ...); its layers are listed, not fetched
+  a layer version  arn:PARTITION:lambda:REGION:ACCOUNT:layer:NAME:VERSION, read with your AWS
+  ARN              credentials: GetLayerVersion, then HTTP range reads of its archive (sha256 and
+                   codeSha256 are the layer's CodeSha256, in hex and in base64)
+  a function       its ARN, or its name (in --region): GetFunctionConfiguration, its variables as
+                   above, each attached layer read as above, and which layer shadows which
+AWS inputs use the SDK's default credentials (environment, AWS_PROFILE, SSO, instance role) and
+need lambda:GetFunctionConfiguration and lambda:GetLayerVersion.
 
 Options:
   --format jsonl|table   jsonl: one report JSON per input on stdout; table: for people
                          (default: table on a terminal, jsonl otherwise)
-  --attached             the layer zips are one function's layers, in its order: also report
+  --attached             the layer inputs are one function's layers, in its order: also report
                          which files a later layer replaces in /opt (layer-overlap)
+  --region REGION        where function names are looked up (default: AWS_REGION, or the
+                         profile's); ARNs carry their own region
   -h, --help             this text
 
-Exit codes: 0 every input inspected, 2 usage error or an unreadable input.
+Exit codes: 0 every input inspected, 2 usage error or an unreadable input (missing file, no
+credentials, access denied, not found, throttled, an archive that could not be fetched).
 `;
 
 /** Layer zips are at most 50 MB uploaded directly, 250 MB unzipped: a larger file is not hashed. */
 const MAX_HASHED_BYTES = 512 * 1024 * 1024;
 const MAX_JSON_BYTES = 16 * 1024 * 1024;
 const LOCAL_BUDGET = { maxBytes: 256 * 1024 * 1024, timeoutMs: 60_000 };
-
-export interface InspectReport {
-  source: string;
-  kind: 'layer' | 'function' | 'attached-layers';
-  /** Hex SHA-256 of the zip; CodeSha256 is the same digest in base64. */
-  sha256: string | null;
-  codeSha256: string | null;
-  files: number | null;
-  uncompressedBytes: number | null;
-  functionName?: string | null;
-  runtime?: string | null;
-  layers?: string[];
-  signals: InspectionSignal[];
-  gaps: InspectionGap[];
-}
-
-class InputError extends Error {}
 
 async function hashFile(
   path: string,
@@ -89,7 +94,9 @@ async function inspectZip(
     const source = new FileSource(handle, size, new BudgetMeter(LOCAL_BUDGET));
     const result = await inspectSource(source, { publisher: null });
     if (result.error)
-      throw new InputError(`not a readable zip archive: ${result.error.name}: ${result.error.message}`);
+      throw new InspectInputError(
+        `not a readable zip archive: ${result.error.name}: ${result.error.message}`,
+      );
     const digest = await hashFile(path, size);
     const gaps = [...result.report.gaps];
     if (digest.sha256 === null)
@@ -108,13 +115,13 @@ function inspectFunction(path: string, text: string): InspectReport {
   try {
     doc = JSON.parse(text);
   } catch (error) {
-    throw new InputError(`not a zip archive, and not JSON: ${(error as Error).message}`);
+    throw new InspectInputError(`not a zip archive, and not JSON: ${(error as Error).message}`);
   }
   let config: ReturnType<typeof parseFunctionConfiguration>;
   try {
     config = parseFunctionConfiguration(doc);
   } catch (error) {
-    throw new InputError(`not a function configuration: ${(error as Error).message}`);
+    throw new InspectInputError(`not a function configuration: ${(error as Error).message}`);
   }
   const { signals, gaps } = inspectConfiguration(config);
   return {
@@ -134,15 +141,21 @@ function inspectFunction(path: string, text: string): InspectReport {
 
 const ZIP_MAGIC = [Buffer.from('PK\x03\x04'), Buffer.from('PK\x05\x06'), Buffer.from('PK\x07\x08')];
 
-async function inspectInput(
-  path: string,
-): Promise<{ report: InspectReport; entries: ArchiveEntry[] | null }> {
+interface Inspection {
+  report: InspectReport;
+  entries: ArchiveEntry[] | null;
+  /** What could not be read (stderr lines; exit 2), for an input that is still reported. */
+  problems: string[];
+}
+
+/** An existing local path wins; otherwise a layer version ARN or a function, read from AWS. */
+async function inspectInput(path: string, aws: () => AwsInspectDeps): Promise<Inspection> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
-    throw new InputError(
-      error.code === 'ENOENT' ? 'no such file' : `cannot read it (${error.code ?? error.message})`,
-    );
+    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') return null;
+    throw new InspectInputError(`cannot read it (${error.code ?? error.message})`);
   });
-  if (!info.isFile()) throw new InputError('not a file');
+  if (info === null) return inspectAwsInput(path, classifyAwsInput(path), aws());
+  if (!info.isFile()) throw new InspectInputError('not a file');
   const handle = await open(path, 'r');
   const head = Buffer.alloc(4);
   try {
@@ -150,10 +163,10 @@ async function inspectInput(
   } finally {
     await handle.close();
   }
-  if (ZIP_MAGIC.some((m) => head.equals(m))) return inspectZip(path, info.size);
+  if (ZIP_MAGIC.some((m) => head.equals(m))) return { ...(await inspectZip(path, info.size)), problems: [] };
   if (info.size > MAX_JSON_BYTES)
-    throw new InputError(`not a zip archive, and too large for a configuration`);
-  return { report: inspectFunction(path, await readFile(path, 'utf8')), entries: null };
+    throw new InspectInputError(`not a zip archive, and too large for a configuration`);
+  return { report: inspectFunction(path, await readFile(path, 'utf8')), entries: null, problems: [] };
 }
 
 function table(report: InspectReport): string {
@@ -164,7 +177,12 @@ function table(report: InspectReport): string {
         ? `function ${report.functionName ?? '-'} (${report.runtime ?? '-'}), ${report.layers?.length ?? 0} layer(s)`
         : `${report.layers?.length ?? 0} layers in order`;
   const lines = [`${report.kind} ${report.source}: ${size}`];
-  const rows = report.signals.map((s) => [s.severity, s.id, s.path ?? s.variable ?? '-', s.reason]);
+  // In a function's report, a file is shown with its layer (NAME:VERSION).
+  const where = (s: InspectReport['signals'][number]) =>
+    s.path && s.layer && report.kind === 'function'
+      ? `${s.layer.split(':').slice(-2).join(':')} ${s.path}`
+      : (s.path ?? s.variable ?? '-');
+  const rows = report.signals.map((s) => [s.severity, s.id, where(s), s.reason]);
   const widths = [0, 1, 2].map((i) => Math.max(0, ...rows.map((r) => Math.min(60, (r[i] as string).length))));
   for (const row of rows)
     lines.push(
@@ -183,6 +201,8 @@ interface Options {
   format: 'jsonl' | 'table' | null;
   attached: boolean;
   inputs: string[];
+  /** --region: where function names are looked up (ARNs carry their own). */
+  region: string | null;
 }
 
 function parse(args: readonly string[]): Options | 'help' {
@@ -192,21 +212,40 @@ function parse(args: readonly string[]): Options | 'help' {
     options: {
       format: { type: 'string' },
       attached: { type: 'boolean' },
+      region: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) return 'help';
   if (values.format !== undefined && values.format !== 'jsonl' && values.format !== 'table')
-    throw new InputError(`--format: "${values.format}" is not jsonl or table`);
-  if (positionals.length === 0) throw new InputError('no INPUT given');
-  return { format: values.format ?? null, attached: values.attached ?? false, inputs: positionals };
+    throw new InspectInputError(`--format: "${values.format}" is not jsonl or table`);
+  if (positionals.length === 0) throw new InspectInputError('no INPUT given');
+  if (values.region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(values.region))
+    throw new InspectInputError(`--region: "${values.region}" is not a region name`);
+  return {
+    format: values.format ?? null,
+    attached: values.attached ?? false,
+    inputs: positionals,
+    region: values.region ?? null,
+  };
 }
 
 export function inspectHelp(): string {
   return USAGE;
 }
 
-export async function runInspect(args: readonly string[], io: InspectIo): Promise<number> {
+export interface InspectDeps {
+  /** Read for AWS_REGION / AWS_DEFAULT_REGION. @default process.env */
+  env?: Record<string, string | undefined>;
+  /** How AWS inputs are read, built on first use. @default defaultAwsDeps (the SDK's default chain) */
+  aws?: (region: string | null) => AwsInspectDeps;
+}
+
+export async function runInspect(
+  args: readonly string[],
+  io: InspectIo,
+  deps: InspectDeps = {},
+): Promise<number> {
   let options: ReturnType<typeof parse>;
   try {
     options = parse(args);
@@ -221,18 +260,29 @@ export async function runInspect(args: readonly string[], io: InspectIo): Promis
   const format = options.format ?? (io.stdout.isTTY ? 'table' : 'jsonl');
   const print = (report: InspectReport) =>
     io.stdout.write(format === 'jsonl' ? `${JSON.stringify(report)}\n` : table(report));
+  const env = deps.env ?? process.env;
+  const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? null;
+  let aws: AwsInspectDeps | null = null;
+  const awsDeps = () => {
+    aws ??= (deps.aws ?? defaultAwsDeps)(region);
+    return aws;
+  };
   let code = 0;
   const attached: { name: string; entries: ArchiveEntry[] }[] = [];
   for (const input of options.inputs) {
     try {
-      const { report, entries } = await inspectInput(input);
+      const { report, entries, problems } = await inspectInput(input, awsDeps);
       print(report);
       if (report.gaps.some((g) => g.reason.startsWith('unsafe archive')))
         io.stderr.write(`layerwatch inspect: ${input}: unsafe archive, its content was not read\n`);
+      for (const problem of problems) io.stderr.write(`layerwatch inspect: ${input}: ${problem}\n`);
+      if (problems.length > 0) code = 2;
       if (entries) attached.push({ name: input, entries });
     } catch (error) {
       const message =
-        error instanceof InputError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
+        error instanceof InspectInputError
+          ? error.message
+          : `${(error as Error).name}: ${(error as Error).message}`;
       io.stderr.write(`layerwatch inspect: ${input}: ${message}\n`);
       code = 2;
     }

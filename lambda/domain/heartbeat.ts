@@ -8,12 +8,22 @@
  * own role, on the canary function of the detector's account, asking for nothing but a description.
  * A layer, a variable or any other change to the canary, or a change by anyone else, is not a
  * heartbeat and goes through detection like any other event: an attacker gets no quiet function.
+ *
+ * Member accounts (organization mode with memberHeartbeat) beat on their own: an hourly schedule in
+ * each member account and region changes that account's canary with a role of a fixed name
+ * (memberHeartbeatRoleName), which only that schedule may assume. The same rule holds there: only
+ * that role, only the canary of the account that received the call, only its description.
  */
 
 export const CANARY_FUNCTION_NAME = 'layerwatch-canary';
 
+/** The member heartbeat schedule's role in `region` (member-stack.ts creates it; IAM names are global). */
+export function memberHeartbeatRoleName(region: string): string {
+  return `LayerWatchHeartbeat-${region}`;
+}
+
 export interface HeartbeatSource {
-  /** The detector's account: canaries live there. */
+  /** The detector's account: its canaries are touched by `roleArn`; other accounts' by their own role. */
   readonly account: string;
   /** The role the heartbeat function runs as (the session issuer of its calls). */
   readonly roleArn: string;
@@ -23,6 +33,8 @@ export interface HeartbeatSource {
 
 export interface Heartbeat {
   readonly region: string;
+  /** A member account's heartbeat: that account (absent for the detector's own canaries). */
+  readonly account?: string;
   readonly eventId: string;
   /** CloudTrail's event time to `nowMs`, in milliseconds (never negative). */
   readonly latencyMs: number;
@@ -44,33 +56,56 @@ export function heartbeatOf(input: unknown, source: HeartbeatSource, nowMs: numb
     !/^UpdateFunctionConfiguration(\d{8}(v\d+)?)?$/.test(record.eventName)
   )
     return null;
-  if (record.recipientAccountId !== source.account) return null;
+  const recipient = typeof record.recipientAccountId === 'string' ? record.recipientAccountId : null;
+  const region = typeof record.awsRegion === 'string' ? record.awsRegion : null;
+  if (!recipient || !region) return null;
+  const member = recipient !== source.account;
   const identity = isObject(record.userIdentity) ? record.userIdentity : {};
   const issuer =
     isObject(identity.sessionContext) && isObject(identity.sessionContext.sessionIssuer)
       ? identity.sessionContext.sessionIssuer
       : {};
-  if (identity.type !== 'AssumedRole' || issuer.arn !== source.roleArn) return null;
+  if (identity.type !== 'AssumedRole' || !isHeartbeatRole(issuer.arn, source, recipient, region, member))
+    return null;
   const request = record.requestParameters;
   if (!isObject(request) || !Object.keys(request).every((k) => HEARTBEAT_REQUEST_KEYS.has(k))) return null;
-  if (!isCanary(request.functionName, source)) return null;
-  const region = typeof record.awsRegion === 'string' ? record.awsRegion : null;
+  if (!isCanary(request.functionName, source, recipient)) return null;
   const eventId = typeof record.eventID === 'string' ? record.eventID : null;
   const timeMs = typeof record.eventTime === 'string' ? Date.parse(record.eventTime) : Number.NaN;
-  if (!region || !eventId || Number.isNaN(timeMs)) return null;
-  return { region, eventId, latencyMs: Math.max(0, nowMs - timeMs) };
+  if (!eventId || Number.isNaN(timeMs)) return null;
+  const beat = { region, eventId, latencyMs: Math.max(0, nowMs - timeMs) };
+  return member ? { ...beat, account: recipient } : beat;
 }
 
-/** The canary by name, or by ARN in the detector's account (any region: the record names its own). */
-function isCanary(functionName: unknown, source: HeartbeatSource): boolean {
+/** The detector's heartbeat role at home; in a member account, that account's schedule role of the region. */
+function isHeartbeatRole(
+  arn: unknown,
+  source: HeartbeatSource,
+  account: string,
+  region: string,
+  member: boolean,
+): boolean {
+  if (typeof arn !== 'string') return false;
+  if (!member) return arn === source.roleArn;
+  const m = /^arn:aws[a-z-]*:iam::(\d{12}):role\/([^/]+)$/.exec(arn);
+  return m?.[1] === account && m[2] === memberHeartbeatRoleName(region);
+}
+
+/** The canary by name, or by ARN in the account that received the call (any region: the record names its own). */
+function isCanary(functionName: unknown, source: HeartbeatSource, account: string): boolean {
   if (typeof functionName !== 'string') return false;
   const name = source.functionName ?? CANARY_FUNCTION_NAME;
   if (functionName === name) return true;
   const m = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:(\d{12}):function:([^:]+)$/.exec(functionName);
-  return m?.[1] === source.account && m[2] === name;
+  return m?.[1] === account && m[2] === name;
 }
 
 /** The description a heartbeat writes: when, so that each one is a real change. */
 export function heartbeatDescription(now: Date): string {
-  return `layerwatch heartbeat ${now.toISOString()}: this function only proves that layerwatch sees this region`;
+  return heartbeatDescriptionAt(now.toISOString());
+}
+
+/** The same with the time as text (a member schedule writes its scheduled time there). */
+export function heartbeatDescriptionAt(time: string): string {
+  return `layerwatch heartbeat ${time}: this function only proves that layerwatch sees this region`;
 }

@@ -137,6 +137,23 @@ export const MODES: readonly ModeCase[] = [
     },
     env: HOME,
   },
+  {
+    name: 'organization with member heartbeats',
+    config: {
+      ...base,
+      mode: 'organization',
+      organization: {
+        organizationId: ORGANIZATION_ID,
+        organizationalUnitIds: ['ou-ab12-cdef3456'],
+        regions: ['us-east-1', 'eu-west-1'],
+        memberRoleName: MEMBER_ROLE_NAME,
+        callAs: 'SELF',
+      },
+      sweepAccounts: [...MEMBER_ACCOUNTS],
+      memberHeartbeat: true,
+    },
+    env: HOME,
+  },
 ];
 
 function unique(values: readonly string[]): string[] {
