@@ -31,10 +31,17 @@ export interface LayerArchiveResult {
   error: { name: string; message: string } | null;
 }
 
-/** The port the handler will depend on. */
+/** The port the handler depends on (lambda/pipeline/inspect.ts). */
 export interface LayerArchiveInspector {
-  /** Never throws. `publisher` is the known publisher of the layer's account, or null. */
-  inspectArchive(archive: RemoteArchive, publisher: string | null): Promise<LayerArchiveResult>;
+  /**
+   * Never throws. `publisher` is the known publisher of the layer's account, or null. `stop` ends
+   * the reading early (the caller's deadline): what was not read becomes a gap.
+   */
+  inspectArchive(
+    archive: RemoteArchive,
+    publisher: string | null,
+    stop?: AbortSignal,
+  ): Promise<LayerArchiveResult>;
 }
 
 export const DEFAULT_BUDGET: ReadBudget = { maxBytes: 32 * 1024 * 1024, timeoutMs: 10_000 };
@@ -53,9 +60,13 @@ export class LayerArchiveReader implements LayerArchiveInspector {
 
   constructor(private readonly props: LayerArchiveReaderProps = {}) {}
 
-  async inspectArchive(archive: RemoteArchive, publisher: string | null): Promise<LayerArchiveResult> {
+  async inspectArchive(
+    archive: RemoteArchive,
+    publisher: string | null,
+    stop?: AbortSignal,
+  ): Promise<LayerArchiveResult> {
     const meter = new BudgetMeter(this.props.budget ?? DEFAULT_BUDGET);
-    const source = new HttpRangeSource(archive, meter, this.props.fetch ?? fetch);
+    const source = new HttpRangeSource(archive, meter, this.props.fetch ?? fetch, stop);
     let result: Omit<LayerArchiveResult, 'transfer'>;
     try {
       result = await inspectSource(source, { publisher, limits: this.props.limits });

@@ -5,11 +5,13 @@
  */
 import { actorContext } from './actor.js';
 import { type Baseline, type LayerState, stateBefore } from './baseline.js';
+import { inspectionScoring } from './content-scoring.js';
 import { actorKeyOf, type PublishRecord } from './correlation.js';
 import type { Detection, DetectionInput, Evidence, LayerChange } from './detections/detection.js';
 import { DETECTIONS } from './detections/index.js';
 import { buildFinding, type Finding } from './finding.js';
-import { diffLayers, sameLayers } from './layers.js';
+import type { LayerInspection } from './layer-inspection.js';
+import { diffLayers, sameLayers, type VersionChange } from './layers.js';
 import { type FunctionDetails, type FunctionEvent, isFunctionEvent, type LambdaEvent } from './model.js';
 import { type LayerLookup, provenanceOf } from './provenance.js';
 import { actorSignals, correlationSignals, provenanceSignals, type Signal, score } from './scoring.js';
@@ -29,6 +31,8 @@ export interface AnalysisContext {
   layers?: Readonly<Record<string, LayerLookup>>;
   /** Recent PublishLayerVersion events, for publish-then-attach correlation. */
   publishes?: readonly PublishRecord[];
+  /** Reports of the layer versions' content, by version ARN (Lambda host: the inspect step). */
+  inspections?: Readonly<Record<string, LayerInspection>>;
   settings?: DetectionSettings;
 }
 
@@ -60,6 +64,18 @@ export function layersToLookUp(
   if (!change.after) return [];
   if (!change.diff) return change.after;
   return [...change.diff.added, ...change.diff.versionChanged.map((v) => v.to)];
+}
+
+/**
+ * The version changes the event makes (same layer, another version): the inspect step reads both
+ * versions of each, to tell what the new one adds.
+ */
+export function versionChangesOf(
+  event: LambdaEvent,
+  context: Pick<AnalysisContext, 'baseline' | 'live'>,
+): VersionChange[] {
+  if (!isFunctionEvent(event)) return [];
+  return layerChangeOf(event, context).diff?.versionChanged ?? [];
 }
 
 export function analyze(
@@ -101,6 +117,7 @@ export function analyze(
           eventId: event.meta.id,
           actorKey: actorKeyOf(event.actor),
           timeMs: event.meta.timeMs,
+          human: actorContext(event.actor, event.meta, settings).human,
         }
       : null;
   return { finding, state, publish, verdicts };
@@ -124,11 +141,19 @@ function findingOf(
     context.publishes ?? [],
     settings.correlationWindowMinutes,
   );
+  const content = inspectionScoring({
+    scoresProvenance: detection.scoring.provenance,
+    provenance,
+    versionChanges: change?.diff?.versionChanged ?? [],
+    inspections: context.inspections,
+    publishes: context.publishes ?? [],
+  });
   const signals: Signal[] = [
     ...evidence.signals,
     ...(detection.scoring.provenance ? provenanceSignals(provenance) : []),
     ...(detection.scoring.actor ? actorSignals(event.actor, actor) : []),
     ...correlation.signals,
+    ...content.signals,
     ...contextSignals(change),
   ];
   const finding = buildFinding({
@@ -138,14 +163,18 @@ function findingOf(
     change,
     score: score(detection.baseScore, detection.baseReason, signals),
     related: correlation.related,
-    gaps: gapsOf(
-      event,
-      context,
-      provenance.filter((p) => p.lookup !== 'ok' && p.lookup !== 'not-read'),
-    ),
+    gaps: [
+      ...gapsOf(
+        event,
+        context,
+        provenance.filter((p) => p.lookup !== 'ok' && p.lookup !== 'not-read'),
+      ),
+      ...content.gaps,
+    ],
     details: detailsOf(event, context.live),
     actor,
     provenance,
+    inspection: content.inspection,
   });
   finding.suppression = suppressionOf(finding, settings);
   return finding;
