@@ -47,9 +47,15 @@ const ADDED: Record<Severity, { points: number; minScore?: number }> = {
 const HUMAN_POINTS = 15;
 const HUMAN_FLOOR_STEP = 10;
 
-/** "This layer starts an external extension, extensions/x, which ...": what a signal means, in words. */
-export function signalSentence(s: InspectionSignal): string {
-  const path = s.path ? shown(s.path) : '?';
+/**
+ * "starts an external extension, extensions/x, which ...": what a signal means, in words (after
+ * "This layer"). `show` renders the untrusted path (default: one line, cut).
+ */
+export function signalSentence(
+  s: InspectionSignal,
+  show: (path: string) => string = (p) => shown(p),
+): string {
+  const path = s.path ? show(s.path) : '?';
   switch (s.id) {
     case 'external-extension':
       return `starts an external extension, ${path}, which runs beside every invocation with the function's credentials`;
@@ -134,6 +140,23 @@ export function versionChangeSignals(
   return signals;
 }
 
+/** Informational signals (native code) listed per layer at most; the rest is counted in a gap. */
+const INFORMATIONAL_LISTED = 10;
+
+/** Keeps a finding small: every signal that scores, and the first few informational ones. */
+function bounded(layer: LayerInspection): LayerInspection {
+  const info = layer.signals.filter((s) => s.severity === 'informational');
+  if (info.length <= INFORMATIONAL_LISTED) return layer;
+  const kept = new Set(info.slice(0, INFORMATIONAL_LISTED));
+  const signals = layer.signals.filter((s) => s.severity !== 'informational' || kept.has(s));
+  const more = info.length - INFORMATIONAL_LISTED;
+  return {
+    ...layer,
+    signals,
+    gaps: [...layer.gaps, { reason: `${more} more informational signals not listed` }],
+  };
+}
+
 export interface InspectionScoring {
   signals: Signal[];
   /** The finding's `inspection` field: null when no layer of the finding was inspected. */
@@ -159,7 +182,7 @@ export function inspectionScoring(input: {
   const publisherOf = (arn: string) => provenance.find((p) => p.versionArn === arn)?.publisher?.name ?? null;
   const layers = provenance.flatMap((p) => {
     const i = inspections[p.versionArn];
-    return i ? [{ ...i, signals: shownSignals(i, p.publisher?.name ?? null) }] : [];
+    return i ? [bounded({ ...i, signals: shownSignals(i, p.publisher?.name ?? null) })] : [];
   });
   const subjects = new Set(provenance.map((p) => p.versionArn));
   const changes = input.versionChanges
