@@ -106,9 +106,8 @@ describe('rendering what a layer will run', () => {
     expect(validation.version).toBe(PY_OCSF_MODELS_VERSION);
     expect(validation.results).toHaveLength(2);
     expect(validation.results.flat()).toEqual([]);
-    const layer = (ocsf[0]?.resources as { uid: string; data: Record<string, unknown> }[]).find(
-      (r) => r.uid === EXTERNAL,
-    );
+    const resources = ocsf[0]?.resources as { uid: string; data: Record<string, unknown> }[] | undefined;
+    const layer = resources?.find((r) => r.uid === EXTERNAL);
     expect(layer?.data.content_signals).toEqual([
       'external-extension:high',
       'sdk-shadowing:medium',
