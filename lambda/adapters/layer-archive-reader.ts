@@ -6,7 +6,7 @@
  * becomes a named gap in the report, so that the alert it belongs to still goes out.
  */
 import { type ArchiveReport, inspect, type ReadLimits, unmet, wanted } from '../domain/inspection/inspect.js';
-import type { ArchiveEntry } from '../domain/inspection/model.js';
+import { type ArchiveEntry, isDirectory, normalPath } from '../domain/inspection/model.js';
 import type { DeclaredCall } from './calls.js';
 import { readContents } from './layer-archive-content.js';
 import { type FetchFunction, HttpRangeSource, type RemoteArchive } from './layer-archive-http.js';
@@ -42,7 +42,16 @@ export interface LayerArchiveInspector {
     publisher: string | null,
     stop?: AbortSignal,
   ): Promise<LayerArchiveResult>;
+  /**
+   * The archive's file paths as Lambda places them under /opt (directory entries left out), from
+   * the central directory alone. Never throws.
+   */
+  listArchive(archive: RemoteArchive, stop?: AbortSignal): Promise<ArchiveListing>;
 }
+
+export type ArchiveListing =
+  | { status: 'read'; paths: string[] }
+  | { status: 'unread'; error: { name: string; message: string } };
 
 export const DEFAULT_BUDGET: ReadBudget = { maxBytes: 32 * 1024 * 1024, timeoutMs: 10_000 };
 
@@ -83,6 +92,21 @@ export class LayerArchiveReader implements LayerArchiveInspector {
       },
     };
   }
+
+  async listArchive(archive: RemoteArchive, stop?: AbortSignal): Promise<ArchiveListing> {
+    const meter = new BudgetMeter(this.props.budget ?? DEFAULT_BUDGET);
+    const source = new HttpRangeSource(archive, meter, this.props.fetch ?? fetch, stop);
+    try {
+      const { entries } = await readDirectory(new TailCachingSource(source));
+      return { status: 'read', paths: listingOf(entries) };
+    } catch (error) {
+      return { status: 'unread', error: errorFields(error) };
+    }
+  }
+}
+
+export function listingOf(entries: readonly ArchiveEntry[]): string[] {
+  return entries.filter((e) => !isDirectory(e)).map((e) => normalPath(e.path));
 }
 
 /** The steps shared by every source (HTTP, local file): directory, plan, contents, core. */

@@ -31,6 +31,11 @@ export interface AnalysisContext {
   layers?: Readonly<Record<string, LayerLookup>>;
   /** Recent PublishLayerVersion events, for publish-then-attach correlation. */
   publishes?: readonly PublishRecord[];
+  /**
+   * Normalized file paths of layer versions, by version ARN (Lambda host: the inspect step fills it
+   * for every layer of the new list when a change only reorders layers).
+   */
+  layerPaths?: Readonly<Record<string, readonly string[]>>;
   /** Reports of the layer versions' content, by version ARN (Lambda host: the inspect step). */
   inspections?: Readonly<Record<string, LayerInspection>>;
   settings?: DetectionSettings;
@@ -76,6 +81,21 @@ export function versionChangesOf(
 ): VersionChange[] {
   if (!isFunctionEvent(event)) return [];
   return layerChangeOf(event, context).diff?.versionChanged ?? [];
+}
+
+/**
+ * The function's new layer list when the event only reorders its layers (the same layers, in
+ * another order), else empty: the inspect step lists their files, to tell which one now wins.
+ */
+export function reorderedLayersOf(
+  event: LambdaEvent,
+  context: Pick<AnalysisContext, 'baseline' | 'live'>,
+): string[] {
+  if (!isFunctionEvent(event)) return [];
+  const { diff, after } = layerChangeOf(event, context);
+  if (!diff?.reordered || !after || diff.added.length + diff.removed.length + diff.versionChanged.length > 0)
+    return [];
+  return after;
 }
 
 export function analyze(

@@ -37,6 +37,8 @@ export interface Enrichment {
   organizationAccounts: readonly string[];
   /** What the layers' zips hold, by version ARN (the inspect step, after this one). */
   inspections?: Record<string, LayerInspection>;
+  /** File paths of each layer of the new list, when the event only reorders layers (inspect step). */
+  layerPaths?: Record<string, string[]>;
 }
 
 export async function enrich(event: LambdaEvent, ports: EnrichPorts, t: Telemetry): Promise<Enrichment> {

@@ -5,10 +5,12 @@
  * location, never to disk; a complete report is cached by version and digest. Inspection never
  * blocks or fails an alert: a per-archive budget (bytes, time) and a deadline for the whole step
  * end it with a named gap, and the cache's failures are logged and counted.
+ * When an event only reorders the function's layers, the step lists the files of each (the
+ * directory only) into `layerPaths`, so that a detection can tell which layer now wins a path.
  * The presigned URL is a bearer credential: it is never logged.
  */
 import type { InspectionCache, LayerArchiveInspector, LayerReader } from '../adapters/ports.js';
-import { versionChangesOf } from '../domain/engine.js';
+import { reorderedLayersOf, versionChangesOf } from '../domain/engine.js';
 import type { LayerInspection } from '../domain/layer-inspection.js';
 import { isFunctionEvent, type LambdaEvent } from '../domain/model.js';
 import type { LayerLookup } from '../domain/provenance.js';
@@ -44,39 +46,37 @@ export async function inspect(
   const archives = ports.archives;
   if (!archives) return enrichment;
   const subjects = Object.keys(enrichment.layers);
-  const previous = versionChangesOf(event, enrichment)
-    .map((v) => v.from)
-    .filter((arn) => !subjects.includes(arn));
+  const previous = versionChangesOf(event, enrichment).map((v) => v.from);
   const targets = [...new Set([...subjects, ...previous])];
-  if (targets.length === 0) return enrichment;
+  const reordered = reorderedLayersOf(event, enrichment);
+  if (targets.length === 0 && reordered.length === 0) return enrichment;
   const options = { ...DEFAULT_INSPECT_OPTIONS, ...ports.inspectOptions };
   const viaAccount = isFunctionEvent(event) ? event.fn.account : event.meta.account;
-  const stop = new AbortController();
+  const lookupOf = async (arn: string) =>
+    enrichment.layers[arn] ?? (await ports.layers.readLayer(arn, viaAccount));
   const done = new Map<string, LayerInspection>();
-  const work = forEachLimited(targets, options.concurrency, async (arn) => {
-    if (stop.signal.aborted) return;
+  const paths = new Map<string, string[]>();
+  const jobs = [
+    ...targets.map((arn) => ({ arn, list: false })),
+    ...reordered.map((arn) => ({ arn, list: true })),
+  ];
+  await withinDeadline(jobs, options, async ({ arn, list }, stop) => {
+    if (list) {
+      const found = await listOne(arn, await lookupOf(arn), archives, stop, t);
+      if (found && !stop.aborted) paths.set(arn, found);
+      return;
+    }
     let inspection: LayerInspection;
     try {
-      const lookup = enrichment.layers[arn] ?? (await ports.layers.readLayer(arn, viaAccount));
-      inspection = await inspectOne(arn, lookup, { ...ports, archives }, stop.signal, t);
+      inspection = await inspectOne(arn, await lookupOf(arn), { ...ports, archives }, stop, t);
     } catch (error) {
       // The ports never throw by contract; should one, the alert still goes out.
       t.logger.error('Layer inspection failed', { layerVersionArn: arn, error: messageOf(error) });
       t.count('LayerInspectionGaps');
       inspection = notInspected(arn, null, `inspection failed: ${messageOf(error)}`);
     }
-    if (!stop.signal.aborted) done.set(arn, inspection);
+    if (!stop.aborted) done.set(arn, inspection);
   });
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, options.deadlineMs);
-  });
-  try {
-    await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-    stop.abort();
-  }
   const inspections: Record<string, LayerInspection> = {};
   for (const arn of targets) {
     const found = done.get(arn);
@@ -94,7 +94,54 @@ export async function inspect(
       );
     }
   }
-  return { ...enrichment, inspections };
+  const layerPaths = reordered.every((arn) => paths.has(arn))
+    ? { layerPaths: Object.fromEntries(paths) }
+    : {};
+  return { ...enrichment, inspections, ...layerPaths };
+}
+
+/**
+ * Runs `work` over `items`, `options.concurrency` at a time, until all are done or the deadline
+ * passes; then aborts the signal each piece of work was given, so that reads in flight stop.
+ */
+async function withinDeadline<T>(
+  items: readonly T[],
+  options: InspectOptions,
+  work: (item: T, stop: AbortSignal) => Promise<void>,
+): Promise<void> {
+  const stop = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, options.deadlineMs);
+  });
+  const all = forEachLimited(items, options.concurrency, async (item) => {
+    if (!stop.signal.aborted) await work(item, stop.signal);
+  });
+  try {
+    await Promise.race([all, deadline]);
+  } finally {
+    clearTimeout(timer);
+    stop.abort();
+  }
+}
+
+/** The file paths of one layer version (its directory only), or null when they could not be read. */
+async function listOne(
+  arn: string,
+  lookup: LayerLookup,
+  archives: LayerArchiveInspector,
+  stop: AbortSignal,
+  t: Telemetry,
+): Promise<string[] | null> {
+  const archive = lookup.status === 'ok' ? lookup.archive : undefined;
+  const listing = archive ? await archives.listArchive(archive, stop) : null;
+  if (listing?.status === 'read') return listing.paths;
+  t.logger.warn('Layer files not listed', {
+    layerVersionArn: arn,
+    error: listing?.status === 'unread' ? listing.error : `lookup ${lookup.status}, no location`,
+  });
+  t.count('LayerInspectionGaps');
+  return null;
 }
 
 type Ports = InspectPorts & { archives: LayerArchiveInspector };

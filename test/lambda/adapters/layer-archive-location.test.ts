@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { GetLayerVersionCommand, GetLayerVersionPolicyCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LambdaLayerReader } from '../../../lambda/adapters/lambda-layer-reader.js';
@@ -67,6 +68,36 @@ describe("LayerArchiveReader with the caller's stop signal", () => {
     expect(result.error).toEqual({
       name: 'ReadBudgetExceededError',
       message: "the caller's deadline was reached",
+    });
+  });
+
+  it('lists the files from the directory alone, normalized, without directories', async () => {
+    const zip = buildZip([
+      { path: 'extensions/', directory: true },
+      { path: './extensions/x', data: randomBytes(300_000), mode: 0o755, method: 'store' },
+      { path: 'python/a.py', data: 'a = 1\n' },
+    ]);
+    server = await serveZip(zip);
+    const listing = await new LayerArchiveReader().listArchive({
+      url: server.url,
+      size: zip.length,
+      codeSha256: sha256Base64(zip),
+    });
+    expect(listing).toEqual({ status: 'read', paths: ['extensions/x', 'python/a.py'] });
+    expect(server.bytesSent).toBeLessThan(zip.length);
+  });
+
+  it('answers unread, with the error, for a damaged archive', async () => {
+    const zip = Buffer.from('not a zip at all, not even close');
+    server = await serveZip(zip);
+    const listing = await new LayerArchiveReader().listArchive({
+      url: server.url,
+      size: zip.length,
+      codeSha256: 'x',
+    });
+    expect(listing).toEqual({
+      status: 'unread',
+      error: expect.objectContaining({ name: 'ArchiveFormatError' }),
     });
   });
 });

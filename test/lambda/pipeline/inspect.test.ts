@@ -1,4 +1,4 @@
-import type { LayerArchiveResult } from '../../../lambda/adapters/layer-archive-reader.js';
+import type { ArchiveListing, LayerArchiveResult } from '../../../lambda/adapters/layer-archive-reader.js';
 import type { InspectionCache, LayerArchiveInspector } from '../../../lambda/adapters/ports.js';
 import type { LayerInspection } from '../../../lambda/domain/layer-inspection.js';
 import type { LayerLookup } from '../../../lambda/domain/provenance.js';
@@ -57,6 +57,13 @@ class FakeArchives implements LayerArchiveInspector {
   async inspectArchive(archive: { url: string }, _publisher: string | null, stop?: AbortSignal) {
     this.read.push({ url: archive.url, stop });
     return this.answer(archive.url);
+  }
+  readonly listed: string[] = [];
+  async listArchive(archive: { codeSha256: string }): Promise<ArchiveListing> {
+    this.listed.push(archive.codeSha256);
+    if (archive.codeSha256.includes('broken'))
+      return { status: 'unread', error: { name: 'ArchiveFormatError', message: 'bad' } };
+    return { status: 'read', paths: [`bootstrap`, `from/${archive.codeSha256}`] };
   }
 }
 
@@ -237,5 +244,38 @@ describe('inspect step', () => {
     expect(calls.length).toBeGreaterThan(0);
     expect(JSON.stringify(calls)).not.toContain('X-Amz-Signature');
     expect(JSON.stringify(lookup(EXT))).not.toContain('X-Amz-Signature');
+  });
+
+  it('lists the files of every layer when the event only reorders them (directory only)', async () => {
+    const a = layerArn('a', 1);
+    const b = layerArn('b', 2);
+    const layers = new FakeLayers((arn) => lookup(arn));
+    const archives = new FakeArchives();
+    const out = await inspect(
+      eventOf(updateFunctionConfiguration('orders', { layers: [b, a], time: '2026-03-14T09:00:00Z' })),
+      enrichment({}, [a, b]),
+      { layers, archives },
+      recordingTelemetry(),
+    );
+    expect(out.layerPaths).toEqual({
+      [b]: ['bootstrap', `from/sha-of-${b}`],
+      [a]: ['bootstrap', `from/sha-of-${a}`],
+    });
+    expect(archives.read).toHaveLength(0);
+    expect(out.inspections).toEqual({});
+  });
+
+  it('leaves layerPaths out when one layer could not be listed, and counts it', async () => {
+    const a = layerArn('a', 1);
+    const broken = layerArn('broken', 2);
+    const t = recordingTelemetry();
+    const out = await inspect(
+      eventOf(updateFunctionConfiguration('orders', { layers: [broken, a], time: '2026-03-14T09:00:00Z' })),
+      enrichment({}, [a, broken]),
+      { layers: new FakeLayers((arn) => lookup(arn)), archives: new FakeArchives() },
+      t,
+    );
+    expect(out.layerPaths).toBeUndefined();
+    expect(t.counted).toContain('LayerInspectionGaps');
   });
 });
