@@ -162,7 +162,7 @@ async function inspectOne(
   const cached = await cacheGet(ports.inspectionCache, arn, archive.codeSha256, t);
   if (cached) {
     t.count('InspectionCacheHits');
-    return cached;
+    return { ...cached, cached: true };
   }
   const result = await ports.archives.inspectArchive(archive, null, stop);
   const inspection: LayerInspection = {

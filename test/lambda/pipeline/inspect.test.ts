@@ -130,7 +130,7 @@ describe('inspect step', () => {
       t,
     );
     expect(archives.read).toHaveLength(1);
-    expect(again.inspections?.[EXT]?.status).toBe('inspected');
+    expect(again.inspections?.[EXT]).toMatchObject({ status: 'inspected', cached: true });
     expect(t.counted).toContain('InspectionCacheHits');
   });
 
