@@ -4,6 +4,7 @@ import { versionContentChange } from '../../../lambda/domain/layer-inspection.js
 import { severityRank } from '../../../lambda/domain/severity.js';
 import { at, DEPS, deployed } from '../../support/domain-scenarios.js';
 import {
+  analyzeInspected,
   ciRole,
   EXTENSION,
   inspectedFinding,
@@ -16,6 +17,7 @@ import {
   identities,
   layerArn,
   OTHER_ACCOUNT,
+  publishLayerVersion,
   updateFunctionConfiguration,
 } from '../../support/records.js';
 import { expectValidFinding } from '../../support/schema.js';
@@ -197,6 +199,13 @@ describe('publishedByHuman', () => {
     ['AIDAEXAMPLE', false],
   ])('%s -> %s', (actorKey, human) => {
     expect(publishedByHuman({ layerVersionArn: V7, eventId: 'e', actorKey, timeMs: 0 })).toBe(human);
+  });
+
+  it('is recorded with each publish the engine remembers', () => {
+    const publish = (identity = identities.iamUser()) =>
+      analyzeInspected([], publishLayerVersion('tools', 8, { time: at(1), identity })).publish;
+    expect(publish()?.human).toBe(true);
+    expect(publish(identities.deployRole())?.human).toBe(false);
   });
 
   it('prefers what the record says', () => {

@@ -3,7 +3,7 @@ import type { InspectionCache, LayerArchiveInspector } from '../../../lambda/ada
 import type { LayerInspection } from '../../../lambda/domain/layer-inspection.js';
 import type { LayerLookup } from '../../../lambda/domain/provenance.js';
 import type { Enrichment } from '../../../lambda/pipeline/enrich.js';
-import { inspect } from '../../../lambda/pipeline/inspect.js';
+import { inspect, redacted } from '../../../lambda/pipeline/inspect.js';
 import { FakeLayers, recordingTelemetry } from '../../support/fakes.js';
 import { EXTENSION } from '../../support/inspected-findings.js';
 import { functionArn, layerArn, OTHER_ACCOUNT, updateFunctionConfiguration } from '../../support/records.js';
@@ -277,5 +277,36 @@ describe('inspect step', () => {
     );
     expect(out.layerPaths).toBeUndefined();
     expect(t.counted).toContain('LayerInspectionGaps');
+  });
+
+  it('keeps the URL out of the gaps and the log even when an error message quotes it', async () => {
+    const quoting = { name: 'ArchiveFetchError', message: `request failed: bad response from ${SECRET_URL}` };
+    const t = recordingTelemetry();
+    const out = await inspect(
+      addEvent(),
+      enrichment({ [EXT]: lookup(EXT) }),
+      {
+        layers: new FakeLayers(),
+        archives: new FakeArchives(async () => ({
+          ...result('unread', []),
+          report: {
+            files: 0,
+            uncompressedBytes: 0,
+            signals: [],
+            gaps: [{ reason: `archive not read: ${quoting.message}` }],
+          },
+          error: quoting,
+        })),
+      },
+      t,
+    );
+    expect(out.inspections?.[EXT]?.gaps).toEqual([
+      { reason: 'archive not read: request failed: bad response from <presigned URL>' },
+    ]);
+    const calls = (t.logger.warn as jest.Mock).mock.calls;
+    expect(JSON.stringify(calls)).not.toContain('SECRET');
+    expect(redacted('other form X-Amz-Signature=abc&x=1', SECRET_URL)).toBe(
+      'other form X-Amz-Signature=<redacted>&x=1',
+    );
   });
 });
