@@ -61,21 +61,21 @@ export async function inspect(
     ...reordered.map((arn) => ({ arn, list: true })),
   ];
   await withinDeadline(jobs, options, async ({ arn, list }, stop) => {
-    if (list) {
-      const found = await listOne(arn, await lookupOf(arn), archives, stop, t);
-      if (found && !stop.aborted) paths.set(arn, found);
-      return;
-    }
-    let inspection: LayerInspection;
     try {
-      inspection = await inspectOne(arn, await lookupOf(arn), { ...ports, archives }, stop, t);
+      if (list) {
+        const found = await listOne(arn, await lookupOf(arn), archives, stop, t);
+        if (found && !stop.aborted) paths.set(arn, found);
+        return;
+      }
+      const inspection = await inspectOne(arn, await lookupOf(arn), { ...ports, archives }, stop, t);
+      if (!stop.aborted) done.set(arn, inspection);
     } catch (error) {
       // The ports never throw by contract; should one, the alert still goes out.
       t.logger.error('Layer inspection failed', { layerVersionArn: arn, error: messageOf(error) });
       t.count('LayerInspectionGaps');
-      inspection = notInspected(arn, null, `inspection failed: ${messageOf(error)}`);
+      if (!list && !stop.aborted)
+        done.set(arn, notInspected(arn, null, `inspection failed: ${messageOf(error)}`));
     }
-    if (!stop.aborted) done.set(arn, inspection);
   });
   const inspections: Record<string, LayerInspection> = {};
   for (const arn of targets) {
@@ -94,9 +94,10 @@ export async function inspect(
       );
     }
   }
-  const layerPaths = reordered.every((arn) => paths.has(arn))
-    ? { layerPaths: Object.fromEntries(paths) }
-    : {};
+  const layerPaths =
+    reordered.length > 0 && reordered.every((arn) => paths.has(arn))
+      ? { layerPaths: Object.fromEntries(paths) }
+      : {};
   return { ...enrichment, inspections, ...layerPaths };
 }
 

@@ -309,4 +309,30 @@ describe('inspect step', () => {
       'other form X-Amz-Signature=<redacted>&x=1',
     );
   });
+
+  it('never throws: a port that throws (against its contract) becomes a named gap', async () => {
+    const a = layerArn('a', 1);
+    const b = layerArn('b', 2);
+    const throwing = new FakeArchives(async () => {
+      throw new Error('boom');
+    });
+    throwing.listArchive = async () => {
+      throw new Error('boom');
+    };
+    const t = recordingTelemetry();
+    const added = await inspect(
+      addEvent(),
+      enrichment({ [EXT]: lookup(EXT) }),
+      { layers: new FakeLayers(), archives: throwing },
+      t,
+    );
+    expect(added.inspections?.[EXT]?.gaps).toEqual([{ reason: 'inspection failed: Error: boom' }]);
+    const reordered = await inspect(
+      eventOf(updateFunctionConfiguration('orders', { layers: [b, a], time: '2026-03-14T09:00:00Z' })),
+      enrichment({}, [a, b]),
+      { layers: new FakeLayers((arn) => lookup(arn)), archives: throwing },
+      t,
+    );
+    expect(reordered.layerPaths).toBeUndefined();
+  });
 });
