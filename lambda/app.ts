@@ -2,7 +2,7 @@
  * The Lambda host: EventBridge delivers one CloudTrail event per invocation, and the handler runs it
  * through named steps (lambda/pipeline/), each a small function tested alone:
  *
- *   heartbeat? -> parse -> deduplicate( enrich -> analyze -> deliver -> record )
+ *   heartbeat? -> parse -> deduplicate( enrich -> inspect -> analyze -> deliver -> record )
  *
  * - heartbeat: the hourly canary change is counted and timed by region, and goes no further;
  * - parse: malformed or ignored input is logged and counted; the invocation succeeds (retrying bad
@@ -11,6 +11,8 @@
  *   stored result, an event another invocation holds fails so that Lambda retries it later;
  * - enrich: the baseline, the live configuration, layer lookups and recent publications; what
  *   cannot be read is named in the finding's `gaps`, never blocks the alert;
+ * - inspect: the zips of those layer versions, read by ranges within a budget and a deadline (and
+ *   cached by version and digest), so that the finding says what they will run; never blocks;
  * - analyze: the pure detection engine;
  * - deliver: the finding to every sink (the alert topic first), each isolated and idempotent per
  *   sink, or logged and counted when the settings suppress it;
@@ -29,6 +31,8 @@ import type {
   FindingSink,
   FunctionReader,
   IdempotencyStore,
+  InspectionCache,
+  LayerArchiveInspector,
   LayerReader,
   OrganizationAccounts,
 } from './adapters/ports.js';
@@ -39,6 +43,7 @@ import { deduplicate, eventKey } from './pipeline/deduplicate.js';
 import { deliver, perSink } from './pipeline/deliver.js';
 import { enrich } from './pipeline/enrich.js';
 import { recognizeHeartbeat } from './pipeline/heartbeat.js';
+import { type InspectOptions, inspect } from './pipeline/inspect.js';
 import type { HandlerResult } from './pipeline/outcome.js';
 import { parse } from './pipeline/parse.js';
 import { record } from './pipeline/record.js';
@@ -57,6 +62,12 @@ export interface HandlerDeps {
   /** The organization's live account list (organization mode), for layer provenance. */
   organization?: OrganizationAccounts;
   idempotency: IdempotencyStore;
+  /** Reads layer zips (pipeline/inspect.ts); absent, layers are not inspected (`inspection: null`). */
+  archives?: LayerArchiveInspector;
+  /** Complete inspection reports by layer version and digest. */
+  inspectionCache?: InspectionCache;
+  /** The inspect step's deadline and parallelism (defaults: 10 s, 3 archives at once). */
+  inspectOptions?: Partial<InspectOptions>;
   /** Where findings go; the first is the alert topic. */
   sinks: readonly FindingSink[];
   settings: DetectionSettings;
@@ -76,7 +87,7 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       const { event } = parsed;
       logger.appendKeys({ eventId: event.meta.id });
       return await deduplicate(idempotency, event.meta, t, async () => {
-        const enrichment = await enrich(event, deps, t);
+        const enrichment = await inspect(event, await enrich(event, deps, t), deps, t);
         const analysis = analyzeEvent(event, enrichment, settings, t);
         const result = await deliver(event, analysis, sinks, perSink(idempotency, eventKey(event.meta)), t);
         await record(event, analysis, deps);

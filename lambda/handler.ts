@@ -9,8 +9,10 @@ import { clientsPerAccount } from './adapters/accounts.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
+import { DynamoDbInspectionCache } from './adapters/dynamodb-inspection-cache.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
+import { LayerArchiveReader } from './adapters/layer-archive-reader.js';
 import { createHandler } from './app.js';
 import { readConfig } from './config.js';
 import { findingSinks, organizationAccounts } from './sinks.js';
@@ -42,6 +44,9 @@ export const handler = createHandler({
     lockSeconds: 60,
     retentionHours: 72,
   }),
+  // Per archive: 32 MiB and 8 s; the whole inspect step ends after 10 s (pipeline/inspect.ts).
+  archives: new LayerArchiveReader({ budget: { maxBytes: 32 * 1024 * 1024, timeoutMs: 8_000 } }),
+  inspectionCache: new DynamoDbInspectionCache(dynamo, config.baselineTable, { retentionDays: 90 }),
   sinks: findingSinks(config, new SNSClient(retry)),
   organization: organizationAccounts(config),
   settings: config.settings,

@@ -8,10 +8,12 @@ import { CanaryToucher } from './adapters/canary-toucher.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
+import { DynamoDbInspectionCache } from './adapters/dynamodb-inspection-cache.js';
 import { EventBridgeFindingSink } from './adapters/eventbridge-finding-sink.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
+import { LayerArchiveReader } from './adapters/layer-archive-reader.js';
 import { OrganizationsAccountLister } from './adapters/organizations-account-lister.js';
 import { SecurityHubFindingSink } from './adapters/securityhub-finding-sink.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
@@ -33,6 +35,9 @@ export const HANDLER_CALLS: readonly RuntimeCall[] = union(
   DynamoDbCorrelationStore.calls,
   // What Powertools' DynamoDB persistence layer sends: Get/Put/Update/DeleteItem.
   DynamoDbIdempotencyStore.calls,
+  DynamoDbInspectionCache.calls,
+  // Reads GetLayerVersion's presigned URL: signed by Lambda, no call of its own.
+  LayerArchiveReader.calls,
   onTopic(SnsAlertPublisher.calls, 'alert'),
   OPTIONAL_SINK_CALLS,
   DISCOVERY_CALLS,

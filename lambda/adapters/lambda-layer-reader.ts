@@ -5,7 +5,7 @@ import {
   type LambdaClient,
 } from '@aws-sdk/client-lambda';
 import { parseLayerArn } from '../domain/arn.js';
-import type { LayerLookup } from '../domain/provenance.js';
+import type { LayerArchiveLocation, LayerLookup } from '../domain/provenance.js';
 import { cut } from '../domain/text.js';
 import type { DeclaredCall } from './calls.js';
 import { errorMessage, errorName, isAccessDenied } from './errors.js';
@@ -38,6 +38,7 @@ export class LambdaLayerReader implements LayerReader {
       return failure(error);
     }
     const policy = await this.readPolicy(client, input);
+    const archive = archiveOf(version);
     return {
       status: 'ok',
       details: {
@@ -50,6 +51,7 @@ export class LambdaLayerReader implements LayerReader {
         compatibleRuntimes: (version.CompatibleRuntimes ?? []).slice(0, 20).map(String),
       },
       ...policy,
+      ...(archive ? { archive } : {}),
     };
   }
 
@@ -66,6 +68,18 @@ export class LambdaLayerReader implements LayerReader {
       return { sharing: 'unknown', sharedWith: [] };
     }
   }
+}
+
+/**
+ * The zip's presigned location, size and digest. `url` is a bearer credential: it is set
+ * non-enumerable, so that serializing the lookup (a log line, a stored result) leaves it out.
+ */
+export function archiveOf(version: GetLayerVersionCommandOutput): LayerArchiveLocation | null {
+  const c = version.Content;
+  if (!c?.Location || c.CodeSize === undefined || !c.CodeSha256) return null;
+  const archive = { size: c.CodeSize, codeSha256: c.CodeSha256 } as LayerArchiveLocation;
+  Object.defineProperty(archive, 'url', { value: c.Location, enumerable: false });
+  return archive;
 }
 
 function failure(error: unknown): LayerLookup {

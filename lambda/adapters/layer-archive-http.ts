@@ -33,6 +33,8 @@ export class HttpRangeSource implements ByteSource {
     private readonly archive: RemoteArchive,
     private readonly meter: BudgetMeter,
     private readonly fetchFn: FetchFunction = fetch,
+    /** The caller's deadline: once aborted, reads stop (an in-flight request is cancelled). */
+    private readonly stop?: AbortSignal,
   ) {}
 
   get size(): number {
@@ -51,7 +53,9 @@ export class HttpRangeSource implements ByteSource {
     if (this.whole) return this.whole.subarray(offset, offset + length);
     if (!this.meter.fits(length))
       throw new ReadBudgetExceededError(`a read of ${length} bytes would exceed the read budget`);
-    const signal = AbortSignal.timeout(this.meter.remainingMs());
+    if (this.stop?.aborted) throw new ReadBudgetExceededError("the caller's deadline was reached");
+    const timeout = AbortSignal.timeout(this.meter.remainingMs());
+    const signal = this.stop ? AbortSignal.any([timeout, this.stop]) : timeout;
     this.meter.requests++;
     let response: Response;
     try {
@@ -60,7 +64,7 @@ export class HttpRangeSource implements ByteSource {
         signal,
       });
     } catch (error) {
-      throw fetchFailure(error);
+      throw fetchFailure(error, this.stop);
     }
     try {
       if (response.status === 206) return await this.partial(response, offset, length);
@@ -69,7 +73,7 @@ export class HttpRangeSource implements ByteSource {
         return this.whole.subarray(offset, offset + length);
       }
     } catch (error) {
-      throw fetchFailure(error);
+      throw fetchFailure(error, this.stop);
     }
     await response.body?.cancel().catch(() => undefined);
     // A presigned URL answers 403 once it has expired (GetLayerVersion's lasts 10 minutes).
@@ -119,8 +123,10 @@ export class HttpRangeSource implements ByteSource {
   }
 }
 
-function fetchFailure(error: unknown): Error {
+function fetchFailure(error: unknown, stop: AbortSignal | undefined): Error {
   const { name, message } = errorFields(error);
+  if (stop?.aborted && (name === 'TimeoutError' || name === 'AbortError'))
+    return new ReadBudgetExceededError("the caller's deadline was reached", { cause: error });
   if (name === 'TimeoutError' || name === 'AbortError')
     return new ReadBudgetExceededError('read budget time spent while waiting for the server', {
       cause: error,

@@ -6,7 +6,7 @@
  * becomes a named gap in the report, so that the alert it belongs to still goes out.
  */
 import { type ArchiveReport, inspect, type ReadLimits, unmet, wanted } from '../domain/inspection/inspect.js';
-import type { ArchiveEntry } from '../domain/inspection/model.js';
+import { type ArchiveEntry, isDirectory, normalPath } from '../domain/inspection/model.js';
 import type { DeclaredCall } from './calls.js';
 import { readContents } from './layer-archive-content.js';
 import { type FetchFunction, HttpRangeSource, type RemoteArchive } from './layer-archive-http.js';
@@ -31,11 +31,27 @@ export interface LayerArchiveResult {
   error: { name: string; message: string } | null;
 }
 
-/** The port the handler will depend on. */
+/** The port the handler depends on (lambda/pipeline/inspect.ts). */
 export interface LayerArchiveInspector {
-  /** Never throws. `publisher` is the known publisher of the layer's account, or null. */
-  inspectArchive(archive: RemoteArchive, publisher: string | null): Promise<LayerArchiveResult>;
+  /**
+   * Never throws. `publisher` is the known publisher of the layer's account, or null. `stop` ends
+   * the reading early (the caller's deadline): what was not read becomes a gap.
+   */
+  inspectArchive(
+    archive: RemoteArchive,
+    publisher: string | null,
+    stop?: AbortSignal,
+  ): Promise<LayerArchiveResult>;
+  /**
+   * The archive's file paths as Lambda places them under /opt (directory entries left out), from
+   * the central directory alone. Never throws.
+   */
+  listArchive(archive: RemoteArchive, stop?: AbortSignal): Promise<ArchiveListing>;
 }
+
+export type ArchiveListing =
+  | { status: 'read'; paths: string[] }
+  | { status: 'unread'; error: { name: string; message: string } };
 
 export const DEFAULT_BUDGET: ReadBudget = { maxBytes: 32 * 1024 * 1024, timeoutMs: 10_000 };
 
@@ -53,9 +69,13 @@ export class LayerArchiveReader implements LayerArchiveInspector {
 
   constructor(private readonly props: LayerArchiveReaderProps = {}) {}
 
-  async inspectArchive(archive: RemoteArchive, publisher: string | null): Promise<LayerArchiveResult> {
+  async inspectArchive(
+    archive: RemoteArchive,
+    publisher: string | null,
+    stop?: AbortSignal,
+  ): Promise<LayerArchiveResult> {
     const meter = new BudgetMeter(this.props.budget ?? DEFAULT_BUDGET);
-    const source = new HttpRangeSource(archive, meter, this.props.fetch ?? fetch);
+    const source = new HttpRangeSource(archive, meter, this.props.fetch ?? fetch, stop);
     let result: Omit<LayerArchiveResult, 'transfer'>;
     try {
       result = await inspectSource(source, { publisher, limits: this.props.limits });
@@ -72,6 +92,21 @@ export class LayerArchiveReader implements LayerArchiveInspector {
       },
     };
   }
+
+  async listArchive(archive: RemoteArchive, stop?: AbortSignal): Promise<ArchiveListing> {
+    const meter = new BudgetMeter(this.props.budget ?? DEFAULT_BUDGET);
+    const source = new HttpRangeSource(archive, meter, this.props.fetch ?? fetch, stop);
+    try {
+      const { entries } = await readDirectory(new TailCachingSource(source));
+      return { status: 'read', paths: listingOf(entries) };
+    } catch (error) {
+      return { status: 'unread', error: errorFields(error) };
+    }
+  }
+}
+
+export function listingOf(entries: readonly ArchiveEntry[]): string[] {
+  return entries.filter((e) => !isDirectory(e)).map((e) => normalPath(e.path));
 }
 
 /** The steps shared by every source (HTTP, local file): directory, plan, contents, core. */

@@ -3,6 +3,7 @@ import type { Baseline, LayerState } from '../domain/baseline.js';
 import type { PublishRecord } from '../domain/correlation.js';
 import type { LiveConfiguration } from '../domain/engine.js';
 import type { Finding } from '../domain/finding.js';
+import type { LayerInspection } from '../domain/layer-inspection.js';
 import type { FunctionRef } from '../domain/model.js';
 import type { Observation } from '../domain/observation.js';
 import type { LayerLookup } from '../domain/provenance.js';
@@ -28,6 +29,19 @@ export interface LayerReader {
   /** Never throws: an unreadable layer is reported in the result. */
   /** Reads with `viaAccount`'s access (the function's account). */
   readLayer(versionArn: string, viaAccount: string): Promise<LayerLookup>;
+}
+
+export type { LayerArchiveInspector } from './layer-archive-reader.js';
+
+/**
+ * Complete inspection reports by layer version and code digest (layer versions are immutable).
+ * Both methods throw on failure; the inspect step logs, counts and goes on without the cache.
+ */
+export interface InspectionCache {
+  /** The stored complete report of this version with this digest, or null. */
+  get(versionArn: string, codeSha256: string): Promise<LayerInspection | null>;
+  /** Stores a complete report (status inspected, with its digest); anything else is refused. */
+  put(inspection: LayerInspection): Promise<void>;
 }
 
 export interface CorrelationStore {

@@ -5,12 +5,14 @@
  */
 import { actorContext } from './actor.js';
 import { type Baseline, hooksBefore, type LayerState, stateBefore } from './baseline.js';
+import { inspectionScoring } from './content-scoring.js';
 import { actorKeyOf, type PublishRecord } from './correlation.js';
 import type { Detection, DetectionInput, Evidence, HookChange, LayerChange } from './detections/detection.js';
 import { DETECTIONS } from './detections/index.js';
 import { buildFinding, type Finding } from './finding.js';
 import { diffHooks, hookVariablesOf } from './inspection/exec-hook-variable.js';
-import { diffLayers, sameLayers } from './layers.js';
+import type { LayerInspection } from './layer-inspection.js';
+import { diffLayers, sameLayers, type VersionChange } from './layers.js';
 import { type FunctionDetails, type FunctionEvent, isFunctionEvent, type LambdaEvent } from './model.js';
 import { type LayerLookup, provenanceOf } from './provenance.js';
 import { actorSignals, correlationSignals, provenanceSignals, type Signal, score } from './scoring.js';
@@ -42,9 +44,14 @@ export interface AnalysisContext {
   layers?: Readonly<Record<string, LayerLookup>>;
   /** Recent PublishLayerVersion events, for publish-then-attach correlation. */
   publishes?: readonly PublishRecord[];
-  settings?: DetectionSettings;
-  /** Normalized file paths of layer versions, by version ARN (what each layer puts in /opt). */
+  /**
+   * Normalized file paths of layer versions, by version ARN (Lambda host: the inspect step fills it
+   * for every layer of the new list when a change only reorders layers).
+   */
   layerPaths?: Readonly<Record<string, readonly string[]>>;
+  /** Reports of the layer versions' content, by version ARN (Lambda host: the inspect step). */
+  inspections?: Readonly<Record<string, LayerInspection>>;
+  settings?: DetectionSettings;
 }
 
 export interface VerdictRecord {
@@ -75,6 +82,33 @@ export function layersToLookUp(
   if (!change.after) return [];
   if (!change.diff) return change.after;
   return [...change.diff.added, ...change.diff.versionChanged.map((v) => v.to)];
+}
+
+/**
+ * The version changes the event makes (same layer, another version): the inspect step reads both
+ * versions of each, to tell what the new one adds.
+ */
+export function versionChangesOf(
+  event: LambdaEvent,
+  context: Pick<AnalysisContext, 'baseline' | 'live'>,
+): VersionChange[] {
+  if (!isFunctionEvent(event)) return [];
+  return layerChangeOf(event, context).diff?.versionChanged ?? [];
+}
+
+/**
+ * The function's new layer list when the event only reorders its layers (the same layers, in
+ * another order), else empty: the inspect step lists their files, to tell which one now wins.
+ */
+export function reorderedLayersOf(
+  event: LambdaEvent,
+  context: Pick<AnalysisContext, 'baseline' | 'live'>,
+): string[] {
+  if (!isFunctionEvent(event)) return [];
+  const { diff, after } = layerChangeOf(event, context);
+  if (!diff?.reordered || !after || diff.added.length + diff.removed.length + diff.versionChanged.length > 0)
+    return [];
+  return after;
 }
 
 export function analyze(
@@ -123,6 +157,7 @@ export function analyze(
           eventId: event.meta.id,
           actorKey: actorKeyOf(event.actor),
           timeMs: event.meta.timeMs,
+          human: actorContext(event.actor, event.meta, settings).human,
         }
       : null;
   return { finding, state, publish, verdicts };
@@ -146,11 +181,19 @@ function findingOf(
     context.publishes ?? [],
     settings.correlationWindowMinutes,
   );
+  const content = inspectionScoring({
+    scoresProvenance: detection.scoring.provenance,
+    provenance,
+    versionChanges: change?.diff?.versionChanged ?? [],
+    inspections: context.inspections,
+    publishes: context.publishes ?? [],
+  });
   const signals: Signal[] = [
     ...evidence.signals,
     ...(detection.scoring.provenance ? provenanceSignals(provenance) : []),
     ...(detection.scoring.actor ? actorSignals(event.actor, actor) : []),
     ...correlation.signals,
+    ...content.signals,
     ...contextSignals(change),
   ];
   const finding = buildFinding({
@@ -168,10 +211,12 @@ function findingOf(
         provenance.filter((p) => p.lookup !== 'ok' && p.lookup !== 'not-read'),
       ),
       ...(evidence.gaps ?? []),
+      ...content.gaps,
     ],
     details: detailsOf(event, context.live),
     actor,
     provenance,
+    inspection: content.inspection,
   });
   finding.suppression = suppressionOf(finding, settings);
   return finding;

@@ -4,6 +4,7 @@
  */
 import type { ActorContext } from './actor.js';
 import type { MitreTechnique } from './detections/detection.js';
+import type { FindingInspection } from './layer-inspection.js';
 import type { VersionChange } from './layers.js';
 import type { LayerProvenance } from './provenance.js';
 import type { Severity } from './severity.js';
@@ -102,6 +103,12 @@ export interface Finding {
   gaps: string[];
   /** Where each layer the finding is about comes from, and what could be read about it. */
   provenance: LayerProvenance[];
+  /**
+   * What the layers' content will run (Lambda host: the zips read by the inspect step): per layer
+   * version its status and signals, per version change what the new version adds. Null when
+   * nothing was inspected (the CLI's scan cannot read layers).
+   */
+  inspection: FindingInspection | null;
   /** Set when settings keep this finding from being published (it is still logged and counted). */
   suppression: Suppression | null;
   /** Start-up hook variables before and after; null when not read or the function has none. */

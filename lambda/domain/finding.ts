@@ -4,6 +4,7 @@ import type { ActorContext } from './actor.js';
 import { parseLayerArn } from './arn.js';
 import type { Detection, Evidence, HookChange, LayerChange } from './detections/detection.js';
 import type { ExecHooks, Finding } from './finding-model.js';
+import type { FindingInspection } from './layer-inspection.js';
 import {
   type FunctionDetails,
   type FunctionEvent,
@@ -39,6 +40,8 @@ export interface FindingParts {
   details: FunctionDetails;
   actor: ActorContext;
   provenance: LayerProvenance[];
+  /** What the layers' content runs (Lambda host); null when nothing was inspected. */
+  inspection?: FindingInspection | null;
 }
 
 export function buildFinding(parts: FindingParts): Finding {
@@ -132,6 +135,7 @@ function commonPart(parts: FindingParts): Finding {
     remediation: { revertCommand: null, nextSteps: [] },
     gaps: gaps.map(safeText),
     provenance,
+    inspection: parts.inspection ?? null,
     suppression: null,
     execHooks: null,
   };

@@ -12,6 +12,20 @@ export interface LayerDetails {
   compatibleRuntimes: string[];
 }
 
+/**
+ * Where a layer version's zip can be read: GetLayerVersion's `Content`. The URL is presigned, a
+ * bearer credential for ten minutes: it is carried beside the lookup for the inspect step and never
+ * copied into a finding or a log (the Lambda adapter makes `url` non-enumerable, so that
+ * JSON.stringify of a lookup leaves it out).
+ */
+export interface LayerArchiveLocation {
+  readonly url: string;
+  /** Content.CodeSize */
+  readonly size: number;
+  /** Content.CodeSha256 (base64) */
+  readonly codeSha256: string;
+}
+
 /** The result of reading a layer version (Lambda host: GetLayerVersion + GetLayerVersionPolicy). */
 export type LayerLookup =
   | {
@@ -20,6 +34,8 @@ export type LayerLookup =
       /** Who may use the version, from its resource policy; `unknown` when the policy could not be read. */
       sharing: 'private' | 'shared' | 'public' | 'unknown';
       sharedWith: string[];
+      /** Where its zip can be read, when GetLayerVersion said (never copied into the finding). */
+      archive?: LayerArchiveLocation;
     }
   | { status: 'access-denied' | 'not-found' | 'error'; message: string };
 

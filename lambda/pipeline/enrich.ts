@@ -13,6 +13,7 @@ import type {
 import type { Baseline } from '../domain/baseline.js';
 import type { PublishRecord } from '../domain/correlation.js';
 import { type LiveConfiguration, layersToLookUp } from '../domain/engine.js';
+import type { LayerInspection } from '../domain/layer-inspection.js';
 import { isFunctionEvent, type LambdaEvent } from '../domain/model.js';
 import type { LayerLookup } from '../domain/provenance.js';
 import type { Telemetry } from './telemetry.js';
@@ -34,6 +35,10 @@ export interface Enrichment {
   publishes: PublishRecord[];
   /** Accounts of the organization, listed live (empty when not in organization mode or not listed). */
   organizationAccounts: readonly string[];
+  /** What the layers' zips hold, by version ARN (the inspect step, after this one). */
+  inspections?: Record<string, LayerInspection>;
+  /** File paths of each layer of the new list, when the event only reorders layers (inspect step). */
+  layerPaths?: Record<string, string[]>;
 }
 
 export async function enrich(event: LambdaEvent, ports: EnrichPorts, t: Telemetry): Promise<Enrichment> {

@@ -193,6 +193,7 @@ function productFields(f: Finding, version: string): Record<string, string> {
     'layerwatch/RevertCommand': f.remediation.revertCommand,
     'layerwatch/Reasons': f.reasons.join('; ') || null,
     'layerwatch/Gaps': f.gaps.join('; ') || null,
+    'layerwatch/ContentSignals': contentSignals(f),
     'layerwatch/Related': join(f.related),
     'layerwatch/Suppression': f.suppression ? `${f.suppression.rule}: ${f.suppression.match}` : null,
     'layerwatch/ExecHooks': f.execHooks
@@ -208,6 +209,14 @@ function productFields(f: Finding, version: string): Record<string, string> {
     if (text !== '') out[key] = clip(text, PRODUCT_FIELD_VALUE_MAX - 1);
   }
   return out;
+}
+
+/** Every layer's signals as `id:severity path`, most severe first (Lambda host; null when none). */
+function contentSignals(f: Finding): string | null {
+  const all = (f.inspection?.layers ?? []).flatMap((l) =>
+    l.signals.map((s) => `${s.id}:${s.severity}${s.path ? ` ${s.path}` : ''}`),
+  );
+  return all.length > 0 ? all.join('; ') : null;
 }
 
 function recommendation(f: Finding): { Text: string; Url?: string } {

@@ -6,6 +6,7 @@ import type { Finding } from '../finding.js';
 import { cut, safeText } from '../text.js';
 import { code, describeActor, describeOrigin, line, listOrNone, plain } from './describe.js';
 import { hookChangeLines, hooksInForce } from './exec-hooks.js';
+import { inspectionBlocks } from './inspection.js';
 
 export interface ChatNotification {
   version: '1.0';
@@ -55,6 +56,10 @@ export function chatNotification(f: Finding, max = 512): ChatNotification {
   d.push(`*Identity:* ${describeActor(f, code)}`);
   for (const p of f.provenance)
     d.push(`*Layer origin:* ${code(p.versionArn, max)}: ${cut(describeOrigin(p, plain), max)}`);
+  for (const b of inspectionBlocks(f, code, 5)) {
+    d.push(`*Layer content:* ${code(b.layer, max)}: ${b.status}`);
+    for (const l of b.lines) d.push(`- ${l}`);
+  }
   d.push(
     `*From:* ${code(f.event.sourceIp ?? 'unknown', 80)} with ${code(f.event.userAgent ?? 'unknown', 200)}`,
   );

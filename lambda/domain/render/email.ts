@@ -3,6 +3,7 @@ import type { Finding } from '../finding.js';
 import { cut } from '../text.js';
 import { describeActor, describeOrigin, line, listOrNone } from './describe.js';
 import { hookChangeLines, hooksInForce } from './exec-hooks.js';
+import { inspectionBlocks } from './inspection.js';
 
 export function emailText(f: Finding, max = 2048): string {
   const out: string[] = [];
@@ -10,6 +11,7 @@ export function emailText(f: Finding, max = 2048): string {
   whatChanged(out, f, max);
   whoAndWhere(out, f, max);
   whereFrom(out, f, max);
+  whatItRuns(out, f, max);
   out.push('', 'WHY IT MATTERS');
   out.push('  A layer runs inside the function with the function role: code in it can read the');
   out.push("  function's data and secrets and act with its permissions (MITRE ATT&CK T1648).");
@@ -94,5 +96,16 @@ function whereFrom(out: string[], f: Finding, max: number): void {
         );
       }
     }
+  }
+}
+
+/** What the layers' content will run (Lambda host), one sentence per signal. */
+function whatItRuns(out: string[], f: Finding, max: number): void {
+  const blocks = inspectionBlocks(f, (v, n) => `\`${line(v, Math.min(n, max))}\``, 20);
+  if (blocks.length === 0) return;
+  out.push('', 'WHAT THE LAYER WILL RUN');
+  for (const b of blocks) {
+    out.push(`  ${line(b.layer, max)}: ${b.status}`);
+    for (const l of b.lines) out.push(`    - ${cut(l, max)}`);
   }
 }

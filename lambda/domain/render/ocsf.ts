@@ -219,10 +219,18 @@ export function ocsfResources(f: Finding): Resource[] {
         relation: p?.relation ?? null,
         sharing: p?.sharing ?? null,
         code_sha256: p?.details?.codeSha256 ?? null,
+        ...contentData(f, arn),
       },
     });
   }
   return out;
+}
+
+/** What the inspection found in a layer version (Lambda host), when it was inspected. */
+function contentData(f: Finding, arn: string): Record<string, unknown> {
+  const l = f.inspection?.layers.find((x) => x.versionArn === arn);
+  if (!l) return {};
+  return { content_status: l.status, content_signals: l.signals.map((s) => `${s.id}:${s.severity}`) };
 }
 
 /** The CloudTrail event that fired the finding, as evidence: who, from where, which call. */
@@ -338,6 +346,7 @@ export function renderOcsf(f: Finding, options: OcsfOptions): OcsfDetectionFindi
         layers: f.layers,
         permission: f.permission,
         provenance: f.provenance,
+        inspection: f.inspection ?? null,
         actor_context: {
           kind: f.actor.kind,
           human: f.actor.human,
