@@ -17,6 +17,8 @@ import { createHandler } from './app.js';
 import { readConfig } from './config.js';
 import { findingSinks, organizationAccounts } from './sinks.js';
 
+const PUBLICATION_RETENTION_MINUTES = 30 * 24 * 60;
+
 const config = readConfig(process.env);
 const retry = { retryMode: 'adaptive', maxAttempts: 5 } as const;
 const lambdaIn = clientsPerAccount(
@@ -36,7 +38,9 @@ export const handler = createHandler({
   correlations: new DynamoDbCorrelationStore(
     dynamo,
     config.baselineTable,
-    config.settings.correlationWindowMinutes,
+    // Kept 30 days (at least the correlation window): a version change long after its publication
+    // still learns whether a person or a pipeline published the version.
+    Math.max(config.settings.correlationWindowMinutes, PUBLICATION_RETENTION_MINUTES),
   ),
   // Lock for the function timeout (30 s) plus margin: a crashed invocation's retry can proceed after
   // it. Records answer duplicates for 72 h (EventBridge retries for 24 h, Lambda's queue for 6 h).

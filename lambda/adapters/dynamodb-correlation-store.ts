@@ -35,6 +35,7 @@ export class DynamoDbCorrelationStore implements CorrelationStore {
             eventId: { S: p.eventId },
             actorKey: { S: p.actorKey ?? '' },
             timeMs: { N: String(p.timeMs) },
+            ...(p.human === undefined ? {} : { human: { BOOL: p.human } }),
             expiresAt: { N: String(Math.ceil(p.timeMs / 1000) + (this.retentionMinutes + 60) * 60) },
           },
         }),
@@ -67,6 +68,7 @@ export class DynamoDbCorrelationStore implements CorrelationStore {
               eventId: item.eventId.S,
               actorKey: item.actorKey?.S || null,
               timeMs: Number(item.timeMs.N),
+              ...(item.human?.BOOL === undefined ? {} : { human: item.human.BOOL }),
             },
           ]
         : [],

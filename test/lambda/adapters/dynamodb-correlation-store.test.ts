@@ -42,6 +42,26 @@ describe('DynamoDbCorrelationStore', () => {
     ]);
   });
 
+  it('keeps whether a person published the version, and reads it back', async () => {
+    ddb.on(PutItemCommand).resolves({});
+    await store().recordPublish({
+      layerVersionArn: v,
+      eventId: 'e2',
+      actorKey: null,
+      timeMs: t,
+      human: true,
+    });
+    expect(ddb).toHaveReceivedCommandWith(PutItemCommand, {
+      Item: expect.objectContaining({ human: { BOOL: true } }),
+    });
+    ddb
+      .on(GetItemCommand)
+      .resolves({ Item: { eventId: { S: 'e2' }, timeMs: { N: String(t) }, human: { BOOL: false } } });
+    await expect(store().publishesOf([v])).resolves.toEqual([
+      { layerVersionArn: v, eventId: 'e2', actorKey: null, timeMs: t, human: false },
+    ]);
+  });
+
   it('wraps failures', async () => {
     ddb.on(GetItemCommand).rejects(new Error('throttled'));
     await expect(store().publishesOf([v])).rejects.toBeInstanceOf(BaselineStoreError);
