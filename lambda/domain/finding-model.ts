@@ -5,6 +5,7 @@
 import type { ActorContext } from './actor.js';
 import type { MitreTechnique } from './detections/detection.js';
 import type { VersionChange } from './layers.js';
+import type { TamperTarget } from './model.js';
 import type { LayerProvenance } from './provenance.js';
 import type { Severity } from './severity.js';
 
@@ -91,4 +92,6 @@ export interface Finding {
   provenance: LayerProvenance[];
   /** Set when settings keep this finding from being published (it is still logged and counted). */
   suppression: Suppression | null;
+  /** detector-tampered: the layerwatch resource (or trail) the call touched; null otherwise. */
+  target: TamperTarget | null;
 }

@@ -11,9 +11,15 @@ import {
   type LambdaEvent,
   type PublishEvent,
   type ShareEvent,
+  type TamperEvent,
 } from './model.js';
 import type { LayerProvenance } from './provenance.js';
-import { nextSteps, removePermissionCommand, revertLayersCommand } from './remediation.js';
+import {
+  nextSteps,
+  removePermissionCommand,
+  revertLayersCommand,
+  tamperRevertCommand,
+} from './remediation.js';
 import type { Score } from './scoring.js';
 import { safeText } from './text.js';
 
@@ -43,6 +49,7 @@ export function buildFinding(parts: FindingParts): Finding {
   const { event, change, evidence } = parts;
   const finding = commonPart(parts);
   if (isFunctionEvent(event)) Object.assign(finding, functionPart(event, change, evidence, parts.details));
+  else if (event.kind === 'Tamper') Object.assign(finding, tamperPart(event));
   else Object.assign(finding, layerPart(event));
   finding.remediation.nextSteps = nextSteps(finding);
   return finding;
@@ -91,6 +98,15 @@ function commonPart(parts: FindingParts): Finding {
     gaps: gaps.map(safeText),
     provenance,
     suppression: null,
+    target: null,
+  };
+}
+
+/** A tampering call: the resource it touched, and the command that undoes it when one exists. */
+function tamperPart(event: TamperEvent): Pick<Finding, 'target' | 'remediation'> {
+  return {
+    target: { ...event.target },
+    remediation: { revertCommand: tamperRevertCommand(event), nextSteps: [] },
   };
 }
 

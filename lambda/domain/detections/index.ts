@@ -1,4 +1,5 @@
 import type { Detection } from './detection.js';
+import { detectorTampered } from './detector-tampered.js';
 import { functionCreatedWithLayers } from './function-created-with-layers.js';
 import { layerAdded } from './layer-added.js';
 import { layerDrift } from './layer-drift.js';
@@ -16,4 +17,5 @@ export const DETECTIONS: readonly Detection[] = [
   layerDrift,
   layerVersionPublished,
   layerShared,
+  detectorTampered,
 ];

@@ -10,8 +10,14 @@ export function emailText(f: Finding, max = 2048): string {
   whoAndWhere(out, f, max);
   whereFrom(out, f, max);
   out.push('', 'WHY IT MATTERS');
-  out.push('  A layer runs inside the function with the function role: code in it can read the');
-  out.push("  function's data and secrets and act with its permissions (MITRE ATT&CK T1648).");
+  if (f.target) {
+    out.push('  layerwatch sees layer changes through a trail, EventBridge rules, its functions, topics,');
+    out.push('  key and table: a call that breaks one leaves the next change unseen or unreported');
+    out.push('  (MITRE ATT&CK T1562, Impair Defenses).');
+  } else {
+    out.push('  A layer runs inside the function with the function role: code in it can read the');
+    out.push("  function's data and secrets and act with its permissions (MITRE ATT&CK T1648).");
+  }
   for (const r of f.reasons) out.push(`  - ${line(r, max)}`);
   if (f.gaps.length > 0) {
     out.push('', 'NOT KNOWN');
@@ -47,6 +53,10 @@ function whatChanged(out: string[], f: Finding, max: number): void {
     if (f.layers.current) out.push(`  Now live:    ${listOrNone(f.layers.current, max)}`);
   } else if (f.layer) {
     out.push(`  Layer:       ${line(f.layer.versionArn ?? f.layer.layerArn, max)}`);
+  }
+  if (f.target) {
+    out.push(`  Target:      ${f.target.type} ${line(f.target.name, max)} (${f.target.service})`);
+    out.push(`  ARN:         ${line(f.target.arn, max)}`);
   }
   if (f.permission) {
     out.push(
