@@ -47,7 +47,11 @@ export function readConfig(env: Record<string, string | undefined>): HandlerConf
   }
   settings = {
     ...settings,
-    ownResources: withDeployment(settings.ownResources, env.LAYERWATCH_OWN_RESOURCES),
+    ownResources: withDeployment(
+      settings.ownResources,
+      env.LAYERWATCH_OWN_RESOURCES,
+      env.AWS_LAMBDA_FUNCTION_NAME,
+    ),
   };
   return {
     topicArn: env.ALERT_TOPIC_ARN as string,
@@ -79,7 +83,11 @@ const NO_RESOURCES: OwnResources = {
  * `{rules, eventBuses, topics, functions, keys, tables}`, each a list of ARNs or names), added to
  * those the settings name, so that detector-tampered knows them exactly.
  */
-function withDeployment(fromSettings: OwnResources, json: string | undefined): OwnResources {
+function withDeployment(
+  fromSettings: OwnResources,
+  json: string | undefined,
+  self: string | undefined,
+): OwnResources {
   if (!json) return fromSettings;
   let deployed: OwnResources;
   try {
@@ -88,6 +96,8 @@ function withDeployment(fromSettings: OwnResources, json: string | undefined): O
     const why = error instanceof SettingsError ? error.message : 'not valid JSON';
     throw new ConfigurationError(`layerwatch handler: LAYERWATCH_OWN_RESOURCES: ${why}`, { cause: error });
   }
+  // The handler's own name, which Lambda sets (its stack cannot: the function would reference itself).
+  if (self) deployed.functions = [...deployed.functions, self];
   const merged = { ...fromSettings };
   for (const kind of OWN_RESOURCE_KINDS)
     merged[kind] = [...new Set([...fromSettings[kind], ...deployed[kind]])];
