@@ -188,28 +188,7 @@ export class LayerWatch extends Construct {
     this.failureQueue = detector.failureQueue;
     this.alarms = [...operations.alarms, ...(heartbeat?.alarms ?? [])];
     this.heartbeatFunction = heartbeat?.fn;
-    const own: OwnResources = {
-      // The rules that target the handler cannot be named in its environment (each would reference
-      // the other): they are the stack's rules of this account and region, by the name prefix
-      // CloudFormation gives them. The handler adds its own name (AWS_LAMBDA_FUNCTION_NAME).
-      rules: [
-        `arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/${stack.stackName}-*`,
-        sweep.schedule.ruleName,
-        operations.remoteAlarmRule.ruleName,
-        ...(heartbeat ? [heartbeat.schedule.ruleName] : []),
-        FORWARDING_RULES,
-      ],
-      eventBuses: props.organizationId
-        ? [`arn:${stack.partition}:events:${stack.region}:${stack.account}:event-bus/default`]
-        : [],
-      topics: [alerting.alert.topic.topicArn, alerting.operations.topic.topicArn],
-      functions: [
-        sweep.fn.functionName,
-        ...(heartbeat ? [heartbeat.fn.functionName, CANARY_FUNCTION_NAME] : []),
-      ],
-      keys: [alerting.alert.key?.keyArn, alerting.operations.key?.keyArn].filter((k): k is string => !!k),
-      tables: [state.table.tableName],
-    };
+    const own = ownResourcesOf(stack, props, { state, alerting, sweep, operations, heartbeat });
     checkEnvironmentSize(environment, own);
     detector.handler.addEnvironment('LAYERWATCH_OWN_RESOURCES', ownResourcesJson(this, own));
     this.tamperRule = tamper.rule;
@@ -233,6 +212,45 @@ const TAMPER_DLQ =
   'calls that may blind layerwatch that EventBridge could not deliver to the handler are waiting in the tamper dead-letter queue (see README: re-drive)';
 const FAILURE_QUEUE =
   'handler invocations failed after retries (alerts not delivered) are waiting in the failure queue (see README: re-drive)';
+
+/**
+ * What detector-tampered must know as this deployment's own (see lib/own-resources.ts). The rules
+ * that target the handler cannot be named in its environment (each would reference the other): they
+ * are the stack's rules of this account and region, by the name prefix CloudFormation gives them.
+ * The handler adds its own name (AWS_LAMBDA_FUNCTION_NAME).
+ */
+function ownResourcesOf(
+  stack: Stack,
+  props: LayerWatchProps,
+  parts: {
+    state: StateTable;
+    alerting: Alerting;
+    sweep: Sweep;
+    operations: Operations;
+    heartbeat?: Heartbeat;
+  },
+): OwnResources {
+  const { state, alerting, sweep, operations, heartbeat } = parts;
+  return {
+    rules: [
+      `arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/${stack.stackName}-*`,
+      sweep.schedule.ruleName,
+      operations.remoteAlarmRule.ruleName,
+      ...(heartbeat ? [heartbeat.schedule.ruleName] : []),
+      FORWARDING_RULES,
+    ],
+    eventBuses: props.organizationId
+      ? [`arn:${stack.partition}:events:${stack.region}:${stack.account}:event-bus/default`]
+      : [],
+    topics: [alerting.alert.topic.topicArn, alerting.operations.topic.topicArn],
+    functions: [
+      sweep.fn.functionName,
+      ...(heartbeat ? [heartbeat.fn.functionName, CANARY_FUNCTION_NAME] : []),
+    ],
+    keys: [alerting.alert.key?.keyArn, alerting.operations.key?.keyArn].filter((k): k is string => !!k),
+    tables: [state.table.tableName],
+  };
+}
 
 /** What every runtime reads at cold start (lambda/config.ts). */
 function runtimeEnvironment(

@@ -3,7 +3,14 @@
  * them (requestParameters in the API's camelCase members, Lambda's versioned event names, KMS's
  * `resources` with the key ARN), aimed at the resources of a default deployment (stack LayerWatch).
  */
-import { ACCOUNT, identities, nextId, REGION, type Rec } from './records.js';
+import { ACCOUNT, identities, REGION, type Rec } from './records.js';
+
+let counter = 0;
+/** Event ids of their own, distinct from the other builders' and the examples'. */
+function nextId(): string {
+  counter += 1;
+  return `7a3e0000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
+}
 
 export const OWN = {
   detectorRule: 'LayerWatch-LayerWatchDetectorLambdaLayerEvents5F1C2A3B-1A2B3C4D5E6F',
