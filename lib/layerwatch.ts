@@ -114,6 +114,8 @@ export class LayerWatch extends Construct {
   public readonly rule: events.Rule;
   /** The rule on calls that can blind or disarm layerwatch (detector-tampered). */
   public readonly tamperRule: events.Rule;
+  /** What EventBridge could not deliver from the tamper rule to the handler. */
+  public readonly tamperDeadLetterQueue: sqs.Queue;
   public readonly ruleDeadLetterQueue: sqs.Queue;
   public readonly failureQueue: sqs.Queue;
   public readonly alarms: cloudwatch.Alarm[];
@@ -192,6 +194,7 @@ export class LayerWatch extends Construct {
     checkEnvironmentSize(environment, own);
     detector.handler.addEnvironment('LAYERWATCH_OWN_RESOURCES', ownResourcesJson(this, own));
     this.tamperRule = tamper.rule;
+    this.tamperDeadLetterQueue = tamper.deadLetterQueue;
     this.rules = [
       detector.rule,
       tamper.rule,
