@@ -113,14 +113,23 @@ export const SERVICE_NAMES: Record<string, string> = {
   dynamodb: 'Amazon DynamoDB',
 };
 
+/** The API version of the services whose CloudTrail event names carry none. */
+const API_VERSIONS: Record<string, string> = {
+  cloudtrail: '2013-11-01',
+  events: '2015-10-07',
+  sns: '2010-03-31',
+  kms: '2014-11-01',
+  dynamodb: '2012-08-10',
+};
+
 /** `UpdateFunctionConfiguration20150331v2` -> the API version `2015-03-31`. */
 function apiOf(eventName: string, service = 'lambda'): Record<string, unknown> {
   const m = /(\d{4})(\d{2})(\d{2})(?:v\d+)?$/.exec(eventName);
   const operation = m ? eventName.slice(0, m.index) : eventName;
   const api: Record<string, unknown> = { operation };
   const named = { name: SERVICE_NAMES[service] ?? service, uid: `${service}.amazonaws.com` };
-  if (m) api.service = { ...named, version: `${m[1]}-${m[2]}-${m[3]}` };
-  else if (service !== 'lambda') api.service = named;
+  const version = m ? `${m[1]}-${m[2]}-${m[3]}` : API_VERSIONS[service];
+  if (version) api.service = { ...named, version };
   return api;
 }
 

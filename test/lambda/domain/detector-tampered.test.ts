@@ -7,6 +7,7 @@ import { renderAsff } from '../../../lambda/domain/render/asff.js';
 import { renderOcsf } from '../../../lambda/domain/render/ocsf.js';
 import { DEFAULT_SETTINGS, type DetectionSettings, parseSettings } from '../../../lambda/domain/settings.js';
 import { checkAsff } from '../../support/asff.js';
+import { PY_OCSF_MODELS_VERSION, validateOcsf } from '../../support/ocsf.js';
 import { identities, type Rec } from '../../support/records.js';
 import { eventOf } from '../../support/run.js';
 import { expectValidFinding } from '../../support/schema.js';
@@ -221,6 +222,14 @@ describe('detector-tampered rendered', () => {
         `${f.target?.service}.amazonaws.com`,
       );
     }
+  });
+
+  it('OCSF: py-ocsf-models accepts every tampering finding', () => {
+    const rendered = findings.map((f) => renderOcsf(f as NonNullable<typeof f>, { productVersion: '0.1.0' }));
+    const validation = validateOcsf(rendered);
+    expect(validation.version).toBe(PY_OCSF_MODELS_VERSION);
+    expect(validation.results).toHaveLength(findings.length);
+    expect(validation.results.flat()).toEqual([]);
   });
 
   it('ASFF passes the checker, with the specific resource types where ASFF has them', () => {
