@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { mayHoldCandidate, mayHoldTamper } from '../../lambda/cli/prefilter.js';
+import { mayHoldCandidate } from '../../lambda/cli/prefilter.js';
 import { otherService } from '../support/records.js';
 import { expectValidFinding } from '../support/schema.js';
 import { failedCall, harmlessCalls, KEY_ARN, tamperingCalls } from '../support/tamper-records.js';
@@ -103,11 +103,25 @@ describe('pre-filter: tampering calls', () => {
       ...otherService(),
       requestParameters: { bucketName: 'DeleteRule-archive', key: 'StopLogging.txt' },
     }));
-    expect(mayHoldTamper(Buffer.from(JSON.stringify({ Records: noise })))).toBe(false);
+    expect(mayHoldCandidate(Buffer.from(JSON.stringify({ Records: noise })))).toBe(false);
+  });
+
+  it('keeps layer operations by their event name, not by a name elsewhere', () => {
+    const layer = {
+      ...otherService(),
+      eventSource: 'lambda.amazonaws.com',
+      eventName: 'UpdateFunctionConfiguration20150331v2',
+    };
+    expect(mayHoldCandidate(Buffer.from(JSON.stringify({ Records: [layer] })))).toBe(true);
+    const mention = {
+      ...otherService(),
+      requestParameters: { key: 'CreateFunction', source: 'lambda.amazonaws.com' },
+    };
+    expect(mayHoldCandidate(Buffer.from(JSON.stringify({ Records: [mention] })))).toBe(false);
   });
 
   it('searches bytes without eventName keys (Athena rows) for the names anywhere', () => {
-    expect(mayHoldTamper(Buffer.from('{"Data":[{"VarCharValue":"DeleteRule"}]}'))).toBe(true);
-    expect(mayHoldTamper(Buffer.from('{"Data":[{"VarCharValue":"GetObject"}]}'))).toBe(false);
+    expect(mayHoldCandidate(Buffer.from('{"Data":[{"VarCharValue":"DeleteRule"}]}'))).toBe(true);
+    expect(mayHoldCandidate(Buffer.from('{"Data":[{"VarCharValue":"GetObject"}]}'))).toBe(false);
   });
 });
