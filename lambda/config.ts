@@ -71,6 +71,7 @@ export function readConfig(env: Record<string, string | undefined>): HandlerConf
 
 const NO_RESOURCES: OwnResources = {
   rules: [],
+  rulePatterns: [],
   eventBuses: [],
   topics: [],
   functions: [],

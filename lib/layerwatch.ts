@@ -18,7 +18,7 @@ import { Operations } from './constructs/operations.js';
 import { StateTable } from './constructs/state-table.js';
 import { Sweep } from './constructs/sweep.js';
 import { TamperWatch } from './constructs/tamper-watch.js';
-import { checkEnvironmentSize, FORWARDING_RULES, ownResourcesJson } from './own-resources.js';
+import { checkEnvironmentSize, FORWARDING_RULES, ownResourcesJson, patternDigests } from './own-resources.js';
 import type { CallTargets } from './permissions.js';
 
 export type { SlackChannel } from './constructs/alerting.js';
@@ -190,7 +190,14 @@ export class LayerWatch extends Construct {
     this.failureQueue = detector.failureQueue;
     this.alarms = [...operations.alarms, ...(heartbeat?.alarms ?? [])];
     this.heartbeatFunction = heartbeat?.fn;
-    const own = ownResourcesOf(stack, props, { state, alerting, sweep, operations, heartbeat });
+    const own = ownResourcesOf(stack, props, {
+      state,
+      alerting,
+      sweep,
+      operations,
+      heartbeat,
+      patternRules: [detector.rule, tamper.rule, operations.remoteAlarmRule],
+    });
     checkEnvironmentSize(environment, own);
     detector.handler.addEnvironment('LAYERWATCH_OWN_RESOURCES', ownResourcesJson(this, own));
     this.tamperRule = tamper.rule;
@@ -231,6 +238,8 @@ function ownResourcesOf(
     sweep: Sweep;
     operations: Operations;
     heartbeat?: Heartbeat;
+    /** The rules whose patterns layerwatch deploys (forwarders carry the same layer and tamper patterns). */
+    patternRules: readonly events.Rule[];
   },
 ): OwnResources {
   const { state, alerting, sweep, operations, heartbeat } = parts;
@@ -242,6 +251,7 @@ function ownResourcesOf(
       ...(heartbeat ? [heartbeat.schedule.ruleName] : []),
       FORWARDING_RULES,
     ],
+    rulePatterns: patternDigests([...parts.patternRules]),
     eventBuses: props.organizationId
       ? [`arn:${stack.partition}:events:${stack.region}:${stack.account}:event-bus/default`]
       : [],

@@ -5,7 +5,9 @@
  * of forwarder and member stacks and of the canaries, which live in other regions and accounts.
  */
 import { Stack, Token } from 'aws-cdk-lib';
+import type * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
+import { patternDigest } from '../lambda/domain/detections/detector-tampered.js';
 import type { OwnResources } from '../lambda/domain/settings.js';
 import { FORWARDING_RULE_PREFIX } from './forwarding-rule.js';
 
@@ -44,4 +46,20 @@ export function checkEnvironmentSize(environment: Record<string, string>, own: O
 function estimate(value: string): number {
   const tokens = value.match(/\$\{Token\[[^\]]+\]\}/g) ?? [];
   return value.length - tokens.join('').length + tokens.length * TOKEN_ROOM;
+}
+
+/**
+ * The digests of the rules' event patterns as CloudFormation receives them (and PutRule logs them),
+ * so that the handler can tell a redeployment from a replaced pattern.
+ */
+export function patternDigests(rules: readonly events.Rule[]): string[] {
+  const digests = rules.map((rule) => {
+    const cfn = rule.node.defaultChild as events.CfnRule;
+    const pattern = Stack.of(rule).resolve(cfn.eventPattern);
+    const digest = patternDigest(pattern);
+    if (digest === null || Token.isUnresolved(JSON.stringify(pattern)))
+      throw new Error(`layerwatch: the pattern of ${rule.node.path} is not literal`);
+    return digest;
+  });
+  return [...new Set(digests)];
 }

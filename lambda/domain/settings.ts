@@ -25,6 +25,11 @@ export interface Suppressions {
  */
 export interface OwnResources {
   rules: string[];
+  /**
+   * Digests of the event patterns layerwatch's rules carry (`patternDigest`): a PutRule that gives
+   * one of its rules another pattern is tampering. Empty: patterns are not judged, only DISABLED.
+   */
+  rulePatterns: string[];
   eventBuses: string[];
   topics: string[];
   functions: string[];
@@ -32,7 +37,15 @@ export interface OwnResources {
   tables: string[];
 }
 
-export const OWN_RESOURCE_KINDS = ['rules', 'eventBuses', 'topics', 'functions', 'keys', 'tables'] as const;
+export const OWN_RESOURCE_KINDS = [
+  'rules',
+  'rulePatterns',
+  'eventBuses',
+  'topics',
+  'functions',
+  'keys',
+  'tables',
+] as const;
 
 /**
  * What the default stacks name their resources: CloudFormation prefixes generated names with the
@@ -42,6 +55,7 @@ export const OWN_RESOURCE_KINDS = ['rules', 'eventBuses', 'topics', 'functions',
  */
 export const DEFAULT_OWN_RESOURCES: OwnResources = {
   rules: ['LayerWatch*', 'layerwatch-*'],
+  rulePatterns: [],
   eventBuses: [],
   topics: ['LayerWatch*', 'layerwatch-*'],
   functions: ['LayerWatch*', 'layerwatch-*'],

@@ -140,6 +140,43 @@ describe.each(allDeployments().map((d) => [d.name, d] as const))('mode %s', (_na
     expect(fires(removeAll)).toBe(config.mode === 'organization' ? 'detector-tampered' : undefined);
   });
 
+  const patterned = d.stacks.flatMap((stack) => {
+    const placement = stack.placements[0];
+    if (!placement) return [];
+    const r = new TemplateResolver(stack.template, placement);
+    return resourcesOfType(stack.template, 'AWS::Events::Rule')
+      .filter(([, rule]) => rule.Properties?.EventPattern !== undefined)
+      .map(([id, rule]) => ({
+        label: `${stack.name}: rule ${id}`,
+        name: r.ref(id),
+        pattern: r.resolve(rule.Properties?.EventPattern) as Record<string, unknown>,
+        at: { awsRegion: placement.region, recipientAccountId: placement.account },
+      }));
+  });
+  it.each(patterned.map((p) => [p.label, p] as const))(
+    'takes a redeployment of %s with its own pattern for no tampering, and another pattern for tampering',
+    (_label, p) => {
+      const putRule = (pattern: unknown) =>
+        analyze(
+          eventOf(
+            call(
+              'events',
+              'PutRule',
+              { name: p.name, eventPattern: JSON.stringify(pattern), state: 'ENABLED' },
+              null,
+              p.at,
+            ),
+          ),
+          { baseline: null, live: { status: 'not-read' }, settings },
+        ).finding;
+      expect(putRule(p.pattern)).toBeNull();
+      // Keys in another order are the same pattern.
+      expect(putRule(Object.fromEntries(Object.entries(p.pattern).reverse()))).toBeNull();
+      const narrowed = { ...p.pattern, source: ['aws.nothing'] };
+      expect(putRule(narrowed)?.detectionId).toBe('detector-tampered');
+    },
+  );
+
   it('does not take a resource of the same kind elsewhere for its own', () => {
     for (const record of [
       call('events', 'DeleteRule', { name: 'payments-nightly' }),

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EventSelectors, TamperEvent } from '../model.js';
 import type { Signal } from '../scoring.js';
 import { globMatch, type OwnResources } from '../settings.js';
@@ -140,8 +141,52 @@ function touchesLayerwatch(event: TamperEvent, resources: OwnResources): boolean
   }
 }
 
+/** The JSON value with every object's keys sorted: the same pattern, however it was written. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (typeof value !== 'object' || value === null) return value;
+  const o = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, canonical(o[k])]),
+  );
+}
+
+/** A short digest of an event pattern (JSON text or value), by content; null when it is not JSON. */
+export function patternDigest(pattern: unknown): string | null {
+  let value = pattern;
+  if (typeof pattern === 'string') {
+    try {
+      value = JSON.parse(pattern);
+    } catch {
+      return null;
+    }
+  }
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(value)))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The remote alarm relays' patterns name alarms of other stacks: not listed, and not a detection path. */
+function isAlarmRelay(pattern: string): boolean {
+  return pattern.includes('"aws.cloudwatch"') && pattern.includes('layerwatch-remote-');
+}
+
+/** PutRule: DISABLED, or another pattern than the ones layerwatch deploys (when they are known). */
+function putRuleHarm(event: TamperEvent, known: readonly string[]): string | null {
+  const { state, eventPattern } = event.parameters;
+  if (state === 'DISABLED') return EFFECTS['events:PutRule']?.effect ?? null;
+  if (typeof eventPattern !== 'string' || known.length === 0 || isAlarmRelay(eventPattern)) return null;
+  const digest = patternDigest(eventPattern);
+  return digest !== null && known.includes(digest)
+    ? null
+    : "a layerwatch rule's event pattern was replaced: it no longer selects the events layerwatch needs";
+}
+
 /** Null when the call, as made, cannot blind layerwatch; else what it does. */
-function harm(event: TamperEvent): string | null {
+function harm(event: TamperEvent, resources: OwnResources): string | null {
   const { parameters: p } = event;
   switch (`${event.target.service}:${event.call}`) {
     case 'cloudtrail:UpdateTrail': {
@@ -161,7 +206,7 @@ function harm(event: TamperEvent): string | null {
         : null;
     }
     case 'events:PutRule':
-      return p.state === 'DISABLED' ? (EFFECTS['events:PutRule']?.effect ?? null) : null;
+      return putRuleHarm(event, resources.rulePatterns);
     case 'lambda:PutFunctionConcurrency':
       return p.reservedConcurrentExecutions === 0 && event.target.name !== CANARY
         ? (EFFECTS['lambda:PutFunctionConcurrency']?.effect ?? null)
@@ -224,7 +269,7 @@ export const detectorTampered: Detection = {
   evaluate({ event, settings }) {
     if (event.kind !== 'Tamper') return NOT_APPLICABLE;
     if (!touchesLayerwatch(event, settings.ownResources)) return NO_MATCH;
-    const effect = harm(event);
+    const effect = harm(event, settings.ownResources);
     if (effect === null) return NO_MATCH;
     const blinds = EFFECTS[`${event.target.service}:${event.call}`]?.blinds ?? false;
     const signals: Signal[] = [

@@ -1,5 +1,5 @@
 import { normalize } from '../../../lambda/domain/cloudtrail.js';
-import { droppedSources } from '../../../lambda/domain/detections/detector-tampered.js';
+import { droppedSources, patternDigest } from '../../../lambda/domain/detections/detector-tampered.js';
 import { analyze } from '../../../lambda/domain/engine.js';
 import type { TamperEvent } from '../../../lambda/domain/model.js';
 import { emailText, renderAlert } from '../../../lambda/domain/render/alert.js';
@@ -129,6 +129,27 @@ describe('detector-tampered', () => {
     const del = call('lambda', 'DeleteFunction20150331', { functionName: 'detector-handler' });
     expect(findingOf(del, custom)?.target?.name).toBe('detector-handler');
     expect(findingOf(call('events', 'DeleteRule', { name: OWN.detectorRule }), custom)).toBeNull();
+  });
+
+  it('judges a PutRule pattern against the digests of the patterns it deploys, when it knows them', () => {
+    const deployed = { source: ['aws.lambda'], detail: { eventSource: ['lambda.amazonaws.com'] } };
+    const known = parseSettings({ ownResources: { rulePatterns: [patternDigest(deployed) as string] } });
+    const put = (pattern: unknown, s = known) =>
+      findingOf(
+        call('events', 'PutRule', {
+          name: OWN.detectorRule,
+          state: 'ENABLED',
+          eventPattern: JSON.stringify(pattern),
+        }),
+        s,
+      );
+    expect(put({ detail: { eventSource: ['lambda.amazonaws.com'] }, source: ['aws.lambda'] })).toBeNull();
+    expect(
+      put({ source: ['aws.lambda'], detail: { eventSource: ['nothing'] } })?.reasons.join(' '),
+    ).toContain('event pattern was replaced');
+    // Without the list (the scan's defaults), only DISABLED is judged.
+    expect(put({ source: ['aws.nothing'] }, settings)).toBeNull();
+    expect(patternDigest('not json')).toBeNull();
   });
 
   it('gives the command that undoes what one command can undo', () => {
