@@ -190,16 +190,7 @@ export class LayerWatch extends Construct {
     this.failureQueue = detector.failureQueue;
     this.alarms = [...operations.alarms, ...(heartbeat?.alarms ?? [])];
     this.heartbeatFunction = heartbeat?.fn;
-    const own = ownResourcesOf(stack, props, {
-      state,
-      alerting,
-      sweep,
-      operations,
-      heartbeat,
-      patternRules: [detector.rule, tamper.rule, operations.remoteAlarmRule],
-    });
-    checkEnvironmentSize(environment, own);
-    detector.handler.addEnvironment('LAYERWATCH_OWN_RESOURCES', ownResourcesJson(this, own));
+    passOwnResources(props, environment, { state, alerting, detector, tamper, sweep, operations, heartbeat });
     this.tamperRule = tamper.rule;
     this.tamperDeadLetterQueue = tamper.deadLetterQueue;
     this.rules = [
@@ -229,6 +220,19 @@ const FAILURE_QUEUE =
  * are the stack's rules of this account and region, by the name prefix CloudFormation gives them.
  * The handler adds its own name (AWS_LAMBDA_FUNCTION_NAME).
  */
+type OwnParts = Parameters<typeof ownResourcesOf>[2];
+
+/** Tells the handler its own resources (LAYERWATCH_OWN_RESOURCES), within Lambda's 4 KB of environment. */
+function passOwnResources(
+  props: LayerWatchProps,
+  environment: Record<string, string>,
+  parts: OwnParts,
+): void {
+  const own = ownResourcesOf(Stack.of(parts.detector), props, parts);
+  checkEnvironmentSize(environment, own);
+  parts.detector.handler.addEnvironment('LAYERWATCH_OWN_RESOURCES', ownResourcesJson(parts.detector, own));
+}
+
 function ownResourcesOf(
   stack: Stack,
   props: LayerWatchProps,
@@ -238,8 +242,8 @@ function ownResourcesOf(
     sweep: Sweep;
     operations: Operations;
     heartbeat?: Heartbeat;
-    /** The rules whose patterns layerwatch deploys (forwarders carry the same layer and tamper patterns). */
-    patternRules: readonly events.Rule[];
+    detector: Detector;
+    tamper: TamperWatch;
   },
 ): OwnResources {
   const { state, alerting, sweep, operations, heartbeat } = parts;
@@ -251,7 +255,8 @@ function ownResourcesOf(
       ...(heartbeat ? [heartbeat.schedule.ruleName] : []),
       FORWARDING_RULES,
     ],
-    rulePatterns: patternDigests([...parts.patternRules]),
+    // Forwarders carry the same layer and tamper patterns as the detector's rules.
+    rulePatterns: patternDigests([parts.detector.rule, parts.tamper.rule, operations.remoteAlarmRule]),
     eventBuses: props.organizationId
       ? [`arn:${stack.partition}:events:${stack.region}:${stack.account}:event-bus/default`]
       : [],
