@@ -1,5 +1,12 @@
 /** The handler's environment, read once at cold start. */
-import { type DetectionSettings, parseSettings, SettingsError } from './domain/settings.js';
+import {
+  type DetectionSettings,
+  OWN_RESOURCE_KINDS,
+  type OwnResources,
+  parseOwnResources,
+  parseSettings,
+  SettingsError,
+} from './domain/settings.js';
 
 export interface HandlerConfig {
   topicArn: string;
@@ -38,6 +45,14 @@ export function readConfig(env: Record<string, string | undefined>): HandlerConf
     const why = error instanceof SettingsError ? error.message : 'not valid JSON';
     throw new ConfigurationError(`layerwatch handler: LAYERWATCH_SETTINGS: ${why}`, { cause: error });
   }
+  settings = {
+    ...settings,
+    ownResources: withDeployment(
+      settings.ownResources,
+      env.LAYERWATCH_OWN_RESOURCES,
+      env.AWS_LAMBDA_FUNCTION_NAME,
+    ),
+  };
   return {
     topicArn: env.ALERT_TOPIC_ARN as string,
     baselineTable: env.BASELINE_TABLE as string,
@@ -52,6 +67,42 @@ export function readConfig(env: Record<string, string | undefined>): HandlerConf
     version: env.LAYERWATCH_VERSION || 'unknown',
     organizationDiscovery: env.ORGANIZATION_DISCOVERY === 'true',
   };
+}
+
+const NO_RESOURCES: OwnResources = {
+  rules: [],
+  rulePatterns: [],
+  eventBuses: [],
+  topics: [],
+  functions: [],
+  keys: [],
+  tables: [],
+};
+
+/**
+ * The deployment's own resources (LAYERWATCH_OWN_RESOURCES, built by the stack from its constructs:
+ * `{rules, eventBuses, topics, functions, keys, tables}`, each a list of ARNs or names), added to
+ * those the settings name, so that detector-tampered knows them exactly.
+ */
+function withDeployment(
+  fromSettings: OwnResources,
+  json: string | undefined,
+  self: string | undefined,
+): OwnResources {
+  if (!json) return fromSettings;
+  let deployed: OwnResources;
+  try {
+    deployed = parseOwnResources(JSON.parse(json), 'LAYERWATCH_OWN_RESOURCES', NO_RESOURCES);
+  } catch (error) {
+    const why = error instanceof SettingsError ? error.message : 'not valid JSON';
+    throw new ConfigurationError(`layerwatch handler: LAYERWATCH_OWN_RESOURCES: ${why}`, { cause: error });
+  }
+  // The handler's own name, which Lambda sets (its stack cannot: the function would reference itself).
+  if (self) deployed.functions = [...deployed.functions, self];
+  const merged = { ...fromSettings };
+  for (const kind of OWN_RESOURCE_KINDS)
+    merged[kind] = [...new Set([...fromSettings[kind], ...deployed[kind]])];
+  return merged;
 }
 
 export interface SweepConfig extends HandlerConfig {

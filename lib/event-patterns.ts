@@ -1,5 +1,6 @@
 /** The EventBridge patterns of the deployment, shared by the detector, forwarder and member stacks. */
 import * as events from 'aws-cdk-lib/aws-events';
+import { TAMPER_CALLS, TAMPER_SERVICES } from '../lambda/domain/model.js';
 
 /**
  * The operations CloudTrail logs for layers. CloudTrail suffixes names with an API version
@@ -25,6 +26,36 @@ export function layerEventPattern(): events.EventPattern {
       eventSource: ['lambda.amazonaws.com'],
       eventName: events.Match.anyOf(
         ...WATCHED_EVENT_NAMES.map((n) => (typeof n === 'string' ? n : events.Match.prefix(n.prefix))),
+      ),
+      errorCode: events.Match.doesNotExist(),
+    },
+  };
+}
+
+/**
+ * CloudTrail's successful calls that can blind or disarm layerwatch (TAMPER_CALLS): the tamper
+ * watch's rule and every forwarder's. Lambda versions its event names (`DeleteFunction20150331`),
+ * so its calls match bare or followed by a date (`DeleteFunctionUrlConfig...` is another call);
+ * the other services log bare names. The pattern admits every watched name of every watched
+ * service; the handler checks the exact pair, the resource and the parameters.
+ */
+export function tamperEventPattern(): events.EventPattern {
+  const names = new Set<string>();
+  const prefixes = new Set<string>();
+  for (const service of TAMPER_SERVICES) {
+    for (const call of TAMPER_CALLS[service]) {
+      names.add(call);
+      if (service === 'lambda') prefixes.add(`${call}20`);
+    }
+  }
+  return {
+    source: TAMPER_SERVICES.map((s) => `aws.${s}`),
+    detailType: ['AWS API Call via CloudTrail'],
+    detail: {
+      eventSource: TAMPER_SERVICES.map((s) => `${s}.amazonaws.com`),
+      eventName: events.Match.anyOf(
+        ...[...names].sort(),
+        ...[...prefixes].sort().map((p) => events.Match.prefix(p)),
       ),
       errorCode: events.Match.doesNotExist(),
     },

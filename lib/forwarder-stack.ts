@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -44,7 +44,9 @@ export class LayerWatchForwarderStack extends Stack {
       ),
       description: 'layerwatch: forward Lambda layer events to the detector bus',
     });
-    new CfnOutput(this, 'RuleNames', { value: this.forwarding.rule.ruleName });
+    new CfnOutput(this, 'RuleNames', {
+      value: Fn.join(',', [this.forwarding.rule.ruleName, this.forwarding.tamperRule.ruleName]),
+    });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.forwarding.deadLetterQueue.queueUrl });
     if (props.heartbeat !== false) {
       new Canary(this, 'Canary', { logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });

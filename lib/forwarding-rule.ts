@@ -6,7 +6,19 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letter-queue.js';
-import { layerEventPattern, REMOTE_ALARM_PREFIX, remoteAlarmPattern } from './event-patterns.js';
+import {
+  layerEventPattern,
+  REMOTE_ALARM_PREFIX,
+  remoteAlarmPattern,
+  tamperEventPattern,
+} from './event-patterns.js';
+
+/**
+ * The forwarding rules have fixed names (one forwarder or member stack per region and account):
+ * the detector cannot reference resources of other regions or accounts, so it knows them by this
+ * prefix, and a call that disables or deletes one raises detector-tampered.
+ */
+export const FORWARDING_RULE_PREFIX = 'layerwatch-forward-';
 
 export interface ForwardingRuleProps {
   /** The detector's event bus. */
@@ -15,13 +27,16 @@ export interface ForwardingRuleProps {
 }
 
 /**
- * Forwards Lambda layer events to the detector's bus. What cannot be delivered lands in a
+ * Forwards Lambda layer events, and the calls that can blind or disarm layerwatch in this region
+ * (a trail, the forwarding rules, the canary), to the detector's bus. What cannot be delivered lands in a
  * dead-letter queue whose depth raises an alarm; the alarm's state changes travel to the detector's
  * bus too, where they are published to the operations topic (an alarm action cannot reach a topic
  * of another region or account).
  */
 export class ForwardingRule extends Construct {
   public readonly rule: events.Rule;
+  /** Forwards the calls that can blind or disarm layerwatch here (detector-tampered). */
+  public readonly tamperRule: events.Rule;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly alarm: cloudwatch.Alarm;
 
@@ -35,8 +50,16 @@ export class ForwardingRule extends Construct {
     const toCentralBus = () =>
       new targets.EventBus(props.centralBus, { deadLetterQueue: this.deadLetterQueue, role });
     this.rule = new events.Rule(this, 'Rule', {
+      ruleName: `${FORWARDING_RULE_PREFIX}layer-events`,
       description: props.description,
       eventPattern: layerEventPattern(),
+      targets: [toCentralBus()],
+    });
+    // A rule of its own: disabling or deleting the layer rule is itself forwarded by this one.
+    this.tamperRule = new events.Rule(this, 'TamperRule', {
+      ruleName: `${FORWARDING_RULE_PREFIX}tamper-events`,
+      description: 'layerwatch: forward calls that can blind or disarm layerwatch to the detector bus',
+      eventPattern: tamperEventPattern(),
       targets: [toCentralBus()],
     });
     this.alarm = new cloudwatch.Alarm(this, 'DeadLetterAlarm', {
@@ -53,6 +76,7 @@ export class ForwardingRule extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     new events.Rule(this, 'AlarmRelay', {
+      ruleName: `${FORWARDING_RULE_PREFIX}alarm-relay`,
       description: 'layerwatch: state changes of the forwarding alarm, to the detector (operations topic)',
       eventPattern: remoteAlarmPattern([this.alarm.alarmArn]),
       targets: [toCentralBus()],

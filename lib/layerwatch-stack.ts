@@ -141,6 +141,7 @@ export class LayerWatchStack extends Stack {
     new CfnOutput(this, 'HandlerName', { value: w.handler.functionName });
     new CfnOutput(this, 'SweepName', { value: w.sweepFunction.functionName });
     new CfnOutput(this, 'RuleDeadLetterQueueUrl', { value: w.ruleDeadLetterQueue.queueUrl });
+    new CfnOutput(this, 'TamperDeadLetterQueueUrl', { value: w.tamperDeadLetterQueue.queueUrl });
     // What `layerwatch verify` reads to find the parts it checks.
     new CfnOutput(this, 'OperationsTopicArn', { value: w.operationsTopic.topicArn });
     new CfnOutput(this, 'RuleNames', {

@@ -8,6 +8,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
+import { CANARY_FUNCTION_NAME } from '../lambda/domain/heartbeat.js';
+import type { OwnResources } from '../lambda/domain/settings.js';
 import { parseSettings } from '../lambda/domain/settings.js';
 import { Alerting, type SlackChannel } from './constructs/alerting.js';
 import { Detector } from './constructs/detector.js';
@@ -15,6 +17,8 @@ import { Heartbeat } from './constructs/heartbeat.js';
 import { Operations } from './constructs/operations.js';
 import { StateTable } from './constructs/state-table.js';
 import { Sweep } from './constructs/sweep.js';
+import { TamperWatch } from './constructs/tamper-watch.js';
+import { checkEnvironmentSize, FORWARDING_RULES, ownResourcesJson, patternDigests } from './own-resources.js';
 import type { CallTargets } from './permissions.js';
 
 export type { SlackChannel } from './constructs/alerting.js';
@@ -108,6 +112,10 @@ export class LayerWatch extends Construct {
   public readonly handler: nodejs.NodejsFunction;
   public readonly baselineTable: dynamodb.TableV2;
   public readonly rule: events.Rule;
+  /** The rule on calls that can blind or disarm layerwatch (detector-tampered). */
+  public readonly tamperRule: events.Rule;
+  /** What EventBridge could not deliver from the tamper rule to the handler. */
+  public readonly tamperDeadLetterQueue: sqs.Queue;
   public readonly ruleDeadLetterQueue: sqs.Queue;
   public readonly failureQueue: sqs.Queue;
   public readonly alarms: cloudwatch.Alarm[];
@@ -153,6 +161,7 @@ export class LayerWatch extends Construct {
       reserveConcurrency: reserved !== 'none',
       runAfter: [state.table, ...(props.sweep?.runAfter ?? [])],
     });
+    const tamper = new TamperWatch(this, 'TamperWatch', { handler: detector.handler });
     const operations = new Operations(this, 'Operations', {
       topic: alerting.operations.topic,
       handler: detector.handler,
@@ -160,6 +169,7 @@ export class LayerWatch extends Construct {
       deadLetterQueues: [
         { id: 'RuleDeadLetterAlarm', queue: detector.ruleDeadLetterQueue, description: RULE_DLQ },
         { id: 'FailureQueueAlarm', queue: detector.failureQueue, description: FAILURE_QUEUE },
+        { id: 'TamperDeadLetterAlarm', queue: tamper.deadLetterQueue, description: TAMPER_DLQ },
       ],
     });
     const heartbeat =
@@ -180,8 +190,12 @@ export class LayerWatch extends Construct {
     this.failureQueue = detector.failureQueue;
     this.alarms = [...operations.alarms, ...(heartbeat?.alarms ?? [])];
     this.heartbeatFunction = heartbeat?.fn;
+    passOwnResources(props, environment, { state, alerting, detector, tamper, sweep, operations, heartbeat });
+    this.tamperRule = tamper.rule;
+    this.tamperDeadLetterQueue = tamper.deadLetterQueue;
     this.rules = [
       detector.rule,
+      tamper.rule,
       sweep.schedule,
       operations.remoteAlarmRule,
       ...(heartbeat ? [heartbeat.schedule] : []),
@@ -195,8 +209,66 @@ export class LayerWatch extends Construct {
 
 const RULE_DLQ =
   'events EventBridge could not deliver to the handler are waiting in the dead-letter queue (see README: re-drive)';
+const TAMPER_DLQ =
+  'calls that may blind layerwatch that EventBridge could not deliver to the handler are waiting in the tamper dead-letter queue (see README: re-drive)';
 const FAILURE_QUEUE =
   'handler invocations failed after retries (alerts not delivered) are waiting in the failure queue (see README: re-drive)';
+
+/**
+ * What detector-tampered must know as this deployment's own (see lib/own-resources.ts). The rules
+ * that target the handler cannot be named in its environment (each would reference the other): they
+ * are the stack's rules of this account and region, by the name prefix CloudFormation gives them.
+ * The handler adds its own name (AWS_LAMBDA_FUNCTION_NAME).
+ */
+type OwnParts = Parameters<typeof ownResourcesOf>[2];
+
+/** Tells the handler its own resources (LAYERWATCH_OWN_RESOURCES), within Lambda's 4 KB of environment. */
+function passOwnResources(
+  props: LayerWatchProps,
+  environment: Record<string, string>,
+  parts: OwnParts,
+): void {
+  const own = ownResourcesOf(Stack.of(parts.detector), props, parts);
+  checkEnvironmentSize(environment, own);
+  parts.detector.handler.addEnvironment('LAYERWATCH_OWN_RESOURCES', ownResourcesJson(parts.detector, own));
+}
+
+function ownResourcesOf(
+  stack: Stack,
+  props: LayerWatchProps,
+  parts: {
+    state: StateTable;
+    alerting: Alerting;
+    sweep: Sweep;
+    operations: Operations;
+    heartbeat?: Heartbeat;
+    detector: Detector;
+    tamper: TamperWatch;
+  },
+): OwnResources {
+  const { state, alerting, sweep, operations, heartbeat } = parts;
+  return {
+    rules: [
+      `arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/${stack.stackName}-*`,
+      sweep.schedule.ruleName,
+      operations.remoteAlarmRule.ruleName,
+      ...(heartbeat ? [heartbeat.schedule.ruleName] : []),
+      FORWARDING_RULES,
+    ],
+    // Forwarders carry the same layer and tamper patterns as the detector's rules.
+    rulePatterns: patternDigests([parts.detector.rule, parts.tamper.rule, operations.remoteAlarmRule]),
+    eventBuses: props.organizationId
+      ? [`arn:${stack.partition}:events:${stack.region}:${stack.account}:event-bus/default`]
+      : [],
+    topics: [alerting.alert.topic.topicArn, alerting.operations.topic.topicArn],
+    functions: [
+      sweep.fn.functionName,
+      ...(heartbeat ? [heartbeat.fn.functionName, CANARY_FUNCTION_NAME] : []),
+    ],
+    keys: [alerting.alert.key?.keyArn, alerting.operations.key?.keyArn].filter((k): k is string => !!k),
+    tables: [state.table.tableName],
+  };
+}
 
 /** What every runtime reads at cold start (lambda/config.ts). */
 function runtimeEnvironment(

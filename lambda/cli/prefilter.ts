@@ -1,9 +1,15 @@
 /**
- * The byte-level pre-filter. Every record we act on carries `"eventSource": "lambda.amazonaws.com"`
- * and names one of four operations, and CloudTrail writes both literally (so does lookup-events,
- * inside its CloudTrailEvent strings): bytes without them cannot hold a candidate record and need
- * not be parsed. The plain path (`--no-prefilter`) parses everything; both give the same findings.
+ * The byte-level pre-filter. Every record we act on names, right after its `eventName` key, one of
+ * the layer operations or one of the calls that can tamper with layerwatch, and CloudTrail writes
+ * both literally (so does lookup-events, escaped inside its CloudTrailEvent strings): bytes where no
+ * `eventName` value starts with one of them cannot hold a candidate record and need not be parsed.
+ * One pass, from one `eventName` key to the next, looking only at the few bytes after each. Bytes
+ * without any `eventName` key (Athena results: rows of values, a CSV) are searched for the
+ * operation names anywhere instead. The plain path (`--no-prefilter`) parses everything; both give
+ * the same findings.
  */
+import { TAMPER_CALLS } from '../domain/model.js';
+
 export const LAMBDA_MARKER = 'lambda.amazonaws.com';
 const OPERATION_MARKERS = [
   'UpdateFunctionConfiguration',
@@ -11,8 +17,45 @@ const OPERATION_MARKERS = [
   'PublishLayerVersion',
   'AddLayerVersionPermission',
 ];
+/** The watched calls (Lambda's carry an API version after them: a prefix is enough). */
+const TAMPER_NAMES = [...new Set(Object.values(TAMPER_CALLS).flat())];
+
+/** Every name, as bytes, grouped by its first byte. */
+const BY_FIRST_BYTE = new Map<number, Buffer[]>();
+for (const name of [...OPERATION_MARKERS, ...TAMPER_NAMES]) {
+  const bytes = Buffer.from(name, 'latin1');
+  const group = BY_FIRST_BYTE.get(bytes[0] as number) ?? [];
+  group.push(bytes);
+  BY_FIRST_BYTE.set(bytes[0] as number, group);
+}
+const EVENT_NAME = Buffer.from('eventName');
+/** Between the key and its value: quotes, backslashes (escaped JSON), colon, blanks. */
+const SEPARATOR = new Set([0x22, 0x5c, 0x3a, 0x20, 0x09, 0x0a, 0x0d]);
 
 /** True when the bytes may hold a candidate record (a cheap test; false is certain). */
-export function mayHoldCandidate(bytes: Buffer | string): boolean {
-  return bytes.includes(LAMBDA_MARKER) && OPERATION_MARKERS.some((m) => bytes.includes(m));
+export function mayHoldCandidate(input: Buffer | string): boolean {
+  const bytes = typeof input === 'string' ? Buffer.from(input) : input;
+  let at = bytes.indexOf(EVENT_NAME);
+  if (at === -1) return withoutKeys(bytes);
+  while (at !== -1) {
+    let start = at + EVENT_NAME.length;
+    const stop = Math.min(bytes.length, start + 8);
+    while (start < stop && SEPARATOR.has(bytes[start] as number)) start += 1;
+    const group = BY_FIRST_BYTE.get(bytes[start] as number);
+    if (group?.some((name) => startsAt(bytes, start, name))) return true;
+    at = bytes.indexOf(EVENT_NAME, start);
+  }
+  return false;
+}
+
+function startsAt(bytes: Buffer, start: number, name: Buffer): boolean {
+  if (start + name.length > bytes.length) return false;
+  for (let i = 1; i < name.length; i += 1) if (bytes[start + i] !== name[i]) return false;
+  return true;
+}
+
+/** Values without keys: a layer operation with Lambda's source, or a watched call, anywhere. */
+function withoutKeys(bytes: Buffer): boolean {
+  if (bytes.includes(LAMBDA_MARKER) && OPERATION_MARKERS.some((m) => bytes.includes(m))) return true;
+  return TAMPER_NAMES.some((name) => bytes.includes(name));
 }

@@ -4,6 +4,7 @@
  * raw records.
  */
 import { isAccountId, parseFunctionArn, parseLayerArn, resolveFunction, resolveLayer } from './arn.js';
+import { readTamper, tamperCallOf, tamperServiceOf } from './cloudtrail-tamper.js';
 import {
   type Actor,
   EVENT_KINDS,
@@ -16,6 +17,7 @@ import {
   type LayerRef,
   type PublishEvent,
   type ShareEvent,
+  TAMPER_KIND,
 } from './model.js';
 import { cut } from './text.js';
 
@@ -84,11 +86,15 @@ export function normalize(input: unknown): NormalizeResult {
 
   if (typeof r.eventSource !== 'string')
     return { status: 'malformed', reason: 'eventSource missing or not a string' };
-  if (r.eventSource !== LAMBDA_SOURCE)
+  const service = tamperServiceOf(r.eventSource);
+  if (r.eventSource !== LAMBDA_SOURCE && !service)
     return { status: 'ignored', reason: `eventSource ${cut(r.eventSource, 80)}` };
   if (typeof r.eventName !== 'string')
     return { status: 'malformed', reason: 'eventName missing or not a string' };
-  const kind = eventKindOf(r.eventName);
+  const layerKind = r.eventSource === LAMBDA_SOURCE ? eventKindOf(r.eventName) : null;
+  // Calls that can blind layerwatch itself (a trail, its rules, topics, functions, key, table).
+  const call = !layerKind && service ? tamperCallOf(service, r.eventName) : null;
+  const kind = layerKind ?? (call ? TAMPER_KIND : null);
   if (!kind) return { status: 'ignored', reason: `eventName ${cut(r.eventName, 80)} is not watched` };
   if (r.errorCode !== undefined && r.errorCode !== null && r.errorCode !== '') {
     return { status: 'ignored', reason: `failed call (${cut(String(r.errorCode), 80)})` };
@@ -111,11 +117,13 @@ export function normalize(input: unknown): NormalizeResult {
   const res = response ?? null;
 
   const event =
-    kind === 'PublishLayerVersion'
-      ? readPublish(meta, actor, req, res)
-      : kind === 'AddLayerVersionPermission'
-        ? readShare(meta, actor, req, res)
-        : readFunctionEvent(kind, meta, actor, req, res);
+    kind === TAMPER_KIND
+      ? readTamper(meta, actor, service ?? 'lambda', call ?? '', { req, res, resources: r.resources })
+      : kind === 'PublishLayerVersion'
+        ? readPublish(meta, actor, req, res)
+        : kind === 'AddLayerVersionPermission'
+          ? readShare(meta, actor, req, res)
+          : readFunctionEvent(kind, meta, actor, req, res);
   return typeof event === 'string' ? { status: 'malformed', reason: event } : { status: 'relevant', event };
 }
 

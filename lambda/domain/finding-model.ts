@@ -6,6 +6,7 @@ import type { ActorContext } from './actor.js';
 import type { MitreTechnique } from './detections/detection.js';
 import type { FindingInspection } from './layer-inspection.js';
 import type { VersionChange } from './layers.js';
+import type { TamperTarget } from './model.js';
 import type { LayerProvenance } from './provenance.js';
 import type { Severity } from './severity.js';
 
@@ -113,4 +114,6 @@ export interface Finding {
   suppression: Suppression | null;
   /** Start-up hook variables before and after; null when not read or the function has none. */
   execHooks: ExecHooks | null;
+  /** detector-tampered: the layerwatch resource (or trail) the call touched; null otherwise. */
+  target: TamperTarget | null;
 }

@@ -12,9 +12,15 @@ import {
   type LambdaEvent,
   type PublishEvent,
   type ShareEvent,
+  type TamperEvent,
 } from './model.js';
 import type { LayerProvenance } from './provenance.js';
-import { nextSteps, removePermissionCommand, revertLayersCommand } from './remediation.js';
+import {
+  nextSteps,
+  removePermissionCommand,
+  revertLayersCommand,
+  tamperRevertCommand,
+} from './remediation.js';
 import type { Score } from './scoring.js';
 import { cut, oneLine, safeText } from './text.js';
 
@@ -50,7 +56,8 @@ export function buildFinding(parts: FindingParts): Finding {
   if (isFunctionEvent(event)) {
     Object.assign(finding, functionPart(event, change, evidence, parts.details));
     finding.execHooks = execHooksOf(parts.hooks ?? null);
-  } else Object.assign(finding, layerPart(event));
+  } else if (event.kind === 'Tamper') Object.assign(finding, tamperPart(event));
+  else Object.assign(finding, layerPart(event));
   hookAndOrderRemediation(finding, change);
   finding.remediation.nextSteps = [...nextSteps(finding), ...hookAndOrderSteps(finding)];
   return finding;
@@ -138,6 +145,7 @@ function commonPart(parts: FindingParts): Finding {
     inspection: parts.inspection ?? null,
     suppression: null,
     execHooks: null,
+    target: null,
   };
 }
 
@@ -255,4 +263,12 @@ function layerPart(event: PublishEvent | ShareEvent): LayerPart {
       p.statementId,
     );
   return part;
+}
+
+/** A tampering call: the resource it touched, and the command that undoes it when one exists. */
+function tamperPart(event: TamperEvent): Pick<Finding, 'target' | 'remediation'> {
+  return {
+    target: { ...event.target },
+    remediation: { revertCommand: tamperRevertCommand(event), nextSteps: [] },
+  };
 }

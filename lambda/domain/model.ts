@@ -6,7 +6,9 @@ export const EVENT_KINDS = [
   'PublishLayerVersion',
   'AddLayerVersionPermission',
 ] as const;
-export type EventKind = (typeof EVENT_KINDS)[number];
+/** The kind of every call that can blind or disarm layerwatch itself (see TamperEvent). */
+export const TAMPER_KIND = 'Tamper';
+export type EventKind = (typeof EVENT_KINDS)[number] | typeof TAMPER_KIND;
 
 export interface EventMeta {
   /** CloudTrail `eventID`. */
@@ -121,7 +123,79 @@ export interface ShareEvent extends EventBase {
   permission: PermissionGrant;
 }
 
-export type LambdaEvent = FunctionEvent | PublishEvent | ShareEvent;
+/** The services whose calls can blind or disarm layerwatch (CloudTrail's `eventSource`, short). */
+export const TAMPER_SERVICES = ['cloudtrail', 'events', 'sns', 'lambda', 'kms', 'dynamodb'] as const;
+export type TamperService = (typeof TAMPER_SERVICES)[number];
+
+/**
+ * The calls watched for tampering, by service, without CloudTrail's API version suffix (Lambda logs
+ * `DeleteFunction20150331`, `RemovePermission20150331v2`...). lib/event-patterns.ts builds the
+ * tamper rule from this table.
+ */
+export const TAMPER_CALLS: Readonly<Record<TamperService, readonly string[]>> = {
+  cloudtrail: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'],
+  events: ['DisableRule', 'DeleteRule', 'RemoveTargets', 'PutRule', 'DeleteEventBus', 'RemovePermission'],
+  sns: ['DeleteTopic', 'Unsubscribe', 'SetTopicAttributes', 'RemovePermission'],
+  lambda: ['DeleteFunction', 'PutFunctionConcurrency', 'DeleteFunctionEventInvokeConfig', 'RemovePermission'],
+  kms: ['DisableKey', 'ScheduleKeyDeletion'],
+  dynamodb: ['DeleteTable'],
+};
+
+export type TargetType =
+  | 'trail'
+  | 'rule'
+  | 'event-bus'
+  | 'topic'
+  | 'subscription'
+  | 'function'
+  | 'key'
+  | 'table';
+
+/** The resource a tampering call names: the finding's `target`. */
+export interface TamperTarget {
+  service: TamperService;
+  type: TargetType;
+  /** Null when the record does not say enough to build it (a KMS alias without `resources`). */
+  arn: string | null;
+  /** As named in the call: trail, rule, bus, topic, function or table name; key id or alias. */
+  name: string;
+}
+
+/** PutEventSelectors: the selectors the trail logs with after the call, as the request set them. */
+export interface EventSelectors {
+  basic: {
+    readWriteType: string | null;
+    includeManagementEvents: boolean | null;
+    excludeManagementEventSources: string[];
+  }[];
+  advanced: {
+    fieldSelectors: {
+      field: string;
+      equals: string[];
+      notEquals: string[];
+      startsWith: string[];
+      notStartsWith: string[];
+    }[];
+  }[];
+}
+
+/** A call that may blind or disarm layerwatch: a trail, or one of layerwatch's own resources. */
+export interface TamperEvent extends EventBase {
+  kind: typeof TAMPER_KIND;
+  /** The operation without its API version: `StopLogging`, `DeleteFunction`, `RemovePermission`... */
+  call: string;
+  target: TamperTarget;
+  /**
+   * The request parameters that decide whether the call blinds layerwatch, as logged: for example
+   * `state` of PutRule, `reservedConcurrentExecutions`, `isMultiRegionTrail`, `statementId`,
+   * `topicArn` (the topic an unsubscribed subscription belongs to).
+   */
+  parameters: Record<string, string | number | boolean | null>;
+  /** PutEventSelectors only: the selectors as set (null for every other call). */
+  selectors: EventSelectors | null;
+}
+
+export type LambdaEvent = FunctionEvent | PublishEvent | ShareEvent | TamperEvent;
 
 export function isFunctionEvent(event: LambdaEvent): event is FunctionEvent {
   return event.kind === 'UpdateFunctionConfiguration' || event.kind === 'CreateFunction';

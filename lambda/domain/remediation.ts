@@ -1,6 +1,7 @@
 /** What to do about a finding: the command that undoes the change, and what to check. */
 import { parseFunctionArn, parseLayerArn } from './arn.js';
 import type { Finding } from './finding-model.js';
+import type { TamperEvent } from './model.js';
 import { safeText } from './text.js';
 
 /** Characters that need no quoting in a POSIX shell; ARNs from a valid record only use these. */
@@ -65,10 +66,65 @@ export function nextSteps(f: Finding): string[] {
       steps.push(`Check that ${who} publishes layers as part of a known release process.`);
       steps.push('Watch for this layer version being attached to functions.');
       break;
+    case 'detector-tampered':
+      steps.push(...tamperSteps(f, who, when));
+      break;
     case 'lambda-layer-shared':
       steps.push('Confirm that the layer is meant to be used by the principal it was shared with.');
       if (f.remediation.revertCommand) steps.push('If not, remove the permission with the revert command.');
       break;
   }
+  return steps;
+}
+
+/**
+ * The command that undoes a tampering call, when one call can: start logging again, enable the
+ * rule or key, cancel the key's deletion. Deletions are undone by deploying layerwatch again.
+ */
+export function tamperRevertCommand(event: TamperEvent): string | null {
+  const { target, meta } = event;
+  const region = quote(meta.region);
+  const id = target.arn ?? target.name;
+  if (!SHELL_SAFE.test(id)) return null;
+  switch (`${target.service}:${event.call}`) {
+    case 'cloudtrail:StopLogging':
+      return `aws cloudtrail start-logging --region ${region} --name ${id}`;
+    case 'cloudtrail:UpdateTrail':
+      return event.parameters.isMultiRegionTrail === false
+        ? `aws cloudtrail update-trail --region ${region} --name ${id} --is-multi-region-trail`
+        : null;
+    case 'events:DisableRule':
+    case 'events:PutRule':
+      return target.arn?.includes(':rule/') && target.arn.split(':rule/')[1]?.includes('/')
+        ? null
+        : `aws events enable-rule --region ${region} --name ${quote(target.name)}`;
+    case 'kms:DisableKey':
+      return `aws kms enable-key --region ${region} --key-id ${id}`;
+    case 'kms:ScheduleKeyDeletion':
+      return `aws kms cancel-key-deletion --region ${region} --key-id ${id} && aws kms enable-key --region ${region} --key-id ${id}`;
+    default:
+      return null;
+  }
+}
+
+function tamperSteps(f: Finding, who: string, when: string): string[] {
+  const t = f.target;
+  const what = t ? `${t.type} ${safeText(t.arn ?? t.name)}` : 'the resource';
+  const steps = [
+    `Find out whether ${who} was meant to change ${what} (a planned teardown or redeployment looks the same).`,
+    `Review what else ${who} did around ${when} (CloudTrail event history): tampering usually precedes the change it hides.`,
+  ];
+  if (f.remediation.revertCommand) steps.push('Undo it with the revert command.');
+  if (t?.type === 'trail')
+    steps.push(
+      `Check the trail logs write management events in every region: aws cloudtrail get-event-selectors --region ${safeText(f.event.region)} --trail-name ${safeText(t.arn ?? t.name)}; aws cloudtrail get-trail-status --name ${safeText(t.arn ?? t.name)}.`,
+    );
+  else
+    steps.push(
+      'Restore layerwatch by deploying it again (npx cdk deploy), then run npx layerwatch verify to see every rule, topic, key and trail pass.',
+    );
+  steps.push(
+    'Until then, layerwatch may have missed Lambda layer changes: run npx layerwatch hunt over the gap.',
+  );
   return steps;
 }

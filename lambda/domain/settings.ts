@@ -18,6 +18,51 @@ export interface Suppressions {
   functions: string[];
 }
 
+/**
+ * layerwatch's own resources, by kind: a call that blinds or disarms one of them raises
+ * `detector-tampered`. Each entry is a glob (`*` any run of characters) matched against the
+ * resource's ARN when it starts with `arn:`, else against its name (a key: its id or alias).
+ */
+export interface OwnResources {
+  rules: string[];
+  /**
+   * Digests of the event patterns layerwatch's rules carry (`patternDigest`): a PutRule that gives
+   * one of its rules another pattern is tampering. Empty: patterns are not judged, only DISABLED.
+   */
+  rulePatterns: string[];
+  eventBuses: string[];
+  topics: string[];
+  functions: string[];
+  keys: string[];
+  tables: string[];
+}
+
+export const OWN_RESOURCE_KINDS = [
+  'rules',
+  'rulePatterns',
+  'eventBuses',
+  'topics',
+  'functions',
+  'keys',
+  'tables',
+] as const;
+
+/**
+ * What the default stacks name their resources: CloudFormation prefixes generated names with the
+ * stack name (`LayerWatch-...`, `LayerWatchForwarder-<region>-...`), and the fixed names start with
+ * `layerwatch-` (the canary `layerwatch-canary`, the forwarding rules). Keys have no name: list
+ * their ids or ARNs in settings. The deployed handler also receives the exact list of its stack.
+ */
+export const DEFAULT_OWN_RESOURCES: OwnResources = {
+  rules: ['LayerWatch*', 'layerwatch-*'],
+  rulePatterns: [],
+  eventBuses: [],
+  topics: ['LayerWatch*', 'layerwatch-*'],
+  functions: ['LayerWatch*', 'layerwatch-*'],
+  keys: [],
+  tables: ['LayerWatch*', 'layerwatch-*'],
+};
+
 export interface DetectionSettings {
   /** Accounts of your organization (a layer from one of them is not "external"). */
   organizationAccounts: string[];
@@ -30,6 +75,8 @@ export interface DetectionSettings {
   minSeverity: Severity;
   /** Publish-then-attach correlation window. */
   correlationWindowMinutes: number;
+  /** layerwatch's own resources (detector-tampered). */
+  ownResources: OwnResources;
 }
 
 export class SettingsError extends Error {
@@ -43,6 +90,7 @@ export const DEFAULT_SETTINGS: DetectionSettings = {
   suppress: { principals: [], userAgents: [], layerAccounts: [], functions: [] },
   minSeverity: 'low',
   correlationWindowMinutes: 60,
+  ownResources: DEFAULT_OWN_RESOURCES,
 };
 
 const KEYS = [
@@ -52,6 +100,7 @@ const KEYS = [
   'suppress',
   'minSeverity',
   'correlationWindowMinutes',
+  'ownResources',
 ];
 const SUPPRESS_KEYS = ['principals', 'userAgents', 'layerAccounts', 'functions'];
 
@@ -119,7 +168,21 @@ export function parseSettings(value: unknown): DetectionSettings {
     },
     minSeverity,
     correlationWindowMinutes: window,
+    ownResources: parseOwnResources(o.ownResources, 'ownResources', DEFAULT_OWN_RESOURCES),
   };
+}
+
+/**
+ * `{rules, eventBuses, topics, functions, keys, tables}`, each a list of ARN or name globs; a kind
+ * left out keeps `defaults`' list. Throws a SettingsError naming `where`.
+ */
+export function parseOwnResources(value: unknown, where: string, defaults: OwnResources): OwnResources {
+  if (value === undefined) return defaults;
+  const o = object(value, where, [...OWN_RESOURCE_KINDS]);
+  const out = { ...defaults };
+  for (const kind of OWN_RESOURCE_KINDS)
+    if (o[kind] !== undefined) out[kind] = strings(o[kind], `${where}.${kind}`);
+  return out;
 }
 
 /** Glob match where `*` is any run of characters and everything else is literal. */

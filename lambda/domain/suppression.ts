@@ -5,7 +5,11 @@ import { severityRank } from './severity.js';
 
 export type { Suppression } from './finding-model.js';
 
+/** Detections no setting can silence: an attacker who can edit settings must not hide them. */
+export const UNSUPPRESSIBLE: readonly string[] = ['detector-tampered'];
+
 export function suppressionOf(finding: Finding, settings: DetectionSettings): Suppression | null {
+  if (UNSUPPRESSIBLE.includes(finding.detectionId)) return null;
   const s = settings.suppress;
   const principals = [finding.actor.arn, finding.actor.sessionIssuerArn].filter((x): x is string => !!x);
   for (const pattern of s.principals) {

@@ -204,13 +204,19 @@ describeCorpus(
       expect(existsSync(CORPUS as string)).toBe(true);
     });
 
-    it('yields exactly the layer attack, the publication and the successful share', () => {
+    it('yields exactly the layer attack, the publication, the successful share and the trail tampering', () => {
       const r = run('scan', '--format', 'jsonl', CORPUS as string);
       expect(r.code).toBe(0);
       const out = findings(r.stdout);
       for (const f of out) expectValidFinding(f);
-      const summary = out.map((f) => [f.detectionId, f.function?.name ?? f.layer?.name]).sort();
+      const summary = out
+        .map((f) => [f.detectionId, f.function?.name ?? f.layer?.name ?? f.target?.name])
+        .sort();
       expect(summary).toEqual([
+        // Stratus Red Team's defense-evasion detonations: a trail deleted, stopped, and narrowed.
+        ['detector-tampered', 'stratus-red-team-cloudtraild-trail-kvrwohmiai'],
+        ['detector-tampered', 'stratus-red-team-ct-stop-trail-buykxbqejv'],
+        ['detector-tampered', 'stratus-red-team-ctes-trail-khlvciwdor'],
         ['lambda-layer-added', 'stratus-red-team-lambda-layer-simpleLambda'],
         ['lambda-layer-shared', 'test-layer'],
         ['lambda-layer-version-published', 'TrailDiscoverCapture'],

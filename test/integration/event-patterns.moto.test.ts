@@ -3,7 +3,8 @@
  * (moto, which evaluates patterns for rules with an SQS target): every rule with an EventPattern, in
  * every template of every deployment mode, is created on a bus of its own with a queue as target,
  * and a corpus of CloudTrail-built events is put on every bus. A rule for Lambda's CloudTrail events
- * must deliver every successful layer-relevant call and nothing else; any other rule, none of them.
+ * must deliver every successful layer-relevant call and nothing else; a tamper rule every successful
+ * call that can blind layerwatch and nothing else; any other rule, none of them.
  */
 import {
   CreateEventBusCommand,
@@ -181,22 +182,55 @@ describe('the event corpus', () => {
   });
 });
 
+/** What a rule is for: Lambda's layer calls, the calls that can blind layerwatch, or neither. */
+function purposeOf(pattern: Record<string, unknown>): 'layer' | 'tamper' | 'other' {
+  const detail = (pattern.detail ?? {}) as { eventSource?: unknown };
+  if ([detail.eventSource].flat().includes('cloudtrail.amazonaws.com')) return 'tamper';
+  return [pattern.source].flat().includes('aws.lambda') ? 'layer' : 'other';
+}
+
 describe.each(rules.map((r) => [r.label, r] as const))('rule %s', (_, rule) => {
-  const forLambdaCalls = [rule.pattern.source].flat().includes('aws.lambda');
+  const purpose = purposeOf(rule.pattern);
+  const wanted = (e: CorpusEvent) =>
+    purpose === 'layer' ? e.relevant : purpose === 'tamper' ? e.tamper : false;
 
   it(
-    forLambdaCalls
+    purpose === 'layer'
       ? 'delivers every successful layer-relevant call, and no failed or unrelated call'
-      : 'delivers none of the CloudTrail Lambda events',
+      : purpose === 'tamper'
+        ? 'delivers every successful call that can blind layerwatch, and no failed, layer or unrelated call'
+        : 'delivers none of the CloudTrail events',
     () => {
       const got = delivered.get(JSON.stringify(rule.pattern)) ?? new Set<string>();
-      const missed = corpus.filter((e) => forLambdaCalls && e.relevant && !got.has(e.id)).map((e) => e.label);
-      const extra = corpus
-        .filter((e) => !(forLambdaCalls && e.relevant) && got.has(e.id))
-        .map((e) => e.label);
+      const missed = corpus.filter((e) => wanted(e) && !got.has(e.id)).map((e) => e.label);
+      const extra = corpus.filter((e) => !wanted(e) && got.has(e.id)).map((e) => e.label);
       expect({ missed, extra }).toEqual({ missed: [], extra: [] });
     },
   );
+});
+
+describe('the tamper rules', () => {
+  it('exist in the detector, forwarder and member templates', () => {
+    const tamperRules = rules.filter((r) => purposeOf(r.pattern) === 'tamper').map((r) => r.label);
+    expect(tamperRules).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/detector/),
+        expect.stringMatching(/forwarder/),
+        expect.stringMatching(/member/),
+      ]),
+    );
+  });
+
+  it('are tested on every watched call, failed ones and look-alikes', () => {
+    const tamper = corpus.filter((e) => e.tamper);
+    expect(tamper.length).toBeGreaterThanOrEqual(30);
+    const failedTamper = corpus.filter(
+      (e) =>
+        (e.event.detail as { errorCode?: string }).errorCode &&
+        /cloudtrail|events|sns|kms|dynamodb/.test(String(e.event.source)),
+    );
+    expect(failedTamper.length).toBeGreaterThanOrEqual(15);
+  });
 });
 
 /**

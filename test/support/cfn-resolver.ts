@@ -52,13 +52,14 @@ export class TemplateResolver {
     return `arn:${this.partition}:${service}:${region}:${this.placement.account}:${resource}`;
   }
 
-  /** The explicit physical name a resource was given (resolved), if any, else a made-up one. */
-  private physicalName(logicalId: string, resource: CfnResource): string {
+  /** The explicit physical name a resource was given (resolved), if any, else one made up as CloudFormation would. */
+  physicalName(logicalId: string, resource: CfnResource): string {
     for (const key of NAME_PROPERTIES) {
       const v = resource.Properties?.[key];
       if (v !== undefined) return this.text(v);
     }
-    return `${logicalId}-Phys1D`;
+    // CloudFormation prefixes the names it generates with the stack name.
+    return `${this.stackName}-${logicalId}-Phys1D`;
   }
 
   /** What `Ref` returns for a resource of the template. */

@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { TAMPER_CALLS, TAMPER_SERVICES } from '../../lambda/domain/model.js';
 import {
   addLayerVersionPermission,
   createFunction,
@@ -17,6 +18,7 @@ import {
   type Rec,
   updateFunctionConfiguration,
 } from './records.js';
+import { call, failedCall, harmlessCalls, tamperingCalls } from './tamper-records.js';
 
 export interface CorpusEvent {
   /** Unique per event (the CloudTrail eventID): how arrivals are recognized. */
@@ -25,6 +27,11 @@ export interface CorpusEvent {
   readonly label: string;
   /** Whether a rule for layer-relevant Lambda calls must deliver it. */
   readonly relevant: boolean;
+  /**
+   * Whether the tamper rule must deliver it: a successful call of a watched name from a watched
+   * service (the handler then judges the resource and the parameters).
+   */
+  readonly tamper: boolean;
   /** The event as EventBridge delivers it. */
   readonly event: Rec;
 }
@@ -39,6 +46,41 @@ function isRelevant(record: Rec): boolean {
     record.errorCode === undefined &&
     LAYER_RELEVANT.test(String(record.eventName))
   );
+}
+
+const WATCHED_SOURCES = TAMPER_SERVICES.map((s) => `${s}.amazonaws.com`);
+const WATCHED_NAMES = new Set(Object.values(TAMPER_CALLS).flat());
+const VERSIONED = TAMPER_CALLS.lambda.map((c) => `${c}20`);
+
+function isTamperCandidate(record: Rec): boolean {
+  const name = String(record.eventName);
+  return (
+    WATCHED_SOURCES.includes(String(record.eventSource)) &&
+    record.errorCode === undefined &&
+    (WATCHED_NAMES.has(name) || VERSIONED.some((p) => name.startsWith(p)))
+  );
+}
+
+/** Calls that can blind layerwatch, the same on other resources, failed ones, and look-alikes. */
+function tamperRecords(): Rec[] {
+  const tampering = tamperingCalls().map((c) => c.record);
+  return [
+    ...tampering,
+    ...harmlessCalls().map((c) => c.record),
+    ...tampering.map((r) => failedCall(r)),
+    call('events', 'EnableRule', { name: 'LayerWatch-LayerWatchDetectorLambdaLayerEvents' }),
+    call('cloudtrail', 'StartLogging', { name: 'management-events' }),
+    call('cloudtrail', 'DescribeTrails', { trailNameList: [] }, null, { readOnly: true }),
+    call('lambda', 'DeleteFunctionUrlConfig20211031', { functionName: 'payments-api' }),
+    call('lambda', 'DeleteFunctionConcurrency20171031', { functionName: 'payments-api' }),
+    call('kms', 'Decrypt', { encryptionAlgorithm: 'SYMMETRIC_DEFAULT' }, null, { readOnly: true }),
+    call('sns', 'Publish', { topicArn: 'arn:aws:sns:us-east-1:111122223333:payments' }),
+    call('dynamodb', 'DeleteBackup', {
+      backupArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/t/backup/b',
+    }),
+    // A watched name from a service that is not watched.
+    call('glue', 'DeleteTable', { databaseName: 'logs', name: 'cloudtrail' }),
+  ];
 }
 
 /** Wraps a CloudTrail record as EventBridge delivers it (source from the record's eventSource). */
@@ -152,11 +194,16 @@ function examples(root: string): { record: Rec; from: string }[] {
 
 /** The whole corpus; every event has a distinct eventID. */
 export function eventCorpus(root = process.cwd()): CorpusEvent[] {
-  const all = [...examples(root), ...written().map((record) => ({ record, from: 'written' }))];
+  const all = [
+    ...examples(root),
+    ...written().map((record) => ({ record, from: 'written' })),
+    ...tamperRecords().map((record) => ({ record, from: 'tamper' })),
+  ];
   const events = all.map(({ record, from }) => ({
     id: String(record.eventID),
     label: `${String(record.eventName)}${record.errorCode ? ` (${String(record.errorCode)})` : ''} [${from}]`,
     relevant: isRelevant(record),
+    tamper: isTamperCandidate(record),
     event: asEvent(record),
   }));
   const ids = new Set(events.map((e) => e.id));

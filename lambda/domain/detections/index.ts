@@ -1,4 +1,5 @@
 import type { Detection } from './detection.js';
+import { detectorTampered } from './detector-tampered.js';
 import { execHookSet } from './exec-hook-set.js';
 import { functionCreatedWithLayers } from './function-created-with-layers.js';
 import { layerAdded } from './layer-added.js';
@@ -21,4 +22,5 @@ export const DETECTIONS: readonly Detection[] = [
   layerDrift,
   layerVersionPublished,
   layerShared,
+  detectorTampered,
 ];

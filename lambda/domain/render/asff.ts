@@ -85,7 +85,41 @@ const TYPES: Record<string, string[]> = {
   'lambda-layer-removed': ['TTPs/Defense Evasion/Lambda Layer Removed'],
   'lambda-layer-version-published': ['Unusual Behaviors/Serverless/Lambda Layer Published'],
   'lambda-layer-shared': ['Unusual Behaviors/Serverless/Lambda Layer Shared'],
+  'detector-tampered': ['TTPs/Defense Evasion/Detector Tampered'],
 };
+
+/** ASFF resource types of a tampering call's target; a rule or a subscription has none: `Other`. */
+const TARGET_TYPES: Record<string, { type: string; detail: (t: Target) => Record<string, unknown> }> = {
+  trail: {
+    type: 'AwsCloudTrailTrail',
+    detail: (t) => ({ Name: t.name, ...(t.arn ? { TrailArn: t.arn } : {}) }),
+  },
+  'event-bus': {
+    type: 'AwsEventsEventbus',
+    detail: (t) => ({ Name: t.name, ...(t.arn ? { Arn: t.arn } : {}) }),
+  },
+  topic: { type: 'AwsSnsTopic', detail: (t) => ({ TopicName: t.name }) },
+  function: { type: 'AwsLambdaFunction', detail: (t) => ({ FunctionName: t.name }) },
+  key: { type: 'AwsKmsKey', detail: (t) => ({ KeyId: t.name }) },
+  table: { type: 'AwsDynamoDbTable', detail: (t) => ({ TableName: t.name }) },
+};
+
+type Target = NonNullable<Finding['target']>;
+
+function targetResource(t: Target, f: Finding): AsffResource {
+  const known = TARGET_TYPES[t.type];
+  const region = t.arn?.split(':')[3] || f.event.region;
+  const details = known
+    ? { [known.type]: known.detail(t) }
+    : { Other: { Service: t.service, Type: t.type, Name: clip(t.name, 1024) } };
+  return {
+    Type: known?.type ?? 'Other',
+    Id: clip(t.arn ?? t.name, 512),
+    Partition: partitionOf(f),
+    Region: region,
+    Details: details,
+  };
+}
 
 export function asffTypes(f: Finding): string[] {
   const types = [...(TYPES[f.detectionId] ?? [`Unusual Behaviors/Serverless/${f.detectionId}`])];
@@ -156,6 +190,7 @@ export function asffResources(f: Finding, account: string): AsffResource[] {
   const layers = new Set<string>(f.provenance.map((p) => p.versionArn));
   if (f.layer?.versionArn) layers.add(f.layer.versionArn);
   for (const arn of layers) out.push(layerResource(arn, f));
+  if (f.target) out.push(targetResource(f.target, f));
   if (out.length === 0)
     out.push({
       Type: 'AwsAccount',
@@ -190,6 +225,7 @@ function productFields(f: Finding, version: string): Record<string, string> {
     'layerwatch/LayersAdded': join(f.layers?.added),
     'layerwatch/LayersRemoved': join(f.layers?.removed),
     'layerwatch/SharedWith': f.permission?.principal ?? null,
+    'layerwatch/Target': f.target ? `${f.target.type} ${f.target.arn ?? f.target.name}` : null,
     'layerwatch/RevertCommand': f.remediation.revertCommand,
     'layerwatch/Reasons': f.reasons.join('; ') || null,
     'layerwatch/Gaps': f.gaps.join('; ') || null,
@@ -234,7 +270,7 @@ function action(f: Finding, seen: string): Record<string, unknown> {
   const ip = f.event.sourceIp;
   const call: Record<string, unknown> = {
     Api: f.event.name.replace(/\d{8}(v\d+)?$/, ''),
-    ServiceName: 'lambda.amazonaws.com',
+    ServiceName: `${f.target?.service ?? 'lambda'}.amazonaws.com`,
     FirstSeen: seen,
     LastSeen: seen,
   };

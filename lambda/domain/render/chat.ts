@@ -45,6 +45,10 @@ export function chatNotification(f: Finding, max = 512): ChatNotification {
   for (const h of hookChangeLines(f, (v, n) => code(v, n))) d.push(`*Hook:* ${h}`);
   const hooks = hooksInForce(f, (v, n) => code(v, n));
   if (hooks !== null) d.push(`*Hooks now:* ${hooks}`);
+  if (f.target)
+    d.push(
+      `*Target:* ${f.target.type} ${code(f.target.arn ?? f.target.name, max)} (${code(f.target.service, 20)})`,
+    );
   if (f.permission) {
     d.push(
       `*Shared with:* ${code(f.permission.principal, max)}${f.permission.organizationId ? ` in ${code(f.permission.organizationId, 64)}` : ''}${f.permission.public ? ' *(public)*' : ''}`,
@@ -82,11 +86,11 @@ export function chatNotification(f: Finding, max = 512): ChatNotification {
       keywords: [f.detectionId, f.severity, f.event.account].map((k) => line(k, 64)),
     },
     metadata: {
-      threadId: cut(f.function?.arn ?? f.layer?.layerArn ?? f.event.account, 512),
+      threadId: cut(f.function?.arn ?? f.layer?.layerArn ?? f.target?.arn ?? f.event.account, 512),
       // Shown as text in notifications: no mention, link or markup ('a -> b' stays).
       summary: safeText(cut(`${f.severity}: ${f.title}`, 240)).replace(/[`*_~|[\]]/g, ' '),
       eventType: f.detectionId,
-      relatedResources: [f.function?.arn, f.layer?.versionArn ?? f.layer?.layerArn]
+      relatedResources: [f.function?.arn, f.layer?.versionArn ?? f.layer?.layerArn, f.target?.arn]
         .filter((x): x is string => !!x)
         .map((x) => cut(x, 512)),
       additionalContext: {

@@ -13,8 +13,14 @@ export function emailText(f: Finding, max = 2048): string {
   whereFrom(out, f, max);
   whatItRuns(out, f, max);
   out.push('', 'WHY IT MATTERS');
-  out.push('  A layer runs inside the function with the function role: code in it can read the');
-  out.push("  function's data and secrets and act with its permissions (MITRE ATT&CK T1648).");
+  if (f.target) {
+    out.push('  layerwatch sees layer changes through a trail, EventBridge rules, its functions, topics,');
+    out.push('  key and table: a call that breaks one leaves the next change unseen or unreported');
+    out.push('  (MITRE ATT&CK T1562, Impair Defenses).');
+  } else {
+    out.push('  A layer runs inside the function with the function role: code in it can read the');
+    out.push("  function's data and secrets and act with its permissions (MITRE ATT&CK T1648).");
+  }
   for (const r of f.reasons) out.push(`  - ${line(r, max)}`);
   if (f.gaps.length > 0) {
     out.push('', 'NOT KNOWN');
@@ -54,6 +60,10 @@ function whatChanged(out: string[], f: Finding, max: number): void {
   for (const h of hookChangeLines(f, line)) out.push(`  Hook:        ${h}`);
   const hooks = hooksInForce(f, line);
   if (hooks !== null) out.push(`  Hooks now:   ${hooks}`);
+  if (f.target) {
+    out.push(`  Target:      ${f.target.type} ${line(f.target.name, max)} (${f.target.service})`);
+    out.push(`  ARN:         ${line(f.target.arn, max)}`);
+  }
   if (f.permission) {
     out.push(
       `  Shared with: ${line(f.permission.principal, max)}${f.permission.organizationId ? ` (organization ${line(f.permission.organizationId, 64)})` : ''}${f.permission.public ? ' - PUBLIC' : ''}`,

@@ -10,6 +10,7 @@ import { DETECTIONS } from '../detections/index.js';
 import type { Finding } from '../finding.js';
 import type { Severity } from '../severity.js';
 import { cut, oneLine } from '../text.js';
+import { ocsfTargetResource, type Resource } from './target.js';
 
 export const OCSF_VERSION = '1.5.0';
 const CLASS_UID = 2004;
@@ -98,16 +99,37 @@ export function mitreAttacks(mitre: readonly MitreTechnique[]): OcsfAttack[] {
 export function partitionOf(f: Finding): string {
   const fromFunction = f.function ? parseFunctionArn(f.function.arn)?.partition : undefined;
   const fromLayer = f.layer ? parseLayerArn(f.layer.layerArn)?.partition : undefined;
-  return fromFunction ?? fromLayer ?? 'aws';
+  const fromTarget = f.target?.arn?.startsWith('arn:') ? f.target.arn.split(':')[1] || undefined : undefined;
+  return fromFunction ?? fromLayer ?? fromTarget ?? 'aws';
 }
 
+/** The service a finding's call went to: Lambda, or the service of a tampering call's target. */
+export const SERVICE_NAMES: Record<string, string> = {
+  lambda: 'AWS Lambda',
+  cloudtrail: 'AWS CloudTrail',
+  events: 'Amazon EventBridge',
+  sns: 'Amazon SNS',
+  kms: 'AWS KMS',
+  dynamodb: 'Amazon DynamoDB',
+};
+
+/** The API version of the services whose CloudTrail event names carry none. */
+const API_VERSIONS: Record<string, string> = {
+  cloudtrail: '2013-11-01',
+  events: '2015-10-07',
+  sns: '2010-03-31',
+  kms: '2014-11-01',
+  dynamodb: '2012-08-10',
+};
+
 /** `UpdateFunctionConfiguration20150331v2` -> the API version `2015-03-31`. */
-function apiOf(eventName: string): Record<string, unknown> {
+function apiOf(eventName: string, service = 'lambda'): Record<string, unknown> {
   const m = /(\d{4})(\d{2})(\d{2})(?:v\d+)?$/.exec(eventName);
   const operation = m ? eventName.slice(0, m.index) : eventName;
   const api: Record<string, unknown> = { operation };
-  if (m)
-    api.service = { name: 'AWS Lambda', uid: 'lambda.amazonaws.com', version: `${m[1]}-${m[2]}-${m[3]}` };
+  const named = { name: SERVICE_NAMES[service] ?? service, uid: `${service}.amazonaws.com` };
+  const version = m ? `${m[1]}-${m[2]}-${m[3]}` : API_VERSIONS[service];
+  if (version) api.service = { ...named, version };
   return api;
 }
 
@@ -180,15 +202,6 @@ export function ocsfActor(f: Finding): Record<string, unknown> {
   return actor;
 }
 
-interface Resource {
-  uid: string;
-  name: string;
-  type: string;
-  region: string;
-  cloud_partition: string;
-  data: Record<string, unknown>;
-}
-
 /** The function and every layer version the finding is about, each with its account and region. */
 export function ocsfResources(f: Finding): Resource[] {
   const partition = partitionOf(f);
@@ -223,6 +236,7 @@ export function ocsfResources(f: Finding): Resource[] {
       },
     });
   }
+  if (f.target) out.push(ocsfTargetResource(f.target, f.event.region, partition));
   return out;
 }
 
@@ -237,7 +251,7 @@ function contentData(f: Finding, arn: string): Record<string, unknown> {
 function evidence(f: Finding): Record<string, unknown> {
   const ev: Record<string, unknown> = {
     name: `CloudTrail event ${f.event.id}`,
-    api: apiOf(f.event.name),
+    api: apiOf(f.event.name, f.target?.service),
     actor: ocsfActor(f),
     data: {
       event_uid: f.event.id,
@@ -332,7 +346,7 @@ export function renderOcsf(f: Finding, options: OcsfOptions): OcsfDetectionFindi
       related_events: f.related.map((uid) => ({ uid, type: 'CloudTrail event' })),
     },
     cloud: { provider: 'AWS', region: f.event.region, account: account(f.event.account) },
-    api: apiOf(f.event.name),
+    api: apiOf(f.event.name, f.target?.service),
     actor: ocsfActor(f),
     resources: ocsfResources(f),
     evidences: [evidence(f)],
@@ -360,6 +374,7 @@ export function renderOcsf(f: Finding, options: OcsfOptions): OcsfDetectionFindi
         revert_command: f.remediation.revertCommand,
         suppression: f.suppression,
         exec_hooks: f.execHooks,
+        target: f.target ?? null,
       },
     },
   };

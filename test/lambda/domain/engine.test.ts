@@ -17,6 +17,7 @@ import {
 } from '../../support/records.js';
 import { analyzeAfter, eventOf } from '../../support/run.js';
 import { expectValidFinding } from '../../support/schema.js';
+import { tamperingCalls } from '../../support/tamper-records.js';
 
 interface Case {
   name: string;
@@ -33,6 +34,13 @@ interface Case {
 }
 
 const cases: Case[] = [
+  {
+    name: 'tampering: the trail EventBridge depends on stops logging',
+    history: [],
+    record: tamperingCalls()[0]?.record as Rec,
+    detection: 'detector-tampered',
+    between: ['critical', 'critical'],
+  },
   {
     name: 'attack: an IAM user adds an external layer to a known function',
     history: [deployed()],
@@ -309,7 +317,7 @@ describe('detections', () => {
     const ids = DETECTIONS.map((d) => d.id);
     expect(new Set(ids).size).toBe(ids.length);
     for (const d of DETECTIONS) {
-      expect(d.id).toMatch(/^lambda-[a-z-]+$/);
+      expect(d.id).toMatch(/^(lambda|detector)-[a-z-]+$/);
       expect(d.falsePositives.length).toBeGreaterThan(0);
       expect(d.references.length).toBeGreaterThan(0);
       expect(d.mitre.length).toBeGreaterThan(0);

@@ -1,0 +1,255 @@
+/**
+ * Reads the CloudTrail records of calls that can blind or disarm layerwatch (TAMPER_CALLS) into a
+ * typed `TamperEvent`: which resource the call names, and the request parameters that decide
+ * whether it blinds the detector. Whether it does is the detection's call
+ * (detections/detector-tampered.ts); this file only reads the shapes CloudTrail logs.
+ */
+import { partitionOf, resolveFunction } from './arn.js';
+import {
+  type Actor,
+  type EventMeta,
+  type EventSelectors,
+  TAMPER_CALLS,
+  TAMPER_KIND,
+  TAMPER_SERVICES,
+  type TamperEvent,
+  type TamperService,
+  type TamperTarget,
+} from './model.js';
+import { cut } from './text.js';
+
+type Json = Record<string, unknown>;
+const MAX = 2048;
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? cut(v, MAX) : null);
+const bool = (v: unknown): boolean | null =>
+  v === true || v === 'true' ? true : v === false || v === 'false' ? false : null;
+const num = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v)
+    ? v
+    : typeof v === 'string' && /^-?\d{1,9}$/.test(v)
+      ? Number(v)
+      : null;
+const strings = (v: unknown): string[] =>
+  Array.isArray(v)
+    ? v
+        .filter((x): x is string => typeof x === 'string')
+        .map((x) => cut(x, MAX))
+        .slice(0, 64)
+    : [];
+
+/** `cloudtrail.amazonaws.com` -> `cloudtrail`, for the services whose calls are watched. */
+export function tamperServiceOf(eventSource: string): TamperService | null {
+  const short = eventSource.endsWith('.amazonaws.com') ? eventSource.slice(0, -'.amazonaws.com'.length) : '';
+  return (TAMPER_SERVICES as readonly string[]).includes(short) ? (short as TamperService) : null;
+}
+
+/** The watched call an event name stands for (`DeleteFunction20150331` -> `DeleteFunction`), or null. */
+export function tamperCallOf(service: TamperService, eventName: string): string | null {
+  const m = /^([A-Za-z]+?)(\d{8}(?:v\d+)?)?$/.exec(eventName);
+  const base = m?.[1];
+  if (base === undefined || !TAMPER_CALLS[service].includes(base)) return null;
+  // Only Lambda versions its event names.
+  return m?.[2] === undefined || service === 'lambda' ? base : null;
+}
+
+export function readTamper(
+  meta: EventMeta,
+  actor: Actor,
+  service: TamperService,
+  call: string,
+  record: { req: Json | null; res: Json | null; resources: unknown },
+): TamperEvent | string {
+  const { req, res } = record;
+  const at = { partition: partitionOf(meta.region), region: meta.region, account: meta.account };
+  const target = targetOf(service, call, req, res, record.resources, at);
+  if (typeof target === 'string') return `${call}: ${target}`;
+  return {
+    kind: TAMPER_KIND,
+    meta,
+    actor,
+    call,
+    target,
+    parameters: parametersOf(service, call, req, target),
+    selectors: call === 'PutEventSelectors' ? selectorsOf(req) : null,
+  };
+}
+
+interface Where {
+  partition: string;
+  region: string;
+  account: string;
+}
+
+function targetOf(
+  service: TamperService,
+  call: string,
+  req: Json | null,
+  res: Json | null,
+  resources: unknown,
+  at: Where,
+): TamperTarget | string {
+  switch (service) {
+    case 'cloudtrail':
+      return trail(str(call === 'PutEventSelectors' ? req?.trailName : req?.name), str(res?.trailARN), at);
+    case 'events':
+      return eventsTarget(call, req, res, at);
+    case 'sns':
+      return snsTarget(call, req);
+    case 'lambda': {
+      const value = str(req?.functionName);
+      const fn = value ? resolveFunction(value, at.region, at.account) : null;
+      if (!fn) return 'no usable functionName in the request';
+      return { service, type: 'function', arn: fn.arn, name: fn.name };
+    }
+    case 'kms':
+      return keyTarget(str(req?.keyId), resources, at);
+    case 'dynamodb': {
+      const value = str(req?.tableName);
+      if (!value) return 'no tableName in the request';
+      const description = isObject(res?.tableDescription) ? res.tableDescription : {};
+      const name = value.startsWith('arn:') ? (value.split('/').pop() ?? value) : value;
+      const arn = value.startsWith('arn:')
+        ? value
+        : (str(description.tableArn) ??
+          `arn:${at.partition}:dynamodb:${at.region}:${at.account}:table/${name}`);
+      return { service, type: 'table', arn, name };
+    }
+  }
+}
+
+function trail(value: string | null, responseArn: string | null, at: Where): TamperTarget | string {
+  if (!value) return 'no trail name in the request';
+  const name = value.startsWith('arn:') ? (value.split('trail/').pop() ?? value) : value;
+  const arn = value.startsWith('arn:')
+    ? value
+    : (responseArn ?? `arn:${at.partition}:cloudtrail:${at.region}:${at.account}:trail/${name}`);
+  return { service: 'cloudtrail', type: 'trail', arn, name };
+}
+
+/** A bus named by name or ARN; the default bus when the request names none. */
+function busOf(value: string | null, at: Where): { name: string; arn: string } {
+  if (value?.startsWith('arn:')) return { name: value.split('event-bus/').pop() ?? value, arn: value };
+  const name = value ?? 'default';
+  return { name, arn: `arn:${at.partition}:events:${at.region}:${at.account}:event-bus/${name}` };
+}
+
+function eventsTarget(call: string, req: Json | null, res: Json | null, at: Where): TamperTarget | string {
+  if (call === 'DeleteEventBus' || call === 'RemovePermission') {
+    const value = str(call === 'DeleteEventBus' ? req?.name : req?.eventBusName);
+    if (call === 'DeleteEventBus' && !value) return 'no bus name in the request';
+    const bus = busOf(value, at);
+    return { service: 'events', type: 'event-bus', arn: bus.arn, name: bus.name };
+  }
+  const name = str(call === 'RemoveTargets' ? req?.rule : req?.name);
+  if (!name) return 'no rule name in the request';
+  const bus = busOf(str(req?.eventBusName), at);
+  const built = `arn:${at.partition}:events:${at.region}:${at.account}:rule/${bus.name === 'default' ? '' : `${bus.name}/`}${name}`;
+  return { service: 'events', type: 'rule', arn: str(res?.ruleArn) ?? built, name };
+}
+
+function snsTarget(call: string, req: Json | null): TamperTarget | string {
+  if (call === 'Unsubscribe') {
+    const arn = str(req?.subscriptionArn);
+    if (!arn?.startsWith('arn:')) return 'no subscriptionArn in the request';
+    // arn:aws:sns:region:account:topic:subscription-id: the topic's ARN prefixes it.
+    const topic = arn.slice(0, arn.lastIndexOf(':'));
+    return { service: 'sns', type: 'subscription', arn, name: topic.split(':').pop() ?? topic };
+  }
+  const arn = str(req?.topicArn);
+  if (!arn?.startsWith('arn:')) return 'no topicArn in the request';
+  return { service: 'sns', type: 'topic', arn, name: arn.split(':').pop() ?? arn };
+}
+
+const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^mrk-[0-9a-f]{32}$/;
+
+/**
+ * KMS logs `keyId` as the caller wrote it: a key id, a key ARN, an alias name or an alias ARN. The
+ * record's `resources` usually hold the key's ARN; otherwise it is built from a key id.
+ */
+function keyTarget(keyId: string | null, resources: unknown, at: Where): TamperTarget | string {
+  const listed = Array.isArray(resources)
+    ? resources.find((r) => isObject(r) && typeof r.ARN === 'string' && r.ARN.includes(':key/'))
+    : undefined;
+  const fromResources = isObject(listed) ? str(listed.ARN) : null;
+  if (!keyId && !fromResources) return 'no keyId in the request';
+  const given = keyId ?? (fromResources as string);
+  const arn =
+    fromResources ??
+    (given.startsWith('arn:') && given.includes(':key/')
+      ? given
+      : KEY_ID.test(given)
+        ? `arn:${at.partition}:kms:${at.region}:${at.account}:key/${given}`
+        : null);
+  // The key's id when it is known; else the alias, as named.
+  const name = arn ? (arn.split(':key/').pop() ?? given) : given;
+  return { service: 'kms', type: 'key', arn, name };
+}
+
+function parametersOf(
+  service: TamperService,
+  call: string,
+  req: Json | null,
+  target: TamperTarget,
+): TamperEvent['parameters'] {
+  const r = req ?? {};
+  switch (`${service}:${call}`) {
+    case 'cloudtrail:UpdateTrail':
+      return {
+        isMultiRegionTrail: bool(r.isMultiRegionTrail),
+        isOrganizationTrail: bool(r.isOrganizationTrail),
+        s3BucketName: str(r.s3BucketName),
+      };
+    case 'events:PutRule':
+      return {
+        state: str(r.state),
+        eventPattern: str(r.eventPattern),
+        scheduleExpression: str(r.scheduleExpression),
+      };
+    case 'events:RemoveTargets':
+      return { ids: strings(r.ids).join(',') || null };
+    case 'events:RemovePermission':
+      return { statementId: str(r.statementId), removeAllPermissions: bool(r.removeAllPermissions) };
+    case 'sns:Unsubscribe':
+      return { topicArn: target.arn ? target.arn.slice(0, target.arn.lastIndexOf(':')) : null };
+    case 'sns:SetTopicAttributes':
+      return { attributeName: str(r.attributeName) };
+    case 'sns:RemovePermission':
+      return { label: str(r.label) };
+    case 'lambda:PutFunctionConcurrency':
+      return { reservedConcurrentExecutions: num(r.reservedConcurrentExecutions) };
+    case 'lambda:RemovePermission':
+      return { statementId: str(r.statementId) };
+    case 'lambda:DeleteFunction':
+    case 'lambda:DeleteFunctionEventInvokeConfig':
+      return { qualifier: str(r.qualifier) };
+    case 'kms:ScheduleKeyDeletion':
+      return { pendingWindowInDays: num(r.pendingWindowInDays) };
+    default:
+      return {};
+  }
+}
+
+/** The selectors as the request set them; CloudTrail logs the API's members in camelCase. */
+function selectorsOf(req: Json | null): EventSelectors {
+  const pick = (o: Json, name: string) => o[name] ?? o[name.charAt(0).toUpperCase() + name.slice(1)];
+  const list = (v: unknown): Json[] => (Array.isArray(v) ? v.filter(isObject).slice(0, 64) : []);
+  const r = req ?? {};
+  return {
+    basic: list(pick(r, 'eventSelectors')).map((s) => ({
+      readWriteType: str(pick(s, 'readWriteType')),
+      includeManagementEvents: bool(pick(s, 'includeManagementEvents')),
+      excludeManagementEventSources: strings(pick(s, 'excludeManagementEventSources')),
+    })),
+    advanced: list(pick(r, 'advancedEventSelectors')).map((s) => ({
+      fieldSelectors: list(pick(s, 'fieldSelectors')).map((f) => ({
+        field: str(pick(f, 'field')) ?? '',
+        equals: strings(pick(f, 'equals')),
+        notEquals: strings(pick(f, 'notEquals')),
+        startsWith: strings(pick(f, 'startsWith')),
+        notStartsWith: strings(pick(f, 'notStartsWith')),
+      })),
+    })),
+  };
+}

@@ -1,0 +1,131 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { mayHoldCandidate } from '../../lambda/cli/prefilter.js';
+import { otherService } from '../support/records.js';
+import { expectValidFinding } from '../support/schema.js';
+import { failedCall, harmlessCalls, KEY_ARN, tamperingCalls } from '../support/tamper-records.js';
+
+const ROOT = join(__dirname, '..', '..');
+const CLI = join(ROOT, 'bin', 'layerwatch-cli.mjs');
+
+function scan(...args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, 'scan', '--format', 'jsonl', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  const findings = r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+  return { code: r.status, findings, stderr: r.stderr };
+}
+
+const tampering = tamperingCalls();
+const dir = mkdtempSync(join(tmpdir(), 'layerwatch-tamper-'));
+const records = [
+  ...tampering.map((c) => c.record),
+  ...harmlessCalls().map((c) => c.record),
+  ...tampering.map((c) => failedCall(c.record)),
+  otherService(),
+];
+const trail = join(dir, 'trail');
+const logFile = join(trail, '111122223333_CloudTrail_us-east-1_20260314T1000Z_tamper.json.gz');
+const lookup = join(dir, 'lookup-events.json');
+const config = join(dir, 'settings.json');
+const silencing = join(dir, 'silencing.json');
+mkdirSync(trail);
+writeFileSync(logFile, gzipSync(JSON.stringify({ Records: records })));
+// The 90-day Event history: each record a JSON string, newest first.
+writeFileSync(
+  lookup,
+  JSON.stringify({ Events: [...records].reverse().map((r) => ({ CloudTrailEvent: JSON.stringify(r) })) }),
+);
+writeFileSync(config, JSON.stringify({ ownResources: { keys: [KEY_ARN] } }));
+writeFileSync(
+  silencing,
+  JSON.stringify({
+    ownResources: { keys: [KEY_ARN] },
+    minSeverity: 'critical',
+    suppress: { principals: ['*'] },
+  }),
+);
+
+describe('layerwatch scan: layerwatch tampered with', () => {
+  it('reports every tampering call once, and nothing for the harmless or failed ones', () => {
+    const r = scan('--config', config, trail);
+    expect(r.code).toBe(0);
+    expect(r.findings.map((f) => f.detectionId)).toEqual(tampering.map(() => 'detector-tampered'));
+    expect(r.findings.map((f) => f.event.id).sort()).toEqual(
+      tampering.map((c) => String(c.record.eventID)).sort(),
+    );
+    for (const f of r.findings) {
+      expectValidFinding(f);
+      expect(f.target).not.toBeNull();
+    }
+  });
+
+  it('gives the same findings with and without the pre-filter, from log files and lookup-events output', () => {
+    // Every call has the same event time: compare in event id order, not file order.
+    const sorted = (...args: string[]) =>
+      scan('--config', config, ...args).findings.sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
+    const expected = sorted(trail);
+    expect(expected).toHaveLength(tampering.length);
+    expect(sorted('--no-prefilter', trail)).toEqual(expected);
+    expect(sorted(lookup)).toEqual(expected);
+    expect(sorted('--no-prefilter', lookup)).toEqual(expected);
+  });
+
+  it('knows the default stack names without settings, but not a key', () => {
+    const r = scan(trail);
+    const keyCalls = tampering.filter((c) => c.record.eventSource === 'kms.amazonaws.com');
+    expect(r.findings).toHaveLength(tampering.length - keyCalls.length);
+  });
+
+  it('cannot be silenced by suppressions or minSeverity', () => {
+    const r = scan('--config', silencing, trail);
+    expect(r.findings).toHaveLength(tampering.length);
+    for (const f of r.findings) expect(f.suppression).toBeNull();
+  });
+});
+
+describe('pre-filter: tampering calls', () => {
+  it.each(tampering.map((c) => [c.label, c.record] as const))(
+    'keeps %s in every written form',
+    (_label, record) => {
+      const compact = JSON.stringify(record);
+      const spaced = JSON.stringify(record, null, 2);
+      const escaped = JSON.stringify({ CloudTrailEvent: compact });
+      for (const form of [compact, spaced, escaped]) expect(mayHoldCandidate(Buffer.from(form))).toBe(true);
+    },
+  );
+
+  it('skips records whose event name is not watched, even when a watched name appears elsewhere', () => {
+    const noise = Array.from({ length: 200 }, () => ({
+      ...otherService(),
+      requestParameters: { bucketName: 'DeleteRule-archive', key: 'StopLogging.txt' },
+    }));
+    expect(mayHoldCandidate(Buffer.from(JSON.stringify({ Records: noise })))).toBe(false);
+  });
+
+  it('keeps layer operations by their event name, not by a name elsewhere', () => {
+    const layer = {
+      ...otherService(),
+      eventSource: 'lambda.amazonaws.com',
+      eventName: 'UpdateFunctionConfiguration20150331v2',
+    };
+    expect(mayHoldCandidate(Buffer.from(JSON.stringify({ Records: [layer] })))).toBe(true);
+    const mention = {
+      ...otherService(),
+      requestParameters: { key: 'CreateFunction', source: 'lambda.amazonaws.com' },
+    };
+    expect(mayHoldCandidate(Buffer.from(JSON.stringify({ Records: [mention] })))).toBe(false);
+  });
+
+  it('searches bytes without eventName keys (Athena rows) for the names anywhere', () => {
+    expect(mayHoldCandidate(Buffer.from('{"Data":[{"VarCharValue":"DeleteRule"}]}'))).toBe(true);
+    expect(mayHoldCandidate(Buffer.from('{"Data":[{"VarCharValue":"GetObject"}]}'))).toBe(false);
+  });
+});

@@ -1,0 +1,201 @@
+/**
+ * The tamper watch as deployed: its rule, its dead-letter queue, and the list of own resources the
+ * handler receives. In every mode, every rule, function, topic, key and table the templates create
+ * (CDK's own custom-resource providers aside) is recognised by detector-tampered from that list
+ * alone, resolved as CloudFormation would resolve it.
+ */
+import { readConfig } from '../../lambda/config.js';
+import { analyze } from '../../lambda/domain/engine.js';
+import { parseSettings } from '../../lambda/domain/settings.js';
+import { resourcesOfType, TemplateResolver } from '../support/cfn-resolver.js';
+import { allDeployments, type SynthesizedDeployment, type SynthesizedStack } from '../support/deployments.js';
+import type { Rec } from '../support/records.js';
+import { eventOf } from '../support/run.js';
+import { call } from '../support/tamper-records.js';
+
+const NO_DEFAULTS = { rules: [], eventBuses: [], topics: [], functions: [], keys: [], tables: [] };
+
+function handlerOf(d: SynthesizedDeployment): [string, Record<string, unknown>] {
+  const handlers = resourcesOfType(d.detector.template, 'AWS::Lambda::Function').filter(([id]) =>
+    /DetectorHandler/.test(id),
+  );
+  if (handlers.length !== 1) throw new Error(`${d.name}: expected one handler, found ${handlers.length}`);
+  const [id, resource] = handlers[0] as [string, { Properties?: Record<string, unknown> }];
+  return [id, resource.Properties ?? {}];
+}
+
+/** The handler's settings as its cold start reads them, from the resolved environment. */
+function deployedSettings(d: SynthesizedDeployment) {
+  const placement = d.detector.placements[0] ?? { account: '111122223333', region: 'us-east-1' };
+  const resolver = new TemplateResolver(d.detector.template, placement);
+  const [id, properties] = handlerOf(d);
+  const env = resolver.resolve((properties.Environment as { Variables: unknown }).Variables) as Record<
+    string,
+    string
+  >;
+  const config = readConfig({
+    ...env,
+    // Settings that name nothing: the deployment's list alone must be enough.
+    LAYERWATCH_SETTINGS: JSON.stringify({ ownResources: NO_DEFAULTS }),
+    AWS_LAMBDA_FUNCTION_NAME: resolver.ref(id),
+  });
+  return config.settings;
+}
+
+/** A tampering call on each resource of a template, where it is deployed. */
+function callsOn(stack: SynthesizedStack): { label: string; record: Rec }[] {
+  const placement = stack.placements[0];
+  if (!placement) return [];
+  const r = new TemplateResolver(stack.template, placement);
+  const at = { awsRegion: placement.region, recipientAccountId: placement.account };
+  const of = (type: string) => resourcesOfType(stack.template, type);
+  const out: { label: string; record: Rec }[] = [];
+  for (const [id] of of('AWS::Events::Rule'))
+    out.push({ label: `rule ${id}`, record: call('events', 'DeleteRule', { name: r.ref(id) }, null, at) });
+  for (const [id] of of('AWS::Lambda::Function')) {
+    // CDK's custom-resource providers run only during deployments: not watched.
+    if (id.startsWith('AWSCDK') || id.startsWith('AWS679')) continue;
+    const name = r.ref(id);
+    out.push({
+      label: `function ${id}`,
+      record: call('lambda', 'DeleteFunction20150331', { functionName: name }, null, at),
+    });
+  }
+  for (const [id] of of('AWS::SNS::Topic'))
+    out.push({ label: `topic ${id}`, record: call('sns', 'DeleteTopic', { topicArn: r.ref(id) }, null, at) });
+  for (const [id] of of('AWS::KMS::Key')) {
+    const arn = r.getAtt(id, 'Arn');
+    out.push({
+      label: `key ${id}`,
+      record: call('kms', 'DisableKey', { keyId: r.ref(id) }, null, {
+        ...at,
+        resources: [{ accountId: placement.account, type: 'AWS::KMS::Key', ARN: arn }],
+      }),
+    });
+  }
+  for (const [id] of [...of('AWS::DynamoDB::GlobalTable'), ...of('AWS::DynamoDB::Table')])
+    out.push({
+      label: `table ${id}`,
+      record: call('dynamodb', 'DeleteTable', { tableName: r.ref(id) }, null, at),
+    });
+  return out;
+}
+
+describe.each(allDeployments().map((d) => [d.name, d] as const))('mode %s', (_name, d) => {
+  const settings = deployedSettings(d);
+
+  it('has a tamper rule of its own that targets the handler, with its own dead-letter queue', () => {
+    const [handlerId] = handlerOf(d);
+    const rules = resourcesOfType(d.detector.template, 'AWS::Events::Rule').filter(([, rule]) =>
+      JSON.stringify(rule.Properties?.EventPattern ?? {}).includes('cloudtrail.amazonaws.com'),
+    );
+    expect(rules).toHaveLength(1);
+    const targets = rules[0]?.[1].Properties?.Targets as Rec[];
+    expect(targets).toHaveLength(1);
+    expect(targets[0]).toMatchObject({
+      Arn: { 'Fn::GetAtt': [handlerId, 'Arn'] },
+      RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+      DeadLetterConfig: {
+        Arn: { 'Fn::GetAtt': [expect.stringMatching(/TamperWatchDeadLetterQueue/), 'Arn'] },
+      },
+    });
+  });
+
+  it('forwards tamper events from every forwarder and member stack', () => {
+    for (const stack of d.stacks.filter((s) => s.role !== 'detector')) {
+      const names = resourcesOfType(stack.template, 'AWS::Events::Rule').map(
+        ([, rule]) => rule.Properties?.Name,
+      );
+      expect(names).toEqual(
+        expect.arrayContaining(['layerwatch-forward-layer-events', 'layerwatch-forward-tamper-events']),
+      );
+    }
+  });
+
+  const calls = d.stacks.flatMap((stack) => callsOn(stack).map((c) => ({ ...c, stack: stack.name })));
+  it.each(calls.map((c) => [`${c.stack}: ${c.label}`, c.record] as const))(
+    'knows %s as its own',
+    (_label, record) => {
+      const finding = analyze(eventOf(record), {
+        baseline: null,
+        live: { status: 'not-read' },
+        settings,
+      }).finding;
+      expect(finding?.detectionId).toBe('detector-tampered');
+    },
+  );
+
+  it('knows the existing topics and keys it was given, and in organization mode its bus policy', () => {
+    const fires = (record: Rec) =>
+      analyze(eventOf(record), { baseline: null, live: { status: 'not-read' }, settings }).finding
+        ?.detectionId;
+    const { config } = d;
+    for (const topicArn of [config.alertTopicArn, config.operationsTopicArn].filter((t) => t !== undefined))
+      expect(fires(call('sns', 'DeleteTopic', { topicArn }))).toBe('detector-tampered');
+    if (config.alertTopicKmsKeyArn)
+      expect(fires(call('kms', 'DisableKey', { keyId: config.alertTopicKmsKeyArn }))).toBe(
+        'detector-tampered',
+      );
+    const removeAll = call('events', 'RemovePermission', { removeAllPermissions: true });
+    expect(fires(removeAll)).toBe(config.mode === 'organization' ? 'detector-tampered' : undefined);
+  });
+
+  const patterned = d.stacks.flatMap((stack) => {
+    const placement = stack.placements[0];
+    if (!placement) return [];
+    const r = new TemplateResolver(stack.template, placement);
+    return resourcesOfType(stack.template, 'AWS::Events::Rule')
+      .filter(([, rule]) => rule.Properties?.EventPattern !== undefined)
+      .map(([id, rule]) => ({
+        label: `${stack.name}: rule ${id}`,
+        name: r.ref(id),
+        pattern: r.resolve(rule.Properties?.EventPattern) as Record<string, unknown>,
+        at: { awsRegion: placement.region, recipientAccountId: placement.account },
+      }));
+  });
+  it.each(patterned.map((p) => [p.label, p] as const))(
+    'takes a redeployment of %s with its own pattern for no tampering, and another pattern for tampering',
+    (_label, p) => {
+      const putRule = (pattern: unknown) =>
+        analyze(
+          eventOf(
+            call(
+              'events',
+              'PutRule',
+              { name: p.name, eventPattern: JSON.stringify(pattern), state: 'ENABLED' },
+              null,
+              p.at,
+            ),
+          ),
+          { baseline: null, live: { status: 'not-read' }, settings },
+        ).finding;
+      expect(putRule(p.pattern)).toBeNull();
+      // Keys in another order are the same pattern.
+      expect(putRule(Object.fromEntries(Object.entries(p.pattern).reverse()))).toBeNull();
+      const narrowed = { ...p.pattern, source: ['aws.nothing'] };
+      expect(putRule(narrowed)?.detectionId).toBe('detector-tampered');
+    },
+  );
+
+  it('does not take a resource of the same kind elsewhere for its own', () => {
+    for (const record of [
+      call('events', 'DeleteRule', { name: 'payments-nightly' }),
+      call('lambda', 'DeleteFunction20150331', { functionName: 'payments-api' }),
+      call('sns', 'DeleteTopic', { topicArn: 'arn:aws:sns:us-east-1:111122223333:payments' }),
+      call('dynamodb', 'DeleteTable', { tableName: 'payments' }),
+    ])
+      expect(
+        analyze(eventOf(record), { baseline: null, live: { status: 'not-read' }, settings }).finding,
+      ).toBeNull();
+  });
+});
+
+describe('settings: ownResources', () => {
+  it('validates each kind and names the key', () => {
+    expect(() => parseSettings({ ownResources: { queues: [] } })).toThrow(
+      /ownResources: unknown key\(s\) queues/,
+    );
+    expect(() => parseSettings({ ownResources: { keys: 'k' } })).toThrow(/ownResources.keys must be a list/);
+    expect(parseSettings({ ownResources: { keys: ['k'] } }).ownResources.rules).toContain('LayerWatch*');
+  });
+});
