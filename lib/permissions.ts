@@ -140,3 +140,20 @@ export function grantMemberCalls(
     );
   }
 }
+
+/**
+ * The member heartbeat role's grant: its declared calls on the canary of its account and region only
+ * (a call on anything else is refused at synthesis).
+ */
+export function grantCanaryCalls(role: iam.IRole, calls: readonly RuntimeCall[], canaryArn: string): void {
+  const actions = calls.map((c) => {
+    if (c.resource !== 'canary-function')
+      throw new Error(
+        `layerwatch: the member heartbeat sends ${c.action} on a ${c.resource}: only the canary`,
+      );
+    return c.action;
+  });
+  role.addToPrincipalPolicy(
+    new iam.PolicyStatement({ actions: [...new Set(actions)].sort(), resources: [canaryArn] }),
+  );
+}

@@ -19,14 +19,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import type { RuntimeCall } from '../../lambda/adapters/calls.js';
 import {
   CANARY_FUNCTION_NAME,
   heartbeatDescriptionAt,
   memberHeartbeatRoleName,
 } from '../../lambda/domain/heartbeat.js';
 import { HEARTBEAT_CALLS, MEMBER_HEARTBEAT_CALLS } from '../../lambda/runtime-calls.js';
-import type { CallTargets } from '../permissions.js';
+import { type CallTargets, grantCanaryCalls } from '../permissions.js';
 import { RuntimeFunction } from './runtime-function.js';
 
 export interface CanaryProps {
@@ -255,21 +254,4 @@ export class MemberHeartbeat extends Construct {
       if (resource instanceof CfnResource) resource.cfnOptions.condition = inMember;
     }
   }
-}
-
-/**
- * Grants the member heartbeat's declared calls on its canary. Its only kind is `canary-function`
- * (lib/permissions.ts grants the detector's own canaries; the member role's grants have no canary).
- */
-function grantCanaryCalls(role: iam.Role, calls: readonly RuntimeCall[], canaryArn: string): void {
-  const actions = calls.map((c) => {
-    if (c.resource !== 'canary-function')
-      throw new Error(
-        `layerwatch: the member heartbeat sends ${c.action} on a ${c.resource}: only the canary`,
-      );
-    return c.action;
-  });
-  role.addToPrincipalPolicy(
-    new iam.PolicyStatement({ actions: [...new Set(actions)].sort(), resources: [canaryArn] }),
-  );
 }
