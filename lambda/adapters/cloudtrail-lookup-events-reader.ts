@@ -1,12 +1,18 @@
 /**
  * Reads the last 90 days of an account and region's management events from CloudTrail's event
  * history (LookupEvents), for hunts without a trail. LookupEvents takes one lookup attribute per
- * call, so the reader makes one pass per layer-relevant event name (CloudTrail logs Lambda's
- * operations with a version suffix, and older records without), following NextToken, and stays
- * within CloudTrail's limit of 2 LookupEvents calls a second through an injected rate limiter. It
- * yields each event's `CloudTrailEvent` parsed: the same record a trail file holds.
+ * call and matches event names exactly, so the reader makes one pass per name CloudTrail logs for
+ * the watched calls (Lambda's operations with a version suffix, and older records without),
+ * following NextToken, and stays within CloudTrail's limit of 2 LookupEvents calls a second through
+ * an injected rate limiter. It yields each event's `CloudTrailEvent` parsed: the same record a
+ * trail file holds.
+ *
+ * By name, not by event source: a lookup by `EventSource` returns every call of the service, reads
+ * included (KMS's Decrypt, CloudTrail's own LookupEvents...), thousands of pages where the watched
+ * names hold a few events. A name with no event costs one call.
  */
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { TAMPER_EVENT_NAMES } from '../domain/cloudtrail-tamper.js';
 import type { DeclaredCall } from './calls.js';
 
 /** Every name CloudTrail gives the operations layerwatch analyzes. */
@@ -21,6 +27,15 @@ export const LAYER_EVENT_NAMES = [
   'AddLayerVersionPermission20181031',
   'AddLayerVersionPermission',
 ] as const;
+
+/**
+ * Every name a hunt looks up: the layer operations', then those of the calls that can blind or
+ * disarm layerwatch (detector-tampered), each once (`RemovePermission` is EventBridge's, SNS's
+ * and, in older records, Lambda's: one lookup returns all three).
+ */
+export const LOOKUP_EVENT_NAMES: readonly string[] = [
+  ...new Set([...LAYER_EVENT_NAMES, ...Object.values(TAMPER_EVENT_NAMES).flat()]),
+];
 
 /** Waits as long as needed before each call. */
 export interface RateLimiter {
@@ -57,7 +72,7 @@ export type LookedUpEvent =
 export interface LookupOptions {
   startTime?: Date;
   endTime?: Date;
-  /** @default LAYER_EVENT_NAMES */
+  /** @default LOOKUP_EVENT_NAMES */
   eventNames?: readonly string[];
   /** Called after each page, for progress. */
   onPage?: (page: { eventName: string; events: number }) => void;
@@ -74,7 +89,7 @@ export class CloudTrailLookupEventsReader {
   ) {}
 
   async *events(options: LookupOptions = {}): AsyncIterable<LookedUpEvent> {
-    for (const eventName of options.eventNames ?? LAYER_EVENT_NAMES) {
+    for (const eventName of options.eventNames ?? LOOKUP_EVENT_NAMES) {
       let token: string | undefined;
       do {
         await this.limiter.acquire();

@@ -78,9 +78,12 @@ function detailOf(finding: Finding, room: number): string {
 }
 
 export function entryOf(finding: Finding, eventBusName: string): PutEventsRequestEntry {
-  const resources = [finding.function?.arn, finding.layer?.versionArn ?? finding.layer?.layerArn].filter(
-    (r): r is string => typeof r === 'string',
-  );
+  // The function, the layer, and the layerwatch resource a tampering call touched (when its ARN is known).
+  const resources = [
+    finding.function?.arn,
+    finding.layer?.versionArn ?? finding.layer?.layerArn,
+    finding.target?.arn,
+  ].filter((r): r is string => typeof r === 'string');
   const time = Date.parse(finding.event.time);
   const entry: PutEventsRequestEntry = {
     EventBusName: eventBusName,

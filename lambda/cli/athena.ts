@@ -4,6 +4,8 @@
  * as CSV (console or the S3 result file) or as `aws athena get-query-results` JSON, feed back into
  * `layerwatch scan`, which turns each row into a CloudTrail record again.
  */
+import { TAMPER_EVENT_NAMES } from '../domain/cloudtrail-tamper.js';
+import { TAMPER_SERVICES } from '../domain/model.js';
 import { CsvParser, parseCsv } from './csv.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
 
@@ -17,7 +19,7 @@ export interface AthenaQueryOptions {
   regions: string[];
 }
 
-/** The plain columns the query selects (plus `useridentity` as JSON). */
+/** The plain columns the query selects (plus `useridentity` and `resources` as JSON). */
 export const ATHENA_COLUMNS = [
   'eventid',
   'eventtime',
@@ -50,30 +52,46 @@ function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
+/**
+ * The calls that can blind or disarm layerwatch (detector-tampered), one line a service: its
+ * source and the exact names CloudTrail logs for them (TAMPER_EVENT_NAMES).
+ */
+function tamperClauses(): string[] {
+  return TAMPER_SERVICES.map(
+    (service) =>
+      `(eventsource = ${quoteLiteral(`${service}.amazonaws.com`)} AND eventname IN (${TAMPER_EVENT_NAMES[service].map(quoteLiteral).join(', ')}))`,
+  );
+}
+
 export function athenaSql(o: AthenaQueryOptions): string {
   const where = [
-    "eventsource = 'lambda.amazonaws.com'",
     'errorcode IS NULL',
     `(
-    -- layer changes and the configuration changes whose response shows layers (baseline, drift)
-    (eventname LIKE 'UpdateFunctionConfiguration%'
-      AND (requestparameters LIKE '%"layers"%' OR responseelements LIKE '%"layers"%'))
-    -- every creation seeds a baseline (CreateFunctionUrlConfig is another operation)
-    OR (eventname LIKE 'CreateFunction%' AND eventname NOT LIKE 'CreateFunctionUrl%')
-    OR eventname LIKE 'PublishLayerVersion%'
-    OR eventname LIKE 'AddLayerVersionPermission%'
+    (eventsource = 'lambda.amazonaws.com' AND (
+      -- layer changes and the configuration changes whose response shows layers (baseline, drift)
+      (eventname LIKE 'UpdateFunctionConfiguration%'
+        AND (requestparameters LIKE '%"layers"%' OR responseelements LIKE '%"layers"%'))
+      -- every creation seeds a baseline (CreateFunctionUrlConfig is another operation)
+      OR (eventname LIKE 'CreateFunction%' AND eventname NOT LIKE 'CreateFunctionUrl%')
+      OR eventname LIKE 'PublishLayerVersion%'
+      OR eventname LIKE 'AddLayerVersionPermission%'
+    ))
+    -- calls that can blind or disarm layerwatch: a trail, its rules, bus, topics, functions, key, table
+    OR ${tamperClauses().join('\n    OR ')}
   )`,
   ];
   if (o.sinceMs !== null) where.push(`eventtime >= ${quoteLiteral(isoSeconds(o.sinceMs))}`);
   if (o.untilMs !== null) where.push(`eventtime <= ${quoteLiteral(isoSeconds(o.untilMs))}`);
   if (o.accounts.length > 0) where.push(`recipientaccountid IN (${o.accounts.map(quoteLiteral).join(', ')})`);
   if (o.regions.length > 0) where.push(`awsregion IN (${o.regions.map(quoteLiteral).join(', ')})`);
-  return `-- layerwatch: Lambda layer candidate events. Run in Athena, download the result (CSV), then:
+  return `-- layerwatch: candidate events (Lambda layer calls, calls that tamper with layerwatch).
+-- Run in Athena, download the result (CSV), then:
 --   npx layerwatch scan results.csv
 -- Note: --since is applied here too; to diff the first changes after it against their baseline,
 -- widen the time range and pass --since to layerwatch scan instead.
 SELECT ${ATHENA_COLUMNS.join(', ')},
-  json_format(CAST(useridentity AS JSON)) AS useridentity
+  json_format(CAST(useridentity AS JSON)) AS useridentity,
+  json_format(CAST(resources AS JSON)) AS resources
 FROM ${quoteTable(o.table)}
 WHERE ${where.join('\n  AND ')}
 ORDER BY eventtime;
@@ -109,6 +127,22 @@ function identityOf(value: unknown): unknown {
   return value;
 }
 
+const RESOURCE_KEYS: Record<string, string> = { arn: 'ARN', accountid: 'accountId', type: 'type' };
+
+/** `resources` (KMS names its key there when the request names an alias), field names restored. */
+function resourcesOf(value: unknown): unknown {
+  if (!Array.isArray(value)) return undefined;
+  return value.map((r) =>
+    r && typeof r === 'object'
+      ? Object.fromEntries(
+          Object.entries(r as Record<string, unknown>)
+            .filter(([, v]) => v !== null)
+            .map(([k, v]) => [RESOURCE_KEYS[k] ?? k, v]),
+        )
+      : r,
+  );
+}
+
 function json(value: string | undefined): unknown {
   if (value === undefined || value === '') return null;
   return JSON.parse(value);
@@ -130,6 +164,8 @@ export function recordOfRow(row: Record<string, string>): Record<string, unknown
     userIdentity: identityOf(json(row.useridentity)),
     requestParameters: json(row.requestparameters),
     responseElements: json(row.responseelements),
+    // Absent from results of the query before it selected the column.
+    resources: resourcesOf(json(row.resources)),
   };
 }
 

@@ -12,7 +12,8 @@ function help(): string {
   return `Usage: ${SYNOPSIS}
 
 Prints the Athena query over the CloudTrail table that selects the same candidate events as
-layerwatch scan; scan its results (CSV, or aws athena get-query-results JSON) with layerwatch scan.
+layerwatch scan (Lambda layer calls, and the calls that can blind or disarm layerwatch); scan its
+results (CSV, or aws athena get-query-results JSON) with layerwatch scan.
 
 Options:
   --table DB.TABLE   the CloudTrail table (default: cloudtrail_logs)

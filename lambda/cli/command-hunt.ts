@@ -7,7 +7,10 @@ import { parseArgs } from 'node:util';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { AthenaQueryRunner } from '../adapters/athena-query-runner.js';
-import { CloudTrailLookupEventsReader } from '../adapters/cloudtrail-lookup-events-reader.js';
+import {
+  CloudTrailLookupEventsReader,
+  LOOKUP_EVENT_NAMES,
+} from '../adapters/cloudtrail-lookup-events-reader.js';
 import { athenaSql } from './athena.js';
 import { type Command, EXIT, EXIT_CODES_HELP, type Io, UsageError } from './command.js';
 import { loadSettings } from './command-scan.js';
@@ -29,10 +32,12 @@ function help(): string {
 
 Runs the hunt with your AWS credentials and analyses the events like layerwatch scan.
   --lookup-events          CloudTrail's Event history (90 days, no trail needed) of each --region
-                           (default: AWS_REGION), for the layer-relevant event names, paginated,
-                           at most 2 calls a second (CloudTrail's limit)
-  --athena                 the athena-sql query over the CloudTrail table, polled with progress,
-                           its results read page by page
+                           (default: AWS_REGION): one lookup per event name of the layer operations
+                           and of the calls that can blind or disarm layerwatch (${LOOKUP_EVENT_NAMES.length} names),
+                           paginated, at most 2 calls a second (CloudTrail's limit): at least
+                           ${Math.ceil(LOOKUP_EVENT_NAMES.length / 2)} s a region
+  --athena                 the athena-sql query over the CloudTrail table (the same layer and
+                           tampering calls), polled with progress, its results read page by page
   --table DB.TABLE         (athena) the CloudTrail table
   --workgroup W            (athena) the workgroup (default: primary)
   --output-location S3URI  (athena) where results go, unless the workgroup sets it

@@ -22,7 +22,7 @@ export interface HuntSink {
   progress(text: string): void;
 }
 
-/** Every layer-relevant event of the regions' Event history in [since, until]. */
+/** Every candidate event (a layer operation or a tampering call) of the regions' Event history in [since, until]. */
 export async function huntLookupEvents(
   sources: ReadonlyMap<string, LookupSource>,
   window: { since: Date | undefined; until: Date | undefined },

@@ -31,8 +31,12 @@ export function tally(problems: readonly SourceProblem[]): Tally {
   return { unreadable: unreadable.size, invalid: problems.filter((p) => p.kind === 'invalid').length };
 }
 
+/**
+ * The run in one line on stderr (for people; nothing parses it). Candidates are the distinct
+ * records the detection core analyses: layer operations and calls that can tamper with layerwatch.
+ */
 export function summaryLine(stats: ScanStats, t: Tally, shown: number, seconds: number): string {
-  return `layerwatch: ${stats.files} files (${stats.unparsedFiles} without candidate events, not parsed), ${t.unreadable} unreadable, ${stats.records} records, ${stats.relevant} layer-relevant, ${stats.ignored} skipped, ${stats.malformed} malformed, ${t.invalid} not JSON, ${stats.duplicates} duplicates, ${stats.findings} findings (${stats.suppressed} suppressed, ${shown} shown) in ${seconds.toFixed(2)}s\n`;
+  return `layerwatch: ${stats.files} files (${stats.unparsedFiles} without candidate events, not parsed), ${t.unreadable} unreadable, ${stats.records} records, ${stats.relevant} candidates (layer or tampering calls), ${stats.ignored} skipped, ${stats.malformed} malformed, ${t.invalid} not JSON, ${stats.duplicates} duplicates, ${stats.findings} findings (${stats.suppressed} suppressed, ${shown} shown) in ${seconds.toFixed(2)}s\n`;
 }
 
 function reaches(findings: readonly Finding[], level: Severity): boolean {

@@ -39,6 +39,27 @@ const strings = (v: unknown): string[] =>
         .slice(0, 64)
     : [];
 
+/**
+ * Every event name CloudTrail logs for the watched calls (TAMPER_CALLS), exactly as logged, by
+ * service: for lookups that match names exactly (CloudTrail's LookupEvents, SQL `IN`). The other
+ * services log bare names; Lambda appends the API version of the call (`DeleteFunction20150331`,
+ * `RemovePermission20150331v2`), and older records carry the bare name. tamperCallOf accepts each.
+ */
+export const TAMPER_EVENT_NAMES: Readonly<Record<TamperService, readonly string[]>> = {
+  ...TAMPER_CALLS,
+  lambda: [
+    'DeleteFunction20150331',
+    'DeleteFunction',
+    'PutFunctionConcurrency20171031',
+    'PutFunctionConcurrency',
+    'DeleteFunctionEventInvokeConfig20190925',
+    'DeleteFunctionEventInvokeConfig',
+    'RemovePermission20150331v2',
+    'RemovePermission20150331',
+    'RemovePermission',
+  ],
+};
+
 /** `cloudtrail.amazonaws.com` -> `cloudtrail`, for the services whose calls are watched. */
 export function tamperServiceOf(eventSource: string): TamperService | null {
   const short = eventSource.endsWith('.amazonaws.com') ? eventSource.slice(0, -'.amazonaws.com'.length) : '';

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { athenaSql, parseCsv, recordOfRow } from '../../lambda/cli/athena.js';
 import { CsvParser, CsvTooLargeError } from '../../lambda/cli/csv.js';
+import { TAMPER_EVENT_NAMES } from '../../lambda/domain/cloudtrail-tamper.js';
+import { TAMPER_SERVICES } from '../../lambda/domain/model.js';
 import { athenaRow, csvField, ATHENA_HEADER as HEADER } from '../support/athena-rows.js';
 import {
   addLayerVersionPermission,
@@ -16,6 +18,7 @@ import {
   type Rec,
   updateFunctionConfiguration,
 } from '../support/records.js';
+import { tamperingCalls } from '../support/tamper-records.js';
 
 const ROOT = join(__dirname, '..', '..');
 const run = (...args: string[]) =>
@@ -67,6 +70,47 @@ describe('athena-sql', () => {
     expect(sql).toContain('json_format(CAST(useridentity AS JSON)) AS useridentity');
   });
 
+  it('selects the calls that can tamper with layerwatch by source and exact name, successful ones only', () => {
+    const sql = athenaSql({
+      table: 'cloudtrail_logs',
+      sinceMs: null,
+      untilMs: null,
+      accounts: [],
+      regions: [],
+    });
+    const where = sql.slice(sql.indexOf('WHERE'), sql.indexOf('ORDER BY'));
+    // errorcode IS NULL is ANDed with the whole selection: failed tampering calls are left out too.
+    expect(where).toMatch(/^WHERE errorcode IS NULL\n {2}AND \(\n[\s\S]*\n {2}\)\n$/);
+    const clauses = new Map(
+      [...where.matchAll(/\(eventsource = '([a-z]+)\.amazonaws\.com' AND eventname IN \(([^)]*)\)\)/g)].map(
+        (m) => [m[1], (m[2] ?? '').split(', ').map((n) => n.replace(/^'|'$/g, ''))],
+      ),
+    );
+    expect([...clauses.keys()].sort()).toEqual([...TAMPER_SERVICES].sort());
+    for (const service of TAMPER_SERVICES) expect(clauses.get(service)).toEqual(TAMPER_EVENT_NAMES[service]);
+    for (const { record } of tamperingCalls())
+      expect(clauses.get(String(record.eventSource).replace('.amazonaws.com', ''))).toContain(
+        record.eventName,
+      );
+    // Lambda's layer operations keep their own clause, by prefix.
+    expect(where).toContain("(eventsource = 'lambda.amazonaws.com' AND (\n");
+  });
+
+  it("is the query README's Athena section shows for its example command", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const sql = athenaSql({
+      table: 'security.cloudtrail_logs',
+      sinceMs: Date.parse('2026-01-01'),
+      untilMs: null,
+      accounts: [],
+      regions: ['us-east-1'],
+    });
+    expect(readme).toContain(
+      'npx layerwatch athena-sql --table security.cloudtrail_logs --since 2026-01-01 --region us-east-1',
+    );
+    expect(readme).toContain(`\`\`\`sql\n${sql}\`\`\``);
+  });
+
   it('refuses a table name that could inject SQL', () => {
     expect(() =>
       athenaSql({ table: 'x"; DROP TABLE y; --', sinceMs: null, untilMs: null, accounts: [], regions: [] }),
@@ -105,6 +149,17 @@ describe('athena-sql', () => {
     expect(back.userIdentity).toEqual(r.userIdentity);
     expect(back.requestParameters).toEqual(r.requestParameters);
     expect(back.eventID).toBe(r.eventID);
+    expect(back.resources).toBeUndefined();
+  });
+
+  it("restores a row's resources (KMS names its key there) with CloudTrail's field names", () => {
+    const r = tamperingCalls().find((c) => c.label === 'ScheduleKeyDeletion')?.record as Rec;
+    const back = recordOfRow(Object.fromEntries(HEADER.map((h, i) => [h, athenaRow(r)[i] as string])));
+    expect(back.resources).toEqual(r.resources);
+    expect(back.requestParameters).toEqual(r.requestParameters);
+    expect(athenaSql({ table: 't', sinceMs: null, untilMs: null, accounts: [], regions: [] })).toContain(
+      'json_format(CAST(resources AS JSON)) AS resources',
+    );
   });
 
   it('scan gives the same findings from the Athena CSV (and get-query-results JSON) as from the records', () => {

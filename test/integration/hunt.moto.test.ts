@@ -3,9 +3,16 @@
  * seeded, as moto runs no SQL); the Event history through a source that pages like LookupEvents
  * (moto has no LookupEvents). The same records scanned from a file give the same findings.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { AthenaQueryRunner } from '../../lambda/adapters/athena-query-runner.js';
-import type { LookedUpEvent, LookupOptions } from '../../lambda/adapters/cloudtrail-lookup-events-reader.js';
+import {
+  LOOKUP_EVENT_NAMES,
+  type LookedUpEvent,
+  type LookupOptions,
+} from '../../lambda/adapters/cloudtrail-lookup-events-reader.js';
 import { hunt, parseHuntArgs } from '../../lambda/cli/command-hunt.js';
 import { ATHENA_HEADER, athenaRow } from '../support/athena-rows.js';
 import { memoryIo } from '../support/cli-io.js';
@@ -18,6 +25,7 @@ import {
   type Rec,
   updateFunctionConfiguration,
 } from '../support/records.js';
+import { failedCall, harmlessCalls, KEY_ARN, tamperingCalls } from '../support/tamper-records.js';
 
 const history: Rec[] = [
   createFunction('orders', {
@@ -36,11 +44,47 @@ let moto: Moto;
 
 const io = memoryIo;
 
+interface Found {
+  detectionId: string;
+  event: { id: string };
+  target: { type: string; arn: string | null; name: string } | null;
+}
+
 const findings = (out: string) =>
   out
     .split('\n')
     .filter(Boolean)
-    .map((l) => JSON.parse(l) as { detectionId: string });
+    .map((l) => JSON.parse(l) as Found);
+
+/** Seeds moto's Athena with the next query's results: the records as the CloudTrail table returns them. */
+async function seedAthena(records: Rec[]): Promise<void> {
+  const cell = (v: string) => (v === '' ? {} : { VarCharValue: v });
+  const rows = [ATHENA_HEADER, ...records.map(athenaRow)].map((r) => ({ Data: r.map(cell) }));
+  const res = await fetch(`${moto.endpoint}/moto-api/static/athena/query-results`, {
+    method: 'POST',
+    body: JSON.stringify({
+      account_id: '123456789012',
+      region: 'us-east-1',
+      results: [{ rows, column_info: ATHENA_HEADER.map((n) => ({ Name: n, Type: 'varchar' })) }],
+    }),
+  });
+  expect(res.ok).toBe(true);
+}
+
+/** A lookup source that answers each event name with the records of that exact name, as LookupEvents does. */
+function lookupSource(records: Rec[], names: string[]) {
+  return {
+    async *events(o: LookupOptions): AsyncIterable<LookedUpEvent> {
+      for (const name of o.eventNames ?? LOOKUP_EVENT_NAMES) {
+        names.push(name);
+        for (const r of records.filter((x) => x.eventName === name))
+          yield { status: 'ok', eventId: String(r.eventID), eventName: name, record: r };
+      }
+    },
+  };
+}
+
+const byEventId = (a: Found, b: Found) => (a.event.id < b.event.id ? -1 : 1);
 
 beforeAll(async () => {
   moto = await startMoto();
@@ -149,6 +193,62 @@ describe('layerwatch hunt', () => {
     ]);
     expect(out.err).toMatch(/CloudTrailEvent is not JSON/);
     expect(code).toBe(2);
+  });
+
+  describe('finds tampering with layerwatch', () => {
+    const tampering = tamperingCalls();
+    // What CloudTrail holds: the tampering calls, harmless ones, the same calls failed.
+    const records = [
+      ...tampering.map((c) => c.record),
+      ...harmlessCalls().map((c) => c.record),
+      ...tampering.map((c) => failedCall(c.record)),
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'layerwatch-hunt-tamper-'));
+    const config = join(dir, 'settings.json');
+    // A key has no name: the scan knows layerwatch's key by its ARN.
+    writeFileSync(config, JSON.stringify({ ownResources: { keys: [KEY_ARN] } }));
+    const common = ['--region', 'us-east-1', '--format', 'jsonl', '--config', config, '--fail-on', 'high'];
+    const notThis = () => {
+      throw new Error('not this source');
+    };
+
+    async function lookupHunt(): Promise<{ found: Found[]; names: string[]; code: number }> {
+      const names: string[] = [];
+      const options = parseHuntArgs(['--lookup-events', ...common], false, {});
+      if (options === 'help') throw new Error('help');
+      const out = io();
+      const code = await hunt(options, out, { lookup: () => lookupSource(records, names), athena: notThis });
+      return { found: findings(out.out).sort(byEventId), names, code };
+    }
+
+    it('--lookup-events: looks up the tampering calls by the names CloudTrail logs and reports each, high or critical (exit 1)', async () => {
+      const { found, names, code } = await lookupHunt();
+      expect(names).toEqual([...LOOKUP_EVENT_NAMES]);
+      expect(found.map((f) => f.detectionId)).toEqual(tampering.map(() => 'detector-tampered'));
+      expect(found.map((f) => f.event.id)).toEqual(tampering.map((c) => String(c.record.eventID)).sort());
+      for (const f of found) expect(f.target).not.toBeNull();
+      expect(code).toBe(1);
+    });
+
+    it('--athena: the tampering rows of the CloudTrail table give the same findings as the Event history', async () => {
+      await seedAthena(records);
+      const runner = new AthenaQueryRunner(new AthenaClient(clientConfig(moto.endpoint)), {
+        initialPollMs: 10,
+      });
+      const options = parseHuntArgs(['--athena', '--table', 'db.cloudtrail', ...common], false, {});
+      if (options === 'help') throw new Error('help');
+      const out = io();
+      const code = await hunt(options, out, {
+        lookup: notThis,
+        athena: () => ({
+          rows: (onProgress) => runner.query({ sql: 'SELECT 1', workGroup: 'primary' }, onProgress),
+        }),
+      });
+      const found = findings(out.out).sort(byEventId);
+      expect(found).toHaveLength(tampering.length);
+      expect(found).toEqual((await lookupHunt()).found);
+      expect(code).toBe(1);
+    });
   });
 
   it.each([

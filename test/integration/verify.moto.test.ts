@@ -44,6 +44,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import { DeploymentReader, regionalClients } from '../../lambda/adapters/deployment-reader.js';
 import { runVerify } from '../../lambda/cli/verify.js';
+import { resourcesOfType, TemplateResolver } from '../support/cfn-resolver.js';
+import { HOME, MODES, type ModeCase, synthesizeDeployment } from '../support/deployments.js';
 import { clientConfig, type Moto, startMoto } from '../support/moto.js';
 
 const REGION = 'us-east-1';
@@ -301,6 +303,62 @@ describe('layerwatch verify', () => {
     );
     expect(code).toBe(2);
     expect(lines.at(-1)).toMatch(/cannot run the checks: describing stack LayerWatch/);
+  });
+});
+
+describe('layerwatch verify: the tamper watch', () => {
+  /** The rule names the detector stack's RuleNames output gives, resolved as CloudFormation would. */
+  function deployedRuleNames(): { all: string[]; tamper: string } {
+    const detector = synthesizeDeployment(MODES[0] as ModeCase).detector;
+    const resolver = new TemplateResolver(detector.template, detector.placements[0] ?? HOME);
+    const outputs = detector.template.Outputs as Record<string, { Value: unknown }>;
+    const all = String(resolver.resolve(outputs.RuleNames?.Value)).split(',');
+    const tamperIds = resourcesOfType(detector.template, 'AWS::Events::Rule')
+      .map(([id]) => id)
+      .filter((id) => /TamperWatch/.test(id));
+    if (tamperIds.length !== 1) throw new Error(`expected one tamper rule, found ${tamperIds.length}`);
+    return { all, tamper: resolver.ref(tamperIds[0] as string) };
+  }
+
+  it("checks every rule the stack's RuleNames output names, the tamper rule included, and fails naming it when disabled", async () => {
+    const { all, tamper } = deployedRuleNames();
+    expect(all).toContain(tamper);
+    const events = new EventBridgeClient(cfg);
+    const inbox = `arn:aws:sqs:${REGION}:123456789012:inbox`;
+    for (const name of all) {
+      await events.send(
+        new PutRuleCommand({ Name: name, EventPattern: JSON.stringify({ source: ['aws.lambda'] }) }),
+      );
+      await events.send(new PutTargetsCommand({ Rule: name, Targets: [{ Id: 'target', Arn: inbox }] }));
+    }
+    const outputs = {
+      AlertTopicArn: ids.topic,
+      RuleNames: all.join(','),
+      // A handler of its own: the errors an earlier test put on LayerWatch-Handler are not this stack's.
+      HandlerName: 'LayerWatchTamper-Handler',
+      HeartbeatRegions: REGION,
+    };
+    await new CloudFormationClient(cfg).send(
+      new CreateStackCommand({
+        StackName: 'LayerWatchTamper',
+        TemplateBody: JSON.stringify({
+          Resources: { Marker: { Type: 'AWS::SQS::Queue', Properties: { QueueName: 'tamper-marker' } } },
+          Outputs: Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, { Value: v }])),
+        }),
+      }),
+    );
+    const healthy = await run(['--stack', 'LayerWatchTamper']);
+    expect(failing(healthy.lines)).toEqual([]);
+    for (const name of all) expect(healthy.lines).toContain(`PASS  rule ${name}: enabled, 1 target(s)`);
+
+    await events.send(new DisableRuleCommand({ Name: tamper }));
+    const disabled = await run(['--stack', 'LayerWatchTamper']);
+    await events.send(new EnableRuleCommand({ Name: tamper }));
+    expect(disabled.code).toBe(1);
+    // One failure, the tamper rule's, with its fix.
+    expect(failing(disabled.lines)).toEqual([
+      `FAIL  rule ${tamper}: DISABLED\n      fix: aws events enable-rule --name ${tamper} --region ${REGION}`,
+    ]);
   });
 });
 

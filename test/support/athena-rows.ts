@@ -12,7 +12,7 @@ const lower = (v: unknown): unknown =>
 export const csvField = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** The columns of the athena-sql query, in its order. */
-export const ATHENA_HEADER = [...ATHENA_COLUMNS, 'useridentity'];
+export const ATHENA_HEADER = [...ATHENA_COLUMNS, 'useridentity', 'resources'];
 
 /** What Athena returns for a record: struct fields lower-cased, JSON columns as text. */
 export function athenaRow(r: Rec): string[] {
@@ -30,5 +30,6 @@ export function athenaRow(r: Rec): string[] {
     r.requestParameters ? JSON.stringify(r.requestParameters) : '',
     r.responseElements ? JSON.stringify(r.responseElements) : '',
     JSON.stringify(lower(r.userIdentity)),
+    r.resources ? JSON.stringify(lower(r.resources)) : '',
   ];
 }

@@ -9,10 +9,13 @@ import {
   CloudTrailLookupEventsReader,
   IntervalRateLimiter,
   LAYER_EVENT_NAMES,
+  LOOKUP_EVENT_NAMES,
   type LookedUpEvent,
 } from '../../../lambda/adapters/cloudtrail-lookup-events-reader.js';
 import { normalize } from '../../../lambda/domain/cloudtrail.js';
+import { TAMPER_CALLS, TAMPER_SERVICES } from '../../../lambda/domain/model.js';
 import { layerArn, publishLayerVersion, updateFunctionConfiguration } from '../../support/records.js';
+import { tamperingCalls } from '../../support/tamper-records.js';
 
 const trail = mockClient(CloudTrailClient);
 const noWait = { acquire: async () => {} };
@@ -72,16 +75,58 @@ describe('CloudTrailLookupEventsReader', () => {
     ]);
     for (const e of events) expect(e.status === 'ok' && normalize(e.record).status).toBe('relevant');
     const calls = trail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input);
-    expect(calls).toHaveLength(LAYER_EVENT_NAMES.length + 1);
+    expect(calls).toHaveLength(LOOKUP_EVENT_NAMES.length + 1);
     expect(calls.map((c) => c.LookupAttributes?.[0]?.AttributeValue)).toEqual([
       LAYER_EVENT_NAMES[0],
-      ...LAYER_EVENT_NAMES,
+      ...LOOKUP_EVENT_NAMES,
     ]);
     expect(calls[1]).toMatchObject({ NextToken: 'next', StartTime: start, EndTime: end, MaxResults: 50 });
     expect(pages.slice(0, 2)).toEqual([
       'UpdateFunctionConfiguration20150331v2:1',
       'UpdateFunctionConfiguration20150331v2:1',
     ]);
+  });
+
+  it('looks up, by default, each layer and tampering event name once, by EventName, and yields the tampering records', async () => {
+    const tampering = tamperingCalls().map((c) => c.record);
+    trail
+      .on(LookupEventsCommand)
+      .callsFake((input: { LookupAttributes?: { AttributeValue?: string }[] }) => ({
+        Events: tampering
+          .filter((r) => r.eventName === input.LookupAttributes?.[0]?.AttributeValue)
+          .map(looked),
+      }));
+
+    const events = await all(new CloudTrailLookupEventsReader(new CloudTrailClient({}), noWait).events());
+
+    const calls = trail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input);
+    const names = calls.map((c) => c.LookupAttributes?.[0]?.AttributeValue);
+    expect(calls.every((c) => c.LookupAttributes?.length === 1)).toBe(true);
+    expect(calls.every((c) => c.LookupAttributes?.[0]?.AttributeKey === 'EventName')).toBe(true);
+    // Each name once: RemovePermission (EventBridge, SNS, older Lambda records) is one lookup.
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.filter((n) => n === 'RemovePermission')).toHaveLength(1);
+    expect(names).toEqual(expect.arrayContaining([...LAYER_EVENT_NAMES]));
+    // Every watched call of every service, under the names CloudTrail logs (Lambda's versioned).
+    for (const service of TAMPER_SERVICES)
+      for (const call of TAMPER_CALLS[service]) expect(names).toContain(call);
+    for (const name of [
+      'DeleteFunction20150331',
+      'PutFunctionConcurrency20171031',
+      'DeleteFunctionEventInvokeConfig20190925',
+      'RemovePermission20150331v2',
+    ])
+      expect(names).toContain(name);
+    // 9 layer names and 24 of the tamper watch: one call each when the history holds no event.
+    expect(names).toHaveLength(33);
+    expect(events.map((e) => e.status === 'ok' && e.record.eventID).sort()).toEqual(
+      tampering.map((r) => r.eventID).sort(),
+    );
+    for (const e of events)
+      expect(e.status === 'ok' && normalize(e.record)).toMatchObject({
+        status: 'relevant',
+        event: { kind: 'Tamper' },
+      });
   });
 
   it('reports an event whose CloudTrailEvent cannot be read, and goes on', async () => {

@@ -11,8 +11,12 @@ import {
   MAX_REQUEST_BYTES,
   requestsOf,
 } from '../../../lambda/adapters/eventbridge-finding-sink.js';
+import { analyze } from '../../../lambda/domain/engine.js';
 import type { Finding } from '../../../lambda/domain/finding.js';
+import { DEFAULT_SETTINGS } from '../../../lambda/domain/settings.js';
 import { exampleFindings } from '../../support/example-findings.js';
+import { eventOf } from '../../support/run.js';
+import { tamperingCalls } from '../../support/tamper-records.js';
 
 const events = mockClient(EventBridgeClient);
 const sample = exampleFindings()[3] as Finding;
@@ -37,6 +41,28 @@ describe('entryOf', () => {
       Resources: [sample.function?.arn, sample.layer?.versionArn],
     });
     expect(JSON.parse(e.Detail as string)).toEqual(sample);
+  });
+
+  it('names the layerwatch resource a tampering call touched in resources, when its ARN is known', () => {
+    const tampered = (label: string) => {
+      const record = tamperingCalls().find((c) => c.label === label)?.record ?? {};
+      const found = analyze(eventOf(record), {
+        baseline: null,
+        live: { status: 'not-read' },
+        settings: DEFAULT_SETTINGS,
+      }).finding;
+      if (!found?.target) throw new Error(`${label} raised no detector-tampered finding`);
+      return found;
+    };
+    const disabled = tampered('DisableRule');
+    expect(disabled.target?.arn).toMatch(/^arn:aws:events:.*:rule\//);
+    expect(entryOf(disabled, 'default').Resources).toEqual([disabled.target?.arn]);
+    // A target without an ARN (a KMS alias the record does not resolve) adds nothing.
+    const noArn = {
+      ...disabled,
+      target: { ...(disabled.target as NonNullable<Finding['target']>), arn: null },
+    };
+    expect(entryOf(noArn, 'default').Resources).toEqual([]);
   });
 
   it('cuts a finding too large for an event, and marks it truncated', () => {
