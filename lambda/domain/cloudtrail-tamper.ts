@@ -125,7 +125,7 @@ function targetOf(
       return { service, type: 'function', arn: fn.arn, name: fn.name };
     }
     case 'kms':
-      return keyTarget(str(req?.keyId), resources, at);
+      return keyTarget(str(req?.keyId), str(res?.keyId), resources, at);
     case 'dynamodb': {
       const value = str(req?.tableName);
       if (!value) return 'no tableName in the request';
@@ -187,13 +187,21 @@ const KEY_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^
 
 /**
  * KMS logs `keyId` as the caller wrote it: a key id, a key ARN, an alias name or an alias ARN. The
- * record's `resources` usually hold the key's ARN; otherwise it is built from a key id.
+ * record's `resources` usually hold the key's ARN; else ScheduleKeyDeletion's response names it
+ * (`responseElements.keyId`, an ARN); otherwise it is built from a key id.
  */
-function keyTarget(keyId: string | null, resources: unknown, at: Where): TamperTarget | string {
+function keyTarget(
+  keyId: string | null,
+  answered: string | null,
+  resources: unknown,
+  at: Where,
+): TamperTarget | string {
   const listed = Array.isArray(resources)
     ? resources.find((r) => isObject(r) && typeof r.ARN === 'string' && r.ARN.includes(':key/'))
     : undefined;
-  const fromResources = isObject(listed) ? str(listed.ARN) : null;
+  const fromResources =
+    (isObject(listed) ? str(listed.ARN) : null) ??
+    (answered?.startsWith('arn:') && answered.includes(':key/') ? answered : null);
   if (!keyId && !fromResources) return 'no keyId in the request';
   const given = keyId ?? (fromResources as string);
   const arn =
