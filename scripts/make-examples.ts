@@ -1,7 +1,8 @@
 /**
  * Writes examples/: a small CloudTrail history (as CloudTrail delivers it to S3, gzipped) with
  * a deploy, everyday noise, an attack and the attacker's tampering with layerwatch itself, plus
- * EventBridge events as JSON Lines.
+ * EventBridge events as JSON Lines; and examples/findings/, one finding per detection as the Lambda
+ * publishes it (scripts/example-scenarios.ts).
  * Run: npx tsx scripts/make-examples.ts
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +24,7 @@ import {
   updateFunctionConfiguration,
 } from '../test/support/records.js';
 import { call, failedCall, OWN } from '../test/support/tamper-records.js';
+import { exampleFindingFiles } from './example-scenarios.js';
 
 const root = join(import.meta.dirname, '..', 'examples');
 const day = join(root, 'cloudtrail', 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2026', '03', '14');
@@ -130,4 +132,7 @@ writeFileSync(
   join(root, 'eventbridge', 'lambda-events.jsonl'),
   `${events.map((e) => JSON.stringify(envelope(e))).join('\n')}\n`,
 );
+mkdirSync(join(root, 'findings'), { recursive: true });
+for (const [name, text] of Object.entries(exampleFindingFiles()))
+  writeFileSync(join(root, 'findings', name), text);
 process.stdout.write(`wrote ${root}\n`);

@@ -3,7 +3,8 @@
  * and examples/eventbridge, replayed in event-time order through the domain core as `layerwatch
  * scan` does: layer changes, a reorder, tampering with layerwatch), plus findings of the detections
  * the examples do not fire and of hostile values (long names, control characters, service callers,
- * a suppressed finding), so that each renderer is proven on all of them.
+ * a suppressed finding), and the findings of examples/findings/ as the Lambda publishes them (start-up
+ * hooks, layer content, a reorder with file lists), so that each renderer is proven on all of them.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +14,7 @@ import type { Finding } from '../../lambda/domain/finding.js';
 import { History } from '../../lambda/domain/history.js';
 import type { LambdaEvent } from '../../lambda/domain/model.js';
 import { DEFAULT_SETTINGS } from '../../lambda/domain/settings.js';
+import { lambdaExampleFindings } from '../../scripts/example-scenarios.js';
 import {
   addLayerVersionPermission,
   createFunction,
@@ -149,7 +151,7 @@ export function extraFindings(): Finding[] {
 }
 
 export function allFindings(): Finding[] {
-  const all = [...exampleFindings(), ...extraFindings()];
+  const all = [...exampleFindings(), ...extraFindings(), ...lambdaExampleFindings()];
   if (new Set(all.map((f) => f.findingId)).size !== all.length)
     throw new Error('two example findings share an id');
   return all;
