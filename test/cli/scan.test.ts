@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -214,6 +214,20 @@ describe('layerwatch scan', () => {
     expect(r.stdout).toContain('Layer perf-monitor-extension:1 added to orders-api');
     expect(r.stdout).toContain('layerwatch tampered with: StopLogging on trail management-events');
     expect(r.stdout).toContain('Layers of billing-worker reordered');
+  });
+
+  it("README.md quotes the examples' table as the scan prints it now", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const lines = run('scan', '--format', 'table', 'examples/').stdout.split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(readme).toContain(line);
+  });
+
+  it("README.md's sample finding is the examples' attack exactly as scan --format jsonl prints it", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const sample = /prints this finding, among others:\n\n```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    const attack = findings(run('scan', '--format', 'jsonl', 'examples/').stdout)[3];
+    expect(sample).toBe(JSON.stringify(attack, null, 2));
   });
 
   it.each([
