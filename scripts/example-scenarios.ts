@@ -172,7 +172,7 @@ const SCENARIOS: Scenario[] = [
   },
   {
     story:
-      'A CI role moves reports-job from shared-deps:6 to shared-deps:7, which an IAM user published by hand an hour earlier and which adds an extension.',
+      'A CI role moves reports-job from shared-deps:6 to shared-deps:7, which an IAM user published by hand 45 minutes earlier and which adds an extension.',
     history: [
       {
         record: createFunction('reports-job', { layers: [DEPS6], ...at(6, '07:40'), ...deploy }),
@@ -267,7 +267,8 @@ const SCENARIOS: Scenario[] = [
     },
   },
   {
-    story: 'An IAM user publishes a new version of shared-deps from the CLI.',
+    story:
+      'An IAM user publishes shared-deps:7 from the CLI (the version reports-job moves to 45 minutes later).',
     record: publishLayerVersion('shared-deps', 7, { ...at(7, '10:05'), ...attacker }),
   },
   {
@@ -347,15 +348,34 @@ export function lambdaExampleFindings(): Finding[] {
   return SCENARIOS.map(publishedFinding);
 }
 
-/** Every example finding, by file name (`<detection id>.json`), as the files hold them. */
+const INDEX_HEAD = `# Example findings
+
+One finding per detection, exactly as the layerwatch Lambda publishes it (the \`sqs\` and \`lambda\`
+body of its SNS message; [schema](../../schema/finding.schema.json)). Unlike the offline scan, the
+Lambda reads the function's start-up hook variables (\`execHooks\`), the attached layers' content
+(\`inspection\`) and, for a reorder, their file lists. Written by \`npx tsx scripts/make-examples.ts\`
+from scripts/example-scenarios.ts; \`test/examples.test.ts\` fails when a file is stale.
+
+| file | severity | what happened |
+| --- | --- | --- |
+`;
+
+/**
+ * Every file of examples/findings/, by name: `<detection id>.json` for each finding, as the files
+ * hold them, and README.md, which says what happened in each.
+ */
 export function exampleFindingFiles(): Record<string, string> {
   const files: Record<string, string> = {};
-  for (const finding of lambdaExampleFindings()) {
+  const rows: string[] = [];
+  lambdaExampleFindings().forEach((finding, i) => {
     const name = `${finding.detectionId}.json`;
     if (files[name]) throw new Error(`two examples of ${finding.detectionId}`);
     files[name] = `${JSON.stringify(finding, null, 2)}\n`;
-  }
+    const story = SCENARIOS[i]?.story ?? '';
+    rows.push(`| [${name}](${name}) | ${finding.severity} (${finding.riskScore}) | ${story} |`);
+  });
   const missing = DETECTIONS.map((d) => d.id).filter((d) => !files[`${d}.json`]);
   if (missing.length > 0) throw new Error(`no example finding of ${missing.join(', ')}`);
+  files['README.md'] = `${INDEX_HEAD}${rows.join('\n')}\n`;
   return files;
 }

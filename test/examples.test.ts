@@ -11,13 +11,14 @@ import { expectValidFinding } from './support/schema.js';
 
 const DIR = join(__dirname, '..', 'examples', 'findings');
 const onDisk = () => readdirSync(DIR).sort();
+const findingFiles = () => onDisk().filter((name) => name.endsWith('.json'));
 const read = (name: string) => JSON.parse(readFileSync(join(DIR, name), 'utf8'));
 
 describe('examples/findings', () => {
   const generated = exampleFindingFiles();
 
   it('holds exactly one finding per detection, named by its id', () => {
-    expect(onDisk()).toEqual(DETECTIONS.map((d) => `${d.id}.json`).sort());
+    expect(findingFiles()).toEqual(DETECTIONS.map((d) => `${d.id}.json`).sort());
     for (const d of DETECTIONS) expect(read(`${d.id}.json`).detectionId).toBe(d.id);
   });
 
@@ -31,7 +32,7 @@ describe('examples/findings', () => {
   });
 
   it('carry distinct finding ids and event ids', () => {
-    const all = onDisk().map(read);
+    const all = findingFiles().map(read);
     expect(new Set(all.map((f) => f.findingId)).size).toBe(all.length);
     expect(new Set(all.map((f) => f.event.id)).size).toBe(all.length);
   });
@@ -86,7 +87,7 @@ describe('examples/findings', () => {
   });
 
   it('the tampering example names its target; every other example has none', () => {
-    for (const name of onDisk()) {
+    for (const name of findingFiles()) {
       const f = read(name);
       if (f.detectionId === 'detector-tampered')
         expect(f.target).toMatchObject({ service: 'lambda', type: 'function' });
