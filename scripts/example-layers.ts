@@ -15,6 +15,11 @@ export interface LayerFile {
   /** Permission bits of a regular file; 0o755 makes it executable. @default 0o644 */
   mode?: number;
   data: Uint8Array | string;
+  /**
+   * The file's size in the archive when larger than `data`: only its first bytes are given (what
+   * the core reads of a binary). @default the length of `data`
+   */
+  size?: number;
 }
 
 const REGULAR_FILE = 0o100000;
@@ -33,7 +38,7 @@ const bytesOf = (data: Uint8Array | string) => (typeof data === 'string' ? Buffe
 function entriesOf(files: readonly LayerFile[]): ArchiveEntry[] {
   let offset = 0;
   return files.map((f) => {
-    const size = bytesOf(f.data).length;
+    const size = Math.max(f.size ?? 0, bytesOf(f.data).length);
     const entry: ArchiveEntry = {
       path: f.path,
       compressedSize: Math.ceil(size * 0.6),
@@ -79,6 +84,11 @@ export function inspected(
   };
 }
 
+/** The size of the zip holding `files` (local headers, data, central directory, end record). */
+export function zipSize(files: readonly LayerFile[]): number {
+  return entriesOf(files).reduce((n, e) => n + 30 + 46 + 2 * e.path.length + e.compressedSize, 22);
+}
+
 /** The file paths of a layer version, as the inspect step lists them for a reorder. */
 export function pathsOf(files: readonly LayerFile[]): string[] {
   return entriesOf(files)
@@ -110,13 +120,13 @@ export function lookup(
 
 const DEPS6: LayerFile[] = [
   { path: 'python/requests/__init__.py', data: '__version__ = "2.32.3"\n' },
-  { path: 'python/lib/libz.so.1', mode: 0o755, data: elf('shared-object') },
+  { path: 'python/lib/libz.so.1', mode: 0o755, data: elf('shared-object'), size: 100_352 },
 ];
 
 /** The files of each example layer version. */
 export const FILES = {
   perf: [
-    { path: 'extensions/perf-monitor', mode: 0o755, data: elf() },
+    { path: 'extensions/perf-monitor', mode: 0o755, data: elf(), size: 3_481_600 },
     { path: 'perf-monitor/config.json', data: '{"endpoint":"collector.example.net","interval":5}\n' },
   ],
   wrapper: [
@@ -125,7 +135,7 @@ export const FILES = {
       mode: 0o755,
       data: '#!/bin/sh\n# starts the runtime with the collector preloaded\n/opt/collector/otelcol &\nexec "$@"\n',
     },
-    { path: 'collector/otelcol', mode: 0o755, data: elf() },
+    { path: 'collector/otelcol', mode: 0o755, data: elf(), size: 41_943_040 },
   ],
   deps6: DEPS6,
   deps7: [
@@ -137,17 +147,17 @@ export const FILES = {
     { path: 'python/boto3/__init__.py', data: '__version__ = "1.35.0"\n' },
     { path: 'python/debug_tools/hook.py', data: 'import os\n' },
   ],
-  insights: [{ path: 'extensions/cloudwatch_lambda_agent', mode: 0o755, data: elf() }],
+  insights: [{ path: 'extensions/cloudwatch_lambda_agent', mode: 0o755, data: elf(), size: 7_340_032 }],
   images: [
-    { path: 'python/lib/libvips.so.42', mode: 0o755, data: elf('shared-object') },
+    { path: 'python/lib/libvips.so.42', mode: 0o755, data: elf('shared-object'), size: 9_175_040 },
     { path: 'python/pyvips/__init__.py', data: 'from .base import *\n' },
   ],
   shipper: [
-    { path: 'extensions/telemetry-agent', mode: 0o755, data: elf() },
+    { path: 'extensions/telemetry-agent', mode: 0o755, data: elf(), size: 12_582_912 },
     { path: 'log-shipper/shipper.conf', data: 'target=s3\n' },
   ],
   metrics: [
-    { path: 'extensions/telemetry-agent', mode: 0o755, data: elf() },
+    { path: 'extensions/telemetry-agent', mode: 0o755, data: elf(), size: 12_582_912 },
     { path: 'metrics-agent/agent.yaml', data: 'interval: 10s\n' },
   ],
 } satisfies Record<string, LayerFile[]>;

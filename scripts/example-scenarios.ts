@@ -34,7 +34,7 @@ import {
 } from '../test/support/records.js';
 import { eventOf } from '../test/support/run.js';
 import { call, OWN } from '../test/support/tamper-records.js';
-import { FILES, inspected, lookup, pathsOf } from './example-layers.js';
+import { FILES, inspected, lookup, pathsOf, zipSize } from './example-layers.js';
 
 /** One event the Lambda handles, with what it read for it. */
 interface Step {
@@ -86,7 +86,7 @@ const SHIPPER = layerArn('log-shipper', 3);
 const METRICS = layerArn('metrics-agent', 5);
 
 const createdIn = '2026-03-16T08:00:00.000+0000';
-const external = { description: 'performance monitor', created: createdIn, size: 2_097_152 };
+const external = { description: 'performance monitor', created: createdIn };
 
 /** In DETECTIONS order: the file of each is examples/findings/<detection id>.json. */
 const SCENARIOS: Scenario[] = [
@@ -109,7 +109,12 @@ const SCENARIOS: Scenario[] = [
     context: {
       layers: {
         [WRAPPER]: lookup(
-          { ...external, description: 'auto-instrumentation', codeSha256: sha('wrapper') },
+          {
+            ...external,
+            description: 'auto-instrumentation',
+            size: zipSize(FILES.wrapper),
+            codeSha256: sha('wrapper'),
+          },
           'shared',
           [ACCOUNT],
         ),
@@ -132,7 +137,7 @@ const SCENARIOS: Scenario[] = [
           {
             description: 'CloudWatch Lambda Insights',
             created: createdIn,
-            size: 5_242_880,
+            size: zipSize(FILES.insights),
             codeSha256: sha('insights'),
           },
           'public',
@@ -140,7 +145,7 @@ const SCENARIOS: Scenario[] = [
         [IMAGES]: lookup({
           description: 'libvips',
           created: createdIn,
-          size: 9_437_184,
+          size: zipSize(FILES.images),
           codeSha256: sha('images'),
         }),
       },
@@ -166,7 +171,11 @@ const SCENARIOS: Scenario[] = [
     }),
     environment: {},
     context: {
-      layers: { [PERF]: lookup({ ...external, codeSha256: sha('perf') }, 'shared', [ACCOUNT]) },
+      layers: {
+        [PERF]: lookup({ ...external, size: zipSize(FILES.perf), codeSha256: sha('perf') }, 'shared', [
+          ACCOUNT,
+        ]),
+      },
       inspections: { [PERF]: inspected(PERF, sha('perf'), FILES.perf) },
     },
   },
@@ -191,7 +200,7 @@ const SCENARIOS: Scenario[] = [
         [DEPS7]: lookup({
           description: 'shared dependencies',
           created: '2026-03-16T10:05:00.000+0000',
-          size: 3_145_728,
+          size: zipSize(FILES.deps7),
           codeSha256: sha('deps7'),
         }),
       },
@@ -261,7 +270,10 @@ const SCENARIOS: Scenario[] = [
     environment: {},
     context: {
       layers: {
-        [DEBUG]: lookup({ ...external, description: 'debug helpers', codeSha256: sha('debug') }, 'public'),
+        [DEBUG]: lookup(
+          { ...external, description: 'debug helpers', size: zipSize(FILES.debug), codeSha256: sha('debug') },
+          'public',
+        ),
       },
       inspections: { [DEBUG]: inspected(DEBUG, sha('debug'), FILES.debug) },
     },
