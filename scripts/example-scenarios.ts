@@ -54,7 +54,7 @@ interface Scenario extends Step {
   settings?: DetectionSettings;
 }
 
-const time = (hm: string) => `2026-03-16T${hm}:00Z`;
+const time = (hm: string) => `2026-03-13T${hm}:00Z`;
 const id = (n: number) => `1a7e0000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const at = (n: number, hm: string) => ({ id: id(n), time: time(hm) });
 const attacker = { identity: identities.iamUser(), sourceIp: '198.51.100.77' };
@@ -85,7 +85,7 @@ const IMAGES = layerArn('image-libs', 2);
 const SHIPPER = layerArn('log-shipper', 3);
 const METRICS = layerArn('metrics-agent', 5);
 
-const createdIn = '2026-03-16T08:00:00.000+0000';
+const createdIn = '2026-03-13T08:00:00.000+0000';
 const external = { description: 'performance monitor', created: createdIn };
 
 /** In DETECTIONS order: the file of each is examples/findings/<detection id>.json. */
@@ -199,7 +199,7 @@ const SCENARIOS: Scenario[] = [
       layers: {
         [DEPS7]: lookup({
           description: 'shared dependencies',
-          created: '2026-03-16T10:05:00.000+0000',
+          created: '2026-03-13T10:05:00.000+0000',
           size: zipSize(FILES.deps7),
           codeSha256: sha('deps7'),
         }),
