@@ -1,6 +1,8 @@
 /**
  * Writes examples/: a small CloudTrail history (as CloudTrail delivers it to S3, gzipped) with
- * a deploy, everyday noise and an attack, plus EventBridge events as JSON Lines.
+ * a deploy, everyday noise, an attack and the attacker's tampering with layerwatch itself, plus
+ * EventBridge events as JSON Lines; and examples/findings/, one finding per detection as the Lambda
+ * publishes it (scripts/example-scenarios.ts).
  * Run: npx tsx scripts/make-examples.ts
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,9 +19,12 @@ import {
   OTHER_ACCOUNT,
   otherService,
   publishLayerVersion,
+  REGION,
   type Rec,
   updateFunctionConfiguration,
 } from '../test/support/records.js';
+import { call, failedCall, OWN } from '../test/support/tamper-records.js';
+import { exampleFindingFiles } from './example-scenarios.js';
 
 const root = join(import.meta.dirname, '..', 'examples');
 const day = join(root, 'cloudtrail', 'AWSLogs', ACCOUNT, 'CloudTrail', 'us-east-1', '2026', '03', '14');
@@ -27,7 +32,20 @@ const t = (hm: string) => `2026-03-14T${hm}:00Z`;
 const deps3 = layerArn('shared-deps', 3);
 const deps4 = layerArn('shared-deps', 4);
 const foreign = layerArn('perf-monitor-extension', 1, OTHER_ACCOUNT);
+const fonts = layerArn('pdf-fonts', 2);
 const deployUa = 'aws-sdk-nodejs/2.1692.0 linux/v22.14.0 exec-env/AWS_Lambda_nodejs22.x cfn/1.0';
+/**
+ * Records added to the story after its first version carry ids of their own, so that the ids of
+ * the older records (quoted in README.md) stay as they were.
+ */
+const laterId = (n: number) => `5e0c0000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+/** A call on the trail or on one of layerwatch's own resources, by the attacker. */
+const tamper = (record: Rec, n: number, hm: string): Rec => ({
+  ...record,
+  eventID: laterId(n),
+  eventTime: t(hm),
+});
+const trailArn = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/${OWN.trail}`;
 
 const files: Record<string, Rec[]> = {
   '0900Z_3f2a': [
@@ -48,6 +66,8 @@ const files: Record<string, Rec[]> = {
       sourceIp: 'cloudformation.amazonaws.com',
     }),
     failed(updateFunctionConfiguration('orders-api', { layers: [foreign], time: t('09:03') })),
+    // The attacker first tries to delete layerwatch's function: denied, so nothing to report.
+    tamper(failedCall(call('lambda', 'DeleteFunction20150331', { functionName: OWN.handler })), 1, '09:04'),
   ],
   '0905Z_9c1d': [
     publishLayerVersion('telemetry-helper', 1, { time: t('09:05') }),
@@ -57,6 +77,8 @@ const files: Record<string, Rec[]> = {
       time: t('09:07'),
       sourceIp: '198.51.100.77',
     }),
+    // Then switches off the detector's rule, so that what follows raises no alert in the account.
+    tamper(call('events', 'DisableRule', { name: OWN.detectorRule }), 2, '09:08'),
   ],
   '0910Z_51be': [
     updateFunctionConfiguration('orders-api', {
@@ -68,10 +90,23 @@ const files: Record<string, Rec[]> = {
     }),
     updateFunctionConfiguration('billing-worker', {
       request: { timeout: 60 },
+      responseLayers: [deps4, fonts],
       time: t('09:12'),
       identity: identities.ssoAdmin(),
       userAgent: 'console.amazonaws.com',
     }),
+  ],
+  '0915Z_c84e': [
+    // The same two layers in the other order: which file wins in /opt is unknown to the scan.
+    updateFunctionConfiguration('billing-worker', {
+      layers: [fonts, deps4],
+      time: t('09:15'),
+      id: laterId(3),
+      identity: identities.ssoAdmin(),
+      userAgent: 'console.amazonaws.com',
+    }),
+    // Last, the attacker stops the trail: CloudTrail logs this call, then nothing more.
+    tamper(call('cloudtrail', 'StopLogging', { name: trailArn }), 4, '09:18'),
   ],
 };
 
@@ -97,4 +132,7 @@ writeFileSync(
   join(root, 'eventbridge', 'lambda-events.jsonl'),
   `${events.map((e) => JSON.stringify(envelope(e))).join('\n')}\n`,
 );
+mkdirSync(join(root, 'findings'), { recursive: true });
+for (const [name, text] of Object.entries(exampleFindingFiles()))
+  writeFileSync(join(root, 'findings', name), text);
 process.stdout.write(`wrote ${root}\n`);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -51,7 +51,10 @@ describe('layerwatch scan', () => {
       'lambda-layer-version-published',
       'lambda-layer-shared',
       'lambda-layer-added',
+      'detector-tampered',
       'lambda-layer-version-changed',
+      'lambda-layer-reordered',
+      'detector-tampered',
       'lambda-layer-added',
     ]);
     expect(out[3]).toMatchObject({
@@ -60,9 +63,49 @@ describe('layerwatch scan', () => {
         added: [layerArn('perf-monitor-extension', 1, OTHER_ACCOUNT)],
       },
     });
+    // examples/findings/ holds findings, not records: read over (one mentions a watched call by name,
+    // so it is parsed and noted), never counted as records.
     expect(r.stderr).toMatch(
-      /4 files \(0 without candidate events, not parsed\), 0 unreadable, 11 records, .* 0 malformed, 0 not JSON, .* 6 findings/,
+      /15 files \(9 without candidate events, not parsed\), 0 unreadable, 15 records, .* 0 malformed, 0 not JSON, .* 9 findings/,
     );
+    expect(r.stderr).toContain('examples/findings/detector-tampered.json: not a CloudTrail file');
+  });
+
+  it("reports the examples' tampering with layerwatch, but not the attempt that was denied", () => {
+    const out = findings(run('scan', '--format', 'jsonl', 'examples/').stdout);
+    const tampered = out.filter((f) => f.detectionId === 'detector-tampered');
+    expect(tampered.map((f) => [f.event.name, f.target.type, f.target.name, f.severity])).toEqual([
+      [
+        'DisableRule',
+        'rule',
+        'LayerWatch-LayerWatchDetectorLambdaLayerEvents5F1C2A3B-1A2B3C4D5E6F',
+        'critical',
+      ],
+      ['StopLogging', 'trail', 'management-events', 'critical'],
+    ]);
+    // The denied DeleteFunction of layerwatch's own function (09:04) is in the logs and raises nothing.
+    expect(out.some((f) => f.event.name.startsWith('DeleteFunction'))).toBe(false);
+    for (const f of out.filter((x) => x.detectionId !== 'detector-tampered')) expect(f.target).toBeNull();
+  });
+
+  it("reports the examples' reorder with the gap the scan cannot fill: the layers' file lists", () => {
+    const out = findings(run('scan', '--format', 'jsonl', 'examples/').stdout);
+    const reordered = out.find((f) => f.detectionId === 'lambda-layer-reordered');
+    expect(reordered).toMatchObject({
+      severity: 'medium',
+      riskScore: 49,
+      function: { name: 'billing-worker' },
+      layers: {
+        before: [layerArn('shared-deps', 4), layerArn('pdf-fonts', 2)],
+        after: [layerArn('pdf-fonts', 2), layerArn('shared-deps', 4)],
+        added: [],
+        removed: [],
+      },
+      inspection: null,
+    });
+    expect(reordered.gaps).toEqual([
+      'layer file lists not read (pdf-fonts:2, shared-deps:4): the overlap of the reordered layers is unknown',
+    ]);
   });
 
   it('processes records in event-time order across files, whatever the file order', () => {
@@ -169,6 +212,22 @@ describe('layerwatch scan', () => {
     const r = run('scan', '--format', 'table', 'examples/');
     expect(r.stdout.split('\n')[0]).toMatch(/^TIME\s+SEVERITY\s+SCORE\s+DETECTION/);
     expect(r.stdout).toContain('Layer perf-monitor-extension:1 added to orders-api');
+    expect(r.stdout).toContain('layerwatch tampered with: StopLogging on trail management-events');
+    expect(r.stdout).toContain('Layers of billing-worker reordered');
+  });
+
+  it("README.md quotes the examples' table as the scan prints it now", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const lines = run('scan', '--format', 'table', 'examples/').stdout.split('\n').filter(Boolean);
+    expect(lines.length).toBeGreaterThan(2);
+    for (const line of lines) expect(readme).toContain(line);
+  });
+
+  it("README.md's sample finding is the examples' attack exactly as scan --format jsonl prints it", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const sample = /prints this finding, among others:\n\n```json\n([\s\S]*?)\n```/.exec(readme)?.[1];
+    const attack = findings(run('scan', '--format', 'jsonl', 'examples/').stdout)[3];
+    expect(sample).toBe(JSON.stringify(attack, null, 2));
   });
 
   it.each([
@@ -188,7 +247,7 @@ describe('layerwatch scan', () => {
     const r = run('scan', '--format', 'jsonl', 'examples/', '/nonexistent/trail');
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('/nonexistent/trail: cannot read: ENOENT');
-    expect(findings(r.stdout)).toHaveLength(6);
+    expect(findings(r.stdout)).toHaveLength(9);
   });
 });
 
@@ -247,10 +306,14 @@ describe('layerwatch scan --config', () => {
     const plain = findings(
       run('scan', '--format', 'jsonl', '--config', join(dir, 'settings.json'), 'examples/').stdout,
     );
+    // detector-tampered is never suppressed, nor held back by minSeverity.
     expect(plain.map((f) => f.detectionId)).toEqual([
       'lambda-layer-version-published',
       'lambda-layer-shared',
       'lambda-layer-added',
+      'detector-tampered',
+      'lambda-layer-reordered',
+      'detector-tampered',
     ]);
     const r = run(
       'scan',
@@ -262,14 +325,14 @@ describe('layerwatch scan --config', () => {
       'examples/',
     );
     const all = findings(r.stdout);
-    expect(all).toHaveLength(6);
+    expect(all).toHaveLength(9);
     expect(
       all
         .filter((f) => f.suppression)
         .map((f) => f.suppression.rule)
         .sort(),
     ).toEqual(['minSeverity', 'minSeverity', 'suppress.functions']);
-    expect(r.stderr).toContain('6 findings (3 suppressed, 6 shown)');
+    expect(r.stderr).toContain('9 findings (3 suppressed, 9 shown)');
   });
 
   it('recognizes deploy roles from the settings', () => {
@@ -308,7 +371,10 @@ describe('layerwatch scan filters and pre-filter', () => {
     );
     expect(out.map((f) => f.event.time)).toEqual([
       '2026-03-14T09:07:00Z',
+      '2026-03-14T09:08:00Z',
       '2026-03-14T09:10:00Z',
+      '2026-03-14T09:15:00Z',
+      '2026-03-14T09:18:00Z',
       '2026-03-14T10:30:00Z',
     ]);
     expect(out[0].layers.baseline).toBe('known');

@@ -1,8 +1,10 @@
 /**
- * Findings to render in format tests: every finding of the bundled examples (examples/, replayed
- * in event-time order through the domain core as `layerwatch scan` does), plus findings of the
- * detections the examples do not fire and of hostile values (long names, control characters,
- * service callers, a suppressed finding), so that each renderer is proven on all of them.
+ * Findings to render in format tests: every finding of the bundled examples (examples/cloudtrail
+ * and examples/eventbridge, replayed in event-time order through the domain core as `layerwatch
+ * scan` does: layer changes, a reorder, tampering with layerwatch), plus findings of the detections
+ * the examples do not fire and of hostile values (long names, control characters, service callers,
+ * a suppressed finding), and the findings of examples/findings/ as the Lambda publishes them (start-up
+ * hooks, layer content, a reorder with file lists), so that each renderer is proven on all of them.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +14,7 @@ import type { Finding } from '../../lambda/domain/finding.js';
 import { History } from '../../lambda/domain/history.js';
 import type { LambdaEvent } from '../../lambda/domain/model.js';
 import { DEFAULT_SETTINGS } from '../../lambda/domain/settings.js';
+import { lambdaExampleFindings } from '../../scripts/example-scenarios.js';
 import {
   addLayerVersionPermission,
   createFunction,
@@ -53,10 +56,11 @@ function eventsOf(records: readonly unknown[]): LambdaEvent[] {
   return events.sort((a, b) => a.meta.timeMs - b.meta.timeMs);
 }
 
-/** Every finding the bundled examples produce, in event order. */
+/** Every finding the bundled CloudTrail and EventBridge examples produce, in event order. */
 export function exampleFindings(): Finding[] {
   const history = new History(DEFAULT_SETTINGS);
-  const events = eventsOf(filesUnder(EXAMPLES).flatMap(recordsOf));
+  const files = ['cloudtrail', 'eventbridge'].flatMap((dir) => filesUnder(join(EXAMPLES, dir)));
+  const events = eventsOf(files.flatMap(recordsOf));
   const findings = events.map((e) => history.next(e).finding).filter((f): f is Finding => f !== null);
   if (findings.length === 0) throw new Error('examples/ produced no findings');
   return findings;
@@ -147,7 +151,7 @@ export function extraFindings(): Finding[] {
 }
 
 export function allFindings(): Finding[] {
-  const all = [...exampleFindings(), ...extraFindings()];
+  const all = [...exampleFindings(), ...extraFindings(), ...lambdaExampleFindings()];
   if (new Set(all.map((f) => f.findingId)).size !== all.length)
     throw new Error('two example findings share an id');
   return all;
