@@ -149,17 +149,19 @@ export function inspect(
   };
 }
 
-/** A known publisher lowers each signal one step; the signal stays, marked with who lowered it. */
+/**
+ * A known publisher lowers each signal one step; the signal stays, marked with who lowered it. An
+ * informational signal cannot go lower and carries no mark.
+ */
 export function withPublisher(
   signals: readonly InspectionSignal[],
   publisher: string | null,
 ): InspectionSignal[] {
   if (publisher === null) return [...signals];
-  return signals.map((s) => ({
-    ...s,
-    severity: lower(s.severity),
-    lowered: { from: s.severity, publisher },
-  }));
+  return signals.map((s) => {
+    const severity = lower(s.severity);
+    return severity === s.severity ? s : { ...s, severity, lowered: { from: s.severity, publisher } };
+  });
 }
 
 export function bySeverity(signals: readonly InspectionSignal[]): InspectionSignal[] {
