@@ -4,7 +4,7 @@
  * which code runs. Ranked by what the layers' file lists show (inspection/layer-overlap.ts).
  */
 
-import { type AttachedLayer, layerOverlap } from '../inspection/layer-overlap.js';
+import { isDecisivePath } from '../inspection/layer-overlap.js';
 import { shown } from '../inspection/model.js';
 import { hasChanges } from '../layers.js';
 import type { Signal } from '../scoring.js';
@@ -16,23 +16,6 @@ interface WinnerChange {
   from: string;
   to: string;
   decisive: boolean;
-}
-
-function attached(
-  order: readonly string[],
-  paths: Readonly<Record<string, readonly string[]>>,
-): AttachedLayer[] {
-  return order.map((name) => ({
-    name,
-    entries: (paths[name] ?? []).map((path) => ({
-      path,
-      compressedSize: 0,
-      uncompressedSize: 0,
-      mode: null,
-      offset: 0,
-      readable: true,
-    })),
-  }));
 }
 
 /** Per path held by several layers, the last layer in `order` holding it. */
@@ -64,18 +47,8 @@ export function winnerChanges(
     const from = was.get(path);
     if (from !== undefined && from !== to) moved.push({ path, from, to });
   }
-  // layer-overlap ranks a shadowed extension, bootstrap or start-up module medium: those decide
-  // what runs. Asked about the moved paths only, which keeps a large layer cheap.
-  const movedPaths = new Set(moved.map((m) => m.path));
-  const only = Object.fromEntries(
-    after.map((arn) => [arn, (paths[arn] ?? []).filter((p) => movedPaths.has(p))]),
-  );
-  const decisive = new Set(
-    layerOverlap(attached(after, only))
-      .filter((s) => s.severity === 'medium' && s.path !== undefined)
-      .map((s) => s.path as string),
-  );
-  const changes: WinnerChange[] = moved.map((m) => ({ ...m, decisive: decisive.has(m.path) }));
+  // A moved extension, bootstrap or start-up module decides what runs (layer-overlap's rule).
+  const changes: WinnerChange[] = moved.map((m) => ({ ...m, decisive: isDecisivePath(m.path) }));
   return changes.sort((a, b) => Number(b.decisive) - Number(a.decisive) || (a.path < b.path ? -1 : 1));
 }
 

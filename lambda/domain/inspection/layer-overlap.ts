@@ -10,6 +10,11 @@ export interface AttachedLayer {
 const DECISIVE =
   /^(extensions\/[^/]+|bootstrap|python\/(lib\/python\d+\.\d+\/site-packages\/)?(sitecustomize|usercustomize)[^/]*)$/;
 
+/** True when the file at this normalized path decides what runs in /opt (see DECISIVE). */
+export function isDecisivePath(path: string): boolean {
+  return DECISIVE.test(path);
+}
+
 const EXAMPLES = 3;
 
 /**
@@ -32,7 +37,7 @@ export function layerOverlap(layers: readonly AttachedLayer[]): InspectionSignal
       const pair = pairs.get(key) ?? { winner: index, loser: before, paths: [] };
       pair.paths.push(path);
       pairs.set(key, pair);
-      if (DECISIVE.test(path))
+      if (isDecisivePath(path))
         signals.push({
           id: 'layer-overlap',
           severity: 'medium',
