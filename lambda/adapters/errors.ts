@@ -20,6 +20,13 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Name and message of anything thrown, Error or not (fetch's DOMExceptions are not always Errors). */
+export function errorFields(error: unknown): { name: string; message: string } {
+  if (typeof error === 'object' && error !== null && 'name' in error && 'message' in error)
+    return { name: String(error.name), message: String(error.message) };
+  return { name: 'Error', message: String(error) };
+}
+
 /** Another invocation holds the event: thrown so that Lambda retries later. */
 export class EventInProgressError extends Error {
   override name = 'EventInProgressError';

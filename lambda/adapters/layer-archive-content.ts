@@ -3,14 +3,11 @@
  * archive are fetched in one read; deflated data is inflated with node:zlib, never past what was
  * asked for (plus one byte, to catch an entry that inflates beyond its declared size).
  */
+
 import { crc32, createInflateRaw } from 'node:zlib';
 import type { ContentRequest } from '../domain/inspection/model.js';
-import {
-  ArchiveFormatError,
-  type ByteSource,
-  errorFields,
-  ReadBudgetExceededError,
-} from './layer-archive-source.js';
+import { errorFields } from './errors.js';
+import { ArchiveFormatError, type ByteSource, ReadBudgetExceededError } from './layer-archive-source.js';
 import type { ZipEntry } from './layer-archive-zip.js';
 
 const LOCAL = 0x04034b50;

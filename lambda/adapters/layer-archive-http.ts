@@ -3,14 +3,15 @@
  * HTTP Range requests. When the server ignores Range (200 with the whole body), the body is read
  * once, streaming, within the byte budget, checked against CodeSha256 and then served from memory.
  */
+
 import { createHash } from 'node:crypto';
+import { errorFields } from './errors.js';
 import {
   ArchiveDigestMismatchError,
   ArchiveFetchError,
   ArchiveSizeMismatchError,
   type BudgetMeter,
   type ByteSource,
-  errorFields,
   ReadBudgetExceededError,
   readBody,
 } from './layer-archive-source.js';

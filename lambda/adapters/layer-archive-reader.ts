@@ -8,12 +8,12 @@
 import { type ArchiveReport, inspect, type ReadLimits, unmet, wanted } from '../domain/inspection/inspect.js';
 import { type ArchiveEntry, isDirectory, normalPath } from '../domain/inspection/model.js';
 import type { DeclaredCall } from './calls.js';
+import { errorFields } from './errors.js';
 import { readContents } from './layer-archive-content.js';
 import { type FetchFunction, HttpRangeSource, type RemoteArchive } from './layer-archive-http.js';
 import {
   BudgetMeter,
   type ByteSource,
-  errorFields,
   type ReadBudget,
   TailCachingSource,
   type TransferStats,
@@ -35,7 +35,8 @@ export interface LayerArchiveResult {
 export interface LayerArchiveInspector {
   /**
    * Never throws. `publisher` is the known publisher of the layer's account, or null. `stop` ends
-   * the reading early (the caller's deadline): what was not read becomes a gap.
+   * the reading early (the caller's deadline): what was not read becomes a gap. No text of the
+   * result names the archive's URL (a presigned URL is a bearer credential).
    */
   inspectArchive(
     archive: RemoteArchive,
@@ -44,7 +45,7 @@ export interface LayerArchiveInspector {
   ): Promise<LayerArchiveResult>;
   /**
    * The archive's file paths as Lambda places them under /opt (directory entries left out), from
-   * the central directory alone. Never throws.
+   * the central directory alone. Never throws; no error message names the URL.
    */
   listArchive(archive: RemoteArchive, stop?: AbortSignal): Promise<ArchiveListing>;
 }
@@ -83,7 +84,7 @@ export class LayerArchiveReader implements LayerArchiveInspector {
       result = unreadResult(error);
     }
     return {
-      ...result,
+      ...withoutLocation(result, archive.url),
       transfer: {
         bytes: meter.bytes,
         requests: meter.requests,
@@ -100,9 +101,35 @@ export class LayerArchiveReader implements LayerArchiveInspector {
       const { entries } = await readDirectory(new TailCachingSource(source));
       return { status: 'read', paths: listingOf(entries) };
     } catch (error) {
-      return { status: 'unread', error: errorFields(error) };
+      const { name, message } = errorFields(error);
+      return { status: 'unread', error: { name, message: withoutUrl(message, archive.url) } };
     }
   }
+}
+
+/**
+ * A text without the presigned URL: the URL, its query string alone, and any signing parameter in
+ * another form (an error may quote it re-encoded) are replaced.
+ */
+export function withoutUrl(text: string, url: string): string {
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
+  let out = text.split(url).join('<Content.Location>');
+  if (query.length > 0) out = out.split(query).join('<signature>');
+  return out.replace(/X-Amz-(Signature|Credential|Security-Token)=[^&\s"']*/gi, 'X-Amz-$1=<redacted>');
+}
+
+/** Every text of a result (signals, gaps, error) without the URL. */
+function withoutLocation<T extends Omit<LayerArchiveResult, 'transfer'>>(result: T, url: string): T {
+  const clean = (text: string) => withoutUrl(text, url);
+  return {
+    ...result,
+    report: {
+      ...result.report,
+      signals: result.report.signals.map((s) => ({ ...s, reason: clean(s.reason) })),
+      gaps: result.report.gaps.map((g) => ({ ...g, reason: clean(g.reason) })),
+    },
+    error: result.error && { name: result.error.name, message: clean(result.error.message) },
+  };
 }
 
 export function listingOf(entries: readonly ArchiveEntry[]): string[] {

@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
+import { errorFields } from './errors.js';
 
 export class ArchiveFormatError extends Error {
   override name = 'ArchiveFormatError';
@@ -178,12 +179,6 @@ export async function readBody(
 }
 
 /** Name and message of anything thrown; errors from another realm (undici in a test VM) included. */
-export function errorFields(error: unknown): { name: string; message: string } {
-  if (typeof error === 'object' && error !== null && 'name' in error && 'message' in error)
-    return { name: String(error.name), message: String(error.message) };
-  return { name: 'Error', message: String(error) };
-}
-
 export function sha256Base64(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('base64');
 }

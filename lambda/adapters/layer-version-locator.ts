@@ -122,31 +122,12 @@ export class LayerVersionLocator {
     const fetchAt = this.props.fetch ?? httpsFetch;
     const fetchFn: FetchFunction = (url, init) => fetchAt(url, init, layer);
     const reader = new LayerArchiveReader({ fetch: fetchFn, budget: this.props.budget ?? DEFAULT_BUDGET });
-    const result = await reader.inspectArchive(
+    // The reader keeps the location out of every text it returns.
+    return reader.inspectArchive(
       { url: layer.location, size: layer.codeSize, codeSha256: layer.codeSha256 },
       publisher,
     );
-    return scrub(result, layer.location);
   }
-}
-
-/** Removes the presigned URL (and its query string alone) from every text of a result. */
-function scrub(result: LayerArchiveResult, location: string): LayerArchiveResult {
-  const query = location.includes('?') ? location.slice(location.indexOf('?')) : null;
-  const clean = (text: string) => {
-    let out = text.split(location).join('<Content.Location>');
-    if (query && query.length > 1) out = out.split(query).join('?<signature>');
-    return out;
-  };
-  return {
-    ...result,
-    report: {
-      ...result.report,
-      signals: result.report.signals.map((s) => ({ ...s, reason: clean(s.reason) })),
-      gaps: result.report.gaps.map((g) => ({ ...g, reason: clean(g.reason) })),
-    },
-    error: result.error ? { name: result.error.name, message: clean(result.error.message) } : null,
-  };
 }
 
 /** `Name: message` of an SDK or adapter error, one line, for stderr. */

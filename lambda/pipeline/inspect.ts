@@ -174,7 +174,7 @@ async function inspectOne(
     files: result.report.files,
     uncompressedBytes: result.report.uncompressedBytes,
     signals: result.report.signals,
-    gaps: result.report.gaps.map((g) => ({ ...g, reason: redacted(g.reason, archive.url) })),
+    gaps: result.report.gaps,
   };
   const fields = {
     layerVersionArn: arn,
@@ -187,9 +187,9 @@ async function inspectOne(
   };
   if (result.status === 'inspected') t.logger.info('Layer inspected', fields);
   else {
-    // The error says what failed (a budget, an HTTP status, a damaged archive), never the URL.
-    const error = result.error && { ...result.error, message: redacted(result.error.message, archive.url) };
-    t.logger.warn('Layer not inspected completely', { ...fields, error });
+    // The error says what failed (a budget, an HTTP status, a damaged archive); the reader keeps the
+    // URL out of it.
+    t.logger.warn('Layer not inspected completely', { ...fields, error: result.error });
     t.count('LayerInspectionGaps');
   }
   if (result.status === 'inspected' && !stop.aborted) await cachePut(ports.inspectionCache, inspection, t);
@@ -236,17 +236,6 @@ async function cachePut(cache: InspectionCache | undefined, inspection: LayerIns
     });
     t.count('InspectionCacheFailures');
   }
-}
-
-/**
- * `text` without the presigned URL or its query (the signature): an error message that quotes the
- * URL must not carry the credential into a log or a finding.
- */
-export function redacted(text: string, url: string): string {
-  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
-  let out = text.split(url).join('<presigned URL>');
-  if (query.length > 0) out = out.split(query).join('<signature>');
-  return out.replace(/X-Amz-(Signature|Credential|Security-Token)=[^&\s"']*/gi, 'X-Amz-$1=<redacted>');
 }
 
 function messageOf(error: unknown): string {

@@ -1,9 +1,14 @@
-import type { ArchiveListing, LayerArchiveResult } from '../../../lambda/adapters/layer-archive-reader.js';
+import {
+  type ArchiveListing,
+  LayerArchiveReader,
+  type LayerArchiveResult,
+  withoutUrl,
+} from '../../../lambda/adapters/layer-archive-reader.js';
 import type { InspectionCache, LayerArchiveInspector } from '../../../lambda/adapters/ports.js';
 import type { LayerInspection } from '../../../lambda/domain/layer-inspection.js';
 import type { LayerLookup } from '../../../lambda/domain/provenance.js';
 import type { Enrichment } from '../../../lambda/pipeline/enrich.js';
-import { inspect, redacted } from '../../../lambda/pipeline/inspect.js';
+import { inspect } from '../../../lambda/pipeline/inspect.js';
 import { FakeLayers, recordingTelemetry } from '../../support/fakes.js';
 import { EXTENSION } from '../../support/inspected-findings.js';
 import { functionArn, layerArn, OTHER_ACCOUNT, updateFunctionConfiguration } from '../../support/records.js';
@@ -280,32 +285,35 @@ describe('inspect step', () => {
   });
 
   it('keeps the URL out of the gaps and the log even when an error message quotes it', async () => {
-    const quoting = { name: 'ArchiveFetchError', message: `request failed: bad response from ${SECRET_URL}` };
+    // The real reader, whose every fetch fails with a message quoting the URL it was given.
+    const quoting = new LayerArchiveReader({
+      fetch: async (url) => {
+        throw new Error(`bad response from ${url} (X-Amz-Signature=${encodeURIComponent('SECRET')})`);
+      },
+    });
     const t = recordingTelemetry();
     const out = await inspect(
       addEvent(),
       enrichment({ [EXT]: lookup(EXT) }),
-      {
-        layers: new FakeLayers(),
-        archives: new FakeArchives(async () => ({
-          ...result('unread', []),
-          report: {
-            files: 0,
-            uncompressedBytes: 0,
-            signals: [],
-            gaps: [{ reason: `archive not read: ${quoting.message}` }],
-          },
-          error: quoting,
-        })),
-      },
+      { layers: new FakeLayers(), archives: quoting },
       t,
     );
-    expect(out.inspections?.[EXT]?.gaps).toEqual([
-      { reason: 'archive not read: request failed: bad response from <presigned URL>' },
-    ]);
-    const calls = (t.logger.warn as jest.Mock).mock.calls;
-    expect(JSON.stringify(calls)).not.toContain('SECRET');
-    expect(redacted('other form X-Amz-Signature=abc&x=1', SECRET_URL)).toBe(
+    const gaps = JSON.stringify(out.inspections?.[EXT]?.gaps);
+    expect(gaps).toContain('<Content.Location>');
+    expect(gaps).not.toContain('SECRET');
+    expect(JSON.stringify((t.logger.warn as jest.Mock).mock.calls)).not.toContain('SECRET');
+    expect(t.counted).toContain('LayerInspectionGaps');
+  });
+
+  it('keeps the URL out of a failed listing of a reordered layer', async () => {
+    const listing = await new LayerArchiveReader({
+      fetch: async (url) => {
+        throw new Error(`bad response from ${url}`);
+      },
+    }).listArchive({ url: SECRET_URL, size: 100, codeSha256: 'x' });
+    expect(listing.status).toBe('unread');
+    expect(JSON.stringify(listing)).not.toContain('SECRET');
+    expect(withoutUrl('other form X-Amz-Signature=abc&x=1', SECRET_URL)).toBe(
       'other form X-Amz-Signature=<redacted>&x=1',
     );
   });
