@@ -17,6 +17,7 @@ import {
 } from '../domain/inspection/function-configuration.js';
 import type { DeclaredCall } from './calls.js';
 import { errorMessage, errorName } from './errors.js';
+import { archiveOf } from './lambda-layer-reader.js';
 import type { FetchFunction } from './layer-archive-http.js';
 import { DEFAULT_BUDGET, LayerArchiveReader, type LayerArchiveResult } from './layer-archive-reader.js';
 import type { ReadBudget } from './layer-archive-source.js';
@@ -88,15 +89,10 @@ export class LayerVersionLocator {
     const out = await this.clientFor(parts.region).send(
       new GetLayerVersionCommand({ LayerName: parts.layerArn, VersionNumber: parts.version }),
     );
-    const content = out.Content;
-    if (!content?.Location || content.CodeSize === undefined || !content.CodeSha256)
+    const archive = archiveOf(out);
+    if (!archive)
       throw new LayerLocateError('GetLayerVersion answered without Content.Location, CodeSize or CodeSha256');
-    return {
-      arn: versionArn,
-      codeSize: content.CodeSize,
-      codeSha256: content.CodeSha256,
-      location: content.Location,
-    };
+    return { arn: versionArn, codeSize: archive.size, codeSha256: archive.codeSha256, location: archive.url };
   }
 
   /** A function's configuration (name, partial or full ARN, with a qualifier if given). */
