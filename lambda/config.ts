@@ -77,6 +77,11 @@ const NO_RESOURCES: OwnResources = {
   functions: [],
   keys: [],
   tables: [],
+  alarms: [],
+  queues: [],
+  roles: [],
+  stacks: [],
+  schedules: [],
 };
 
 /**

@@ -1,6 +1,6 @@
 /** The EventBridge patterns of the deployment, shared by the detector, forwarder and member stacks. */
 import * as events from 'aws-cdk-lib/aws-events';
-import { TAMPER_CALLS, TAMPER_SERVICES } from '../lambda/domain/model.js';
+import { TAMPER_CALLS, TAMPER_EVENT_SOURCES, TAMPER_SERVICES } from '../lambda/domain/model.js';
 
 /**
  * The operations CloudTrail logs for layers. CloudTrail suffixes names with an API version
@@ -52,7 +52,7 @@ export function tamperEventPattern(): events.EventPattern {
     source: TAMPER_SERVICES.map((s) => `aws.${s}`),
     detailType: ['AWS API Call via CloudTrail'],
     detail: {
-      eventSource: TAMPER_SERVICES.map((s) => `${s}.amazonaws.com`),
+      eventSource: TAMPER_SERVICES.map((s) => TAMPER_EVENT_SOURCES[s]),
       eventName: events.Match.anyOf(
         ...[...names].sort(),
         ...[...prefixes].sort().map((p) => events.Match.prefix(p)),

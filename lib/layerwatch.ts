@@ -267,6 +267,11 @@ function ownResourcesOf(
     ],
     keys: [alerting.alert.key?.keyArn, alerting.operations.key?.keyArn].filter((k): k is string => !!k),
     tables: [state.table.tableName],
+    alarms: [],
+    queues: [],
+    roles: [],
+    stacks: [],
+    schedules: [],
   };
 }
 

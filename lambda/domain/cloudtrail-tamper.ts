@@ -10,6 +10,7 @@ import {
   type EventMeta,
   type EventSelectors,
   TAMPER_CALLS,
+  TAMPER_EVENT_SOURCES,
   TAMPER_KIND,
   TAMPER_SERVICES,
   type TamperEvent,
@@ -62,8 +63,7 @@ export const TAMPER_EVENT_NAMES: Readonly<Record<TamperService, readonly string[
 
 /** `cloudtrail.amazonaws.com` -> `cloudtrail`, for the services whose calls are watched. */
 export function tamperServiceOf(eventSource: string): TamperService | null {
-  const short = eventSource.endsWith('.amazonaws.com') ? eventSource.slice(0, -'.amazonaws.com'.length) : '';
-  return (TAMPER_SERVICES as readonly string[]).includes(short) ? (short as TamperService) : null;
+  return TAMPER_SERVICES.find((s) => TAMPER_EVENT_SOURCES[s] === eventSource) ?? null;
 }
 
 /** The watched call an event name stands for (`DeleteFunction20150331` -> `DeleteFunction`), or null. */
@@ -137,6 +137,12 @@ function targetOf(
           `arn:${at.partition}:dynamodb:${at.region}:${at.account}:table/${name}`);
       return { service, type: 'table', arn, name };
     }
+    case 'cloudwatch':
+    case 'sqs':
+    case 'iam':
+    case 'cloudformation':
+    case 'scheduler':
+      return `${service} records are not read yet`;
   }
 }
 

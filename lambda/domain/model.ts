@@ -123,22 +123,91 @@ export interface ShareEvent extends EventBase {
   permission: PermissionGrant;
 }
 
-/** The services whose calls can blind or disarm layerwatch (CloudTrail's `eventSource`, short). */
-export const TAMPER_SERVICES = ['cloudtrail', 'events', 'sns', 'lambda', 'kms', 'dynamodb'] as const;
+/** The services whose calls can blind or disarm layerwatch (short names, as in IAM actions). */
+export const TAMPER_SERVICES = [
+  'cloudtrail',
+  'events',
+  'sns',
+  'lambda',
+  'kms',
+  'dynamodb',
+  'cloudwatch',
+  'sqs',
+  'iam',
+  'cloudformation',
+  'scheduler',
+] as const;
 export type TamperService = (typeof TAMPER_SERVICES)[number];
+
+/**
+ * CloudTrail's `eventSource` of each watched service; EventBridge's `source` is `aws.<service>`.
+ * CloudWatch is the one whose event source differs from its name (`monitoring.amazonaws.com`).
+ */
+export const TAMPER_EVENT_SOURCES: Readonly<Record<TamperService, string>> = {
+  cloudtrail: 'cloudtrail.amazonaws.com',
+  events: 'events.amazonaws.com',
+  sns: 'sns.amazonaws.com',
+  lambda: 'lambda.amazonaws.com',
+  kms: 'kms.amazonaws.com',
+  dynamodb: 'dynamodb.amazonaws.com',
+  cloudwatch: 'monitoring.amazonaws.com',
+  sqs: 'sqs.amazonaws.com',
+  iam: 'iam.amazonaws.com',
+  cloudformation: 'cloudformation.amazonaws.com',
+  scheduler: 'scheduler.amazonaws.com',
+};
+
+/**
+ * Global services: CloudTrail delivers their events to EventBridge in us-east-1 only, so a
+ * deployment homed elsewhere forwards them from there.
+ */
+export const GLOBAL_TAMPER_SERVICES: readonly TamperService[] = ['iam'];
 
 /**
  * The calls watched for tampering, by service, without CloudTrail's API version suffix (Lambda logs
  * `DeleteFunction20150331`, `RemovePermission20150331v2`...). lib/event-patterns.ts builds the
- * tamper rule from this table.
+ * tamper rules from this table; lib/blinding-surface.ts holds it against every write action of the
+ * services of the resources the stacks own.
  */
 export const TAMPER_CALLS: Readonly<Record<TamperService, readonly string[]>> = {
   cloudtrail: ['StopLogging', 'DeleteTrail', 'UpdateTrail', 'PutEventSelectors'],
-  events: ['DisableRule', 'DeleteRule', 'RemoveTargets', 'PutRule', 'DeleteEventBus', 'RemovePermission'],
-  sns: ['DeleteTopic', 'Unsubscribe', 'SetTopicAttributes', 'RemovePermission'],
-  lambda: ['DeleteFunction', 'PutFunctionConcurrency', 'DeleteFunctionEventInvokeConfig', 'RemovePermission'],
-  kms: ['DisableKey', 'ScheduleKeyDeletion'],
-  dynamodb: ['DeleteTable'],
+  events: [
+    'DisableRule',
+    'DeleteRule',
+    'RemoveTargets',
+    'PutRule',
+    'DeleteEventBus',
+    'RemovePermission',
+    'PutTargets',
+    'PutPermission',
+  ],
+  sns: ['DeleteTopic', 'Unsubscribe', 'SetTopicAttributes', 'RemovePermission', 'SetSubscriptionAttributes'],
+  lambda: [
+    'DeleteFunction',
+    'PutFunctionConcurrency',
+    'DeleteFunctionEventInvokeConfig',
+    'RemovePermission',
+    'UpdateFunctionCode',
+    'UpdateFunctionConfiguration',
+    'PutFunctionEventInvokeConfig',
+    'UpdateFunctionEventInvokeConfig',
+  ],
+  kms: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy'],
+  dynamodb: ['DeleteTable', 'PutResourcePolicy'],
+  cloudwatch: ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm', 'SetAlarmState'],
+  sqs: ['DeleteQueue', 'PurgeQueue', 'SetQueueAttributes', 'RemovePermission'],
+  iam: [
+    'PutRolePolicy',
+    'AttachRolePolicy',
+    'DeleteRolePolicy',
+    'DetachRolePolicy',
+    'UpdateAssumeRolePolicy',
+    'PutRolePermissionsBoundary',
+    'DeleteRole',
+    'UntagRole',
+  ],
+  cloudformation: ['UpdateStackSet', 'DeleteStackInstances', 'DeleteStackSet', 'DeleteStack'],
+  scheduler: ['UpdateSchedule', 'DeleteSchedule'],
 };
 
 export type TargetType =
@@ -149,7 +218,13 @@ export type TargetType =
   | 'subscription'
   | 'function'
   | 'key'
-  | 'table';
+  | 'table'
+  | 'alarm'
+  | 'queue'
+  | 'role'
+  | 'stack'
+  | 'stack-set'
+  | 'schedule';
 
 /** The resource a tampering call names: the finding's `target`. */
 export interface TamperTarget {

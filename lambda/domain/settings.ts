@@ -35,6 +35,16 @@ export interface OwnResources {
   functions: string[];
   keys: string[];
   tables: string[];
+  /** CloudWatch alarm names (or ARNs). */
+  alarms: string[];
+  /** SQS queue names (or ARNs): dead-letter and failure queues. */
+  queues: string[];
+  /** IAM role names (or ARNs): the runtimes' roles, the forwarding and member roles. */
+  roles: string[];
+  /** CloudFormation stack and StackSet names (or ARNs). */
+  stacks: string[];
+  /** EventBridge Scheduler schedule names (`group/name`, or ARNs): the member heartbeat's. */
+  schedules: string[];
 }
 
 export const OWN_RESOURCE_KINDS = [
@@ -45,6 +55,11 @@ export const OWN_RESOURCE_KINDS = [
   'functions',
   'keys',
   'tables',
+  'alarms',
+  'queues',
+  'roles',
+  'stacks',
+  'schedules',
 ] as const;
 
 /**
@@ -61,6 +76,11 @@ export const DEFAULT_OWN_RESOURCES: OwnResources = {
   functions: ['LayerWatch*', 'layerwatch-*'],
   keys: [],
   tables: ['LayerWatch*', 'layerwatch-*'],
+  alarms: ['LayerWatch*', 'layerwatch-*'],
+  queues: ['LayerWatch*', 'layerwatch-*'],
+  roles: ['LayerWatch*', 'layerwatch-*'],
+  stacks: ['LayerWatch*', 'layerwatch-*', 'StackSet-LayerWatch*'],
+  schedules: ['*/layerwatch-*', '*/LayerWatch*'],
 };
 
 export interface DetectionSettings {

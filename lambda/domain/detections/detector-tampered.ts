@@ -138,6 +138,17 @@ function touchesLayerwatch(event: TamperEvent, resources: OwnResources): boolean
       return own(resources.keys, target.arn, target.name);
     case 'table':
       return own(resources.tables, target.arn, target.name);
+    case 'alarm':
+      return own(resources.alarms, target.arn, target.name);
+    case 'queue':
+      return own(resources.queues, target.arn, target.name);
+    case 'role':
+      return own(resources.roles, target.arn, target.name);
+    case 'stack':
+    case 'stack-set':
+      return own(resources.stacks, target.arn, target.name);
+    case 'schedule':
+      return own(resources.schedules, target.arn, target.name);
   }
 }
 
