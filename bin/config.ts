@@ -13,6 +13,7 @@ export class ContextError extends Error {
 
 export const CONTEXT_KEYS = [
   'alertEmails',
+  'operationsEmails',
   'alertTopicArn',
   'alertTopicKmsKeyArn',
   'operationsTopicArn',
@@ -86,12 +87,23 @@ function arn(lookup: Lookup, key: string, pattern: RegExp, what: string): string
   return v;
 }
 
-export function readConfig(lookup: Lookup): LayerWatchConfig {
-  const alertEmails = list(lookup, 'alertEmails');
-  for (const email of alertEmails) {
-    if (!EMAIL.test(email))
-      throw new ContextError(`context "alertEmails": "${email}" is not an email address`);
+function emails(lookup: Lookup, key: string): string[] {
+  const values = list(lookup, key);
+  for (const email of values) {
+    if (!EMAIL.test(email)) throw new ContextError(`context "${key}": "${email}" is not an email address`);
   }
+  return values;
+}
+
+/** Where the app deploys the detector, when known (CDK_DEFAULT_REGION): checked against `regions`. */
+export interface DeployEnvironment {
+  readonly region?: string;
+}
+
+export function readConfig(lookup: Lookup, env: DeployEnvironment = {}): LayerWatchConfig {
+  const alertEmails = emails(lookup, 'alertEmails');
+  const operationsEmails =
+    lookup('operationsEmails') === undefined ? undefined : emails(lookup, 'operationsEmails');
   const workspaceId = text(lookup, 'slackWorkspaceId');
   const channelId = text(lookup, 'slackChannelId');
   if ((workspaceId === undefined) !== (channelId === undefined)) {
@@ -128,8 +140,9 @@ export function readConfig(lookup: Lookup): LayerWatchConfig {
   const settings = readSettings(lookup);
   return {
     settings,
-    ...readModes(lookup),
+    ...readModes(lookup, env),
     alertEmails,
+    ...(operationsEmails ? { operationsEmails } : {}),
     alertTopicArn,
     alertTopicKmsKeyArn,
     operationsTopicArn,
@@ -199,6 +212,23 @@ function regionsOf(lookup: Lookup, key: string): string[] {
   return values;
 }
 
+/**
+ * multi-region: the other regions, each once. The home region is not one of them: its forwarder
+ * stack would create a second `layerwatch-canary` and forwarding rules beside the detector's own.
+ */
+function forwarderRegions(lookup: Lookup, mode: string, env: DeployEnvironment): string[] {
+  const regions = regionsOf(lookup, 'regions');
+  if (mode === 'multi-region' && regions.length === 0)
+    throw new ContextError('context "regions": multi-region mode needs the regions to forward from');
+  const twice = regions.find((r, i) => regions.indexOf(r) !== i);
+  if (twice) throw new ContextError(`context "regions": "${twice}" is listed twice`);
+  if (mode === 'multi-region' && env.region && regions.includes(env.region))
+    throw new ContextError(
+      `context "regions": "${env.region}" is the home region, where the detector itself is deployed; list only the other regions`,
+    );
+  return regions;
+}
+
 /** The heartbeat (on by default) and, in organization mode on request, one per member account and region. */
 function readHeartbeat(
   flag: (key: string, fallback: boolean) => boolean,
@@ -221,14 +251,12 @@ function readHeartbeat(
 }
 
 /** Deployment modes: single (default), multi-region, organization; and the sweep and trail. */
-function readModes(lookup: Lookup) {
+function readModes(lookup: Lookup, env: DeployEnvironment) {
   const mode = text(lookup, 'mode') ?? 'single';
   if (mode !== 'single' && mode !== 'multi-region' && mode !== 'organization') {
     throw new ContextError(`context "mode": "${mode}" is not single, multi-region or organization`);
   }
-  const regions = regionsOf(lookup, 'regions');
-  if (mode === 'multi-region' && regions.length === 0)
-    throw new ContextError('context "regions": multi-region mode needs the regions to forward from');
+  const regions = forwarderRegions(lookup, mode, env);
   let organization: LayerWatchConfig['organization'];
   if (mode === 'organization') {
     const organizationId = text(lookup, 'organizationId');

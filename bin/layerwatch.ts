@@ -8,7 +8,7 @@ import { ContextError, readConfig } from './config.js';
 const app = new App();
 let config: ReturnType<typeof readConfig>;
 try {
-  config = readConfig((key) => app.node.tryGetContext(key));
+  config = readConfig((key) => app.node.tryGetContext(key), { region: process.env.CDK_DEFAULT_REGION });
 } catch (error) {
   if (error instanceof ContextError) {
     process.stderr.write(`layerwatch: ${error.message}\n`);

@@ -1,4 +1,4 @@
-import { Aws, Duration, Fn } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -43,9 +43,16 @@ export class ForwardingRule extends Construct {
   constructor(scope: Construct, id: string, props: ForwardingRuleProps) {
     super(scope, id);
     this.deadLetterQueue = deadLetterQueue(this, 'DeadLetterQueue', 'the forwarding rule');
-    // One role puts both rules' events on the central bus.
+    // One role puts the forwarding rules' events on the central bus; only those rules (fixed names,
+    // this account and region) may use it. The prefix, not their ARNs: each rule refers to the role.
+    const { partition, region, account } = Stack.of(this);
     const role = new iam.Role(this, 'PutEventsRole', {
-      assumedBy: new iam.ServicePrincipal('events.amazonaws.com'),
+      assumedBy: new iam.ServicePrincipal('events.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': account },
+        ArnLike: {
+          'aws:SourceArn': `arn:${partition}:events:${region}:${account}:rule/${FORWARDING_RULE_PREFIX}*`,
+        },
+      }),
     });
     const toCentralBus = () =>
       new targets.EventBus(props.centralBus, { deadLetterQueue: this.deadLetterQueue, role });

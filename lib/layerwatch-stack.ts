@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Fn, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -21,6 +22,8 @@ export interface OrganizationConfig {
 /** Everything the app reads from context, validated (see bin/config.ts). */
 export interface LayerWatchConfig {
   readonly alertEmails: readonly string[];
+  /** Subscribed to the operations topic. @default - `alertEmails` (a created operations topic) */
+  readonly operationsEmails?: readonly string[];
   readonly alertTopicArn?: string;
   readonly alertTopicKmsKeyArn?: string;
   readonly operationsTopicArn?: string;
@@ -84,6 +87,7 @@ export class LayerWatchStack extends Stack {
           : [];
     this.layerWatch = new LayerWatch(this, 'LayerWatch', {
       alertEmails: config.alertEmails,
+      operationsEmails: config.operationsEmails,
       alertTopic: config.alertTopicArn
         ? sns.Topic.fromTopicArn(this, 'ExistingAlertTopic', config.alertTopicArn)
         : undefined,
@@ -160,7 +164,7 @@ export class LayerWatchStack extends Stack {
 
   /** A multi-region trail of write management events: without one, EventBridge receives nothing. */
   private createTrail(): cloudtrail.Trail {
-    const bucket = new s3.Bucket(this, 'TrailBucket', {
+    const bucket = new TrailBucket(this, 'TrailBucket', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
@@ -188,5 +192,27 @@ export class LayerWatchStack extends Stack {
       enableFileValidation: true,
     });
     return trail;
+  }
+}
+
+/**
+ * The trail's bucket: CloudTrail's grants (which the Trail construct adds without a condition) are
+ * limited to trails of this account and region (aws:SourceAccount, aws:SourceArn), so that no other
+ * account's trail can write into it (CloudTrail user guide: bucket policy, confused deputy).
+ */
+class TrailBucket extends s3.Bucket {
+  override addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    if (
+      statement.principals.some(
+        (p) => p instanceof iam.ServicePrincipal && p.service === 'cloudtrail.amazonaws.com',
+      )
+    ) {
+      const { partition, region, account } = Stack.of(this);
+      statement.addCondition('StringEquals', { 'aws:SourceAccount': account });
+      statement.addCondition('ArnLike', {
+        'aws:SourceArn': `arn:${partition}:cloudtrail:${region}:${account}:trail/*`,
+      });
+    }
+    return super.addToResourcePolicy(statement);
   }
 }

@@ -38,13 +38,15 @@ export interface SweepProps {
 export interface LayerWatchProps {
   /** @default - no email subscription */
   readonly alertEmails?: readonly string[];
+  /** @default - `alertEmails`, unless `operationsTopic` is given (see AlertingProps) */
+  readonly operationsEmails?: readonly string[];
   /** @default - a new topic encrypted with a new customer-managed KMS key */
   readonly alertTopic?: sns.ITopic;
   /** @default - the existing topic is not encrypted with a customer-managed key */
   readonly alertTopicKey?: kms.IKey;
   /** @default - no Slack channel */
   readonly slack?: SlackChannel;
-  /** Where alarms about the detector itself go. @default - the alert topic */
+  /** Where alarms about the detector itself go. @default - a topic and key of its own */
   readonly operationsTopic?: sns.ITopic;
   /** @default - the operations topic is not encrypted with a customer-managed key */
   readonly operationsTopicKey?: kms.IKey;

@@ -1,6 +1,7 @@
 import {
   CfnCondition,
   CfnResource,
+  CfnWaitConditionHandle,
   Duration,
   Fn,
   Stack,
@@ -10,7 +11,7 @@ import {
 } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { Construct } from 'constructs';
+import type { Construct, IConstruct } from 'constructs';
 import { MEMBER_ROLE_CALLS } from '../lambda/runtime-calls.js';
 import { MemberHeartbeat } from './constructs/heartbeat.js';
 import { DETECTOR_ROLE_TAG } from './constructs/runtime-function.js';
@@ -49,7 +50,7 @@ export class LayerWatchMemberStack extends Stack {
   constructor(scope: Construct, id: string, props: LayerWatchMemberProps) {
     super(scope, id, props);
     const partition = this.partition;
-    new ForwardingRule(this, 'Forward', {
+    const forward = new ForwardingRule(this, 'Forward', {
       centralBus: events.EventBus.fromEventBusArn(
         this,
         'CentralBus',
@@ -57,6 +58,21 @@ export class LayerWatchMemberStack extends Stack {
       ),
       description: 'layerwatch: forward Lambda layer events to the security account',
     });
+    // An instance in the security account's home region (the security account inside the OUs, as a
+    // delegated administrator) is on the detector's own bus: a rule cannot forward a bus to itself,
+    // and the detector's own rules already watch there.
+    const awayFromDetector = new CfnCondition(this, 'AwayFromDetector', {
+      expression: Fn.conditionNot(
+        Fn.conditionAnd(
+          Fn.conditionEquals(this.account, props.centralAccount),
+          Fn.conditionEquals(this.region, props.centralRegion),
+        ),
+      ),
+    });
+    onlyWhere(forward, awayFromDetector);
+    // A resource that exists everywhere: the instance there may have nothing else to create, and
+    // CloudFormation creates no stack without a resource.
+    new CfnWaitConditionHandle(this, 'Anchor');
     if (props.heartbeat) new MemberHeartbeat(this, 'Heartbeat', { centralAccount: props.centralAccount });
     {
       const inRoleRegion = new CfnCondition(this, 'InRoleRegion', {
@@ -76,10 +92,7 @@ export class LayerWatchMemberStack extends Stack {
       });
       // Exactly what the detector's runtimes send through this role, on this account's functions.
       grantMemberCalls(role, MEMBER_ROLE_CALLS, partition, this.account);
-      for (const child of role.node.findAll()) {
-        const resource = child.node.defaultChild ?? child;
-        if (resource instanceof CfnResource) resource.cfnOptions.condition = inRoleRegion;
-      }
+      onlyWhere(role, inRoleRegion);
       const shown = (value: string, token: string) => (Token.isUnresolved(value) ? token : value);
       const why =
         'Read-only Lambda metadata: any function of this account (an attacker picks the function), any layer it may attach (layers may come from any account), and ListFunctions, which supports no resource-level permission.';
@@ -94,5 +107,13 @@ export class LayerWatchMemberStack extends Stack {
         });
       }
     }
+  }
+}
+
+/** Every resource of `scope` is created only where `condition` holds. */
+function onlyWhere(scope: IConstruct, condition: CfnCondition): void {
+  for (const child of scope.node.findAll()) {
+    const resource = child.node.defaultChild ?? child;
+    if (resource instanceof CfnResource) resource.cfnOptions.condition = condition;
   }
 }

@@ -1,11 +1,12 @@
-import { Names, Stack, Validations } from 'aws-cdk-lib';
+import { Names, Validations } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { PublishTarget } from '../permissions.js';
+import { encryptedTopic } from './encrypted-topic.js';
 
 export interface SlackChannel {
   /** Slack workspace (team) id as shown in the Amazon Q Developer console, e.g. `T0123ABCD`. */
@@ -21,23 +22,30 @@ export interface AlertingProps {
    */
   readonly alertEmails?: readonly string[];
   /**
+   * Email addresses subscribed to the operations topic (alarms and reports about the detector).
+   * @default - `alertEmails` when the operations topic is created here; none for an existing one
+   */
+  readonly operationsEmails?: readonly string[];
+  /**
    * An existing topic to publish alerts to instead of creating one.
    * @default - a new topic encrypted with a new customer-managed KMS key
    */
   readonly alertTopic?: sns.ITopic;
   /**
-   * The customer-managed KMS key of `alertTopic`. Its key policy must let the detector's roles,
-   * CloudWatch and EventBridge use it (README: Deploy, existing topic).
+   * The customer-managed KMS key of `alertTopic`. Its key policy must let the detector's roles use
+   * it (README: Prerequisites, existing topic).
    * @default - the existing topic is not encrypted with a customer-managed key
    */
   readonly alertTopicKey?: kms.IKey;
   /**
-   * Where alarms and reports about the detector itself go.
-   * @default - the alert topic
+   * Where alarms and reports about the detector itself go. Its policy and key policy must let this
+   * stack's alarms and rules publish (README: Prerequisites, existing topic).
+   * @default - a topic of its own, encrypted with a key of its own: an alert about the alert topic
+   * or its key (deleted, disabled, its policy changed) must not depend on that topic or key
    */
   readonly operationsTopic?: sns.ITopic;
   /**
-   * The customer-managed KMS key of `operationsTopic` (same key policy as `alertTopicKey`).
+   * The customer-managed KMS key of `operationsTopic` (README: Prerequisites, existing topic).
    * @default - the operations topic is not encrypted with a customer-managed key
    */
   readonly operationsTopicKey?: kms.IKey;
@@ -49,7 +57,12 @@ export interface AlertingProps {
   readonly slack?: SlackChannel;
 }
 
-/** Where people hear from the detector: the alert topic (email, Slack) and the operations topic. */
+/**
+ * Where people hear from the detector: the alert topic (findings) and the operations topic (alarms
+ * and reports about the detector itself), each with its own key, so that a finding about one topic
+ * or key (deleted, disabled, its policy changed) still reaches people through the other. Email
+ * subscribers and the Slack channel hear both.
+ */
 export class Alerting extends Construct {
   public readonly alert: PublishTarget;
   public readonly operations: PublishTarget;
@@ -58,39 +71,14 @@ export class Alerting extends Construct {
     super(scope, id);
     this.alert = props.alertTopic
       ? { topic: props.alertTopic, key: props.alertTopicKey }
-      : this.createTopic();
+      : encryptedTopic(this, 'AlertTopic', 'layerwatch alerts');
     this.operations = props.operationsTopic
       ? { topic: props.operationsTopic, key: props.operationsTopicKey }
-      : this.alert;
-    for (const email of props.alertEmails ?? []) {
-      this.alert.topic.addSubscription(new subscriptions.EmailSubscription(email));
-    }
+      : encryptedTopic(this, 'OperationsTopic', 'layerwatch operations');
+    const operationsEmails = props.operationsEmails ?? (props.operationsTopic ? [] : props.alertEmails);
+    subscribe(this.alert.topic, props.alertEmails);
+    subscribe(this.operations.topic, operationsEmails);
     if (props.slack) this.createSlackChannel(props.slack);
-  }
-
-  private createTopic(): PublishTarget {
-    const key = new kms.Key(this, 'AlertTopicKey', {
-      description: 'layerwatch: encrypts the alert topic',
-      enableKeyRotation: true,
-    });
-    // CloudWatch alarms and EventBridge (relayed remote alarms) publish to the topic, with its key.
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        principals: [
-          new iam.ServicePrincipal('cloudwatch.amazonaws.com'),
-          new iam.ServicePrincipal('events.amazonaws.com'),
-        ],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
-    const topic = new sns.Topic(this, 'AlertTopic', {
-      displayName: 'layerwatch alerts',
-      masterKey: key,
-      enforceSSL: true,
-    });
-    return { topic, key };
   }
 
   private createSlackChannel(slack: SlackChannel): void {
@@ -98,7 +86,7 @@ export class Alerting extends Construct {
       slackChannelConfigurationName: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
       slackWorkspaceId: slack.workspaceId,
       slackChannelId: slack.channelId,
-      notificationTopics: [this.alert.topic],
+      notificationTopics: [this.alert.topic, this.operations.topic],
       loggingLevel: chatbot.LoggingLevel.ERROR,
       // The channel only posts notifications: members can run nothing through it.
       guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSDenyAll')],
@@ -109,4 +97,8 @@ export class Alerting extends Construct {
         'AWSDenyAll is the guardrail that forbids every action from the chat channel; it grants nothing.',
     });
   }
+}
+
+function subscribe(topic: sns.ITopic, emails: readonly string[] = []): void {
+  for (const email of emails) topic.addSubscription(new subscriptions.EmailSubscription(email));
 }

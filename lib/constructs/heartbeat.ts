@@ -186,8 +186,10 @@ export class MemberHeartbeatAlarms extends Construct {
   }
 }
 
-/** The member heartbeat's schedule name: its role trusts only this schedule. */
+/** The member heartbeat's schedule name. */
 export const MEMBER_HEARTBEAT_SCHEDULE = 'layerwatch-heartbeat';
+/** Its schedule group: the role trusts schedules of this group of its account and region. */
+export const MEMBER_HEARTBEAT_GROUP = 'default';
 
 export interface MemberHeartbeatProps {
   /**
@@ -202,8 +204,9 @@ export interface MemberHeartbeatProps {
 /**
  * In a member account and region (the StackSet's template): the canary, and an hourly EventBridge
  * Scheduler schedule that changes its description itself (a universal target: no function, no
- * code, no asset), with a role of a fixed name (memberHeartbeatRoleName) that only this schedule may
- * assume and that may change this canary only. The change travels the member's trail and forwarding
+ * code, no asset), with a role of a fixed name (memberHeartbeatRoleName) that only schedules of its
+ * group in this account and region may assume (Scheduler names the group, not the schedule, as the
+ * source) and that may change this canary only. The change travels the member's trail and forwarding
  * rule to the detector, which counts it by Account and Region.
  */
 export class MemberHeartbeat extends Construct {
@@ -220,13 +223,15 @@ export class MemberHeartbeat extends Construct {
     this.canary = new Canary(this, 'Canary', {
       logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
     });
-    const scheduleArn = `arn:${partition}:scheduler:${region}:${account}:schedule/default/${MEMBER_HEARTBEAT_SCHEDULE}`;
+    // EventBridge Scheduler sends the ARN of the schedule's group as aws:SourceArn, never the
+    // schedule's own (Scheduler user guide: confused deputy prevention, execution role).
+    const groupArn = `arn:${partition}:scheduler:${region}:${account}:schedule-group/${MEMBER_HEARTBEAT_GROUP}`;
     // A fixed name is the contract with the detector, which recognises heartbeats by this role.
     this.role = new iam.Role(this, 'Role', {
       roleName: memberHeartbeatRoleName(region),
       description: "layerwatch: the hourly heartbeat schedule's role; it may only change the canary",
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
-        StringEquals: { 'aws:SourceAccount': account, 'aws:SourceArn': scheduleArn },
+        StringEquals: { 'aws:SourceAccount': account, 'aws:SourceArn': groupArn },
       }),
       maxSessionDuration: Duration.hours(1),
     });

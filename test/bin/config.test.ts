@@ -165,8 +165,42 @@ describe('readConfig', () => {
     ['a retention CloudWatch does not offer', { logRetentionDays: 42 }, /logRetentionDays/],
     ['memory out of range', { memorySize: 64 }, /memorySize/],
     ['broken JSON', { alertEmails: '["a@example.com"' }, /does not parse/],
+    ['an invalid operations email', { operationsEmails: 'ops@' }, /context "operationsEmails": "ops@"/],
+    [
+      'a region listed twice',
+      { mode: 'multi-region', regions: 'eu-west-1,eu-west-1' },
+      /"eu-west-1" is listed twice/,
+    ],
   ])('rejects %s, naming the key', (_n, context, message) => {
     expect(() => readConfig(from(context))).toThrow(ContextError);
     expect(() => readConfig(from(context))).toThrow(message);
+  });
+
+  it('reads the operations emails, which are absent unless given', () => {
+    expect(readConfig(from({ alertEmails: 'sec@example.com' })).operationsEmails).toBeUndefined();
+    expect(
+      readConfig(
+        from({ alertEmails: 'sec@example.com', operationsEmails: 'ops@example.com,oncall@example.com' }),
+      ).operationsEmails,
+    ).toEqual(['ops@example.com', 'oncall@example.com']);
+  });
+
+  describe('regions of multi-region mode, where the detector is deployed', () => {
+    const context = { mode: 'multi-region', regions: 'eu-west-1,us-east-1' };
+
+    it('refuses the home region: its forwarder would be a second canary and rule set beside the detector', () => {
+      expect(() => readConfig(from(context), { region: 'us-east-1' })).toThrow(ContextError);
+      expect(() => readConfig(from(context), { region: 'us-east-1' })).toThrow(
+        /context "regions": "us-east-1" is the home region/,
+      );
+    });
+
+    it('accepts the other regions, and cannot judge without a known home region', () => {
+      expect(readConfig(from(context), { region: 'ap-southeast-2' }).regions).toEqual([
+        'eu-west-1',
+        'us-east-1',
+      ]);
+      expect(readConfig(from(context)).regions).toEqual(['eu-west-1', 'us-east-1']);
+    });
   });
 });

@@ -99,10 +99,13 @@ describe('LayerWatchStack', () => {
     });
   });
 
-  it('encrypts the topic with a rotating customer-managed key, enforces TLS, and subscribes the emails', () => {
-    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  it('encrypts each topic with a rotating customer-managed key of its own, enforces TLS, and subscribes the emails', () => {
+    template.resourcePropertiesCountIs('AWS::KMS::Key', { EnableKeyRotation: true }, 2);
     template.hasResourceProperties('AWS::SNS::Topic', {
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('AlertTopicKey'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('OperationsTopicKey'), 'Arn'] },
     });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
@@ -111,30 +114,55 @@ describe('LayerWatchStack', () => {
         ]),
       },
     });
-    template.hasResourceProperties('AWS::SNS::Subscription', {
-      Protocol: 'email',
-      Endpoint: 'sec@example.com',
-    });
+    for (const topic of ['AlertTopic', 'OperationsTopic'])
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'email',
+        Endpoint: 'sec@example.com',
+        TopicArn: { Ref: Match.stringLikeRegexp(`Alerting${topic}[0-9A-F]{8}$`) },
+      });
   });
 
-  it('lets CloudWatch alarms and EventBridge (relayed remote alarms) use the topic key', () => {
+  it("lets CloudWatch alarms and EventBridge (relayed remote alarms) use the operations topic's key, for that topic only", () => {
+    const forTopic = { 'kms:EncryptionContext:aws:sns:topicArn': Match.anyValue() };
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([
           Match.objectLike({
-            Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
             Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: Match.objectLike({ StringLike: forTopic, StringEquals: Match.anyValue() }),
+          }),
+          Match.objectLike({
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: { StringLike: forTopic },
           }),
         ]),
       },
     });
   });
 
-  it('creates the Slack channel subscribed to the topic, with a deny-all guardrail', () => {
+  it('sends operations emails to the operations topic only, when they are given', () => {
+    const t = synth({ operationsEmails: ['ops@example.com'] });
+    t.resourceCountIs('AWS::SNS::Subscription', 2);
+    t.hasResourceProperties('AWS::SNS::Subscription', {
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: Match.stringLikeRegexp('AlertingOperationsTopic') },
+    });
+    t.hasResourceProperties('AWS::SNS::Subscription', {
+      Endpoint: 'sec@example.com',
+      TopicArn: { Ref: Match.stringLikeRegexp('AlertingAlertTopic') },
+    });
+  });
+
+  it('creates the Slack channel subscribed to both topics, with a deny-all guardrail', () => {
     template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
       SlackWorkspaceId: 'T0123ABCD',
       SlackChannelId: 'C0123ABCD',
-      SnsTopicArns: [{ Ref: Match.stringLikeRegexp('AlertTopic') }],
+      SnsTopicArns: [
+        { Ref: Match.stringLikeRegexp('AlertTopic') },
+        { Ref: Match.stringLikeRegexp('OperationsTopic') },
+      ],
       GuardrailPolicies: [
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/AWSDenyAll']] },
       ],
@@ -147,7 +175,7 @@ describe('LayerWatchStack', () => {
     });
     expect(Object.keys(alarms)).toHaveLength(9);
     for (const alarm of Object.values(alarms)) {
-      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/AlertTopic/) }]);
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/OperationsTopic/) }]);
       expect(alarm.Properties.Threshold).toBe(1);
     }
     const metrics = Object.values(alarms)
@@ -248,7 +276,8 @@ describe('LayerWatchStack', () => {
     const declared = SWEEP_CALLS.filter((c) => c.resource !== 'member-role' && !c.option).map(
       (c) => c.action,
     );
-    expect(actions).toEqual([...new Set([...declared, ...TOPIC_KEY_ACTIONS])].sort());
+    // One statement per topic and per key (alert and operations): the same actions, each resource once.
+    expect([...new Set(actions)]).toEqual([...new Set([...declared, ...TOPIC_KEY_ACTIONS])].sort());
   });
 
   it('also sweeps once at deployment, asynchronously, to seed baselines', () => {
@@ -268,8 +297,12 @@ describe('LayerWatchStack', () => {
     }
   });
 
-  it('publishes to an existing topic by ARN without creating a topic or key', () => {
-    const t = synth({ alertEmails: [], alertTopicArn: 'arn:aws:sns:us-east-1:111122223333:existing' });
+  it('publishes to an existing topic by ARN without creating a topic or key for it', () => {
+    const t = synth({
+      alertEmails: [],
+      alertTopicArn: 'arn:aws:sns:us-east-1:111122223333:existing',
+      operationsTopicArn: 'arn:aws:sns:us-east-1:111122223333:ops',
+    });
     t.resourceCountIs('AWS::SNS::Topic', 0);
     t.resourceCountIs('AWS::KMS::Key', 0);
     t.hasResourceProperties('AWS::Lambda::Function', {

@@ -2,13 +2,14 @@
  * `-c memberHeartbeat=true` (organization mode): each member account and region gets a canary and an
  * hourly schedule that changes it with a role of its own; the security account gets one alarm per
  * member account and region. The schedule's role is proven by the IAM policy simulator: the
- * declared call on its canary in every member account and region, nothing else, assumable by that
- * schedule only.
+ * declared call on its canary in every member account and region, nothing else, assumable by
+ * EventBridge Scheduler for schedules of its group in its account and region only (Scheduler names
+ * the group as the source, never the schedule).
  */
 import { ContextError, readConfig } from '../../bin/config.js';
 import { CANARY_FUNCTION_NAME, memberHeartbeatRoleName } from '../../lambda/domain/heartbeat.js';
 import { MEMBER_HEARTBEAT_CALLS } from '../../lambda/runtime-calls.js';
-import { MEMBER_HEARTBEAT_SCHEDULE } from '../../lib/constructs/heartbeat.js';
+import { MEMBER_HEARTBEAT_GROUP, MEMBER_HEARTBEAT_SCHEDULE } from '../../lib/constructs/heartbeat.js';
 import { resourcesOfType, TemplateResolver } from '../support/cfn-resolver.js';
 import {
   allDeployments,
@@ -211,28 +212,39 @@ describe('the member heartbeat role, as AWS would judge it', () => {
     },
   );
 
-  it('may be assumed by its own schedule only', async () => {
-    const placement = placements[0] as Placement;
-    const resolver = new TemplateResolver(member.template, placement);
-    const roleId = schedulerRole(resolver);
-    const trust = resolver.resolve(
-      member.template.Resources?.[roleId]?.Properties?.AssumeRolePolicyDocument,
-    ) as PolicyDocument;
-    const schedule = `arn:aws:scheduler:${placement.region}:${placement.account}:schedule/default/${MEMBER_HEARTBEAT_SCHEDULE}`;
-    const assume = (service: string, sourceArn: string): AccessRequest => ({
-      principal: { label: service, service },
-      action: 'sts:AssumeRole',
-      resource: resolver.getAtt(roleId, 'Arn'),
-      resourceAccount: placement.account,
-      resourcePolicy: trust,
-      context: { 'aws:SourceAccount': placement.account, 'aws:SourceArn': sourceArn },
-      why: `${service} from ${sourceArn}`,
-    });
-    expect((await evaluate(assume('scheduler.amazonaws.com', schedule))).result).toBe('Allowed');
-    for (const denied of [
-      assume('scheduler.amazonaws.com', schedule.replace(MEMBER_HEARTBEAT_SCHEDULE, 'attacker')),
-      assume('lambda.amazonaws.com', schedule),
-    ])
-      expect((await evaluate(denied)).result).not.toBe('Allowed');
-  });
+  it.each(placements.map((p) => [`${p.account} ${p.region}`, p] as const))(
+    "may be assumed by EventBridge Scheduler for its schedule's group in %s only",
+    async (_, placement) => {
+      const resolver = new TemplateResolver(member.template, placement);
+      const roleId = schedulerRole(resolver);
+      const trust = resolver.resolve(
+        member.template.Resources?.[roleId]?.Properties?.AssumeRolePolicyDocument,
+      ) as PolicyDocument;
+      // Scheduler sends the ARN of the schedule's group, not the schedule's (Scheduler user guide).
+      const [, schedule] = resourcesOfType(member.template, 'AWS::Scheduler::Schedule')[0] ?? [];
+      expect(schedule?.Properties?.GroupName ?? MEMBER_HEARTBEAT_GROUP).toBe(MEMBER_HEARTBEAT_GROUP);
+      const group = `arn:aws:scheduler:${placement.region}:${placement.account}:schedule-group/${MEMBER_HEARTBEAT_GROUP}`;
+      const assume = (service: string, sourceArn: string, account = placement.account): AccessRequest => ({
+        principal: { label: service, service },
+        action: 'sts:AssumeRole',
+        resource: resolver.getAtt(roleId, 'Arn'),
+        resourceAccount: placement.account,
+        resourcePolicy: trust,
+        context: { 'aws:SourceAccount': account, 'aws:SourceArn': sourceArn },
+        why: `${service} from ${sourceArn}`,
+      });
+      expect((await evaluate(assume('scheduler.amazonaws.com', group))).result).toBe('Allowed');
+      const elsewhere = group.replace(placement.account, '999988887777');
+      for (const denied of [
+        assume('scheduler.amazonaws.com', group.replace(/default$/, 'attacker')),
+        assume('scheduler.amazonaws.com', elsewhere, '999988887777'),
+        assume(
+          'scheduler.amazonaws.com',
+          `${group.replace('schedule-group', 'schedule')}/${MEMBER_HEARTBEAT_SCHEDULE}`,
+        ),
+        assume('lambda.amazonaws.com', group),
+      ])
+        expect((await evaluate(denied)).result).not.toBe('Allowed');
+    },
+  );
 });

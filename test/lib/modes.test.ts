@@ -234,9 +234,9 @@ describe('member stack', () => {
       Object.values(t.findResources('AWS::IAM::Role', { Properties: { RoleName: 'LayerWatchReadOnly' } }))[0]
         ?.Condition,
     ).toBe('InRoleRegion');
-    // The forwarding rule's role is per region: no condition.
+    // The forwarding rule's role is per region: everywhere but the detector's own account and region.
     expect(
-      Object.values(t.findResources('AWS::IAM::Role')).filter((r) => r.Condition === undefined),
+      Object.values(t.findResources('AWS::IAM::Role')).filter((r) => r.Condition === 'AwayFromDetector'),
     ).toHaveLength(1);
   });
 

@@ -123,6 +123,8 @@ describe.each(deployments.map((d) => [d.name, d] as const))('%s', (_, d) => {
                 context: {
                   'aws:SourceAccount': placement.account,
                   'aws:SourceArn': resolver.getAtt(alarmId, 'Arn'),
+                  // SNS names the topic in every KMS request it makes for it.
+                  'kms:EncryptionContext:aws:sns:topicArn': topic,
                 },
                 why: `${d.name} / ${stack.name} / alarm ${alarmId} -> ${topic} (key policy from ${key.source})`,
               });

@@ -13,7 +13,7 @@ import type { TopicKey } from './runtime-requests.js';
 const EVENTS = { label: 'EventBridge', service: 'events.amazonaws.com' } as const;
 
 /** The resource policy of a Lambda function: its AWS::Lambda::Permission resources. */
-function functionPolicy(resolver: TemplateResolver, functionArn: string): PolicyDocument {
+export function functionPolicy(resolver: TemplateResolver, functionArn: string): PolicyDocument {
   const statements: Statement[] = [];
   for (const [id, p] of resourcesOfType(resolver.template, 'AWS::Lambda::Permission')) {
     const props = resolver.resolve(p.Properties) as Record<string, string>;
@@ -78,6 +78,7 @@ export function deliveryRequests(
       resource: string,
       resourcePolicy: PolicyDocument | undefined,
       what: string,
+      sent: Record<string, string> = context,
     ) =>
       requests.push({
         principal: EVENTS,
@@ -85,7 +86,7 @@ export function deliveryRequests(
         resource,
         resourceAccount: resource.split(':')[4] ?? '',
         resourcePolicy: resourcePolicy ?? { Version: '2012-10-17', Statement: [] },
-        context,
+        context: sent,
         why: `${why}: ${what}`,
       });
     const targets =
@@ -135,7 +136,12 @@ export function deliveryRequests(
         );
         const key = keyOf(arn);
         for (const action of key ? ['kms:GenerateDataKey', 'kms:Decrypt'] : []) {
-          ask(action, key?.arn ?? '', key?.policy, `use the key of ${arn}`);
+          // Through SNS, EventBridge's KMS request carries the topic's encryption context and no
+          // aws:SourceArn or aws:SourceAccount (SNS developer guide, key management).
+          ask(action, key?.arn ?? '', key?.policy, `use the key of ${arn}`, {
+            'kms:EncryptionContext:aws:sns:topicArn': arn,
+            'aws:SecureTransport': 'true',
+          });
         }
       } else unknown.push(`${why}: target ${arn} of a kind this test does not model`);
     }

@@ -68,22 +68,58 @@ export class SimulationInputError extends Error {
   override name = 'SimulationInputError';
 }
 
+/**
+ * KMS's encryption-context keys (`kms:EncryptionContext:aws:sns:topicArn`, the context SNS sends
+ * with every KMS request it makes for a topic) are variable keys whose variable follows a colon;
+ * the simulator only recognises variables after a slash (`aws:PrincipalTag/...`) and would drop
+ * them from the request, so that no condition on them could ever hold. They travel under a stand-in
+ * key it does know, renamed alike in the request and in every condition.
+ */
+const ENCRYPTION_CONTEXT = /^kms:EncryptionContext:(.+)$/i;
+const STAND_IN = 'aws:PrincipalTag/layerwatch-test-kms-encryption-context:';
+
+export function standIn(key: string): string {
+  const m = ENCRYPTION_CONTEXT.exec(key);
+  return m ? `${STAND_IN}${m[1]}` : key;
+}
+
+function withStandIns<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withStandIns) as T;
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value as Record<string, unknown>).map(([k, v]) => [
+      k,
+      k === 'Condition' && v && typeof v === 'object'
+        ? Object.fromEntries(
+            Object.entries(v as Record<string, Record<string, unknown>>).map(([op, keys]) => [
+              op,
+              Object.fromEntries(Object.entries(keys).map(([ck, cv]) => [standIn(ck), cv])),
+            ]),
+          )
+        : withStandIns(v),
+    ]),
+  ) as T;
+}
+
 /** Evaluates one request; invalid input (a policy the simulator rejects) throws. */
 export async function evaluate(request: AccessRequest): Promise<Outcome> {
   const p = request.principal;
   const isService = 'service' in p;
+  const context = { ...(isService ? {} : p.context), ...(request.context ?? {}) };
   const response = await runSimulation(
     {
       request: {
         principal: isService ? p.service : p.arn,
         action: request.action,
         resource: { resource: request.resource, accountId: request.resourceAccount },
-        contextVariables: { ...(isService ? {} : p.context), ...(request.context ?? {}) },
+        contextVariables: Object.fromEntries(Object.entries(context).map(([k, v]) => [standIn(k), v])),
       },
-      identityPolicies: isService ? [] : p.policies.map((x) => ({ name: x.name, policy: x.policy })),
+      identityPolicies: isService
+        ? []
+        : p.policies.map((x) => ({ name: x.name, policy: withStandIns(x.policy) })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      resourcePolicy: request.resourcePolicy,
+      resourcePolicy: withStandIns(request.resourcePolicy),
     },
     {},
   );

@@ -10,6 +10,7 @@ import { partitionOf, referencedId, resourcesOfType, TemplateResolver } from './
 import type { SynthesizedDeployment } from './deployments.js';
 import type { AccessRequest, Needs, PolicyDocument, Principal } from './iam-simulation.js';
 import { attachedPolicy, rolePrincipal } from './iam-simulation.js';
+import { documentedPolicy } from './receivers.js';
 
 export type RuntimeName = keyof typeof RUNTIME_CALLS;
 
@@ -62,33 +63,6 @@ export interface TopicKey {
   readonly policy: PolicyDocument;
   /** Where the key policy comes from: the template, or the statement README documents (imported key). */
   readonly source: 'template' | 'documented statement';
-}
-
-/**
- * The key policy statements this test assumes for an imported alert topic key (alertTopicKmsKeyArn):
- * the detector's account may use the key through IAM, and CloudWatch may, for alarms of that account.
- */
-export function importedKeyPolicy(account: string, partition = 'aws'): PolicyDocument {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Sid: 'LayerWatchPublish',
-        Effect: 'Allow',
-        Principal: { AWS: `arn:${partition}:iam::${account}:root` },
-        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-        Resource: '*',
-      },
-      {
-        Sid: 'CloudWatchAlarms',
-        Effect: 'Allow',
-        Principal: { Service: 'cloudwatch.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: '*',
-        Condition: { StringEquals: { 'aws:SourceAccount': account } },
-      },
-    ],
-  };
 }
 
 /** A deployment, resolved where it is deployed: principals, topics, keys, table, bus. */
@@ -176,11 +150,19 @@ export class DeploymentModel {
         source: 'template',
       };
     }
-    const { alertTopicArn, alertTopicKmsKeyArn } = this.d.config;
-    if (topicArn === alertTopicArn && alertTopicKmsKeyArn) {
+    // A key the user brings: the key policy README documents for it (Prerequisites).
+    const { alertTopicArn, alertTopicKmsKeyArn, operationsTopicArn, operationsTopicKmsKeyArn } =
+      this.d.config;
+    const imported =
+      topicArn === alertTopicArn
+        ? alertTopicKmsKeyArn
+        : topicArn === operationsTopicArn
+          ? operationsTopicKmsKeyArn
+          : undefined;
+    if (imported) {
       return {
-        arn: alertTopicKmsKeyArn,
-        policy: importedKeyPolicy(this.d.coverage.homeAccount, this.partition),
+        arn: imported,
+        policy: documentedPolicy('imported-key-policy', topicArn),
         source: 'documented statement',
       };
     }
