@@ -2,6 +2,8 @@
  * Every SDK client built with sdkClient() ends a call within its budget with AwsCallTimeoutError,
  * against an endpoint that accepts connections and never answers (real HTTP on loopback).
  */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import {
   ALERT_PATH_CALLS,
@@ -131,4 +133,26 @@ describe('budgets', () => {
       expect(b.maxAttempts).toBeGreaterThanOrEqual(2);
     },
   );
+});
+
+describe('the sources', () => {
+  /** Every .ts file under lambda/. */
+  const sources = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+    );
+
+  it('build no SDK client but through sdkClient (a client without a budget waits forever)', () => {
+    const direct = sources(join(process.cwd(), 'lambda')).flatMap((file) => {
+      const source = readFileSync(file, 'utf8');
+      const clients = [...source.matchAll(/import\s*\{([^}]*)\}\s*from\s*'@aws-sdk\/client-[a-z0-9-]+'/g)]
+        .flatMap((m) => (m[1] ?? '').split(','))
+        .map((n) => n.trim())
+        .filter((n) => /Client$/.test(n));
+      return clients
+        .filter((name) => new RegExp(`new\\s+${name}\\s*\\(`).test(source))
+        .map((name) => `${file}: new ${name}(`);
+    });
+    expect(direct).toEqual([]);
+  });
 });
