@@ -6,6 +6,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { clientsPerAccount } from './adapters/accounts.js';
+import { ALERT_PATH_CALLS, ENRICHMENT_CALLS, sdkClient } from './adapters/client-options.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
@@ -20,13 +21,14 @@ import { findingSinks, organizationAccounts } from './sinks.js';
 const PUBLICATION_RETENTION_MINUTES = 30 * 24 * 60;
 
 const config = readConfig(process.env);
-const retry = { retryMode: 'adaptive', maxAttempts: 5 } as const;
+// Enrichment reads give up after 3 s a call, the alert path after 6 s (adapters/client-options.ts;
+// the sum is in ARCHITECTURE.md, "Time budget").
 const lambdaIn = clientsPerAccount(
   { homeAccount: config.homeAccount, memberRoleName: config.memberRoleName, partition: config.partition },
-  new STSClient(retry),
-  (region, credentials) => new LambdaClient({ region, credentials, ...retry }),
+  sdkClient(STSClient, ENRICHMENT_CALLS),
+  (region, credentials) => sdkClient(LambdaClient, ENRICHMENT_CALLS, { region, credentials }),
 );
-const dynamo = new DynamoDBClient(retry);
+const dynamo = sdkClient(DynamoDBClient, ALERT_PATH_CALLS);
 
 export const handler = createHandler({
   heartbeat: config.heartbeatRoleArn
@@ -51,8 +53,8 @@ export const handler = createHandler({
   // Per archive: 32 MiB and 8 s; the whole inspect step ends after 10 s (pipeline/inspect.ts).
   archives: new LayerArchiveReader({ budget: { maxBytes: 32 * 1024 * 1024, timeoutMs: 8_000 } }),
   inspectionCache: new DynamoDbInspectionCache(dynamo, config.baselineTable, { retentionDays: 90 }),
-  sinks: findingSinks(config, new SNSClient(retry)),
-  organization: organizationAccounts(config),
+  sinks: findingSinks(config, sdkClient(SNSClient, ALERT_PATH_CALLS), ALERT_PATH_CALLS),
+  organization: organizationAccounts(config, ENRICHMENT_CALLS),
   settings: config.settings,
   logger: new Logger({ serviceName: 'layerwatch' }),
   metrics: new Metrics({ namespace: 'LayerWatch', serviceName: 'layerwatch' }),

@@ -2,6 +2,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CanaryToucher } from './adapters/canary-toucher.js';
+import { HEARTBEAT_CALLS, sdkClient } from './adapters/client-options.js';
 import { createHeartbeat, readCanaries } from './heartbeat-app.js';
 
 const canaries = readCanaries(process.env.HEARTBEAT_CANARIES);
@@ -9,7 +10,8 @@ const clients = new Map<string, LambdaClient>();
 const clientFor = (region: string) => {
   let client = clients.get(region);
   if (!client) {
-    client = new LambdaClient({ region, retryMode: 'adaptive', maxAttempts: 5 });
+    // 15 s a call at most (adapters/client-options.ts), within the function's minute.
+    client = sdkClient(LambdaClient, HEARTBEAT_CALLS, { region });
     clients.set(region, client);
   }
   return client;

@@ -3,6 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
+import { type CallBudget, sdkClient } from './adapters/client-options.js';
 import { EventBridgeFindingSink } from './adapters/eventbridge-finding-sink.js';
 import { OrganizationsAccountLister } from './adapters/organizations-account-lister.js';
 import type { FindingSink, OrganizationAccounts } from './adapters/ports.js';
@@ -12,28 +13,35 @@ import type { HandlerConfig } from './config.js';
 import { AlertTopicSink } from './pipeline/alert-topic-sink.js';
 import { FindingEventSink, SecurityHubSink } from './pipeline/security-tool-sinks.js';
 
-const retry = { retryMode: 'adaptive', maxAttempts: 5 } as const;
-
-/** The alert topic first, then Security Hub and the event bus when the deployment turned them on. */
-export function findingSinks(config: HandlerConfig, sns: SNSClient): FindingSink[] {
+/**
+ * The alert topic first, then Security Hub and the event bus when the deployment turned them on;
+ * their clients within `budget` (adapters/client-options.ts).
+ */
+export function findingSinks(config: HandlerConfig, sns: SNSClient, budget: CallBudget): FindingSink[] {
   const sinks: FindingSink[] = [new AlertTopicSink(new SnsAlertPublisher(sns, config.topicArn))];
   if (config.securityHub) {
     sinks.push(
-      new SecurityHubSink(new SecurityHubFindingSink(new SecurityHubClient(retry), config.homeAccount), {
-        account: config.homeAccount,
-        region: config.region,
-        productVersion: config.version,
-      }),
+      new SecurityHubSink(
+        new SecurityHubFindingSink(sdkClient(SecurityHubClient, budget), config.homeAccount),
+        {
+          account: config.homeAccount,
+          region: config.region,
+          productVersion: config.version,
+        },
+      ),
     );
   }
   if (config.findingEvents)
-    sinks.push(new FindingEventSink(new EventBridgeFindingSink(new EventBridgeClient(retry))));
+    sinks.push(new FindingEventSink(new EventBridgeFindingSink(sdkClient(EventBridgeClient, budget))));
   return sinks;
 }
 
 /** The organization's live account list, when the deployment discovers it (organization mode). */
-export function organizationAccounts(config: HandlerConfig): OrganizationAccounts | undefined {
+export function organizationAccounts(
+  config: HandlerConfig,
+  budget: CallBudget,
+): OrganizationAccounts | undefined {
   if (!config.organizationDiscovery) return undefined;
-  const lister = new OrganizationsAccountLister(new OrganizationsClient(retry));
+  const lister = new OrganizationsAccountLister(sdkClient(OrganizationsClient, budget));
   return { accounts: async () => (await lister.activeAccounts()).accounts };
 }

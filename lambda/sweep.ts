@@ -6,6 +6,7 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { clientsPerAccount } from './adapters/accounts.js';
+import { SWEEP_CALLS, sdkClient } from './adapters/client-options.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
@@ -14,20 +15,20 @@ import { findingSinks, organizationAccounts } from './sinks.js';
 import { createSweep } from './sweep-app.js';
 
 const config = readSweepConfig(process.env);
-const retry = { retryMode: 'adaptive', maxAttempts: 8 } as const;
-const sns = new SNSClient(retry);
+// 30 s a call at most (adapters/client-options.ts), within the sweep's 15 minutes.
+const sns = sdkClient(SNSClient, SWEEP_CALLS);
 
 export const handler = createSweep({
   lister: new LambdaFunctionLister(
     clientsPerAccount(
       { homeAccount: config.homeAccount, memberRoleName: config.memberRoleName, partition: config.partition },
-      new STSClient(retry),
-      (region, credentials) => new LambdaClient({ region, credentials, ...retry }),
+      sdkClient(STSClient, SWEEP_CALLS),
+      (region, credentials) => sdkClient(LambdaClient, SWEEP_CALLS, { region, credentials }),
     ),
   ),
-  baselines: new DynamoDbBaselineStore(new DynamoDBClient(retry), config.baselineTable),
-  sinks: findingSinks(config, sns),
-  discover: config.discoverAccounts ? organizationAccounts(config) : undefined,
+  baselines: new DynamoDbBaselineStore(sdkClient(DynamoDBClient, SWEEP_CALLS), config.baselineTable),
+  sinks: findingSinks(config, sns, SWEEP_CALLS),
+  discover: config.discoverAccounts ? organizationAccounts(config, SWEEP_CALLS) : undefined,
   reporter: new SnsAlertPublisher(sns, config.reportTopicArn),
   settings: config.settings,
   accounts: config.accounts,

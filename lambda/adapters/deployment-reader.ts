@@ -20,6 +20,7 @@ import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { GetTopicAttributesCommand, ListSubscriptionsByTopicCommand, SNSClient } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { DeclaredCall } from './calls.js';
+import { type CallBudget, CLI_CALLS, sdkClient } from './client-options.js';
 import { errorMessage, errorName } from './errors.js';
 
 export class DeploymentReadError extends Error {
@@ -63,7 +64,11 @@ export interface RegionalClients {
   cloudwatch(region: string): CloudWatchClient;
 }
 
-export function regionalClients(config: Record<string, unknown> = {}): RegionalClients {
+/** `config` adds to what `budget` sets (adapters/client-options.ts): endpoint, credentials. */
+export function regionalClients(
+  config: Record<string, unknown> = {},
+  budget: CallBudget = CLI_CALLS,
+): RegionalClients {
   const memo = new Map<string, unknown>();
   const of =
     <T>(kind: string, make: (region: string) => T) =>
@@ -73,13 +78,13 @@ export function regionalClients(config: Record<string, unknown> = {}): RegionalC
       return memo.get(key) as T;
     };
   return {
-    cloudformation: of('cfn', (region) => new CloudFormationClient({ ...config, region })),
-    events: of('events', (region) => new EventBridgeClient({ ...config, region })),
-    sns: of('sns', (region) => new SNSClient({ ...config, region })),
-    kms: of('kms', (region) => new KMSClient({ ...config, region })),
-    cloudtrail: of('cloudtrail', (region) => new CloudTrailClient({ ...config, region })),
-    sqs: of('sqs', (region) => new SQSClient({ ...config, region })),
-    cloudwatch: of('cloudwatch', (region) => new CloudWatchClient({ ...config, region })),
+    cloudformation: of('cfn', (region) => sdkClient(CloudFormationClient, budget, { ...config, region })),
+    events: of('events', (region) => sdkClient(EventBridgeClient, budget, { ...config, region })),
+    sns: of('sns', (region) => sdkClient(SNSClient, budget, { ...config, region })),
+    kms: of('kms', (region) => sdkClient(KMSClient, budget, { ...config, region })),
+    cloudtrail: of('cloudtrail', (region) => sdkClient(CloudTrailClient, budget, { ...config, region })),
+    sqs: of('sqs', (region) => sdkClient(SQSClient, budget, { ...config, region })),
+    cloudwatch: of('cloudwatch', (region) => sdkClient(CloudWatchClient, budget, { ...config, region })),
   };
 }
 

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { AthenaQueryRunner } from '../adapters/athena-query-runner.js';
+import { CLI_CALLS, sdkClient } from '../adapters/client-options.js';
 import {
   CloudTrailLookupEventsReader,
   LOOKUP_EVENT_NAMES,
@@ -128,9 +129,9 @@ export interface HuntClients {
 }
 
 const AWS: HuntClients = {
-  lookup: (region) => new CloudTrailLookupEventsReader(new CloudTrailClient({ region, maxAttempts: 5 })),
+  lookup: (region) => new CloudTrailLookupEventsReader(sdkClient(CloudTrailClient, CLI_CALLS, { region })),
   athena: (region, o) => {
-    const runner = new AthenaQueryRunner(new AthenaClient({ region, maxAttempts: 5 }));
+    const runner = new AthenaQueryRunner(sdkClient(AthenaClient, CLI_CALLS, { region }));
     const sql = athenaSql({
       table: o.table,
       sinceMs: o.filter.sinceMs,

@@ -1,5 +1,6 @@
 /** `layerwatch verify`: the checklist of a deployed detector, with the caller's AWS credentials. */
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CLI_CALLS, sdkClient } from '../adapters/client-options.js';
 import { DeploymentReader, regionalClients } from '../adapters/deployment-reader.js';
 import type { Command } from './command.js';
 import { terminalText } from './terminal-text.js';
@@ -15,9 +16,9 @@ export const verifyCommand: Command = {
       return Promise.resolve(0);
     }
     return runVerify(args, process.env, {
-      view: new DeploymentReader(regionalClients({ maxAttempts: 3 })),
+      view: new DeploymentReader(regionalClients({}, CLI_CALLS)),
       publish: async (topicArn, alert) => {
-        const sns = new SNSClient({ region: topicArn.split(':')[3], maxAttempts: 3 });
+        const sns = sdkClient(SNSClient, CLI_CALLS, { region: topicArn.split(':')[3] });
         const out = await sns.send(
           new PublishCommand({
             TopicArn: topicArn,

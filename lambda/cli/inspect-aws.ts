@@ -5,6 +5,7 @@
  * the same way, and which layer shadows which). The report has the shape of a local input's.
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
+import { CLI_CALLS, sdkClient } from '../adapters/client-options.js';
 import {
   describeAwsError,
   type LayerVersionContent,
@@ -81,7 +82,7 @@ export function defaultAwsDeps(region: string | null): AwsInspectDeps {
   const clientFor = (r: string) => {
     let client = clients.get(r);
     if (!client) {
-      client = new LambdaClient({ region: r || undefined, maxAttempts: 3 });
+      client = sdkClient(LambdaClient, CLI_CALLS, { region: r || undefined });
       clients.set(r, client);
     }
     return client;

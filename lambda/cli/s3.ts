@@ -5,6 +5,7 @@
  * listing them. Digest and Insights folders are skipped.
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { CLI_CALLS, sdkClient } from '../adapters/client-options.js';
 import type { EventFilter } from './filter.js';
 
 export interface S3Location {
@@ -24,7 +25,7 @@ const SKIPPED_FOLDERS = new Set(['CloudTrail-Digest', 'CloudTrail-Insight']);
 /** A client for the CLI's environment; honours AWS_ENDPOINT_URL (path-style then). */
 export function s3Client(env: Record<string, string | undefined> = process.env): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
-  return new S3Client({
+  return sdkClient(S3Client, CLI_CALLS, {
     region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
   });

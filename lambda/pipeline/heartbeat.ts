@@ -3,7 +3,12 @@
  * sees its region. It is counted (`Heartbeat`, by `Region`; by `Account` and `Region` for a member
  * account's canary, whose account and region have an alarm each) and timed (`DetectionLatency`,
  * CloudTrail event time to now, by `Region`), and goes no further: no finding, no baseline.
- * Anything else, including any other change to the canary, goes on to parse like every event.
+ *
+ * An event that claims to be a heartbeat (the canary, a heartbeat role) and is not what the
+ * heartbeat's call delivers is not counted: it is logged with its reasons ("Heartbeat claim
+ * rejected") and counted in `MalformedEvents`, whose alarm a person answers, and goes on to parse and
+ * detection like every other event. A forged heartbeat therefore cannot keep a region's alarm green
+ * quietly. Anything else goes on to parse untouched.
  */
 import { type HeartbeatSource, heartbeatOf } from '../domain/heartbeat.js';
 import type { HandlerResult } from './outcome.js';
@@ -16,8 +21,14 @@ export function recognizeHeartbeat(
   t: Telemetry,
 ): Extract<HandlerResult, { outcome: 'heartbeat' }> | null {
   if (!source) return null;
-  const beat = heartbeatOf(input, source, nowMs);
-  if (!beat) return null;
+  const recognition = heartbeatOf(input, source, nowMs);
+  if (recognition.status === 'other') return null;
+  if (recognition.status === 'rejected') {
+    t.logger.error('Heartbeat claim rejected', { ...recognition.claim, reasons: recognition.reasons });
+    t.count('MalformedEvents');
+    return null;
+  }
+  const beat = recognition.heartbeat;
   // A member's heartbeat is counted per account (each member account and region has its alarm);
   // latency stays by region alone (one metric per region, its p50/p99 across accounts).
   const counted: Record<string, string> = beat.account

@@ -1,41 +1,23 @@
-import { CANARY_FUNCTION_NAME } from '../../../lambda/domain/heartbeat.js';
 import { recognizeHeartbeat } from '../../../lambda/pipeline/heartbeat.js';
 import { recordingTelemetry } from '../../support/fakes.js';
+import { heartbeatEvent } from '../../support/heartbeat-events.js';
+import type { Rec } from '../../support/records.js';
 
 const ACCOUNT = '111122223333';
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/heartbeat`;
-const TIME = '2026-12-01T10:00:00Z';
-
-const canaryChange = (requestParameters: Record<string, unknown>) => ({
-  'detail-type': 'AWS API Call via CloudTrail',
-  source: 'aws.lambda',
-  detail: {
-    eventSource: 'lambda.amazonaws.com',
-    eventName: 'UpdateFunctionConfiguration20150331v2',
-    eventTime: TIME,
-    eventID: 'hb-1',
-    awsRegion: 'ap-southeast-2',
-    recipientAccountId: ACCOUNT,
-    userIdentity: { type: 'AssumedRole', sessionContext: { sessionIssuer: { arn: ROLE } } },
-    requestParameters,
-  },
-});
+const TIME = new Date('2026-12-01T10:00:00Z');
+const source = { account: ACCOUNT, roleArn: ROLE };
+const beat = () => heartbeatEvent({ account: ACCOUNT, region: 'ap-southeast-2', roleArn: ROLE, time: TIME });
 
 describe('heartbeat step', () => {
-  const source = { account: ACCOUNT, roleArn: ROLE };
-
   it('counts the heartbeat and records its latency by region, and ends the event there', () => {
     const t = recordingTelemetry();
-    const result = recognizeHeartbeat(
-      canaryChange({ functionName: CANARY_FUNCTION_NAME, description: 'layerwatch heartbeat' }),
-      source,
-      Date.parse(TIME) + 4200,
-      t,
-    );
+    const event = beat();
+    const result = recognizeHeartbeat(event, source, TIME.getTime() + 4200, t);
     expect(result).toEqual({
       outcome: 'heartbeat',
       region: 'ap-southeast-2',
-      eventId: 'hb-1',
+      eventId: (event.detail as Rec).eventID,
       latencyMs: 4200,
     });
     expect(t.counted).toEqual(['Heartbeat']);
@@ -44,17 +26,23 @@ describe('heartbeat step', () => {
     ]);
   });
 
+  it('does not count a claim that is not the real call: it logs why, counts it malformed and lets it through', () => {
+    const t = recordingTelemetry();
+    const forged = beat();
+    (forged.detail as Rec).eventTime = '2026-12-01T10:05:00Z'; // the envelope still says 10:00:00
+    expect(recognizeHeartbeat(forged, source, TIME.getTime() + 400_000, t)).toBeNull();
+    expect(t.counted).toEqual(['MalformedEvents']);
+    expect(t.logged).toEqual(['error: Heartbeat claim rejected']);
+    expect(t.measured).toEqual([]);
+  });
+
   it('lets anything else through to parse, untouched and uncounted', () => {
     const t = recordingTelemetry();
-    const layered = canaryChange({
-      functionName: CANARY_FUNCTION_NAME,
-      layers: ['arn:aws:lambda:ap-southeast-2:999988887777:layer:x:1'],
-    });
-    expect(recognizeHeartbeat(layered, source, Date.now(), t)).toBeNull();
-    expect(
-      recognizeHeartbeat(canaryChange({ functionName: CANARY_FUNCTION_NAME }), null, Date.now(), t),
-    ).toBeNull();
+    const other = beat();
+    (other.detail as { requestParameters: Rec }).requestParameters.functionName = 'payments';
+    expect(recognizeHeartbeat(other, source, TIME.getTime(), t)).toBeNull();
+    expect(recognizeHeartbeat(beat(), null, TIME.getTime(), t)).toBeNull();
     expect(t.counted).toEqual([]);
-    expect(t.measured).toEqual([]);
+    expect(t.logged).toEqual([]);
   });
 });
