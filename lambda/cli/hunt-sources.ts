@@ -5,7 +5,9 @@
  */
 import type { AthenaProgress, AthenaRow } from '../adapters/athena-query-runner.js';
 import type { LookedUpEvent, LookupOptions } from '../adapters/cloudtrail-lookup-events-reader.js';
+import { LOOKUP_EVENT_NAMES } from '../adapters/cloudtrail-lookup-events-reader.js';
 import { recordOfRow } from './athena.js';
+import { isolate } from './parts.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
 
 export interface LookupSource {
@@ -22,21 +24,64 @@ export interface HuntSink {
   progress(text: string): void;
 }
 
-/** Every candidate event (a layer operation or a tampering call) of the regions' Event history in [since, until]. */
+/** After this many names of a region failed in a row with the same error, the region's others are skipped. */
+export const REGION_GIVE_UP_AFTER = 2;
+
+/**
+ * Every candidate event (a layer operation or a tampering call) of the regions' Event history in
+ * [since, until]. Each region and each event name is a part of its own: one that fails is reported
+ * with AWS's error, the region and the name, and the others are still looked up, so the order of
+ * --region never decides what is found. A region whose names keep failing with the same error (not
+ * enabled, no access) has its remaining names reported as skipped rather than tried one by one.
+ */
 export async function huntLookupEvents(
   sources: ReadonlyMap<string, LookupSource>,
   window: { since: Date | undefined; until: Date | undefined },
   sink: HuntSink,
+  names: readonly string[] = LOOKUP_EVENT_NAMES,
 ): Promise<void> {
   for (const [region, source] of sources) {
     const file = `cloudtrail event history ${region}`;
     let ordinal = 0;
-    const onPage = (p: { eventName: string; events: number }) =>
-      sink.progress(`${region}: ${p.eventName}, ${p.events} event(s) on this page`);
-    for await (const e of source.events({ startTime: window.since, endTime: window.until, onPage })) {
-      ordinal += 1;
-      if (e.status === 'ok') sink.add([{ file, position: `event ${e.eventId}`, ordinal, value: e.record }]);
-      else sink.problem({ file, position: `event ${e.eventId}`, message: e.message, kind: 'invalid' });
+    let streak: { error: string; count: number } = { error: '', count: 0 };
+    for (const [i, eventName] of names.entries()) {
+      const looked = await isolate(
+        eventName,
+        async () => {
+          const onPage = (p: { eventName: string; events: number }) =>
+            sink.progress(`${region}: ${p.eventName}, ${p.events} event(s) on this page`);
+          const options = { startTime: window.since, endTime: window.until, eventNames: [eventName], onPage };
+          for await (const e of source.events(options)) {
+            ordinal += 1;
+            if (e.status === 'ok')
+              sink.add([{ file, position: `event ${e.eventId}`, ordinal, value: e.record }]);
+            else sink.problem({ file, position: `event ${e.eventId}`, message: e.message, kind: 'invalid' });
+          }
+        },
+        region,
+      );
+      if (looked.ok) {
+        streak = { error: '', count: 0 };
+        continue;
+      }
+      const error = looked.outcome.error ?? 'Error';
+      sink.problem({
+        file,
+        position: eventName,
+        message: `not looked up: ${looked.outcome.detail}`,
+        kind: 'unreadable',
+      });
+      streak = { error, count: streak.error === error ? streak.count + 1 : 1 };
+      const rest = names.slice(i + 1);
+      if (streak.count >= REGION_GIVE_UP_AFTER && rest.length > 0) {
+        sink.problem({
+          file,
+          position: null,
+          message: `skipped: ${rest.length} more event name(s) not looked up after ${streak.count} in a row failed with ${error} (${rest.join(', ')})`,
+          kind: 'unreadable',
+        });
+        break;
+      }
     }
   }
 }
