@@ -6,7 +6,7 @@
 import type { AthenaProgress, AthenaRow } from '../adapters/athena-query-runner.js';
 import type { LookedUpEvent, LookupOptions } from '../adapters/cloudtrail-lookup-events-reader.js';
 import { LOOKUP_EVENT_NAMES } from '../adapters/cloudtrail-lookup-events-reader.js';
-import { recordOfRow } from './athena.js';
+import { rowRecord } from './athena.js';
 import { isolate } from './parts.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
 
@@ -95,7 +95,10 @@ export async function huntAthena(source: AthenaSource, sink: HuntSink): Promise<
     );
   for await (const row of source.rows(onProgress)) {
     ordinal += 1;
-    const cells = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v ?? '']));
-    sink.add([{ file: 'athena', position: `row ${ordinal}`, ordinal, value: recordOfRow(cells) }]);
+    const cells = Object.fromEntries(Object.entries(row).map(([k, v]) => [k.toLowerCase(), v ?? '']));
+    // Each row alone: one whose JSON does not parse is named with its column, the next rows still read.
+    const r = rowRecord('athena', cells, ordinal, ordinal);
+    if ('record' in r) sink.add([r.record]);
+    else sink.problem(r.problem);
   }
 }
