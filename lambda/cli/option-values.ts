@@ -1,4 +1,5 @@
 /** Checks shared by the commands' options; each throws a UsageError that names the option. */
+import { isRegionName } from '../domain/render/limits.js';
 import { isSeverity, SEVERITIES, type Severity } from '../domain/severity.js';
 import { UsageError } from './command.js';
 
@@ -38,21 +39,12 @@ export function severityOption(name: string, value: string | undefined): Severit
   return value;
 }
 
-/**
- * The form of a region name in every AWS partition: an area, a direction (with the partition's
- * marker in aws-us-gov, aws-iso...), a number: us-east-1, eu-central-2, cn-north-1, us-gov-west-1,
- * us-isob-east-1, eusc-de-east-1. Checked before any call, so that a typo is a usage error and not
- * a DNS failure in a region that does not exist.
- */
-const REGION_FORM = /^(us|eu|ap|sa|ca|me|af|il|mx|cn|eusc)(-(gov|iso|isob|isoe|isof))?-[a-z]+-\d{1,2}$/;
 export const REGION_EXAMPLES = 'us-east-1, eu-west-3, ap-southeast-2, cn-north-1, us-gov-west-1';
-
-export function isRegionName(value: string): boolean {
-  return REGION_FORM.test(value);
-}
 
 /** Each value must have a region's form; `what` names where it came from (an option, AWS_REGION). */
 export function regionOption(what: string, values: readonly string[]): string[] {
+  // The form of a region in every partition (the renderers keep a resource's region by the same
+  // test): a typo is a usage error, never a DNS failure in a region that does not exist.
   for (const v of values)
     if (!isRegionName(v))
       throw new UsageError(
