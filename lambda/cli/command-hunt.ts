@@ -17,7 +17,16 @@ import { loadSettings } from './command-scan.js';
 import { keepEvent, keepFinding } from './filter.js';
 import { FORMATS, formatNamed } from './formats.js';
 import { type AthenaSource, huntAthena, huntLookupEvents, type LookupSource } from './hunt-sources.js';
-import { accountsOption, severityOption, timeOption } from './option-values.js';
+import {
+  accountsOption,
+  eventHistoryWindow,
+  regionOption,
+  s3LocationOption,
+  severityOption,
+  tableOption,
+  timeOption,
+  windowOption,
+} from './option-values.js';
 import { detect, EventCollector, emptyStats } from './scan.js';
 import type { ScanOptions } from './scan-args.js';
 import { report } from './scan-report.js';
@@ -57,10 +66,12 @@ export interface HuntOptions extends ScanOptions {
   callRegions: string[];
 }
 
+/** Every option is checked here, before any AWS call: a bad one is a usage error (exit 2). */
 export function parseHuntArgs(
   args: readonly string[],
   tty: boolean,
   env: Record<string, string | undefined>,
+  nowMs: number = Date.now(),
 ): HuntOptions | 'help' {
   const { values, positionals } = parseArgs({
     args: [...args],
@@ -97,11 +108,17 @@ export function parseHuntArgs(
   // region's events are kept (an Athena table of an organization trail holds them all).
   const callRegions = values.region ?? (env.AWS_REGION ? [env.AWS_REGION] : []);
   if (callRegions.length === 0) throw new UsageError('name the region: --region NAME (or set AWS_REGION)');
+  regionOption(values.region ? '--region' : 'AWS_REGION', callRegions);
+  if (values.table !== undefined) tableOption(values.table);
+  const sinceMs = timeOption('since', values.since);
+  const untilMs = timeOption('until', values.until);
+  windowOption(sinceMs, untilMs);
+  if (!values.athena) eventHistoryWindow(sinceMs, untilMs, nowMs);
   return {
     source: values.athena ? 'athena' : 'lookup-events',
     table: values.table ?? '',
     workGroup: values.workgroup ?? 'primary',
-    outputLocation: values['output-location'],
+    outputLocation: s3LocationOption('output-location', values['output-location']),
     callRegions,
     format,
     minSeverity: severityOption('min-severity', values['min-severity']) ?? 'informational',
@@ -110,8 +127,8 @@ export function parseHuntArgs(
     config: values.config ?? null,
     includeSuppressed: false,
     filter: {
-      sinceMs: timeOption('since', values.since),
-      untilMs: timeOption('until', values.until),
+      sinceMs,
+      untilMs,
       accounts: accountsOption(values.account ?? []),
       regions: values.region ?? [],
     },
