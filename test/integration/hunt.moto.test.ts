@@ -174,6 +174,8 @@ describe('layerwatch hunt', () => {
       ],
       false,
       {},
+      // The Event history keeps 90 days: the hunt runs, as far as the window is concerned, in March.
+      Date.parse('2026-03-20T00:00:00Z'),
     );
     if (options === 'help') throw new Error('help');
     const out = io();
