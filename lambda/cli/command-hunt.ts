@@ -27,6 +27,7 @@ import {
   timeOption,
   windowOption,
 } from './option-values.js';
+import { type PartOutcome, partsLine } from './parts.js';
 import { detect, EventCollector, emptyStats } from './scan.js';
 import type { ScanOptions } from './scan-args.js';
 import { report } from './scan-report.js';
@@ -173,7 +174,9 @@ export async function hunt(o: HuntOptions, io: Io, clients: HuntClients = AWS): 
   const stats = emptyStats();
   const problems: SourceProblem[] = [];
   const collector = new EventCollector(stats, problems);
+  const parts: PartOutcome[] = [];
   const sink = {
+    part: (outcome: PartOutcome) => parts.push(outcome),
     add: (records: Parameters<EventCollector['add']>[0]) => collector.add(records),
     problem: (p: SourceProblem) => problems.push(p),
     progress: (text: string) => {
@@ -197,6 +200,10 @@ export async function hunt(o: HuntOptions, io: Io, clients: HuntClients = AWS): 
     problems.push({ file: o.source, position: null, message: `${e.name}: ${e.message}`, kind: 'unreadable' });
   }
   if (io.stderr.isTTY) io.stderr.write(`\r${' '.repeat(100)}\r`);
+  if (parts.length > 0)
+    io.stderr.write(
+      `layerwatch: ${partsLine(`lookups (${o.callRegions.length} region(s) x ${LOOKUP_EVENT_NAMES.length} event names)`, parts)}\n`,
+    );
   stats.files = o.source === 'athena' ? 1 : o.callRegions.length;
   const events = collector.sorted().filter((e) => keepEvent(e, o.filter));
   const all = detect(events, settings).filter((f) => keepFinding(f, o.filter));

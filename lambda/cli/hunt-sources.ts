@@ -7,7 +7,7 @@ import type { AthenaProgress, AthenaRow } from '../adapters/athena-query-runner.
 import type { LookedUpEvent, LookupOptions } from '../adapters/cloudtrail-lookup-events-reader.js';
 import { LOOKUP_EVENT_NAMES } from '../adapters/cloudtrail-lookup-events-reader.js';
 import { rowRecord } from './athena.js';
-import { isolate } from './parts.js';
+import { isolate, type PartOutcome } from './parts.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
 
 export interface LookupSource {
@@ -22,6 +22,8 @@ export interface HuntSink {
   add(records: SourceRecord[]): void;
   problem(p: SourceProblem): void;
   progress(text: string): void;
+  /** How each part (a region's event name) ended, for the summary. */
+  part?(outcome: PartOutcome): void;
 }
 
 /** After this many names of a region failed in a row with the same error, the region's others are skipped. */
@@ -60,10 +62,13 @@ export async function huntLookupEvents(
         },
         region,
       );
+      const part = `${region} ${eventName}`;
       if (looked.ok) {
+        sink.part?.({ part, status: 'done', where: region, detail: 'looked up' });
         streak = { error: '', count: 0 };
         continue;
       }
+      sink.part?.({ ...looked.outcome, part });
       const error = looked.outcome.error ?? 'Error';
       sink.problem({
         file,
@@ -74,6 +79,13 @@ export async function huntLookupEvents(
       streak = { error, count: streak.error === error ? streak.count + 1 : 1 };
       const rest = names.slice(i + 1);
       if (streak.count >= REGION_GIVE_UP_AFTER && rest.length > 0) {
+        for (const name of rest)
+          sink.part?.({
+            part: `${region} ${name}`,
+            status: 'skipped',
+            where: region,
+            detail: `after ${error}`,
+          });
         sink.problem({
           file,
           position: null,

@@ -93,6 +93,19 @@ export function countParts(outcomes: readonly PartOutcome[]): Record<PartStatus,
   return counts;
 }
 
+/**
+ * The parts in one line for people: `66 lookups: 34 done, 2 failed (UnrecognizedClientException: 2),
+ * 30 skipped`. Every kind is named, even at 0.
+ */
+export function partsLine(what: string, outcomes: readonly PartOutcome[]): string {
+  const n = countParts(outcomes);
+  const errors = new Map<string, number>();
+  for (const o of outcomes)
+    if (o.status === 'failed') errors.set(o.error ?? 'Error', (errors.get(o.error ?? 'Error') ?? 0) + 1);
+  const why = [...errors].map(([name, count]) => `${name}: ${count}`).join(', ');
+  return `${outcomes.length} ${what}: ${n.done} done, ${n.failed} failed${why ? ` (${why})` : ''}, ${n.skipped} skipped`;
+}
+
 export interface ExitInputs {
   /** A finding reached --fail-on, or (verify) a check failed. */
   failOnReached: boolean;

@@ -91,6 +91,11 @@ describe('hunt --lookup-events: each region and name alone', () => {
       /cloudtrail event history ap-east-1: skipped: \d+ more event name\(s\) not looked up after 2 in a row failed with UnrecognizedClientException/,
     );
     expect(asked['ap-east-1']).toHaveLength(2);
+    // The summary counts every kind of part.
+    const names = asked['eu-west-1']?.length ?? 0;
+    expect(err).toContain(
+      `layerwatch: ${2 * names} lookups (2 region(s) x ${names} event names): ${names} done, 2 failed (UnrecognizedClientException: 2), ${names - 2} skipped\n`,
+    );
     expect(asked['eu-west-1']?.length).toBeGreaterThan(30);
     expect(err).toMatch(/2 files .*1 unreadable/);
     expect(code).toBe(2);
