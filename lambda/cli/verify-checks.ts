@@ -186,6 +186,9 @@ async function topicAndKeyChecks(view: DeploymentView, arn: string): Promise<Che
   return [...topic, ...keyCheck];
 }
 
+export const TRAIL_FIX =
+  'aws cloudtrail start-logging --name TRAIL, and log management events (read/write or write-only); or deploy with -c createTrail=true';
+
 export async function trailCheck(view: DeploymentView, region: string): Promise<Check> {
   const trails = (await view.trails(region)).filter(
     (t) => t.multiRegion || t.organization || t.homeRegion === region,
@@ -210,7 +213,7 @@ export async function trailCheck(view: DeploymentView, region: string): Promise<
     status: 'fail',
     name: `trail in ${region}`,
     detail: `${why}: EventBridge receives no Lambda API calls here`,
-    fix: 'aws cloudtrail start-logging --name TRAIL, and log management events (read/write or write-only); or deploy with -c createTrail=true',
+    fix: TRAIL_FIX,
   };
 }
 

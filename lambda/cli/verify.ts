@@ -22,6 +22,7 @@ import {
   ruleChecks,
   skipped,
   stackCheck,
+  TRAIL_FIX,
   topicChecks,
   trailCheck,
 } from './verify-checks.js';
@@ -126,7 +127,7 @@ export async function verifyDeployment(
   const groups = await Promise.all([
     ruleChecks(view, s, args.region),
     topicChecks(view, s),
-    Promise.all(covered.map((r) => guarded(`trail in ${r}`, r, redeploy, () => trailCheck(view, r)))),
+    Promise.all(covered.map((r) => guarded(`trail in ${r}`, r, TRAIL_FIX, () => trailCheck(view, r)))),
     queueChecks(view, s.outputs, args.region),
     heartbeatChecks(view, s, args.region, now),
     guarded('handler errors', args.region, redeploy, () => handlerErrorsCheck(view, s, args.region, now)),
