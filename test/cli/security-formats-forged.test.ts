@@ -21,6 +21,7 @@ import {
   type Rec,
   updateFunctionConfiguration,
 } from '../support/records.js';
+import { tamperingCalls } from '../support/tamper-records.js';
 
 const UPDATED_AT = '2026-12-07T12:00:00Z';
 
@@ -189,6 +190,54 @@ describe('formats of forged records: properties', () => {
       { numRuns: 150, seed: 20261207 },
     );
     expect(rendered.length).toBeGreaterThan(50);
+    const problems = validateOcsf(rendered).results.flatMap((p, i) => p.map((x) => `#${i}: ${x}`));
+    expect(problems.slice(0, 5)).toEqual([]);
+  });
+});
+
+/** Every string of a record's requestParameters and resources replaced by `forge(original)`. */
+function forgeStrings(value: unknown, forge: (s: string, i: number) => string, at = { i: 0 }): unknown {
+  if (typeof value === 'string') return forge(value, at.i++);
+  if (Array.isArray(value)) return value.map((v) => forgeStrings(v, forge, at));
+  if (value && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, forgeStrings(v, forge, at)]));
+  return value;
+}
+
+const hostile = fc.oneof(
+  fc.constantFrom('arn:evil:sns:   :111122223333:x', 'arn:aws-cn:events:cn-north-1:111122223333:rule/x', ' '),
+  fc.stringMatching(/^[A-Za-z0-9:/_-]{600,900}$/),
+  fc.string({ maxLength: 40 }),
+);
+
+describe('formats of forged tampering records', () => {
+  it('every detector-tampered finding, its target forged, passes both checkers', () => {
+    const calls = tamperingCalls();
+    const rendered: unknown[] = [];
+    fc.assert(
+      fc.property(
+        fc.nat(calls.length - 1),
+        fc.array(hostile, { minLength: 1, maxLength: 8 }),
+        (k, values) => {
+          const call = calls[k]?.record as Rec;
+          const forged = {
+            ...call,
+            requestParameters: forgeStrings(call.requestParameters, (v, i) => values[i % values.length] ?? v),
+            ...(call.resources
+              ? { resources: forgeStrings(call.resources, (v, i) => values[(i + 1) % values.length] ?? v) }
+              : {}),
+          };
+          const n = normalize(forged);
+          if (n.status !== 'relevant') return;
+          const finding = new History().next(n.event).finding;
+          if (!finding) return;
+          expect(checkAsff(asffOf(finding))).toEqual([]);
+          rendered.push(ocsfOf(finding));
+        },
+      ),
+      { numRuns: 200, seed: 20261207 },
+    );
+    expect(rendered.length).toBeGreaterThan(20);
     const problems = validateOcsf(rendered).results.flatMap((p, i) => p.map((x) => `#${i}: ${x}`));
     expect(problems.slice(0, 5)).toEqual([]);
   });
