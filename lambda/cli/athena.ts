@@ -7,6 +7,7 @@
 import { TAMPER_EVENT_NAMES } from '../domain/cloudtrail-tamper.js';
 import { TAMPER_SERVICES } from '../domain/model.js';
 import { CsvParser, parseCsv } from './csv.js';
+import { isolateSync } from './parts.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
 
 export { parseCsv } from './csv.js';
@@ -143,9 +144,19 @@ function resourcesOf(value: unknown): unknown {
   );
 }
 
-function json(value: string | undefined): unknown {
+/** A JSON column of a row that does not parse: the row is reported with the column, not dropped silently. */
+export class AthenaCellError extends Error {
+  override name = 'AthenaCellError';
+}
+
+function json(row: Record<string, string>, column: string): unknown {
+  const value = row[column];
   if (value === undefined || value === '') return null;
-  return JSON.parse(value);
+  try {
+    return JSON.parse(value);
+  } catch (error) {
+    throw new AthenaCellError(`column ${column} is not JSON (${(error as Error).message})`, { cause: error });
+  }
 }
 
 /** One Athena row (header -> value) as a CloudTrail record. */
@@ -161,11 +172,11 @@ export function recordOfRow(row: Record<string, string>): Record<string, unknown
     userAgent: opt(row.useragent),
     recipientAccountId: opt(row.recipientaccountid),
     errorCode: opt(row.errorcode),
-    userIdentity: identityOf(json(row.useridentity)),
-    requestParameters: json(row.requestparameters),
-    responseElements: json(row.responseelements),
+    userIdentity: identityOf(json(row, 'useridentity')),
+    requestParameters: json(row, 'requestparameters'),
+    responseElements: json(row, 'responseelements'),
     // Absent from results of the query before it selected the column.
-    resources: resourcesOf(json(row.resources)),
+    resources: resourcesOf(json(row, 'resources')),
   };
 }
 
@@ -173,6 +184,24 @@ export function recordOfRow(row: Record<string, string>): Record<string, unknown
 export function counter(): () => number {
   let n = 0;
   return () => n++;
+}
+
+/**
+ * One row as a record, or the problem that names it: a row whose JSON column does not parse is a part
+ * not read (`invalid`: counted, and the run is partial), and the rows after it are still read.
+ */
+export function rowRecord(
+  file: string,
+  row: Record<string, string>,
+  rowNumber: number,
+  ordinal: number,
+): { record: SourceRecord } | { problem: SourceProblem } {
+  const position = `row ${rowNumber}`;
+  const r = isolateSync(position, () => recordOfRow(row));
+  if (r.ok) return { record: { file, position, ordinal, value: r.value } };
+  return {
+    problem: { file, position, message: `not read: ${r.outcome.detail}`, kind: 'invalid' },
+  };
 }
 
 export function rowsToRecords(
@@ -185,19 +214,10 @@ export function rowsToRecords(
 ): SourceRecord[] {
   const out: SourceRecord[] = [];
   rows.forEach((cells, k) => {
-    const i = k + firstRow - 1;
     const row = Object.fromEntries(header.map((h, j) => [h.trim().toLowerCase(), cells[j] ?? '']));
-    const ordinal = next();
-    try {
-      out.push({ file, position: `row ${i + 1}`, ordinal, value: recordOfRow(row) });
-    } catch (error) {
-      problems.push({
-        file,
-        position: `row ${i + 1}`,
-        message: `unreadable Athena row: ${(error as Error).message}`,
-        kind: 'malformed',
-      });
-    }
+    const r = rowRecord(file, row, k + firstRow, next());
+    if ('record' in r) out.push(r.record);
+    else problems.push(r.problem);
   });
   return out;
 }

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { athenaSql } from './athena.js';
 import { type Command, EXIT, UsageError } from './command.js';
-import { accountsOption, timeOption } from './option-values.js';
+import { accountsOption, regionOption, tableOption, timeOption, windowOption } from './option-values.js';
 import { terminalText } from './terminal-text.js';
 
 const SYNOPSIS =
@@ -49,13 +49,16 @@ export const athenaSqlCommand: Command = {
       }
       if (positionals.length > 0)
         throw new UsageError(`athena-sql takes no PATH (got ${positionals.join(' ')})`);
+      const sinceMs = timeOption('since', values.since);
+      const untilMs = timeOption('until', values.until);
+      windowOption(sinceMs, untilMs);
       io.stdout.write(
         athenaSql({
-          table: values.table ?? 'cloudtrail_logs',
-          sinceMs: timeOption('since', values.since),
-          untilMs: timeOption('until', values.until),
+          table: tableOption(values.table ?? 'cloudtrail_logs'),
+          sinceMs,
+          untilMs,
           accounts: accountsOption(values.account ?? []),
-          regions: values.region ?? [],
+          regions: regionOption('--region', values.region ?? []),
         }),
       );
       return EXIT.ok;

@@ -18,7 +18,17 @@ import { loadSettings } from './command-scan.js';
 import { keepEvent, keepFinding } from './filter.js';
 import { FORMATS, formatNamed } from './formats.js';
 import { type AthenaSource, huntAthena, huntLookupEvents, type LookupSource } from './hunt-sources.js';
-import { accountsOption, severityOption, timeOption } from './option-values.js';
+import {
+  accountsOption,
+  eventHistoryWindow,
+  regionOption,
+  s3LocationOption,
+  severityOption,
+  tableOption,
+  timeOption,
+  windowOption,
+} from './option-values.js';
+import { type PartOutcome, partsLine } from './parts.js';
 import { detect, EventCollector, emptyStats } from './scan.js';
 import type { ScanOptions } from './scan-args.js';
 import { report } from './scan-report.js';
@@ -58,10 +68,12 @@ export interface HuntOptions extends ScanOptions {
   callRegions: string[];
 }
 
+/** Every option is checked here, before any AWS call: a bad one is a usage error (exit 2). */
 export function parseHuntArgs(
   args: readonly string[],
   tty: boolean,
   env: Record<string, string | undefined>,
+  nowMs: number = Date.now(),
 ): HuntOptions | 'help' {
   const { values, positionals } = parseArgs({
     args: [...args],
@@ -98,11 +110,17 @@ export function parseHuntArgs(
   // region's events are kept (an Athena table of an organization trail holds them all).
   const callRegions = values.region ?? (env.AWS_REGION ? [env.AWS_REGION] : []);
   if (callRegions.length === 0) throw new UsageError('name the region: --region NAME (or set AWS_REGION)');
+  regionOption(values.region ? '--region' : 'AWS_REGION', callRegions);
+  if (values.table !== undefined) tableOption(values.table);
+  const sinceMs = timeOption('since', values.since);
+  const untilMs = timeOption('until', values.until);
+  windowOption(sinceMs, untilMs);
+  if (!values.athena) eventHistoryWindow(sinceMs, untilMs, nowMs);
   return {
     source: values.athena ? 'athena' : 'lookup-events',
     table: values.table ?? '',
     workGroup: values.workgroup ?? 'primary',
-    outputLocation: values['output-location'],
+    outputLocation: s3LocationOption('output-location', values['output-location']),
     callRegions,
     format,
     minSeverity: severityOption('min-severity', values['min-severity']) ?? 'informational',
@@ -111,8 +129,8 @@ export function parseHuntArgs(
     config: values.config ?? null,
     includeSuppressed: false,
     filter: {
-      sinceMs: timeOption('since', values.since),
-      untilMs: timeOption('until', values.until),
+      sinceMs,
+      untilMs,
       accounts: accountsOption(values.account ?? []),
       regions: values.region ?? [],
     },
@@ -157,7 +175,9 @@ export async function hunt(o: HuntOptions, io: Io, clients: HuntClients = AWS): 
   const stats = emptyStats();
   const problems: SourceProblem[] = [];
   const collector = new EventCollector(stats, problems);
+  const parts: PartOutcome[] = [];
   const sink = {
+    part: (outcome: PartOutcome) => parts.push(outcome),
     add: (records: Parameters<EventCollector['add']>[0]) => collector.add(records),
     problem: (p: SourceProblem) => problems.push(p),
     progress: (text: string) => {
@@ -181,6 +201,10 @@ export async function hunt(o: HuntOptions, io: Io, clients: HuntClients = AWS): 
     problems.push({ file: o.source, position: null, message: `${e.name}: ${e.message}`, kind: 'unreadable' });
   }
   if (io.stderr.isTTY) io.stderr.write(`\r${' '.repeat(100)}\r`);
+  if (parts.length > 0)
+    io.stderr.write(
+      `layerwatch: ${partsLine(`lookups (${o.callRegions.length} region(s) x ${LOOKUP_EVENT_NAMES.length} event names)`, parts)}\n`,
+    );
   stats.files = o.source === 'athena' ? 1 : o.callRegions.length;
   const events = collector.sorted().filter((e) => keepEvent(e, o.filter));
   const all = detect(events, settings).filter((f) => keepFinding(f, o.filter));

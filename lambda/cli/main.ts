@@ -5,6 +5,7 @@
 import { type Command, EXIT, type Io } from './command.js';
 import { COMMANDS } from './commands.js';
 import { terminalText } from './terminal-text.js';
+import { VERSION } from './version.js';
 
 export type { Io } from './command.js';
 
@@ -12,7 +13,8 @@ export function usage(commands: readonly Command[] = COMMANDS): string {
   const lines = commands.map((c, i) => `${i === 0 ? 'Usage: ' : '       '}${c.synopsis}`);
   return `${lines.join('\n')}
 
-Commands: ${commands.map((c) => c.name).join(', ')}. \`layerwatch COMMAND --help\` describes one.
+Commands: ${commands.map((c) => c.name).join(', ')}. \`layerwatch COMMAND --help\` (or \`layerwatch help
+COMMAND\`) describes one; \`layerwatch --version\` prints the version.
 
 ${commands[0]?.help().split('\n').slice(2).join('\n') ?? ''}`;
 }
@@ -27,10 +29,16 @@ export async function main(
     io.stderr.write(usage(commands));
     return EXIT.incomplete;
   }
-  if (name === '-h' || name === '--help') {
+  if (name === '-h' || name === '--help' || (name === 'help' && rest.length === 0)) {
     io.stdout.write(usage(commands));
     return EXIT.ok;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    io.stdout.write(`layerwatch ${VERSION}\n`);
+    return EXIT.ok;
+  }
+  // `help COMMAND` is `COMMAND --help`.
+  if (name === 'help') return main([...rest.slice(0, 1), '--help'], io, commands);
   const command = commands.find((c) => c.name === name);
   if (!command) {
     io.stderr.write(`${terminalText(`layerwatch: unknown command "${name}"`)}\n\n${usage(commands)}`);

@@ -4,7 +4,14 @@ import { SEVERITIES, type Severity } from '../domain/severity.js';
 import { EXIT_CODES_HELP, UsageError } from './command.js';
 import type { EventFilter } from './filter.js';
 import { FORMATS, formatNamed, type OutputFormat } from './formats.js';
-import { accountsOption, integerOption, severityOption, timeOption } from './option-values.js';
+import {
+  accountsOption,
+  integerOption,
+  regionOption,
+  severityOption,
+  timeOption,
+  windowOption,
+} from './option-values.js';
 import { DEFAULT_MAX_RECORD_BYTES } from './source-types.js';
 
 export interface ScanOptions {
@@ -92,6 +99,9 @@ export function parseScanArgs(args: readonly string[], stdoutIsTty: boolean): Sc
   if (!format)
     throw new UsageError(`--format: "${formatName}" is not one of ${FORMATS.map((f) => f.name).join(', ')}`);
   if (positionals.length === 0) throw new UsageError('no PATH given');
+  const sinceMs = timeOption('since', values.since);
+  const untilMs = timeOption('until', values.until);
+  windowOption(sinceMs, untilMs);
   return {
     format,
     minSeverity: severityOption('min-severity', values['min-severity']) ?? 'informational',
@@ -100,10 +110,10 @@ export function parseScanArgs(args: readonly string[], stdoutIsTty: boolean): Sc
     config: values.config ?? null,
     includeSuppressed: values['include-suppressed'] ?? false,
     filter: {
-      sinceMs: timeOption('since', values.since),
-      untilMs: timeOption('until', values.until),
+      sinceMs,
+      untilMs,
       accounts: accountsOption(values.account ?? []),
-      regions: values.region ?? [],
+      regions: regionOption('--region', values.region ?? []),
     },
     prefilter: !(values['no-prefilter'] ?? false),
     threads: integerOption('threads', values.threads, 1, 64),

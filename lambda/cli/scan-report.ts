@@ -4,7 +4,8 @@
  */
 import type { Finding } from '../domain/finding.js';
 import { type Severity, severityRank } from '../domain/severity.js';
-import { EXIT, type Io } from './command.js';
+import type { Io } from './command.js';
+import { exitFor } from './parts.js';
 import type { ScanStats } from './scan.js';
 import type { ScanOptions } from './scan-args.js';
 import { isPartial, type SourceProblem } from './source-types.js';
@@ -49,9 +50,11 @@ export function exitCode(
   problems: readonly SourceProblem[],
   options: Pick<ScanOptions, 'failOn' | 'allowPartial'>,
 ): number {
-  if (options.failOn !== null && reaches(unsuppressed, options.failOn)) return EXIT.failOn;
-  if (!options.allowPartial && problems.some(isPartial)) return EXIT.incomplete;
-  return EXIT.ok;
+  return exitFor({
+    failOnReached: options.failOn !== null && reaches(unsuppressed, options.failOn),
+    incomplete: problems.some(isPartial),
+    allowPartial: options.allowPartial,
+  });
 }
 
 /** Writes everything and returns the exit code. */

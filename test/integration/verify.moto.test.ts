@@ -287,7 +287,7 @@ describe('layerwatch verify', () => {
     expect(noRegion[0]).toMatch(/--region/);
   });
 
-  it('cannot run when AWS cannot be asked (exit 2), and says why', async () => {
+  it('reports a stack that cannot be read (AWS unreachable) with the reason, the checks that need it skipped (exit 2)', async () => {
     const lines: string[] = [];
     const code = await runVerify(
       ['--region', REGION],
@@ -302,7 +302,10 @@ describe('layerwatch verify', () => {
       },
     );
     expect(code).toBe(2);
-    expect(lines.at(-1)).toMatch(/cannot run the checks: describing stack LayerWatch/);
+    expect(lines[0]).toMatch(
+      /^ERROR {2}stack LayerWatch: could not be read in us-east-1: .*describing stack LayerWatch/,
+    );
+    expect(lines).toContainEqual(expect.stringMatching(/^SKIP {2}rules: the stack could not be read/));
   });
 });
 

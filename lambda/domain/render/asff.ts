@@ -8,7 +8,8 @@ import { DETECTIONS } from '../detections/index.js';
 import type { Finding } from '../finding.js';
 import type { Severity } from '../severity.js';
 import { oneLine } from '../text.js';
-import { describeFinding, eventTimeMs, isIpAddress, partitionOf } from './ocsf.js';
+import { Cuts, exactInteger, ownPlace, type Place, renderTime, resourcePlace } from './limits.js';
+import { describeFinding, isIpAddress } from './ocsf.js';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 export const TITLE_MAX = 256;
@@ -17,6 +18,10 @@ export const RECOMMENDATION_MAX = 512;
 export const PRODUCT_FIELDS_MAX = 50;
 export const PRODUCT_FIELD_VALUE_MAX = 2048;
 export const RESOURCES_MAX = 32;
+export const RESOURCE_ID_MAX = 512;
+export const API_MAX = 128;
+/** The partitions Security Hub's `Resources[].Partition` takes (its documented values). */
+export const ASFF_PARTITIONS = ['aws', 'aws-cn', 'aws-us-gov'] as const;
 
 export interface AsffOptions {
   /** layerwatch's version (package.json). */
@@ -61,7 +66,8 @@ export interface AsffResource {
   Type: string;
   Id: string;
   Partition: string;
-  Region: string;
+  /** Left out when neither the ARN nor the finding names a real region. */
+  Region?: string;
   Details?: Record<string, unknown>;
 }
 
@@ -106,19 +112,35 @@ const TARGET_TYPES: Record<string, { type: string; detail: (t: Target) => Record
 
 type Target = NonNullable<Finding['target']>;
 
-function targetResource(t: Target, f: Finding): AsffResource {
+function targetResource(t: Target, at: ResourceContext): AsffResource {
   const known = TARGET_TYPES[t.type];
-  const region = t.arn?.split(':')[3] || f.event.region;
   const details = known
     ? { [known.type]: known.detail(t) }
-    : { Other: { Service: t.service, Type: t.type, Name: clip(t.name, 1024) } };
+    : {
+        Other: {
+          Service: t.service,
+          Type: t.type,
+          Name: at.cuts.fit(`${at.path}.Details.Other.Name`, t.name, 1024, clip),
+        },
+      };
   return {
     Type: known?.type ?? 'Other',
-    Id: clip(t.arn ?? t.name, 512),
-    Partition: partitionOf(f),
-    Region: region,
+    Id: at.cuts.fit(`${at.path}.Id`, t.arn ?? t.name, RESOURCE_ID_MAX, clip),
+    ...placed(resourcePlace(t.arn?.split(':')[3], at.own)),
     Details: details,
   };
+}
+
+/** What a resource is rendered with: the finding's own place, and where cuts are recorded. */
+interface ResourceContext {
+  own: Place;
+  cuts: Cuts;
+  /** `Resources[2]` */
+  path: string;
+}
+
+function placed(p: Place): { Partition: string; Region?: string } {
+  return p.region ? { Partition: p.partition, Region: p.region } : { Partition: p.partition };
 }
 
 export function asffTypes(f: Finding): string[] {
@@ -153,55 +175,60 @@ export function defaultProductArn(partition: string, region: string, account: st
 
 const LAYER = /^arn:([^:]+):lambda:([^:]+):(\d{12}):layer:([^:]+):(\d+)$/;
 
-function layerResource(arn: string, f: Finding): AsffResource {
+function layerResource(arn: string, f: Finding, at: ResourceContext): AsffResource {
   const m = LAYER.exec(arn);
   const p = f.provenance.find((x) => x.versionArn === arn);
   const details: Record<string, unknown> = {};
-  if (m) details.Version = Number(m[5]);
+  // A Long in ASFF: a version of more digits than a JSON number keeps exactly is left out (the Id has it).
+  const version = m ? exactInteger(m[5] as string) : null;
+  if (version !== null) details.Version = version;
   if (p?.details?.compatibleRuntimes.length) details.CompatibleRuntimes = p.details.compatibleRuntimes;
   if (p?.details?.createdDate) details.CreatedDate = p.details.createdDate;
   return {
     Type: 'AwsLambdaLayerVersion',
-    Id: arn,
-    Partition: m?.[1] ?? partitionOf(f),
-    Region: m?.[2] ?? f.event.region,
+    Id: at.cuts.fit(`${at.path}.Id`, arn, RESOURCE_ID_MAX, clip),
+    ...placed(resourcePlace(m?.[2], at.own)),
     ...(Object.keys(details).length > 0 ? { Details: { AwsLambdaLayerVersion: details } } : {}),
   };
 }
 
-/** The function (with what is known of it) first, then each layer version the finding names. */
-export function asffResources(f: Finding, account: string): AsffResource[] {
+/**
+ * The function (with what is known of it) first, then each layer version the finding names. Each
+ * resource's partition is the finding's own, its region the ARN's only when real and of that
+ * partition: a forged ARN cannot put `evil` or blanks in Security Hub's fields.
+ */
+export function asffResources(
+  f: Finding,
+  account: string,
+  own: Place = ownPlace(f.event.region, ASFF_PARTITIONS),
+  cuts: Cuts = new Cuts(),
+): AsffResource[] {
   const out: AsffResource[] = [];
-  const partition = partitionOf(f);
+  const at = (): ResourceContext => ({ own, cuts, path: `Resources[${out.length}]` });
   if (f.function) {
     const details: Record<string, unknown> = { FunctionName: f.function.name };
     if (f.function.runtime) details.Runtime = f.function.runtime;
     if (f.function.role) details.Role = f.function.role;
     const layers = f.layers?.current ?? f.layers?.after;
     if (layers && layers.length > 0) details.Layers = layers.map((Arn) => ({ Arn }));
+    const c = at();
     out.push({
       Type: 'AwsLambdaFunction',
-      Id: f.function.arn,
-      Partition: partition,
-      Region: f.function.region,
+      Id: cuts.fit(`${c.path}.Id`, f.function.arn, RESOURCE_ID_MAX, clip),
+      ...placed(resourcePlace(f.function.region, own)),
       Details: { AwsLambdaFunction: details },
     });
   }
   const layers = new Set<string>(f.provenance.map((p) => p.versionArn));
   if (f.layer?.versionArn) layers.add(f.layer.versionArn);
-  for (const arn of layers) out.push(layerResource(arn, f));
-  if (f.target) out.push(targetResource(f.target, f));
-  if (out.length === 0)
-    out.push({
-      Type: 'AwsAccount',
-      Id: `AWS::::Account:${account}`,
-      Partition: partition,
-      Region: f.event.region,
-    });
-  return out.slice(0, RESOURCES_MAX);
+  for (const arn of layers) if (out.length < RESOURCES_MAX) out.push(layerResource(arn, f, at()));
+  if (f.target && out.length < RESOURCES_MAX) out.push(targetResource(f.target, at()));
+  if (out.length === 0) out.push({ Type: 'AwsAccount', Id: `AWS::::Account:${account}`, ...placed(own) });
+  if (layers.size + (f.function ? 1 : 0) + (f.target ? 1 : 0) > RESOURCES_MAX) cuts.add('Resources');
+  return out;
 }
 
-function productFields(f: Finding, version: string): Record<string, string> {
+function productFields(f: Finding, version: string, cuts: Cuts): Record<string, string> {
   const join = (xs: readonly string[] | null | undefined) => (xs && xs.length > 0 ? xs.join(' ') : null);
   const fields: Record<string, string | null> = {
     ProviderName: 'layerwatch',
@@ -242,7 +269,7 @@ function productFields(f: Finding, version: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(fields)) {
     const text = value === null ? '' : oneLine(value);
-    if (text !== '') out[key] = clip(text, PRODUCT_FIELD_VALUE_MAX - 1);
+    if (text !== '') out[key] = cuts.fit(`ProductFields.${key}`, text, PRODUCT_FIELD_VALUE_MAX - 1, clip);
   }
   return out;
 }
@@ -255,7 +282,7 @@ function contentSignals(f: Finding): string | null {
   return all.length > 0 ? all.join('; ') : null;
 }
 
-function recommendation(f: Finding): { Text: string; Url?: string } {
+function recommendation(f: Finding, cuts: Cuts): { Text: string; Url?: string } {
   const revert = f.remediation.revertCommand;
   const first = f.remediation.nextSteps[0] ?? 'Confirm the change with the owner of the resource.';
   let text = revert ? `${first} To undo it: ${revert}` : f.remediation.nextSteps.join(' ') || first;
@@ -263,13 +290,16 @@ function recommendation(f: Finding): { Text: string; Url?: string } {
   if (text.length > RECOMMENDATION_MAX && revert)
     text = `${first} The command that undoes it is in ProductFields "layerwatch/RevertCommand".`;
   const url = DETECTIONS.find((d) => d.id === f.detectionId)?.references[0];
-  return { Text: clip(oneLine(text), RECOMMENDATION_MAX), ...(url ? { Url: url } : {}) };
+  return {
+    Text: cuts.fit('Remediation.Recommendation.Text', oneLine(text), RECOMMENDATION_MAX, clip),
+    ...(url ? { Url: url } : {}),
+  };
 }
 
-function action(f: Finding, seen: string): Record<string, unknown> {
+function action(f: Finding, seen: string, cuts: Cuts): Record<string, unknown> {
   const ip = f.event.sourceIp;
   const call: Record<string, unknown> = {
-    Api: f.event.name.replace(/\d{8}(v\d+)?$/, ''),
+    Api: cuts.fit('Action.AwsApiCallAction.Api', f.event.name.replace(/\d{8}(v\d+)?$/, ''), API_MAX, clip),
     ServiceName: `${f.target?.service ?? 'lambda'}.amazonaws.com`,
     FirstSeen: seen,
     LastSeen: seen,
@@ -279,41 +309,53 @@ function action(f: Finding, seen: string): Record<string, unknown> {
     if (!ip.includes(':')) call.RemoteIpDetails = { IpAddressV4: ip };
   } else if (ip) {
     call.CallerType = 'domain';
-    call.DomainDetails = { Domain: clip(ip, 128) };
+    call.DomainDetails = { Domain: cuts.fit('Action.AwsApiCallAction.DomainDetails.Domain', ip, 128, clip) };
   }
   return { ActionType: 'AWS_API_CALL', AwsApiCallAction: call };
 }
 
+/**
+ * Every field within Security Hub's documented limits whatever the record says; `ProductFields`
+ * `layerwatch/Truncated` lists each field that was cut (and `EventTime` when a forged time was
+ * brought within range), so a cut value is never taken for the event's exact text.
+ */
 export function renderAsff(f: Finding, options: AsffOptions): AsffFinding {
-  const seen = timestamp(eventTimeMs(f));
+  const time = renderTime(f);
+  const seen = timestamp(time.ms);
   const updatedMs = Date.parse(options.updatedAt);
   if (Number.isNaN(updatedMs)) throw new Error(`updatedAt "${options.updatedAt}" is not a date`);
   const account = options.account ?? f.event.account;
   const region = options.region ?? f.event.region;
+  const own = ownPlace(region, ASFF_PARTITIONS);
+  const cuts = new Cuts();
+  if (time.clamped) cuts.add('CreatedAt');
   const severity = { Label: LABEL[f.severity], Original: String(f.riskScore) };
   const types = asffTypes(f);
-  return {
+  const finding: AsffFinding = {
     SchemaVersion: ASFF_SCHEMA_VERSION,
     Id: `layerwatch/${f.detectionId}/${f.findingId}`,
-    ProductArn: defaultProductArn(partitionOf(f), region, account),
+    ProductArn: defaultProductArn(own.partition, region, account),
     GeneratorId: `layerwatch/${f.detectionId}`,
     AwsAccountId: account,
     Types: types,
     CreatedAt: seen,
-    UpdatedAt: timestamp(Math.max(updatedMs, Date.parse(seen))),
+    UpdatedAt: timestamp(Math.max(updatedMs, time.ms)),
     FirstObservedAt: seen,
     LastObservedAt: seen,
     Severity: severity,
     FindingProviderFields: { Severity: severity, Types: types },
-    Title: clip(oneLine(f.title), TITLE_MAX),
-    Description: clip(describeFinding(f), DESCRIPTION_MAX),
+    Title: cuts.fit('Title', oneLine(f.title), TITLE_MAX, clip),
+    Description: cuts.fit('Description', describeFinding(f), DESCRIPTION_MAX, clip),
     CompanyName: 'layerwatch',
     ProductName: 'layerwatch',
-    Remediation: { Recommendation: recommendation(f) },
+    Remediation: { Recommendation: recommendation(f, cuts) },
     ...(options.sourceUrl ? { SourceUrl: options.sourceUrl } : {}),
-    ProductFields: productFields(f, options.productVersion),
-    Resources: asffResources(f, account),
-    Action: action(f, seen),
+    ProductFields: productFields(f, options.productVersion, cuts),
+    Resources: asffResources(f, account, own, cuts),
+    Action: action(f, seen, cuts),
     RecordState: 'ACTIVE',
   };
+  if (cuts.list.length > 0)
+    finding.ProductFields['layerwatch/Truncated'] = clip(cuts.list.join(' '), PRODUCT_FIELD_VALUE_MAX - 1);
+  return finding;
 }

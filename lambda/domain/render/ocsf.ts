@@ -4,12 +4,12 @@
  * passed in by the host. Profiles: `cloud` (cloud, api) and `host` (actor); what OCSF has no
  * attribute for travels in `unmapped.layerwatch`.
  */
-import { parseFunctionArn, parseLayerArn } from '../arn.js';
 import type { MitreTechnique } from '../detections/detection.js';
 import { DETECTIONS } from '../detections/index.js';
 import type { Finding } from '../finding.js';
 import type { Severity } from '../severity.js';
 import { cut, oneLine } from '../text.js';
+import { Cuts, ownPlace, renderTime, resourcePlace } from './limits.js';
 import { ocsfTargetResource, type Resource } from './target.js';
 
 export const OCSF_VERSION = '1.5.0';
@@ -95,13 +95,17 @@ export function mitreAttacks(mitre: readonly MitreTechnique[]): OcsfAttack[] {
   });
 }
 
-/** The AWS partition of the finding's resources (`aws`, `aws-cn`, `aws-us-gov`...). */
-export function partitionOf(f: Finding): string {
-  const fromFunction = f.function ? parseFunctionArn(f.function.arn)?.partition : undefined;
-  const fromLayer = f.layer ? parseLayerArn(f.layer.layerArn)?.partition : undefined;
-  const fromTarget = f.target?.arn?.startsWith('arn:') ? f.target.arn.split(':')[1] || undefined : undefined;
-  return fromFunction ?? fromLayer ?? fromTarget ?? 'aws';
-}
+/** Every AWS partition: a resource's own is one of them, whatever its ARN says. */
+export const PARTITIONS = [
+  'aws',
+  'aws-cn',
+  'aws-us-gov',
+  'aws-iso',
+  'aws-iso-b',
+  'aws-iso-e',
+  'aws-iso-f',
+  'aws-eusc',
+];
 
 /** The service a finding's call went to: Lambda, or the service of a tampering call's target. */
 export const SERVICE_NAMES: Record<string, string> = {
@@ -139,13 +143,6 @@ export type OcsfDetectionFinding = Record<string, unknown> & {
   finding_info: Record<string, unknown> & { uid: string; title: string; attacks: OcsfAttack[] };
 };
 
-export function eventTimeMs(finding: Finding): number {
-  const ms = Date.parse(finding.event.time);
-  if (Number.isNaN(ms))
-    throw new Error(`finding ${finding.findingId}: event time "${finding.event.time}" is not a date`);
-  return ms;
-}
-
 function analyticName(detectionId: string): string {
   return DETECTIONS.find((d) => d.id === detectionId)?.title ?? detectionId;
 }
@@ -175,7 +172,7 @@ function userType(f: Finding): { type_id: number; type: string } {
 }
 
 /** The OCSF actor (host profile): the CloudTrail userIdentity, with its session when it has one. */
-export function ocsfActor(f: Finding): Record<string, unknown> {
+export function ocsfActor(f: Finding, cuts: Cuts = new Cuts()): Record<string, unknown> {
   const a = f.actor;
   const actor: Record<string, unknown> = {};
   const uid = a.arn ?? a.principalId ?? a.invokedBy;
@@ -183,7 +180,7 @@ export function ocsfActor(f: Finding): Record<string, unknown> {
     const name = a.arn ? (a.arn.split('/').pop() ?? a.arn) : uid;
     actor.user = {
       uid,
-      name: cut(oneLine(name), 256),
+      name: cuts.fit('actor.user.name', oneLine(name), 256, cut),
       ...userType(f),
       account: account(a.accountId ?? f.event.account),
       ...(a.accessKeyId ? { credential_uid: a.accessKeyId } : {}),
@@ -198,20 +195,23 @@ export function ocsfActor(f: Finding): Record<string, unknown> {
     actor.session = session;
   }
   if (a.invokedBy) actor.invoked_by = a.invokedBy;
-  if (f.event.userAgent) actor.app_name = cut(oneLine(f.event.userAgent), 256);
+  if (f.event.userAgent) actor.app_name = cuts.fit('actor.app_name', oneLine(f.event.userAgent), 256, cut);
   return actor;
 }
 
 /** The function and every layer version the finding is about, each with its account and region. */
 export function ocsfResources(f: Finding): Resource[] {
-  const partition = partitionOf(f);
+  const own = ownPlace(f.event.region, PARTITIONS);
+  const partition = own.partition;
+  // A forged ARN's region is replaced by the finding's own (the event's, as `cloud.region`).
+  const at = (arnRegion: string | null | undefined) => resourcePlace(arnRegion, own).region ?? f.event.region;
   const out: Resource[] = [];
   if (f.function) {
     out.push({
       uid: f.function.arn,
       name: f.function.name,
       type: 'AWS::Lambda::Function',
-      region: f.function.region,
+      region: at(f.function.region),
       cloud_partition: partition,
       data: { account_uid: f.function.account, runtime: f.function.runtime, role: f.function.role },
     });
@@ -225,7 +225,7 @@ export function ocsfResources(f: Finding): Resource[] {
       uid: arn,
       name: m?.[3] ?? arn,
       type: 'AWS::Lambda::LayerVersion',
-      region: m?.[1] ?? f.event.region,
+      region: at(m?.[1]),
       cloud_partition: partition,
       data: {
         account_uid: m?.[2] ?? null,
@@ -236,7 +236,10 @@ export function ocsfResources(f: Finding): Resource[] {
       },
     });
   }
-  if (f.target) out.push(ocsfTargetResource(f.target, f.event.region, partition));
+  if (f.target) {
+    const target = ocsfTargetResource(f.target, f.event.region, partition);
+    out.push({ ...target, region: at(target.region) });
+  }
   return out;
 }
 
@@ -248,11 +251,11 @@ function contentData(f: Finding, arn: string): Record<string, unknown> {
 }
 
 /** The CloudTrail event that fired the finding, as evidence: who, from where, which call. */
-function evidence(f: Finding): Record<string, unknown> {
+function evidence(f: Finding, cuts: Cuts): Record<string, unknown> {
   const ev: Record<string, unknown> = {
     name: `CloudTrail event ${f.event.id}`,
     api: apiOf(f.event.name, f.target?.service),
-    actor: ocsfActor(f),
+    actor: ocsfActor(f, cuts),
     data: {
       event_uid: f.event.id,
       event_time: f.event.time,
@@ -303,10 +306,16 @@ function status(f: Finding): Record<string, unknown> {
   return { status_id: 1, status: 'New' };
 }
 
+/**
+ * A forged time is brought within range (never a negative `time`), and every field that was cut or
+ * moved is named in `unmapped.layerwatch.truncated_fields` with `truncated: true`.
+ */
 export function renderOcsf(f: Finding, options: OcsfOptions): OcsfDetectionFinding {
-  const time = eventTimeMs(f);
+  const { ms: time, clamped } = renderTime(f);
   const name = analyticName(f.detectionId);
-  return {
+  const cuts = new Cuts();
+  if (clamped) cuts.add('time');
+  const rendered: OcsfDetectionFinding = {
     activity_id: ACTIVITY_ID,
     activity_name: 'Create',
     category_uid: 2,
@@ -334,7 +343,7 @@ export function renderOcsf(f: Finding, options: OcsfOptions): OcsfDetectionFindi
     },
     finding_info: {
       uid: f.findingId,
-      title: cut(oneLine(f.title), 256),
+      title: cuts.fit('finding_info.title', oneLine(f.title), 256, cut),
       desc: describeFinding(f),
       types: [f.detectionId],
       created_time: time,
@@ -347,9 +356,9 @@ export function renderOcsf(f: Finding, options: OcsfOptions): OcsfDetectionFindi
     },
     cloud: { provider: 'AWS', region: f.event.region, account: account(f.event.account) },
     api: apiOf(f.event.name, f.target?.service),
-    actor: ocsfActor(f),
+    actor: ocsfActor(f, cuts),
     resources: ocsfResources(f),
-    evidences: [evidence(f)],
+    evidences: [evidence(f, cuts)],
     observables: observables(f),
     remediation: remediation(f),
     unmapped: {
@@ -375,7 +384,9 @@ export function renderOcsf(f: Finding, options: OcsfOptions): OcsfDetectionFindi
         suppression: f.suppression,
         exec_hooks: f.execHooks,
         target: f.target ?? null,
+        ...(cuts.list.length > 0 ? { truncated: true, truncated_fields: [...new Set(cuts.list)] } : {}),
       },
     },
   };
+  return rendered;
 }

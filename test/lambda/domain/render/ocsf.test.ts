@@ -63,18 +63,28 @@ describe('renderOcsf', () => {
       credentials: 'unknown',
     });
     expect(renderOcsf(nobody, OPTIONS).actor).toEqual({ app_name: expect.any(String) });
+    // A finding of the China partition: its event's region is there too (a partition that does not
+    // agree with the finding's own region is forged, and replaced).
+    const toChina = (arn: string) =>
+      arn.replace('arn:aws:', 'arn:aws-cn:').replace(':us-east-1:', ':cn-north-1:');
     const china = {
       ...share,
+      event: { ...share.event, region: 'cn-north-1' },
       layer: share.layer && {
         ...share.layer,
-        layerArn: share.layer.layerArn.replace('arn:aws:', 'arn:aws-cn:'),
+        layerArn: toChina(share.layer.layerArn),
+        versionArn: share.layer.versionArn && toChina(share.layer.versionArn),
       },
       provenance: [],
       remediation: { revertCommand: null, nextSteps: [] },
     };
     const o = renderOcsf(china, OPTIONS);
     expect(o.resources).toEqual([
-      expect.objectContaining({ type: 'AWS::Lambda::LayerVersion', cloud_partition: 'aws-cn' }),
+      expect.objectContaining({
+        type: 'AWS::Lambda::LayerVersion',
+        cloud_partition: 'aws-cn',
+        region: 'cn-north-1',
+      }),
     ]);
     expect(o.remediation).toMatchObject({ desc: 'Review the change with the owner of the resource.' });
     const all = [...variants.map(([v]) => v), nobody, china].map((v) => renderOcsf(v, OPTIONS));
