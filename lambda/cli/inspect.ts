@@ -273,8 +273,6 @@ export async function runInspect(
     try {
       const { report, entries, problems } = await inspectInput(input, awsDeps);
       print(report);
-      if (report.gaps.some((g) => g.reason.startsWith('unsafe archive')))
-        io.stderr.write(`layerwatch inspect: ${input}: unsafe archive, its content was not read\n`);
       for (const problem of problems) io.stderr.write(`layerwatch inspect: ${input}: ${problem}\n`);
       if (problems.length > 0) code = 2;
       if (entries) attached.push({ name: input, entries });

@@ -1,14 +1,12 @@
 import { type ArchiveCheck, type InspectionSignal, isDirectory, normalPath, shown, text } from './model.js';
 import { pythonTopLevel } from './paths.js';
+import { benignPthLine } from './pth-shapes.js';
 
 /** How much of a `.pth` file is read: site.py executes any line of it, so a cut is reported. */
 export const PTH_BYTES = 64 * 1024;
 
 /** Modules Python's `site` imports at start from sys.path, whatever the function's code does. */
 const PYTHON_CUSTOMIZE = /^(sitecustomize|usercustomize)(\.py|\.pyc|(\.[^/]*)?\.so|\/__init__\.py)$/;
-
-/** `.pth` files that packaging tools write with an executable line, e.g. setuptools, namespace packages. */
-const TOOL_PTH = /^(distutils-precedence\.pth|[^/]*-nspkg\.pth)$/;
 
 /**
  * Ruby's gem_prelude requires these at interpreter start through $LOAD_PATH, where RUBYLIB
@@ -38,7 +36,10 @@ function pthSignal(path: string, content: Uint8Array | undefined, size: number):
   const lines = executableLines(text(content));
   if (lines.length === 0) return [];
   const name = path.slice(path.lastIndexOf('/') + 1);
-  const tool = TOOL_PTH.test(name);
+  // By content, never by name: every executable line must be one a packaging tool writes.
+  const shapes = lines.map(benignPthLine);
+  const tool = shapes.every((shape) => shape !== null) ? (shapes[0] as string) : null;
+  const code = lines.find((_, i) => shapes[i] === null) ?? (lines[0] as string);
   const sitePackages = path.includes('/site-packages/');
   const cutNote = size > content.length ? ` (first ${content.length} of ${size} bytes read)` : '';
   const when = sitePackages
@@ -50,8 +51,8 @@ function pthSignal(path: string, content: Uint8Array | undefined, size: number):
       severity: tool ? 'low' : sitePackages ? 'high' : 'medium',
       path,
       reason:
-        `${shown(name)} has ${lines.length} executable line(s), first: "${shown(lines[0] as string, 80)}"${cutNote}: ${when}` +
-        (tool ? '; the name is one packaging tools write (setuptools, namespace packages)' : ''),
+        `${shown(name)} has ${lines.length} executable line(s), ${tool ? 'first' : 'first of its own'}: "${shown(code, 80)}"${cutNote}: ${when}` +
+        (tool ? `; each line is ${tool}` : ''),
     },
   ];
 }
@@ -96,7 +97,7 @@ export const runtimeStartupHook: ArchiveCheck = {
     for (const entry of entries) {
       if (isDirectory(entry)) continue;
       const path = normalPath(entry.path);
-      if (isPth(path)) signals.push(...pthSignal(path, content(entry.path), entry.uncompressedSize));
+      if (isPth(path)) signals.push(...pthSignal(path, content(entry), entry.uncompressedSize));
       else signals.push(...customizeSignal(path), ...rubySignal(path));
     }
     return signals;

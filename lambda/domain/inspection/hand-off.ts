@@ -1,0 +1,301 @@
+/**
+ * What makes a program an exec wrapper: Lambda starts AWS_LAMBDA_EXEC_WRAPPER with the runtime's
+ * own command line as its arguments, so a wrapper is a program that hands its arguments to
+ * something that runs them. Recognised by that hand-off, not by a spelling: the arguments (the
+ * language's argument vector) are followed through the variables built from them, and a hand-off
+ * is any call that runs a program with them. Pure and line-based: a heuristic reading of the
+ * script, not a parser; a form it misses is covered when AWS_LAMBDA_EXEC_WRAPPER names the file
+ * (function-layers.ts reports that pair whatever the file holds).
+ */
+
+export type ScriptLanguage = 'shell' | 'python' | 'ruby' | 'perl' | 'node';
+
+export interface HandOff {
+  language: ScriptLanguage;
+  /** direct: it starts its arguments (the runtime); indirect: it gives them to a program it names. */
+  kind: 'direct' | 'indirect';
+  /** The statement that hands off, as written (untrusted). */
+  statement: string;
+}
+
+const INTERPRETERS: readonly [RegExp, ScriptLanguage][] = [
+  [/^(?:ba|da|z|k|mk|a|yash|posh)?sh$|^busybox$/, 'shell'],
+  [/^python(?:\d+(?:\.\d+)?)?$|^pypy\d*$/, 'python'],
+  [/^j?ruby(?:\d+(?:\.\d+)?)?$/, 'ruby'],
+  [/^perl\d*(?:\.\d+)*$/, 'perl'],
+  [/^(?:node(?:js)?|bun|deno)$/, 'node'],
+];
+
+/** The language a shebang names, or null (an interpreter this module does not know). */
+export function shebangLanguage(script: string): ScriptLanguage | null {
+  const line = /^#!(.*)/.exec(script)?.[1] ?? '';
+  const words = line.trim().split(/\s+/);
+  let i = 0;
+  const base = (w: string | undefined) => (w ?? '').slice((w ?? '').lastIndexOf('/') + 1);
+  if (base(words[0]) === 'env') {
+    i = 1;
+    while (i < words.length && ((words[i] as string).startsWith('-') || /^\w+=/.test(words[i] as string)))
+      i++;
+  }
+  const name = base(words[i]);
+  return INTERPRETERS.find(([re]) => re.test(name))?.[1] ?? null;
+}
+
+/** Drops comments: `#` at a word start outside quotes (`//` and block comments for node). */
+export function withoutComments(script: string, language: ScriptLanguage): string {
+  if (language === 'node')
+    return script.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
+  return script
+    .split('\n')
+    .map((line, i) => (i === 0 && line.startsWith('#!') ? '' : hashComment(line)))
+    .join('\n');
+}
+
+function hashComment(line: string): string {
+  let quote: string | null = null;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i] as string;
+    if (c === '\\') i++;
+    else if (quote !== null) {
+      if (c === quote) quote = null;
+    } else if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '#' && (i === 0 || /[\s;(]/.test(line[i - 1] as string))) return line.slice(0, i);
+  }
+  return line;
+}
+
+/**
+ * Statements: line continuations joined, lines joined while brackets are open (a call spread over
+ * lines), and for shell split at `;`, `&&`, `||`, `|`, `&` and the keywords that start a command.
+ */
+export function statements(code: string, language: ScriptLanguage): string[] {
+  const joined: string[] = [];
+  let current = '';
+  let depth = 0;
+  for (const line of code.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
+    current = current === '' ? line : `${current} ${line}`;
+    depth += (line.match(/[([{]/g) ?? []).length - (line.match(/[)\]}]/g) ?? []).length;
+    if (depth <= 0 || language === 'shell') {
+      joined.push(current);
+      current = '';
+      depth = 0;
+    }
+  }
+  if (current !== '') joined.push(current);
+  if (language !== 'shell') return joined.map((s) => s.trim()).filter((s) => s !== '');
+  return joined
+    .flatMap((s) => s.split(/;|&&|\|\||\||&(?!>)/))
+    .map((s) =>
+      s
+        .trim()
+        .replace(/^(?:(?:then|do|else|elif|if|while|until|!|\{|\()\s+)+/, '')
+        .replace(/^[({]\s*/, ''),
+    )
+    .filter((s) => s !== '');
+}
+
+interface Grammar {
+  /** The argument vector itself. */
+  source: RegExp;
+  /** A statement that assigns to a variable: the names it assigns, and the value. */
+  assigns(statement: string): { names: string[]; value: string } | null;
+  /** How a variable is used in a statement. */
+  uses(name: string): RegExp;
+  /** The statement runs a program with what follows: null when it does not. */
+  run(statement: string, code: string): string | null;
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Shell commands that take arguments without running them. */
+const SHELL_INERT =
+  /^(?:echo|printf|set|shift|local|declare|typeset|readonly|export|unset|test|\[|\[\[|case|for|select|return|exit|read|getopts|let|:|true|false|logger|cd|pushd|popd|trap|wait|printenv|\(\()$/;
+/** Prefix words that still run what follows. */
+const SHELL_PREFIX =
+  /^(?:exec|command|builtin|nohup|nice|time|stdbuf|setsid|chrt|ionice|timeout|env|sudo|xargs|eval)$/;
+
+function shellRun(statement: string): string | null {
+  const words = statement.split(/\s+/);
+  let i = 0;
+  for (;;) {
+    const w = words[i];
+    if (w === undefined) return null;
+    if (
+      /^[A-Za-z_]\w*=/.test(w) ||
+      (w.startsWith('-') && i > 0) ||
+      (i > 0 && /^\d+(?:\.\d+)?[smhd]?$/.test(w))
+    )
+      i++;
+    else if (SHELL_PREFIX.test(w)) i++;
+    else break;
+  }
+  const command = words[i] as string;
+  if (SHELL_INERT.test(command)) return null;
+  return words.slice(i).join(' ');
+}
+
+const SHELL: Grammar = {
+  source: /\$\{?[@*]|\$\{?[1-9]\b|\$\{?#|"\$\{?[@*]/,
+  assigns(s) {
+    const m = /^(?:(?:local|declare|typeset|readonly|export)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)\+?=(.*)$/.exec(s);
+    if (m) return { names: [m[1] as string], value: m[2] as string };
+    const loop = /^for\s+([A-Za-z_]\w*)\s+in\s+(.*)$/.exec(s);
+    if (loop) return { names: [loop[1] as string], value: loop[2] as string };
+    const bare = /^for\s+([A-Za-z_]\w*)\s*$/.exec(s);
+    return bare ? { names: [bare[1] as string], value: '"$@"' } : null;
+  },
+  uses: (name) => new RegExp(`\\$\\{?${escapeRegExp(name)}\\b`),
+  run: (s) => shellRun(s),
+};
+
+function scriptAssign(pattern: RegExp) {
+  return (s: string) => {
+    const m = pattern.exec(s);
+    if (!m) return null;
+    const names = (m[1] as string).match(/[A-Za-z_$][\w$]*/g) ?? [];
+    return { names: names.filter((n) => !/^(?:const|let|var|my|our|local)$/.test(n)), value: m[2] as string };
+  };
+}
+
+const PYTHON_RUN =
+  /\b(?:os\.(?:exec\w*|spawn\w*|system|popen|posix_spawnp?)|subprocess\.\w+|pty\.spawn|commands\.\w+)\s*\(/;
+
+function pythonRun(s: string, code: string): string | null {
+  if (PYTHON_RUN.test(s)) return s;
+  // `from subprocess import run as go` / `import subprocess as sp`: the names the script calls.
+  const names: string[] = [];
+  for (const m of code.matchAll(/^\s*from\s+(?:os|subprocess|pty)\s+import\s+([^\n]+)/gm))
+    for (const part of (m[1] as string).replace(/[()]/g, '').split(','))
+      names.push(
+        (
+          part
+            .trim()
+            .split(/\s+as\s+/)
+            .pop() as string
+        ).trim(),
+      );
+  for (const m of code.matchAll(/^\s*import\s+(?:os|subprocess|pty)\s+as\s+(\w+)/gm))
+    names.push(`${m[1]}\\.\\w+`);
+  const called = names.filter((n) => n !== '' && n !== '*');
+  if (called.length === 0) return null;
+  return new RegExp(`(?:^|[^\\w.])(?:${called.join('|')})\\s*\\(`).test(s) ? s : null;
+}
+
+const PYTHON: Grammar = {
+  source: /\bsys\.argv\b|(?:^|[^\w.])argv\b/,
+  assigns: scriptAssign(/^([A-Za-z_][\w\s,*[\]()]*?)\s*(?::\s*[\w[\], ]+)?\s*(?:\+|-|\*)?=(?!=)\s*(.*)$/),
+  uses: (name) => new RegExp(`(?:^|[^\\w.])${escapeRegExp(name)}\\b`),
+  run: pythonRun,
+};
+
+const RUBY_RUN =
+  /(?:^|[^\w.])(?:(?:Kernel|Process)\.)?(?:exec|system|spawn)\b|IO\.popen|Open3\.\w+|PTY\.spawn|`|%x[({[]/;
+
+const RUBY: Grammar = {
+  source: /\bARGV\b|\$\*/,
+  assigns: scriptAssign(/^([A-Za-z_][\w\s,*]*?)\s*(?:\+|-|\|\||<<)?=(?![=~])\s*(.*)$/),
+  uses: (name) => new RegExp(`(?:^|[^\\w.:@$])${escapeRegExp(name)}\\b`),
+  run: (s) => (RUBY_RUN.test(s) ? s : null),
+};
+
+const PERL: Grammar = {
+  source: /@ARGV\b|\$ARGV\[|^\s*(?:my\s+)?[$@]\w+\s*=\s*shift\b|\bshift\s*(?:;|$)/,
+  assigns: scriptAssign(/^(?:my|our|local)?\s*\(?\s*([$@%][\w\s,$@%]*?)\)?\s*(?:\.|\+)?=(?![=~])\s*(.*)$/),
+  uses: (name) => new RegExp(`[$@]${escapeRegExp(name)}\\b`),
+  run: (s) =>
+    /(?:^|[^\w$@%])(?:exec|system)\b|`|\bqx\s*[({[/|]|\bopen\s*\(?[^;]*['"]-?\|/.test(s) ? s : null,
+};
+
+const NODE_RUN =
+  /(?:^|[^\w$])(?:spawn|spawnSync|execFile|execFileSync|exec|execSync|fork|execve)\s*\(|process\.execve\s*\(/;
+
+const NODE: Grammar = {
+  source: /\bprocess\.argv\b|\bBun\.argv\b|\bDeno\.args\b/,
+  assigns: scriptAssign(
+    /^(?:(?:const|let|var)\s+)?([[{]?[\w$\s,.[\]{}:]*?[\]}]?)\s*(?:\+|-)?=(?![=>])\s*(.*?);?$/,
+  ),
+  // `args`, `...args`, `[cmd, ...args]`; not `x.args` (a property of something else).
+  uses: (name) => new RegExp(`(?<![\\w$]\\.|[\\w$])${escapeRegExp(name)}\\b`),
+  run: (s, code) =>
+    NODE_RUN.test(s) &&
+    (/child_process|process\.execve|Bun\.spawn|Deno\.Command/.test(code) || /process\.execve/.test(s))
+      ? s
+      : /Bun\.spawn|new\s+Deno\.Command/.test(s)
+        ? s
+        : null,
+};
+
+export const GRAMMARS: Readonly<Record<ScriptLanguage, Grammar>> = {
+  shell: SHELL,
+  python: PYTHON,
+  ruby: RUBY,
+  perl: PERL,
+  node: NODE,
+};
+
+/** Variables whose value comes from the arguments, followed through assignments to a fixed point. */
+function derived(lines: readonly string[], grammar: Grammar): string[] {
+  const names = new Set<string>();
+  const tainted = (s: string) => grammar.source.test(s) || [...names].some((n) => grammar.uses(n).test(s));
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const s of lines) {
+      const a = grammar.assigns(s);
+      if (!a || !tainted(a.value)) continue;
+      for (const n of a.names)
+        if (!names.has(n)) {
+          names.add(n);
+          changed = true;
+        }
+    }
+  }
+  return [...names];
+}
+
+function handOffIn(code: string, language: ScriptLanguage): HandOff | null {
+  const grammar = GRAMMARS[language];
+  const lines = statements(code, language);
+  const names = derived(lines, grammar);
+  const usesArgs = (s: string) => grammar.source.test(s) || names.some((n) => grammar.uses(n).test(s));
+  let indirect: HandOff | null = null;
+  for (const s of lines) {
+    const run = grammar.run(s, code);
+    if (run === null || !usesArgs(run)) continue;
+    const assigned = grammar.assigns(s);
+    if (assigned && !grammar.run(assigned.value, code)) continue;
+    const kind = startsArguments(run, language, grammar, names) ? 'direct' : 'indirect';
+    if (kind === 'direct') return { language, kind, statement: s };
+    indirect ??= { language, kind, statement: s };
+  }
+  return indirect;
+}
+
+/** Whether the program run is the arguments themselves, rather than a fixed program given them. */
+function startsArguments(run: string, language: ScriptLanguage, grammar: Grammar, names: string[]): boolean {
+  const tainted = (s: string) => grammar.source.test(s) || names.some((n) => grammar.uses(n).test(s));
+  if (language === 'shell') return tainted(run.split(/\s+/)[0] ?? '');
+  // The first argument of the call: `exec(*args)`, `os.execv(sys.argv[1], ...)`, `spawn(argv[2], ...)`.
+  const sink = SINK_NAME.exec(run);
+  const args = sink ? run.slice(sink.index + sink[0].length) : run;
+  const first = (args.replace(/^[\s(`{[*.]+/, '').split(/[,)}\]]/)[0] ?? '').trim();
+  if (/^["'][^"']*["']$/.test(first)) return false;
+  return tainted(first);
+}
+
+const SINK_NAME =
+  /\b(?:exec\w*|spawn\w*|system|popen\d?|posix_spawnp?|run|call|Popen|check_\w+|getoutput|fork|execve)\b|`|%x|qx/;
+
+/**
+ * The hand-off of a script, or null. The shebang names the language; a script whose interpreter is
+ * not known (a renamed shell, say) is read in every language and the first hand-off found counts.
+ */
+export function handOff(script: string): HandOff | null {
+  if (!script.startsWith('#!')) return null;
+  const named = shebangLanguage(script);
+  const languages: ScriptLanguage[] = named ? [named] : ['shell', 'python', 'ruby', 'perl', 'node'];
+  for (const language of languages) {
+    const found = handOffIn(withoutComments(script, language), language);
+    if (found) return found;
+  }
+  return null;
+}
