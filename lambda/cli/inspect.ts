@@ -178,10 +178,15 @@ function table(report: InspectReport): string {
         : `${report.layers?.length ?? 0} layers in order`;
   const lines = [`${report.kind} ${report.source}: ${size}`];
   // In a function's report, a file is shown with its layer (NAME:VERSION).
-  const where = (s: InspectReport['signals'][number]) =>
-    s.path && s.layer && report.kind === 'function'
-      ? `${s.layer.split(':').slice(-2).join(':')} ${s.path}`
-      : (s.path ?? s.variable ?? '-');
+  // A hook resolved into a layer shows both ends: VARIABLE -> NAME:VERSION path.
+  const where = (s: InspectReport['signals'][number]) => {
+    const file =
+      s.path && s.layer && report.kind === 'function'
+        ? `${s.layer.split(':').slice(-2).join(':')} ${s.path}`
+        : (s.path ?? null);
+    if (s.variable && file) return `${s.variable} -> ${file}`;
+    return file ?? s.variable ?? '-';
+  };
   const rows = report.signals.map((s) => [s.severity, s.id, where(s), s.reason]);
   const widths = [0, 1, 2].map((i) => Math.max(0, ...rows.map((r) => Math.min(60, (r[i] as string).length))));
   for (const row of rows)
