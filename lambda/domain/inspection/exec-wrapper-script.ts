@@ -37,14 +37,15 @@ export interface WrapperReading {
 }
 
 /**
- * Severity from behaviour: a script that starts its arguments is medium, one that gives them to a
- * program it names (a launcher, an npm shim) low; setting a variable that loads code makes it at
+ * Severity from behaviour: a script that starts its arguments is medium; one that only gives them to
+ * a program it names (a launcher: `exec gzip -d "$@"`, an npm shim) is informational, listed and
+ * scored 0, for every packaged tool does that; setting a variable that loads code makes either at
  * least medium; network tools or decoding data to run make it high.
  */
 function severityOf(h: HandOff, b: ScriptBehaviour): Severity {
   if (b.network.length > 0 || b.decodes.length > 0) return 'high';
   if (h.kind === 'direct' || b.sets.some(loadsCode)) return 'medium';
-  return 'low';
+  return 'informational';
 }
 
 function list(values: readonly string[], max = 6): string {

@@ -74,7 +74,8 @@ export function statements(code: string, language: ScriptLanguage): string[] {
   let depth = 0;
   for (const line of code.replace(/\\\r?\n/g, ' ').split(/\r?\n/)) {
     current = current === '' ? line : `${current} ${line}`;
-    depth += (line.match(/[([{]/g) ?? []).length - (line.match(/[)\]}]/g) ?? []).length;
+    // Only parentheses and brackets join lines (a call spread over lines), not blocks.
+    depth += (line.match(/[([]/g) ?? []).length - (line.match(/[)\]]/g) ?? []).length;
     if (depth <= 0 || language === 'shell') {
       joined.push(current);
       current = '';
@@ -99,17 +100,15 @@ interface Grammar {
   source: RegExp;
   /** A statement that assigns to a variable: the names it assigns, and the value. */
   assigns(statement: string): { names: string[]; value: string } | null;
-  /** How a variable is used in a statement. */
-  uses(name: string): RegExp;
-  /** The statement runs a program with what follows: null when it does not. */
-  run(statement: string, code: string): string | null;
+  /** The variables a statement reads (one pass over it: no per-variable pattern). */
+  refs: RegExp;
+  /** For one script (`code`): whether a statement runs a program, and with what (null: it does not). */
+  runner(code: string): (statement: string) => string | null;
 }
-
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Shell commands that take arguments without running them. */
 const SHELL_INERT =
-  /^(?:echo|printf|set|shift|local|declare|typeset|readonly|export|unset|test|\[|\[\[|case|for|select|return|exit|read|getopts|let|:|true|false|logger|cd|pushd|popd|trap|wait|printenv|\(\()$/;
+  /^(?:echo|printf|print|set|shift|local|declare|typeset|readonly|export|unset|test|\[|\[\[|case|for|select|return|exit|read|getopts|let|:|true|false|logger|cd|pushd|popd|trap|wait|printenv|\(\()$/;
 /** Prefix words that still run what follows. */
 const SHELL_PREFIX =
   /^(?:exec|command|builtin|nohup|nice|time|stdbuf|setsid|chrt|ionice|timeout|env|sudo|xargs|eval)$/;
@@ -135,17 +134,14 @@ function shellRun(statement: string): string | null {
 }
 
 const SHELL: Grammar = {
-  source: /\$\{?[@*]|\$\{?[1-9]\b|\$\{?#|"\$\{?[@*]/,
+  // The whole command line: "$@", $*, ${@:2}. A single argument ($1) or a loop variable is not.
+  source: /\$\{?[@*]/,
   assigns(s) {
     const m = /^(?:(?:local|declare|typeset|readonly|export)(?:\s+-\w+)*\s+)?([A-Za-z_]\w*)\+?=(.*)$/.exec(s);
-    if (m) return { names: [m[1] as string], value: m[2] as string };
-    const loop = /^for\s+([A-Za-z_]\w*)\s+in\s+(.*)$/.exec(s);
-    if (loop) return { names: [loop[1] as string], value: loop[2] as string };
-    const bare = /^for\s+([A-Za-z_]\w*)\s*$/.exec(s);
-    return bare ? { names: [bare[1] as string], value: '"$@"' } : null;
+    return m ? { names: [m[1] as string], value: m[2] as string } : null;
   },
-  uses: (name) => new RegExp(`\\$\\{?${escapeRegExp(name)}\\b`),
-  run: (s) => shellRun(s),
+  refs: /\$\{?([A-Za-z_]\w*)/g,
+  runner: () => shellRun,
 };
 
 function scriptAssign(pattern: RegExp) {
@@ -160,32 +156,26 @@ function scriptAssign(pattern: RegExp) {
 const PYTHON_RUN =
   /\b(?:os\.(?:exec\w*|spawn\w*|system|popen|posix_spawnp?)|subprocess\.\w+|pty\.spawn|commands\.\w+)\s*\(/;
 
-function pythonRun(s: string, code: string): string | null {
-  if (PYTHON_RUN.test(s)) return s;
+/** The calls a Python script can run a program with, including what it imported under other names. */
+function pythonRunner(code: string): (s: string) => string | null {
   // `from subprocess import run as go` / `import subprocess as sp`: the names the script calls.
   const names: string[] = [];
   for (const m of code.matchAll(/^\s*from\s+(?:os|subprocess|pty)\s+import\s+([^\n]+)/gm))
-    for (const part of (m[1] as string).replace(/[()]/g, '').split(','))
-      names.push(
-        (
-          part
-            .trim()
-            .split(/\s+as\s+/)
-            .pop() as string
-        ).trim(),
-      );
+    for (const part of (m[1] as string).replace(/[()]/g, '').split(',')) {
+      const name = (part.split(/\s+as\s+/).pop() ?? '').trim();
+      if (/^\w+$/.test(name)) names.push(name);
+    }
   for (const m of code.matchAll(/^\s*import\s+(?:os|subprocess|pty)\s+as\s+(\w+)/gm))
     names.push(`${m[1]}\\.\\w+`);
-  const called = names.filter((n) => n !== '' && n !== '*');
-  if (called.length === 0) return null;
-  return new RegExp(`(?:^|[^\\w.])(?:${called.join('|')})\\s*\\(`).test(s) ? s : null;
+  const imported = names.length > 0 ? new RegExp(`(?:^|[^\\w.])(?:${names.join('|')})\\s*\\(`) : null;
+  return (s) => (PYTHON_RUN.test(s) || imported?.test(s) ? s : null);
 }
 
 const PYTHON: Grammar = {
   source: /\bsys\.argv\b|(?:^|[^\w.])argv\b/,
   assigns: scriptAssign(/^([A-Za-z_][\w\s,*[\]()]*?)\s*(?::\s*[\w[\], ]+)?\s*(?:\+|-|\*)?=(?!=)\s*(.*)$/),
-  uses: (name) => new RegExp(`(?:^|[^\\w.])${escapeRegExp(name)}\\b`),
-  run: pythonRun,
+  refs: /(?<![\w.])([A-Za-z_]\w*)/g,
+  runner: pythonRunner,
 };
 
 const RUBY_RUN =
@@ -194,15 +184,15 @@ const RUBY_RUN =
 const RUBY: Grammar = {
   source: /\bARGV\b|\$\*/,
   assigns: scriptAssign(/^([A-Za-z_][\w\s,*]*?)\s*(?:\+|-|\|\||<<)?=(?![=~])\s*(.*)$/),
-  uses: (name) => new RegExp(`(?:^|[^\\w.:@$])${escapeRegExp(name)}\\b`),
-  run: (s) => (RUBY_RUN.test(s) ? s : null),
+  refs: /(?<![\w.:@$])([A-Za-z_]\w*)/g,
+  runner: () => (s) => (RUBY_RUN.test(s) ? s : null),
 };
 
 const PERL: Grammar = {
   source: /@ARGV\b|\$ARGV\[|^\s*(?:my\s+)?[$@]\w+\s*=\s*shift\b|\bshift\s*(?:;|$)/,
   assigns: scriptAssign(/^(?:my|our|local)?\s*\(?\s*([$@%][\w\s,$@%]*?)\)?\s*(?:\.|\+)?=(?![=~])\s*(.*)$/),
-  uses: (name) => new RegExp(`[$@]${escapeRegExp(name)}\\b`),
-  run: (s) =>
+  refs: /[$@]([A-Za-z_]\w*)/g,
+  runner: () => (s) =>
     /(?:^|[^\w$@%])(?:exec|system)\b|`|\bqx\s*[({[/|]|\bopen\s*\(?[^;]*['"]-?\|/.test(s) ? s : null,
 };
 
@@ -215,14 +205,15 @@ const NODE: Grammar = {
     /^(?:(?:const|let|var)\s+)?([[{]?[\w$\s,.[\]{}:]*?[\]}]?)\s*(?:\+|-)?=(?![=>])\s*(.*?);?$/,
   ),
   // `args`, `...args`, `[cmd, ...args]`; not `x.args` (a property of something else).
-  uses: (name) => new RegExp(`(?<![\\w$]\\.|[\\w$])${escapeRegExp(name)}\\b`),
-  run: (s, code) =>
-    NODE_RUN.test(s) &&
-    (/child_process|process\.execve|Bun\.spawn|Deno\.Command/.test(code) || /process\.execve/.test(s))
-      ? s
-      : /Bun\.spawn|new\s+Deno\.Command/.test(s)
+  refs: /(?<![\w$]\.|[\w$])([A-Za-z_$][\w$]*)/g,
+  runner: (code) => {
+    const childProcess = /child_process/.test(code);
+    return (s) =>
+      (NODE_RUN.test(s) && (childProcess || /process\.execve/.test(s))) ||
+      /Bun\.spawn|new\s+Deno\.Command/.test(s)
         ? s
-        : null,
+        : null;
+  },
 };
 
 export const GRAMMARS: Readonly<Record<ScriptLanguage, Grammar>> = {
@@ -233,15 +224,26 @@ export const GRAMMARS: Readonly<Record<ScriptLanguage, Grammar>> = {
   node: NODE,
 };
 
+/** A bound on the passes to a fixed point: a chain of assignments written backwards longer than this is cut. */
+const MAX_PASSES = 8;
+
+function refsOf(statement: string, grammar: Grammar): string[] {
+  return [...statement.matchAll(grammar.refs)].map((m) => m[1] as string);
+}
+
 /** Variables whose value comes from the arguments, followed through assignments to a fixed point. */
-function derived(lines: readonly string[], grammar: Grammar): string[] {
+function derived(lines: readonly string[], grammar: Grammar): Set<string> {
   const names = new Set<string>();
-  const tainted = (s: string) => grammar.source.test(s) || [...names].some((n) => grammar.uses(n).test(s));
-  for (let changed = true; changed; ) {
+  const assignments = lines.flatMap((s) => {
+    const a = grammar.assigns(s);
+    return a
+      ? [{ names: a.names, source: grammar.source.test(a.value), refs: refsOf(a.value, grammar) }]
+      : [];
+  });
+  for (let pass = 0, changed = true; changed && pass < MAX_PASSES; pass++) {
     changed = false;
-    for (const s of lines) {
-      const a = grammar.assigns(s);
-      if (!a || !tainted(a.value)) continue;
+    for (const a of assignments) {
+      if (!a.source && !a.refs.some((r) => names.has(r))) continue;
       for (const n of a.names)
         if (!names.has(n)) {
           names.add(n);
@@ -249,20 +251,21 @@ function derived(lines: readonly string[], grammar: Grammar): string[] {
         }
     }
   }
-  return [...names];
+  return names;
 }
 
 function handOffIn(code: string, language: ScriptLanguage): HandOff | null {
   const grammar = GRAMMARS[language];
   const lines = statements(code, language);
   const names = derived(lines, grammar);
-  const usesArgs = (s: string) => grammar.source.test(s) || names.some((n) => grammar.uses(n).test(s));
+  const runs = grammar.runner(code);
+  const usesArgs = (s: string) => grammar.source.test(s) || refsOf(s, grammar).some((r) => names.has(r));
   let indirect: HandOff | null = null;
   for (const s of lines) {
-    const run = grammar.run(s, code);
+    const run = runs(s);
     if (run === null || !usesArgs(run)) continue;
     const assigned = grammar.assigns(s);
-    if (assigned && !grammar.run(assigned.value, code)) continue;
+    if (assigned && (language === 'shell' || !runs(assigned.value))) continue;
     const kind = startsArguments(run, language, grammar, names) ? 'direct' : 'indirect';
     if (kind === 'direct') return { language, kind, statement: s };
     indirect ??= { language, kind, statement: s };
@@ -271,9 +274,18 @@ function handOffIn(code: string, language: ScriptLanguage): HandOff | null {
 }
 
 /** Whether the program run is the arguments themselves, rather than a fixed program given them. */
-function startsArguments(run: string, language: ScriptLanguage, grammar: Grammar, names: string[]): boolean {
-  const tainted = (s: string) => grammar.source.test(s) || names.some((n) => grammar.uses(n).test(s));
-  if (language === 'shell') return tainted(run.split(/\s+/)[0] ?? '');
+function startsArguments(
+  run: string,
+  language: ScriptLanguage,
+  grammar: Grammar,
+  names: ReadonlySet<string>,
+): boolean {
+  const tainted = (s: string) => grammar.source.test(s) || refsOf(s, grammar).some((r) => names.has(r));
+  if (language === 'shell') {
+    // `exec "$@"`, `"${args[@]}"`; or `exec "$1" "${@:2}"`: the first argument run with the rest.
+    const [first = '', ...rest] = run.split(/\s+/);
+    return tainted(first) || (/^"?\$\{?1\}?"?$/.test(first) && tainted(rest.join(' ')));
+  }
   // The first argument of the call: `exec(*args)`, `os.execv(sys.argv[1], ...)`, `spawn(argv[2], ...)`.
   const sink = SINK_NAME.exec(run);
   const args = sink ? run.slice(sink.index + sink[0].length) : run;

@@ -68,12 +68,13 @@ const NETWORK: Record<ScriptLanguage, RegExp> = {
 };
 
 const DECODES: Record<ScriptLanguage, RegExp> = {
+  // Decoding, or running what a pipe or a substitution brings: a bare `eval` is everyday shell.
   shell:
-    /(base64\s+(?:-\w*d\w*|--decode)|xxd\s+-\w*r|openssl\s+(?:enc|base64)\b[^\n]*-d\b|uudecode|\|\s*(?:ba|da|z|k)?sh\b|(?:^|[\s;])eval\b|(?:^|[\s;])(?:source|\.)\s+<\(|(?:ba)?sh\s+-c\s+"?\$\()/gm,
+    /(base64\s+(?:-\w*d\w*|--decode)|xxd\s+-\w*r|openssl\s+(?:enc|base64)\b[^\n]*-d\b|uudecode|\|\s*(?:ba|da|z|k)?sh\s*(?:$|[;&|)])|(?:^|[\s;])(?:source|\.)\s+<\(|(?:ba)?sh\s+-c\s+"?\$\(|eval\s+"?\$\((?:curl|wget))/gm,
   python:
     /(\b(?:exec|eval|compile)\s*\(|base64\.\w*decode|binascii\.\w+|marshal\.loads|pickle\.loads|zlib\.decompress|codecs\.decode|__import__\s*\()/g,
-  ruby: /(\beval\b|instance_eval|class_eval|Base64\.\w*decode\w*|\.unpack1?\s*\(\s*['"]m|Marshal\.load|Zlib::Inflate)/g,
-  perl: /(\beval\b|decode_base64|MIME::Base64|\bunpack\s*\(\s*['"]u|Compress::Zlib)/g,
+  ruby: /(\beval\s*\(|instance_eval|Base64\.\w*decode\w*|\.unpack1?\s*\(\s*['"]m|Marshal\.load|Zlib::Inflate)/g,
+  perl: /(\beval\s*\(?\s*(?:decode|unpack|\$)|decode_base64|\bunpack\s*\(\s*['"]u|Compress::Zlib)/g,
   node: /(\beval\s*\(|new\s+Function\b|\bvm\.\w+|runInNewContext|runInThisContext|Buffer\.from\s*\([^)]*['"](?:base64|hex)['"]|\batob\s*\(|zlib\.\w*(?:inflate|gunzip))/g,
 };
 

@@ -22,7 +22,6 @@ describe('exec-wrapper-script', () => {
       '#!/bin/bash\nargs=("$@")\nextra=("-X" "importtime")\nargs=("${args[@]:0:$#-1}" "${extra[@]}" "${args[@]: -1}")\nexec "${args[@]}"\n',
       'shell',
     ],
-    ['#!/bin/bash\nfor a in "$@"; do list+=("$a"); done\n"${list[@]}"\n', 'shell'],
     ['#!/opt/bin/renamed-shell\nexec "$@"\n', 'shell'],
     ['#!/usr/bin/env python3\nimport os, sys\nos.execvp(sys.argv[1], sys.argv[1:])\n', 'python'],
     ['#!/usr/bin/env python3\nimport subprocess, sys\nsubprocess.run(sys.argv[1:])\n', 'python'],
@@ -86,7 +85,7 @@ describe('exec-wrapper-script', () => {
 
   it.each([
     ['a plain hand-off', '#!/bin/sh\nexec "$@"\n', 'medium'],
-    ['a launcher hand-off', '#!/bin/sh\nexec node /opt/cli.js "$@"\n', 'low'],
+    ['a launcher hand-off', '#!/bin/sh\nexec node /opt/cli.js "$@"\n', 'informational'],
     [
       'a launcher hand-off that sets NODE_OPTIONS',
       '#!/bin/sh\nexport NODE_OPTIONS="--require /opt/w.js"\nexec node /opt/cli.js "$@"\n',
