@@ -6,7 +6,7 @@ import { EXAMPLE_LAYERS, exampleLayerZips } from '../scripts/example-layer-zips.
 const DIR = join(__dirname, '..', 'examples', 'layers');
 
 describe('examples/layers', () => {
-  it('are what the generator produces now (run npx tsx scripts/make-example-layers.ts after a change)', () => {
+  it('are what the generator produces now (run npx tsx scripts/make-examples.ts after a change)', () => {
     const generated = exampleLayerZips();
     expect(readdirSync(DIR).sort()).toEqual(Object.keys(generated).sort());
     for (const [name, bytes] of Object.entries(generated))
