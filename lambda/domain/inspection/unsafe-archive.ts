@@ -59,7 +59,7 @@ function overlapping(entries: readonly ArchiveEntry[]): ArchiveEntry | null {
   return null;
 }
 
-/** Everything the central directory alone shows; when it shows anything, no content is read. */
+/** Everything the central directory alone shows (added to what the content says, never instead of it). */
 export function unsafeEntries(entries: readonly ArchiveEntry[]): InspectionSignal[] {
   const signals: InspectionSignal[] = [];
   const seen = new Set<string>();
