@@ -153,8 +153,22 @@ function scriptAssign(pattern: RegExp) {
   };
 }
 
+// `os.execv(`, `subprocess.run(`, and the same calls on any object (`__import__('os').execv(`,
+// an alias); `.run(`/`.call(` only on subprocess, for `cli.run(sys.argv[1:])` is how console scripts start.
 const PYTHON_RUN =
-  /\b(?:os\.(?:exec\w*|spawn\w*|system|popen|posix_spawnp?)|subprocess\.\w+|pty\.spawn|commands\.\w+)\s*\(/;
+  /\b(?:subprocess\.\w+|pty\.spawn|commands\.\w+)\s*\(|\.(?:exec[lv]p?e?|spawn[lv]p?e?|system|popen|posix_spawnp?|Popen|check_output|check_call|getoutput|getstatusoutput)\s*\(/;
+/** What `from os import *` (or subprocess, pty) brings in that runs a program. */
+const STAR_IMPORTED = [
+  'exec\\w*',
+  'spawn\\w*',
+  'system',
+  'popen',
+  'posix_spawnp?',
+  'run',
+  'call',
+  'Popen',
+  'check_\\w+',
+];
 
 /** The calls a Python script can run a program with, including what it imported under other names. */
 function pythonRunner(code: string): (s: string) => string | null {
@@ -164,6 +178,7 @@ function pythonRunner(code: string): (s: string) => string | null {
     for (const part of (m[1] as string).replace(/[()]/g, '').split(',')) {
       const name = (part.split(/\s+as\s+/).pop() ?? '').trim();
       if (/^\w+$/.test(name)) names.push(name);
+      else if (name === '*') names.push(...STAR_IMPORTED);
     }
   for (const m of code.matchAll(/^\s*import\s+(?:os|subprocess|pty)\s+as\s+(\w+)/gm))
     names.push(`${m[1]}\\.\\w+`);

@@ -37,6 +37,9 @@ describe('exec-wrapper-script', () => {
       "#!/usr/bin/env ruby\nargs = ARGV\nextra_args = ['-X', 'importtime']\nargs.insert(-2, *extra_args)\nexec *args\n",
       'ruby',
     ],
+    ['#!/usr/bin/env python3\nimport sys\nfrom os import *\nexecv(sys.argv[1], sys.argv[1:])\n', 'python'],
+    ["#!/usr/bin/env python3\nimport sys\n__import__('os').execv(sys.argv[1], sys.argv[1:])\n", 'python'],
+    ['#!/usr/bin/env python3\nimport sys, os as o\no.execvp(sys.argv[1], sys.argv[1:])\n', 'python'],
     ['#!/usr/bin/ruby\nsystem(*ARGV)\n', 'ruby'],
     ['#!/usr/bin/ruby\npid = Process.spawn(*$*)\nProcess.wait(pid)\n', 'ruby'],
     ["#!/usr/bin/env node\nrequire('child_process').spawn(process.argv[2], process.argv.slice(3))\n", 'node'],
@@ -69,6 +72,10 @@ describe('exec-wrapper-script', () => {
     ['printing the arguments', '#!/bin/sh\necho "$@"\nprintf "%s" "$*"\n'],
     ['a comment', '#!/bin/sh\n# exec "$@" is what a wrapper does\n'],
     ['a Python console script', '#!/usr/bin/python3\nimport sys\nfrom tool import main\nsys.exit(main())\n'],
+    [
+      'a console script that runs its CLI object',
+      '#!/usr/bin/python3\nimport sys\nfrom tool import cli\nsys.exit(cli.run(sys.argv[1:]))\n',
+    ],
     [
       'a Python script that only reads its arguments',
       '#!/usr/bin/python3\nimport sys, subprocess\nname = sys.argv[1]\nprint(name)\nsubprocess.run(["ls"])\n',
