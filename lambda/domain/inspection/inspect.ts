@@ -16,6 +16,7 @@ import {
   type InspectionSignal,
   isDirectory,
   lower,
+  type SignalId,
 } from './model.js';
 import { nativeCode } from './native-code.js';
 import { runtimeStartupHook } from './runtime-startup-hook.js';
@@ -41,6 +42,13 @@ export interface ReadLimits {
 }
 
 export const DEFAULT_READ_LIMITS: ReadLimits = { maxFiles: 2000, maxBytes: 16 * 1024 * 1024 };
+
+/**
+ * Bytes one check may have read in all, within maxBytes: reading a script for its hand-off costs
+ * CPU (tens of milliseconds for 64 KiB), so a layer of hundreds of crafted scripts must not hold
+ * the host up. What is over is a named gap, as for the other limits.
+ */
+export const CHECK_BYTES: Partial<Record<SignalId, number>> = { 'exec-wrapper-script': 2 * 1024 * 1024 };
 
 export interface ContentPlan {
   requests: ContentRequest[];
@@ -81,6 +89,8 @@ export function wanted(
   const skipped: InspectionGap[] = [];
   let bytes = 0;
   for (const check of ARCHIVE_CHECKS) {
+    const cap = CHECK_BYTES[check.id] ?? Number.POSITIVE_INFINITY;
+    let checkBytes = 0;
     entries.forEach((entry, index) => {
       const key = keys[index] as string;
       const want = Math.min(check.wants(entry, contents.get(key)), entry.uncompressedSize);
@@ -100,6 +110,11 @@ export function wanted(
         });
         return;
       }
+      if (checkBytes + want > cap) {
+        skipped.push({ path: entry.path, reason: `read limit of ${check.id} (${cap} bytes in all)` });
+        return;
+      }
+      checkBytes += want;
       bytes += extra;
       byKey.set(key, { key, path: entry.path, index, bytes: want });
     });

@@ -1,5 +1,6 @@
 import {
   bySeverity,
+  CHECK_BYTES,
   DEFAULT_READ_LIMITS,
   inspect,
   unmet,
@@ -76,6 +77,18 @@ describe('wanted', () => {
       { key: 'bootstrap', index: 0 },
       { key: 'bootstrap\u00002', index: 1 },
     ]);
+  });
+
+  it('reads at most CHECK_BYTES of scripts for their hand-off, and names the rest as gaps', () => {
+    const scripts = Array.from({ length: 40 }, (_, i) => executable(`bin/s${i}`, 64 * 1024));
+    const heads = new Map(scripts.map((e) => [e.path, bytes('#!')]));
+    const plan = wanted(scripts, heads);
+    // 32 scripts of 64 KiB fill the 2 MiB; the other 8 get only native-code's 20-byte look.
+    const whole = plan.requests.filter((r) => r.bytes === 64 * 1024);
+    expect(whole).toHaveLength(32);
+    expect(whole.length * 64 * 1024).toBe(CHECK_BYTES['exec-wrapper-script']);
+    expect(plan.skipped).toHaveLength(8);
+    expect(plan.skipped[0]?.reason).toBe('read limit of exec-wrapper-script (2097152 bytes in all)');
   });
 
   it('skips unreadable entries and what is over the limits, saying so', () => {
