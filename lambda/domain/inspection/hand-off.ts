@@ -41,27 +41,53 @@ export function shebangLanguage(script: string): ScriptLanguage | null {
   return INTERPRETERS.find(([re]) => re.test(name))?.[1] ?? null;
 }
 
-/** Drops comments: `#` at a word start outside quotes (`//` and block comments for node). */
+/**
+ * Drops comments: `#` at a word start outside quotes (`//` and block comments for node). Quotes are
+ * followed across lines, as the shells, Ruby and Perl read them (Python: only triple quotes), so
+ * that a line starting with `#` inside a string is not taken for a comment: that would hide what
+ * follows the string's end on it.
+ */
 export function withoutComments(script: string, language: ScriptLanguage): string {
   if (language === 'node')
     return script.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/(^|[^:'"`\\])\/\/.*$/gm, '$1');
-  return script
-    .split('\n')
-    .map((line, i) => (i === 0 && line.startsWith('#!') ? '' : hashComment(line)))
-    .join('\n');
+  const body = script.startsWith('#!') ? script.slice(script.indexOf('\n') + 1 || script.length) : script;
+  const lead = script.length - body.length > 0 ? '\n' : '';
+  return lead + hashComments(body, language === 'python');
 }
 
-function hashComment(line: string): string {
+function hashComments(code: string, python: boolean): string {
+  let out = '';
   let quote: string | null = null;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i] as string;
-    if (c === '\\') i++;
-    else if (quote !== null) {
-      if (c === quote) quote = null;
-    } else if (c === '"' || c === "'" || c === '`') quote = c;
-    else if (c === '#' && (i === 0 || /[\s;(]/.test(line[i - 1] as string))) return line.slice(0, i);
+  for (let i = 0; i < code.length; i++) {
+    const c = code[i] as string;
+    if (c === '\\') {
+      out += code.slice(i, i + 2);
+      i++;
+      continue;
+    }
+    if (quote !== null) {
+      if (code.startsWith(quote, i)) {
+        out += quote;
+        i += quote.length - 1;
+        quote = null;
+      } else {
+        // A Python string that is not triple-quoted ends at the line's end.
+        if (c === '\n' && python && quote.length === 1) quote = null;
+        out += c;
+      }
+      continue;
+    }
+    if (c === '"' || c === "'" || (c === '`' && !python)) {
+      quote = python && code.startsWith(c.repeat(3), i) ? c.repeat(3) : c;
+      out += quote;
+      i += quote.length - 1;
+    } else if (c === '#' && (i === 0 || /[\s;(]/.test(code[i - 1] as string))) {
+      const next = code.indexOf('\n', i);
+      if (next < 0) break;
+      i = next - 1;
+    } else out += c;
   }
-  return line;
+  return out;
 }
 
 /**

@@ -40,6 +40,8 @@ describe('exec-wrapper-script', () => {
     ['#!/usr/bin/env python3\nimport sys\nfrom os import *\nexecv(sys.argv[1], sys.argv[1:])\n', 'python'],
     ["#!/usr/bin/env python3\nimport sys\n__import__('os').execv(sys.argv[1], sys.argv[1:])\n", 'python'],
     ['#!/usr/bin/env python3\nimport sys, os as o\no.execvp(sys.argv[1], sys.argv[1:])\n', 'python'],
+    // A line that starts with # inside a string is no comment: what follows the string's end runs.
+    ['#!/bin/sh\nx="\n# "; exec "$@"\n', 'shell'],
     ['#!/usr/bin/ruby\nsystem(*ARGV)\n', 'ruby'],
     ['#!/usr/bin/ruby\npid = Process.spawn(*$*)\nProcess.wait(pid)\n', 'ruby'],
     ["#!/usr/bin/env node\nrequire('child_process').spawn(process.argv[2], process.argv.slice(3))\n", 'node'],
