@@ -248,7 +248,9 @@ const NODE: Grammar = {
   // `args`, `...args`, `[cmd, ...args]`; not `x.args` (a property of something else).
   refs: /(?<![\w$]\.|[\w$])([A-Za-z_$][\w$]*)/g,
   runner: (code) => {
-    const childProcess = /child_process/.test(code);
+    // child_process by name, or a require/import of a computed name (which may be child_process).
+    const childProcess =
+      /child_process|\b(?:require|import)\s*\(\s*(?:[^'"`\s)]|(['"`])[^'"`]*\1\s*\+|`[^`]*\$\{)/.test(code);
     return (s) =>
       (NODE_RUN.test(s) && (childProcess || /process\.execve/.test(s))) ||
       /Bun\.spawn|new\s+Deno\.Command/.test(s)

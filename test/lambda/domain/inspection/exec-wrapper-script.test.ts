@@ -49,6 +49,10 @@ describe('exec-wrapper-script', () => {
       "#!/usr/bin/env node\nconst { spawnSync } = require('node:child_process');\nconst [, , cmd, ...rest] = process.argv;\nspawnSync(cmd, rest, { stdio: 'inherit' });\n",
       'node',
     ],
+    [
+      "#!/usr/bin/env node\nconst cp = require('child' + '_process');\ncp.spawnSync(process.argv[2], process.argv.slice(3));\n",
+      'node',
+    ],
     ['#!/usr/bin/perl\nexec @ARGV;\n', 'perl'],
     ['#!/usr/bin/perl\nmy @cmd = @ARGV;\nsystem { $cmd[0] } @cmd;\n', 'perl'],
   ])('recognises the hand-off of %j (%s)', (script, language) => {
@@ -73,6 +77,10 @@ describe('exec-wrapper-script', () => {
     ['no shebang', 'exec "$@"\n'],
     ['printing the arguments', '#!/bin/sh\necho "$@"\nprintf "%s" "$*"\n'],
     ['a comment', '#!/bin/sh\n# exec "$@" is what a wrapper does\n'],
+    [
+      'a regular expression run on an argument',
+      '#!/usr/bin/env node\nconst m = /x/.exec(process.argv[2]);\nconsole.log(m);\n',
+    ],
     ['a Python console script', '#!/usr/bin/python3\nimport sys\nfrom tool import main\nsys.exit(main())\n'],
     [
       'a console script that runs its CLI object',
