@@ -4,7 +4,7 @@
  * that ignores Range). Both are served by a local HTTP server, on bare loopback and through a link
  * shaped like S3 from a Lambda function (time to first byte and a throughput cap). Each inspection
  * runs in a fresh process, so that its peak RSS is its own; a process that loads the same modules
- * and reads nothing gives the baseline. Also: how fast a decompression bomb is refused, and how long
+ * and reads nothing gives the baseline. Also: how fast a decompression bomb is named (and the rest of its archive read), and how long
  * the handler's inspect step takes on that layer over the S3-like link, on a cache miss and a hit.
  *
  * Run: npx tsx bench/inspect.ts   (results replace the "inspect" block of BENCHMARKS.md;
@@ -171,8 +171,11 @@ async function bomb(): Promise<{ ms: number; declared: number; size: number; ref
   });
   const ms = performance.now() - t0;
   const report = JSON.parse(out);
+  // Named from the directory, and the small file beside it still read: an unsafe entry hides nothing.
   const refused =
-    report.signals[0]?.id === 'unsafe-archive' && report.gaps[0]?.reason.startsWith('unsafe archive');
+    report.signals[0]?.id === 'unsafe-archive' &&
+    report.signals.some((s: { id: string }) => s.id === 'runtime-startup-hook') &&
+    report.gaps.length === 0;
   return { ms, declared: report.uncompressedBytes, size: zip.length, refused };
 }
 
@@ -263,12 +266,13 @@ async function main() {
     '',
     `Range reads fetched ${((range.bytes / zip.length) * 100).toFixed(2)} % of the archive; same signals every way: ${same ? 'yes' : 'NO'}.`,
     `The handler's inspect step on this layer over the S3-like link (budget 32 MiB / 8 s, in-memory cache): ${s.missMs.toFixed(0)} ms on a cache miss, ${s.hitMs.toFixed(1)} ms on a hit (${s.status}).`,
-    `Decompression bomb (${mib(b.size)} zip declaring ${(b.declared / 1024 ** 3).toFixed(2)} GiB): refused from its central directory, no content read, in ${b.ms.toFixed(0)} ms: ${b.refused ? 'yes' : 'NO'}.`,
+    `Decompression bomb (${mib(b.size)} zip declaring ${(b.declared / 1024 ** 3).toFixed(2)} GiB): named from its central directory and the rest read (nothing inflated past what was asked), in ${b.ms.toFixed(0)} ms: ${b.refused ? 'yes' : 'NO'}.`,
   ].join('\n');
   process.stdout.write(`${table}\n`);
   if (s.status !== 'inspected/cached')
     throw new Error(`the inspect step did not inspect, then hit the cache: ${s.status}`);
-  if (!same || !b.refused) throw new Error('the contenders disagree, or the bomb was not refused');
+  if (!same || !b.refused)
+    throw new Error('the contenders disagree, or the bomb was not named with the rest read');
   if (process.env.BENCH_WRITE !== '0') updateSection('BENCHMARKS.md', 'inspect', table);
 }
 

@@ -45,9 +45,10 @@ function entriesOf(files: readonly LayerFile[]): ArchiveEntry[] {
       uncompressedSize: size,
       mode: REGULAR_FILE | (f.mode ?? 0o644),
       offset,
+      nameBytes: Buffer.byteLength(f.path),
       readable: true,
     };
-    offset += 30 + f.path.length + entry.compressedSize;
+    offset += 30 + entry.nameBytes + entry.compressedSize;
     return entry;
   });
 }
@@ -69,7 +70,7 @@ export function inspected(
   for (let round = 0; round < 8; round += 1) {
     const missing = unmet(wanted(entries, contents), contents);
     if (missing.length === 0) break;
-    for (const r of missing) contents.set(r.path, (data.get(r.path) ?? new Uint8Array()).slice(0, r.bytes));
+    for (const r of missing) contents.set(r.key, (data.get(r.path) ?? new Uint8Array()).slice(0, r.bytes));
   }
   const report = inspect(entries, contents, { publisher: null });
   return {

@@ -2,7 +2,8 @@
  * Writes examples/: a small CloudTrail history (as CloudTrail delivers it to S3, gzipped) with
  * a deploy, everyday noise, an attack and the attacker's tampering with layerwatch itself, plus
  * EventBridge events as JSON Lines; and examples/findings/, one finding per detection as the Lambda
- * publishes it (scripts/example-scenarios.ts).
+ * publishes it (scripts/example-scenarios.ts); and examples/layers/, small layer zips to try
+ * `layerwatch inspect` on (scripts/example-layer-zips.ts).
  * Run: npx tsx scripts/make-examples.ts
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -24,6 +25,7 @@ import {
   updateFunctionConfiguration,
 } from '../test/support/records.js';
 import { call, failedCall, OWN } from '../test/support/tamper-records.js';
+import { exampleLayerZips } from './example-layer-zips.js';
 import { exampleFindingFiles } from './example-scenarios.js';
 
 const root = join(import.meta.dirname, '..', 'examples');
@@ -135,4 +137,7 @@ writeFileSync(
 mkdirSync(join(root, 'findings'), { recursive: true });
 for (const [name, text] of Object.entries(exampleFindingFiles()))
   writeFileSync(join(root, 'findings', name), text);
+mkdirSync(join(root, 'layers'), { recursive: true });
+for (const [name, bytes] of Object.entries(exampleLayerZips()))
+  writeFileSync(join(root, 'layers', name), bytes);
 process.stdout.write(`wrote ${root}\n`);

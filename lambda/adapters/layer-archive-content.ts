@@ -19,12 +19,14 @@ const JOIN_GAP = 64 * 1024;
 const MAX_GROUP = 4 * 1024 * 1024;
 
 export interface ContentResult {
+  /** By the requests' content keys. */
   contents: Map<string, Uint8Array>;
-  /** Paths that were asked for and not read, with why. */
+  /** Content keys that were asked for and not read, with why. */
   unread: Map<string, string>;
 }
 
 interface Job {
+  key: string;
   entry: ZipEntry;
   want: number;
   start: number;
@@ -40,15 +42,23 @@ function compressedNeed(entry: ZipEntry, want: number): number {
   return Math.min(entry.compressedSize, Math.max(1024, want * 2));
 }
 
-function plan(entries: readonly ZipEntry[], requests: readonly ContentRequest[]): Job[] {
-  const byPath = new Map<string, ZipEntry>();
-  for (const e of entries) if (!byPath.has(e.path)) byPath.set(e.path, e);
+/** A request as the core makes it; without `index` and `key`, the first entry of `path`, keyed by it. */
+export type ReadRequest = Pick<ContentRequest, 'path' | 'bytes'> & Partial<ContentRequest>;
+
+function plan(entries: readonly ZipEntry[], requests: readonly ReadRequest[]): Job[] {
   const jobs: Job[] = [];
   for (const r of requests) {
-    const entry = byPath.get(r.path);
-    if (!entry) continue;
+    // By the central-directory entry the core named: each copy of a duplicated path is its own read.
+    const entry = r.index === undefined ? entries.find((e) => e.path === r.path) : entries[r.index];
+    if (!entry || entry.path !== r.path) continue;
     const end = entry.offset + LOCAL_HEADER + entry.nameBytes + EXTRA_SLACK + compressedNeed(entry, r.bytes);
-    jobs.push({ entry, want: Math.min(r.bytes, entry.uncompressedSize), start: entry.offset, end });
+    jobs.push({
+      key: r.key ?? r.path,
+      entry,
+      want: Math.min(r.bytes, entry.uncompressedSize),
+      start: entry.offset,
+      end,
+    });
   }
   return jobs.sort((a, b) => a.start - b.start);
 }
@@ -80,7 +90,7 @@ export const CONCURRENCY = 16;
 export async function readContents(
   source: ByteSource,
   entries: readonly ZipEntry[],
-  requests: readonly ContentRequest[],
+  requests: readonly ReadRequest[],
   concurrency = CONCURRENCY,
 ): Promise<ContentResult> {
   const result: ContentResult = { contents: new Map(), unread: new Map() };
@@ -102,7 +112,7 @@ async function readGroup(
   state: { stopped: string | null },
 ): Promise<void> {
   if (state.stopped !== null) {
-    for (const job of group) result.unread.set(job.entry.path, state.stopped);
+    for (const job of group) result.unread.set(job.key, state.stopped);
     return;
   }
   const first = group[0] as Job;
@@ -113,15 +123,15 @@ async function readGroup(
   } catch (error) {
     const reason = failure(error);
     if (error instanceof ReadBudgetExceededError) state.stopped = reason;
-    for (const job of group) result.unread.set(job.entry.path, reason);
+    for (const job of group) result.unread.set(job.key, reason);
     return;
   }
   for (const job of group) {
     try {
-      result.contents.set(job.entry.path, await readOne(source, job, window, first.start));
+      result.contents.set(job.key, await readOne(source, job, window, first.start));
     } catch (error) {
       const reason = failure(error);
-      result.unread.set(job.entry.path, reason);
+      result.unread.set(job.key, reason);
       if (error instanceof ReadBudgetExceededError) state.stopped = reason;
     }
   }

@@ -153,12 +153,13 @@ export async function inspectSource(
   const { contents, unread } = await readRounds(cached, entries, options.limits);
   const report = inspect(entries, contents, { publisher: options.publisher, limits: options.limits, unread });
   const archiveEntries: ArchiveEntry[] = entries.map(
-    ({ path, compressedSize, uncompressedSize, mode, offset, readable }) => ({
+    ({ path, compressedSize, uncompressedSize, mode, offset, nameBytes, readable }) => ({
       path,
       compressedSize,
       uncompressedSize,
       mode,
       offset,
+      nameBytes,
       readable,
     }),
   );
@@ -177,11 +178,11 @@ async function readRounds(source: ByteSource, entries: readonly ZipEntry[], limi
   const contents = new Map<string, Uint8Array>();
   const unread = new Map<string, string>();
   for (let round = 0; round < ROUNDS; round++) {
-    const requests = unmet(wanted(entries, contents, limits), contents).filter((r) => !unread.has(r.path));
+    const requests = unmet(wanted(entries, contents, limits), contents).filter((r) => !unread.has(r.key));
     if (requests.length === 0) break;
     const got = await readContents(source, entries, requests);
-    for (const [path, bytes] of got.contents) contents.set(path, bytes);
-    for (const [path, reason] of got.unread) unread.set(path, reason);
+    for (const [key, bytes] of got.contents) contents.set(key, bytes);
+    for (const [key, reason] of got.unread) unread.set(key, reason);
   }
   return { contents, unread };
 }

@@ -2,9 +2,11 @@
  * The zip format, as much of it as inspection needs (PKWARE APPNOTE 6.3.10): the end of central
  * directory record (4.3.16), the zip64 locator and record (4.3.14-15), central directory headers
  * (4.3.12) with the zip64 extended information extra field (4.5.3), and local headers (4.3.7).
+ * Names are decoded as layer-archive-names.ts says; every length and offset comes from the bytes.
  * Multi-disk archives are refused.
  */
 import type { ArchiveEntry } from '../domain/inspection/model.js';
+import { decodeName } from './layer-archive-names.js';
 import { ArchiveFormatError, type ByteSource } from './layer-archive-source.js';
 
 const EOCD = 0x06054b50;
@@ -24,8 +26,6 @@ export interface ZipEntry extends ArchiveEntry {
   method: number;
   flags: number;
   crc32: number;
-  /** Length of the name in the central directory, in bytes. */
-  nameBytes: number;
 }
 
 export interface ZipDirectory {
@@ -116,9 +116,6 @@ export async function readDirectory(source: ByteSource): Promise<ZipDirectory> {
   return { entries: parseDirectory(directory, where.count, where.offset), directoryOffset: where.offset };
 }
 
-const utf8 = new TextDecoder('utf-8');
-const latin1 = new TextDecoder('latin1');
-
 function zip64Extra(extra: DataView, header: { comp: number; uncomp: number; offset: number }) {
   const out = { ...header };
   for (let p = 0; p + 4 <= extra.byteLength; ) {
@@ -173,7 +170,7 @@ export function parseDirectory(bytes: Uint8Array, count: number, directoryOffset
     if (sizes.offset + 30 + sizes.comp > directoryOffset)
       throw new ArchiveFormatError(`entry ${i} claims data past the central directory`);
     entries.push({
-      path: (flags & 0x800 ? utf8 : latin1).decode(name),
+      path: decodeName(name, flags, bytes.subarray(p + 46 + n, p + 46 + n + m)),
       compressedSize: sizes.comp,
       uncompressedSize: sizes.uncomp,
       mode: unixMode(view.getUint16(p + 4, true), view.getUint32(p + 38, true)),

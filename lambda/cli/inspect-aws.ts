@@ -13,8 +13,14 @@ import {
 } from '../adapters/layer-version-locator.js';
 import { parseFunctionArn, parseLayerArn } from '../domain/arn.js';
 import { inspectConfiguration } from '../domain/inspection/function-configuration.js';
+import {
+  type AttachedLayerContent,
+  functionHookSignals,
+  hookTargets,
+} from '../domain/inspection/hook-targets.js';
 import { type AttachedLayer, layerOverlap } from '../domain/inspection/layer-overlap.js';
 import type { ArchiveEntry, InspectionGap, InspectionSignal } from '../domain/inspection/model.js';
+import { publisherOf } from '../domain/publishers.js';
 
 export interface InspectReport {
   source: string;
@@ -185,7 +191,9 @@ async function inspectFunction(
       );
     throw new InspectInputError(describeAwsError(error));
   }
-  const signals = [...inspectConfiguration(config).signals];
+  const own = inspectConfiguration(config).signals;
+  const layerSignals: InspectionSignal[] = [];
+  const contents: AttachedLayerContent[] = [];
   const gaps: InspectionGap[] = [];
   const problems: string[] = [];
   const attached: AttachedLayer[] = [];
@@ -196,7 +204,13 @@ async function inspectFunction(
   for (const arn of config.layers) {
     try {
       const read = await readLayer(arn, locator);
-      signals.push(...read.signals.map((s) => ({ ...s, layer: arn })));
+      layerSignals.push(...read.signals.map((s) => ({ ...s, layer: arn })));
+      contents.push({
+        arn,
+        entries: read.entries,
+        signals: read.signals,
+        publisher: publisherOf(arn)?.name ?? null,
+      });
       gaps.push(...read.gaps.map((g) => ({ ...g, path: g.path ? `${arn} ${g.path}` : arn })));
       attached.push({ name: arn, entries: read.entries });
       files += read.files;
@@ -210,6 +224,8 @@ async function inspectFunction(
       problems.push(`layer ${arn}: ${message}`);
     }
   }
+  // Each hook that runs a layer's file is named with that file and layer, lowered for a known publisher.
+  const signals = [...functionHookSignals(own, hookTargets(config), contents), ...layerSignals];
   if (attached.length > 1) signals.push(...layerOverlap(attached));
   return {
     report: {

@@ -15,6 +15,7 @@ import {
 } from '../domain/inspection/function-configuration.js';
 import { layerOverlap } from '../domain/inspection/layer-overlap.js';
 import type { ArchiveEntry } from '../domain/inspection/model.js';
+import { isSeverity, SEVERITIES, type Severity } from '../domain/severity.js';
 import { cut, oneLine } from '../domain/text.js';
 import {
   type AwsInspectDeps,
@@ -25,6 +26,8 @@ import {
   inspectAwsInput,
 } from './inspect-aws.js';
 
+import { safeJson, terminalText } from './terminal-text.js';
+
 export type { InspectReport } from './inspect-aws.js';
 
 export interface InspectIo {
@@ -33,7 +36,7 @@ export interface InspectIo {
 }
 
 export const INSPECT_SYNOPSIS =
-  'layerwatch inspect [--format jsonl|table] [--attached] [--region REGION] INPUT...';
+  'layerwatch inspect [--format jsonl|table] [--attached] [--fail-on SEVERITY] [--region REGION] INPUT...';
 
 const USAGE = `Usage: ${INSPECT_SYNOPSIS}
 
@@ -61,12 +64,16 @@ Options:
                          (default: table on a terminal, jsonl otherwise)
   --attached             the layer inputs are one function's layers, in its order: also report
                          which files a later layer replaces in /opt (layer-overlap)
+  --fail-on SEVERITY     exit 1 when a signal at or above SEVERITY (informational, low,
+                         medium, high, critical) is reported: a gate for CI
   --region REGION        where function names are looked up (default: AWS_REGION, or the
                          profile's); ARNs carry their own region
   -h, --help             this text
 
-Exit codes: 0 every input inspected, 2 usage error or an unreadable input (missing file, no
-credentials, access denied, not found, throttled, an archive that could not be fetched).
+Exit codes: 0 every input inspected (and, with --fail-on, no signal at or above it), 1 a signal
+at or above --fail-on, 2 usage error or an unreadable input (missing file, no credentials, access
+denied, not found, throttled, an archive that could not be fetched). Try it on the example layers:
+\`layerwatch inspect --format table examples/layers/*.zip\` in a clone of the repository.
 `;
 
 /** Layer zips are at most 50 MB uploaded directly, 250 MB unzipped: a larger file is not hashed. */
@@ -114,8 +121,9 @@ function inspectFunction(path: string, text: string): InspectReport {
   let doc: unknown;
   try {
     doc = JSON.parse(text);
-  } catch (error) {
-    throw new InspectInputError(`not a zip archive, and not JSON: ${(error as Error).message}`);
+  } catch {
+    // JSON.parse quotes the input in its message: the file's bytes are never echoed.
+    throw new InspectInputError('not a zip archive, and not JSON');
   }
   let config: ReturnType<typeof parseFunctionConfiguration>;
   try {
@@ -178,10 +186,15 @@ function table(report: InspectReport): string {
         : `${report.layers?.length ?? 0} layers in order`;
   const lines = [`${report.kind} ${report.source}: ${size}`];
   // In a function's report, a file is shown with its layer (NAME:VERSION).
-  const where = (s: InspectReport['signals'][number]) =>
-    s.path && s.layer && report.kind === 'function'
-      ? `${s.layer.split(':').slice(-2).join(':')} ${s.path}`
-      : (s.path ?? s.variable ?? '-');
+  // A hook resolved into a layer shows both ends: VARIABLE -> NAME:VERSION path.
+  const where = (s: InspectReport['signals'][number]) => {
+    const file =
+      s.path && s.layer && report.kind === 'function'
+        ? `${s.layer.split(':').slice(-2).join(':')} ${s.path}`
+        : (s.path ?? null);
+    if (s.variable && file) return `${s.variable} -> ${file}`;
+    return file ?? s.variable ?? '-';
+  };
   const rows = report.signals.map((s) => [s.severity, s.id, where(s), s.reason]);
   const widths = [0, 1, 2].map((i) => Math.max(0, ...rows.map((r) => Math.min(60, (r[i] as string).length))));
   for (const row of rows)
@@ -193,13 +206,16 @@ function table(report: InspectReport): string {
   if (rows.length === 0) lines.push('  (no signals)');
   for (const gap of report.gaps)
     lines.push(`  not inspected: ${gap.path ? `${gap.path}: ` : ''}${gap.reason}`);
-  return `${lines.join('\n')}\n`;
+  // Names, paths and reasons come from the input: nothing of it may drive the terminal.
+  return `${lines.map(terminalText).join('\n')}\n`;
 }
 
 interface Options {
   /** null: table on a terminal, jsonl otherwise. */
   format: 'jsonl' | 'table' | null;
   attached: boolean;
+  /** --fail-on: exit 1 when a signal at or above it is reported. */
+  failOn: Severity | null;
   inputs: string[];
   /** --region: where function names are looked up (ARNs carry their own). */
   region: string | null;
@@ -212,6 +228,7 @@ function parse(args: readonly string[]): Options | 'help' {
     options: {
       format: { type: 'string' },
       attached: { type: 'boolean' },
+      'fail-on': { type: 'string' },
       region: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -225,9 +242,17 @@ function parse(args: readonly string[]): Options | 'help' {
   return {
     format: values.format ?? null,
     attached: values.attached ?? false,
+    failOn: failOnOf(values['fail-on']),
     inputs: positionals,
     region: values.region ?? null,
   };
+}
+
+function failOnOf(value: string | undefined): Severity | null {
+  if (value === undefined) return null;
+  if (!isSeverity(value))
+    throw new InspectInputError(`--fail-on: "${value}" is not one of ${SEVERITIES.join(', ')}`);
+  return value;
 }
 
 export function inspectHelp(): string {
@@ -250,7 +275,7 @@ export async function runInspect(
   try {
     options = parse(args);
   } catch (error) {
-    io.stderr.write(`layerwatch inspect: ${(error as Error).message}\n\n${USAGE}`);
+    io.stderr.write(`${terminalText(`layerwatch inspect: ${(error as Error).message}`)}\n\n${USAGE}`);
     return 2;
   }
   if (options === 'help') {
@@ -258,8 +283,14 @@ export async function runInspect(
     return 0;
   }
   const format = options.format ?? (io.stdout.isTTY ? 'table' : 'jsonl');
-  const print = (report: InspectReport) =>
-    io.stdout.write(format === 'jsonl' ? `${JSON.stringify(report)}\n` : table(report));
+  let failed = false;
+  const print = (report: InspectReport) => {
+    if (options.failOn && report.signals.some((s) => atLeast(s.severity, options.failOn as Severity)))
+      failed = true;
+    io.stdout.write(format === 'jsonl' ? `${safeJson(report)}\n` : table(report));
+  };
+  const warn = (input: string, message: string) =>
+    io.stderr.write(`${terminalText(`layerwatch inspect: ${input}: ${message}`)}\n`);
   const env = deps.env ?? process.env;
   const region = options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? null;
   let aws: AwsInspectDeps | null = null;
@@ -273,9 +304,7 @@ export async function runInspect(
     try {
       const { report, entries, problems } = await inspectInput(input, awsDeps);
       print(report);
-      if (report.gaps.some((g) => g.reason.startsWith('unsafe archive')))
-        io.stderr.write(`layerwatch inspect: ${input}: unsafe archive, its content was not read\n`);
-      for (const problem of problems) io.stderr.write(`layerwatch inspect: ${input}: ${problem}\n`);
+      for (const problem of problems) warn(input, problem);
       if (problems.length > 0) code = 2;
       if (entries) attached.push({ name: input, entries });
     } catch (error) {
@@ -283,7 +312,7 @@ export async function runInspect(
         error instanceof InspectInputError
           ? error.message
           : `${(error as Error).name}: ${(error as Error).message}`;
-      io.stderr.write(`layerwatch inspect: ${input}: ${message}\n`);
+      warn(input, message);
       code = 2;
     }
   }
@@ -299,5 +328,9 @@ export async function runInspect(
       signals: layerOverlap(attached),
       gaps: [],
     });
-  return code;
+  return code === 0 && failed ? 1 : code;
+}
+
+function atLeast(severity: Severity, floor: Severity): boolean {
+  return SEVERITIES.indexOf(severity) >= SEVERITIES.indexOf(floor);
 }

@@ -19,7 +19,7 @@ import { SEVERITIES, type Severity } from './severity.js';
  * Bumped whenever the inspection core's rules change what a report says: cached reports of another
  * rules version are not used (the cache key holds it).
  */
-export const INSPECTION_RULES_VERSION = 1;
+export const INSPECTION_RULES_VERSION = 2;
 
 /**
  * - inspected: the directory and every file the checks wanted were read;

@@ -196,7 +196,7 @@ describe('layerwatch inspect with AWS inputs', () => {
     expect(code).toBe(0);
     expect(io.out).toMatch(/^function orders: function orders \(nodejs22\.x\), 2 layer\(s\)\n/);
     expect(io.out).toMatch(/external-extension\s+telemetry:1 extensions\/telemetry/);
-    expect(io.out).toMatch(/exec-hook-variable\s+AWS_LAMBDA_EXEC_WRAPPER/);
+    expect(io.out).toMatch(/exec-hook-variable\s+AWS_LAMBDA_EXEC_WRAPPER -> shadow:1 wrapper.sh/);
   });
 
   it('reads a function by its ARN in its own region, whatever --region says', async () => {

@@ -26,6 +26,12 @@ export interface ZipEntrySpec {
   encrypted?: boolean;
   /** Data deflated beforehand (see zerosDeflated), instead of `data`. */
   deflated?: { data: Buffer; size: number; crc32: number };
+  /** The name's bytes as stored, instead of `path` in UTF-8 (a name in a legacy code page). */
+  rawName?: Uint8Array;
+  /** General purpose bit 11 (the name is UTF-8). @default true */
+  utf8?: boolean;
+  /** An Info-ZIP Unicode Path extra field (0x7075) with this name; `staleCrc` breaks its CRC. */
+  unicodePath?: { name: string; staleCrc?: boolean };
 }
 
 export interface ZipOptions {
@@ -75,12 +81,29 @@ interface Built {
   offset: number;
 }
 
+function nameOf(spec: ZipEntrySpec): Buffer {
+  return spec.rawName ? Buffer.from(spec.rawName) : Buffer.from(spec.path);
+}
+
+function flagsOf(spec: ZipEntrySpec): number {
+  return (spec.utf8 === false ? 0 : 0x800) | (spec.encrypted ? 1 : 0);
+}
+
+/** The Unicode Path extra field, when the spec asks for one. */
+function unicodeExtra(e: Built): Buffer {
+  const u = e.spec.unicodePath;
+  if (!u) return Buffer.alloc(0);
+  const name = Buffer.from(u.name);
+  const crc = crc32(e.name) ^ (u.staleCrc ? 1 : 0);
+  return Buffer.concat([u16(0x7075), u16(5 + name.length), Buffer.from([1]), u32(crc), name]);
+}
+
 function prepare(spec: ZipEntrySpec): Omit<Built, 'offset'> {
   const pre = spec.deflated;
   if (pre)
     return {
       spec,
-      name: Buffer.from(spec.path),
+      name: nameOf(spec),
       data: pre.data,
       size: pre.size,
       compressed: pre.data.length,
@@ -92,7 +115,7 @@ function prepare(spec: ZipEntrySpec): Omit<Built, 'offset'> {
   const data = method === 8 ? deflateRawSync(raw) : raw;
   return {
     spec,
-    name: Buffer.from(spec.path),
+    name: nameOf(spec),
     data,
     size: raw.length,
     compressed: data.length,
@@ -109,11 +132,14 @@ function external(spec: ZipEntrySpec): number {
 }
 
 function local(e: Built, zip64: boolean): Buffer {
-  const extra = zip64 ? Buffer.concat([u16(1), u16(16), u64(e.size), u64(e.compressed)]) : Buffer.alloc(0);
+  const extra = Buffer.concat([
+    zip64 ? Buffer.concat([u16(1), u16(16), u64(e.size), u64(e.compressed)]) : Buffer.alloc(0),
+    unicodeExtra(e),
+  ]);
   return Buffer.concat([
     u32(0x04034b50),
     u16(zip64 ? 45 : 20),
-    u16(0x800 | (e.spec.encrypted ? 1 : 0)),
+    u16(flagsOf(e.spec)),
     u16(e.method),
     u16(0),
     u16(0x21),
@@ -129,15 +155,16 @@ function local(e: Built, zip64: boolean): Buffer {
 
 function central(e: Built, zip64: boolean): Buffer {
   const size = e.spec.declaredSize ?? e.size;
-  const extra = zip64
-    ? Buffer.concat([u16(1), u16(24), u64(size), u64(e.compressed), u64(e.offset)])
-    : Buffer.alloc(0);
+  const extra = Buffer.concat([
+    zip64 ? Buffer.concat([u16(1), u16(24), u64(size), u64(e.compressed), u64(e.offset)]) : Buffer.alloc(0),
+    unicodeExtra(e),
+  ]);
   const host = e.spec.host === 'dos' ? 0 : 3;
   return Buffer.concat([
     u32(0x02014b50),
     u16((host << 8) | 63),
     u16(zip64 ? 45 : 20),
-    u16(0x800 | (e.spec.encrypted ? 1 : 0)),
+    u16(flagsOf(e.spec)),
     u16(e.method),
     u16(0),
     u16(0x21),

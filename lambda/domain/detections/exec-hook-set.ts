@@ -8,6 +8,7 @@ import type { HookVariableChange } from '../inspection/exec-hook-variable.js';
 import { shown } from '../inspection/model.js';
 import type { FunctionEvent } from '../model.js';
 import { SWEEP_EVENT_NAME } from '../observation.js';
+import type { KnownPublisher } from '../publishers.js';
 import type { Signal } from '../scoring.js';
 import {
   type Detection,
@@ -32,34 +33,58 @@ function describe(c: HookVariableChange): string {
   return c.from === null ? to : `${to} (was ${shown(c.from, 60)})`;
 }
 
+/**
+ * The known publishers whose layers are all the function has, when every hook set points into /opt:
+ * then the file each hook runs can only be a publisher's own (nothing else is extracted there), and
+ * the hook is lowered like those layers (ADOT's layer with AWS_LAMBDA_EXEC_WRAPPER=/opt/otel-handler).
+ */
+function publishersOnly(
+  set: readonly HookVariableChange[],
+  layers: readonly string[],
+  publishers: readonly KnownPublisher[],
+): string[] | null {
+  if (layers.length === 0 || !set.every((c) => INTO_LAYER.test(c.to ?? ''))) return null;
+  const names = layers.map((arn) => {
+    const account = /^arn:[\w-]+:lambda:[\w-]+:(\d{12}):layer:/.exec(arn)?.[1];
+    return publishers.find((p) => p.account === account)?.name ?? null;
+  });
+  return names.every((n) => n !== null) ? [...new Set(names as string[])] : null;
+}
+
 function signalsOf(
   set: readonly HookVariableChange[],
   added: readonly string[],
   beforeKnown: boolean,
   sweep: boolean,
+  publishers: string[] | null,
 ): Signal[] {
   const signals: Signal[] = set.map((c) => ({
     id: 'hook-variable',
     points: 0,
     reason: `${c.variable}: ${c.reason}`,
   }));
+  const lowered = publishers
+    ? ` (lowered: every layer of the function, the only source of /opt, is a known publisher's: ${publishers.join(', ')})`
+    : '';
   if (set.some((c) => c.severity === 'high' || c.severity === 'critical'))
     signals.push({
       id: 'hook-loads-code',
-      points: 20,
-      reason: 'the runtime will load a wrapper, agent, preload or module before the handler',
+      points: publishers ? 10 : 20,
+      reason: `the runtime will load a wrapper, agent, preload or module before the handler${lowered}`,
     });
   if (set.some((c) => INTO_LAYER.test(c.to ?? '')))
     signals.push({
       id: 'hook-points-into-layer',
-      points: 10,
-      reason: 'the hook runs code from /opt, where the layers are extracted',
+      points: publishers ? 0 : 10,
+      reason: `the hook runs code from /opt, where the layers are extracted${lowered}`,
     });
   if (added.length > 0)
     signals.push({
       id: 'hook-with-layer-added',
-      points: 10,
-      reason: `the same change attached ${added.map(shortLayer).join(', ')}: a layer and a hook into it is the classic persistence`,
+      points: publishers ? 0 : 10,
+      reason: publishers
+        ? `the same change attached ${added.map(shortLayer).join(', ')}, a known publisher's layer with its own start-up hook: the documented set-up`
+        : `the same change attached ${added.map(shortLayer).join(', ')}: a layer and a hook into it is the classic persistence`,
     });
   if (!beforeKnown)
     signals.push({
@@ -94,7 +119,7 @@ export const execHookSet: Detection = {
   ],
   mitre: [T1648],
   scoring: { actor: true, provenance: true },
-  evaluate({ event, change, hooks }) {
+  evaluate({ event, change, hooks, settings }) {
     if ((event.kind !== 'UpdateFunctionConfiguration' && event.kind !== 'CreateFunction') || !hooks)
       return NOT_APPLICABLE;
     const sweep = event.meta.name === SWEEP_EVENT_NAME;
@@ -113,7 +138,13 @@ export const execHookSet: Detection = {
         title: `${describe(first)}${more} set on ${event.fn.name}${withLayer}${where}`,
         layerArn: added[0] ?? null,
         subjects: added,
-        signals: signalsOf(set, added, hooks.before !== null, sweep),
+        signals: signalsOf(
+          set,
+          added,
+          hooks.before !== null,
+          sweep,
+          publishersOnly(set, change?.current ?? change?.after ?? [], settings.knownPublishers),
+        ),
       },
     };
   },

@@ -86,6 +86,14 @@ export const HOOK_VARIABLES: Readonly<Record<string, Rule>> = {
     'medium',
     'every non-interactive bash (such as a shell bootstrap or wrapper) sources this file first',
   ),
+  LD_AUDIT: anyValue('high', 'the dynamic linker loads this auditing library into every process'),
+  CORECLR_PROFILER_PATH: anyValue('high', '.NET loads this profiler library into the runtime'),
+  CORECLR_PROFILER_PATH_64: anyValue('high', '.NET loads this profiler library into the runtime'),
+  // Lambda Web Adapter (awslabs.github.io/aws-lambda-web-adapter, "Request Interception").
+  AWS_LWA_LAMBDA_RUNTIME_API_PROXY: anyValue(
+    'high',
+    'Lambda Web Adapter sends every Runtime API request (each event and each response) through this proxy',
+  ),
 };
 
 /** Signals for a function's environment variables (untrusted names and values). */

@@ -9,6 +9,8 @@ import type { InspectionGap, InspectionSignal } from './model.js';
 export interface FunctionConfiguration {
   functionName: string | null;
   runtime: string | null;
+  /** The handler as configured (`module.function` for Python), or null. */
+  handler: string | null;
   variables: Record<string, string>;
   /** Layer version ARNs, in the order Lambda extracts them. */
   layers: string[];
@@ -65,6 +67,7 @@ export function parseFunctionConfiguration(value: unknown): FunctionConfiguratio
   return {
     functionName: optionalString(doc, 'FunctionName'),
     runtime: optionalString(doc, 'Runtime'),
+    handler: optionalString(doc, 'Handler'),
     variables: variablesOf(doc),
     layers: layersOf(doc),
   };

@@ -15,6 +15,8 @@ export interface ArchiveEntry {
   mode: number | null;
   /** Offset of the entry's local header: entries that share data mark a crafted archive. */
   offset: number;
+  /** Length of the name as stored, in bytes (the local header's name has the same length). */
+  nameBytes: number;
   /** False when the reader cannot decode the content (encrypted, unknown compression method). */
   readable: boolean;
 }
@@ -52,17 +54,41 @@ export interface InspectionGap {
   reason: string;
 }
 
-/** A read the core asks for: the first `bytes` bytes of `path` (the whole file when it is smaller). */
+/**
+ * A read the core asks for: the first `bytes` bytes of the entry `key` names (the whole file when it
+ * is smaller). `key` is the entry's content key (contentKeys): its path for the first entry of a
+ * path, the path and a copy number for later entries of the same path.
+ */
 export interface ContentRequest {
+  key: string;
   path: string;
+  /** Which entry of the central directory (its index): duplicated paths are told apart by it. */
+  index: number;
   bytes: number;
+}
+
+/**
+ * The key under which each entry's content is kept, parallel to `entries`: the path for the first
+ * entry of a path, `path` + NUL + copy number for the second and later (a NUL never occurs in a
+ * name Lambda extracts, so no key of one entry is the path of another).
+ */
+export function contentKeys(entries: readonly ArchiveEntry[]): string[] {
+  const copies = new Map<string, number>();
+  return entries.map((e) => {
+    const n = copies.get(e.path) ?? 0;
+    copies.set(e.path, n + 1);
+    return n === 0 ? e.path : `${e.path}\u0000${n + 1}`;
+  });
 }
 
 /** The archive as the checks see it. */
 export interface ArchiveView {
   entries: readonly ArchiveEntry[];
-  /** Content read for a path (possibly only its first bytes), or undefined when not read. */
-  content(path: string): Uint8Array | undefined;
+  /**
+   * Content read for an entry (possibly only its first bytes), or undefined when not read. By entry,
+   * not by path: two entries of one archive may carry the same path, and each copy is read.
+   */
+  content(entry: ArchiveEntry): Uint8Array | undefined;
 }
 
 /** One signal kind: which content it needs, and what it concludes. */

@@ -52,7 +52,7 @@ export const nativeCode: ArchiveCheck = {
   evaluate({ entries, content }) {
     return entries.flatMap((entry) => {
       if (!candidate(entry)) return [];
-      const bytes = content(entry.path);
+      const bytes = content(entry);
       const elf = bytes ? elfKind(bytes) : null;
       if (!elf) return [];
       return [

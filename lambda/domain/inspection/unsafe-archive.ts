@@ -1,4 +1,3 @@
-import { utf8Length } from '../text.js';
 import {
   type ArchiveCheck,
   type ArchiveEntry,
@@ -55,12 +54,12 @@ function overlapping(entries: readonly ArchiveEntry[]): ArchiveEntry | null {
   for (let i = 1; i < byOffset.length; i++) {
     const a = byOffset[i - 1] as ArchiveEntry;
     const b = byOffset[i] as ArchiveEntry;
-    if (a.offset + LOCAL_HEADER + utf8Length(a.path) + a.compressedSize > b.offset) return b;
+    if (a.offset + LOCAL_HEADER + a.nameBytes + a.compressedSize > b.offset) return b;
   }
   return null;
 }
 
-/** Everything the central directory alone shows; when it shows anything, no content is read. */
+/** Everything the central directory alone shows (added to what the content says, never instead of it). */
 export function unsafeEntries(entries: readonly ArchiveEntry[]): InspectionSignal[] {
   const signals: InspectionSignal[] = [];
   const seen = new Set<string>();
@@ -116,7 +115,7 @@ export const unsafeArchive: ArchiveCheck = {
     const signals = unsafeEntries(entries);
     for (const e of entries) {
       if (!isSymlink(e)) continue;
-      const target = content(e.path);
+      const target = content(e);
       if (!target) continue;
       const to = text(target);
       if (resolveLink(normalPath(e.path), to) === null)

@@ -5,7 +5,13 @@ import { renderAsff } from '../../../lambda/domain/render/asff.js';
 import { renderOcsf } from '../../../lambda/domain/render/ocsf.js';
 import { severityRank } from '../../../lambda/domain/severity.js';
 import { at, DEPS, deployed, EVIL } from '../../support/domain-scenarios.js';
-import { createFunction, identities, type Rec, updateFunctionConfiguration } from '../../support/records.js';
+import {
+  createFunction,
+  identities,
+  layerArn,
+  type Rec,
+  updateFunctionConfiguration,
+} from '../../support/records.js';
 import { eventOf } from '../../support/run.js';
 import { expectValidFinding } from '../../support/schema.js';
 
@@ -23,6 +29,8 @@ function run(steps: [Rec, LiveConfiguration?][]): Analysis {
 }
 
 const benign = { NODE_OPTIONS: '--enable-source-maps' };
+/** ADOT's managed Node.js layer (account 901920570463, in the ADOT documentation). */
+const ADOT = layerArn('aws-otel-nodejs-amd64-ver-1-18-1', 4, '901920570463');
 
 describe('lambda-exec-hook-set', () => {
   it('raises nothing for a benign NODE_OPTIONS, known or not', () => {
@@ -85,6 +93,25 @@ describe('lambda-exec-hook-set', () => {
     expect(f?.remediation.nextSteps.join('\n')).toMatch(/--environment replaces every variable/);
     expect(f?.reasons.join('\n')).toMatch(/hook runs code from \/opt/);
     expectValidFinding(f);
+  });
+
+  it.each([
+    ['lowers the standard OpenTelemetry set-up: only ADOT layers, and its own wrapper', [ADOT], 'medium'],
+    ['keeps it high when another layer could provide the file', [DEPS, ADOT], 'high'],
+  ])('%s', (_, layers, severity) => {
+    const a = run([
+      [deployed('orders', []), live([], {})],
+      [
+        updateFunctionConfiguration('orders', { layers, time: at(5), identity: identities.ssoAdmin() }),
+        live(layers, { AWS_LAMBDA_EXEC_WRAPPER: '/opt/otel-handler' }),
+      ],
+    ]);
+    const f = a.finding;
+    expect(f?.detectionId).toBe('lambda-exec-hook-set');
+    expect(f?.severity).toBe(severity);
+    const lowered = /known publisher's: AWS Distro for OpenTelemetry \(managed layers\)/;
+    if (severity === 'medium') expect(f?.reasons.join('\n')).toMatch(lowered);
+    else expect(f?.reasons.join('\n')).not.toMatch(lowered);
   });
 
   it('the classic persistence: a layer and a wrapper into it in one call gives one finding that says both', () => {

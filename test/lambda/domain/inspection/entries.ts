@@ -17,6 +17,7 @@ export function file(
     uncompressedSize: size,
     mode: options.mode === undefined ? 0o100644 : options.mode,
     offset,
+    nameBytes: Buffer.byteLength(path),
     readable: options.readable ?? true,
   };
 }
@@ -43,8 +44,8 @@ export function view(
 ): ArchiveView {
   return {
     entries,
-    content: (path) => {
-      const c = contents[path];
+    content: (entry) => {
+      const c = contents[entry.path];
       return c === undefined ? undefined : typeof c === 'string' ? bytes(c) : c;
     },
   };

@@ -16,6 +16,7 @@ describe('function configuration', () => {
     });
     expect(config).toEqual({
       functionName: 'orders',
+      handler: null,
       runtime: 'nodejs22.x',
       variables: { NODE_OPTIONS: '--require /opt/hook.js', STAGE: 'prod' },
       layers: [LAYER],
@@ -30,6 +31,7 @@ describe('function configuration', () => {
   it('accepts get-function output and a configuration without environment or layers', () => {
     expect(parseFunctionConfiguration({ Configuration: { FunctionName: 'x' }, Code: {} })).toEqual({
       functionName: 'x',
+      handler: null,
       runtime: null,
       variables: {},
       layers: [],

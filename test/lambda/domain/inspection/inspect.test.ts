@@ -1,12 +1,13 @@
 import {
   bySeverity,
+  CHECK_BYTES,
   DEFAULT_READ_LIMITS,
   inspect,
   unmet,
   wanted,
   withPublisher,
 } from '../../../../lambda/domain/inspection/inspect.js';
-import type { ArchiveEntry } from '../../../../lambda/domain/inspection/model.js';
+import { type ArchiveEntry, contentKeys } from '../../../../lambda/domain/inspection/model.js';
 import { bytes, dir, elfHeader, executable, file, symlink } from './entries.js';
 
 const SITE = 'python/lib/python3.12/site-packages';
@@ -14,17 +15,18 @@ const SITE = 'python/lib/python3.12/site-packages';
 /** What a host does: read what is wanted, ask again with what was read, until nothing new is wanted. */
 function contentsFor(entries: ArchiveEntry[], files: Record<string, string | Uint8Array>) {
   // The entries' sizes become those of the files given, as in a real archive.
-  for (const e of entries) {
-    const c = files[e.path];
+  contentKeys(entries).forEach((key, i) => {
+    const c = files[key];
+    const e = entries[i] as ArchiveEntry;
     if (c !== undefined) e.uncompressedSize = typeof c === 'string' ? bytes(c).length : c.length;
-  }
+  });
   const map = new Map<string, Uint8Array>();
   for (let round = 0; round < 3; round++) {
-    const requests = unmet(wanted(entries, map), map).filter((r) => files[r.path] !== undefined);
+    const requests = unmet(wanted(entries, map), map).filter((r) => files[r.key] !== undefined);
     if (requests.length === 0) return map;
     for (const r of requests) {
-      const c = files[r.path] as string | Uint8Array;
-      map.set(r.path, (typeof c === 'string' ? bytes(c) : c).subarray(0, r.bytes));
+      const c = files[r.key] as string | Uint8Array;
+      map.set(r.key, (typeof c === 'string' ? bytes(c) : c).subarray(0, r.bytes));
     }
   }
   throw new Error('wanted() still asks for more after three rounds');
@@ -41,10 +43,10 @@ describe('wanted', () => {
       dir('python'),
     ];
     expect(wanted(entries).requests).toEqual([
-      { path: 'lib/libz.so', bytes: 20 },
-      { path: `${SITE}/x.pth`, bytes: 40 },
-      { path: 'bin/tool', bytes: 20 },
-      { path: 'lib/libz.so.1', bytes: 20 },
+      { key: 'lib/libz.so', path: 'lib/libz.so', index: 3, bytes: 20 },
+      { key: `${SITE}/x.pth`, path: `${SITE}/x.pth`, index: 1, bytes: 40 },
+      { key: 'bin/tool', path: 'bin/tool', index: 2, bytes: 20 },
+      { key: 'lib/libz.so.1', path: 'lib/libz.so.1', index: 4, bytes: 20 },
     ]);
   });
 
@@ -56,16 +58,37 @@ describe('wanted', () => {
       [binary.path, elfHeader()],
     ]);
     const plan = wanted([script, binary], heads);
-    expect(plan.requests).toEqual([
+    expect(plan.requests.map(({ path, bytes }) => ({ path, bytes }))).toEqual([
       { path: 'bin/wrap', bytes: 50_000 },
       { path: 'bin/tool', bytes: 20 },
     ]);
-    expect(unmet(plan, heads)).toEqual([{ path: 'bin/wrap', bytes: 50_000 }]);
+    expect(unmet(plan, heads).map((r) => r.path)).toEqual(['bin/wrap']);
   });
 
-  it('reads nothing of an unsafe archive', () => {
+  it('reads an unsafe archive like any other: an unsafe entry switches no reading off', () => {
     const plan = wanted([file('../x.pth'), file('python/y.pth')]);
-    expect(plan).toEqual({ requests: [], skipped: [{ reason: 'unsafe archive: no content was read' }] });
+    expect(plan.requests.map((r) => r.path)).toEqual(['python/y.pth']);
+    expect(plan.skipped).toEqual([]);
+  });
+
+  it('reads each copy of a duplicated path on its own, by its central-directory entry', () => {
+    const entries = [executable('bootstrap', 50), executable('bootstrap', 60)];
+    expect(wanted(entries).requests.map(({ key, index }) => ({ key, index }))).toEqual([
+      { key: 'bootstrap', index: 0 },
+      { key: 'bootstrap\u00002', index: 1 },
+    ]);
+  });
+
+  it('reads at most CHECK_BYTES of scripts for their hand-off, and names the rest as gaps', () => {
+    const scripts = Array.from({ length: 40 }, (_, i) => executable(`bin/s${i}`, 64 * 1024));
+    const heads = new Map(scripts.map((e) => [e.path, bytes('#!')]));
+    const plan = wanted(scripts, heads);
+    // 32 scripts of 64 KiB fill the 2 MiB; the other 8 get only native-code's 20-byte look.
+    const whole = plan.requests.filter((r) => r.bytes === 64 * 1024);
+    expect(whole).toHaveLength(32);
+    expect(whole.length * 64 * 1024).toBe(CHECK_BYTES['exec-wrapper-script']);
+    expect(plan.skipped).toHaveLength(8);
+    expect(plan.skipped[0]?.reason).toBe('read limit of exec-wrapper-script (2097152 bytes in all)');
   });
 
   it('skips unreadable entries and what is over the limits, saying so', () => {
@@ -88,7 +111,7 @@ describe('wanted', () => {
       ['bin/c', bytes('#!')],
     ]);
     const bytesPlan = wanted(entries, heads, { maxFiles: 10, maxBytes: 1500 });
-    expect(bytesPlan.requests).toEqual([
+    expect(bytesPlan.requests.map(({ path, bytes }) => ({ path, bytes }))).toEqual([
       { path: 'bin/a', bytes: 1000 },
       { path: 'bin/b', bytes: 20 },
       { path: 'bin/c', bytes: 20 },
@@ -165,11 +188,13 @@ describe('inspect', () => {
     expect(report.signals).toEqual([]);
   });
 
-  it('still reports names of an unsafe archive, without reading content', () => {
+  it('reports an unsafe archive and what its entries run, side by side', () => {
     const entries = [file('/abs'), executable('extensions/x')];
-    const report = inspect(entries, new Map(), { publisher: null });
+    const report = inspect(entries, contentsFor(entries, { 'extensions/x': '#!/bin/sh\ncurl x\n' }), {
+      publisher: null,
+    });
     expect(report.signals.map((s) => s.id)).toEqual(['unsafe-archive', 'external-extension']);
-    expect(report.gaps).toEqual([{ reason: 'unsafe archive: no content was read' }]);
+    expect(report.gaps).toEqual([]);
   });
 
   it('lowers every signal one step for a known publisher, and keeps it', () => {

