@@ -1,4 +1,8 @@
-import { TAMPER_EVENT_NAMES, tamperCallOf } from '../../../lambda/domain/cloudtrail-tamper.js';
+import {
+  TAMPER_EVENT_NAMES,
+  tamperCallOf,
+  tamperServiceOf,
+} from '../../../lambda/domain/cloudtrail-tamper.js';
 import { TAMPER_CALLS, TAMPER_SERVICES } from '../../../lambda/domain/model.js';
 import { tamperingCalls } from '../../support/tamper-records.js';
 
@@ -33,11 +37,9 @@ describe('TAMPER_EVENT_NAMES', () => {
 
   it('holds the exact name of every tampering record, under its event source', () => {
     for (const { record } of tamperingCalls()) {
-      const service = String(record.eventSource).replace(
-        '.amazonaws.com',
-        '',
-      ) as (typeof TAMPER_SERVICES)[number];
-      expect(TAMPER_EVENT_NAMES[service]).toContain(record.eventName);
+      const service = tamperServiceOf(String(record.eventSource));
+      expect(service).not.toBeNull();
+      expect(TAMPER_EVENT_NAMES[service as (typeof TAMPER_SERVICES)[number]]).toContain(record.eventName);
     }
   });
 });

@@ -1,0 +1,435 @@
+/**
+ * CloudTrail records of the calls that change what a layerwatch resource does (targets, policies,
+ * code, configuration, alarms, queues, roles, stacks, schedules), as CloudTrail logs them: each
+ * request's members in camelCase, Lambda's versioned event names, CloudWatch's source
+ * `monitoring.amazonaws.com`, IAM's in us-east-1. Aimed at the resources of a default deployment.
+ */
+import { ACCOUNT, REGION, type Rec, updateFunctionConfiguration } from './records.js';
+import { call, KEY_ARN, OWN } from './tamper-call.js';
+
+const HANDLER_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${OWN.handler}`;
+const QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${OWN.failureQueue}`;
+const SUBSCRIPTION = `${OWN.topicArn}:5b5e6f70-1a2b-4c3d-9e8f-0a1b2c3d4e5f`;
+const keyResources = { resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: KEY_ARN }] };
+const DENY_ALL = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }],
+});
+
+export interface TamperCase {
+  label: string;
+  record: Rec;
+  /** Blinds or silences layerwatch outright: critical (else high). */
+  critical: boolean;
+}
+
+const c = (label: string, critical: boolean, record: Rec): TamperCase => ({ label, critical, record });
+
+/** The rule calls that blind: targets that rewrite events or point elsewhere, a replaced bus statement. */
+function eventsCalls(): TamperCase[] {
+  return [
+    c(
+      'PutTargets (InputTransformer)',
+      true,
+      call(
+        'events',
+        'PutTargets',
+        {
+          rule: OWN.detectorRule,
+          targets: [
+            {
+              id: 'Target0',
+              arn: HANDLER_ARN,
+              inputTransformer: {
+                inputPathsMap: { time: '$.time' },
+                inputTemplate: '{"detail-type":"Scheduled Event","time":<time>}',
+              },
+            },
+          ],
+        },
+        { failedEntryCount: 0, failedEntries: [] },
+      ),
+    ),
+    c(
+      'PutTargets (another account)',
+      true,
+      call('events', 'PutTargets', {
+        rule: OWN.forwardRule,
+        targets: [{ id: 'Target0', arn: 'arn:aws:events:us-east-1:999988887777:event-bus/default' }],
+      }),
+    ),
+    c(
+      'PutPermission (organization statement)',
+      true,
+      call('events', 'PutPermission', {
+        eventBusName: 'default',
+        action: 'events:PutEvents',
+        principal: '999988887777',
+        statementId: 'layerwatch-organization-put-events',
+      }),
+    ),
+  ];
+}
+
+function lambdaCalls(): TamperCase[] {
+  return [
+    c(
+      'UpdateFunctionCode (handler)',
+      true,
+      call(
+        'lambda',
+        'UpdateFunctionCode20150331v2',
+        { functionName: OWN.handler, publish: false, dryRun: false },
+        { functionName: OWN.handler, functionArn: HANDLER_ARN, codeSha256: 'q1w2e3r4t5y6u7i8o9p0=' },
+      ),
+    ),
+    c(
+      'UpdateFunctionCode (sweep, by ARN)',
+      true,
+      call('lambda', 'UpdateFunctionCode20150331v2', {
+        functionName: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${OWN.sweep}`,
+        s3Bucket: 'builds-111122223333',
+        s3Key: 'sweep.zip',
+      }),
+    ),
+    c(
+      'PutFunctionEventInvokeConfig (handler)',
+      false,
+      call('lambda', 'PutFunctionEventInvokeConfig20190925', {
+        functionName: OWN.handler,
+        maximumRetryAttempts: 0,
+        maximumEventAgeInSeconds: 60,
+      }),
+    ),
+    c(
+      'UpdateFunctionEventInvokeConfig (heartbeat, partial ARN)',
+      false,
+      call('lambda', 'UpdateFunctionEventInvokeConfig20190925', {
+        functionName: `${ACCOUNT}:function:${OWN.heartbeat}:$LATEST`,
+        destinationConfig: { onFailure: { destination: 'arn:aws:sqs:us-east-1:999988887777:sink' } },
+      }),
+    ),
+    c(
+      'PutFunctionConcurrency (heartbeat)',
+      true,
+      call('lambda', 'PutFunctionConcurrency20171031', {
+        functionName: OWN.heartbeat,
+        reservedConcurrentExecutions: 0,
+      }),
+    ),
+  ];
+}
+
+function policyCalls(): TamperCase[] {
+  return [
+    c(
+      'SetSubscriptionAttributes (FilterPolicy)',
+      true,
+      call('sns', 'SetSubscriptionAttributes', {
+        subscriptionArn: SUBSCRIPTION,
+        attributeName: 'FilterPolicy',
+        attributeValue: '{"severity":["none"]}',
+      }),
+    ),
+    c(
+      'PutKeyPolicy',
+      true,
+      call(
+        'kms',
+        'PutKeyPolicy',
+        { keyId: OWN.keyId, policyName: 'default', policy: DENY_ALL, bypassPolicyLockoutSafetyCheck: false },
+        null,
+        keyResources,
+      ),
+    ),
+    c(
+      'PutResourcePolicy (table)',
+      false,
+      call('dynamodb', 'PutResourcePolicy', {
+        resourceArn: `arn:aws:dynamodb:${REGION}:${ACCOUNT}:table/${OWN.table}`,
+        policy: DENY_ALL,
+      }),
+    ),
+  ];
+}
+
+function alarmCalls(): TamperCase[] {
+  return [
+    c(
+      'DeleteAlarms (one of them layerwatch)',
+      true,
+      call('cloudwatch', 'DeleteAlarms', { alarmNames: ['payments-latency', OWN.alarm] }),
+    ),
+    c('DisableAlarmActions', true, call('cloudwatch', 'DisableAlarmActions', { alarmNames: [OWN.alarm] })),
+    c(
+      'PutMetricAlarm (actions disabled)',
+      true,
+      call('cloudwatch', 'PutMetricAlarm', {
+        alarmName: OWN.alarm,
+        actionsEnabled: false,
+        alarmActions: [OWN.topicArn],
+        metricName: 'Heartbeat',
+        namespace: 'LayerWatch',
+        statistic: 'Sum',
+        period: 3600,
+        evaluationPeriods: 2,
+        threshold: 1,
+        comparisonOperator: 'LessThanThreshold',
+        treatMissingData: 'breaching',
+      }),
+    ),
+    c(
+      'SetAlarmState (OK)',
+      false,
+      call('cloudwatch', 'SetAlarmState', {
+        alarmName: OWN.alarm,
+        stateValue: 'OK',
+        stateReason: 'maintenance',
+      }),
+    ),
+  ];
+}
+
+function queueCalls(): TamperCase[] {
+  return [
+    c('DeleteQueue', false, call('sqs', 'DeleteQueue', { queueUrl: QUEUE_URL })),
+    c('PurgeQueue', false, call('sqs', 'PurgeQueue', { queueUrl: QUEUE_URL })),
+    c(
+      'SetQueueAttributes (retention)',
+      false,
+      call('sqs', 'SetQueueAttributes', {
+        queueUrl: QUEUE_URL,
+        attributes: { MessageRetentionPeriod: '60' },
+      }),
+    ),
+    c(
+      'RemovePermission (queue)',
+      false,
+      call('sqs', 'RemovePermission', { queueUrl: QUEUE_URL, label: 'events' }),
+    ),
+  ];
+}
+
+function roleCalls(): TamperCase[] {
+  const role = OWN.handlerRole;
+  return [
+    c(
+      'PutRolePolicy (Deny)',
+      true,
+      call('iam', 'PutRolePolicy', { roleName: role, policyName: 'hold', policyDocument: DENY_ALL }),
+    ),
+    c(
+      'AttachRolePolicy (AWSDenyAll)',
+      true,
+      call('iam', 'AttachRolePolicy', { roleName: role, policyArn: 'arn:aws:iam::aws:policy/AWSDenyAll' }),
+    ),
+    c(
+      'UpdateAssumeRolePolicy',
+      true,
+      call('iam', 'UpdateAssumeRolePolicy', {
+        roleName: role,
+        policyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [{ Effect: 'Allow', Principal: { AWS: '999988887777' }, Action: 'sts:AssumeRole' }],
+        }),
+      }),
+    ),
+    c(
+      'PutRolePermissionsBoundary',
+      true,
+      call('iam', 'PutRolePermissionsBoundary', {
+        roleName: role,
+        permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/nothing`,
+      }),
+    ),
+    c(
+      'DeleteRolePolicy',
+      true,
+      call('iam', 'DeleteRolePolicy', { roleName: role, policyName: 'DefaultPolicy' }),
+    ),
+    c(
+      'DetachRolePolicy',
+      false,
+      call('iam', 'DetachRolePolicy', {
+        roleName: role,
+        policyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+      }),
+    ),
+    c('DeleteRole', true, call('iam', 'DeleteRole', { roleName: 'LayerWatchReadOnly' })),
+    c(
+      'UntagRole (layerwatch:role)',
+      true,
+      call('iam', 'UntagRole', { roleName: role, tagKeys: ['layerwatch:role'] }),
+    ),
+    c(
+      'TagRole (layerwatch:role)',
+      true,
+      call('iam', 'TagRole', { roleName: role, tags: [{ key: 'layerwatch:role', value: 'none' }] }),
+    ),
+  ];
+}
+
+function stackCalls(): TamperCase[] {
+  return [
+    c(
+      'UpdateStackSet',
+      true,
+      call(
+        'cloudformation',
+        'UpdateStackSet',
+        { stackSetName: OWN.stackSet, templateBody: '{"Resources":{}}', callAs: 'SELF' },
+        { operationId: '0a1b2c3d-0000-4000-8000-000000000001' },
+      ),
+    ),
+    c(
+      'DeleteStackInstances',
+      true,
+      call('cloudformation', 'DeleteStackInstances', {
+        stackSetName: `${OWN.stackSet}:6b1e2c3d-0000-4000-8000-00000000abcd`,
+        deploymentTargets: { organizationalUnitIds: ['ou-abcd-12345678'] },
+        regions: ['us-east-1', 'eu-west-1'],
+        retainStacks: false,
+      }),
+    ),
+    c('DeleteStackSet', true, call('cloudformation', 'DeleteStackSet', { stackSetName: OWN.stackSet })),
+    c(
+      'DeleteStack',
+      true,
+      call('cloudformation', 'DeleteStack', {
+        stackName: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${OWN.stack}/1a2b3c4d-0000-4000-8000-000000000000`,
+      }),
+    ),
+    c(
+      'UpdateSchedule (disabled)',
+      false,
+      call('scheduler', 'UpdateSchedule', {
+        name: OWN.schedule,
+        scheduleExpression: 'rate(1 hour)',
+        state: 'DISABLED',
+        flexibleTimeWindow: { mode: 'OFF' },
+        target: {
+          arn: 'arn:aws:scheduler:::aws-sdk:lambda:updateFunctionConfiguration',
+          roleArn: `arn:aws:iam::${ACCOUNT}:role/LayerWatchHeartbeat-${REGION}`,
+        },
+      }),
+    ),
+    c(
+      'DeleteSchedule',
+      false,
+      call('scheduler', 'DeleteSchedule', { name: OWN.schedule, groupName: 'default' }),
+    ),
+  ];
+}
+
+/** One record per call of these services, each tampering with a layerwatch resource. */
+export function serviceTamperingCalls(): TamperCase[] {
+  return [
+    ...eventsCalls(),
+    ...lambdaCalls(),
+    ...policyCalls(),
+    ...alarmCalls(),
+    ...queueCalls(),
+    ...roleCalls(),
+    ...stackCalls(),
+  ];
+}
+
+/** The same calls on other teams' resources, or leaving layerwatch intact: nothing fires. */
+export function serviceHarmlessCalls(): { label: string; record: Rec }[] {
+  const other = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/payments-dlq`;
+  return [
+    {
+      label: 'PutTargets on another rule',
+      record: call('events', 'PutTargets', {
+        rule: 'payments-nightly',
+        targets: [{ id: '1', arn: 'arn:aws:lambda:us-east-1:111122223333:function:payments', input: '{}' }],
+      }),
+    },
+    {
+      label: 'SetSubscriptionAttributes on another topic',
+      record: call('sns', 'SetSubscriptionAttributes', {
+        subscriptionArn: `arn:aws:sns:${REGION}:${ACCOUNT}:payments-alerts:0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`,
+        attributeName: 'FilterPolicy',
+        attributeValue: '{}',
+      }),
+    },
+    {
+      label: 'UpdateFunctionCode of another function',
+      record: call('lambda', 'UpdateFunctionCode20150331v2', { functionName: 'payments-api' }),
+    },
+    {
+      label: 'UpdateFunctionCode dry run on the handler',
+      record: call('lambda', 'UpdateFunctionCode20150331v2', { functionName: OWN.handler, dryRun: true }),
+    },
+    {
+      label: 'PutMetricAlarm of another alarm',
+      record: call('cloudwatch', 'PutMetricAlarm', { alarmName: 'payments-latency', actionsEnabled: false }),
+    },
+    {
+      label: 'DeleteAlarms of other alarms',
+      record: call('cloudwatch', 'DeleteAlarms', { alarmNames: ['payments-latency', 'payments-errors'] }),
+    },
+    { label: 'PurgeQueue of another queue', record: call('sqs', 'PurgeQueue', { queueUrl: other }) },
+    {
+      label: 'PutRolePolicy on another role',
+      record: call('iam', 'PutRolePolicy', {
+        roleName: 'payments-api-role',
+        policyName: 'x',
+        policyDocument: DENY_ALL,
+      }),
+    },
+    {
+      label: 'UntagRole of another tag on a layerwatch role',
+      record: call('iam', 'UntagRole', { roleName: OWN.handlerRole, tagKeys: ['cost-center'] }),
+    },
+    {
+      label: 'DeleteStack of another stack',
+      record: call('cloudformation', 'DeleteStack', { stackName: 'payments' }),
+    },
+    {
+      label: 'UpdateSchedule of another schedule',
+      record: call('scheduler', 'UpdateSchedule', { name: 'payments-nightly', state: 'DISABLED' }),
+    },
+    {
+      label: 'PutKeyPolicy of another key',
+      record: call('kms', 'PutKeyPolicy', {
+        keyId: '99999999-0000-4000-8000-000000000000',
+        policy: DENY_ALL,
+      }),
+    },
+  ];
+}
+
+/**
+ * UpdateFunctionConfiguration of layerwatch's own functions: read as a function event (the layer
+ * story), judged as tampering. CloudTrail logs `environment` without its variables.
+ */
+export function ownFunctionChanges(): (TamperCase & { layer?: string })[] {
+  const layer = 'arn:aws:lambda:us-east-1:999988887777:layer:quiet:3';
+  return [
+    c(
+      'environment of the handler',
+      true,
+      updateFunctionConfiguration(OWN.handler, { request: { environment: {} } }),
+    ),
+    c(
+      'role of the handler',
+      true,
+      updateFunctionConfiguration(OWN.handler, { request: { role: `arn:aws:iam::${ACCOUNT}:role/other` } }),
+    ),
+    c('timeout of the sweep', true, updateFunctionConfiguration(OWN.sweep, { request: { timeout: 1 } })),
+    {
+      ...c('a layer on the handler', true, updateFunctionConfiguration(OWN.handler, { layers: [layer] })),
+      layer,
+    },
+    c(
+      'memory of the heartbeat',
+      false,
+      updateFunctionConfiguration(OWN.heartbeat, { request: { memorySize: 128 } }),
+    ),
+    {
+      ...c('a layer on the canary', false, updateFunctionConfiguration(OWN.canary, { layers: [layer] })),
+      layer,
+    },
+  ];
+}
