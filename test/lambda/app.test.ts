@@ -271,11 +271,12 @@ describe('handler', () => {
     expect(s.baselines.items.size).toBe(1);
   });
 
-  it("detects a layer attached to the detector's own function like any other", async () => {
+  it("detects a layer attached to the detector's own function as tampering, naming the layer", async () => {
     const s = setup();
     const self = 'LayerWatch-LayerWatchHandler1A2B3C4D-abcdefghijkl';
     const result = await s.handler(envelope(updateFunctionConfiguration(self, { layers: [evil] })));
-    expect(result).toMatchObject({ outcome: 'published', detectionId: 'lambda-layer-added' });
+    expect(result).toMatchObject({ outcome: 'published', detectionId: 'detector-tampered' });
+    expect(JSON.stringify(s.publisher.published[0])).toContain(evil);
   });
 });
 
@@ -319,7 +320,7 @@ describe('handler and the heartbeat', () => {
     expect(h.counted).toContain('Heartbeat');
   });
 
-  it('detects a layer put on the canary, even by the heartbeat role: no quiet function for an attacker', async () => {
+  it('detects a layer put on the canary, even by the heartbeat role: no quiet function for an attacker (tampering, naming the layer)', async () => {
     const h = handlerWith({ heartbeat: { account: ACCOUNT, roleArn: ROLE } });
     const identity = {
       type: 'AssumedRole',
@@ -330,6 +331,6 @@ describe('handler and the heartbeat', () => {
     const result = await h.handler(
       envelope(updateFunctionConfiguration('layerwatch-canary', { layers: [evil], identity })),
     );
-    expect(result).toMatchObject({ outcome: 'published', detectionId: 'lambda-layer-added' });
+    expect(result).toMatchObject({ outcome: 'published', detectionId: 'detector-tampered' });
   });
 });

@@ -406,30 +406,24 @@ export function serviceHarmlessCalls(): { label: string; record: Rec }[] {
  */
 export function ownFunctionChanges(): (TamperCase & { layer?: string })[] {
   const layer = 'arn:aws:lambda:us-east-1:999988887777:layer:quiet:3';
+  // Distinct times: the changes of one function follow each other, whatever order a reader sees.
+  let minute = 0;
+  const at = () => {
+    minute += 1;
+    return `2026-03-14T10:${String(minute).padStart(2, '0')}:00Z`;
+  };
+  const update = (fn: string, o: Parameters<typeof updateFunctionConfiguration>[1]) =>
+    updateFunctionConfiguration(fn, { ...o, time: at() });
   return [
-    c(
-      'environment of the handler',
-      true,
-      updateFunctionConfiguration(OWN.handler, { request: { environment: {} } }),
-    ),
+    c('environment of the handler', true, update(OWN.handler, { request: { environment: {} } })),
     c(
       'role of the handler',
       true,
-      updateFunctionConfiguration(OWN.handler, { request: { role: `arn:aws:iam::${ACCOUNT}:role/other` } }),
+      update(OWN.handler, { request: { role: `arn:aws:iam::${ACCOUNT}:role/other` } }),
     ),
-    c('timeout of the sweep', true, updateFunctionConfiguration(OWN.sweep, { request: { timeout: 1 } })),
-    {
-      ...c('a layer on the handler', true, updateFunctionConfiguration(OWN.handler, { layers: [layer] })),
-      layer,
-    },
-    c(
-      'memory of the heartbeat',
-      false,
-      updateFunctionConfiguration(OWN.heartbeat, { request: { memorySize: 128 } }),
-    ),
-    {
-      ...c('a layer on the canary', false, updateFunctionConfiguration(OWN.canary, { layers: [layer] })),
-      layer,
-    },
+    c('timeout of the sweep', true, update(OWN.sweep, { request: { timeout: 1 } })),
+    { ...c('a layer on the handler', true, update(OWN.handler, { layers: [layer] })), layer },
+    c('memory of the heartbeat', false, update(OWN.heartbeat, { request: { memorySize: 128 } })),
+    { ...c('a layer on the canary', false, update(OWN.canary, { layers: [layer] })), layer },
   ];
 }
