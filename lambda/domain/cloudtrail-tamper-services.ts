@@ -30,6 +30,17 @@ export function otherServiceTarget(
 ): TamperTarget | TamperTarget[] | string {
   switch (service) {
     case 'cloudwatch': {
+      if (call === 'PutAlarmMuteRule') {
+        const muted = isObject(req?.muteTargets) ? strings(req.muteTargets.alarmNames) : [];
+        // A rule that names no alarm mutes every alarm of the account and region: `*`.
+        return (muted.length > 0 ? muted : ['*']).map((name) => ({
+          service,
+          type: 'alarm' as const,
+          arn:
+            name === '*' ? null : `arn:${at.partition}:cloudwatch:${at.region}:${at.account}:alarm:${name}`,
+          name,
+        }));
+      }
       const names = call === 'DeleteAlarms' || call === 'DisableAlarmActions' ? strings(req?.alarmNames) : [];
       const single = str(req?.alarmName);
       const all = single ? [single] : names;
@@ -109,7 +120,6 @@ export function otherServiceParameters(
   call: string,
   req: Json | null,
   res: Json | null,
-  _at: Where,
 ): Parameters {
   const r = req ?? {};
   switch (`${service}:${call}`) {
@@ -164,6 +174,16 @@ function otherServiceCallParameters(key: string, r: Json): Parameters {
       };
     case 'cloudwatch:SetAlarmState':
       return { stateValue: str(r.stateValue) };
+    case 'cloudwatch:PutAlarmMuteRule':
+      return { muteRuleName: str(r.name) };
+    case 'cloudformation:UpdateStackInstances': {
+      const targets = isObject(r.deploymentTargets) ? r.deploymentTargets : {};
+      return {
+        accounts: joined([...strings(r.accounts), ...strings(targets.accounts)]),
+        regions: joined(strings(r.regions)),
+        parameterOverrides: objects(r.parameterOverrides).length,
+      };
+    }
     case 'cloudwatch:DeleteAlarms':
     case 'cloudwatch:DisableAlarmActions':
       return { alarmNames: joined(strings(r.alarmNames)) };

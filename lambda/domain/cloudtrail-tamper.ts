@@ -49,6 +49,9 @@ export const TAMPER_EVENT_NAMES: Readonly<Record<TamperService, readonly string[
     'PutFunctionEventInvokeConfig',
     'UpdateFunctionEventInvokeConfig20190925',
     'UpdateFunctionEventInvokeConfig',
+    // Newer calls: logged bare until a versioned name is seen (tamperCallOf accepts either).
+    'PutResourcePolicy',
+    'DeleteResourcePolicy',
   ],
 };
 
@@ -88,7 +91,7 @@ export function readTamper(
     others,
     parameters: {
       ...parametersOf(service, call, req, target),
-      ...otherServiceParameters(service, call, req, res, at),
+      ...otherServiceParameters(service, call, req, res),
     },
     selectors: call === 'PutEventSelectors' ? selectorsOf(req) : null,
   };
@@ -112,7 +115,8 @@ function targetOf(
     case 'kms':
       return keyTarget(str(req?.keyId), str(res?.keyId), resources, at);
     case 'lambda': {
-      const value = str(req?.functionName);
+      // The resource-policy calls name the function by ARN (`resourceArn`, qualified or not).
+      const value = str(req?.functionName) ?? str(req?.resourceArn);
       const fn = value ? resolveFunction(value, at.region, at.account) : null;
       if (!fn) return 'no usable functionName in the request';
       return { service, type: 'function', arn: fn.arn, name: fn.name };
@@ -176,7 +180,8 @@ function snsTarget(call: string, req: Json | null): TamperTarget | string {
     const topic = arn.slice(0, arn.lastIndexOf(':'));
     return { service: 'sns', type: 'subscription', arn, name: topic.split(':').pop() ?? topic };
   }
-  const arn = str(req?.topicArn);
+  // PutDataProtectionPolicy names the topic as `resourceArn`.
+  const arn = str(req?.topicArn) ?? str(req?.resourceArn);
   if (!arn?.startsWith('arn:')) return 'no topicArn in the request';
   return { service: 'sns', type: 'topic', arn, name: arn.split(':').pop() ?? arn };
 }

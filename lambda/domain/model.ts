@@ -195,7 +195,15 @@ export const TAMPER_CALLS: Readonly<Record<TamperService, readonly string[]>> = 
     'PutTargets',
     'PutPermission',
   ],
-  sns: ['DeleteTopic', 'Unsubscribe', 'SetTopicAttributes', 'RemovePermission', 'SetSubscriptionAttributes'],
+  sns: [
+    'DeleteTopic',
+    'Unsubscribe',
+    'SetTopicAttributes',
+    'RemovePermission',
+    'SetSubscriptionAttributes',
+    // A data protection policy can deny or mask every message that carries an account id or ARN.
+    'PutDataProtectionPolicy',
+  ],
   lambda: [
     'DeleteFunction',
     'PutFunctionConcurrency',
@@ -205,10 +213,14 @@ export const TAMPER_CALLS: Readonly<Record<TamperService, readonly string[]>> = 
     'UpdateFunctionConfiguration',
     'PutFunctionEventInvokeConfig',
     'UpdateFunctionEventInvokeConfig',
+    // The whole resource-based policy of a function (`resourceArn`): EventBridge's permission to invoke it.
+    'PutResourcePolicy',
+    'DeleteResourcePolicy',
   ],
   kms: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy'],
   dynamodb: ['DeleteTable', 'PutResourcePolicy'],
-  cloudwatch: ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm', 'SetAlarmState'],
+  // A mute rule silences the actions of the alarms it names, on its schedule.
+  cloudwatch: ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm', 'SetAlarmState', 'PutAlarmMuteRule'],
   sqs: ['DeleteQueue', 'PurgeQueue', 'SetQueueAttributes', 'RemovePermission'],
   iam: [
     'PutRolePolicy',
@@ -222,7 +234,14 @@ export const TAMPER_CALLS: Readonly<Record<TamperService, readonly string[]>> = 
     // The member roles trust the detector's role by its tag `layerwatch:role`: a new value breaks that.
     'TagRole',
   ],
-  cloudformation: ['UpdateStackSet', 'DeleteStackInstances', 'DeleteStackSet', 'DeleteStack'],
+  cloudformation: [
+    'UpdateStackSet',
+    'DeleteStackInstances',
+    'DeleteStackSet',
+    'DeleteStack',
+    // Overrides the member template's parameters in some accounts and regions.
+    'UpdateStackInstances',
+  ],
   scheduler: ['UpdateSchedule', 'DeleteSchedule'],
 };
 

@@ -64,3 +64,22 @@ export function call(
     ...extra,
   };
 }
+
+/** A policy that denies everything, as IAM, KMS, DynamoDB and Lambda take one (JSON text). */
+export const DENY_ALL = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }],
+});
+
+export interface TamperCase {
+  label: string;
+  record: Rec;
+  /** Blinds or silences layerwatch outright: critical (else high). */
+  critical: boolean;
+}
+
+export const tamperCase = (label: string, critical: boolean, record: Rec): TamperCase => ({
+  label,
+  critical,
+  record,
+});

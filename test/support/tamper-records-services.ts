@@ -5,25 +5,13 @@
  * `monitoring.amazonaws.com`, IAM's in us-east-1. Aimed at the resources of a default deployment.
  */
 import { ACCOUNT, REGION, type Rec, updateFunctionConfiguration } from './records.js';
-import { call, KEY_ARN, OWN } from './tamper-call.js';
+import { tamperCase as c, call, DENY_ALL, KEY_ARN, OWN, type TamperCase } from './tamper-call.js';
+import { roleCalls, stackCalls } from './tamper-records-roles.js';
 
 const HANDLER_ARN = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${OWN.handler}`;
 const QUEUE_URL = `https://sqs.${REGION}.amazonaws.com/${ACCOUNT}/${OWN.failureQueue}`;
 const SUBSCRIPTION = `${OWN.topicArn}:5b5e6f70-1a2b-4c3d-9e8f-0a1b2c3d4e5f`;
 const keyResources = { resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: KEY_ARN }] };
-const DENY_ALL = JSON.stringify({
-  Version: '2012-10-17',
-  Statement: [{ Effect: 'Deny', Action: '*', Resource: '*' }],
-});
-
-export interface TamperCase {
-  label: string;
-  record: Rec;
-  /** Blinds or silences layerwatch outright: critical (else high). */
-  critical: boolean;
-}
-
-const c = (label: string, critical: boolean, record: Rec): TamperCase => ({ label, critical, record });
 
 /** The rule calls that blind: targets that rewrite events or point elsewhere, a replaced bus statement. */
 function eventsCalls(): TamperCase[] {
@@ -132,6 +120,11 @@ function policyCalls(): TamperCase[] {
       }),
     ),
     c(
+      'PutDataProtectionPolicy (topic)',
+      true,
+      call('sns', 'PutDataProtectionPolicy', { resourceArn: OWN.topicArn, dataProtectionPolicy: '{}' }),
+    ),
+    c(
       'PutKeyPolicy',
       true,
       call(
@@ -179,6 +172,16 @@ function alarmCalls(): TamperCase[] {
       }),
     ),
     c(
+      'PutAlarmMuteRule',
+      true,
+      call('cloudwatch', 'PutAlarmMuteRule', {
+        name: 'quiet-hours',
+        rule: { schedule: { expression: 'cron(0 0 * * ? *)', duration: 'PT24H' } },
+        muteTargets: { alarmNames: [OWN.alarm] },
+      }),
+    ),
+    c('PutAlarmMuteRule (every alarm)', true, call('cloudwatch', 'PutAlarmMuteRule', { name: 'all' })),
+    c(
       'SetAlarmState (OK)',
       false,
       call('cloudwatch', 'SetAlarmState', {
@@ -206,117 +209,6 @@ function queueCalls(): TamperCase[] {
       'RemovePermission (queue)',
       false,
       call('sqs', 'RemovePermission', { queueUrl: QUEUE_URL, label: 'events' }),
-    ),
-  ];
-}
-
-function roleCalls(): TamperCase[] {
-  const role = OWN.handlerRole;
-  return [
-    c(
-      'PutRolePolicy (Deny)',
-      true,
-      call('iam', 'PutRolePolicy', { roleName: role, policyName: 'hold', policyDocument: DENY_ALL }),
-    ),
-    c(
-      'AttachRolePolicy (AWSDenyAll)',
-      true,
-      call('iam', 'AttachRolePolicy', { roleName: role, policyArn: 'arn:aws:iam::aws:policy/AWSDenyAll' }),
-    ),
-    c(
-      'UpdateAssumeRolePolicy',
-      true,
-      call('iam', 'UpdateAssumeRolePolicy', {
-        roleName: role,
-        policyDocument: JSON.stringify({
-          Version: '2012-10-17',
-          Statement: [{ Effect: 'Allow', Principal: { AWS: '999988887777' }, Action: 'sts:AssumeRole' }],
-        }),
-      }),
-    ),
-    c(
-      'PutRolePermissionsBoundary',
-      true,
-      call('iam', 'PutRolePermissionsBoundary', {
-        roleName: role,
-        permissionsBoundary: `arn:aws:iam::${ACCOUNT}:policy/nothing`,
-      }),
-    ),
-    c(
-      'DeleteRolePolicy',
-      true,
-      call('iam', 'DeleteRolePolicy', { roleName: role, policyName: 'DefaultPolicy' }),
-    ),
-    c(
-      'DetachRolePolicy',
-      false,
-      call('iam', 'DetachRolePolicy', {
-        roleName: role,
-        policyArn: 'arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-      }),
-    ),
-    c('DeleteRole', true, call('iam', 'DeleteRole', { roleName: 'LayerWatchReadOnly' })),
-    c(
-      'UntagRole (layerwatch:role)',
-      true,
-      call('iam', 'UntagRole', { roleName: role, tagKeys: ['layerwatch:role'] }),
-    ),
-    c(
-      'TagRole (layerwatch:role)',
-      true,
-      call('iam', 'TagRole', { roleName: role, tags: [{ key: 'layerwatch:role', value: 'none' }] }),
-    ),
-  ];
-}
-
-function stackCalls(): TamperCase[] {
-  return [
-    c(
-      'UpdateStackSet',
-      true,
-      call(
-        'cloudformation',
-        'UpdateStackSet',
-        { stackSetName: OWN.stackSet, templateBody: '{"Resources":{}}', callAs: 'SELF' },
-        { operationId: '0a1b2c3d-0000-4000-8000-000000000001' },
-      ),
-    ),
-    c(
-      'DeleteStackInstances',
-      true,
-      call('cloudformation', 'DeleteStackInstances', {
-        stackSetName: `${OWN.stackSet}:6b1e2c3d-0000-4000-8000-00000000abcd`,
-        deploymentTargets: { organizationalUnitIds: ['ou-abcd-12345678'] },
-        regions: ['us-east-1', 'eu-west-1'],
-        retainStacks: false,
-      }),
-    ),
-    c('DeleteStackSet', true, call('cloudformation', 'DeleteStackSet', { stackSetName: OWN.stackSet })),
-    c(
-      'DeleteStack',
-      true,
-      call('cloudformation', 'DeleteStack', {
-        stackName: `arn:aws:cloudformation:${REGION}:${ACCOUNT}:stack/${OWN.stack}/1a2b3c4d-0000-4000-8000-000000000000`,
-      }),
-    ),
-    c(
-      'UpdateSchedule (disabled)',
-      false,
-      call('scheduler', 'UpdateSchedule', {
-        name: OWN.schedule,
-        scheduleExpression: 'rate(1 hour)',
-        state: 'DISABLED',
-        flexibleTimeWindow: { mode: 'OFF' },
-        target: {
-          arn: 'arn:aws:scheduler:::aws-sdk:lambda:updateFunctionConfiguration',
-          roleArn: `arn:aws:iam::${ACCOUNT}:role/LayerWatchHeartbeat-${REGION}`,
-        },
-      }),
-    ),
-    c(
-      'DeleteSchedule',
-      false,
-      call('scheduler', 'DeleteSchedule', { name: OWN.schedule, groupName: 'default' }),
     ),
   ];
 }

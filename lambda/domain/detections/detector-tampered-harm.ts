@@ -3,15 +3,9 @@
  * nothing (null), weakens it (high), or blinds or silences it (critical). detector-tampered.ts
  * decides whether the call touches layerwatch at all; this file judges the call as it was made.
  */
-import { createHash } from 'node:crypto';
-import {
-  type EventSelectors,
-  TAMPER_EVENT_SOURCES,
-  TAMPER_SERVICES,
-  type TamperEvent,
-  type TamperTarget,
-} from '../model.js';
+import type { TamperEvent, TamperTarget } from '../model.js';
 import { globMatch, type OwnResources } from '../settings.js';
+import { droppedSources, putRuleHarm } from './detector-tampered-patterns.js';
 
 export interface Judgement {
   /** What the call did to layerwatch, in words. */
@@ -26,10 +20,6 @@ export const ORGANIZATION_STATEMENT_ID = 'layerwatch-organization-put-events';
 export const CANARY = 'layerwatch-canary';
 /** The member roles trust the detector's role by this tag (lib/constructs/runtime-function.ts). */
 export const ROLE_TAG = 'layerwatch:role';
-/** Event sources whose write management events layerwatch needs: Lambda's, and those of the tamper watch. */
-const NEEDED_SOURCES = [
-  ...new Set(['lambda.amazonaws.com', ...TAMPER_SERVICES.map((s) => TAMPER_EVENT_SOURCES[s])]),
-];
 
 const blinds = (effect: string): Judgement => ({ effect, blinds: true });
 const weakens = (effect: string): Judgement => ({ effect, blinds: false });
@@ -76,6 +66,21 @@ export const EFFECTS: Readonly<Record<string, Judgement>> = {
   ),
   'cloudwatch:DisableAlarmActions': blinds(
     "the actions of layerwatch's alarms were disabled: its failures and blind regions page nobody",
+  ),
+  'cloudwatch:PutAlarmMuteRule': blinds(
+    "a mute rule now silences layerwatch's alarms: on its schedule, its failures and blind regions page nobody",
+  ),
+  'sns:PutDataProtectionPolicy': blinds(
+    'a data protection policy was put on a layerwatch topic: it can deny or mask every alert that carries an account id or ARN',
+  ),
+  'lambda:DeleteResourcePolicy': blinds(
+    'the resource policy of a layerwatch function was deleted: EventBridge may no longer invoke it, so its rules deliver nothing',
+  ),
+  'lambda:PutResourcePolicy': blinds(
+    'the resource policy of a layerwatch function was replaced whole: if it no longer lets EventBridge invoke it, its rules deliver nothing',
+  ),
+  'cloudformation:UpdateStackInstances': weakens(
+    "stack instances of layerwatch's member StackSet were updated: their parameters or accounts follow the request",
   ),
   'cloudwatch:SetAlarmState': weakens(
     "a layerwatch alarm's state was set by hand: an OK hides an alarm until its next evaluation",
@@ -130,8 +135,10 @@ export function harm(event: TamperEvent, resources: OwnResources): Judgement | n
         ? blinds(`the trail no longer logs write management events of ${lost.join(', ')}`)
         : null;
     }
-    case 'events:PutRule':
-      return putRuleHarm(event, resources.rulePatterns);
+    case 'events:PutRule': {
+      const effect = putRuleHarm(event, resources.rulePatterns);
+      return effect === null ? null : blinds(effect);
+    }
     case 'events:PutTargets':
       return putTargetsHarm(event, resources);
     case 'events:PutPermission':
@@ -310,85 +317,6 @@ function roleTagHarm(event: TamperEvent): Judgement | null {
   return blinds(
     `the tag ${ROLE_TAG} of a layerwatch role was ${event.call === 'UntagRole' ? 'removed' : 'set again'}: the member accounts' roles trust the detector's role by it, so reading them can fail`,
   );
-}
-
-/** The JSON value with every object's keys sorted: the same pattern, however it was written. */
-function canonical(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(canonical);
-  if (typeof value !== 'object' || value === null) return value;
-  const o = value as Record<string, unknown>;
-  return Object.fromEntries(
-    Object.keys(o)
-      .sort()
-      .map((k) => [k, canonical(o[k])]),
-  );
-}
-
-/** A short digest of an event pattern (JSON text or value), by content; null when it is not JSON. */
-export function patternDigest(pattern: unknown): string | null {
-  let value = pattern;
-  if (typeof pattern === 'string') {
-    try {
-      value = JSON.parse(pattern);
-    } catch {
-      return null;
-    }
-  }
-  return createHash('sha256')
-    .update(JSON.stringify(canonical(value)))
-    .digest('hex')
-    .slice(0, 16);
-}
-
-/** The remote alarm relays' patterns name alarms of other stacks: not listed, and not a detection path. */
-function isAlarmRelay(pattern: string): boolean {
-  return pattern.includes('"aws.cloudwatch"') && pattern.includes('layerwatch-remote-');
-}
-
-/** PutRule: DISABLED, or another pattern than the ones layerwatch deploys (when they are known). */
-function putRuleHarm(event: TamperEvent, known: readonly string[]): Judgement | null {
-  const { state, eventPattern } = event.parameters;
-  if (state === 'DISABLED') return blinds('a layerwatch rule was set to DISABLED');
-  if (typeof eventPattern !== 'string' || known.length === 0 || isAlarmRelay(eventPattern)) return null;
-  const digest = patternDigest(eventPattern);
-  return digest !== null && known.includes(digest)
-    ? null
-    : blinds(
-        "a layerwatch rule's event pattern was replaced: it no longer selects the events layerwatch needs",
-      );
-}
-
-/**
- * The needed event sources whose write management events the selectors no longer log. Basic
- * selectors: a selector with management events, not read-only, not excluding the source. Advanced
- * selectors: one of category Management whose readOnly and eventSource conditions admit writes of it.
- */
-export function droppedSources(selectors: EventSelectors | null): string[] {
-  if (!selectors) return [];
-  return NEEDED_SOURCES.filter((source) => {
-    const basic = selectors.basic.some(
-      (s) =>
-        s.includeManagementEvents !== false &&
-        (s.readWriteType === null || ['All', 'WriteOnly'].includes(s.readWriteType)) &&
-        !s.excludeManagementEventSources.includes(source),
-    );
-    const advanced = selectors.advanced.some((s) => {
-      const field = (name: string) => s.fieldSelectors.filter((f) => f.field === name);
-      const management = field('eventCategory').some((f) => f.equals.includes('Management'));
-      const writes = field('readOnly').every(
-        (f) => !f.equals.includes('true') && !f.notEquals.includes('false'),
-      );
-      const sourceOk = field('eventSource').every(
-        (f) =>
-          (f.equals.length === 0 || f.equals.includes(source)) &&
-          !f.notEquals.includes(source) &&
-          (f.startsWith.length === 0 || f.startsWith.some((x) => source.startsWith(x))) &&
-          !f.notStartsWith.some((x) => source.startsWith(x)),
-      );
-      return management && writes && sourceOk;
-    });
-    return !basic && !advanced;
-  });
 }
 
 /** A target for messages: its type and ARN, else its name. */

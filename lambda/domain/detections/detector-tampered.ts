@@ -5,7 +5,8 @@ import { type Detection, type MitreTechnique, NO_MATCH, NOT_APPLICABLE, type Ver
 import { evaluateOwnFunction } from './detector-tampered-function.js';
 import { harm, type Judgement, ORGANIZATION_STATEMENT_ID } from './detector-tampered-harm.js';
 
-export { droppedSources, ORGANIZATION_STATEMENT_ID, patternDigest } from './detector-tampered-harm.js';
+export { ORGANIZATION_STATEMENT_ID } from './detector-tampered-harm.js';
+export { droppedSources, patternDigest } from './detector-tampered-patterns.js';
 
 export const DETECTOR_TAMPERED = 'detector-tampered';
 
@@ -84,7 +85,10 @@ function ownTargets(event: TamperEvent, resources: OwnResources): TamperTarget[]
       return topic !== null && own(resources.topics, topic, topic.split(':').pop() ?? topic) ? [target] : [];
     }
     default:
-      return [target, ...event.others].filter((t) => own(listOf(t.type, resources), t.arn, t.name));
+      // A mute rule that names no alarm (`*`) mutes layerwatch's too.
+      return [target, ...event.others].filter(
+        (t) => (t.type === 'alarm' && t.name === '*') || own(listOf(t.type, resources), t.arn, t.name),
+      );
   }
 }
 
