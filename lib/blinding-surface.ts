@@ -95,10 +95,11 @@ export const ALLOWED: Readonly<Record<string, string>> = {
       'dynamodb:UpdateContributorInsights',
       'dynamodb:UpdateKinesisStreamingDestination',
       'dynamodb:DisableKinesisStreamingDestination',
-      'dynamodb:UpdateTimeToLive',
     ],
-    'capacity, class, streams, backups, metrics and expiry: none changes what the handler reads or writes (expiry already ends idempotency records, never baselines)',
+    'capacity, class, streams, backups and metrics: none changes what the handler reads or writes',
   ),
+  'dynamodb:UpdateTimeToLive':
+    "expiry is set on `expiresAt` (idempotency, correlation and cache records); another attribute expires only items holding a time in epoch seconds of the last five years there, and a baseline's one number is a small revision count",
   'dynamodb:DeleteResourcePolicy':
     'removing the table policy only widens who may use the table: the stack puts none, so nothing the handler needs is taken',
   ...reasons(['kms:DeleteAlias', 'kms:UpdateAlias'], 'layerwatch names its keys by ARN, never by alias'),
@@ -210,7 +211,7 @@ export const ALLOWED: Readonly<Record<string, string>> = {
       's3:UpdateBucketMetadataInventoryTableConfiguration',
       's3:UpdateBucketMetadataJournalTableConfiguration',
     ],
-    "the trail's bucket (when layerwatch creates the trail) holds log files, the offline scan's and Athena's evidence: a change there loses history, not detection, since EventBridge receives the events of a logging trail whatever its bucket accepts (the trail itself is watched)",
+    "the trail's bucket (when layerwatch creates the trail) holds log files, the offline scan's and Athena's evidence: a change there loses history, not detection: a trail that cannot deliver to its bucket still logs, and EventBridge still receives its events (the trail itself is watched)",
   ),
   'cloudtrail:PutEventConfiguration':
     'CloudTrail Lake event data stores and aggregated events: what a trail delivers to EventBridge stays as it is',
