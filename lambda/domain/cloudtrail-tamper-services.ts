@@ -197,6 +197,14 @@ function otherServiceCallParameters(key: string, r: Json): Parameters {
     }
     case 'sqs:RemovePermission':
       return { label: str(r.label) };
+    default:
+      return roleAndStackParameters(key, r);
+  }
+}
+
+/** IAM roles, CloudFormation stacks and StackSets, Scheduler schedules. */
+function roleAndStackParameters(key: string, r: Json): Parameters {
+  switch (key) {
     case 'iam:PutRolePolicy':
       return { policyName: str(r.policyName), deny: hasDeny(r.policyDocument) };
     case 'iam:DeleteRolePolicy':
