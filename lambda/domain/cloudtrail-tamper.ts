@@ -117,7 +117,12 @@ function targetOf(
     case 'lambda': {
       // The resource-policy calls name the function by ARN (`resourceArn`, qualified or not).
       const value = str(req?.functionName) ?? str(req?.resourceArn);
-      const fn = value ? resolveFunction(value, at.region, at.account) : null;
+      // A bare name may carry a qualifier (`name:live`, `name:$LATEST`).
+      const bare =
+        value && !value.startsWith('arn:')
+          ? /^([A-Za-z0-9_-]{1,140}):[A-Za-z0-9$_-]{1,128}$/.exec(value)
+          : null;
+      const fn = value ? resolveFunction(bare?.[1] ?? value, at.region, at.account) : null;
       if (!fn) return 'no usable functionName in the request';
       return { service, type: 'function', arn: fn.arn, name: fn.name };
     }
