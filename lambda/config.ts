@@ -86,7 +86,8 @@ const NO_RESOURCES: OwnResources = {
 
 /**
  * The deployment's own resources (LAYERWATCH_OWN_RESOURCES, built by the stack from its constructs:
- * `{rules, eventBuses, topics, functions, keys, tables}`, each a list of ARNs or names), added to
+ * `{rules, rulePatterns, eventBuses, topics, functions, keys, tables, alarms, queues, roles, stacks,
+ * schedules}`, each a list of ARNs, names or name prefixes), added to
  * those the settings name, so that detector-tampered knows them exactly.
  */
 function withDeployment(

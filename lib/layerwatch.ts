@@ -8,7 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
-import { CANARY_FUNCTION_NAME } from '../lambda/domain/heartbeat.js';
+import { CANARY_FUNCTION_NAME, memberHeartbeatRoleName } from '../lambda/domain/heartbeat.js';
 import type { OwnResources } from '../lambda/domain/settings.js';
 import { parseSettings } from '../lambda/domain/settings.js';
 import { Alerting, type SlackChannel } from './constructs/alerting.js';
@@ -18,7 +18,17 @@ import { Operations } from './constructs/operations.js';
 import { StateTable } from './constructs/state-table.js';
 import { Sweep } from './constructs/sweep.js';
 import { TamperWatch } from './constructs/tamper-watch.js';
-import { checkEnvironmentSize, FORWARDING_RULES, ownResourcesJson, patternDigests } from './own-resources.js';
+import {
+  checkEnvironmentSize,
+  FORWARDER_STACKS,
+  FORWARDING_RULES,
+  MEMBER_HEARTBEAT_SCHEDULE_NAME,
+  MEMBER_STACK_INSTANCES,
+  memberStackSetName,
+  ownResourcesJson,
+  patternDigests,
+  REMOTE_ALARMS,
+} from './own-resources.js';
 import type { CallTargets } from './permissions.js';
 
 export type { SlackChannel } from './constructs/alerting.js';
@@ -249,6 +259,13 @@ function ownResourcesOf(
   },
 ): OwnResources {
   const { state, alerting, sweep, operations, heartbeat } = parts;
+  // Generated names (alarms, queues, roles) start with the stack's name: one pattern, not a list
+  // that could outgrow Lambda's 4 KB of environment.
+  const generated = `${stack.stackName}-*`;
+  const stackSet = props.organizationId ? memberStackSetName(stack.region) : null;
+  // Forwarder stacks in other regions, and member stack instances, name theirs after themselves.
+  const forwarders = (props.regions ?? []).some((r) => r !== stack.region);
+  const others = [...(forwarders ? [FORWARDER_STACKS] : []), ...(stackSet ? [MEMBER_STACK_INSTANCES] : [])];
   return {
     rules: [
       `arn:${stack.partition}:events:${stack.region}:${stack.account}:rule/${stack.stackName}-*`,
@@ -266,14 +283,21 @@ function ownResourcesOf(
     functions: [
       sweep.fn.functionName,
       ...(heartbeat ? [heartbeat.fn.functionName, CANARY_FUNCTION_NAME] : []),
+      ...(stackSet ? [CANARY_FUNCTION_NAME] : []),
     ],
     keys: [alerting.alert.key?.keyArn, alerting.operations.key?.keyArn].filter((k): k is string => !!k),
     tables: [state.table.tableName],
-    alarms: [],
-    queues: [],
-    roles: [],
-    stacks: [],
-    schedules: [],
+    // The forwarders' and members' dead-letter alarms have a fixed prefix.
+    alarms: [generated, REMOTE_ALARMS],
+    queues: [generated, ...others],
+    roles: [
+      generated,
+      ...others,
+      ...(props.memberRoleName ? [props.memberRoleName] : []),
+      ...(stackSet ? [memberHeartbeatRoleName('*')] : []),
+    ],
+    stacks: [stack.stackName, ...others, ...(stackSet ? [stackSet] : [])],
+    schedules: stackSet ? [`default/${MEMBER_HEARTBEAT_SCHEDULE_NAME}`] : [],
   };
 }
 

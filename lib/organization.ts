@@ -2,6 +2,7 @@ import { App, CfnStackSet, DefaultStackSynthesizer, Stack, Token } from 'aws-cdk
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
 import { LayerWatchMemberStack } from './member-stack.js';
+import { memberStackSetName } from './own-resources.js';
 
 export interface LayerWatchOrganizationProps {
   /** The AWS Organizations id (o-...). */
@@ -74,7 +75,7 @@ export class LayerWatchOrganization extends Construct {
 
     this.stackSet = new CfnStackSet(this, 'MemberStackSet', {
       // A StackSet needs a name; it is per security account and region.
-      stackSetName: `layerwatch-member-${stack.region}`,
+      stackSetName: memberStackSetName(stack.region),
       description:
         'layerwatch: forwards Lambda layer events to the security account and creates the read-only role',
       permissionModel: 'SERVICE_MANAGED',

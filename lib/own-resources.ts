@@ -9,7 +9,14 @@ import type * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { patternDigest } from '../lambda/domain/detections/detector-tampered.js';
 import type { OwnResources } from '../lambda/domain/settings.js';
+import { MEMBER_HEARTBEAT_SCHEDULE } from './constructs/heartbeat.js';
+import { REMOTE_ALARM_PREFIX } from './event-patterns.js';
 import { FORWARDING_RULE_PREFIX } from './forwarding-rule.js';
+
+/** The forwarders' and members' dead-letter alarms (fixed prefix, other stacks). */
+export const REMOTE_ALARMS = `${REMOTE_ALARM_PREFIX}*`;
+/** The member heartbeat's schedule (group `default`). */
+export const MEMBER_HEARTBEAT_SCHEDULE_NAME = MEMBER_HEARTBEAT_SCHEDULE;
 
 /** Lambda's limit for all environment variables of a function together is 4 KB. */
 const ENVIRONMENT_BUDGET = 3800;
@@ -22,6 +29,23 @@ export function ownResourcesJson(scope: Construct, own: OwnResources): string {
   ) as unknown as OwnResources;
   return Stack.of(scope).toJsonString(unique);
 }
+
+const MEMBER_STACK_SET_PREFIX = 'layerwatch-member-';
+
+/** The member StackSet of an organization deployment, one per security account and region. */
+export function memberStackSetName(region: string): string {
+  return `${MEMBER_STACK_SET_PREFIX}${region}`;
+}
+
+/**
+ * What the member StackSet's stack instances create with generated names: CloudFormation names an
+ * instance stack `StackSet-<StackSet name>-<id>` and prefixes generated names with it (cut short
+ * where a name has a limit, as IAM's 64 characters: the prefix without the region survives).
+ */
+export const MEMBER_STACK_INSTANCES = `StackSet-${MEMBER_STACK_SET_PREFIX}*`;
+
+/** lib/app.ts names each forwarder stack `LayerWatchForwarder-<region>`: their generated names start so. */
+export const FORWARDER_STACKS = 'LayerWatchForwarder-*';
 
 /** The fixed-name rules of forwarder and member stacks (their own region and account). */
 export const FORWARDING_RULES = `${FORWARDING_RULE_PREFIX}*`;

@@ -5,7 +5,7 @@
  * `layerwatch scan`, which turns each row into a CloudTrail record again.
  */
 import { TAMPER_EVENT_NAMES } from '../domain/cloudtrail-tamper.js';
-import { TAMPER_SERVICES } from '../domain/model.js';
+import { TAMPER_EVENT_SOURCES, TAMPER_SERVICES } from '../domain/model.js';
 import { CsvParser, parseCsv } from './csv.js';
 import { isolateSync } from './parts.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
@@ -60,7 +60,7 @@ function isoSeconds(ms: number): string {
 function tamperClauses(): string[] {
   return TAMPER_SERVICES.map(
     (service) =>
-      `(eventsource = ${quoteLiteral(`${service}.amazonaws.com`)} AND eventname IN (${TAMPER_EVENT_NAMES[service].map(quoteLiteral).join(', ')}))`,
+      `(eventsource = ${quoteLiteral(TAMPER_EVENT_SOURCES[service])} AND eventname IN (${TAMPER_EVENT_NAMES[service].map(quoteLiteral).join(', ')}))`,
   );
 }
 
@@ -77,7 +77,7 @@ export function athenaSql(o: AthenaQueryOptions): string {
       OR eventname LIKE 'PublishLayerVersion%'
       OR eventname LIKE 'AddLayerVersionPermission%'
     ))
-    -- calls that can blind or disarm layerwatch: a trail, its rules, bus, topics, functions, key, table
+    -- calls that can blind or disarm layerwatch: a trail, or one of its own resources
     OR ${tamperClauses().join('\n    OR ')}
   )`,
   ];

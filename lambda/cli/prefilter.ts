@@ -17,8 +17,13 @@ const OPERATION_MARKERS = [
   'PublishLayerVersion',
   'AddLayerVersionPermission',
 ];
-/** The watched calls (Lambda's carry an API version after them: a prefix is enough). */
-const TAMPER_NAMES = [...new Set(Object.values(TAMPER_CALLS).flat())];
+/**
+ * The watched calls (Lambda's carry an API version after them: a prefix is enough), but the layer
+ * operations (UpdateFunctionConfiguration is both): those are searched with Lambda's source.
+ */
+const TAMPER_NAMES = [...new Set(Object.values(TAMPER_CALLS).flat())].filter(
+  (name) => !OPERATION_MARKERS.includes(name),
+);
 
 /** Every name, as bytes, grouped by its first byte. */
 const BY_FIRST_BYTE = new Map<number, Buffer[]>();

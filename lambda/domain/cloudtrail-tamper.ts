@@ -5,6 +5,8 @@
  * (detections/detector-tampered.ts); this file only reads the shapes CloudTrail logs.
  */
 import { partitionOf, resolveFunction } from './arn.js';
+import { otherServiceParameters, otherServiceTarget } from './cloudtrail-tamper-services.js';
+import { bool, isObject, type Json, num, str, strings, type Where } from './cloudtrail-values.js';
 import {
   type Actor,
   type EventMeta,
@@ -17,28 +19,6 @@ import {
   type TamperService,
   type TamperTarget,
 } from './model.js';
-import { cut } from './text.js';
-
-type Json = Record<string, unknown>;
-const MAX = 2048;
-
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | null => (typeof v === 'string' && v.length > 0 ? cut(v, MAX) : null);
-const bool = (v: unknown): boolean | null =>
-  v === true || v === 'true' ? true : v === false || v === 'false' ? false : null;
-const num = (v: unknown): number | null =>
-  typeof v === 'number' && Number.isFinite(v)
-    ? v
-    : typeof v === 'string' && /^-?\d{1,9}$/.test(v)
-      ? Number(v)
-      : null;
-const strings = (v: unknown): string[] =>
-  Array.isArray(v)
-    ? v
-        .filter((x): x is string => typeof x === 'string')
-        .map((x) => cut(x, MAX))
-        .slice(0, 64)
-    : [];
 
 /**
  * Every event name CloudTrail logs for the watched calls (TAMPER_CALLS), exactly as logged, by
@@ -58,6 +38,20 @@ export const TAMPER_EVENT_NAMES: Readonly<Record<TamperService, readonly string[
     'RemovePermission20150331v2',
     'RemovePermission20150331',
     'RemovePermission',
+    'UpdateFunctionCode20150331v2',
+    'UpdateFunctionCode20150331',
+    'UpdateFunctionCode',
+    // Read as a function event (the layer story), and judged by detector-tampered too.
+    'UpdateFunctionConfiguration20150331v2',
+    'UpdateFunctionConfiguration20150331',
+    'UpdateFunctionConfiguration',
+    'PutFunctionEventInvokeConfig20190925',
+    'PutFunctionEventInvokeConfig',
+    'UpdateFunctionEventInvokeConfig20190925',
+    'UpdateFunctionEventInvokeConfig',
+    // Newer calls: logged bare until a versioned name is seen (tamperCallOf accepts either).
+    'PutResourcePolicy',
+    'DeleteResourcePolicy',
   ],
 };
 
@@ -84,23 +78,23 @@ export function readTamper(
 ): TamperEvent | string {
   const { req, res } = record;
   const at = { partition: partitionOf(meta.region), region: meta.region, account: meta.account };
-  const target = targetOf(service, call, req, res, record.resources, at);
-  if (typeof target === 'string') return `${call}: ${target}`;
+  const targets = targetOf(service, call, req, res, record.resources, at);
+  if (typeof targets === 'string') return `${call}: ${targets}`;
+  const [target, ...others] = Array.isArray(targets) ? targets : [targets];
+  if (!target) return `${call}: the request names no resource`;
   return {
     kind: TAMPER_KIND,
     meta,
     actor,
     call,
     target,
-    parameters: parametersOf(service, call, req, target),
+    others,
+    parameters: {
+      ...parametersOf(service, call, req, target),
+      ...otherServiceParameters(service, call, req, res),
+    },
     selectors: call === 'PutEventSelectors' ? selectorsOf(req) : null,
   };
-}
-
-interface Where {
-  partition: string;
-  region: string;
-  account: string;
 }
 
 function targetOf(
@@ -110,7 +104,7 @@ function targetOf(
   res: Json | null,
   resources: unknown,
   at: Where,
-): TamperTarget | string {
+): TamperTarget | TamperTarget[] | string {
   switch (service) {
     case 'cloudtrail':
       return trail(str(call === 'PutEventSelectors' ? req?.trailName : req?.name), str(res?.trailARN), at);
@@ -118,16 +112,23 @@ function targetOf(
       return eventsTarget(call, req, res, at);
     case 'sns':
       return snsTarget(call, req);
+    case 'kms':
+      return keyTarget(str(req?.keyId), str(res?.keyId), resources, at);
     case 'lambda': {
-      const value = str(req?.functionName);
-      const fn = value ? resolveFunction(value, at.region, at.account) : null;
+      // The resource-policy calls name the function by ARN (`resourceArn`, qualified or not).
+      const value = str(req?.functionName) ?? str(req?.resourceArn);
+      // A bare name may carry a qualifier (`name:live`, `name:$LATEST`).
+      const bare =
+        value && !value.startsWith('arn:')
+          ? /^([A-Za-z0-9_-]{1,140}):[A-Za-z0-9$_-]{1,128}$/.exec(value)
+          : null;
+      const fn = value ? resolveFunction(bare?.[1] ?? value, at.region, at.account) : null;
       if (!fn) return 'no usable functionName in the request';
       return { service, type: 'function', arn: fn.arn, name: fn.name };
     }
-    case 'kms':
-      return keyTarget(str(req?.keyId), str(res?.keyId), resources, at);
     case 'dynamodb': {
-      const value = str(req?.tableName);
+      // PutResourcePolicy names the table by ARN (`resourceArn`, a table or a stream of it).
+      const value = str(req?.tableName) ?? str(req?.resourceArn)?.split('/stream/')[0] ?? null;
       if (!value) return 'no tableName in the request';
       const description = isObject(res?.tableDescription) ? res.tableDescription : {};
       const name = value.startsWith('arn:') ? (value.split('/').pop() ?? value) : value;
@@ -142,7 +143,7 @@ function targetOf(
     case 'iam':
     case 'cloudformation':
     case 'scheduler':
-      return `${service} records are not read yet`;
+      return otherServiceTarget(service, call, req, at);
   }
 }
 
@@ -163,13 +164,13 @@ function busOf(value: string | null, at: Where): { name: string; arn: string } {
 }
 
 function eventsTarget(call: string, req: Json | null, res: Json | null, at: Where): TamperTarget | string {
-  if (call === 'DeleteEventBus' || call === 'RemovePermission') {
+  if (call === 'DeleteEventBus' || call === 'RemovePermission' || call === 'PutPermission') {
     const value = str(call === 'DeleteEventBus' ? req?.name : req?.eventBusName);
     if (call === 'DeleteEventBus' && !value) return 'no bus name in the request';
     const bus = busOf(value, at);
     return { service: 'events', type: 'event-bus', arn: bus.arn, name: bus.name };
   }
-  const name = str(call === 'RemoveTargets' ? req?.rule : req?.name);
+  const name = str(call === 'RemoveTargets' || call === 'PutTargets' ? req?.rule : req?.name);
   if (!name) return 'no rule name in the request';
   const bus = busOf(str(req?.eventBusName), at);
   const built = `arn:${at.partition}:events:${at.region}:${at.account}:rule/${bus.name === 'default' ? '' : `${bus.name}/`}${name}`;
@@ -177,14 +178,15 @@ function eventsTarget(call: string, req: Json | null, res: Json | null, at: Wher
 }
 
 function snsTarget(call: string, req: Json | null): TamperTarget | string {
-  if (call === 'Unsubscribe') {
+  if (call === 'Unsubscribe' || call === 'SetSubscriptionAttributes') {
     const arn = str(req?.subscriptionArn);
     if (!arn?.startsWith('arn:')) return 'no subscriptionArn in the request';
     // arn:aws:sns:region:account:topic:subscription-id: the topic's ARN prefixes it.
     const topic = arn.slice(0, arn.lastIndexOf(':'));
     return { service: 'sns', type: 'subscription', arn, name: topic.split(':').pop() ?? topic };
   }
-  const arn = str(req?.topicArn);
+  // PutDataProtectionPolicy names the topic as `resourceArn`.
+  const arn = str(req?.topicArn) ?? str(req?.resourceArn);
   if (!arn?.startsWith('arn:')) return 'no topicArn in the request';
   return { service: 'sns', type: 'topic', arn, name: arn.split(':').pop() ?? arn };
 }
@@ -248,6 +250,11 @@ function parametersOf(
       return { statementId: str(r.statementId), removeAllPermissions: bool(r.removeAllPermissions) };
     case 'sns:Unsubscribe':
       return { topicArn: target.arn ? target.arn.slice(0, target.arn.lastIndexOf(':')) : null };
+    case 'sns:SetSubscriptionAttributes':
+      return {
+        topicArn: target.arn ? target.arn.slice(0, target.arn.lastIndexOf(':')) : null,
+        attributeName: str(r.attributeName),
+      };
     case 'sns:SetTopicAttributes':
       return { attributeName: str(r.attributeName) };
     case 'sns:RemovePermission':
@@ -258,12 +265,22 @@ function parametersOf(
       return { statementId: str(r.statementId) };
     case 'lambda:DeleteFunction':
     case 'lambda:DeleteFunctionEventInvokeConfig':
-      return { qualifier: str(r.qualifier) };
+      return { qualifier: str(r.qualifier) ?? qualifierOf(r.functionName) };
     case 'kms:ScheduleKeyDeletion':
       return { pendingWindowInDays: num(r.pendingWindowInDays) };
     default:
       return {};
   }
+}
+
+/** The qualifier a function name carries (`name:alias`, an ARN with a version), else null. */
+export function qualifierOf(functionName: unknown): string | null {
+  const value = str(functionName);
+  if (!value) return null;
+  const parts = value.split(':');
+  // arn:aws:lambda:region:account:function:name:qualifier, account:function:name:qualifier, name:qualifier
+  const at = value.startsWith('arn:') ? 7 : parts[1] === 'function' ? 3 : 1;
+  return parts[at] ?? null;
 }
 
 /** The selectors as the request set them; CloudTrail logs the API's members in camelCase. */

@@ -5,6 +5,7 @@
  */
 import { isAccountId, parseFunctionArn, parseLayerArn, resolveFunction, resolveLayer } from './arn.js';
 import { readTamper, tamperCallOf, tamperServiceOf } from './cloudtrail-tamper.js';
+import { configurationRequestOf } from './cloudtrail-values.js';
 import {
   type Actor,
   EVENT_KINDS,
@@ -233,6 +234,7 @@ function readFunctionEvent(
     requested,
     responded,
     details,
+    configured: configurationRequestOf(req),
   };
 }
 

@@ -58,6 +58,8 @@ export function buildFinding(parts: FindingParts): Finding {
     finding.execHooks = execHooksOf(parts.hooks ?? null);
   } else if (event.kind === 'Tamper') Object.assign(finding, tamperPart(event));
   else Object.assign(finding, layerPart(event));
+  // The resource a detection names (detector-tampered on a function event, or the own one of several).
+  if (evidence.target) finding.target = { ...evidence.target };
   hookAndOrderRemediation(finding, change);
   finding.remediation.nextSteps = [...nextSteps(finding), ...hookAndOrderSteps(finding)];
   return finding;

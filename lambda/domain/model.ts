@@ -78,6 +78,18 @@ export interface FunctionDetails {
   role: string | null;
 }
 
+/**
+ * What an UpdateFunctionConfiguration request set besides the function's name: the members as
+ * CloudTrail logs them (`environment`, `role`, `handler`, `timeout`, `layers`...), and the names of
+ * the environment variables when the record lists them (never their values: CloudTrail logs them
+ * redacted, and the project keeps environment values out of every record it writes).
+ */
+export interface ConfigurationRequest {
+  members: string[];
+  /** Null when the record does not list the variables (CloudTrail redacts the environment). */
+  environmentKeys: string[] | null;
+}
+
 interface EventBase {
   meta: EventMeta;
   actor: Actor;
@@ -91,6 +103,8 @@ export interface FunctionEvent extends EventBase {
   /** What the API answered (`responseElements.layers`); `absent` when there is no response. */
   responded: LayerList;
   details: FunctionDetails;
+  /** What the request set; absent when the event is no API request (a sweep's observation). */
+  configured?: ConfigurationRequest;
 }
 
 export interface PublishEvent extends EventBase {
@@ -181,7 +195,15 @@ export const TAMPER_CALLS: Readonly<Record<TamperService, readonly string[]>> = 
     'PutTargets',
     'PutPermission',
   ],
-  sns: ['DeleteTopic', 'Unsubscribe', 'SetTopicAttributes', 'RemovePermission', 'SetSubscriptionAttributes'],
+  sns: [
+    'DeleteTopic',
+    'Unsubscribe',
+    'SetTopicAttributes',
+    'RemovePermission',
+    'SetSubscriptionAttributes',
+    // A data protection policy can deny or mask every message that carries an account id or ARN.
+    'PutDataProtectionPolicy',
+  ],
   lambda: [
     'DeleteFunction',
     'PutFunctionConcurrency',
@@ -191,10 +213,14 @@ export const TAMPER_CALLS: Readonly<Record<TamperService, readonly string[]>> = 
     'UpdateFunctionConfiguration',
     'PutFunctionEventInvokeConfig',
     'UpdateFunctionEventInvokeConfig',
+    // The whole resource-based policy of a function (`resourceArn`): EventBridge's permission to invoke it.
+    'PutResourcePolicy',
+    'DeleteResourcePolicy',
   ],
   kms: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy'],
   dynamodb: ['DeleteTable', 'PutResourcePolicy'],
-  cloudwatch: ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm', 'SetAlarmState'],
+  // A mute rule silences the actions of the alarms it names, on its schedule.
+  cloudwatch: ['DeleteAlarms', 'DisableAlarmActions', 'PutMetricAlarm', 'SetAlarmState', 'PutAlarmMuteRule'],
   sqs: ['DeleteQueue', 'PurgeQueue', 'SetQueueAttributes', 'RemovePermission'],
   iam: [
     'PutRolePolicy',
@@ -205,8 +231,17 @@ export const TAMPER_CALLS: Readonly<Record<TamperService, readonly string[]>> = 
     'PutRolePermissionsBoundary',
     'DeleteRole',
     'UntagRole',
+    // The member roles trust the detector's role by its tag `layerwatch:role`: a new value breaks that.
+    'TagRole',
   ],
-  cloudformation: ['UpdateStackSet', 'DeleteStackInstances', 'DeleteStackSet', 'DeleteStack'],
+  cloudformation: [
+    'UpdateStackSet',
+    'DeleteStackInstances',
+    'DeleteStackSet',
+    'DeleteStack',
+    // Overrides the member template's parameters in some accounts and regions.
+    'UpdateStackInstances',
+  ],
   scheduler: ['UpdateSchedule', 'DeleteSchedule'],
 };
 
@@ -232,7 +267,10 @@ export interface TamperTarget {
   type: TargetType;
   /** Null when the record does not say enough to build it (a KMS alias without `resources`). */
   arn: string | null;
-  /** As named in the call: trail, rule, bus, topic, function or table name; key id or alias. */
+  /**
+   * As named in the call: trail, rule, bus, topic, function, table, alarm, queue, role, stack or
+   * StackSet name; key id or alias; a schedule as `group/name`.
+   */
   name: string;
 }
 
@@ -259,11 +297,15 @@ export interface TamperEvent extends EventBase {
   kind: typeof TAMPER_KIND;
   /** The operation without its API version: `StopLogging`, `DeleteFunction`, `RemovePermission`... */
   call: string;
+  /** The resource the call names (the first, when it names several). */
   target: TamperTarget;
+  /** Every further resource the same call names (DeleteAlarms and DisableAlarmActions take a list). */
+  others: TamperTarget[];
   /**
    * The request parameters that decide whether the call blinds layerwatch, as logged: for example
    * `state` of PutRule, `reservedConcurrentExecutions`, `isMultiRegionTrail`, `statementId`,
-   * `topicArn` (the topic an unsubscribed subscription belongs to).
+   * `topicArn` (the topic an unsubscribed subscription belongs to). Small values only: a policy is
+   * reduced to what decides (`deny`), a list to its names joined by commas, never an environment value.
    */
   parameters: Record<string, string | number | boolean | null>;
   /** PutEventSelectors only: the selectors as set (null for every other call). */

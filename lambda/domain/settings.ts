@@ -35,15 +35,15 @@ export interface OwnResources {
   functions: string[];
   keys: string[];
   tables: string[];
-  /** CloudWatch alarm names (or ARNs). */
+  /** CloudWatch alarm names (or ARNs): failures, throttles, dead letters, blind regions. */
   alarms: string[];
-  /** SQS queue names (or ARNs): dead-letter and failure queues. */
+  /** SQS queue names (or ARNs): the dead-letter and failure queues. */
   queues: string[];
   /** IAM role names (or ARNs): the runtimes' roles, the forwarding and member roles. */
   roles: string[];
-  /** CloudFormation stack and StackSet names (or ARNs). */
+  /** CloudFormation stack and StackSet names (or ARNs): the detector's, forwarders', member StackSet. */
   stacks: string[];
-  /** EventBridge Scheduler schedule names (`group/name`, or ARNs): the member heartbeat's. */
+  /** EventBridge Scheduler schedules as `group/name` (or ARNs): the member heartbeat's. */
   schedules: string[];
 }
 
@@ -64,23 +64,26 @@ export const OWN_RESOURCE_KINDS = [
 
 /**
  * What the default stacks name their resources: CloudFormation prefixes generated names with the
- * stack name (`LayerWatch-...`, `LayerWatchForwarder-<region>-...`), and the fixed names start with
- * `layerwatch-` (the canary `layerwatch-canary`, the forwarding rules). Keys have no name: list
- * their ids or ARNs in settings. The deployed handler also receives the exact list of its stack.
+ * stack name (`LayerWatch-...`, `LayerWatchForwarder-<region>-...`, and in member accounts the
+ * StackSet's instance stack `StackSet-layerwatch-member-<region>-<id>-...`); the fixed names start
+ * with `layerwatch-` (the canary `layerwatch-canary`, the forwarding rules, the remote alarms, the
+ * member heartbeat schedule) or `LayerWatch` (the member roles). Keys have no name: list their ids
+ * or ARNs in settings. The deployed handler also receives the exact list of its stack.
  */
 export const DEFAULT_OWN_RESOURCES: OwnResources = {
   rules: ['LayerWatch*', 'layerwatch-*'],
   rulePatterns: [],
   eventBuses: [],
   topics: ['LayerWatch*', 'layerwatch-*'],
-  functions: ['LayerWatch*', 'layerwatch-*'],
+  // Not every `layerwatch-*`: the verify test alert's made-up function is named so, and is no own one.
+  functions: ['LayerWatch*', 'layerwatch-canary', 'StackSet-layerwatch-member-*'],
   keys: [],
   tables: ['LayerWatch*', 'layerwatch-*'],
   alarms: ['LayerWatch*', 'layerwatch-*'],
-  queues: ['LayerWatch*', 'layerwatch-*'],
-  roles: ['LayerWatch*', 'layerwatch-*'],
-  stacks: ['LayerWatch*', 'layerwatch-*', 'StackSet-LayerWatch*'],
-  schedules: ['*/layerwatch-*', '*/LayerWatch*'],
+  queues: ['LayerWatch*', 'layerwatch-*', 'StackSet-layerwatch-member-*'],
+  roles: ['LayerWatch*', 'layerwatch-*', 'StackSet-layerwatch-member-*'],
+  stacks: ['LayerWatch', 'LayerWatchForwarder-*', 'layerwatch-member-*', 'StackSet-layerwatch-member-*'],
+  schedules: ['*/layerwatch-heartbeat'],
 };
 
 export interface DetectionSettings {
@@ -193,7 +196,8 @@ export function parseSettings(value: unknown): DetectionSettings {
 }
 
 /**
- * `{rules, eventBuses, topics, functions, keys, tables}`, each a list of ARN or name globs; a kind
+ * `{rules, rulePatterns, eventBuses, topics, functions, keys, tables, alarms, queues, roles, stacks,
+ * schedules}`, each a list of ARN or name globs; a kind
  * left out keeps `defaults`' list. Throws a SettingsError naming `where`.
  */
 export function parseOwnResources(value: unknown, where: string, defaults: OwnResources): OwnResources {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { athenaSql, parseCsv, recordOfRow } from '../../lambda/cli/athena.js';
 import { CsvParser, CsvTooLargeError } from '../../lambda/cli/csv.js';
 import { TAMPER_EVENT_NAMES } from '../../lambda/domain/cloudtrail-tamper.js';
-import { TAMPER_SERVICES } from '../../lambda/domain/model.js';
+import { TAMPER_EVENT_SOURCES, TAMPER_SERVICES } from '../../lambda/domain/model.js';
 import { athenaRow, csvField, ATHENA_HEADER as HEADER } from '../support/athena-rows.js';
 import {
   addLayerVersionPermission,
@@ -82,16 +82,16 @@ describe('athena-sql', () => {
     // errorcode IS NULL is ANDed with the whole selection: failed tampering calls are left out too.
     expect(where).toMatch(/^WHERE errorcode IS NULL\n {2}AND \(\n[\s\S]*\n {2}\)\n$/);
     const clauses = new Map(
-      [...where.matchAll(/\(eventsource = '([a-z]+)\.amazonaws\.com' AND eventname IN \(([^)]*)\)\)/g)].map(
+      [...where.matchAll(/\(eventsource = '([a-z]+\.amazonaws\.com)' AND eventname IN \(([^)]*)\)\)/g)].map(
         (m) => [m[1], (m[2] ?? '').split(', ').map((n) => n.replace(/^'|'$/g, ''))],
       ),
     );
-    expect([...clauses.keys()].sort()).toEqual([...TAMPER_SERVICES].sort());
-    for (const service of TAMPER_SERVICES) expect(clauses.get(service)).toEqual(TAMPER_EVENT_NAMES[service]);
+    // Each service under its CloudTrail event source (CloudWatch's is monitoring.amazonaws.com).
+    expect([...clauses.keys()].sort()).toEqual(TAMPER_SERVICES.map((s) => TAMPER_EVENT_SOURCES[s]).sort());
+    for (const service of TAMPER_SERVICES)
+      expect(clauses.get(TAMPER_EVENT_SOURCES[service])).toEqual(TAMPER_EVENT_NAMES[service]);
     for (const { record } of tamperingCalls())
-      expect(clauses.get(String(record.eventSource).replace('.amazonaws.com', ''))).toContain(
-        record.eventName,
-      );
+      expect(clauses.get(String(record.eventSource))).toContain(record.eventName);
     // Lambda's layer operations keep their own clause, by prefix.
     expect(where).toContain("(eventsource = 'lambda.amazonaws.com' AND (\n");
   });

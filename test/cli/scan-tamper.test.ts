@@ -6,7 +6,13 @@ import { gzipSync } from 'node:zlib';
 import { mayHoldCandidate } from '../../lambda/cli/prefilter.js';
 import { otherService } from '../support/records.js';
 import { expectValidFinding } from '../support/schema.js';
-import { failedCall, harmlessCalls, KEY_ARN, tamperingCalls } from '../support/tamper-records.js';
+import {
+  failedCall,
+  harmlessCalls,
+  KEY_ARN,
+  ownFunctionChanges,
+  tamperingCalls,
+} from '../support/tamper-records.js';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'layerwatch-cli.mjs');
@@ -23,7 +29,8 @@ function scan(...args: string[]) {
   return { code: r.status, findings, stderr: r.stderr };
 }
 
-const tampering = tamperingCalls();
+// Every call that blinds, and every UpdateFunctionConfiguration of its own functions (a layer event too).
+const tampering = [...tamperingCalls(), ...ownFunctionChanges()];
 const dir = mkdtempSync(join(tmpdir(), 'layerwatch-tamper-'));
 const records = [
   ...tampering.map((c) => c.record),
@@ -64,6 +71,7 @@ describe('layerwatch scan: layerwatch tampered with', () => {
     for (const f of r.findings) {
       expectValidFinding(f);
       expect(f.target).not.toBeNull();
+      expect(f.title).toContain(f.target.name);
     }
   });
 

@@ -34,13 +34,14 @@ describe('handler and the heartbeat', () => {
     expect(h.counted).toEqual(['Heartbeat', 'DetectionLatency']);
   });
 
-  it('detects a layer put on the canary, even by the heartbeat role: no quiet function for an attacker', async () => {
+  it('detects a layer put on the canary, even by the heartbeat role: no quiet function for an attacker (tampering, naming the layer)', async () => {
     const h = setup();
     const identity = (beat(ago(0)).detail as Rec).userIdentity as Rec;
     const result = await h.handler(
       envelope(updateFunctionConfiguration(CANARY_FUNCTION_NAME, { layers: [evil], identity })),
     );
-    expect(result).toMatchObject({ outcome: 'published', detectionId: 'lambda-layer-added' });
+    expect(result).toMatchObject({ outcome: 'published', detectionId: 'detector-tampered' });
+    expect(JSON.stringify(h.publisher.published[0])).toContain(evil);
     expect(h.counted).toContain('MalformedEvents');
     expect(h.counted).not.toContain('Heartbeat');
   });

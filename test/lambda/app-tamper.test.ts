@@ -2,7 +2,14 @@ import { readConfig } from '../../lambda/config.js';
 import { findingOf, handlerWith } from '../support/builders.js';
 import { asEvent } from '../support/event-corpus.js';
 import { expectValidFinding } from '../support/schema.js';
-import { failedCall, harmlessCalls, KEY_ARN, OWN, tamperingCalls } from '../support/tamper-records.js';
+import {
+  failedCall,
+  harmlessCalls,
+  KEY_ARN,
+  OWN,
+  ownFunctionChanges,
+  tamperingCalls,
+} from '../support/tamper-records.js';
 
 /**
  * The handler as deployed: its settings name no resource (every kind emptied), so it knows its own
@@ -16,15 +23,32 @@ function deployed() {
     LAYERWATCH_SETTINGS: JSON.stringify({
       minSeverity: 'critical',
       suppress: { principals: ['arn:aws:iam::111122223333:user/*'] },
-      ownResources: { rules: [], eventBuses: [], topics: [], functions: [], keys: [], tables: [] },
+      ownResources: {
+        rules: [],
+        eventBuses: [],
+        topics: [],
+        functions: [],
+        keys: [],
+        tables: [],
+        alarms: [],
+        queues: [],
+        roles: [],
+        stacks: [],
+        schedules: [],
+      },
     }),
     LAYERWATCH_OWN_RESOURCES: JSON.stringify({
       rules: [OWN.detectorRule, OWN.tamperRule, 'layerwatch-forward-*'],
       eventBuses: ['arn:aws:events:us-east-1:111122223333:event-bus/default'],
       topics: [OWN.topicArn],
-      functions: [OWN.handler, OWN.canary],
+      functions: [OWN.handler, OWN.sweep, OWN.heartbeat, OWN.canary],
       keys: [KEY_ARN],
       tables: [OWN.table],
+      alarms: ['LayerWatch-*'],
+      queues: ['LayerWatch-*'],
+      roles: ['LayerWatch-*', 'LayerWatchReadOnly'],
+      stacks: ['LayerWatch', OWN.stackSet],
+      schedules: [`default/${OWN.schedule}`],
     }),
   });
   return handlerWith({ settings: config.settings });
@@ -57,6 +81,21 @@ describe('handler: layerwatch tampered with', () => {
     },
   );
 
+  it.each(ownFunctionChanges().map((c) => [c.label, c] as const))(
+    'publishes detector-tampered for a change of its own function: %s',
+    async (_label, c) => {
+      const s = deployed();
+      const result = await s.handler(asEvent(c.record));
+      expect(result).toMatchObject({ outcome: 'published', detectionId: 'detector-tampered' });
+      const finding = findingOf(s.publisher.published[0]);
+      expectValidFinding(finding);
+      expect(finding.target).toMatchObject({
+        type: 'function',
+        name: (c.record.requestParameters as { functionName: string }).functionName,
+      });
+    },
+  );
+
   it('drops failed calls, whether or not the rule filtered them', async () => {
     const s = deployed();
     for (const c of tamperingCalls()) {
@@ -86,7 +125,7 @@ describe('LAYERWATCH_OWN_RESOURCES', () => {
 
   it.each([
     ['not JSON', '{', /LAYERWATCH_OWN_RESOURCES: not valid JSON/],
-    ['an unknown kind', '{"queues":["q"]}', /LAYERWATCH_OWN_RESOURCES: unknown key\(s\) queues/],
+    ['an unknown kind', '{"buckets":["b"]}', /LAYERWATCH_OWN_RESOURCES: unknown key\(s\) buckets/],
     [
       'a list of other things',
       '{"rules":[1]}',

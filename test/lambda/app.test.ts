@@ -271,10 +271,11 @@ describe('handler', () => {
     expect(s.baselines.items.size).toBe(1);
   });
 
-  it("detects a layer attached to the detector's own function like any other", async () => {
+  it("detects a layer attached to the detector's own function as tampering, naming the layer", async () => {
     const s = setup();
     const self = 'LayerWatch-LayerWatchHandler1A2B3C4D-abcdefghijkl';
     const result = await s.handler(envelope(updateFunctionConfiguration(self, { layers: [evil] })));
-    expect(result).toMatchObject({ outcome: 'published', detectionId: 'lambda-layer-added' });
+    expect(result).toMatchObject({ outcome: 'published', detectionId: 'detector-tampered' });
+    expect(JSON.stringify(s.publisher.published[0])).toContain(evil);
   });
 });

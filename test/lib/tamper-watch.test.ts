@@ -1,8 +1,9 @@
 /**
  * The tamper watch as deployed: its rule, its dead-letter queue, and the list of own resources the
- * handler receives. In every mode, every rule, function, topic, key and table the templates create
- * (CDK's own custom-resource providers aside) is recognised by detector-tampered from that list
- * alone, resolved as CloudFormation would resolve it.
+ * handler receives. In every mode, every rule, function, topic, key, table, alarm, queue, role,
+ * schedule, StackSet and stack the templates create (CDK's own custom-resource providers aside) is
+ * recognised by detector-tampered from that list alone, resolved as CloudFormation would resolve it,
+ * each template under the stack name it is deployed as.
  */
 import { readConfig } from '../../lambda/config.js';
 import { analyze } from '../../lambda/domain/engine.js';
@@ -13,7 +14,26 @@ import type { Rec } from '../support/records.js';
 import { eventOf } from '../support/run.js';
 import { call } from '../support/tamper-records.js';
 
-const NO_DEFAULTS = { rules: [], eventBuses: [], topics: [], functions: [], keys: [], tables: [] };
+const NO_DEFAULTS = {
+  rules: [],
+  eventBuses: [],
+  topics: [],
+  functions: [],
+  keys: [],
+  tables: [],
+  alarms: [],
+  queues: [],
+  roles: [],
+  stacks: [],
+  schedules: [],
+};
+
+/** The stack name each template is deployed under (lib/app.ts, lib/organization.ts). */
+function stackNameOf(stack: SynthesizedStack, home: string): string {
+  if (stack.role === 'detector') return 'LayerWatch';
+  if (stack.role === 'forwarder') return `LayerWatchForwarder-${stack.placements[0]?.region}`;
+  return `StackSet-layerwatch-member-${home}-6b1e2c3d-0000-4000-8000-00000000abcd`;
+}
 
 function handlerOf(d: SynthesizedDeployment): [string, Record<string, unknown>] {
   const handlers = resourcesOfType(d.detector.template, 'AWS::Lambda::Function').filter(([id]) =>
@@ -43,10 +63,11 @@ function deployedSettings(d: SynthesizedDeployment) {
 }
 
 /** A tampering call on each resource of a template, where it is deployed. */
-function callsOn(stack: SynthesizedStack): { label: string; record: Rec }[] {
+function callsOn(stack: SynthesizedStack, home: string): { label: string; record: Rec }[] {
   const placement = stack.placements[0];
   if (!placement) return [];
-  const r = new TemplateResolver(stack.template, placement);
+  const stackName = stackNameOf(stack, home);
+  const r = new TemplateResolver(stack.template, placement, stackName);
   const at = { awsRegion: placement.region, recipientAccountId: placement.account };
   const of = (type: string) => resourcesOfType(stack.template, type);
   const out: { label: string; record: Rec }[] = [];
@@ -77,6 +98,50 @@ function callsOn(stack: SynthesizedStack): { label: string; record: Rec }[] {
     out.push({
       label: `table ${id}`,
       record: call('dynamodb', 'DeleteTable', { tableName: r.ref(id) }, null, at),
+    });
+  return [...out, ...moreCallsOn(stack, r, stackName, at)];
+}
+
+/** Alarms, queues, roles, schedules, the StackSet and the stack itself. */
+function moreCallsOn(stack: SynthesizedStack, r: TemplateResolver, stackName: string, at: Rec) {
+  const of = (type: string) => resourcesOfType(stack.template, type);
+  const out: { label: string; record: Rec }[] = [
+    { label: `stack ${stackName}`, record: call('cloudformation', 'DeleteStack', { stackName }, null, at) },
+  ];
+  for (const [id, alarm] of of('AWS::CloudWatch::Alarm')) {
+    const name = r.physicalName(id, alarm);
+    out.push({
+      label: `alarm ${id}`,
+      record: call('cloudwatch', 'DeleteAlarms', { alarmNames: [name] }, null, at),
+    });
+  }
+  for (const [id] of of('AWS::SQS::Queue')) {
+    // A generated queue name is cut to SQS's 80 characters.
+    const url = r.ref(id);
+    const queueUrl = `${url.slice(0, url.lastIndexOf('/') + 1)}${url.slice(url.lastIndexOf('/') + 1).slice(0, 80)}`;
+    out.push({ label: `queue ${id}`, record: call('sqs', 'PurgeQueue', { queueUrl }, null, at) });
+  }
+  for (const [id, role] of of('AWS::IAM::Role')) {
+    // CDK's custom-resource providers run only during deployments; a generated IAM name is cut to 64.
+    if (id.startsWith('AWSCDK') || id.startsWith('AWS679')) continue;
+    const roleName = r.physicalName(id, role).slice(0, 64);
+    out.push({ label: `role ${id}`, record: call('iam', 'DeleteRole', { roleName }, null, at) });
+  }
+  for (const [id, schedule] of of('AWS::Scheduler::Schedule'))
+    out.push({
+      label: `schedule ${id}`,
+      record: call('scheduler', 'DeleteSchedule', { name: r.physicalName(id, schedule) }, null, at),
+    });
+  for (const [id, set] of of('AWS::CloudFormation::StackSet'))
+    out.push({
+      label: `StackSet ${id}`,
+      record: call(
+        'cloudformation',
+        'UpdateStackSet',
+        { stackSetName: r.resolve(set.Properties?.StackSetName) },
+        null,
+        at,
+      ),
     });
   return out;
 }
@@ -112,7 +177,9 @@ describe.each(allDeployments().map((d) => [d.name, d] as const))('mode %s', (_na
     }
   });
 
-  const calls = d.stacks.flatMap((stack) => callsOn(stack).map((c) => ({ ...c, stack: stack.name })));
+  const calls = d.stacks.flatMap((stack) =>
+    callsOn(stack, d.detector.placements[0]?.region ?? 'us-east-1').map((c) => ({ ...c, stack: stack.name })),
+  );
   it.each(calls.map((c) => [`${c.stack}: ${c.label}`, c.record] as const))(
     'knows %s as its own',
     (_label, record) => {
@@ -192,9 +259,10 @@ describe.each(allDeployments().map((d) => [d.name, d] as const))('mode %s', (_na
 
 describe('settings: ownResources', () => {
   it('validates each kind and names the key', () => {
-    expect(() => parseSettings({ ownResources: { queues: [] } })).toThrow(
-      /ownResources: unknown key\(s\) queues/,
+    expect(() => parseSettings({ ownResources: { buckets: [] } })).toThrow(
+      /ownResources: unknown key\(s\) buckets/,
     );
+    expect(parseSettings({ ownResources: { queues: ['q'] } }).ownResources.queues).toEqual(['q']);
     expect(() => parseSettings({ ownResources: { keys: 'k' } })).toThrow(/ownResources.keys must be a list/);
     expect(parseSettings({ ownResources: { keys: ['k'] } }).ownResources.rules).toContain('LayerWatch*');
   });

@@ -3,59 +3,15 @@
  * them (requestParameters in the API's camelCase members, Lambda's versioned event names, KMS's
  * `resources` with the key ARN), aimed at the resources of a default deployment (stack LayerWatch).
  */
-import { ACCOUNT, identities, REGION, type Rec } from './records.js';
+import { ACCOUNT, REGION, type Rec } from './records.js';
+import { call, KEY_ARN, nextId, OWN, TRAIL_ARN } from './tamper-call.js';
+import {
+  ownFunctionChanges,
+  serviceHarmlessCalls,
+  serviceTamperingCalls,
+} from './tamper-records-services.js';
 
-let counter = 0;
-/** Event ids of their own, distinct from the other builders' and the examples'. */
-function nextId(): string {
-  counter += 1;
-  return `7a3e0000-0000-4000-8000-${String(counter).padStart(12, '0')}`;
-}
-
-export const OWN = {
-  detectorRule: 'LayerWatch-LayerWatchDetectorLambdaLayerEvents5F1C2A3B-1A2B3C4D5E6F',
-  tamperRule: 'LayerWatch-LayerWatchTamperWatchRule7C8D9E0F-6F5E4D3C2B1A',
-  forwardRule: 'layerwatch-forward-lambda',
-  handler: 'LayerWatch-LayerWatchDetectorHandler1B2C3D4E-AbCdEfGh1234',
-  canary: 'layerwatch-canary',
-  topicArn: `arn:aws:sns:${REGION}:${ACCOUNT}:LayerWatch-LayerWatchAlertingAlertTopic3E4F5A6B-Zz9Yy8Xx7Ww6`,
-  keyId: '1234abcd-12ab-34cd-56ef-1234567890ab',
-  table: 'LayerWatch-LayerWatchStateTable9A8B7C6D-1QAZ2WSX3EDC',
-  trail: 'management-events',
-} as const;
-
-export const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/${OWN.keyId}`;
-const TRAIL_ARN = `arn:aws:cloudtrail:${REGION}:${ACCOUNT}:trail/${OWN.trail}`;
-
-export function call(
-  service: string,
-  eventName: string,
-  requestParameters: Rec | null,
-  responseElements: Rec | null = null,
-  extra: Rec = {},
-): Rec {
-  return {
-    eventVersion: '1.09',
-    userIdentity: identities.iamUser(),
-    eventTime: '2026-03-14T10:00:00Z',
-    eventSource: `${service}.amazonaws.com`,
-    eventName,
-    awsRegion: REGION,
-    sourceIPAddress: '198.51.100.77',
-    userAgent: `aws-cli/2.27.0 md/command#${service}.${eventName.replace(/\d{8}(v\d+)?$/, '').toLowerCase()}`,
-    requestParameters,
-    responseElements,
-    requestID: 'b7c1d2e3-0000-4000-8000-000000000000',
-    eventID: nextId(),
-    readOnly: false,
-    eventType: 'AwsApiCall',
-    managementEvent: true,
-    recipientAccountId: ACCOUNT,
-    eventCategory: 'Management',
-    tlsDetails: { tlsVersion: 'TLSv1.3', clientProvidedHostHeader: `${service}.${REGION}.amazonaws.com` },
-    ...extra,
-  };
-}
+export { call, KEY_ARN, OWN, ownFunctionChanges };
 
 const keyResources = { resources: [{ accountId: ACCOUNT, type: 'AWS::KMS::Key', ARN: KEY_ARN }] };
 
@@ -247,6 +203,7 @@ export function tamperingCalls(): { label: string; record: Rec; critical: boolea
         },
       ),
     },
+    ...serviceTamperingCalls(),
   ];
 }
 
@@ -327,6 +284,7 @@ export function harmlessCalls(): { label: string; record: Rec }[] {
       label: 'DeleteTable of another table',
       record: call('dynamodb', 'DeleteTable', { tableName: 'payments' }),
     },
+    ...serviceHarmlessCalls(),
   ];
 }
 

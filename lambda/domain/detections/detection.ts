@@ -1,7 +1,7 @@
 /** The contract every detection follows: stable metadata beside a pure evaluate(). */
 import type { HookValues, HookVariableChange } from '../inspection/exec-hook-variable.js';
 import type { LayerDiff } from '../layers.js';
-import type { LambdaEvent } from '../model.js';
+import type { LambdaEvent, TamperTarget } from '../model.js';
 import type { Signal } from '../scoring.js';
 import type { DetectionSettings } from '../settings.js';
 
@@ -65,6 +65,8 @@ export interface Evidence {
   signals: Signal[];
   /** What the detection could not find out, in words (added to the finding's `gaps`). */
   gaps?: string[];
+  /** detector-tampered: the layerwatch resource the finding is about (the finding's `target`). */
+  target?: TamperTarget;
 }
 
 /** Three states so that "did not look" is never read as "looked, found nothing". */

@@ -12,7 +12,10 @@ import { layerVersionPublished } from './layer-version-published.js';
 
 /** In priority order: the first match is the event's one finding. */
 export const DETECTIONS: readonly Detection[] = [
-  // First: a hook set in the same change as a layer is the stronger claim; its finding names both.
+  // First: a change to layerwatch's own function is tampering before it is a layer change; its
+  // finding names the layers and hook variables the same call changed.
+  detectorTampered,
+  // A hook set in the same change as a layer is the stronger claim; its finding names both.
   execHookSet,
   functionCreatedWithLayers,
   layerAdded,
@@ -22,5 +25,4 @@ export const DETECTIONS: readonly Detection[] = [
   layerDrift,
   layerVersionPublished,
   layerShared,
-  detectorTampered,
 ];

@@ -10,6 +10,7 @@ import type { Severity } from '../severity.js';
 import { oneLine } from '../text.js';
 import { Cuts, exactInteger, ownPlace, type Place, renderTime, resourcePlace } from './limits.js';
 import { describeFinding, isIpAddress } from './ocsf.js';
+import { serviceSource } from './target.js';
 
 export const ASFF_SCHEMA_VERSION = '2018-10-08';
 export const TITLE_MAX = 256;
@@ -94,7 +95,7 @@ const TYPES: Record<string, string[]> = {
   'detector-tampered': ['TTPs/Defense Evasion/Detector Tampered'],
 };
 
-/** ASFF resource types of a tampering call's target; a rule or a subscription has none: `Other`. */
+/** ASFF resource types of a tampering call's target; a rule, subscription, StackSet or schedule has none: `Other`. */
 const TARGET_TYPES: Record<string, { type: string; detail: (t: Target) => Record<string, unknown> }> = {
   trail: {
     type: 'AwsCloudTrailTrail',
@@ -108,6 +109,13 @@ const TARGET_TYPES: Record<string, { type: string; detail: (t: Target) => Record
   function: { type: 'AwsLambdaFunction', detail: (t) => ({ FunctionName: t.name }) },
   key: { type: 'AwsKmsKey', detail: (t) => ({ KeyId: t.name }) },
   table: { type: 'AwsDynamoDbTable', detail: (t) => ({ TableName: t.name }) },
+  alarm: {
+    type: 'AwsCloudWatchAlarm',
+    detail: (t) => ({ AlarmName: t.name, ...(t.arn ? { AlarmArn: t.arn } : {}) }),
+  },
+  queue: { type: 'AwsSqsQueue', detail: (t) => ({ QueueName: t.name }) },
+  role: { type: 'AwsIamRole', detail: (t) => ({ RoleName: t.name }) },
+  stack: { type: 'AwsCloudFormationStack', detail: (t) => ({ StackName: t.name }) },
 };
 
 type Target = NonNullable<Finding['target']>;
@@ -300,7 +308,7 @@ function action(f: Finding, seen: string, cuts: Cuts): Record<string, unknown> {
   const ip = f.event.sourceIp;
   const call: Record<string, unknown> = {
     Api: cuts.fit('Action.AwsApiCallAction.Api', f.event.name.replace(/\d{8}(v\d+)?$/, ''), API_MAX, clip),
-    ServiceName: `${f.target?.service ?? 'lambda'}.amazonaws.com`,
+    ServiceName: serviceSource(f.target?.service),
     FirstSeen: seen,
     LastSeen: seen,
   };

@@ -1,5 +1,11 @@
 /** The target of a detector-tampered finding as an OCSF resource (see ocsf.ts). */
 import type { Finding } from '../finding.js';
+import { TAMPER_EVENT_SOURCES, type TamperService } from '../model.js';
+
+/** The event source of a service (`monitoring.amazonaws.com` for CloudWatch); Lambda's by default. */
+export function serviceSource(service = 'lambda'): string {
+  return TAMPER_EVENT_SOURCES[service as TamperService] ?? `${service}.amazonaws.com`;
+}
 
 /** An OCSF resource as ocsf.ts renders them. */
 export interface Resource {
@@ -21,6 +27,12 @@ export const TARGET_TYPES: Record<string, string> = {
   function: 'AWS::Lambda::Function',
   key: 'AWS::KMS::Key',
   table: 'AWS::DynamoDB::Table',
+  alarm: 'AWS::CloudWatch::Alarm',
+  queue: 'AWS::SQS::Queue',
+  role: 'AWS::IAM::Role',
+  stack: 'AWS::CloudFormation::Stack',
+  'stack-set': 'AWS::CloudFormation::StackSet',
+  schedule: 'AWS::Scheduler::Schedule',
 };
 
 export function ocsfTargetResource(

@@ -115,10 +115,14 @@ describe('CloudTrailLookupEventsReader', () => {
       'PutFunctionConcurrency20171031',
       'DeleteFunctionEventInvokeConfig20190925',
       'RemovePermission20150331v2',
+      'UpdateFunctionCode20150331v2',
+      'PutFunctionEventInvokeConfig20190925',
+      'UpdateFunctionEventInvokeConfig20190925',
     ])
       expect(names).toContain(name);
-    // 9 layer names and 24 of the tamper watch: one call each when the history holds no event.
-    expect(names).toHaveLength(33);
+    // 9 layer names and 62 of the tamper watch (UpdateFunctionConfiguration's are the layer names):
+    // one call each when the history holds no event.
+    expect(names).toHaveLength(71);
     expect(events.map((e) => e.status === 'ok' && e.record.eventID).sort()).toEqual(
       tampering.map((r) => r.eventID).sort(),
     );

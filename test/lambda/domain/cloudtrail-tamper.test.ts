@@ -1,4 +1,8 @@
-import { TAMPER_EVENT_NAMES, tamperCallOf } from '../../../lambda/domain/cloudtrail-tamper.js';
+import {
+  TAMPER_EVENT_NAMES,
+  tamperCallOf,
+  tamperServiceOf,
+} from '../../../lambda/domain/cloudtrail-tamper.js';
 import { TAMPER_CALLS, TAMPER_SERVICES } from '../../../lambda/domain/model.js';
 import { tamperingCalls } from '../../support/tamper-records.js';
 
@@ -23,7 +27,8 @@ describe('TAMPER_EVENT_NAMES', () => {
   );
 
   it('lists each Lambda call under the versioned name CloudTrail logs for it', () => {
-    for (const call of TAMPER_CALLS.lambda)
+    // Lambda's resource-policy calls are new: no versioned name of theirs has been seen yet.
+    for (const call of TAMPER_CALLS.lambda.filter((c) => !c.endsWith('ResourcePolicy')))
       expect(
         TAMPER_EVENT_NAMES.lambda.some(
           (name) => /\d{8}(v\d+)?$/.test(name) && tamperCallOf('lambda', name) === call,
@@ -33,11 +38,9 @@ describe('TAMPER_EVENT_NAMES', () => {
 
   it('holds the exact name of every tampering record, under its event source', () => {
     for (const { record } of tamperingCalls()) {
-      const service = String(record.eventSource).replace(
-        '.amazonaws.com',
-        '',
-      ) as (typeof TAMPER_SERVICES)[number];
-      expect(TAMPER_EVENT_NAMES[service]).toContain(record.eventName);
+      const service = tamperServiceOf(String(record.eventSource));
+      expect(service).not.toBeNull();
+      expect(TAMPER_EVENT_NAMES[service as (typeof TAMPER_SERVICES)[number]]).toContain(record.eventName);
     }
   });
 });

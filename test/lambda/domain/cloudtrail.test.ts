@@ -183,7 +183,7 @@ describe('normalize', () => {
     ['another service', otherService()],
     [
       'an unwatched Lambda call',
-      { ...updateFunctionConfiguration('orders'), eventName: 'UpdateFunctionCode20150331v2' },
+      { ...updateFunctionConfiguration('orders'), eventName: 'PublishVersion20150331' },
     ],
     [
       'a look-alike name',

@@ -1,7 +1,7 @@
 import { normalize } from '../../../lambda/domain/cloudtrail.js';
 import { droppedSources, patternDigest } from '../../../lambda/domain/detections/detector-tampered.js';
 import { analyze } from '../../../lambda/domain/engine.js';
-import type { TamperEvent } from '../../../lambda/domain/model.js';
+import { TAMPER_EVENT_SOURCES, type TamperEvent, type TamperService } from '../../../lambda/domain/model.js';
 import { emailText, renderAlert } from '../../../lambda/domain/render/alert.js';
 import { renderAsff } from '../../../lambda/domain/render/asff.js';
 import { renderOcsf } from '../../../lambda/domain/render/ocsf.js';
@@ -243,7 +243,7 @@ describe('detector-tampered rendered', () => {
       const resources = ocsf.resources as { uid: string; type: string }[];
       expect(resources.map((r) => r.uid)).toContain(f.target?.arn ?? f.target?.name);
       expect((ocsf.api as { service: { uid: string } }).service.uid).toBe(
-        `${f.target?.service}.amazonaws.com`,
+        TAMPER_EVENT_SOURCES[f.target?.service as TamperService],
       );
     }
   });
@@ -266,9 +266,13 @@ describe('detector-tampered rendered', () => {
     }
     expect([...types].sort()).toEqual(
       [
+        'AwsCloudFormationStack',
         'AwsCloudTrailTrail',
+        'AwsCloudWatchAlarm',
         'AwsDynamoDbTable',
         'AwsEventsEventbus',
+        'AwsIamRole',
+        'AwsSqsQueue',
         'AwsKmsKey',
         'AwsLambdaFunction',
         'AwsSnsTopic',
