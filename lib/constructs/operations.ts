@@ -66,7 +66,7 @@ export class Operations extends Construct {
       });
     this.alarm(
       'MalformedEventsAlarm',
-      'a Lambda event could not be read (handler log: "Malformed event skipped")',
+      'a Lambda event could not be read, or a heartbeat claim was not genuine (handler log: "Malformed event skipped" or "Heartbeat claim rejected")',
       own('MalformedEvents'),
     );
     this.alarm(
