@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { TAMPER_CALLS, TAMPER_SERVICES } from '../../lambda/domain/model.js';
+import { TAMPER_CALLS, TAMPER_EVENT_SOURCES, TAMPER_SERVICES } from '../../lambda/domain/model.js';
 import {
   addLayerVersionPermission,
   createFunction,
@@ -48,7 +48,7 @@ function isRelevant(record: Rec): boolean {
   );
 }
 
-const WATCHED_SOURCES = TAMPER_SERVICES.map((s) => `${s}.amazonaws.com`);
+const WATCHED_SOURCES = TAMPER_SERVICES.map((s) => TAMPER_EVENT_SOURCES[s]);
 const WATCHED_NAMES = new Set(Object.values(TAMPER_CALLS).flat());
 const VERSIONED = TAMPER_CALLS.lambda.map((c) => `${c}20`);
 
@@ -83,14 +83,19 @@ function tamperRecords(): Rec[] {
   ];
 }
 
+/** EventBridge's source for a CloudTrail eventSource: `aws.<service>` (CloudWatch logs `monitoring`). */
+function sourceOf(eventSource: string): string {
+  const watched = TAMPER_SERVICES.find((s) => TAMPER_EVENT_SOURCES[s] === eventSource);
+  return `aws.${watched ?? eventSource.replace('.amazonaws.com', '')}`;
+}
+
 /** Wraps a CloudTrail record as EventBridge delivers it (source from the record's eventSource). */
 export function asEvent(record: Rec): Rec {
-  const service = String(record.eventSource).replace('.amazonaws.com', '');
   return {
     version: '0',
     id: `e-${String(record.eventID)}`,
     'detail-type': 'AWS API Call via CloudTrail',
-    source: `aws.${service}`,
+    source: sourceOf(String(record.eventSource)),
     account: record.recipientAccountId,
     time: record.eventTime,
     region: record.awsRegion,
