@@ -6,6 +6,7 @@
  */
 import { allDeployments } from '../support/deployments.js';
 import { asEvent } from '../support/event-corpus.js';
+import type { Rec } from '../support/records.js';
 import {
   type DeployedRule,
   deployedRules,
@@ -14,23 +15,9 @@ import {
   routesOf,
 } from '../support/rule-routes.js';
 import { call } from '../support/tamper-records.js';
+import { RULE_CALLS } from '../support/watched-calls.js';
 
-/** The calls that switch a rule off or aim it elsewhere, and the parameter that names the rule. */
-const RULE_CALLS = [
-  ['DisableRule', (name: string) => ({ name })],
-  ['DeleteRule', (name: string) => ({ name, force: false })],
-  ['PutRule', (name: string) => ({ name, eventPattern: '{"source":["aws.nothing"]}', state: 'ENABLED' })],
-  [
-    'PutTargets',
-    (name: string) => ({
-      rule: name,
-      targets: [{ id: 'Target0', arn: 'arn:aws:sqs:us-east-1:999988887777:q' }],
-    }),
-  ],
-  ['RemoveTargets', (name: string) => ({ rule: name, ids: ['Target0'], force: false })],
-] as const;
-
-function ruleCall(rule: DeployedRule, eventName: string, parameters: Record<string, unknown>) {
+function ruleCall(rule: DeployedRule, eventName: string, parameters: Rec) {
   return asEvent(
     call('events', eventName, parameters, null, {
       awsRegion: rule.placement.region,
