@@ -49,6 +49,13 @@ describe.each(allDeployments().map((d) => [d.name, d] as const))('mode %s', (_na
     expect(ends.filter((arn, i) => ends.indexOf(arn) !== i)).toEqual([]);
   });
 
+  it("keeps every pattern within EventBridge's default quota (2048 characters)", () => {
+    const long = rules
+      .filter((r) => r.pattern !== undefined && JSON.stringify(r.pattern).length > 2048)
+      .map((r) => `${r.label}: ${JSON.stringify(r.pattern).length}`);
+    expect(long).toEqual([]);
+  });
+
   it('has no rule whose only route to a person goes through itself', () => {
     // Every rule is in the cases above; this checks the cases cover every rule of every template.
     const labels = new Set(cases.map(([, rule]) => rule.label));
