@@ -56,6 +56,13 @@ export function composeDeployment(
       `layerwatch: synthesized without a region, so no stack forwards IAM's events from ${GLOBAL_EVENTS_REGION}: deployed in another region, the detector does not see its roles changed (README: Watching itself). Synthesize with a region (AWS credentials or CDK_DEFAULT_REGION) to add it.`,
     );
   }
+  const memberRegions = config.mode === 'organization' ? (config.organization?.regions ?? []) : undefined;
+  if (memberRegions && !memberRegions.includes(GLOBAL_EVENTS_REGION)) {
+    Annotations.of(detector).addWarningV2(
+      'layerwatch:member-iam-unseen',
+      `layerwatch: ${GLOBAL_EVENTS_REGION} is not a member region, so no member stack forwards the member accounts' IAM calls (they reach EventBridge there only): their roles changed are not seen (README: Watching itself). Add ${GLOBAL_EVENTS_REGION} to the member regions to see them.`,
+    );
+  }
   const globalServices = globalRegion
     ? new LayerWatchForwarderStack(app, `LayerWatchForwarder-${globalRegion}`, {
         // Same account as the detector (the stack's own, when environment-agnostic).

@@ -370,6 +370,17 @@ describe('global services from us-east-1', () => {
     );
   });
 
+  it("names the gap when us-east-1 is not a member region (members' IAM calls)", () => {
+    const warning = Match.stringLikeRegexp('no member stack forwards the member accounts. IAM calls');
+    const without = stacksOf(
+      { ...base, mode: 'organization', organization: { ...organization, regions: ['eu-west-1'] } },
+      ENV,
+    );
+    Annotations.fromStack(without.d.detector).hasWarning('*', warning);
+    const within = stacksOf({ ...base, mode: 'organization', organization }, ENV);
+    Annotations.fromStack(within.d.detector).hasNoWarning('*', warning);
+  });
+
   it('passes cdk-nag', () => {
     const n = app(true);
     composeDeployment(n, base, { ...ENV, region: 'eu-west-1' });
