@@ -6,6 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TAMPER_CALLS, TAMPER_SERVICES } from '../lambda/domain/model.js';
+import { resourcesOfType } from './support/cfn-resolver.js';
+import { MODES, type ModeCase, synthesizeDeployment } from './support/deployments.js';
 import { tamperSample } from './support/tamper-sample.js';
 
 describe('README: a tampering alert', () => {
@@ -35,5 +37,26 @@ describe('README: which path tells each watched call', () => {
     for (const [, service, , direct, from] of rows) {
       expect({ service, direct: !!direct, from: !!from }).toEqual({ service, direct: true, from: true });
     }
+  });
+});
+
+describe('README: the direct message', () => {
+  it('has the fields EventBridge writes, as the direct rule of a deployment writes them', () => {
+    const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
+    const block =
+      /<!-- direct-message:start -->\n\s*```json\n([\s\S]*?)\n\s*```\n\s*<!-- direct-message:end -->/.exec(
+        readme,
+      )?.[1];
+    const sample = JSON.parse(block ?? '{}') as Record<string, unknown>;
+    const detector = synthesizeDeployment(MODES[0] as ModeCase).detector.template;
+    const [, rule] =
+      resourcesOfType(detector, 'AWS::Events::Rule').find(([id]) => /DirectRule/.test(id)) ?? [];
+    const targets = (rule?.Properties?.Targets ?? []) as { InputTransformer: { InputTemplate: string } }[];
+    const target = targets[0];
+    const written = JSON.parse(
+      String(target?.InputTransformer.InputTemplate).replace(/<[^>]+>/g, 'null'),
+    ) as Record<string, unknown>;
+    expect(Object.keys(sample)).toEqual(Object.keys(written));
+    expect(String(written.layerwatch)).toContain(String(sample.layerwatch).replace(/ \.\.\.$/, ''));
   });
 });
