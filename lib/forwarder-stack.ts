@@ -1,11 +1,68 @@
-import { CfnOutput, Fn, Stack, type StackProps } from 'aws-cdk-lib';
+import { App, CfnOutput, Fn, Stack, type StackProps, Token } from 'aws-cdk-lib';
 import * as cwActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { GLOBAL_TAMPER_SERVICES, type TamperService } from '../lambda/domain/model.js';
 import { Canary } from './constructs/heartbeat.js';
 import { ForwardingRule } from './forwarding-rule.js';
+import { patternDigests } from './own-resources.js';
+
+/** Where CloudTrail delivers the events of global services (IAM) to EventBridge. */
+export const GLOBAL_EVENTS_REGION = 'us-east-1';
+
+/**
+ * What the stack of global services forwards from us-east-1: the global services' watched calls,
+ * which reach EventBridge there only; CloudTrail's (a trail homed in us-east-1 logs its StopLogging
+ * there only); and the calls on its own rules, queue, alarm and stack.
+ */
+export const GLOBAL_FORWARDED_SERVICES: readonly TamperService[] = [
+  ...GLOBAL_TAMPER_SERVICES,
+  'cloudtrail',
+  'events',
+  'sqs',
+  'cloudwatch',
+  'cloudformation',
+];
+
+/** The forwarding of the stack of global services (rule names qualified, beside a member stack's). */
+const GLOBAL_FORWARDING = {
+  layerEvents: false,
+  tamperServices: GLOBAL_FORWARDED_SERVICES,
+  nameQualifier: 'global-',
+} as const;
+
+/**
+ * The digests of the forwarding rules' patterns, in every coverage (forwarder, member, global
+ * services), rendered as CloudFormation receives them, so that the handler tells a redeployment
+ * of a forwarding rule from a replaced pattern. The relay's pattern names its alarm, so it has none.
+ */
+export function forwardingPatternDigests(): string[] {
+  const stack = new Stack(new App(), 'ForwardingPatterns');
+  const centralBus = events.EventBus.fromEventBusName(stack, 'Bus', 'default');
+  return patternDigests(
+    [
+      new ForwardingRule(stack, 'Region', { centralBus, description: '' }),
+      new ForwardingRule(stack, 'Global', { centralBus, description: '', ...GLOBAL_FORWARDING }),
+    ].flatMap((f) => [...(f.rule ? [f.rule] : []), f.tamperRule, f.guardRule]),
+  );
+}
+
+/**
+ * The region that needs a stack of global services in the detector's account: us-east-1, unless the
+ * detector lives there or a forwarder of every service does. Undefined when it is not needed, or when
+ * the home region is not known (environment-agnostic synthesis: see composeDeployment).
+ */
+export function globalServicesRegion(
+  homeRegion: string,
+  forwarderRegions: readonly string[],
+): string | undefined {
+  if (Token.isUnresolved(homeRegion)) return undefined;
+  return homeRegion === GLOBAL_EVENTS_REGION || forwarderRegions.includes(GLOBAL_EVENTS_REGION)
+    ? undefined
+    : GLOBAL_EVENTS_REGION;
+}
 
 export interface LayerWatchForwarderProps extends StackProps {
   /** The detector's account: its default bus, in its home region, receives the events. */
@@ -24,6 +81,13 @@ export interface LayerWatchForwarderProps extends StackProps {
   readonly heartbeat?: boolean;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * `region`: this region's Lambda layer events and every watched call. `global-services`: in
+   * us-east-1 of the detector's account only, the calls of GLOBAL_FORWARDED_SERVICES (no layer
+   * events, no canary), for a detector homed elsewhere.
+   * @default 'region'
+   */
+  readonly coverage?: 'region' | 'global-services';
 }
 
 /**
@@ -36,6 +100,7 @@ export class LayerWatchForwarderStack extends Stack {
 
   constructor(scope: Construct, id: string, props: LayerWatchForwarderProps) {
     super(scope, id, props);
+    const global = props.coverage === 'global-services';
     this.forwarding = new ForwardingRule(this, 'Forward', {
       centralBus: events.EventBus.fromEventBusArn(
         this,
@@ -43,12 +108,16 @@ export class LayerWatchForwarderStack extends Stack {
         `arn:${this.partition}:events:${props.centralRegion}:${props.centralAccount}:event-bus/default`,
       ),
       description: 'layerwatch: forward Lambda layer events to the detector bus',
+      ...(global ? GLOBAL_FORWARDING : {}),
     });
     new CfnOutput(this, 'RuleNames', {
-      value: Fn.join(',', [this.forwarding.rule.ruleName, this.forwarding.tamperRule.ruleName]),
+      value: Fn.join(
+        ',',
+        this.forwarding.rules.map((r) => r.ruleName),
+      ),
     });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.forwarding.deadLetterQueue.queueUrl });
-    if (props.heartbeat !== false) {
+    if (props.heartbeat !== false && !global) {
       new Canary(this, 'Canary', { logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR });
     }
     if (props.alarmTopicArn) {

@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { MemberHeartbeatAlarms } from './constructs/heartbeat.js';
+import { globalServicesRegion } from './forwarder-stack.js';
 import { LayerWatch, type SlackChannel } from './layerwatch.js';
 import { LayerWatchOrganization } from './organization.js';
 
@@ -157,8 +158,12 @@ export class LayerWatchStack extends Stack {
     new CfnOutput(this, 'CoveredRegions', { value: Fn.join(',', [...w.regions]) });
     if (w.heartbeatFunction)
       new CfnOutput(this, 'HeartbeatRegions', { value: Fn.join(',', [...w.heartbeatRegions]) });
-    if (config.mode === 'multi-region')
-      new CfnOutput(this, 'ForwarderRegions', { value: (config.regions ?? []).join(',') });
+    // Forwarder stacks (LayerWatchForwarder-<region>) that `layerwatch verify` checks: those of
+    // multi-region mode, and the stack of global services in us-east-1 (see composeDeployment).
+    const regional = config.mode === 'multi-region' ? (config.regions ?? []) : [];
+    const global = globalServicesRegion(this.region, regional);
+    const forwarders = [...regional, ...(global ? [global] : [])];
+    if (forwarders.length > 0) new CfnOutput(this, 'ForwarderRegions', { value: forwarders.join(',') });
     new CfnOutput(this, 'FailureQueueUrl', { value: w.failureQueue.queueUrl });
   }
 

@@ -1,4 +1,4 @@
-import { type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { type RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
@@ -18,6 +18,8 @@ import { Operations } from './constructs/operations.js';
 import { StateTable } from './constructs/state-table.js';
 import { Sweep } from './constructs/sweep.js';
 import { TamperWatch } from './constructs/tamper-watch.js';
+import type { AlertPathResources } from './event-patterns.js';
+import { forwardingPatternDigests } from './forwarder-stack.js';
 import {
   checkEnvironmentSize,
   FORWARDER_STACKS,
@@ -173,7 +175,11 @@ export class LayerWatch extends Construct {
       reserveConcurrency: reserved !== 'none',
       runAfter: [state.table, ...(props.sweep?.runAfter ?? [])],
     });
-    const tamper = new TamperWatch(this, 'TamperWatch', { handler: detector.handler });
+    const tamper = new TamperWatch(this, 'TamperWatch', {
+      handler: detector.handler,
+      operationsTopic: alerting.operations.topic,
+      alertPath: alertPathOf(stack, props, alerting),
+    });
     const operations = new Operations(this, 'Operations', {
       topic: alerting.operations.topic,
       handler: detector.handler,
@@ -182,6 +188,7 @@ export class LayerWatch extends Construct {
         { id: 'RuleDeadLetterAlarm', queue: detector.ruleDeadLetterQueue, description: RULE_DLQ },
         { id: 'FailureQueueAlarm', queue: detector.failureQueue, description: FAILURE_QUEUE },
         { id: 'TamperDeadLetterAlarm', queue: tamper.deadLetterQueue, description: TAMPER_DLQ },
+        { id: 'DirectDeadLetterAlarm', queue: tamper.directDeadLetterQueue, description: DIRECT_DLQ },
       ],
     });
     const heartbeat =
@@ -208,6 +215,7 @@ export class LayerWatch extends Construct {
     this.rules = [
       detector.rule,
       tamper.rule,
+      tamper.directRule,
       sweep.schedule,
       operations.remoteAlarmRule,
       ...(heartbeat ? [heartbeat.schedule] : []),
@@ -223,8 +231,26 @@ const RULE_DLQ =
   'events EventBridge could not deliver to the handler are waiting in the dead-letter queue (see README: re-drive)';
 const TAMPER_DLQ =
   'calls that may blind layerwatch that EventBridge could not deliver to the handler are waiting in the tamper dead-letter queue (see README: re-drive)';
+const DIRECT_DLQ =
+  'changes to the alert path that EventBridge could not publish to the operations topic are waiting in the direct dead-letter queue (see README: Watching itself)';
 const FAILURE_QUEUE =
   'handler invocations failed after retries (alerts not delivered) are waiting in the failure queue (see README: re-drive)';
+
+/**
+ * The alert path as the direct tamper rule knows it: the stack's generated names by their prefix,
+ * the topics it was given by ARN, and the topics' keys by id.
+ */
+function alertPathOf(stack: Stack, props: LayerWatchProps, alerting: Alerting): AlertPathResources {
+  if (Token.isUnresolved(stack.stackName))
+    throw new Error('layerwatch: the detector stack needs a literal name (its resources are known by it)');
+  const imported = [props.alertTopic, props.operationsTopic].filter((t) => t !== undefined);
+  const keys = [alerting.alert.key, alerting.operations.key].filter((k) => k !== undefined);
+  return {
+    stackName: stack.stackName,
+    importedTopicArns: [...new Set(imported.map((t) => t.topicArn))],
+    keyIds: [...new Set(keys.map((k) => k.keyId))],
+  };
+}
 
 /**
  * What detector-tampered must know as this deployment's own (see lib/own-resources.ts). The rules
@@ -274,8 +300,14 @@ function ownResourcesOf(
       ...(heartbeat ? [heartbeat.schedule.ruleName] : []),
       FORWARDING_RULES,
     ],
-    // Forwarders carry the same layer and tamper patterns as the detector's rules.
-    rulePatterns: patternDigests([parts.detector.rule, parts.tamper.rule, operations.remoteAlarmRule]),
+    rulePatterns: [
+      ...patternDigests(
+        [parts.detector.rule, parts.tamper.rule, parts.tamper.directRule, operations.remoteAlarmRule].filter(
+          literalPattern,
+        ),
+      ),
+      ...forwardingPatternDigests(),
+    ],
     eventBuses: props.organizationId
       ? [`arn:${stack.partition}:events:${stack.region}:${stack.account}:event-bus/default`]
       : [],
@@ -299,6 +331,16 @@ function ownResourcesOf(
     stacks: [stack.stackName, ...others, ...(stackSet ? [stackSet] : [])],
     schedules: stackSet ? [`default/${MEMBER_HEARTBEAT_SCHEDULE_NAME}`] : [],
   };
+}
+
+/**
+ * Whether a rule's pattern is known at synthesis: the direct rule's names the topics' keys by
+ * id, which CloudFormation resolves, so its digest cannot be computed here (a deployment that
+ * changes that pattern is reported as tampering: README, Watching itself).
+ */
+function literalPattern(rule: events.Rule): boolean {
+  const pattern = Stack.of(rule).resolve((rule.node.defaultChild as events.CfnRule).eventPattern);
+  return !/"(Ref|Fn::[A-Za-z]+)"/.test(JSON.stringify(pattern));
 }
 
 /** What every runtime reads at cold start (lambda/config.ts). */

@@ -1,10 +1,15 @@
 /**
  * The EventBridge patterns of every synthesized stack, matched by a real EventBridge implementation
  * (moto, which evaluates patterns for rules with an SQS target): every rule with an EventPattern, in
- * every template of every deployment mode, is created on a bus of its own with a queue as target,
- * and a corpus of CloudTrail-built events is put on every bus. A rule for Lambda's CloudTrail events
- * must deliver every successful layer-relevant call and nothing else; a tamper rule every successful
- * call that can blind layerwatch and nothing else; any other rule, none of them.
+ * every template of every deployment mode, at every place it is deployed, is created on a bus of its
+ * own with a queue as target, and a corpus of CloudTrail-built events is put on every bus: every
+ * watched call (TAMPER_CALLS, by the names CloudTrail logs), every call that disables, deletes,
+ * re-targets or re-patterns each deployed rule, failed ones and look-alikes. Then, with what moto
+ * delivered: a rule for Lambda's layer calls delivers every successful one and nothing else; every
+ * rule delivers what its pattern says (test/support/event-pattern.ts, which the unit tests use); and
+ * following each event through the deployment's rules, bus to bus (test/support/rule-routes.ts),
+ * every watched call made in any stack's account and region reaches a person through a rule other
+ * than the one it touches, and no failed call or look-alike does.
  */
 import {
   CreateEventBusCommand,
@@ -20,40 +25,27 @@ import {
   ReceiveMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import { resourcesOfType, TemplateResolver } from '../support/cfn-resolver.js';
-import { allDeployments } from '../support/deployments.js';
+import { TAMPER_CALLS, TAMPER_EVENT_SOURCES, TAMPER_SERVICES } from '../../lambda/domain/model.js';
+import { GLOBAL_FORWARDED_SERVICES } from '../../lib/forwarder-stack.js';
+import { allDeployments, type Placement } from '../support/deployments.js';
 import { type CorpusEvent, eventCorpus } from '../support/event-corpus.js';
+import { matchesPattern } from '../support/event-pattern.js';
 import { clientConfig, type Moto, startMoto } from '../support/moto.js';
+import type { Rec } from '../support/records.js';
+import { type DeployedRule, deployedRules, reachesPerson, routesOf } from '../support/rule-routes.js';
 
-interface SynthesizedRule {
-  /** mode / stack / logical id */
-  readonly label: string;
-  readonly pattern: Record<string, unknown>;
-}
+const deployments = allDeployments().map((d) => ({ d, rules: deployedRules(d) }));
 
-/** Every rule with an EventPattern, found by type in every template of every mode. */
-function synthesizedRules(): SynthesizedRule[] {
-  const rules: SynthesizedRule[] = [];
-  for (const d of allDeployments()) {
-    for (const stack of d.stacks) {
-      const placement = stack.placements[0];
-      if (!placement) continue;
-      const resolver = new TemplateResolver(stack.template, placement);
-      for (const [id, rule] of resourcesOfType(stack.template, 'AWS::Events::Rule')) {
-        const pattern = rule.Properties?.EventPattern;
-        if (pattern === undefined) continue;
-        rules.push({
-          label: `${d.name} / ${stack.name} / ${id}`,
-          pattern: resolver.resolve(pattern) as Record<string, unknown>,
-        });
-      }
-    }
-  }
-  return rules;
-}
-
-const rules = synthesizedRules();
-const corpus = eventCorpus();
+/** Every rule with an EventPattern, in every template of every mode, at every place it is deployed. */
+const rules = deployments.flatMap(({ d, rules: placed }) =>
+  placed
+    .filter((r) => r.pattern !== undefined)
+    .map((r) => ({ label: `${d.name} / ${r.label}`, pattern: r.pattern as Record<string, unknown> })),
+);
+const corpus = eventCorpus(
+  process.cwd(),
+  deployments.flatMap(({ rules: placed }) => placed.map((r) => r.name)),
+);
 /** Rules sharing a pattern share one bus: the pattern is what is under test. */
 const patterns = [...new Set(rules.map((r) => JSON.stringify(r.pattern)))];
 /** Event ids delivered, per pattern. */
@@ -127,7 +119,7 @@ beforeAll(async () => {
     await putCorpus(events, bus, corpus);
     delivered.set(pattern, await drain(sqs, queueUrl));
   }
-}, 120_000);
+}, 600_000);
 
 afterAll(async () => {
   await moto?.stop();
@@ -182,37 +174,90 @@ describe('the event corpus', () => {
   });
 });
 
-/** What a rule is for: Lambda's layer calls, the calls that can blind layerwatch, or neither. */
-function purposeOf(pattern: Record<string, unknown>): 'layer' | 'tamper' | 'other' {
-  const detail = (pattern.detail ?? {}) as { eventSource?: unknown };
-  if ([detail.eventSource].flat().includes('cloudtrail.amazonaws.com')) return 'tamper';
-  return [pattern.source].flat().includes('aws.lambda') ? 'layer' : 'other';
+/** Whether a rule's pattern is for Lambda's layer calls (source aws.lambda). */
+function isLayerRule(pattern: Record<string, unknown>): boolean {
+  return JSON.stringify(pattern.source) === '["aws.lambda"]';
 }
 
 describe.each(rules.map((r) => [r.label, r] as const))('rule %s', (_, rule) => {
-  const purpose = purposeOf(rule.pattern);
-  const wanted = (e: CorpusEvent) =>
-    purpose === 'layer' ? e.relevant : purpose === 'tamper' ? e.tamper : false;
+  const got = () => delivered.get(JSON.stringify(rule.pattern)) ?? new Set<string>();
 
-  it(
-    purpose === 'layer'
-      ? 'delivers every successful layer-relevant call, and no failed or unrelated call'
-      : purpose === 'tamper'
-        ? 'delivers every successful call that can blind layerwatch, and no failed, layer or unrelated call'
-        : 'delivers none of the CloudTrail events',
-    () => {
-      const got = delivered.get(JSON.stringify(rule.pattern)) ?? new Set<string>();
-      const missed = corpus.filter((e) => wanted(e) && !got.has(e.id)).map((e) => e.label);
-      const extra = corpus.filter((e) => !wanted(e) && got.has(e.id)).map((e) => e.label);
+  it("delivers what its pattern says (the unit tests' matcher agrees with EventBridge)", () => {
+    const expected = corpus.filter((e) => matchesPattern(rule.pattern, e.event)).map((e) => e.label);
+    const actual = corpus.filter((e) => got().has(e.id)).map((e) => e.label);
+    expect(actual.sort()).toEqual(expected.sort());
+  });
+
+  if (isLayerRule(rule.pattern))
+    it('delivers every successful layer-relevant call, and no failed or unrelated call', () => {
+      const missed = corpus.filter((e) => e.relevant && !got().has(e.id)).map((e) => e.label);
+      const extra = corpus.filter((e) => !e.relevant && got().has(e.id)).map((e) => e.label);
       expect({ missed, extra }).toEqual({ missed: [], extra: [] });
+    });
+});
+
+/** What moto delivered: whether a deployed rule matched an event of the corpus. */
+function deliveredBy(rule: DeployedRule, event: Rec): boolean {
+  const id = String((event.detail as { eventID?: string }).eventID);
+  return rule.pattern !== undefined && (delivered.get(JSON.stringify(rule.pattern))?.has(id) ?? false);
+}
+
+const serviceOf = (e: CorpusEvent) =>
+  TAMPER_SERVICES.find((s) => TAMPER_EVENT_SOURCES[s] === (e.event.detail as Rec).eventSource);
+const names = (e: CorpusEvent) => JSON.stringify((e.event.detail as Rec).requestParameters ?? {});
+
+describe.each(deployments.map((x) => [x.d.name, x] as const))('mode %s', (_, { rules: placed }) => {
+  const stacks = [...new Set(placed.map((r) => r.stack))];
+  it.each(stacks.map((s) => [s.name, s] as const))(
+    'every watched call made where %s is deployed reaches a person, through a rule other than the one it touches',
+    (_name, stack) => {
+      const at = stack.placements[0] as Placement;
+      const global = stack.name.includes('global services');
+      const watched = corpus.filter(
+        (e) => e.tamper && (!global || GLOBAL_FORWARDED_SERVICES.some((s) => s === serviceOf(e))),
+      );
+      expect(watched.length).toBeGreaterThan(global ? 20 : 60);
+      const touched = (e: CorpusEvent) => (r: DeployedRule) =>
+        r.name === e.touches && r.placement.account === at.account && r.placement.region === at.region;
+      const missed = watched
+        .filter(
+          (e) =>
+            !routesOf(placed, e.event, at, deliveredBy).some(
+              (route) => reachesPerson(route) && !route.via.some(touched(e)),
+            ),
+        )
+        .map((e) => e.label);
+      expect(missed).toEqual([]);
+    },
+  );
+
+  it.each(stacks.map((s) => [s.name, s] as const))(
+    "no failed call or look-alike made where %s is deployed reaches the handler; the direct rule tells only writes on layerwatch's resources",
+    (_name, stack) => {
+      const at = stack.placements[0] as Placement;
+      const told = (e: CorpusEvent) => routesOf(placed, e.event, at, deliveredBy).filter(reachesPerson);
+      const failedTold = corpus
+        .filter((e) => (e.event.detail as Rec).errorCode !== undefined && told(e).length > 0)
+        .map((e) => e.label);
+      expect(failedTold).toEqual([]);
+      const others = corpus.filter((e) => !e.tamper && !e.relevant);
+      expect(
+        others.filter((e) => told(e).some((r) => r.end.kind === 'function')).map((e) => e.label),
+      ).toEqual([]);
+      expect(
+        others
+          .filter((e) => told(e).length > 0 && !/LayerWatch-|layerwatch-forward-/.test(names(e)))
+          .map((e) => e.label),
+      ).toEqual([]);
     },
   );
 });
 
 describe('the tamper rules', () => {
+  const tamperRules = rules.filter((r) => JSON.stringify(r.pattern).includes('"cloudtrail.amazonaws.com"'));
+
   it('exist in the detector, forwarder and member templates', () => {
-    const tamperRules = rules.filter((r) => purposeOf(r.pattern) === 'tamper').map((r) => r.label);
-    expect(tamperRules).toEqual(
+    expect(tamperRules.map((r) => r.label)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/detector/),
         expect.stringMatching(/forwarder/),
@@ -221,15 +266,19 @@ describe('the tamper rules', () => {
     );
   });
 
-  it('are tested on every watched call, failed ones and look-alikes', () => {
+  it('are tested on every watched call, every rule call, failed ones and look-alikes', () => {
     const tamper = corpus.filter((e) => e.tamper);
-    expect(tamper.length).toBeGreaterThanOrEqual(30);
+    const calls = Object.values(TAMPER_CALLS).flat().length;
+    expect(tamper.length).toBeGreaterThanOrEqual(calls + 30);
+    expect(corpus.filter((e) => e.touches && e.tamper).length).toBeGreaterThanOrEqual(50);
     const failedTamper = corpus.filter(
       (e) =>
         (e.event.detail as { errorCode?: string }).errorCode &&
-        /cloudtrail|events|sns|kms|dynamodb/.test(String(e.event.source)),
+        /cloudtrail|events|sns|kms|dynamodb|cloudwatch|sqs|iam|cloudformation|scheduler/.test(
+          String(e.event.source),
+        ),
     );
-    expect(failedTamper.length).toBeGreaterThanOrEqual(15);
+    expect(failedTamper.length).toBeGreaterThanOrEqual(calls);
   });
 });
 

@@ -318,7 +318,7 @@ describe('layerwatch verify: the tamper watch', () => {
     const all = String(resolver.resolve(outputs.RuleNames?.Value)).split(',');
     const tamperIds = resourcesOfType(detector.template, 'AWS::Events::Rule')
       .map(([id]) => id)
-      .filter((id) => /TamperWatch/.test(id));
+      .filter((id) => /TamperWatchRule/.test(id));
     if (tamperIds.length !== 1) throw new Error(`expected one tamper rule, found ${tamperIds.length}`);
     return { all, tamper: resolver.ref(tamperIds[0] as string) };
   }

@@ -173,7 +173,7 @@ describe('LayerWatchStack', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm', {
       Properties: { MetricName: Match.not('Heartbeat') },
     });
-    expect(Object.keys(alarms)).toHaveLength(9);
+    expect(Object.keys(alarms)).toHaveLength(10);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/OperationsTopic/) }]);
       expect(alarm.Properties.Threshold).toBe(1);
@@ -182,6 +182,7 @@ describe('LayerWatchStack', () => {
       .map((a) => a.Properties.MetricName)
       .sort();
     expect(metrics).toEqual([
+      'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',

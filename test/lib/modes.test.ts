@@ -1,7 +1,8 @@
 import { App, Validations } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { composeDeployment } from '../../lib/app.js';
 import { LayerWatchForwarderStack } from '../../lib/forwarder-stack.js';
 import { type LayerWatchConfig, LayerWatchStack } from '../../lib/layerwatch-stack.js';
 import { LayerWatchMemberStack } from '../../lib/member-stack.js';
@@ -289,6 +290,100 @@ describe('trail', () => {
   it('passes cdk-nag', () => {
     const n = app(true);
     new LayerWatchStack(n, 'LayerWatch', { env: ENV, config: { ...base, createTrail: true } });
+    expect(() => n.synth()).not.toThrow();
+  });
+});
+
+describe('global services from us-east-1', () => {
+  const stacksOf = (config: LayerWatchConfig, env: { account?: string; region?: string }) => {
+    const a = app(false);
+    return { a, d: composeDeployment(a, config, env) };
+  };
+
+  it.each([
+    ['single, homed in eu-west-1', base, { ...ENV, region: 'eu-west-1' }, 'us-east-1'],
+    ['single, homed in us-east-1', base, ENV, undefined],
+    [
+      'multi-region with a forwarder in us-east-1',
+      { ...base, mode: 'multi-region' as const, regions: ['us-east-1'] },
+      { ...ENV, region: 'eu-west-1' },
+      undefined,
+    ],
+    [
+      'organization, homed in eu-west-1',
+      { ...base, mode: 'organization' as const, organization },
+      { ...ENV, region: 'eu-west-1' },
+      'us-east-1',
+    ],
+  ])('%s: a stack of global services in %s', (_name, config, env, expected) => {
+    const { d } = stacksOf(config, env);
+    expect(d.globalServices?.region).toBe(expected);
+    const outputs = Template.fromStack(d.detector).findOutputs('ForwarderRegions');
+    const listed = String(Object.values(outputs)[0]?.Value ?? '').split(',');
+    if (expected) expect(listed).toContain(expected);
+  });
+
+  it('forwards IAM, CloudTrail and the calls on its own rules, queue, alarm and stack, not layer events', () => {
+    const { d } = stacksOf(base, { ...ENV, region: 'eu-west-1' });
+    const stack = d.globalServices as LayerWatchForwarderStack;
+    expect(stack.stackName).toBe('LayerWatchForwarder-us-east-1');
+    expect(stack.account).toBe('111122223333');
+    const t = Template.fromStack(stack);
+    t.hasResourceProperties('AWS::Events::Rule', {
+      Name: 'layerwatch-forward-global-tamper-events',
+      EventPattern: Match.objectLike({
+        detail: Match.objectLike({
+          eventSource: [
+            'iam.amazonaws.com',
+            'cloudtrail.amazonaws.com',
+            'events.amazonaws.com',
+            'sqs.amazonaws.com',
+            'monitoring.amazonaws.com',
+            'cloudformation.amazonaws.com',
+          ],
+        }),
+      }),
+      Targets: [
+        Match.objectLike({
+          Arn: {
+            'Fn::Join': [
+              '',
+              ['arn:', { Ref: 'AWS::Partition' }, ':events:eu-west-1:111122223333:event-bus/default'],
+            ],
+          },
+          DeadLetterConfig: Match.anyValue(),
+        }),
+      ],
+    });
+    expect(JSON.stringify(t.toJSON())).not.toMatch(/UpdateFunctionConfiguration|layerwatch-canary/);
+    t.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmName: { 'Fn::Join': ['', ['layerwatch-remote-', { Ref: 'AWS::StackName' }]] },
+    });
+  });
+
+  it('names the gap when synthesized without a region', () => {
+    const { d } = stacksOf(base, {});
+    expect(d.globalServices).toBeUndefined();
+    Annotations.fromStack(d.detector).hasWarning(
+      '*',
+      Match.stringLikeRegexp("no stack forwards IAM's events from us-east-1"),
+    );
+  });
+
+  it("names the gap when us-east-1 is not a member region (members' IAM calls)", () => {
+    const warning = Match.stringLikeRegexp('no member stack forwards the member accounts. IAM calls');
+    const without = stacksOf(
+      { ...base, mode: 'organization', organization: { ...organization, regions: ['eu-west-1'] } },
+      ENV,
+    );
+    Annotations.fromStack(without.d.detector).hasWarning('*', warning);
+    const within = stacksOf({ ...base, mode: 'organization', organization }, ENV);
+    Annotations.fromStack(within.d.detector).hasNoWarning('*', warning);
+  });
+
+  it('passes cdk-nag', () => {
+    const n = app(true);
+    composeDeployment(n, base, { ...ENV, region: 'eu-west-1' });
     expect(() => n.synth()).not.toThrow();
   });
 });

@@ -9,10 +9,18 @@ import { readConfig } from '../../lambda/config.js';
 import { analyze } from '../../lambda/domain/engine.js';
 import { parseSettings } from '../../lambda/domain/settings.js';
 import { resourcesOfType, TemplateResolver } from '../support/cfn-resolver.js';
-import { allDeployments, type SynthesizedDeployment, type SynthesizedStack } from '../support/deployments.js';
+import {
+  allDeployments,
+  type CfnResource,
+  HOME,
+  type SynthesizedDeployment,
+  type SynthesizedStack,
+} from '../support/deployments.js';
+import { asEvent } from '../support/event-corpus.js';
+import { matchesPattern } from '../support/event-pattern.js';
 import type { Rec } from '../support/records.js';
 import { eventOf } from '../support/run.js';
-import { call } from '../support/tamper-records.js';
+import { call, failedCall } from '../support/tamper-records.js';
 
 const NO_DEFAULTS = {
   rules: [],
@@ -33,6 +41,19 @@ function stackNameOf(stack: SynthesizedStack, home: string): string {
   if (stack.role === 'detector') return 'LayerWatch';
   if (stack.role === 'forwarder') return `LayerWatchForwarder-${stack.placements[0]?.region}`;
   return `StackSet-layerwatch-member-${home}-6b1e2c3d-0000-4000-8000-00000000abcd`;
+}
+
+function directRuleOf(d: SynthesizedDeployment): [string, CfnResource] {
+  const rules = resourcesOfType(d.detector.template, 'AWS::Events::Rule').filter(([id]) =>
+    /TamperWatchDirectRule/.test(id),
+  );
+  if (rules.length !== 1) throw new Error(`${d.name}: expected one direct rule, found ${rules.length}`);
+  return rules[0] as [string, CfnResource];
+}
+
+function operationsTopicOutput(d: SynthesizedDeployment): unknown {
+  const outputs = (d.detector.template.Outputs ?? {}) as Record<string, { Value: unknown }>;
+  return outputs.OperationsTopicArn?.Value;
 }
 
 function handlerOf(d: SynthesizedDeployment): [string, Record<string, unknown>] {
@@ -151,8 +172,10 @@ describe.each(allDeployments().map((d) => [d.name, d] as const))('mode %s', (_na
 
   it('has a tamper rule of its own that targets the handler, with its own dead-letter queue', () => {
     const [handlerId] = handlerOf(d);
-    const rules = resourcesOfType(d.detector.template, 'AWS::Events::Rule').filter(([, rule]) =>
-      JSON.stringify(rule.Properties?.EventPattern ?? {}).includes('cloudtrail.amazonaws.com'),
+    const rules = resourcesOfType(d.detector.template, 'AWS::Events::Rule').filter(
+      ([, rule]) =>
+        JSON.stringify(rule.Properties?.EventPattern ?? {}).includes('cloudtrail.amazonaws.com') &&
+        JSON.stringify(rule.Properties?.Targets).includes(handlerId),
     );
     expect(rules).toHaveLength(1);
     const targets = rules[0]?.[1].Properties?.Targets as Rec[];
@@ -166,13 +189,58 @@ describe.each(allDeployments().map((d) => [d.name, d] as const))('mode %s', (_na
     });
   });
 
-  it('forwards tamper events from every forwarder and member stack', () => {
+  it('has a direct rule to the operations topic, with its own dead-letter queue and a message naming the call', () => {
+    const [, direct] = directRuleOf(d);
+    const targets = direct.Properties?.Targets as Rec[];
+    expect(targets).toHaveLength(1);
+    const operations = d.config.operationsTopicArn;
+    const resolver = new TemplateResolver(d.detector.template, d.detector.placements[0] ?? HOME);
+    const topicArn = resolver.text(targets[0]?.Arn);
+    if (operations) expect(topicArn).toBe(operations);
+    else expect(topicArn).toMatch(/^arn:aws:sns:/);
+    expect(topicArn).toBe(resolver.text(operationsTopicOutput(d)));
+    expect(targets[0]).toMatchObject({
+      RetryPolicy: { MaximumRetryAttempts: 8, MaximumEventAgeInSeconds: 86400 },
+      DeadLetterConfig: {
+        Arn: { 'Fn::GetAtt': [expect.stringMatching(/TamperWatchDirectDeadLetterQueue/), 'Arn'] },
+      },
+    });
+    const transformer = (targets[0] as { InputTransformer: { InputPathsMap: Record<string, string> } })
+      .InputTransformer;
+    expect(Object.values(transformer.InputPathsMap).sort()).toEqual(
+      [
+        '$.account',
+        '$.region',
+        '$.detail.eventName',
+        '$.detail.eventSource',
+        '$.detail.eventTime',
+        '$.detail.eventID',
+        '$.detail.userIdentity.arn',
+        '$.detail.sourceIPAddress',
+        '$.detail.requestParameters',
+      ].sort(),
+    );
+    // Its dead-letter queue raises an alarm like the others.
+    const alarms = resourcesOfType(d.detector.template, 'AWS::CloudWatch::Alarm').filter(([, a]) =>
+      JSON.stringify(a.Properties?.Dimensions ?? []).includes('TamperWatchDirectDeadLetterQueue'),
+    );
+    expect(alarms).toHaveLength(1);
+  });
+
+  it('forwards tamper events from every forwarder and member stack, and guards the tamper rule', () => {
     for (const stack of d.stacks.filter((s) => s.role !== 'detector')) {
       const names = resourcesOfType(stack.template, 'AWS::Events::Rule').map(
         ([, rule]) => rule.Properties?.Name,
       );
-      expect(names).toEqual(
-        expect.arrayContaining(['layerwatch-forward-layer-events', 'layerwatch-forward-tamper-events']),
+      const global = stack.name.includes('global services');
+      const prefix = global ? 'layerwatch-forward-global-' : 'layerwatch-forward-';
+      expect(names.sort()).toEqual(
+        [
+          ...(global ? [] : [`${prefix}layer-events`]),
+          `${prefix}tamper-events`,
+          `${prefix}tamper-guard`,
+          `${prefix}alarm-relay`,
+        ].sort(),
       );
     }
   });
@@ -211,14 +279,18 @@ describe.each(allDeployments().map((d) => [d.name, d] as const))('mode %s', (_na
     const placement = stack.placements[0];
     if (!placement) return [];
     const r = new TemplateResolver(stack.template, placement);
-    return resourcesOfType(stack.template, 'AWS::Events::Rule')
-      .filter(([, rule]) => rule.Properties?.EventPattern !== undefined)
-      .map(([id, rule]) => ({
-        label: `${stack.name}: rule ${id}`,
-        name: r.ref(id),
-        pattern: r.resolve(rule.Properties?.EventPattern) as Record<string, unknown>,
-        at: { awsRegion: placement.region, recipientAccountId: placement.account },
-      }));
+    return (
+      resourcesOfType(stack.template, 'AWS::Events::Rule')
+        .filter(([, rule]) => rule.Properties?.EventPattern !== undefined)
+        // A pattern that names the topics' keys is known once deployed only (README: Watching itself).
+        .filter(([, rule]) => !/"(Ref|Fn::[A-Za-z]+)"/.test(JSON.stringify(rule.Properties?.EventPattern)))
+        .map(([id, rule]) => ({
+          label: `${stack.name}: rule ${id}`,
+          name: r.ref(id),
+          pattern: r.resolve(rule.Properties?.EventPattern) as Record<string, unknown>,
+          at: { awsRegion: placement.region, recipientAccountId: placement.account },
+        }))
+    );
   });
   it.each(patterned.map((p) => [p.label, p] as const))(
     'takes a redeployment of %s with its own pattern for no tampering, and another pattern for tampering',
@@ -243,6 +315,69 @@ describe.each(allDeployments().map((d) => [d.name, d] as const))('mode %s', (_na
       expect(putRule(narrowed)?.detectionId).toBe('detector-tampered');
     },
   );
+
+  const direct = (() => {
+    const placement = d.detector.placements[0] ?? HOME;
+    const r = new TemplateResolver(d.detector.template, placement);
+    const [, rule] = directRuleOf(d);
+    return r.resolve(rule.Properties?.EventPattern) as Record<string, unknown>;
+  })();
+  const tellsDirectly = (record: Rec) => matchesPattern(direct, asEvent(record));
+  // The canary is changed every hour by the heartbeat: the handler's path watches it, not this one.
+  const alertPath = callsOn(d.detector, d.detector.placements[0]?.region ?? 'us-east-1').filter(
+    (c) => !/CanaryFunction/.test(c.label),
+  );
+
+  it.each(alertPath.map((c) => [c.label, c.record] as const))(
+    'tells a call on %s on the operations topic directly, and not when it failed',
+    (_label, record) => {
+      expect(tellsDirectly(record)).toBe(true);
+      expect(tellsDirectly(failedCall(record))).toBe(false);
+    },
+  );
+
+  it('tells directly the calls on its topics, subscriptions, roles, queues, alarms and stack, and any stopped trail', () => {
+    const at = d.detector.placements[0] ?? HOME;
+    const r = new TemplateResolver(d.detector.template, at);
+    const of = (type: string) => resourcesOfType(d.detector.template, type).map(([id]) => id);
+    const topics = [
+      ...of('AWS::SNS::Topic').map((id) => r.ref(id)),
+      ...[d.config.alertTopicArn, d.config.operationsTopicArn].filter((t) => t !== undefined),
+    ];
+    const records = [
+      ...topics.flatMap((topicArn) => [
+        call('sns', 'SetTopicAttributes', { topicArn, attributeName: 'Policy', attributeValue: '{}' }),
+        call('sns', 'Unsubscribe', { subscriptionArn: `${topicArn}:0b1f5c2e-0000-4000-8000-000000000000` }),
+      ]),
+      ...of('AWS::IAM::Role').map((id) =>
+        call('iam', 'PutRolePolicy', { roleName: r.ref(id), policyName: 'deny', policyDocument: '{}' }),
+      ),
+      ...of('AWS::SQS::Queue').map((id) => call('sqs', 'PurgeQueue', { queueUrl: r.ref(id) })),
+      ...of('AWS::CloudWatch::Alarm').map((id) =>
+        call('monitoring', 'DisableAlarmActions', { alarmNames: [r.ref(id)] }),
+      ),
+      call('cloudformation', 'DeleteStack', { stackName: 'LayerWatch' }),
+      call('cloudtrail', 'StopLogging', { name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/any' }),
+    ];
+    expect(records.filter((record) => !tellsDirectly(record))).toEqual([]);
+  });
+
+  it('tells directly nothing on resources of the same kind elsewhere, and no data event', () => {
+    for (const record of [
+      call('events', 'DisableRule', { name: 'payments-nightly' }),
+      call('lambda', 'DeleteFunction20150331', { functionName: 'payments-api' }),
+      call('lambda', 'PutFunctionConcurrency20171031', { functionName: 'layerwatch-canary' }),
+      call('sns', 'DeleteTopic', { topicArn: 'arn:aws:sns:us-east-1:111122223333:payments' }),
+      call('dynamodb', 'DeleteTable', { tableName: 'payments' }),
+      call('iam', 'DeleteRole', { roleName: 'payments-role' }),
+      call('cloudtrail', 'UpdateTrail', { name: 'management-events' }),
+      call('lambda', 'Invoke', { functionName: 'LayerWatch-LayerWatchDetectorHandler-Phys1D' }, null, {
+        managementEvent: false,
+        eventCategory: 'Data',
+      }),
+    ])
+      expect(tellsDirectly(record)).toBe(false);
+  });
 
   it('does not take a resource of the same kind elsewhere for its own', () => {
     for (const record of [

@@ -122,6 +122,12 @@ export const MODES: readonly ModeCase[] = [
     env: HOME,
   },
   {
+    // Homed outside us-east-1: IAM's events come from the stack of global services there.
+    name: 'multi-region homed in eu-west-1',
+    config: { ...base, mode: 'multi-region', regions: ['eu-central-1'] },
+    env: { account: HOME.account, region: 'eu-west-1' },
+  },
+  {
     name: 'organization',
     config: {
       ...base,
@@ -208,10 +214,13 @@ export function synthesizeDeployment(mode: ModeCase): SynthesizedDeployment {
     template: detectorTemplate,
     placements: [home],
   };
-  const forwarders = deployment.forwarders.map(
+  const forwarders = [
+    ...deployment.forwarders,
+    ...(deployment.globalServices ? [deployment.globalServices] : []),
+  ].map(
     (f): SynthesizedStack => ({
       role: 'forwarder',
-      name: `forwarder ${f.region}`,
+      name: `forwarder ${f.region}${f === deployment.globalServices ? ' (global services)' : ''}`,
       template: templateOf(f.artifactId),
       placements: [{ account: coverage.homeAccount, region: f.region }],
     }),

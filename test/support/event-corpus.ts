@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { TAMPER_CALLS, TAMPER_SERVICES } from '../../lambda/domain/model.js';
+import { TAMPER_CALLS, TAMPER_EVENT_SOURCES, TAMPER_SERVICES } from '../../lambda/domain/model.js';
 import {
   addLayerVersionPermission,
   createFunction,
@@ -19,6 +19,7 @@ import {
   updateFunctionConfiguration,
 } from './records.js';
 import { call, failedCall, harmlessCalls, tamperingCalls } from './tamper-records.js';
+import { everyWatchedCall, RULE_CALLS } from './watched-calls.js';
 
 export interface CorpusEvent {
   /** Unique per event (the CloudTrail eventID): how arrivals are recognized. */
@@ -34,6 +35,8 @@ export interface CorpusEvent {
   readonly tamper: boolean;
   /** The event as EventBridge delivers it. */
   readonly event: Rec;
+  /** A rule call (RULE_CALLS): the name of the rule it disables, deletes, re-targets or re-patterns. */
+  readonly touches?: string;
 }
 
 /** The calls whose records can change or share a function's layers (CloudTrail names, with or without API version). */
@@ -48,7 +51,7 @@ function isRelevant(record: Rec): boolean {
   );
 }
 
-const WATCHED_SOURCES = TAMPER_SERVICES.map((s) => `${s}.amazonaws.com`);
+const WATCHED_SOURCES = TAMPER_SERVICES.map((s) => TAMPER_EVENT_SOURCES[s]);
 const WATCHED_NAMES = new Set(Object.values(TAMPER_CALLS).flat());
 const VERSIONED = TAMPER_CALLS.lambda.map((c) => `${c}20`);
 
@@ -61,9 +64,19 @@ function isTamperCandidate(record: Rec): boolean {
   );
 }
 
+/** Every rule call (RULE_CALLS) on each named rule. */
+function ruleCalls(ruleNames: readonly string[]): { record: Rec; touches: string }[] {
+  return [...new Set(ruleNames)].flatMap((name) =>
+    RULE_CALLS.map(([eventName, parameters]) => ({
+      record: call('events', eventName, parameters(name)),
+      touches: name,
+    })),
+  );
+}
+
 /** Calls that can blind layerwatch, the same on other resources, failed ones, and look-alikes. */
 function tamperRecords(): Rec[] {
-  const tampering = tamperingCalls().map((c) => c.record);
+  const tampering = [...tamperingCalls().map((c) => c.record), ...everyWatchedCall()];
   return [
     ...tampering,
     ...harmlessCalls().map((c) => c.record),
@@ -80,17 +93,26 @@ function tamperRecords(): Rec[] {
     }),
     // A watched name from a service that is not watched.
     call('glue', 'DeleteTable', { databaseName: 'logs', name: 'cloudtrail' }),
+    call('iam', 'CreateRole', { roleName: 'payments-role' }),
+    call('sqs', 'DeleteMessage', { queueUrl: 'https://sqs.us-east-1.amazonaws.com/111122223333/payments' }),
+    call('monitoring', 'DeleteDashboards', { dashboardNames: ['payments'] }),
+    call('scheduler', 'CreateSchedule', { name: 'payments-nightly', groupName: 'default' }),
   ];
+}
+
+/** EventBridge's source for a CloudTrail eventSource: `aws.<service>` (CloudWatch logs `monitoring`). */
+function sourceOf(eventSource: string): string {
+  const watched = TAMPER_SERVICES.find((s) => TAMPER_EVENT_SOURCES[s] === eventSource);
+  return `aws.${watched ?? eventSource.replace('.amazonaws.com', '')}`;
 }
 
 /** Wraps a CloudTrail record as EventBridge delivers it (source from the record's eventSource). */
 export function asEvent(record: Rec): Rec {
-  const service = String(record.eventSource).replace('.amazonaws.com', '');
   return {
     version: '0',
     id: `e-${String(record.eventID)}`,
     'detail-type': 'AWS API Call via CloudTrail',
-    source: `aws.${service}`,
+    source: sourceOf(String(record.eventSource)),
     account: record.recipientAccountId,
     time: record.eventTime,
     region: record.awsRegion,
@@ -193,15 +215,20 @@ function examples(root: string): { record: Rec; from: string }[] {
 }
 
 /** The whole corpus; every event has a distinct eventID. */
-export function eventCorpus(root = process.cwd()): CorpusEvent[] {
-  const all = [
+export function eventCorpus(root = process.cwd(), ruleNames: readonly string[] = []): CorpusEvent[] {
+  const all: { record: Rec; from: string; touches?: string }[] = [
     ...examples(root),
     ...written().map((record) => ({ record, from: 'written' })),
     ...tamperRecords().map((record) => ({ record, from: 'tamper' })),
+    ...ruleCalls(ruleNames).flatMap(({ record, touches }) => [
+      { record, from: 'rule call', touches },
+      { record: failedCall(record), from: 'rule call', touches },
+    ]),
   ];
-  const events = all.map(({ record, from }) => ({
+  const events = all.map(({ record, from, touches }) => ({
+    ...(touches ? { touches } : {}),
     id: String(record.eventID),
-    label: `${String(record.eventName)}${record.errorCode ? ` (${String(record.errorCode)})` : ''} [${from}]`,
+    label: `${String(record.eventName)}${touches ? ` on ${touches}` : ''}${record.errorCode ? ` (${String(record.errorCode)})` : ''} [${from}]`,
     relevant: isRelevant(record),
     tamper: isTamperCandidate(record),
     event: asEvent(record),
