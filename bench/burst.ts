@@ -41,7 +41,9 @@ async function invokeLikeLambda(
       const result = await handler(structuredClone(event));
       return attempt === 0 ? result.outcome : `${result.outcome} (after retry)`;
     } catch {
-      await new Promise((r) => setTimeout(r, 200 * (attempt + 1)));
+      // Lambda waits about a minute, then two: scaled down here, but still longer than an
+      // invocation takes on a loaded machine, so that a duplicate's retry finds its original done.
+      await new Promise((r) => setTimeout(r, 3000 * (attempt + 1)));
     }
   }
   return 'failure queue';

@@ -47,6 +47,9 @@ export const RESOURCE_TYPES: Readonly<Record<string, IamResource | { readonly no
   'AWS::SQS::Queue': { service: 'sqs', resourceType: 'queue' },
   'AWS::SQS::QueuePolicy': { service: 'sqs', resourceType: 'queue' },
   'AWS::Scheduler::Schedule': { service: 'scheduler', resourceType: 'schedule' },
+  'AWS::CloudFormation::WaitConditionHandle': {
+    none: "a placeholder with no state or API of its own: it keeps a member stack instance that creates nothing else (the detector's own account and region) valid",
+  },
   'Custom::Trigger': {
     none: 'a custom resource runs once, at deployment (the initial sweep): changing it means changing the stack',
   },

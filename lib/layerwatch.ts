@@ -10,7 +10,6 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { CANARY_FUNCTION_NAME, memberHeartbeatRoleName } from '../lambda/domain/heartbeat.js';
 import type { OwnResources } from '../lambda/domain/settings.js';
-import { parseSettings } from '../lambda/domain/settings.js';
 import { Alerting, type SlackChannel } from './constructs/alerting.js';
 import { Detector } from './constructs/detector.js';
 import { Heartbeat } from './constructs/heartbeat.js';
@@ -31,7 +30,7 @@ import {
   patternDigests,
   REMOTE_ALARMS,
 } from './own-resources.js';
-import type { CallTargets } from './permissions.js';
+import { callTargets, runtimeEnvironment } from './runtime-settings.js';
 
 export type { SlackChannel } from './constructs/alerting.js';
 export { DETECTOR_ROLE_TAG } from './constructs/runtime-function.js';
@@ -341,64 +340,4 @@ function ownResourcesOf(
 function literalPattern(rule: events.Rule): boolean {
   const pattern = Stack.of(rule).resolve((rule.node.defaultChild as events.CfnRule).eventPattern);
   return !/"(Ref|Fn::[A-Za-z]+)"/.test(JSON.stringify(pattern));
-}
-
-/** What every runtime reads at cold start (lambda/config.ts). */
-function runtimeEnvironment(
-  props: LayerWatchProps,
-  state: StateTable,
-  alerting: Alerting,
-  account: string,
-): Record<string, string> {
-  return {
-    ALERT_TOPIC_ARN: alerting.alert.topic.topicArn,
-    OPERATIONS_TOPIC_ARN: alerting.operations.topic.topicArn,
-    BASELINE_TABLE: state.table.tableName,
-    LAYERWATCH_SETTINGS: settingsJson(props.settings),
-    HOME_ACCOUNT: account,
-    MEMBER_ROLE_NAME: props.memberRoleName ?? '',
-    ORGANIZATION_DISCOVERY: String(props.organizationId !== undefined),
-    SECURITY_HUB: String(props.securityHub === true),
-    FINDING_EVENTS: String(props.findingEvents === true),
-  };
-}
-
-/** Where each kind of declared call goes in this deployment (lib/permissions.ts grants from it). */
-function callTargets(
-  props: LayerWatchProps,
-  state: StateTable,
-  alerting: Alerting,
-  regions: readonly string[],
-  canaryRegions: readonly string[],
-  stack: Stack,
-): CallTargets {
-  return {
-    partition: stack.partition,
-    account: stack.account,
-    regions,
-    canaryRegions,
-    tableArn: state.table.tableArn,
-    topics: { alert: alerting.alert, operations: alerting.operations },
-    homeRegion: stack.region,
-    options: {
-      securityHub: props.securityHub === true,
-      findingEvents: props.findingEvents === true,
-      organizationDiscovery: props.organizationId !== undefined,
-    },
-    memberRole: props.memberRoleName
-      ? { name: props.memberRoleName, organizationId: props.organizationId }
-      : undefined,
-  };
-}
-
-/** The settings as the runtimes receive them, validated: a wrong setting stops synthesis, not a cold start. */
-function settingsJson(settings: Record<string, unknown> | undefined): string {
-  parseSettings(settings);
-  const json = settings ? JSON.stringify(settings) : '';
-  if (json.length > 3000) {
-    throw new Error(
-      `layerwatch: settings are ${json.length} characters; Lambda environment variables allow about 3000 here`,
-    );
-  }
-  return json;
 }
