@@ -27,12 +27,13 @@ export interface History {
 function takeConfigurations(inputs: Inputs, inventory: Inventory): number {
   let taken = 0;
   inputs.files = inputs.files.filter((file) => {
-    if (/\.gz$/i.test(file) || statSync(file).size > DEFAULT_MAX_RECORD_BYTES) return true;
+    if (/\.gz$/i.test(file)) return true;
     let doc: unknown;
     try {
+      if (statSync(file).size > DEFAULT_MAX_RECORD_BYTES) return true;
       doc = JSON.parse(readFileSync(file, 'utf8'));
     } catch {
-      return true; // not one JSON document: the readers take it (JSON Lines, CSV) or name the problem
+      return true; // not one JSON document (JSON Lines, CSV, unreadable): the readers take it or name the problem
     }
     if (!isFunctionConfiguration(doc)) return true;
     addConfigurationDocument(inventory, doc, file);

@@ -117,8 +117,8 @@ function replayCall(policy: GuardrailPolicy, event: FunctionEvent): ReplayedCall
   if (event.requested.state === 'absent') return null;
   const layers = outsideAllowed(policy, event.requested.layers);
   if (layers.length === 0) return null;
-  const request = { action: `lambda:${event.kind}`, layers: event.requested.layers, principalArn };
-  if (deniedBy(policy, request)) return { ...base, verdict: 'denied', layers, reason: null };
+  // Without aws:PrincipalArn the call cannot be judged: an exemption might have named its caller,
+  // and a service acting on its own behalf is not held by a service control policy.
   if (principalArn === null)
     return {
       ...base,
@@ -126,6 +126,8 @@ function replayCall(policy: GuardrailPolicy, event: FunctionEvent): ReplayedCall
       layers,
       reason: `no IAM principal in the record (${event.actor.type ?? 'no type'})`,
     };
+  const request = { action: `lambda:${event.kind}`, layers: event.requested.layers, principalArn };
+  if (deniedBy(policy, request)) return { ...base, verdict: 'denied', layers, reason: null };
   return { ...base, verdict: 'exempt', layers, reason: null };
 }
 

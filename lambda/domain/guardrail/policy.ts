@@ -112,7 +112,9 @@ function plural(n: number, word: string): string {
 /** The allowed list before any merge: accounts as a whole, or each version in use when pinned. */
 function allowedEntries(inventory: Inventory, options: GuardrailOptions): AllowedEntry[] {
   const own = new Map(inventory.accounts);
-  for (const account of options.organizationAccounts) if (!own.has(account)) own.set(account, 'aws');
+  // Accounts named by option take the partition the inputs show (one organization, one partition).
+  const partition = [...inventory.accounts.values()][0] ?? 'aws';
+  for (const account of options.organizationAccounts) if (!own.has(account)) own.set(account, partition);
   const uses = [...inventory.layers.values()];
   const entries: AllowedEntry[] = [];
   const ownWhy = (account: string) =>

@@ -182,6 +182,23 @@ describe('replay', () => {
     ]);
   });
 
+  it('names a call whose record carries no IAM principal as not judged, never as denied or allowed', () => {
+    const service = { type: 'AWSService', invokedBy: 'cloudformation.amazonaws.com' };
+    const foreign = layerArn('evil', 1, OTHER_ACCOUNT);
+    const r = replay(
+      policy,
+      events(updateFunctionConfiguration('api', { layers: [foreign], identity: service, id: 'svc' })),
+    );
+    expect(r.calls.map((c) => [c.event.meta.id, c.verdict, c.reason])).toEqual([
+      ['svc', 'unevaluated', 'no IAM principal in the record (AWSService)'],
+    ]);
+    const allowedOnly = replay(
+      policy,
+      events(updateFunctionConfiguration('api', { layers: [layerArn('deps', 2)], identity: service })),
+    );
+    expect(allowedOnly).toEqual({ evaluated: 1, calls: [] });
+  });
+
   it('takes the role of an assumed-role session, with its path, as aws:PrincipalArn', () => {
     const [event] = events(updateFunctionConfiguration('api', { identity: identities.ssoAdmin() }));
     expect(principalArnOf((event as LambdaEvent).actor)).toBe(

@@ -91,6 +91,20 @@ describe('buildGuardrail', () => {
     ]);
   });
 
+  it("gives --account accounts the inputs' partition", () => {
+    const gov = emptyInventory();
+    addConfigurationDocument(
+      gov,
+      { FunctionArn: `arn:aws-us-gov:lambda:us-gov-west-1:${ACCOUNT}:function:api` },
+      'api.json',
+    );
+    const g = buildGuardrail(gov, { ...OPTIONS, organizationAccounts: ['222233334444'] });
+    expect(g.allowed.map((e) => e.pattern)).toEqual([
+      `arn:aws-us-gov:lambda:*:${ACCOUNT}:layer:*:*`,
+      'arn:aws-us-gov:lambda:*:222233334444:layer:*:*',
+    ]);
+  });
+
   it('reads layers from function configurations (get-function-configuration and list-functions)', () => {
     const inv = emptyInventory();
     const conf = (name: string, layers: string[]) => ({
