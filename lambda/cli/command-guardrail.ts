@@ -18,6 +18,7 @@ import {
 } from './guardrail-args.js';
 import { readHistory } from './guardrail-inputs.js';
 import { replayText, summaryText } from './guardrail-report.js';
+import { readStateTable } from './guardrail-state-table.js';
 import { isPartial, type SourceProblem } from './source-types.js';
 import { terminalText } from './terminal-text.js';
 
@@ -58,6 +59,16 @@ async function generate(
   out: string[],
 ): Promise<{ guardrail: Guardrail; partial: boolean } | number> {
   const inventory: Inventory = emptyInventory();
+  let baselines = 0;
+  if (args.stateTable !== null) {
+    try {
+      baselines = await readStateTable(args.stateTable, args.region, inventory);
+    } catch (error) {
+      const cause = (error as Error).cause;
+      const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : (error as Error).message;
+      return fail(io, `--state-table ${args.stateTable}: ${why}`);
+    }
+  }
   const history = await readHistory(args.paths, io, inventory);
   for (const event of history.events) addEvent(inventory, event);
   out.push(problemLines(history.problems));
@@ -74,6 +85,7 @@ async function generate(
       files: history.files,
       events: history.events.length,
       configurations: history.configurations,
+      baselines,
     };
     out.push(summaryText(guardrail, args.format, inventory, read));
     return { guardrail, partial: history.problems.some(isPartial) };

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { FORMATS, type GuardrailFormat, SIZE_LIMITS } from '../domain/guardrail/policy.js';
 import { UsageError } from './command.js';
-import { accountsOption } from './option-values.js';
+import { accountsOption, regionOption } from './option-values.js';
 
 export interface GuardrailArgs {
   paths: string[];
@@ -15,9 +15,12 @@ export interface GuardrailArgs {
   replay: string[];
   summary: string | null;
   allowPartial: boolean;
+  /** The deployment's state table (DynamoDB), read with the caller's credentials. */
+  stateTable: string | null;
+  region: string | null;
 }
 
-export const GUARDRAIL_SYNOPSIS = 'layerwatch guardrail [options] INPUT...';
+export const GUARDRAIL_SYNOPSIS = 'layerwatch guardrail [options] INPUT... | --state-table NAME';
 
 export const GUARDRAIL_EXIT_CODES = `Exit codes:
   0  the policy was written (and --replay, when given, would have denied no call)
@@ -38,6 +41,7 @@ what it allows and why goes to standard error (or --summary FILE).
 INPUT: what scan reads (CloudTrail files, folders, -, s3://..., Event history and Athena results:
 every layer attached, created with or published, and every account a call was made in), and
 function configurations: aws lambda get-function-configuration or list-functions output (JSON).
+With --state-table, the deployment's baselines too (each function's current layers).
 
 Allowed list: the organization's own accounts (every account of the inputs, --account, and the
 settings' organizationAccounts) as a whole; the known publishers whose layers are in use (with
@@ -58,6 +62,8 @@ Options:
   --replay HISTORY         evaluate every call of this CloudTrail history (what scan reads; repeatable)
                            that set a function's layers against the policy, and list each call it
                            would have denied: who, when, which layer
+  --state-table NAME       also read the deployment's state table (DynamoDB Scan, your credentials)
+  --region NAME            the state table's region (default: AWS_REGION)
   --summary FILE           write the summary (and the replay) to FILE instead of standard error
   --allow-partial          exit 0 (not 2) when some input could not be read completely
   -h, --help               this text
@@ -79,6 +85,8 @@ export function parseGuardrailArgs(args: readonly string[]): GuardrailArgs | 'he
       replay: { type: 'string', multiple: true },
       summary: { type: 'string' },
       'allow-partial': { type: 'boolean' },
+      'state-table': { type: 'string' },
+      region: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -86,7 +94,16 @@ export function parseGuardrailArgs(args: readonly string[]): GuardrailArgs | 'he
   const format = values.format ?? 'scp';
   if (!(FORMATS as readonly string[]).includes(format))
     throw new UsageError(`--format: "${format}" is not one of ${FORMATS.join(', ')}`);
-  if (positionals.length === 0) throw new UsageError('no INPUT given');
+  const stateTable = values['state-table'] ?? null;
+  if (positionals.length === 0 && stateTable === null)
+    throw new UsageError('no INPUT given (nor --state-table)');
+  if (stateTable !== null && !/^[A-Za-z0-9_.-]{3,255}$/.test(stateTable))
+    throw new UsageError(
+      `--state-table: "${stateTable}" is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`,
+    );
+  if (values.region !== undefined && stateTable === null)
+    throw new UsageError("--region is the state table's: give --state-table");
+  const region = values.region === undefined ? null : (regionOption('--region', [values.region])[0] ?? null);
   return {
     paths: positionals,
     format: format as GuardrailFormat,
@@ -98,5 +115,7 @@ export function parseGuardrailArgs(args: readonly string[]): GuardrailArgs | 'he
     replay: values.replay ?? [],
     summary: values.summary ?? null,
     allowPartial: values['allow-partial'] ?? false,
+    stateTable,
+    region,
   };
 }

@@ -15,6 +15,8 @@ export interface ReadCounts {
   files: number;
   events: number;
   configurations: number;
+  /** Functions read from the state table. */
+  baselines: number;
 }
 
 function pad(s: string, n: number): string {
@@ -46,7 +48,8 @@ export function summaryText(
   }
   if (g.merged.length > 0) lines.push(`Merged to fit: ${g.merged.join('; ')}.`);
   lines.push(
-    `Read: ${read.files} input(s), ${read.events} Lambda event(s), ${read.configurations} function configuration document(s); ` +
+    `Read: ${read.files} input(s), ${read.events} Lambda event(s), ${read.configurations} function configuration document(s), ` +
+      `${read.baselines} function(s) from the state table; ` +
       `${inventory.layers.size} layer version(s) in use, ${inventory.accounts.size} account(s) seen.`,
   );
   for (const gap of inventory.unreadable) lines.push(`Not read: ${gap}`);

@@ -8,7 +8,7 @@ import { type LayerArnParts, parseFunctionArn, parseLayerArn } from '../arn.js';
 import { isFunctionEvent, type LambdaEvent } from '../model.js';
 
 /** How a layer version was seen. */
-export type LayerSighting = 'attached' | 'created with' | 'published' | 'configured';
+export type LayerSighting = 'attached' | 'created with' | 'published' | 'configured' | 'in the state table';
 
 export interface LayerUse {
   /** The layer version ARN, as seen. */
@@ -95,6 +95,17 @@ function addConfiguration(inventory: Inventory, conf: Record<string, unknown>, w
       addLayer(inventory, layer.Arn, 'configured', fn.arn);
     else inventory.unreadable.push(`${where} Layers[${i}]: no Arn`);
   });
+}
+
+/** A function's current layers as the deployment's state table holds them (its baseline). */
+export function addBaseline(inventory: Inventory, functionArn: string, layers: readonly string[]): void {
+  const fn = parseFunctionArn(functionArn);
+  if (fn === null) {
+    inventory.unreadable.push(`state table: "${functionArn}" is not a function ARN`);
+    return;
+  }
+  addAccount(inventory, fn.account, fn.partition);
+  for (const arn of layers) addLayer(inventory, arn, 'in the state table', fn.arn);
 }
 
 /**
