@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import { replay } from '../domain/guardrail/evaluate.js';
 import { addEvent, emptyInventory, type Inventory } from '../domain/guardrail/inventory.js';
-import { buildGuardrail, type Guardrail, GuardrailError } from '../domain/guardrail/policy.js';
+import { buildGuardrail, type Guardrail, GuardrailError, policyText } from '../domain/guardrail/policy.js';
 import type { DetectionSettings } from '../domain/settings.js';
 import { type Command, EXIT, type Io } from './command.js';
 import { loadSettings } from './command-scan.js';
@@ -118,7 +118,7 @@ async function run(args: GuardrailArgs, io: Io): Promise<number> {
     if (result.calls.some((c) => c.verdict === 'unevaluated')) code = EXIT.incomplete;
     if (result.calls.some((c) => c.verdict === 'denied')) code = EXIT.failOn;
   }
-  io.stdout.write(`${JSON.stringify(guardrail.policy, null, 2)}\n`);
+  io.stdout.write(`${policyText(guardrail.policy)}\n`);
   if (args.summary !== null) await writeFile(args.summary, out.join(''));
   else io.stderr.write(out.join(''));
   if (code === EXIT.ok && partial && !args.allowPartial) return EXIT.incomplete;

@@ -50,7 +50,8 @@ their source); and each --allow pattern. Any other layer in use is refused, and 
 Options:
   --format NAME            scp (default; limit ${SIZE_LIMITS.scp} characters), identity (a policy to attach to
                            roles or users) or boundary (a permissions boundary: allows the rest; limit
-                           ${SIZE_LIMITS.identity}). Sizes count characters without whitespace, as AWS does
+                           ${SIZE_LIMITS.identity}). The policy is written without whitespace: Organizations
+                           counts a policy saved with the CLI as sent (jq . shows it indented)
   --pin-versions           allow each layer version in use rather than every version of its account;
                            merged per layer, then per account, when that does not fit (and said)
   --allow PATTERN          also allow layer versions like PATTERN (repeatable), e.g.

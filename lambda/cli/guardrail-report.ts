@@ -31,7 +31,7 @@ export function summaryText(
 ): string {
   const width = Math.max(...g.allowed.map((e) => e.pattern.length));
   const lines = [
-    `layerwatch guardrail: a ${FORMAT_NAMES[format]} of ${g.size} of ${g.limit} characters (whitespace excluded), ` +
+    `layerwatch guardrail: a ${FORMAT_NAMES[format]} of ${g.size} of ${g.limit} characters (as written, without whitespace), ` +
       `denying ${GUARDED_ACTIONS.join(' and ')} when any requested layer version is outside the allowed list (${g.allowed.length}):`,
     ...g.allowed.map((e) => `  ${pad(e.pattern, width)}${e.kind}: ${e.why}`),
     g.exempt.length > 0 ? 'Exempt (named principals the policy does not apply to):' : 'Exempt: nobody.',

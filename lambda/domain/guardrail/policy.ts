@@ -18,8 +18,10 @@ export const FORMATS = ['scp', 'identity', 'boundary'] as const;
 export type GuardrailFormat = (typeof FORMATS)[number];
 
 /**
- * Size limits as AWS counts them (whitespace outside strings excluded): a service control policy
- * 5,120 characters, a customer managed policy (identity or permissions boundary) 6,144.
+ * Size limits: a service control policy 5,120 bytes (Organizations counts a policy saved with the
+ * CLI or an SDK as sent, whitespace included; only its console strips whitespace), a customer
+ * managed policy (identity or permissions boundary) 6,144 characters without whitespace. The policy
+ * is written without any whitespace and in ASCII, so both ways of counting give its size.
  */
 export const SIZE_LIMITS: Readonly<Record<GuardrailFormat, number>> = {
   scp: 5120,
@@ -193,9 +195,14 @@ export function policyOf(
   return { Version: '2012-10-17', Statement: format === 'boundary' ? [allowRest, deny] : [deny] };
 }
 
-/** The size AWS counts: the policy without whitespace outside strings. */
+/** The policy as written: compact JSON, no whitespace. */
+export function policyText(policy: GuardrailPolicy): string {
+  return JSON.stringify(policy);
+}
+
+/** The size AWS counts, in bytes, of the policy as written. */
 export function policySize(policy: GuardrailPolicy): number {
-  return JSON.stringify(policy).length;
+  return new TextEncoder().encode(policyText(policy)).length;
 }
 
 /** Merges a pinned list: versions of one layer into `:*`, then (if needed) layers of one account into the account. */
