@@ -235,7 +235,9 @@ export function buildGuardrail(inventory: Inventory, options: GuardrailOptions):
   let allowed = allowedEntries(inventory, options);
   if (allowed.length === 0)
     throw new GuardrailError(
-      'nothing to allow: the inputs show no account and no layer in use, and no --allow was given',
+      options.pinVersions
+        ? 'nothing to allow: no layer version of an own account or a known publisher is in use (--pin-versions allows only those), and no --allow was given'
+        : 'nothing to allow: the inputs show no account and no layer in use, and no --allow was given',
     );
   const limit = SIZE_LIMITS[options.format];
   const merged: string[] = [];

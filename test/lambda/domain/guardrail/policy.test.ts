@@ -148,7 +148,13 @@ describe('buildGuardrail', () => {
     expect(() => buildGuardrail(emptyInventory(), { ...OPTIONS, organizationAccounts: accounts })).toThrow(
       /needs \d+ characters, over the scp limit of 5120 \(140 allowed patterns/,
     );
-    expect(() => buildGuardrail(emptyInventory(), OPTIONS)).toThrow(/nothing to allow/);
+    expect(() => buildGuardrail(emptyInventory(), OPTIONS)).toThrow(
+      /nothing to allow: the inputs show no account/,
+    );
+    const accountOnly = inventoryOf(updateFunctionConfiguration('api', { request: { timeout: 3 } }));
+    expect(() => buildGuardrail(accountOnly, { ...OPTIONS, pinVersions: true })).toThrow(
+      /no layer version .* is in use/,
+    );
   });
 
   it('writes the policy without whitespace, so that its size is the same however AWS counts it', () => {
