@@ -175,4 +175,17 @@ describe('layerwatch guardrail', () => {
     const pattern = new Stack().resolve(layerEventPattern()) as { detail: Record<string, unknown> };
     expect(pattern.detail.errorCode).toEqual([{ exists: false }]);
   });
+
+  it.each([
+    [['--format', 'json', 'x.json'], '--format: "json" is not one of scp, identity, boundary'],
+    [[], 'no INPUT given (nor --state-table)'],
+    [['--state-table', 'a b'], '--state-table: "a b" is not a DynamoDB table name'],
+    [['--region', 'us-east-1', 'x.json'], "--region is the state table's: give --state-table"],
+    [['--account', '12', 'x.json'], '--account: "12" is not a 12-digit account id'],
+  ])('refuses %j with a usage error (exit 2)', async (args, message) => {
+    const io = memoryIo();
+    expect(await guardrailCommand.run(args, io)).toBe(2);
+    expect(io.err).toContain(`layerwatch guardrail: ${message}`);
+    expect(io.err).toContain('Usage: layerwatch guardrail');
+  });
 });
