@@ -25,7 +25,7 @@ const LARGE = 16 * 1024 * 1024;
 
 export async function readInputs(
   inputs: Inputs,
-  options: ScanOptions,
+  options: Pick<ScanOptions, 'prefilter' | 'maxRecordBytes' | 'threads' | 'filter'>,
   io: Io,
   state: ReadState,
 ): Promise<void> {
