@@ -12,6 +12,7 @@ import { CANARY_FUNCTION_NAME, memberHeartbeatRoleName } from '../lambda/domain/
 import type { OwnResources } from '../lambda/domain/settings.js';
 import { parseSettings } from '../lambda/domain/settings.js';
 import { Alerting, type SlackChannel } from './constructs/alerting.js';
+import { OperationsDashboard } from './constructs/dashboard.js';
 import { Detector } from './constructs/detector.js';
 import { Heartbeat } from './constructs/heartbeat.js';
 import { Operations } from './constructs/operations.js';
@@ -201,6 +202,7 @@ export class LayerWatch extends Construct {
             operationsTopic: alerting.operations.topic,
             logRetention,
           });
+    new OperationsDashboard(this, 'Dashboard', { detector, sweep, tamper });
     this.alertTopic = alerting.alert.topic;
     this.handler = detector.handler;
     this.baselineTable = state.table;
