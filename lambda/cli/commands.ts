@@ -4,6 +4,7 @@ import { athenaSqlCommand } from './command-athena-sql.js';
 import { huntCommand } from './command-hunt.js';
 import { inspectCommand } from './command-inspect.js';
 import { scanCommand } from './command-scan.js';
+import { statusCommand } from './command-status.js';
 import { verifyCommand } from './command-verify.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -12,4 +13,5 @@ export const COMMANDS: readonly Command[] = [
   huntCommand,
   verifyCommand,
   athenaSqlCommand,
+  statusCommand,
 ];
