@@ -96,3 +96,46 @@ export function logGroupReferences(widgets: readonly Widget[]): string[] {
     .filter((w) => w.type === 'log')
     .flatMap((w) => [...String(w.properties.query).matchAll(/SOURCE '([^']+)'/g)].map((m) => m[1] as string));
 }
+
+const KIND: Record<string, string> = { metric: 'graph', alarm: 'alarms', log: 'Logs Insights', text: '' };
+
+/** Words of `text` in lines of at most `width` characters (a longer word is cut). */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    const next = line ? `${line} ${word}` : word;
+    if (next.length <= width) line = next;
+    else {
+      if (line) lines.push(line);
+      line = word.slice(0, width);
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+/**
+ * The dashboard's layout as text (README: Dashboard): one box per widget, in the grid's rows, each
+ * with its title and kind; 4 characters per grid column (the grid is 24 wide).
+ */
+export function layoutPicture(widgets: readonly Widget[]): string {
+  const rows = [...new Set(widgets.map((w) => w.y))].sort((a, b) => a - b);
+  const out: string[] = [];
+  const border = (row: readonly Widget[]) => `+${row.map((w) => '-'.repeat(w.width * 4 - 1)).join('+')}+`;
+  for (const y of rows) {
+    const row = widgets.filter((w) => w.y === y).sort((a, b) => a.x - b.x);
+    const cells = row.map((w) => {
+      const kind = KIND[w.type] ?? w.type;
+      return wrap(`${titleOf(w)}${kind ? ` [${kind}]` : ''}`, w.width * 4 - 3);
+    });
+    const height = Math.max(...cells.map((c) => c.length));
+    out.push(border(row));
+    for (let i = 0; i < height; i += 1)
+      out.push(
+        `|${cells.map((c, j) => ` ${(c[i] ?? '').padEnd((row[j]?.width ?? 0) * 4 - 3)} `).join('|')}|`,
+      );
+  }
+  out.push(border(widgets.filter((w) => w.y === rows.at(-1)).sort((a, b) => a.x - b.x)));
+  return out.join('\n');
+}
