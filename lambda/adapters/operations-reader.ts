@@ -66,15 +66,13 @@ export class OperationsReader {
     let token: string | undefined;
     do {
       const page = await ask(`describing alarms ${prefix}* in ${region}`, () =>
-        this.clients
-          .cloudwatch(region)
-          .send(
-            new DescribeAlarmsCommand({
-              AlarmNamePrefix: prefix,
-              AlarmTypes: ['MetricAlarm'],
-              NextToken: token,
-            }),
-          ),
+        this.clients.cloudwatch(region).send(
+          new DescribeAlarmsCommand({
+            AlarmNamePrefix: prefix,
+            AlarmTypes: ['MetricAlarm'],
+            NextToken: token,
+          }),
+        ),
       );
       for (const a of page.MetricAlarms ?? [])
         out.push({
