@@ -7,6 +7,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
+import { OperationsDashboard } from './constructs/dashboard.js';
 import { MemberHeartbeatAlarms } from './constructs/heartbeat.js';
 import { globalServicesRegion } from './forwarder-stack.js';
 import { LayerWatch, type SlackChannel } from './layerwatch.js';
@@ -165,6 +166,10 @@ export class LayerWatchStack extends Stack {
     const forwarders = [...regional, ...(global ? [global] : [])];
     if (forwarders.length > 0) new CfnOutput(this, 'ForwarderRegions', { value: forwarders.join(',') });
     new CfnOutput(this, 'FailureQueueUrl', { value: w.failureQueue.queueUrl });
+    new CfnOutput(this, 'DashboardName', {
+      value: OperationsDashboard.of(w).dashboard.dashboardName,
+      description: "layerwatch's health at a glance (CloudWatch dashboard; README: Operations)",
+    });
   }
 
   /** A multi-region trail of write management events: without one, EventBridge receives nothing. */

@@ -11,9 +11,10 @@ import { Construct, type IConstruct } from 'constructs';
 import { CANARY_FUNCTION_NAME, memberHeartbeatRoleName } from '../lambda/domain/heartbeat.js';
 import type { OwnResources } from '../lambda/domain/settings.js';
 import { Alerting, type SlackChannel } from './constructs/alerting.js';
+import { OperationsDashboard } from './constructs/dashboard.js';
 import { Detector } from './constructs/detector.js';
 import { Heartbeat } from './constructs/heartbeat.js';
-import { Operations } from './constructs/operations.js';
+import { deadLetterQueuesOf, Operations } from './constructs/operations.js';
 import { StateTable } from './constructs/state-table.js';
 import { Sweep } from './constructs/sweep.js';
 import { TamperWatch } from './constructs/tamper-watch.js';
@@ -183,12 +184,7 @@ export class LayerWatch extends Construct {
       topic: alerting.operations.topic,
       handler: detector.handler,
       sweep: sweep.fn,
-      deadLetterQueues: [
-        { id: 'RuleDeadLetterAlarm', queue: detector.ruleDeadLetterQueue, description: RULE_DLQ },
-        { id: 'FailureQueueAlarm', queue: detector.failureQueue, description: FAILURE_QUEUE },
-        { id: 'TamperDeadLetterAlarm', queue: tamper.deadLetterQueue, description: TAMPER_DLQ },
-        { id: 'DirectDeadLetterAlarm', queue: tamper.directDeadLetterQueue, description: DIRECT_DLQ },
-      ],
+      deadLetterQueues: deadLetterQueuesOf(detector, tamper),
     });
     const heartbeat =
       props.heartbeat === false
@@ -200,6 +196,7 @@ export class LayerWatch extends Construct {
             operationsTopic: alerting.operations.topic,
             logRetention,
           });
+    new OperationsDashboard(this, 'Dashboard', { detector, sweep, tamper });
     this.alertTopic = alerting.alert.topic;
     this.handler = detector.handler;
     this.baselineTable = state.table;
@@ -225,15 +222,6 @@ export class LayerWatch extends Construct {
     this.sweepFunction = sweep.fn;
   }
 }
-
-const RULE_DLQ =
-  'events EventBridge could not deliver to the handler are waiting in the dead-letter queue (see README: re-drive)';
-const TAMPER_DLQ =
-  'calls that may blind layerwatch that EventBridge could not deliver to the handler are waiting in the tamper dead-letter queue (see README: re-drive)';
-const DIRECT_DLQ =
-  'changes to the alert path that EventBridge could not publish to the operations topic are waiting in the direct dead-letter queue (see README: Watching itself)';
-const FAILURE_QUEUE =
-  'handler invocations failed after retries (alerts not delivered) are waiting in the failure queue (see README: re-drive)';
 
 /**
  * The alert path as the direct tamper rule knows it: the stack's generated names by their prefix,

@@ -5,6 +5,7 @@ import { guardrailCommand } from './command-guardrail.js';
 import { huntCommand } from './command-hunt.js';
 import { inspectCommand } from './command-inspect.js';
 import { scanCommand } from './command-scan.js';
+import { statusCommand } from './command-status.js';
 import { verifyCommand } from './command-verify.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -13,5 +14,6 @@ export const COMMANDS: readonly Command[] = [
   huntCommand,
   verifyCommand,
   athenaSqlCommand,
+  statusCommand,
   guardrailCommand,
 ];

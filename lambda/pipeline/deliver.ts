@@ -42,6 +42,10 @@ export async function deliver(
       detectionId,
       severity,
       riskScore: finding.riskScore,
+      // What the dashboard's latest-findings query shows (lib/constructs/dashboard.ts).
+      functionArn: finding.function?.arn ?? null,
+      layers: finding.layers?.added ?? [],
+      actor: finding.actor.arn,
       messageId: alert.id,
       deliveries: settled.deliveries,
     });

@@ -160,6 +160,8 @@ async function inspectOne(
   const archive = lookup.archive;
   if (!archive)
     return notInspected(arn, lookup.details.codeSha256, 'GetLayerVersion gave no content location');
+  // Every version with a content location: the denominator of the cache's hit rate.
+  t.count('LayerInspections');
   const cached = await cacheGet(ports.inspectionCache, arn, archive.codeSha256, t);
   if (cached) {
     t.count('InspectionCacheHits');

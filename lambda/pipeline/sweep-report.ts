@@ -6,7 +6,7 @@ import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AlertPublisher } from '../adapters/ports.js';
 import { renderSweepReport } from '../domain/render/sweep.js';
 import type { SweepRun } from './sweep-run.js';
-import type { Telemetry } from './telemetry.js';
+import type { SweepMetricName, Telemetry } from './telemetry.js';
 
 export class SweepFailedError extends AggregateError {
   override name = 'SweepFailedError';
@@ -23,7 +23,7 @@ export async function reportRun(
     ['SweepSeeded', summary.seeded],
     ['SweepDrifted', summary.drifted],
     ['SweepUnreachable', summary.unreachable.length],
-  ] as const) {
+  ] as const satisfies readonly (readonly [SweepMetricName, number])[]) {
     metrics.addMetric(name, MetricUnit.Count, value);
   }
   metrics.publishStoredMetrics();

@@ -2,12 +2,49 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 
+/** Every metric's namespace; Powertools adds the runtime's `service` dimension to each. */
+export const METRIC_NAMESPACE = 'LayerWatch';
+
+/**
+ * Every metric the runtimes emit, in one place: its runtime's `service`, the sets of dimensions it
+ * is emitted with (besides `service`), and what it counts. `count`/`measure` accept only these names,
+ * the dashboard (lib/constructs/dashboard.ts) draws each of them, and a test reads the sources for
+ * every name emitted. Dimensions have bounded values only: a region, an account of the organization,
+ * a detection id, a severity, a sink.
+ */
+export const EMITTED_METRICS = {
+  Heartbeat: { service: 'layerwatch', dimensions: [['Region'], ['Account', 'Region']] },
+  DetectionLatency: { service: 'layerwatch', dimensions: [['Region']] },
+  FindingsPublished: { service: 'layerwatch', dimensions: [['detectionId', 'severity']] },
+  FindingsSuppressed: { service: 'layerwatch', dimensions: [['detectionId']] },
+  DeliveryFailures: { service: 'layerwatch', dimensions: [['sink']] },
+  MalformedEvents: { service: 'layerwatch', dimensions: [[]] },
+  IgnoredEvents: { service: 'layerwatch', dimensions: [[]] },
+  DuplicateEvents: { service: 'layerwatch', dimensions: [[]] },
+  DetectionErrors: { service: 'layerwatch', dimensions: [[]] },
+  EnrichmentFailures: { service: 'layerwatch', dimensions: [[]] },
+  LayerInspectionGaps: { service: 'layerwatch', dimensions: [[]] },
+  LayerInspections: { service: 'layerwatch', dimensions: [[]] },
+  InspectionCacheHits: { service: 'layerwatch', dimensions: [[]] },
+  InspectionCacheFailures: { service: 'layerwatch', dimensions: [[]] },
+  SweepFunctions: { service: 'layerwatch-sweep', dimensions: [[]] },
+  SweepSeeded: { service: 'layerwatch-sweep', dimensions: [[]] },
+  SweepDrifted: { service: 'layerwatch-sweep', dimensions: [[]] },
+  SweepUnreachable: { service: 'layerwatch-sweep', dimensions: [[]] },
+} as const satisfies Record<string, { service: string; dimensions: readonly (readonly string[])[] }>;
+
+export type MetricName = keyof typeof EMITTED_METRICS;
+/** The sweep's counts, published once per run (pipeline/sweep-report.ts). */
+export type SweepMetricName = {
+  [K in MetricName]: (typeof EMITTED_METRICS)[K]['service'] extends 'layerwatch-sweep' ? K : never;
+}[MetricName];
+
 export interface Telemetry {
   readonly logger: Logger;
   /** Counts one occurrence; with dimensions, the metric goes out at once (a single metric). */
-  count(name: string, dimensions?: Readonly<Record<string, string>>): void;
+  count(name: MetricName, dimensions?: Readonly<Record<string, string>>): void;
   /** Records a duration in milliseconds, with dimensions, at once (a single metric). */
-  measure(name: string, milliseconds: number, dimensions: Readonly<Record<string, string>>): void;
+  measure(name: MetricName, milliseconds: number, dimensions: Readonly<Record<string, string>>): void;
 }
 
 export interface InvocationTelemetry extends Telemetry {

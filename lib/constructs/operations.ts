@@ -23,6 +23,28 @@ export interface OperationsProps {
   }[];
 }
 
+const RULE_DLQ =
+  'events EventBridge could not deliver to the handler are waiting in the dead-letter queue (see README: re-drive)';
+const TAMPER_DLQ =
+  'calls that may blind layerwatch that EventBridge could not deliver to the handler are waiting in the tamper dead-letter queue (see README: re-drive)';
+const DIRECT_DLQ =
+  'changes to the alert path that EventBridge could not publish to the operations topic are waiting in the direct dead-letter queue (see README: Watching itself)';
+const FAILURE_QUEUE =
+  'handler invocations failed after retries (alerts not delivered) are waiting in the failure queue (see README: re-drive)';
+
+/** The queues of the detector and the tamper watch that hold what was not delivered, each with its alarm's id and description. */
+export function deadLetterQueuesOf(
+  detector: { readonly ruleDeadLetterQueue: sqs.IQueue; readonly failureQueue: sqs.IQueue },
+  tamper: { readonly deadLetterQueue: sqs.IQueue; readonly directDeadLetterQueue: sqs.IQueue },
+): OperationsProps['deadLetterQueues'] {
+  return [
+    { id: 'RuleDeadLetterAlarm', queue: detector.ruleDeadLetterQueue, description: RULE_DLQ },
+    { id: 'FailureQueueAlarm', queue: detector.failureQueue, description: FAILURE_QUEUE },
+    { id: 'TamperDeadLetterAlarm', queue: tamper.deadLetterQueue, description: TAMPER_DLQ },
+    { id: 'DirectDeadLetterAlarm', queue: tamper.directDeadLetterQueue, description: DIRECT_DLQ },
+  ];
+}
+
 /**
  * Every way the detector can fail raises an alarm that reaches a person through the operations
  * topic: dead letters, handler errors and throttles, unreadable events, failing detections, a failed
