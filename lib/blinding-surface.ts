@@ -26,6 +26,7 @@ export const RESOURCE_TYPES: Readonly<Record<string, IamResource | { readonly no
   'AWS::CloudFormation::StackSet': { service: 'cloudformation', resourceType: 'stackset' },
   'AWS::CloudTrail::Trail': { service: 'cloudtrail', resourceType: 'trail' },
   'AWS::CloudWatch::Alarm': { service: 'cloudwatch', resourceType: 'alarm' },
+  'AWS::CloudWatch::Dashboard': { service: 'cloudwatch', resourceType: 'dashboard' },
   'AWS::Chatbot::SlackChannelConfiguration': { service: 'chatbot', resourceType: 'ChatbotConfiguration' },
   'AWS::DynamoDB::GlobalTable': { service: 'dynamodb', resourceType: 'table' },
   'AWS::DynamoDB::Table': { service: 'dynamodb', resourceType: 'table' },
@@ -168,6 +169,10 @@ export const ALLOWED: Readonly<Record<string, string>> = {
     'putting events on a bus does not change it, and no caller can put events whose source is an AWS service (aws.*)',
   'events:UpdateEventBus':
     "a bus's description, dead-letter queue or key: the default bus carries CloudTrail's events whatever is set (a key the rules cannot use is a known gap: not watched yet, the heartbeat shows it)",
+  ...reasons(
+    ['cloudwatch:PutDashboard', 'cloudwatch:DeleteDashboards'],
+    'the operations dashboard only shows what the metrics and alarms say: a changed or deleted dashboard silences no alarm and drops no alert (the alarms are watched), and `layerwatch status` reads the same metrics without it',
+  ),
   ...reasons(
     ['cloudwatch:PutCompositeAlarm', 'cloudwatch:PutLogAlarm'],
     'layerwatch has metric alarms only: a composite or log alarm of the same name is another alarm, and fails while the metric alarm exists',
