@@ -15,6 +15,8 @@ import type { LayerInspection } from './layer-inspection.js';
 import { diffLayers, sameLayers, type VersionChange } from './layers.js';
 import { type FunctionDetails, type FunctionEvent, isFunctionEvent, type LambdaEvent } from './model.js';
 import { type LayerLookup, provenanceOf } from './provenance.js';
+import { qualifierViewOf } from './qualifier-view.js';
+import type { QualifierUpdate } from './qualifiers.js';
 import { actorSignals, correlationSignals, provenanceSignals, type Signal, score } from './scoring.js';
 import { DEFAULT_SETTINGS, type DetectionSettings } from './settings.js';
 import { suppressionOf } from './suppression.js';
@@ -66,6 +68,8 @@ export interface Analysis {
   state: LayerState | null;
   /** A publication to remember for correlation. */
   publish: PublishRecord | null;
+  /** What the event establishes for the function's versions and aliases (qualifiers.ts). */
+  qualifier: QualifierUpdate | null;
   verdicts: VerdictRecord[];
 }
 
@@ -119,7 +123,15 @@ export function analyze(
   const settings = context.settings ?? DEFAULT_SETTINGS;
   const change = isFunctionEvent(event) ? layerChangeOf(event, context) : null;
   const hooks = isFunctionEvent(event) ? hookChangeOf(event, context) : null;
-  const input: DetectionInput = { event, change, hooks, layerPaths: context.layerPaths, settings };
+  const qualifiers = qualifierViewOf(event, context.baseline);
+  const input: DetectionInput = {
+    event,
+    change,
+    hooks,
+    layerPaths: context.layerPaths,
+    settings,
+    qualifiers,
+  };
   const verdicts: VerdictRecord[] = [];
   let finding: Finding | null = null;
   for (const detection of detections) {
@@ -139,7 +151,9 @@ export function analyze(
     verdicts.push({ detectionId: detection.id, status: verdict.status });
     if (verdict.status !== 'match') continue;
     finding = findingOf(detection, verdict.evidence, event, { change, hooks }, context, settings);
+    finding.gaps.push(...qualifiers.gaps);
   }
+  const actorKey = actorKeyOf(event.actor);
   const state: LayerState | null =
     change?.after != null
       ? {
@@ -148,6 +162,7 @@ export function analyze(
           eventId: event.meta.id,
           source: 'event',
           ...(hooks ? { hooks: { ...hooks.after } } : {}),
+          ...(actorKey ? { actor: actorKey } : {}),
         }
       : null;
   const publish: PublishRecord | null =
@@ -160,7 +175,7 @@ export function analyze(
           human: actorContext(event.actor, event.meta, settings).human,
         }
       : null;
-  return { finding, state, publish, verdicts };
+  return { finding, state, publish, qualifier: qualifiers.update, verdicts };
 }
 
 function findingOf(

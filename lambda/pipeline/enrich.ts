@@ -14,7 +14,7 @@ import type { Baseline } from '../domain/baseline.js';
 import type { PublishRecord } from '../domain/correlation.js';
 import { type LiveConfiguration, layersToLookUp } from '../domain/engine.js';
 import type { LayerInspection } from '../domain/layer-inspection.js';
-import { isFunctionEvent, type LambdaEvent } from '../domain/model.js';
+import { isFunctionEvent, type LambdaEvent, qualifierFunctionOf } from '../domain/model.js';
 import type { LayerLookup } from '../domain/provenance.js';
 import type { Telemetry } from './telemetry.js';
 
@@ -59,7 +59,13 @@ export async function readFunction(
   ports: Pick<EnrichPorts, 'reader' | 'baselines'>,
   t: Telemetry,
 ): Promise<{ baseline: Baseline | null; live: LiveConfiguration }> {
-  if (!isFunctionEvent(event)) return { baseline: null, live: { status: 'not-read' } };
+  // A version published or an alias moved: judged against what the baseline knows of its qualifiers.
+  const qualified = qualifierFunctionOf(event);
+  if (!isFunctionEvent(event))
+    return {
+      baseline: qualified ? await ports.baselines.get(qualified.arn) : null,
+      live: { status: 'not-read' },
+    };
   const [baseline, live] = await Promise.all([
     ports.baselines.get(event.fn.arn),
     ports.reader.readConfiguration(event.fn),

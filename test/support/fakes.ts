@@ -13,12 +13,18 @@ import type {
   OnceKey,
   Stored,
 } from '../../lambda/adapters/ports.js';
-import { type Baseline, type LayerState, recordState } from '../../lambda/domain/baseline.js';
+import {
+  type Baseline,
+  type LayerState,
+  recordQualifier,
+  recordState,
+} from '../../lambda/domain/baseline.js';
 import type { PublishRecord } from '../../lambda/domain/correlation.js';
 import type { LiveConfiguration } from '../../lambda/domain/engine.js';
 import type { Finding } from '../../lambda/domain/finding.js';
 import type { FunctionRef } from '../../lambda/domain/model.js';
 import type { LayerLookup } from '../../lambda/domain/provenance.js';
+import type { QualifierUpdate } from '../../lambda/domain/qualifiers.js';
 import type { AlertMessage } from '../../lambda/domain/render/alert.js';
 import type { Telemetry } from '../../lambda/pipeline/telemetry.js';
 
@@ -66,6 +72,10 @@ export class MemoryBaselines implements BaselineStore {
   async record(functionArn: string, state: LayerState) {
     if (this.failWrites) throw new Error('baseline store down');
     this.items.set(functionArn, recordState(this.items.get(functionArn) ?? null, functionArn, state));
+  }
+  async recordQualifier(functionArn: string, update: QualifierUpdate) {
+    if (this.failWrites) throw new Error('baseline store down');
+    this.items.set(functionArn, recordQualifier(this.items.get(functionArn) ?? null, functionArn, update));
   }
 }
 

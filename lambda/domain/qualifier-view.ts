@@ -1,0 +1,118 @@
+/**
+ * What the detections know of a function's qualifiers at an event's time (the versions seen, each
+ * alias's routing just before the event, `$LATEST`'s history) and what the event establishes for
+ * them. Built by the engine from the baseline; pure.
+ */
+import type { Baseline, LayerState } from './baseline.js';
+import { isAliasEvent, type LambdaEvent, publicationOf, qualifierFunctionOf } from './model.js';
+import {
+  type AliasState,
+  aliasesBefore,
+  EMPTY_QUALIFIERS,
+  type QualifierState,
+  type QualifierUpdate,
+  routesOf,
+  versionLayers,
+} from './qualifiers.js';
+
+export interface QualifierView {
+  /** Versions and routings known before the event. */
+  state: QualifierState;
+  /** Each alias's routing in force just before the event. */
+  aliases: Map<string, AliasState>;
+  /** `$LATEST`'s states up to the event, oldest first. */
+  latest: LayerState[];
+  /** What the event establishes (a version read, an alias's new routing), or null. */
+  update: QualifierUpdate | null;
+  /** Why the event establishes nothing it should have (a version whose layers are unreadable). */
+  gaps: string[];
+}
+
+/** A qualifier that runs a layer: an alias (with its traffic share), a version, or `$LATEST`. */
+export interface QualifierRoute {
+  qualifier: string;
+  /** The version an alias sends traffic to; null for `$LATEST`. */
+  version: string | null;
+  /** The share of the alias's traffic (1 for a version or `$LATEST` called by name). */
+  share: number;
+}
+
+export function qualifierViewOf(event: LambdaEvent, baseline: Baseline | null): QualifierView {
+  const timeMs = event.meta.timeMs;
+  const state = baseline?.qualifiers ?? EMPTY_QUALIFIERS;
+  const aliases = aliasesBefore(state, timeMs, event.meta.id);
+  const latest = (baseline?.states ?? []).filter(
+    (s) => s.eventId !== event.meta.id && Date.parse(s.eventTime) <= timeMs,
+  );
+  const gaps: string[] = [];
+  const update = qualifierFunctionOf(event) ? updateOf(event, aliases, gaps) : null;
+  return { state, aliases, latest, update, gaps };
+}
+
+function updateOf(
+  event: LambdaEvent,
+  aliases: Map<string, AliasState>,
+  gaps: string[],
+): QualifierUpdate | null {
+  const { id: eventId, time: eventTime } = event.meta;
+  const publication = publicationOf(event);
+  if (publication) {
+    if (publication.layers.state !== 'list') {
+      gaps.push(`version ${publication.version}: its layers are unreadable in the record`);
+      return null;
+    }
+    return {
+      version: {
+        version: publication.version,
+        layers: publication.layers.layers,
+        eventTime,
+        eventId,
+        publishTo: publication.publishTo,
+      },
+    };
+  }
+  if (!isAliasEvent(event)) return null;
+  const before = aliases.get(event.alias);
+  return {
+    alias: {
+      alias: event.alias,
+      version: event.routing?.version ?? before?.version ?? null,
+      weights: event.routing?.weights ?? before?.weights ?? {},
+      eventTime,
+      eventId,
+      deleted: event.kind === 'DeleteAlias',
+    },
+  };
+}
+
+/** The aliases (and their shares) that reach each version, as routed just before the event. */
+export function aliasRoutes(view: QualifierView): QualifierRoute[] {
+  return [...view.aliases.values()].flatMap((a) =>
+    routesOf(a)
+      .filter((r) => r.share > 0)
+      .map((r) => ({ qualifier: a.alias, version: r.version, share: r.share })),
+  );
+}
+
+/** The routes that run a layer (same layer, any version of it, by its unversioned key). */
+export function routesRunning(
+  view: QualifierView,
+  routes: readonly QualifierRoute[],
+  runs: (layers: readonly string[]) => boolean,
+): QualifierRoute[] {
+  return routes.filter((r) => {
+    const layers = r.version === null ? null : versionLayers(view.state, r.version);
+    return layers !== null && runs(layers);
+  });
+}
+
+/** The `$LATEST` change that brought a layer (the first state of its newest unbroken run), if kept. */
+export function attachOf(
+  latest: readonly LayerState[],
+  has: (layers: readonly string[]) => boolean,
+): { state: LayerState; before: LayerState | null } | null {
+  let index = latest.length - 1;
+  if (index < 0 || !has((latest[index] as LayerState).layers)) return null;
+  while (index > 0 && has((latest[index - 1] as LayerState).layers)) index -= 1;
+  return { state: latest[index] as LayerState, before: latest[index - 1] ?? null };
+}
