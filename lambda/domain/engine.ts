@@ -218,7 +218,7 @@ function findingOf(
     change,
     hooks,
     score: score(detection.baseScore, detection.baseReason, signals),
-    related: correlation.related,
+    related: [...new Set([...(evidence.related ?? []), ...correlation.related])],
     gaps: [
       ...gapsOf(
         event,

@@ -70,6 +70,8 @@ export interface Evidence {
   gaps?: string[];
   /** detector-tampered: the layerwatch resource the finding is about (the finding's `target`). */
   target?: TamperTarget;
+  /** Event ids of earlier events this one builds on (the attach a version froze, the publish an alias reaches). */
+  related?: string[];
 }
 
 /** Three states so that "did not look" is never read as "looked, found nothing". */
