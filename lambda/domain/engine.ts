@@ -13,10 +13,17 @@ import { buildFinding, type Finding } from './finding.js';
 import { diffHooks, hookVariablesOf } from './inspection/exec-hook-variable.js';
 import type { LayerInspection } from './layer-inspection.js';
 import { diffLayers, sameLayers, type VersionChange } from './layers.js';
-import { type FunctionDetails, type FunctionEvent, isFunctionEvent, type LambdaEvent } from './model.js';
+import {
+  type FunctionDetails,
+  type FunctionEvent,
+  isFunctionEvent,
+  type LambdaEvent,
+  qualifierFunctionOf,
+} from './model.js';
 import { type LayerLookup, provenanceOf } from './provenance.js';
 import { qualifierViewOf } from './qualifier-view.js';
 import type { QualifierUpdate } from './qualifiers.js';
+import { runsInOf, runsInSteps } from './runs-in.js';
 import { actorSignals, correlationSignals, provenanceSignals, type Signal, score } from './scoring.js';
 import { DEFAULT_SETTINGS, type DetectionSettings } from './settings.js';
 import { suppressionOf } from './suppression.js';
@@ -152,6 +159,12 @@ export function analyze(
     if (verdict.status !== 'match') continue;
     finding = findingOf(detection, verdict.evidence, event, { change, hooks }, context, settings);
     finding.gaps.push(...qualifiers.gaps);
+    const fn = isFunctionEvent(event) ? event.fn : qualifierFunctionOf(event);
+    if (fn) {
+      const subjects = verdict.evidence.subjects;
+      finding.runsIn = runsInOf(qualifiers, subjects, change?.after ?? null);
+      finding.remediation.nextSteps.push(...runsInSteps(fn, finding.runsIn, qualifiers, subjects));
+    }
   }
   const actorKey = actorKeyOf(event.actor);
   const state: LayerState | null =

@@ -1,5 +1,5 @@
 import { isAliasEvent } from '../model.js';
-import { aliasRoutes, type QualifierView } from '../qualifier-view.js';
+import type { QualifierView } from '../qualifier-view.js';
 import { type AliasState, routesOf, versionLayers } from '../qualifiers.js';
 import { type Detection, NO_MATCH, NOT_APPLICABLE, shortLayer, T1648 } from './detection.js';
 
@@ -69,7 +69,7 @@ export const aliasRoutedToLayer: Detection = {
     const more = added.length > 1 ? ` (+${added.length - 1} more)` : '';
     const from = before.version ?? 'an unknown version';
     const share = carrier.share < 1 ? `${percent(carrier.share)} of ` : '';
-    const related = aliasRoutes({ ...qualifiers, aliases: new Map([[event.alias, now]]) })
+    const related = carriers
       .map((r) => qualifiers.state.versions.find((v) => v.version === r.version)?.eventId)
       .filter((id): id is string => id !== undefined);
     return {
