@@ -82,9 +82,9 @@ export const aliasRoutedToLayer: Detection = {
           {
             id: 'alias-routing',
             points: 0,
-            reason: `alias ${event.alias}: ${routesOf(before)
+            reason: `alias ${event.alias} was ${routesOf(before)
               .map((r) => `version ${r.version} ${percent(r.share)}`)
-              .join(', ')} -> ${routes.map((r) => `version ${r.version} ${percent(r.share)}`).join(', ')}`,
+              .join(', ')}; now ${routes.map((r) => `version ${r.version} ${percent(r.share)}`).join(', ')}`,
           },
         ],
         related,

@@ -83,7 +83,7 @@ export function runsInText(runsIn: NonNullable<Finding['runsIn']>): string {
         ? '$LATEST'
         : r.qualifier === r.version
           ? `version ${r.version}`
-          : `alias ${safeText(r.qualifier)} -> version ${r.version} (${Math.round(r.share * 1000) / 10} %)`,
+          : `alias ${safeText(r.qualifier)} (version ${r.version}, ${Math.round(r.share * 1000) / 10} %)`,
     )
     .join(', ');
 }
