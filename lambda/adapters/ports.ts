@@ -12,7 +12,7 @@ import type { AlertMessage } from '../domain/render/alert.js';
 
 export interface FunctionReader {
   /** Never throws: failures are reported in the result so that the alert still goes out. */
-  readConfiguration(fn: FunctionRef): Promise<LiveConfiguration>;
+  readConfiguration(fn: FunctionRef, qualifier?: string): Promise<LiveConfiguration>;
 }
 
 export interface BaselineStore {

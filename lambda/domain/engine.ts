@@ -58,6 +58,8 @@ export interface AnalysisContext {
    * for every layer of the new list when a change only reorders layers).
    */
   layerPaths?: Readonly<Record<string, readonly string[]>>;
+  /** Layers of published versions the host read for this event, by version (versionsToRead). */
+  versions?: Readonly<Record<string, readonly string[]>>;
   /** Reports of the layer versions' content, by version ARN (Lambda host: the inspect step). */
   inspections?: Readonly<Record<string, LayerInspection>>;
   settings?: DetectionSettings;
@@ -130,7 +132,7 @@ export function analyze(
   const settings = context.settings ?? DEFAULT_SETTINGS;
   const change = isFunctionEvent(event) ? layerChangeOf(event, context) : null;
   const hooks = isFunctionEvent(event) ? hookChangeOf(event, context) : null;
-  const qualifiers = qualifierViewOf(event, context.baseline);
+  const qualifiers = qualifierViewOf(event, context.baseline, context.versions);
   const input: DetectionInput = {
     event,
     change,

@@ -11,6 +11,7 @@ import {
   EMPTY_QUALIFIERS,
   type QualifierState,
   type QualifierUpdate,
+  recordQualifiers,
   routesOf,
   versionLayers,
 } from './qualifiers.js';
@@ -37,15 +38,47 @@ export interface QualifierRoute {
   share: number;
 }
 
-export function qualifierViewOf(event: LambdaEvent, baseline: Baseline | null): QualifierView {
+/** Versions a host reads at most per event (GetFunctionConfiguration with the version as Qualifier). */
+export const MAX_VERSION_READS = 4;
+
+/**
+ * The published versions an alias event routes to, before or after it, whose layers were never
+ * seen: the host reads them (a version is immutable, one read is enough) before `analyze`.
+ */
+export function versionsToRead(event: LambdaEvent, baseline: Baseline | null): string[] {
+  if (!isAliasEvent(event) || event.kind === 'DeleteAlias') return [];
+  const view = qualifierViewOf(event, baseline);
+  const routings = [view.aliases.get(event.alias), view.update?.alias].filter((a) => a !== undefined);
+  const wanted = routings.flatMap((a) => routesOf(a).map((r) => r.version));
+  return [...new Set(wanted)]
+    .filter((v) => v !== '$LATEST' && versionLayers(view.state, v) === null)
+    .slice(0, MAX_VERSION_READS);
+}
+
+/** `read`: layers of versions the host read for this event, by version. */
+export function qualifierViewOf(
+  event: LambdaEvent,
+  baseline: Baseline | null,
+  read: Readonly<Record<string, readonly string[]>> = {},
+): QualifierView {
   const timeMs = event.meta.timeMs;
-  const state = baseline?.qualifiers ?? EMPTY_QUALIFIERS;
+  const observed = Object.entries(read)
+    .filter(([v]) => versionLayers(baseline?.qualifiers, v) === null)
+    .map(([version, layers]) => ({
+      version,
+      layers: [...layers],
+      eventTime: event.meta.time,
+      eventId: `${event.meta.id}#read:${version}`,
+    }));
+  const known = baseline?.qualifiers ?? EMPTY_QUALIFIERS;
+  const state = observed.length > 0 ? recordQualifiers(known, { observed }) : known;
   const aliases = aliasesBefore(state, timeMs, event.meta.id);
   const latest = (baseline?.states ?? []).filter(
     (s) => s.eventId !== event.meta.id && Date.parse(s.eventTime) <= timeMs,
   );
   const gaps: string[] = [];
-  const update = qualifierFunctionOf(event) ? updateOf(event, aliases, gaps) : null;
+  const own = qualifierFunctionOf(event) ? updateOf(event, aliases, gaps) : null;
+  const update = observed.length > 0 ? { ...own, observed } : own;
   return { state, aliases, latest, update, gaps };
 }
 

@@ -38,6 +38,8 @@ export interface QualifierState {
 export interface QualifierUpdate {
   version?: VersionState;
   alias?: AliasState;
+  /** Versions the host read (GetFunctionConfiguration with the version as Qualifier). */
+  observed?: VersionState[];
 }
 
 /** Versions kept per function (the oldest that no alias reaches go first), routings kept per alias. */
@@ -96,8 +98,9 @@ export function routesOf(
 export function recordQualifiers(state: QualifierState | undefined, update: QualifierUpdate): QualifierState {
   let versions = [...(state?.versions ?? [])];
   let aliases = [...(state?.aliases ?? [])];
-  const { version, alias } = update;
-  if (version && !versions.some((v) => v.version === version.version)) {
+  const { alias } = update;
+  for (const version of [...(update.observed ?? []), ...(update.version ? [update.version] : [])]) {
+    if (versions.some((v) => v.version === version.version)) continue;
     versions.push({ ...version, layers: [...version.layers] });
     versions.sort((a, b) => Number(a.version) - Number(b.version));
     if (versions.length > MAX_VERSIONS) {

@@ -57,7 +57,15 @@ export class MemoryCorrelations implements CorrelationStore {
 export class FakeReader implements FunctionReader {
   constructor(public result: (fn: FunctionRef) => LiveConfiguration = () => ({ status: 'not-read' })) {}
   readonly calls: FunctionRef[] = [];
-  async readConfiguration(fn: FunctionRef): Promise<LiveConfiguration> {
+  /** The published versions read (GetFunctionConfiguration with a Qualifier). */
+  readonly qualified: string[] = [];
+  /** The layers of each published version, by version: what a read with a Qualifier answers. */
+  versions: Record<string, LiveConfiguration> = {};
+  async readConfiguration(fn: FunctionRef, qualifier?: string): Promise<LiveConfiguration> {
+    if (qualifier) {
+      this.qualified.push(qualifier);
+      return this.versions[qualifier] ?? { status: 'not-found', message: `no version ${qualifier}` };
+    }
     this.calls.push(fn);
     return this.result(fn);
   }
