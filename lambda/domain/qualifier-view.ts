@@ -118,13 +118,26 @@ function updateOf(
   };
 }
 
-/** The aliases (and their shares) that reach each version, as routed just before the event. */
+/**
+ * Lambda Managed Instances: an unqualified invoke runs `$LATEST.PUBLISHED`, the newest version
+ * published with `PublishTo: LATEST_PUBLISHED`.
+ */
+export const LATEST_PUBLISHED = '$LATEST.PUBLISHED';
+
+/**
+ * The aliases (and their shares) that reach each version, as routed just before the event, and
+ * `$LATEST.PUBLISHED` (Managed Instances) with the version it runs.
+ */
 export function aliasRoutes(view: QualifierView): QualifierRoute[] {
-  return [...view.aliases.values()].flatMap((a) =>
-    routesOf(a)
-      .filter((r) => r.share > 0)
-      .map((r) => ({ qualifier: a.alias, version: r.version, share: r.share })),
-  );
+  const activated = view.state.versions.filter((v) => v.publishTo === 'LATEST_PUBLISHED').at(-1);
+  return [
+    ...[...view.aliases.values()].flatMap((a) =>
+      routesOf(a)
+        .filter((r) => r.share > 0)
+        .map((r) => ({ qualifier: a.alias, version: r.version, share: r.share })),
+    ),
+    ...(activated ? [{ qualifier: LATEST_PUBLISHED, version: activated.version, share: 1 }] : []),
+  ];
 }
 
 /** The routes that run a layer (same layer, any version of it, by its unversioned key). */

@@ -7,7 +7,7 @@
 import type { LayerState } from './baseline.js';
 import type { RunsIn } from './finding-model.js';
 import type { FunctionRef } from './model.js';
-import { aliasRoutes, type QualifierView, routesRunning } from './qualifier-view.js';
+import { aliasRoutes, LATEST_PUBLISHED, type QualifierView, routesRunning } from './qualifier-view.js';
 import { recordQualifiers } from './qualifiers.js';
 import { shellQuote } from './remediation.js';
 
@@ -57,7 +57,11 @@ export function runsInSteps(
   const steps: string[] = [];
   for (const r of runsIn) {
     if (r.qualifier === '$LATEST') continue;
-    if (r.qualifier !== r.version) {
+    if (r.qualifier === LATEST_PUBLISHED) {
+      steps.push(
+        `$LATEST.PUBLISHED (Managed Instances) runs version ${r.version}, which runs the layer: remove the layer from $LATEST, then publish again with PublishTo LATEST_PUBLISHED: aws lambda publish-version --function-name ${shellQuote(fn.arn)} --publish-to LATEST_PUBLISHED --region ${shellQuote(fn.region)}`,
+      );
+    } else if (r.qualifier !== r.version) {
       steps.push(
         clean
           ? `Alias ${r.qualifier} sends ${Math.round(r.share * 1000) / 10} % of its traffic to version ${r.version}, which runs the layer: repoint it to version ${clean.version}, the last version known without it: aws lambda update-alias --function-name ${shellQuote(fn.arn)} --name ${shellQuote(r.qualifier)} --function-version ${clean.version} --routing-config '{"AdditionalVersionWeights":{}}' --region ${shellQuote(fn.region)}`

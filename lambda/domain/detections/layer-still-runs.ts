@@ -1,4 +1,4 @@
-import { aliasRoutes, routesRunning } from '../qualifier-view.js';
+import { aliasRoutes, LATEST_PUBLISHED, routesRunning } from '../qualifier-view.js';
 import { type Detection, NO_MATCH, NOT_APPLICABLE, shortLayer, T1648 } from './detection.js';
 
 function percent(share: number): string {
@@ -14,7 +14,7 @@ export const layerStillRuns: Detection = {
   id: 'lambda-layer-still-runs',
   title: 'Lambda layer removed from $LATEST still runs in a published version an alias reaches',
   fires:
-    'UpdateFunctionConfiguration whose request drops a layer the baseline had (and neither adds a layer nor changes a version) while an alias, as routed at that time, sends traffic to a published version that runs the same layer version.',
+    'UpdateFunctionConfiguration whose request drops a layer the baseline had (and neither adds a layer nor changes a version) while an alias, as routed at that time, sends traffic to a published version that runs the same layer version, or `$LATEST.PUBLISHED` (Managed Instances) runs it.',
   baseScore: 50,
   baseReason:
     'a layer was removed from $LATEST but still runs for the callers of an alias: the removal did not stop it (base 50, scored as the layer)',
@@ -40,7 +40,11 @@ export const layerStillRuns: Detection = {
     if (first === undefined) return NO_MATCH;
     const where = routesRunning(qualifiers, routes, (layers) => layers.includes(first));
     const named = where
-      .map((r) => `alias ${r.qualifier} (version ${r.version}, ${percent(r.share)})`)
+      .map((r) =>
+        r.qualifier === LATEST_PUBLISHED
+          ? `${LATEST_PUBLISHED} (version ${r.version})`
+          : `alias ${r.qualifier} (version ${r.version}, ${percent(r.share)})`,
+      )
       .join(', ');
     const more = running.length > 1 ? ` (+${running.length - 1} more)` : '';
     return {

@@ -62,6 +62,12 @@ export const versionFrozeLayer: Detection = {
         reason: `${shortLayer(layer)} was attached to $LATEST by event ${attach.state.eventId} at ${attach.state.eventTime}${attach.state.actor ? ` (${attach.state.actor})` : ''}`,
       });
     }
+    if (publication.publishTo === 'LATEST_PUBLISHED')
+      signals.push({
+        id: 'managed-instances-activation',
+        points: 0,
+        reason: `PublishTo LATEST_PUBLISHED (Lambda Managed Instances): version ${version.version} is now $LATEST.PUBLISHED, what every unqualified invoke runs: this publish is when the layer starts to run`,
+      });
     const fnName = qualifierFunctionOf(event)?.name ?? 'the function';
     const more = frozen.length > 1 ? ` (+${frozen.length - 1} more)` : '';
     return {

@@ -81,9 +81,11 @@ export function runsInText(runsIn: NonNullable<Finding['runsIn']>): string {
     .map((r) =>
       r.qualifier === '$LATEST'
         ? '$LATEST'
-        : r.qualifier === r.version
-          ? `version ${r.version}`
-          : `alias ${safeText(r.qualifier)} (version ${r.version}, ${Math.round(r.share * 1000) / 10} %)`,
+        : r.qualifier === '$LATEST.PUBLISHED'
+          ? `$LATEST.PUBLISHED (version ${r.version})`
+          : r.qualifier === r.version
+            ? `version ${r.version}`
+            : `alias ${safeText(r.qualifier)} (version ${r.version}, ${Math.round(r.share * 1000) / 10} %)`,
     )
     .join(', ');
 }

@@ -1,5 +1,7 @@
 import { normalize } from '../../../lambda/domain/cloudtrail.js';
+import type { Finding } from '../../../lambda/domain/finding.js';
 import { History } from '../../../lambda/domain/history.js';
+import { emailText } from '../../../lambda/domain/render/email.js';
 import { identities, layerArn, type Rec, updateFunctionConfiguration } from '../../support/records.js';
 import {
   createAlias,
@@ -122,5 +124,25 @@ describe('versions and aliases, replayed in order', () => {
       'lambda-alias-routes-to-layer',
       'lambda-alias-routes-to-layer',
     ]);
+  });
+});
+
+describe('Lambda Managed Instances', () => {
+  it('scores the LATEST_PUBLISHED publish as the activation, and a later detach as still running there', () => {
+    const out = findings([
+      updateFunctionConfiguration('mi', { layers: [DEP], ...minute(0), ...deploy }),
+      publishVersion('mi', '1', { layers: [DEP], publishTo: 'LATEST_PUBLISHED', ...minute(1), ...deploy }),
+      updateFunctionConfiguration('mi', { layers: [DEP, IMPLANT], ...minute(10) }),
+      publishVersion('mi', '2', { layers: [DEP, IMPLANT], publishTo: 'LATEST_PUBLISHED', ...minute(11) }),
+      updateFunctionConfiguration('mi', { layers: [DEP], ...minute(12) }),
+    ]);
+    const [publish, detach] = out.slice(3);
+    expect(publish?.detectionId).toBe('lambda-version-published-with-layer');
+    expect(publish?.reasons.join('\n')).toContain('PublishTo LATEST_PUBLISHED (Lambda Managed Instances)');
+    expect(publish?.runsIn).toContainEqual({ qualifier: '$LATEST.PUBLISHED', version: '2', share: 1 });
+    expect(detach?.detectionId).toBe('lambda-layer-still-runs');
+    expect(detach?.title).toContain('still runs in $LATEST.PUBLISHED (version 2)');
+    expect(detach?.remediation.nextSteps.join('\n')).toContain('--publish-to LATEST_PUBLISHED');
+    expect(emailText(detach as Finding)).toContain('Runs in:     $LATEST.PUBLISHED (version 2), version 2');
   });
 });
