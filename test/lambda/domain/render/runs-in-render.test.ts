@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Finding } from '../../../../lambda/domain/finding.js';
+import { renderAsff } from '../../../../lambda/domain/render/asff.js';
 import { chatNotification } from '../../../../lambda/domain/render/chat.js';
 import { emailText } from '../../../../lambda/domain/render/email.js';
 
@@ -18,6 +19,8 @@ describe('where the layers run, as people read it', () => {
     const f = example(id);
     expect(emailText(f)).toContain(`  Runs in:     ${text}`);
     expect(chatNotification(f).content.description).toContain(`*Runs in:* \`${text}\``);
+    const asff = renderAsff(f, { productVersion: '0.1.0', updatedAt: '2026-03-15T00:00:00Z' });
+    expect(asff.ProductFields['layerwatch/RunsIn']).toBe(text);
   });
 
   it('says so when no qualifier is known to run the layers, and says nothing for a finding on no function', () => {
