@@ -20,6 +20,13 @@ export const WATCHED_EVENT_NAMES: readonly (string | { prefix: string })[] = [
   { prefix: 'AddLayerVersionPermission' },
   'CreateFunction',
   { prefix: 'CreateFunction20' },
+  // Versions and aliases: what callers of a qualifier run (PublishVersion20150331, CreateAlias20150331,
+  // UpdateAlias20150331, DeleteAlias20150331). UpdateFunctionCode with `publish` and deleting a
+  // version (DeleteFunction with a qualifier) come through the tamper rule, which admits them.
+  { prefix: 'PublishVersion' },
+  { prefix: 'CreateAlias' },
+  { prefix: 'UpdateAlias' },
+  { prefix: 'DeleteAlias' },
 ];
 
 /** CloudTrail's successful, layer-relevant Lambda calls: the detector's rule and every forwarder's. */

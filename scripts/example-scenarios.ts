@@ -6,13 +6,13 @@
  * content as the inspect step read it, file lists for a reorder, recent publications, and the
  * deployment's own resources. Times and ids are fixed: the same code always writes the same files.
  */
-import { type Baseline, recordState } from '../lambda/domain/baseline.js';
+import { type Baseline, recordQualifier, recordState } from '../lambda/domain/baseline.js';
 import type { PublishRecord } from '../lambda/domain/correlation.js';
 import { DETECTIONS } from '../lambda/domain/detections/index.js';
 import { type AnalysisContext, analyze, type LiveConfiguration } from '../lambda/domain/engine.js';
 import type { Finding } from '../lambda/domain/finding.js';
 import { hookVariablesOf } from '../lambda/domain/inspection/exec-hook-variable.js';
-import { isFunctionEvent } from '../lambda/domain/model.js';
+import { isFunctionEvent, qualifierFunctionOf } from '../lambda/domain/model.js';
 import { renderAlert } from '../lambda/domain/render/alert.js';
 import {
   DEFAULT_OWN_RESOURCES,
@@ -35,6 +35,7 @@ import {
 import { eventOf } from '../test/support/run.js';
 import { call, OWN } from '../test/support/tamper-records.js';
 import { FILES, inspected, lookup, pathsOf, zipSize } from './example-layers.js';
+import { VERSION_SCENARIOS } from './example-scenarios-versions.js';
 
 /** One event the Lambda handles, with what it read for it. */
 interface Step {
@@ -88,8 +89,8 @@ const METRICS = layerArn('metrics-agent', 5);
 const createdIn = '2026-03-13T08:00:00.000+0000';
 const external = { description: 'performance monitor', created: createdIn };
 
-/** In DETECTIONS order: the file of each is examples/findings/<detection id>.json. */
-const SCENARIOS: Scenario[] = [
+/** In DETECTIONS order, versions and aliases last: the file of each is examples/findings/<detection id>.json. */
+const LAYER_SCENARIOS: Scenario[] = [
   {
     story:
       'An IAM user attaches an external layer to checkout-api and, in the same call, points AWS_LAMBDA_EXEC_WRAPPER at its wrapper script (the classic persistence).',
@@ -307,6 +308,8 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
+const SCENARIOS: Scenario[] = [...LAYER_SCENARIOS, ...VERSION_SCENARIOS];
+
 /**
  * The deployed handler's settings: the defaults plus the exact resources of its stack
  * (LAYERWATCH_OWN_RESOURCES) and its own function name.
@@ -344,6 +347,8 @@ function publishedFinding(s: Scenario): Finding {
     const event = eventOf(step.record);
     const a = analyze(event, { baseline, live: liveOf(step, event), publishes: [...publishes], settings });
     if (a.state && isFunctionEvent(event)) baseline = recordState(baseline, event.fn.arn, a.state);
+    const fn = qualifierFunctionOf(event);
+    if (a.qualifier && fn) baseline = recordQualifier(baseline, fn.arn, a.qualifier);
     if (a.publish) publishes.push(a.publish);
   }
   const event = eventOf(s.record);

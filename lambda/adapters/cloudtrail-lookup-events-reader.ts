@@ -26,6 +26,14 @@ export const LAYER_EVENT_NAMES = [
   'PublishLayerVersion',
   'AddLayerVersionPermission20181031',
   'AddLayerVersionPermission',
+  'PublishVersion20150331',
+  'PublishVersion',
+  'CreateAlias20150331',
+  'CreateAlias',
+  'UpdateAlias20150331',
+  'UpdateAlias',
+  'DeleteAlias20150331',
+  'DeleteAlias',
 ] as const;
 
 /**

@@ -5,7 +5,8 @@ import {
   type GetItemCommandOutput,
   PutItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import { type Baseline, type LayerState, recordState } from '../domain/baseline.js';
+import { type Baseline, type LayerState, recordQualifier, recordState } from '../domain/baseline.js';
+import type { QualifierState, QualifierUpdate } from '../domain/qualifiers.js';
 import type { DeclaredCall } from './calls.js';
 import { BaselineConflictError, BaselineStoreError } from './errors.js';
 import type { BaselineStore } from './ports.js';
@@ -29,9 +30,24 @@ function withValidHooks(state: LayerState): LayerState {
 }
 
 /**
+ * The versions and aliases kept beside the layer history (`qualifiers`, JSON). A damaged value reads
+ * as none known: a version is read again from the next event or from the function.
+ */
+function qualifiersOf(text: string | undefined): { qualifiers?: QualifierState } {
+  if (!text) return {};
+  try {
+    const q = JSON.parse(text) as QualifierState;
+    return Array.isArray(q.versions) && Array.isArray(q.aliases) ? { qualifiers: q } : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
  * One item per function: `functionArn` (partition key), `states` (JSON of the layer history, each
  * state with the function's start-up hook variables when they were read, never another variable),
- * `truncated`, and `revision`, a counter for optimistic concurrency. Writers read, merge in the pure
+ * `truncated`, `qualifiers` (JSON of its published versions' layers and its aliases' routings),
+ * and `revision`, a counter for optimistic concurrency. Writers read, merge in the pure
  * core (which orders states by event time) and write on condition that nobody wrote in between.
  */
 export class DynamoDbBaselineStore implements BaselineStore {
@@ -83,6 +99,7 @@ export class DynamoDbBaselineStore implements BaselineStore {
           functionArn,
           states: states.map(withValidHooks),
           truncated: item.truncated?.BOOL === true,
+          ...qualifiersOf(item.qualifiers?.S),
         },
         revision,
       };
@@ -93,12 +110,26 @@ export class DynamoDbBaselineStore implements BaselineStore {
   }
 
   async record(functionArn: string, state: LayerState): Promise<void> {
+    await this.merge(functionArn, (baseline) => recordState(baseline, functionArn, state), state.eventTime);
+  }
+
+  async recordQualifier(functionArn: string, update: QualifierUpdate): Promise<void> {
+    const time = update.version?.eventTime ?? update.alias?.eventTime ?? '';
+    await this.merge(functionArn, (baseline) => recordQualifier(baseline, functionArn, update), time);
+  }
+
+  /** Reads, applies a pure change, writes on condition that nobody wrote in between; retries. */
+  private async merge(
+    functionArn: string,
+    apply: (b: Baseline | null) => Baseline,
+    time: string,
+  ): Promise<void> {
     let known = this.lastRead.get(functionArn);
     this.lastRead.delete(functionArn);
     for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
       const { baseline, revision } = known ?? (await this.read(functionArn));
       known = undefined;
-      const next = recordState(baseline, functionArn, state);
+      const next = apply(baseline);
       try {
         await this.client.send(
           new PutItemCommand({
@@ -108,7 +139,8 @@ export class DynamoDbBaselineStore implements BaselineStore {
               states: { S: JSON.stringify(next.states) },
               truncated: { BOOL: next.truncated },
               revision: { N: String(revision + 1) },
-              latestEventTime: { S: next.states.at(-1)?.eventTime ?? state.eventTime },
+              latestEventTime: { S: next.states.at(-1)?.eventTime ?? time },
+              ...(next.qualifiers ? { qualifiers: { S: JSON.stringify(next.qualifiers) } } : {}),
             },
             ConditionExpression: 'attribute_not_exists(functionArn) OR revision = :revision',
             ExpressionAttributeValues: { ':revision': { N: String(revision) } },

@@ -37,10 +37,14 @@ export class LambdaFunctionReader implements FunctionReader {
   /** @param clientFor the client for an account and region (the host memoizes it, see accounts.ts). */
   constructor(private readonly clientFor: (account: string, region: string) => LambdaClient) {}
 
-  async readConfiguration(fn: FunctionRef): Promise<LiveConfiguration> {
+  /** `$LATEST`, or a published version when `qualifier` names one (the grant on `function:*` covers it). */
+  async readConfiguration(fn: FunctionRef, qualifier?: string): Promise<LiveConfiguration> {
     try {
       const out = await this.clientFor(fn.account, fn.region).send(
-        new GetFunctionConfigurationCommand({ FunctionName: fn.arn }),
+        new GetFunctionConfigurationCommand({
+          FunctionName: fn.arn,
+          ...(qualifier ? { Qualifier: qualifier } : {}),
+        }),
       );
       return {
         status: 'ok',

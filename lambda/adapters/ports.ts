@@ -7,17 +7,20 @@ import type { LayerInspection } from '../domain/layer-inspection.js';
 import type { FunctionRef } from '../domain/model.js';
 import type { Observation } from '../domain/observation.js';
 import type { LayerLookup } from '../domain/provenance.js';
+import type { QualifierUpdate } from '../domain/qualifiers.js';
 import type { AlertMessage } from '../domain/render/alert.js';
 
 export interface FunctionReader {
   /** Never throws: failures are reported in the result so that the alert still goes out. */
-  readConfiguration(fn: FunctionRef): Promise<LiveConfiguration>;
+  readConfiguration(fn: FunctionRef, qualifier?: string): Promise<LiveConfiguration>;
 }
 
 export interface BaselineStore {
   get(functionArn: string): Promise<Baseline | null>;
   /** Adds a state; concurrent writers are reconciled, an older state never displaces a newer one. */
   record(functionArn: string, state: LayerState): Promise<void>;
+  /** Adds a published version or an alias's routing, reconciled the same way. */
+  recordQualifier(functionArn: string, update: QualifierUpdate): Promise<void>;
 }
 
 export interface AlertPublisher {

@@ -76,6 +76,11 @@ export function athenaSql(o: AthenaQueryOptions): string {
       OR (eventname LIKE 'CreateFunction%' AND eventname NOT LIKE 'CreateFunctionUrl%')
       OR eventname LIKE 'PublishLayerVersion%'
       OR eventname LIKE 'AddLayerVersionPermission%'
+      -- what callers of a version or an alias run
+      OR eventname LIKE 'PublishVersion%'
+      OR eventname LIKE 'CreateAlias%'
+      OR eventname LIKE 'UpdateAlias%'
+      OR eventname LIKE 'DeleteAlias%'
     ))
     -- calls that can blind or disarm layerwatch: a trail, or one of its own resources
     OR ${tamperClauses().join('\n    OR ')}

@@ -16,6 +16,10 @@ const OPERATION_MARKERS = [
   'CreateFunction',
   'PublishLayerVersion',
   'AddLayerVersionPermission',
+  'PublishVersion',
+  'CreateAlias',
+  'UpdateAlias',
+  'DeleteAlias',
 ];
 /**
  * The watched calls (Lambda's carry an API version after them: a prefix is enough), but the layer

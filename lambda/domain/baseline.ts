@@ -5,6 +5,8 @@
  * newest state is always the one with the latest event time, whatever the order of arrival.
  */
 
+import { type QualifierState, type QualifierUpdate, recordQualifiers } from './qualifiers.js';
+
 export interface LayerState {
   layers: string[];
   /** Time of the event that established this state (ISO 8601). */
@@ -18,6 +20,8 @@ export interface LayerState {
    * unreadable environment, the offline scanner): unknown, never "none".
    */
   hooks?: Record<string, string>;
+  /** Who made the change (correlation.ts actorKeyOf): a later publish names the attach it froze. */
+  actor?: string;
 }
 
 export interface Baseline {
@@ -26,6 +30,8 @@ export interface Baseline {
   states: LayerState[];
   /** True once older states were dropped: an event older than all kept states has no known "before". */
   truncated: boolean;
+  /** Its published versions and aliases (qualifiers.ts); absent when none was seen. */
+  qualifiers?: QualifierState;
 }
 
 /** States kept per function. */
@@ -94,5 +100,20 @@ export function recordState(baseline: Baseline | null, functionArn: string, stat
     functionArn,
     states: states.slice(overflow),
     truncated: (baseline?.truncated ?? false) || overflow > 0,
+    ...(baseline?.qualifiers ? { qualifiers: baseline.qualifiers } : {}),
+  };
+}
+
+/** Records what an event established for the function's versions and aliases. */
+export function recordQualifier(
+  baseline: Baseline | null,
+  functionArn: string,
+  update: QualifierUpdate,
+): Baseline {
+  return {
+    functionArn,
+    states: baseline?.states ?? [],
+    truncated: baseline?.truncated ?? false,
+    qualifiers: recordQualifiers(baseline?.qualifiers, update),
   };
 }

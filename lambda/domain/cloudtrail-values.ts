@@ -1,5 +1,6 @@
 /** Small readers of untrusted CloudTrail values, shared by the tamper readers: never throw, cut long text. */
-import type { ConfigurationRequest } from './model.js';
+import { resolveFunction } from './arn.js';
+import type { ConfigurationRequest, EventMeta, LayerList } from './model.js';
 import { cut } from './text.js';
 
 export type Json = Record<string, unknown>;
@@ -76,4 +77,49 @@ export function configurationRequestOf(req: Json | null): ConfigurationRequest {
           .slice(0, 64)
       : null,
   };
+}
+
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value;
+}
+
+/**
+ * Reads a layer list. Requests carry ARN strings; responses carry `{arn, codeSize}` objects; some
+ * records serialize arrays as objects keyed "0", "1", ... (seen for other list fields).
+ */
+export function readLayerList(value: unknown): LayerList {
+  if (value === undefined || value === null) return { state: 'absent' };
+  let items: unknown[];
+  if (Array.isArray(value)) items = value;
+  else if (isObject(value) && Object.keys(value).every((k) => /^\d+$/.test(k))) {
+    items = Object.keys(value)
+      .sort((a, b) => Number(a) - Number(b))
+      .map((k) => value[k]);
+  } else return { state: 'unreadable', detail: `layers is ${kindOf(value)}` };
+  const layers: string[] = [];
+  for (const item of items) {
+    const arn = typeof item === 'string' ? item : isObject(item) ? item.arn : undefined;
+    if (typeof arn !== 'string' || arn.length === 0) {
+      return { state: 'unreadable', detail: `a layer entry is ${kindOf(item)} without an ARN` };
+    }
+    layers.push(cut(arn, MAX));
+  }
+  return { state: 'list', layers };
+}
+
+/** The function a request names (`functionName`, or the newer structured `fullyQualifiedArn`). */
+export function readRequestedFunction(req: Json | null, meta: EventMeta) {
+  if (!req) return null;
+  if (typeof req.functionName === 'string')
+    return resolveFunction(req.functionName, meta.region, meta.account);
+  // Newer records describe the target as a structured ARN.
+  const fq = isObject(req.fullyQualifiedArn) ? req.fullyQualifiedArn : null;
+  const prefix = fq && isObject(fq.arnPrefix) ? fq.arnPrefix : {};
+  const relative = fq && isObject(fq.relativeId) ? fq.relativeId : {};
+  if (typeof relative.functionName !== 'string') return null;
+  const region = typeof prefix.region === 'string' ? prefix.region : meta.region;
+  const account = typeof prefix.account === 'string' ? prefix.account : meta.account;
+  return resolveFunction(relative.functionName, region, account);
 }

@@ -3,9 +3,13 @@
  * envelope) into a typed `LambdaEvent`, or says why it is not one. Nothing past this file reads
  * raw records.
  */
-import { isAccountId, parseFunctionArn, parseLayerArn, resolveFunction, resolveLayer } from './arn.js';
+import { isAccountId, parseFunctionArn, parseLayerArn, resolveLayer } from './arn.js';
 import { readTamper, tamperCallOf, tamperServiceOf } from './cloudtrail-tamper.js';
-import { configurationRequestOf } from './cloudtrail-values.js';
+import { configurationRequestOf, readLayerList, readRequestedFunction } from './cloudtrail-values.js';
+import { publicationIn, readAlias, readVersion } from './cloudtrail-versions.js';
+
+export { readLayerList } from './cloudtrail-values.js';
+
 import {
   type Actor,
   EVENT_KINDS,
@@ -19,6 +23,8 @@ import {
   type PublishEvent,
   type ShareEvent,
   TAMPER_KIND,
+  type TamperEvent,
+  type VersionPublication,
 } from './model.js';
 import { cut } from './text.js';
 
@@ -119,13 +125,36 @@ export function normalize(input: unknown): NormalizeResult {
 
   const event =
     kind === TAMPER_KIND
-      ? readTamper(meta, actor, service ?? 'lambda', call ?? '', { req, res, resources: r.resources })
-      : kind === 'PublishLayerVersion'
-        ? readPublish(meta, actor, req, res)
-        : kind === 'AddLayerVersionPermission'
-          ? readShare(meta, actor, req, res)
-          : readFunctionEvent(kind, meta, actor, req, res);
+      ? withPublication(
+          readTamper(meta, actor, service ?? 'lambda', call ?? '', { req, res, resources: r.resources }),
+          req,
+          res,
+        )
+      : kind === 'PublishVersion'
+        ? readVersion(meta, actor, req, res)
+        : kind === 'CreateAlias' || kind === 'UpdateAlias' || kind === 'DeleteAlias'
+          ? readAlias(kind, meta, actor, req, res)
+          : kind === 'PublishLayerVersion'
+            ? readPublish(meta, actor, req, res)
+            : kind === 'AddLayerVersionPermission'
+              ? readShare(meta, actor, req, res)
+              : readFunctionEvent(kind, meta, actor, req, res);
   return typeof event === 'string' ? { status: 'malformed', reason: event } : { status: 'relevant', event };
+}
+
+/** UpdateFunctionCode with `publish: true` also published a version: kept beside the tamper reading. */
+function withPublication(
+  event: TamperEvent | string,
+  req: Json | null,
+  res: Json | null,
+): TamperEvent | string {
+  if (typeof event === 'string' || event.call !== 'UpdateFunctionCode' || event.target.service !== 'lambda')
+    return event;
+  const publication = publicationIn(req, res);
+  const fn = typeof res?.functionArn === 'string' ? parseFunctionArn(res.functionArn) : null;
+  if (!publication || !fn) return event;
+  const { qualifier: _q, ...ref } = fn;
+  return { ...event, published: { fn: ref, publication } };
 }
 
 function readMeta(r: Json, kind: EventKind): EventMeta | string {
@@ -178,30 +207,6 @@ function readActor(value: unknown, fromConsole: unknown): Actor {
   };
 }
 
-/**
- * Reads a layer list. Requests carry ARN strings; responses carry `{arn, codeSize}` objects; some
- * records serialize arrays as objects keyed "0", "1", ... (seen for other list fields).
- */
-export function readLayerList(value: unknown): LayerList {
-  if (value === undefined || value === null) return { state: 'absent' };
-  let items: unknown[];
-  if (Array.isArray(value)) items = value;
-  else if (isObject(value) && Object.keys(value).every((k) => /^\d+$/.test(k))) {
-    items = Object.keys(value)
-      .sort((a, b) => Number(a) - Number(b))
-      .map((k) => value[k]);
-  } else return { state: 'unreadable', detail: `layers is ${describe(value)}` };
-  const layers: string[] = [];
-  for (const item of items) {
-    const arn = typeof item === 'string' ? item : isObject(item) ? item.arn : undefined;
-    if (typeof arn !== 'string' || arn.length === 0) {
-      return { state: 'unreadable', detail: `a layer entry is ${describe(item)} without an ARN` };
-    }
-    layers.push(cut(arn, MAX_FIELD));
-  }
-  return { state: 'list', layers };
-}
-
 function readFunctionEvent(
   kind: 'UpdateFunctionConfiguration' | 'CreateFunction',
   meta: EventMeta,
@@ -235,21 +240,10 @@ function readFunctionEvent(
     responded,
     details,
     configured: configurationRequestOf(req),
+    ...(kind === 'CreateFunction' && publicationIn(req, res)
+      ? { published: publicationIn(req, res) as VersionPublication }
+      : {}),
   };
-}
-
-function readRequestedFunction(req: Json | null, meta: EventMeta) {
-  if (!req) return null;
-  if (typeof req.functionName === 'string')
-    return resolveFunction(req.functionName, meta.region, meta.account);
-  // Newer records describe the target as a structured ARN.
-  const fq = isObject(req.fullyQualifiedArn) ? req.fullyQualifiedArn : null;
-  const prefix = fq && isObject(fq.arnPrefix) ? fq.arnPrefix : {};
-  const relative = fq && isObject(fq.relativeId) ? fq.relativeId : {};
-  if (typeof relative.functionName !== 'string') return null;
-  const region = typeof prefix.region === 'string' ? prefix.region : meta.region;
-  const account = typeof prefix.account === 'string' ? prefix.account : meta.account;
-  return resolveFunction(relative.functionName, region, account);
 }
 
 function readPublish(

@@ -13,8 +13,17 @@ import { buildFinding, type Finding } from './finding.js';
 import { diffHooks, hookVariablesOf } from './inspection/exec-hook-variable.js';
 import type { LayerInspection } from './layer-inspection.js';
 import { diffLayers, sameLayers, type VersionChange } from './layers.js';
-import { type FunctionDetails, type FunctionEvent, isFunctionEvent, type LambdaEvent } from './model.js';
+import {
+  type FunctionDetails,
+  type FunctionEvent,
+  isFunctionEvent,
+  type LambdaEvent,
+  qualifierFunctionOf,
+} from './model.js';
 import { type LayerLookup, provenanceOf } from './provenance.js';
+import { qualifierViewOf } from './qualifier-view.js';
+import type { QualifierUpdate } from './qualifiers.js';
+import { runsInOf, runsInSteps } from './runs-in.js';
 import { actorSignals, correlationSignals, provenanceSignals, type Signal, score } from './scoring.js';
 import { DEFAULT_SETTINGS, type DetectionSettings } from './settings.js';
 import { suppressionOf } from './suppression.js';
@@ -49,6 +58,8 @@ export interface AnalysisContext {
    * for every layer of the new list when a change only reorders layers).
    */
   layerPaths?: Readonly<Record<string, readonly string[]>>;
+  /** Layers of published versions the host read for this event, by version (versionsToRead). */
+  versions?: Readonly<Record<string, readonly string[]>>;
   /** Reports of the layer versions' content, by version ARN (Lambda host: the inspect step). */
   inspections?: Readonly<Record<string, LayerInspection>>;
   settings?: DetectionSettings;
@@ -66,6 +77,8 @@ export interface Analysis {
   state: LayerState | null;
   /** A publication to remember for correlation. */
   publish: PublishRecord | null;
+  /** What the event establishes for the function's versions and aliases (qualifiers.ts). */
+  qualifier: QualifierUpdate | null;
   verdicts: VerdictRecord[];
 }
 
@@ -119,7 +132,15 @@ export function analyze(
   const settings = context.settings ?? DEFAULT_SETTINGS;
   const change = isFunctionEvent(event) ? layerChangeOf(event, context) : null;
   const hooks = isFunctionEvent(event) ? hookChangeOf(event, context) : null;
-  const input: DetectionInput = { event, change, hooks, layerPaths: context.layerPaths, settings };
+  const qualifiers = qualifierViewOf(event, context.baseline, context.versions);
+  const input: DetectionInput = {
+    event,
+    change,
+    hooks,
+    layerPaths: context.layerPaths,
+    settings,
+    qualifiers,
+  };
   const verdicts: VerdictRecord[] = [];
   let finding: Finding | null = null;
   for (const detection of detections) {
@@ -139,7 +160,15 @@ export function analyze(
     verdicts.push({ detectionId: detection.id, status: verdict.status });
     if (verdict.status !== 'match') continue;
     finding = findingOf(detection, verdict.evidence, event, { change, hooks }, context, settings);
+    finding.gaps.push(...qualifiers.gaps);
+    const fn = isFunctionEvent(event) ? event.fn : qualifierFunctionOf(event);
+    if (fn) {
+      const subjects = verdict.evidence.subjects;
+      finding.runsIn = runsInOf(qualifiers, subjects, change?.after ?? null);
+      finding.remediation.nextSteps.push(...runsInSteps(fn, finding.runsIn, qualifiers, subjects));
+    }
   }
+  const actorKey = actorKeyOf(event.actor);
   const state: LayerState | null =
     change?.after != null
       ? {
@@ -148,6 +177,7 @@ export function analyze(
           eventId: event.meta.id,
           source: 'event',
           ...(hooks ? { hooks: { ...hooks.after } } : {}),
+          ...(actorKey ? { actor: actorKey } : {}),
         }
       : null;
   const publish: PublishRecord | null =
@@ -160,7 +190,7 @@ export function analyze(
           human: actorContext(event.actor, event.meta, settings).human,
         }
       : null;
-  return { finding, state, publish, verdicts };
+  return { finding, state, publish, qualifier: qualifiers.update, verdicts };
 }
 
 function findingOf(
@@ -203,7 +233,7 @@ function findingOf(
     change,
     hooks,
     score: score(detection.baseScore, detection.baseReason, signals),
-    related: correlation.related,
+    related: [...new Set([...(evidence.related ?? []), ...correlation.related])],
     gaps: [
       ...gapsOf(
         event,

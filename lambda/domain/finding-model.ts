@@ -33,6 +33,16 @@ export interface ExecHooks {
   changed: { variable: string; from: string | null; to: string | null; reason: string | null }[];
 }
 
+/** A qualifier that runs a finding's layers (runs-in.ts). */
+export interface RunsIn {
+  /** `$LATEST`, an alias name, or a version number (called by its number). */
+  qualifier: string;
+  /** The version an alias routes to, or the version itself; null for `$LATEST`. */
+  version: string | null;
+  /** The share of the qualifier's traffic that runs the layers (1 for `$LATEST` and a version). */
+  share: number;
+}
+
 export interface Finding {
   schemaVersion: 1;
   findingId: string;
@@ -116,4 +126,10 @@ export interface Finding {
   execHooks: ExecHooks | null;
   /** detector-tampered: the layerwatch resource (or trail) the call touched; null otherwise. */
   target: TamperTarget | null;
+  /**
+   * Where the finding's layers run after the event: `$LATEST`, each alias routing traffic to a
+   * version that runs them (with its share), each published version known to run them. Null when
+   * the finding is about no function's layers; absent in findings written before it existed.
+   */
+  runsIn?: RunsIn[] | null;
 }

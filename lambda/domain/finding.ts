@@ -8,6 +8,8 @@ import type { FindingInspection } from './layer-inspection.js';
 import {
   type FunctionDetails,
   type FunctionEvent,
+  type FunctionRef,
+  isAliasEvent,
   isFunctionEvent,
   type LambdaEvent,
   type PublishEvent,
@@ -57,6 +59,8 @@ export function buildFinding(parts: FindingParts): Finding {
     Object.assign(finding, functionPart(event, change, evidence, parts.details));
     finding.execHooks = execHooksOf(parts.hooks ?? null);
   } else if (event.kind === 'Tamper') Object.assign(finding, tamperPart(event));
+  else if (event.kind === 'PublishVersion' || isAliasEvent(event))
+    Object.assign(finding, qualifierPart(event.fn, evidence, parts.details));
   else Object.assign(finding, layerPart(event));
   // The resource a detection names (detector-tampered on a function event, or the own one of several).
   if (evidence.target) finding.target = { ...evidence.target };
@@ -229,6 +233,34 @@ function functionPart(
           : null,
       nextSteps: [],
     },
+  };
+}
+
+/** A version published or an alias moved: the function, and the layer the evidence names. */
+function qualifierPart(
+  fn: FunctionRef,
+  evidence: Evidence,
+  details: FunctionDetails,
+): Pick<Finding, 'function' | 'layer'> {
+  const layerParts = evidence.layerArn ? parseLayerArn(evidence.layerArn) : null;
+  return {
+    function: {
+      arn: fn.arn,
+      name: fn.name,
+      account: fn.account,
+      region: fn.region,
+      runtime: details.runtime,
+      role: details.role,
+    },
+    layer: layerParts
+      ? {
+          versionArn: evidence.layerArn,
+          layerArn: layerParts.layerArn,
+          account: layerParts.account,
+          name: layerParts.name,
+          version: layerParts.version,
+        }
+      : null,
   };
 }
 

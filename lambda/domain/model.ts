@@ -5,6 +5,10 @@ export const EVENT_KINDS = [
   'CreateFunction',
   'PublishLayerVersion',
   'AddLayerVersionPermission',
+  'PublishVersion',
+  'CreateAlias',
+  'UpdateAlias',
+  'DeleteAlias',
 ] as const;
 /** The kind of every call that can blind or disarm layerwatch itself (see TamperEvent). */
 export const TAMPER_KIND = 'Tamper';
@@ -105,6 +109,50 @@ export interface FunctionEvent extends EventBase {
   details: FunctionDetails;
   /** What the request set; absent when the event is no API request (a sweep's observation). */
   configured?: ConfigurationRequest;
+  /** CreateFunction with `publish: true`: the version it published (version 1). */
+  published?: VersionPublication;
+}
+
+/**
+ * A published version, as the call that published it answered: a version's configuration is
+ * immutable, so this is read once and kept. `PublishTo: LATEST_PUBLISHED` (Managed Instances) is
+ * kept as asked.
+ */
+export interface VersionPublication {
+  /** The version number, as Lambda names it (`8`). */
+  version: string;
+  /** The version's layers (`responseElements.layers`; a configuration without them has none). */
+  layers: LayerList;
+  codeSha256: string | null;
+  /** `LATEST_PUBLISHED` when the publish activates a Managed Instances function, else null. */
+  publishTo: string | null;
+}
+
+/** PublishVersion: a function's `$LATEST` frozen into a numbered version. */
+export interface VersionEvent extends EventBase {
+  kind: 'PublishVersion';
+  fn: FunctionRef;
+  published: VersionPublication;
+}
+
+/**
+ * An alias's routing: the version it points to and the share of traffic sent to one more
+ * (`routingConfig.additionalVersionWeights`: version -> weight between 0 and 1).
+ */
+export interface AliasRouting {
+  /** Null when the request did not name it (UpdateAlias may change the weights only). */
+  version: string | null;
+  /** Null when the call did not speak of routing; `{}` when it cleared it. */
+  weights: Record<string, number> | null;
+}
+
+/** CreateAlias, UpdateAlias, DeleteAlias. */
+export interface AliasEvent extends EventBase {
+  kind: 'CreateAlias' | 'UpdateAlias' | 'DeleteAlias';
+  fn: FunctionRef;
+  alias: string;
+  /** What the call set (null for DeleteAlias). */
+  routing: AliasRouting | null;
 }
 
 export interface PublishEvent extends EventBase {
@@ -310,9 +358,31 @@ export interface TamperEvent extends EventBase {
   parameters: Record<string, string | number | boolean | null>;
   /** PutEventSelectors only: the selectors as set (null for every other call). */
   selectors: EventSelectors | null;
+  /** UpdateFunctionCode with `publish: true`: the version it published, and the function. */
+  published?: { fn: FunctionRef; publication: VersionPublication };
 }
 
-export type LambdaEvent = FunctionEvent | PublishEvent | ShareEvent | TamperEvent;
+export type LambdaEvent = FunctionEvent | PublishEvent | ShareEvent | TamperEvent | VersionEvent | AliasEvent;
+
+export function isAliasEvent(event: LambdaEvent): event is AliasEvent {
+  return event.kind === 'CreateAlias' || event.kind === 'UpdateAlias' || event.kind === 'DeleteAlias';
+}
+
+/** The function whose qualifiers (versions, aliases) the event changes, if any. */
+export function qualifierFunctionOf(event: LambdaEvent): FunctionRef | null {
+  if (event.kind === 'PublishVersion' || isAliasEvent(event)) return event.fn;
+  if (isFunctionEvent(event)) return event.published ? event.fn : null;
+  if (event.kind === 'Tamper') return event.published?.fn ?? null;
+  return null;
+}
+
+/** The version an event published: PublishVersion, or CreateFunction / UpdateFunctionCode with `publish`. */
+export function publicationOf(event: LambdaEvent): VersionPublication | null {
+  if (event.kind === 'PublishVersion') return event.published;
+  if (isFunctionEvent(event)) return event.published ?? null;
+  if (event.kind === 'Tamper') return event.published?.publication ?? null;
+  return null;
+}
 
 export function isFunctionEvent(event: LambdaEvent): event is FunctionEvent {
   return event.kind === 'UpdateFunctionConfiguration' || event.kind === 'CreateFunction';

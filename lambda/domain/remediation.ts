@@ -7,9 +7,10 @@ import { safeText } from './text.js';
 /** Characters that need no quoting in a POSIX shell; ARNs from a valid record only use these. */
 const SHELL_SAFE = /^[A-Za-z0-9_.:/$-]+$/;
 
-function quote(value: string): string {
+export function shellQuote(value: string): string {
   return SHELL_SAFE.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
+const quote = shellQuote;
 
 /**
  * `aws lambda update-function-configuration` restoring `layers`, or null when a value could not be

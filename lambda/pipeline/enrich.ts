@@ -14,8 +14,9 @@ import type { Baseline } from '../domain/baseline.js';
 import type { PublishRecord } from '../domain/correlation.js';
 import { type LiveConfiguration, layersToLookUp } from '../domain/engine.js';
 import type { LayerInspection } from '../domain/layer-inspection.js';
-import { isFunctionEvent, type LambdaEvent } from '../domain/model.js';
+import { isFunctionEvent, type LambdaEvent, qualifierFunctionOf } from '../domain/model.js';
 import type { LayerLookup } from '../domain/provenance.js';
+import { versionsToRead } from '../domain/qualifier-view.js';
 import type { Telemetry } from './telemetry.js';
 
 export interface EnrichPorts {
@@ -32,6 +33,8 @@ export interface Enrichment {
   baseline: Baseline | null;
   live: LiveConfiguration;
   layers: Record<string, LayerLookup>;
+  /** Layers of the published versions an alias event routes to that the baseline did not know. */
+  versions?: Record<string, string[]>;
   publishes: PublishRecord[];
   /** Accounts of the organization, listed live (empty when not in organization mode or not listed). */
   organizationAccounts: readonly string[];
@@ -43,6 +46,7 @@ export interface Enrichment {
 
 export async function enrich(event: LambdaEvent, ports: EnrichPorts, t: Telemetry): Promise<Enrichment> {
   const { baseline, live } = await readFunction(event, ports, t);
+  const versions = await readVersions(event, baseline, ports, t);
   const subjects = layersToLookUp(event, { baseline, live });
   const viaAccount = isFunctionEvent(event) ? event.fn.account : event.meta.account;
   const [layers, publishes, organizationAccounts] = await Promise.all([
@@ -50,7 +54,7 @@ export async function enrich(event: LambdaEvent, ports: EnrichPorts, t: Telemetr
     readPublishes(subjects, ports.correlations, t),
     readOrganization(subjects.length > 0 ? ports.organization : undefined, t),
   ]);
-  return { baseline, live, layers, publishes, organizationAccounts };
+  return { baseline, live, layers, publishes, organizationAccounts, ...(versions ? { versions } : {}) };
 }
 
 /** The function's baseline and live configuration (function events only). */
@@ -59,7 +63,13 @@ export async function readFunction(
   ports: Pick<EnrichPorts, 'reader' | 'baselines'>,
   t: Telemetry,
 ): Promise<{ baseline: Baseline | null; live: LiveConfiguration }> {
-  if (!isFunctionEvent(event)) return { baseline: null, live: { status: 'not-read' } };
+  // A version published or an alias moved: judged against what the baseline knows of its qualifiers.
+  const qualified = qualifierFunctionOf(event);
+  if (!isFunctionEvent(event))
+    return {
+      baseline: qualified ? await ports.baselines.get(qualified.arn) : null,
+      live: { status: 'not-read' },
+    };
   const [baseline, live] = await Promise.all([
     ports.baselines.get(event.fn.arn),
     ports.reader.readConfiguration(event.fn),
@@ -72,6 +82,37 @@ export async function readFunction(
     t.count('EnrichmentFailures');
   }
   return { baseline, live };
+}
+
+/**
+ * The published versions an alias event routes to whose layers were never seen, read once each
+ * (GetFunctionConfiguration with the version as Qualifier, in the function's account). A version
+ * that cannot be read is logged and counted: the alias move is then not judged.
+ */
+export async function readVersions(
+  event: LambdaEvent,
+  baseline: Baseline | null,
+  ports: Pick<EnrichPorts, 'reader'>,
+  t: Telemetry,
+): Promise<Record<string, string[]> | null> {
+  const fn = qualifierFunctionOf(event);
+  const wanted = fn ? versionsToRead(event, baseline) : [];
+  if (!fn || wanted.length === 0) return null;
+  const read = await Promise.all(wanted.map((v) => ports.reader.readConfiguration(fn, v)));
+  const versions: Record<string, string[]> = {};
+  read.forEach((r, i) => {
+    const version = wanted[i] as string;
+    if (r.status === 'ok') versions[version] = r.layers;
+    else {
+      t.logger.warn('Function version not read', {
+        version,
+        status: r.status,
+        detail: 'message' in r ? r.message : null,
+      });
+      t.count('EnrichmentFailures');
+    }
+  });
+  return versions;
 }
 
 /** Lookups of the layer versions the event brings, with `viaAccount`'s access. */

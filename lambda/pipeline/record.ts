@@ -5,7 +5,7 @@
  */
 import type { BaselineStore, CorrelationStore } from '../adapters/ports.js';
 import type { Analysis } from '../domain/engine.js';
-import { isFunctionEvent, type LambdaEvent } from '../domain/model.js';
+import { isFunctionEvent, type LambdaEvent, qualifierFunctionOf } from '../domain/model.js';
 
 export interface RecordPorts {
   readonly baselines: BaselineStore;
@@ -14,9 +14,11 @@ export interface RecordPorts {
 
 export async function record(
   event: LambdaEvent,
-  analysis: Pick<Analysis, 'state' | 'publish'>,
+  analysis: Pick<Analysis, 'state' | 'publish'> & Partial<Pick<Analysis, 'qualifier'>>,
   ports: RecordPorts,
 ): Promise<void> {
   if (analysis.publish) await ports.correlations.recordPublish(analysis.publish);
   if (isFunctionEvent(event) && analysis.state) await ports.baselines.record(event.fn.arn, analysis.state);
+  const fn = qualifierFunctionOf(event);
+  if (fn && analysis.qualifier) await ports.baselines.recordQualifier(fn.arn, analysis.qualifier);
 }

@@ -66,7 +66,7 @@ describe('layerwatch scan', () => {
     // examples/findings/ holds findings, not records: read over (one mentions a watched call by name,
     // so it is parsed and noted), never counted as records.
     expect(r.stderr).toMatch(
-      /15 files \(9 without candidate events, not parsed\), 0 unreadable, 15 records, .* 0 malformed, 0 not JSON, .* 9 findings/,
+      /18 files \(12 without candidate events, not parsed\), 0 unreadable, 15 records, .* 0 malformed, 0 not JSON, .* 9 findings/,
     );
     expect(r.stderr).toContain('examples/findings/detector-tampered.json: not a CloudTrail file');
   });

@@ -38,6 +38,11 @@ describe('LayerWatchStack', () => {
             'CreateFunction',
             // Not a bare prefix: CreateFunctionUrlConfig* is no layer call.
             { prefix: 'CreateFunction20' },
+            // What callers of a version or an alias run.
+            { prefix: 'PublishVersion' },
+            { prefix: 'CreateAlias' },
+            { prefix: 'UpdateAlias' },
+            { prefix: 'DeleteAlias' },
           ],
           errorCode: [{ exists: false }],
         },

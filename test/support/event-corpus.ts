@@ -19,6 +19,7 @@ import {
   updateFunctionConfiguration,
 } from './records.js';
 import { call, failedCall, harmlessCalls, tamperingCalls } from './tamper-records.js';
+import { createAlias, deleteAlias, publishVersion, updateAlias } from './version-records.js';
 import { everyWatchedCall, RULE_CALLS } from './watched-calls.js';
 
 export interface CorpusEvent {
@@ -41,7 +42,7 @@ export interface CorpusEvent {
 
 /** The calls whose records can change or share a function's layers (CloudTrail names, with or without API version). */
 const LAYER_RELEVANT =
-  /^(UpdateFunctionConfiguration|CreateFunction|PublishLayerVersion|AddLayerVersionPermission)(\d{8}(v\d+)?)?$/;
+  /^(UpdateFunctionConfiguration|CreateFunction|PublishLayerVersion|AddLayerVersionPermission|PublishVersion|CreateAlias|UpdateAlias|DeleteAlias)(\d{8}(v\d+)?)?$/;
 
 function isRelevant(record: Rec): boolean {
   return (
@@ -162,6 +163,18 @@ function written(): Rec[] {
       ...addLayerVersionPermission('shared-deps', 3, '999988887777', { id: id() }),
       eventName: 'AddLayerVersionPermission',
     },
+    // Versions and aliases: what callers of a qualifier run.
+    publishVersion('payments-api', '8', { id: id(), layers: [shared, implant] }),
+    { ...publishVersion('payments-api', '9', { id: id() }), eventName: 'PublishVersion' },
+    createAlias('payments-api', 'prod', '8', { id: id() }),
+    updateAlias('payments-api', 'prod', '8', { id: id(), weights: { '9': 0.05 } }),
+    { ...updateAlias('payments-api', 'prod', '9', { id: id() }), eventName: 'UpdateAlias20150331v2' },
+    deleteAlias('payments-api', 'canary', { id: id() }),
+    failed(publishVersion('payments-api', '10', { id: id() }), 'ResourceConflictException'),
+    failed(updateAlias('payments-api', 'prod', '10', { id: id() }), 'ResourceNotFoundException'),
+    lambdaCall('GetAlias20150331', { functionName: 'payments-api', name: 'prod' }, { readOnly: true }),
+    lambdaCall('ListAliases20150331', { functionName: 'payments-api' }, { readOnly: true }),
+    lambdaCall('ListVersionsByFunction20150331', { functionName: 'payments-api' }, { readOnly: true }),
     failed(updateFunctionConfiguration('payments-api', { id: id(), layers: [implant] })),
     failed(createFunction('orders-api', { id: id(), layers: [implant] }), 'InvalidParameterValueException'),
     failed(publishLayerVersion('perf-monitor-extension', 3, { id: id() }), 'ResourceConflictException'),

@@ -13,12 +13,18 @@ import type {
   OnceKey,
   Stored,
 } from '../../lambda/adapters/ports.js';
-import { type Baseline, type LayerState, recordState } from '../../lambda/domain/baseline.js';
+import {
+  type Baseline,
+  type LayerState,
+  recordQualifier,
+  recordState,
+} from '../../lambda/domain/baseline.js';
 import type { PublishRecord } from '../../lambda/domain/correlation.js';
 import type { LiveConfiguration } from '../../lambda/domain/engine.js';
 import type { Finding } from '../../lambda/domain/finding.js';
 import type { FunctionRef } from '../../lambda/domain/model.js';
 import type { LayerLookup } from '../../lambda/domain/provenance.js';
+import type { QualifierUpdate } from '../../lambda/domain/qualifiers.js';
 import type { AlertMessage } from '../../lambda/domain/render/alert.js';
 import type { Telemetry } from '../../lambda/pipeline/telemetry.js';
 
@@ -51,7 +57,15 @@ export class MemoryCorrelations implements CorrelationStore {
 export class FakeReader implements FunctionReader {
   constructor(public result: (fn: FunctionRef) => LiveConfiguration = () => ({ status: 'not-read' })) {}
   readonly calls: FunctionRef[] = [];
-  async readConfiguration(fn: FunctionRef): Promise<LiveConfiguration> {
+  /** The published versions read (GetFunctionConfiguration with a Qualifier). */
+  readonly qualified: string[] = [];
+  /** The layers of each published version, by version: what a read with a Qualifier answers. */
+  versions: Record<string, LiveConfiguration> = {};
+  async readConfiguration(fn: FunctionRef, qualifier?: string): Promise<LiveConfiguration> {
+    if (qualifier) {
+      this.qualified.push(qualifier);
+      return this.versions[qualifier] ?? { status: 'not-found', message: `no version ${qualifier}` };
+    }
     this.calls.push(fn);
     return this.result(fn);
   }
@@ -66,6 +80,10 @@ export class MemoryBaselines implements BaselineStore {
   async record(functionArn: string, state: LayerState) {
     if (this.failWrites) throw new Error('baseline store down');
     this.items.set(functionArn, recordState(this.items.get(functionArn) ?? null, functionArn, state));
+  }
+  async recordQualifier(functionArn: string, update: QualifierUpdate) {
+    if (this.failWrites) throw new Error('baseline store down');
+    this.items.set(functionArn, recordQualifier(this.items.get(functionArn) ?? null, functionArn, update));
   }
 }
 

@@ -71,7 +71,7 @@ export const identities = {
   }),
 };
 
-interface Common {
+export interface Common {
   id?: string;
   time?: string;
   identity?: Rec;
@@ -81,7 +81,7 @@ interface Common {
   account?: string;
 }
 
-function base(eventName: string, c: Common): Rec {
+export function base(eventName: string, c: Common): Rec {
   const region = c.region ?? REGION;
   return {
     eventVersion: '1.09',
@@ -109,7 +109,7 @@ function base(eventName: string, c: Common): Rec {
   };
 }
 
-function configuration(
+export function configuration(
   fn: string,
   layers: readonly string[] | undefined,
   account: string,

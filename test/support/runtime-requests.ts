@@ -255,12 +255,16 @@ export function callRequests(
     ? model.lambdaReaders(runtime)
     : [{ principal: detector, account: c.homeAccount, region: c.homeRegion }];
   const byKind: Record<ResourceKind, () => AccessRequest[]> = {
+    // The function, and a published version of it (GetFunctionConfiguration with a Qualifier: the
+    // resource is the qualified ARN).
     function: () =>
-      readers.map((r) =>
-        at(
-          r.principal,
-          `arn:${partitionOf(r.region)}:lambda:${r.region}:${r.account}:function:payments-api`,
-          r.account,
+      readers.flatMap((r) =>
+        ['payments-api', 'payments-api:8'].map((name) =>
+          at(
+            r.principal,
+            `arn:${partitionOf(r.region)}:lambda:${r.region}:${r.account}:function:${name}`,
+            r.account,
+          ),
         ),
       ),
     'layer-version': () =>

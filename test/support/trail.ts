@@ -28,6 +28,9 @@ const NAMES: Record<string, string> = {
   CreateFunction: 'CreateFunction20150331',
   PublishLayerVersion: 'PublishLayerVersion20181031',
   AddLayerVersionPermission: 'AddLayerVersionPermission20181031',
+  PublishVersion: 'PublishVersion20150331',
+  CreateAlias: 'CreateAlias20150331',
+  UpdateAlias: 'UpdateAlias20150331',
 };
 
 export interface TrailOptions {

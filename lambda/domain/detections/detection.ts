@@ -2,6 +2,7 @@
 import type { HookValues, HookVariableChange } from '../inspection/exec-hook-variable.js';
 import type { LayerDiff } from '../layers.js';
 import type { LambdaEvent, TamperTarget } from '../model.js';
+import type { QualifierView } from '../qualifier-view.js';
 import type { Signal } from '../scoring.js';
 import type { DetectionSettings } from '../settings.js';
 
@@ -52,6 +53,8 @@ export interface DetectionInput {
   /** Normalized file paths of layer versions, by version ARN, when the host read them. */
   layerPaths?: Readonly<Record<string, readonly string[]>>;
   settings: DetectionSettings;
+  /** The function's versions and aliases at the event's time, and what the event sets for them. */
+  qualifiers?: QualifierView;
 }
 
 export interface Evidence {
@@ -67,6 +70,8 @@ export interface Evidence {
   gaps?: string[];
   /** detector-tampered: the layerwatch resource the finding is about (the finding's `target`). */
   target?: TamperTarget;
+  /** Event ids of earlier events this one builds on (the attach a version froze, the publish an alias reaches). */
+  related?: string[];
 }
 
 /** Three states so that "did not look" is never read as "looked, found nothing". */

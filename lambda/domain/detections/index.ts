@@ -1,3 +1,4 @@
+import { aliasRoutedToLayer } from './alias-routed-to-layer.js';
 import type { Detection } from './detection.js';
 import { detectorTampered } from './detector-tampered.js';
 import { execHookSet } from './exec-hook-set.js';
@@ -7,8 +8,10 @@ import { layerDrift } from './layer-drift.js';
 import { layerRemoved } from './layer-removed.js';
 import { layerReordered } from './layer-reordered.js';
 import { layerShared } from './layer-shared.js';
+import { layerStillRuns } from './layer-still-runs.js';
 import { layerVersionChanged } from './layer-version-changed.js';
 import { layerVersionPublished } from './layer-version-published.js';
+import { versionFrozeLayer } from './version-froze-layer.js';
 
 /** In priority order: the first match is the event's one finding. */
 export const DETECTIONS: readonly Detection[] = [
@@ -20,9 +23,14 @@ export const DETECTIONS: readonly Detection[] = [
   functionCreatedWithLayers,
   layerAdded,
   layerVersionChanged,
+  // Before the plain removal: a layer removed from $LATEST that an alias still runs is no clean-up.
+  layerStillRuns,
   layerRemoved,
   layerReordered,
   layerDrift,
   layerVersionPublished,
   layerShared,
+  // Versions and aliases: what callers of a qualifier run.
+  versionFrozeLayer,
+  aliasRoutedToLayer,
 ];

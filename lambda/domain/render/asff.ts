@@ -8,6 +8,7 @@ import { DETECTIONS } from '../detections/index.js';
 import type { Finding } from '../finding.js';
 import type { Severity } from '../severity.js';
 import { oneLine } from '../text.js';
+import { runsInText } from './describe.js';
 import { Cuts, exactInteger, ownPlace, type Place, renderTime, resourcePlace } from './limits.js';
 import { describeFinding, isIpAddress } from './ocsf.js';
 import { serviceSource } from './target.js';
@@ -266,6 +267,7 @@ function productFields(f: Finding, version: string, cuts: Cuts): Record<string, 
     'layerwatch/Gaps': f.gaps.join('; ') || null,
     'layerwatch/ContentSignals': contentSignals(f),
     'layerwatch/Related': join(f.related),
+    'layerwatch/RunsIn': f.runsIn ? runsInText(f.runsIn) || 'nowhere known' : null,
     'layerwatch/Suppression': f.suppression ? `${f.suppression.rule}: ${f.suppression.match}` : null,
     'layerwatch/ExecHooks': f.execHooks
       ? Object.entries(f.execHooks.after)

@@ -74,3 +74,18 @@ export function describeOrigin(p: Finding['provenance'][number], show: Show): st
         : `lookup ${p.lookup}`;
   return `owner: ${owner}; ${lookup}`;
 }
+
+/** Where the layers run, in words: `$LATEST`, `alias prod -> version 8 (5 %)`, `version 8`. */
+export function runsInText(runsIn: NonNullable<Finding['runsIn']>): string {
+  return runsIn
+    .map((r) =>
+      r.qualifier === '$LATEST'
+        ? '$LATEST'
+        : r.qualifier === '$LATEST.PUBLISHED'
+          ? `$LATEST.PUBLISHED (version ${r.version})`
+          : r.qualifier === r.version
+            ? `version ${r.version}`
+            : `alias ${safeText(r.qualifier)} (version ${r.version}, ${Math.round(r.share * 1000) / 10} %)`,
+    )
+    .join(', ');
+}

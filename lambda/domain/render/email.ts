@@ -1,7 +1,7 @@
 /** The email body: a plain-text report, every untrusted value on one line and cut. */
 import type { Finding } from '../finding.js';
 import { cut } from '../text.js';
-import { describeActor, describeOrigin, line, listOrNone } from './describe.js';
+import { describeActor, describeOrigin, line, listOrNone, runsInText } from './describe.js';
 import { hookChangeLines, hooksInForce } from './exec-hooks.js';
 import { inspectionBlocks } from './inspection.js';
 
@@ -58,6 +58,7 @@ function whatChanged(out: string[], f: Finding, max: number): void {
     out.push(`  Layer:       ${line(f.layer.versionArn ?? f.layer.layerArn, max)}`);
   }
   for (const h of hookChangeLines(f, line)) out.push(`  Hook:        ${h}`);
+  if (f.runsIn) out.push(`  Runs in:     ${runsInText(f.runsIn) || 'no qualifier known to run it now'}`);
   const hooks = hooksInForce(f, line);
   if (hooks !== null) out.push(`  Hooks now:   ${hooks}`);
   if (f.target) {

@@ -120,9 +120,16 @@ describe('CloudTrailLookupEventsReader', () => {
       'UpdateFunctionEventInvokeConfig20190925',
     ])
       expect(names).toContain(name);
-    // 9 layer names and 62 of the tamper watch (UpdateFunctionConfiguration's are the layer names):
-    // one call each when the history holds no event.
-    expect(names).toHaveLength(71);
+    // 17 layer, version and alias names and 62 of the tamper watch (UpdateFunctionConfiguration's
+    // are the layer names): one call each when the history holds no event.
+    for (const name of [
+      'PublishVersion20150331',
+      'CreateAlias20150331',
+      'UpdateAlias20150331',
+      'DeleteAlias20150331',
+    ])
+      expect(names).toContain(name);
+    expect(names).toHaveLength(79);
     expect(events.map((e) => e.status === 'ok' && e.record.eventID).sort()).toEqual(
       tampering.map((r) => r.eventID).sort(),
     );

@@ -131,4 +131,41 @@ describe('DynamoDbBaselineStore', () => {
       .resolves({ Item: { functionArn: { S: fn }, states: { S: '{not json' }, revision: { N: '4' } } });
     await expect(store().get(fn)).resolves.toEqual({ functionArn: fn, states: [], truncated: true });
   });
+
+  it('keeps the versions and aliases beside the layer history, and the layer history beside them', async () => {
+    const version = { version: '8', layers: ['L'], eventTime: '2026-03-14T09:20:00Z', eventId: 'p8' };
+    const alias = {
+      alias: 'prod',
+      version: '8',
+      weights: {},
+      eventTime: '2026-03-14T09:21:00Z',
+      eventId: 'a1',
+      deleted: false,
+    };
+    const kept = state('2026-03-14T09:00:00Z', ['L'], 'e1');
+    ddb.on(GetItemCommand).resolves({ Item: item([kept], 3) });
+    ddb.on(PutItemCommand).resolves({});
+    await store().recordQualifier(fn, { version });
+    const put = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(JSON.parse(put?.Item?.states?.S ?? '')).toEqual([kept]);
+    expect(JSON.parse(put?.Item?.qualifiers?.S ?? '')).toEqual({ versions: [version], aliases: [] });
+
+    ddb.reset();
+    ddb
+      .on(GetItemCommand)
+      .resolves({ Item: { ...item([kept], 4), qualifiers: put?.Item?.qualifiers ?? { S: '' } } });
+    ddb.on(PutItemCommand).resolves({});
+    const read = store();
+    await expect(read.get(fn)).resolves.toMatchObject({ qualifiers: { versions: [version] } });
+    await read.recordQualifier(fn, { alias });
+    const second = ddb.commandCalls(PutItemCommand)[0]?.args[0].input;
+    expect(JSON.parse(second?.Item?.qualifiers?.S ?? '')).toEqual({ versions: [version], aliases: [alias] });
+    expect(second?.ExpressionAttributeValues).toEqual({ ':revision': { N: '4' } });
+  });
+
+  it('reads damaged qualifiers as none known', async () => {
+    ddb.on(GetItemCommand).resolves({ Item: { ...item([], 1), qualifiers: { S: '{not json' } } });
+    const baseline = await store().get(fn);
+    expect(baseline?.qualifiers).toBeUndefined();
+  });
 });

@@ -20,6 +20,27 @@ function sdkError(name: string): Error {
 describe('LambdaFunctionReader', () => {
   beforeEach(() => lambda.reset());
 
+  it('reads a published version with the version as Qualifier, and $LATEST without one', async () => {
+    lambda
+      .on(GetFunctionConfigurationCommand, { Qualifier: '8' })
+      .resolves({ Layers: [{ Arn: 'arn:aws:lambda:eu-west-1:111122223333:layer:a:1' }], Version: '8' })
+      .on(GetFunctionConfigurationCommand, { FunctionName: fn.arn, Qualifier: undefined })
+      .resolves({ Layers: [] });
+    const reader = new LambdaFunctionReader((_a, region) => new LambdaClient({ region }));
+    await expect(reader.readConfiguration(fn, '8')).resolves.toMatchObject({
+      status: 'ok',
+      layers: ['arn:aws:lambda:eu-west-1:111122223333:layer:a:1'],
+    });
+    await expect(reader.readConfiguration(fn)).resolves.toMatchObject({ status: 'ok', layers: [] });
+    expect(lambda).toHaveReceivedCommandWith(GetFunctionConfigurationCommand, {
+      FunctionName: fn.arn,
+      Qualifier: '8',
+    });
+    expect(lambda.commandCalls(GetFunctionConfigurationCommand)[1]?.args[0].input).toEqual({
+      FunctionName: fn.arn,
+    });
+  });
+
   it("reads the function's layers in the function's own region, by ARN", async () => {
     lambda.on(GetFunctionConfigurationCommand).resolves({
       Layers: [{ Arn: 'arn:aws:lambda:eu-west-1:111122223333:layer:a:1' }],

@@ -183,7 +183,7 @@ describe('normalize', () => {
     ['another service', otherService()],
     [
       'an unwatched Lambda call',
-      { ...updateFunctionConfiguration('orders'), eventName: 'PublishVersion20150331' },
+      { ...updateFunctionConfiguration('orders'), eventName: 'AddPermission20150331v2' },
     ],
     [
       'a look-alike name',

@@ -18,6 +18,15 @@ import {
 import { analyzeAfter, eventOf } from '../../support/run.js';
 import { expectValidFinding } from '../../support/schema.js';
 import { tamperingCalls } from '../../support/tamper-records.js';
+import { createAlias, publishVersion, updateAlias } from '../../support/version-records.js';
+
+/** A function with version 1 and alias prod on it, then the external layer attached at :05. */
+const aliased = (): Rec[] => [
+  deployed(),
+  publishVersion('orders', '1', { layers: [DEPS], time: at(1) }),
+  createAlias('orders', 'prod', '1', { time: at(2) }),
+];
+const attached = (): Rec => updateFunctionConfiguration('orders', { layers: [DEPS, EVIL], time: at(5) });
 
 interface Case {
   name: string;
@@ -200,6 +209,38 @@ const cases: Case[] = [
     between: ['medium', 'medium'],
     added: [],
     removed: [],
+  },
+  {
+    name: 'attach then publish: the version freezes the layer its predecessor did not run',
+    history: [deployed(), publishVersion('orders', '1', { layers: [DEPS], time: at(1) }), attached()],
+    record: publishVersion('orders', '2', { layers: [DEPS, EVIL], time: at(6) }),
+    detection: 'lambda-version-published-with-layer',
+    between: ['high', 'critical'],
+  },
+  {
+    name: 'deploy publishes the same layers: nothing',
+    history: [deployed(), publishVersion('orders', '1', { layers: [DEPS], time: at(1) })],
+    record: publishVersion('orders', '2', { layers: [DEPS], time: at(6), identity: identities.deployRole() }),
+    detection: null,
+  },
+  {
+    name: 'an alias moved to a version running another layer',
+    history: [...aliased(), attached(), publishVersion('orders', '2', { layers: [DEPS, EVIL], time: at(6) })],
+    record: updateAlias('orders', 'prod', '2', { time: at(7) }),
+    detection: 'lambda-alias-routes-to-layer',
+    between: ['high', 'critical'],
+  },
+  {
+    name: 'a layer removed from $LATEST that an alias still runs, scored as the layer',
+    history: [
+      ...aliased(),
+      attached(),
+      publishVersion('orders', '2', { layers: [DEPS, EVIL], time: at(6) }),
+      updateAlias('orders', 'prod', '2', { time: at(7) }),
+    ],
+    record: updateFunctionConfiguration('orders', { layers: [DEPS], time: at(8) }),
+    detection: 'lambda-layer-still-runs',
+    between: ['high', 'critical'],
   },
 ];
 
