@@ -3,6 +3,7 @@
  * and one foreign attach: the SCP allows the first two (simulated), denies the foreign one, fits the
  * size limit, and --replay names exactly the foreign call.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,8 +161,16 @@ describe('layerwatch guardrail', () => {
   });
 
   it("README's example: the bundled examples' two foreign attaches, and nothing else, would be denied", async () => {
-    const examples = join(__dirname, '..', '..', 'examples');
-    const { code, err } = await guardrail(examples, '--replay', examples);
+    // As a user runs it: the real command line, whose reader threads read examples/ (16 files and
+    // more) in parallel, which the in-process runner of the other cases cannot start.
+    const root = join(__dirname, '..', '..');
+    const examples = join(root, 'examples');
+    const run = spawnSync(
+      process.execPath,
+      [join(root, 'bin', 'layerwatch-cli.mjs'), 'guardrail', examples, '--replay', examples],
+      { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
+    );
+    const [code, err] = [run.status, run.stderr];
     expect(code).toBe(1);
     const denied = err.split('\n').filter((l) => l.startsWith('  DENIED'));
     expect(denied).toHaveLength(2);
