@@ -25,6 +25,7 @@ import { CreateFunctionCommand, LambdaClient, PublishLayerVersionCommand } from 
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ATHENA_RESULT_COLUMNS } from '../lambda/cli/athena.js';
 
 // npm scripts and the tests run from the project root.
 const ROOT = process.cwd();
@@ -169,21 +170,7 @@ const lowerKeys = (v: unknown): unknown =>
       ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k.toLowerCase(), lowerKeys(x)]))
       : v;
 
-const COLUMNS = [
-  'eventid',
-  'eventtime',
-  'eventsource',
-  'eventname',
-  'awsregion',
-  'sourceipaddress',
-  'useragent',
-  'recipientaccountid',
-  'errorcode',
-  'requestparameters',
-  'responseelements',
-  'useridentity',
-  'resources',
-];
+const COLUMNS = ATHENA_RESULT_COLUMNS;
 
 /** A CloudTrail record as the CloudTrail table gives it back: struct fields lower-cased, JSON as text. */
 export function athenaCells(r: Record<string, unknown>): string[] {

@@ -35,6 +35,9 @@ export const ATHENA_COLUMNS = [
   'responseelements',
 ] as const;
 
+/** Every column of the query's result, in its order: the plain ones, then the JSON ones. */
+export const ATHENA_RESULT_COLUMNS = [...ATHENA_COLUMNS, 'useridentity', 'resources'] as const;
+
 function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }

@@ -97,3 +97,45 @@ export function eventHistoryWindow(sinceMs: number | null, untilMs: number | nul
       `--until: ${day(untilMs)} is more than ${EVENT_HISTORY_DAYS} days ago; the Event history has nothing that old: use --athena`,
     );
 }
+
+/** The options every command on a deployed stack takes: which stack, where, and whether a part may stay unread. */
+export interface StackOptions {
+  stack: string;
+  region: string;
+  allowPartial: boolean;
+}
+
+/**
+ * Reads `--stack NAME`, `--region REGION` and `--allow-partial`, and hands any other argument to
+ * `other` (with a reader of its value), which returns false for an argument it does not know. The
+ * region defaults to the environment's; both are checked before any AWS call.
+ */
+export function parseStackOptions(
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+  other: (argument: string, value: () => string) => boolean,
+): StackOptions {
+  const args: StackOptions = {
+    stack: 'LayerWatch',
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '',
+    allowPartial: false,
+  };
+  for (let i = 0; i < argv.length; i += 1) {
+    const a = argv[i] as string;
+    const value = () => {
+      const v = argv[i + 1];
+      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
+      i += 1;
+      return v;
+    };
+    if (a === '--stack') args.stack = value();
+    else if (a === '--region') args.region = value();
+    else if (a === '--allow-partial') args.allowPartial = true;
+    else if (!other(a, value)) throw new UsageError(`unknown argument ${a}`);
+  }
+  if (args.region === '') throw new UsageError('name the region: --region REGION (or set AWS_REGION)');
+  regionOption(argv.includes('--region') ? '--region' : 'AWS_REGION', [args.region]);
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(args.stack))
+    throw new UsageError(`"${args.stack}" is not a stack name`);
+  return args;
+}

@@ -9,7 +9,7 @@
 import type { StackState } from '../adapters/deployment-reader.js';
 import type { AlarmState, MetricId, Series, SeriesQuery } from '../adapters/operations-reader.js';
 import { UsageError } from './command.js';
-import { regionOption } from './option-values.js';
+import { parseStackOptions } from './option-values.js';
 
 export interface StatusView {
   stack(name: string, region: string): Promise<StackState | null>;
@@ -56,31 +56,13 @@ export function parseStatusArgs(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): StatusArgs {
-  const args: StatusArgs = {
-    stack: 'LayerWatch',
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '',
-    hours: 24,
-    allowPartial: false,
-  };
-  for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      i += 1;
-      return v;
-    };
-    if (a === '--stack') args.stack = value();
-    else if (a === '--region') args.region = value();
-    else if (a === '--hours') args.hours = hoursOption(value());
-    else if (a === '--allow-partial') args.allowPartial = true;
-    else throw new UsageError(`unknown argument ${a}`);
-  }
-  if (args.region === '') throw new UsageError('name the region: --region REGION (or set AWS_REGION)');
-  regionOption(argv.includes('--region') ? '--region' : 'AWS_REGION', [args.region]);
-  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(args.stack))
-    throw new UsageError(`"${args.stack}" is not a stack name`);
-  return args;
+  let hours = 24;
+  const options = parseStackOptions(argv, env, (a, value) => {
+    if (a !== '--hours') return false;
+    hours = hoursOption(value());
+    return true;
+  });
+  return { ...options, hours };
 }
 
 function hoursOption(text: string): number {

@@ -8,8 +8,8 @@ import type { StackState } from '../adapters/deployment-reader.js';
 import type { AlertMessage } from '../domain/render/alert.js';
 import { renderAlert } from '../domain/render/alert.js';
 import { testFinding } from '../domain/test-alert.js';
-import { EXIT, UsageError } from './command.js';
-import { regionOption } from './option-values.js';
+import { EXIT } from './command.js';
+import { parseStackOptions } from './option-values.js';
 import { exitFor, isNotFound, isolate } from './parts.js';
 import {
   type Check,
@@ -62,31 +62,13 @@ export function parseVerifyArgs(
   argv: readonly string[],
   env: Record<string, string | undefined>,
 ): VerifyArgs {
-  const args: VerifyArgs = {
-    stack: 'LayerWatch',
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? '',
-    sendTestAlert: false,
-    allowPartial: false,
-  };
-  for (let i = 0; i < argv.length; i += 1) {
-    const a = argv[i];
-    const value = () => {
-      const v = argv[i + 1];
-      if (v === undefined || v.startsWith('--')) throw new UsageError(`${a} needs a value`);
-      i += 1;
-      return v;
-    };
-    if (a === '--stack') args.stack = value();
-    else if (a === '--region') args.region = value();
-    else if (a === '--send-test-alert') args.sendTestAlert = true;
-    else if (a === '--allow-partial') args.allowPartial = true;
-    else throw new UsageError(`unknown argument ${a}`);
-  }
-  if (args.region === '') throw new UsageError('name the region: --region REGION (or set AWS_REGION)');
-  regionOption(argv.includes('--region') ? '--region' : 'AWS_REGION', [args.region]);
-  if (!/^[A-Za-z][A-Za-z0-9-]{0,127}$/.test(args.stack))
-    throw new UsageError(`"${args.stack}" is not a stack name`);
-  return args;
+  let sendTestAlert = false;
+  const options = parseStackOptions(argv, env, (a) => {
+    if (a !== '--send-test-alert') return false;
+    sendTestAlert = true;
+    return true;
+  });
+  return { ...options, sendTestAlert };
 }
 
 /** The checks that need the stack's outputs, named for the lines that say they were skipped. */

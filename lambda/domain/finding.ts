@@ -60,7 +60,7 @@ export function buildFinding(parts: FindingParts): Finding {
     finding.execHooks = execHooksOf(parts.hooks ?? null);
   } else if (event.kind === 'Tamper') Object.assign(finding, tamperPart(event));
   else if (event.kind === 'PublishVersion' || isAliasEvent(event))
-    Object.assign(finding, qualifierPart(event.fn, evidence, parts.details));
+    Object.assign(finding, functionAndLayer(event.fn, evidence, parts.details));
   else Object.assign(finding, layerPart(event));
   // The resource a detection names (detector-tampered on a function event, or the own one of several).
   if (evidence.target) finding.target = { ...evidence.target };
@@ -196,16 +196,9 @@ function functionPart(
   details: FunctionDetails,
 ): FunctionPart {
   const { fn } = event;
-  const layerParts = evidence.layerArn ? parseLayerArn(evidence.layerArn) : null;
+  const named = functionAndLayer(fn, evidence, details);
   return {
-    function: {
-      arn: fn.arn,
-      name: fn.name,
-      account: fn.account,
-      region: fn.region,
-      runtime: details.runtime,
-      role: details.role,
-    },
+    function: named.function,
     layers: change?.after
       ? {
           before: change.before,
@@ -217,15 +210,7 @@ function functionPart(
           baseline: change.before === null ? 'unknown' : 'known',
         }
       : null,
-    layer: layerParts
-      ? {
-          versionArn: evidence.layerArn,
-          layerArn: layerParts.layerArn,
-          account: layerParts.account,
-          name: layerParts.name,
-          version: layerParts.version,
-        }
-      : null,
+    layer: named.layer,
     remediation: {
       revertCommand:
         event.kind === 'UpdateFunctionConfiguration' && change?.before
@@ -236,8 +221,8 @@ function functionPart(
   };
 }
 
-/** A version published or an alias moved: the function, and the layer the evidence names. */
-function qualifierPart(
+/** The function an event names, and the layer its evidence names: every function finding has both. */
+function functionAndLayer(
   fn: FunctionRef,
   evidence: Evidence,
   details: FunctionDetails,

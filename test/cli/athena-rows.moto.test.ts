@@ -9,27 +9,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
 import { AthenaQueryRunner } from '../../lambda/adapters/athena-query-runner.js';
+import { ATHENA_RESULT_COLUMNS } from '../../lambda/cli/athena.js';
 import { hunt, parseHuntArgs } from '../../lambda/cli/command-hunt.js';
 import { athenaCells, exampleRecords, motoConfig, seedAthena } from '../../scripts/try-it.js';
 import { csvField } from '../support/athena-rows.js';
 import { memoryIo } from '../support/cli-io.js';
 import { type Moto, startMoto } from '../support/moto.js';
 
-const HEADER = [
-  'eventid',
-  'eventtime',
-  'eventsource',
-  'eventname',
-  'awsregion',
-  'sourceipaddress',
-  'useragent',
-  'recipientaccountid',
-  'errorcode',
-  'requestparameters',
-  'responseelements',
-  'useridentity',
-  'resources',
-];
+const HEADER: readonly string[] = ATHENA_RESULT_COLUMNS;
 const REQUEST = HEADER.indexOf('requestparameters');
 
 /** The bundled history three times over (39 rows, each event id its own), row 5 cut in its JSON. */
