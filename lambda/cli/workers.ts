@@ -16,6 +16,8 @@ export interface ReaderResult {
   files: number;
   bytes: number;
   skipped: number;
+  /** Records counted but not parsed: they name no watched call. */
+  unparsed: number;
   records: SourceRecord[];
   problems: SourceProblem[];
 }
@@ -71,7 +73,14 @@ export function runReaderIfWorker(): boolean {
       if (files === null) {
         process.exit(0);
       }
-      const result: ReaderResult = { files: files.length, bytes: 0, skipped: 0, records: [], problems: [] };
+      const result: ReaderResult = {
+        files: files.length,
+        bytes: 0,
+        skipped: 0,
+        unparsed: 0,
+        records: [],
+        problems: [],
+      };
       const options = {
         prefilter: true,
         maxRecordBytes,
@@ -80,6 +89,9 @@ export function runReaderIfWorker(): boolean {
         },
         onBytes: (n: number) => {
           result.bytes += n;
+        },
+        onUnparsed: (n: number) => {
+          result.unparsed += n;
         },
       };
       for (const file of files)
