@@ -48,13 +48,30 @@ function corpus(dir: string, watchedRate: number): Corpus {
   return { ...s, dir };
 }
 
-function timed(label: string, command: string): { label: string; seconds: number; stdout: string } {
+interface Timed {
+  label: string;
+  seconds: number;
+  /** User + system CPU seconds of the whole command (all its processes and threads). */
+  cpu: number;
+  stdout: string;
+}
+
+/** Wall and CPU time of one command; CPU time holds better than wall time on a shared machine. */
+function timed(label: string, command: string): Timed {
+  const cpuFile = join(tmpdir(), `layerwatch-bench-cpu-${process.pid}`);
   const t0 = performance.now();
-  const r = spawnSync('bash', ['-c', command], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync(TIME, ['-f', '%U %S', '-o', cpuFile, 'bash', '-c', command], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+  });
   const seconds = (performance.now() - t0) / 1000;
+  if (r.error) throw new Error(`${TIME} is needed for the CPU figures (apt-get install time)`);
   if (r.status !== 0) throw new Error(`${label} failed (${r.status}): ${r.stderr.slice(0, 500)}`);
-  process.stderr.write(`${label}: ${seconds.toFixed(2)} s\n`);
-  return { label, seconds, stdout: r.stdout };
+  const [user, sys] = readFileSync(cpuFile, 'utf8').trim().split(/\s+/).slice(-2).map(Number);
+  rmSync(cpuFile, { force: true });
+  const cpu = (user ?? Number.NaN) + (sys ?? Number.NaN);
+  process.stderr.write(`${label}: ${seconds.toFixed(2)} s wall, ${cpu.toFixed(2)} s CPU\n`);
+  return { label, seconds, cpu, stdout: r.stdout };
 }
 
 const median = (xs: readonly number[]) => {
@@ -119,46 +136,56 @@ function memory(): { lines: string[]; ok: boolean } {
 interface Row {
   label: string;
   seconds: number;
+  cpu: number;
   ratio: string;
+  cpuRatio: string;
 }
+
+const pairs = (xs: readonly number[]) =>
+  `**${median(xs).toFixed(2)}x** (pairs ${Math.min(...xs).toFixed(2)}-${Math.max(...xs).toFixed(2)})`;
 
 /** One corpus: the scan and zcat in turn, then the plain path (and jq) once. */
 function contenders(c: Corpus, name: string, jq: boolean): { rows: Row[]; same: boolean; findings: number } {
   const files = `find ${c.dir} -name '*.json.gz' -print0 | sort -z`;
   // Warm the page cache so that every contender reads from memory.
   timed(`${name}: warm-up`, `${files} | xargs -0 cat > /dev/null`);
-  const zcat: number[] = [];
-  const scan: number[] = [];
-  let stdout = '';
+  const zcat: Timed[] = [];
+  const scan: Timed[] = [];
   for (let r = 0; r < ROUNDS; r += 1) {
-    zcat.push(timed(`${name}: zcat > /dev/null`, `${files} | xargs -0 zcat > /dev/null`).seconds);
-    const s = timed(`${name}: layerwatch scan`, `node bin/layerwatch-cli.mjs scan --format jsonl ${c.dir}`);
-    scan.push(s.seconds);
-    stdout = s.stdout;
+    zcat.push(timed(`${name}: zcat > /dev/null`, `${files} | xargs -0 zcat > /dev/null`));
+    scan.push(timed(`${name}: layerwatch scan`, `node bin/layerwatch-cli.mjs scan --format jsonl ${c.dir}`));
   }
-  const ratios = scan.map((x, i) => x / (zcat[i] as number));
-  const z = median(zcat);
+  const z = { seconds: median(zcat.map((x) => x.seconds)), cpu: median(zcat.map((x) => x.cpu)) };
   const plain = timed(
     `${name}: layerwatch scan --no-prefilter`,
     `node bin/layerwatch-cli.mjs scan --format jsonl --no-prefilter ${c.dir}`,
   );
-  const once = (x: { label: string; seconds: number }) => ({
+  const once = (x: Timed): Row => ({
     label: x.label.slice(name.length + 2).replace('|', '\\|'),
     seconds: x.seconds,
-    ratio: `${(x.seconds / z).toFixed(2)}x (one run, against the median)`,
+    cpu: x.cpu,
+    ratio: `${(x.seconds / z.seconds).toFixed(2)}x (one run)`,
+    cpuRatio: `${(x.cpu / z.cpu).toFixed(2)}x (one run)`,
   });
   const rows: Row[] = [
-    { label: 'zcat > /dev/null', seconds: z, ratio: '1.00x' },
+    { label: 'zcat > /dev/null', ...z, ratio: '1.00x', cpuRatio: '1.00x' },
     {
       label: 'layerwatch scan',
-      seconds: median(scan),
-      ratio: `**${median(ratios).toFixed(2)}x** (pairs: ${Math.min(...ratios).toFixed(2)}-${Math.max(...ratios).toFixed(2)})`,
+      seconds: median(scan.map((x) => x.seconds)),
+      cpu: median(scan.map((x) => x.cpu)),
+      ratio: pairs(scan.map((x, i) => x.seconds / (zcat[i] as Timed).seconds)),
+      cpuRatio: pairs(scan.map((x, i) => x.cpu / (zcat[i] as Timed).cpu)),
     },
     once(plain),
   ];
   if (jq)
     rows.push(once(timed(`${name}: zcat | jq`, `${files} | xargs -0 zcat | jq -c '${JQ_FILTER}' | wc -l`)));
-  return { rows, same: stdout === plain.stdout, findings: stdout.split('\n').filter(Boolean).length };
+  const stdout = scan[scan.length - 1]?.stdout ?? '';
+  return {
+    rows,
+    same: scan.every((x) => x.stdout === plain.stdout),
+    findings: stdout.split('\n').filter(Boolean).length,
+  };
 }
 
 function main() {
@@ -172,15 +199,17 @@ function main() {
   const table = [
     `Command: \`npm run bench:scan\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, jq ${spawnSync('jq', ['--version'], { encoding: 'utf8' }).stdout.trim()}; load average ${loadavg()[0]?.toFixed(1)} at the end)`,
     '',
-    `Corpora (\`bench/corpus.ts\`, seed 20261122; page cache warm): **usual**, ${size(usual)}; **dense** (a watched call in every file, one record in ${Math.round(1 / DENSE_RATE)}), ${size(dense)}. The scan and \`zcat\` ran in turn ${ROUNDS} times on each corpus; the ratio is the median of the ${ROUNDS} pairs.`,
+    `Corpora (\`bench/corpus.ts\`, seed 20261122; page cache warm): **usual**, ${size(usual)}; **dense** (a watched call in every file, one record in ${Math.round(1 / DENSE_RATE)}), ${size(dense)}. The scan and \`zcat\` ran in turn ${ROUNDS} times on each corpus; each ratio is the median of the ${ROUNDS} pairs (CPU: user + system of every process and thread).`,
     '',
-    '| corpus | contender | wall time (median) | throughput (uncompressed) | vs zcat > /dev/null |',
-    '| --- | --- | --- | --- | --- |',
+    '| corpus | contender | wall time (median) | throughput (uncompressed) | wall vs zcat > /dev/null | CPU time (median) | CPU vs zcat > /dev/null |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
     ...u.rows.map(
-      (x) => `| usual | ${x.label} | ${x.seconds.toFixed(2)} s | ${rate(usual, x)} | ${x.ratio} |`,
+      (x) =>
+        `| usual | ${x.label} | ${x.seconds.toFixed(2)} s | ${rate(usual, x)} | ${x.ratio} | ${x.cpu.toFixed(2)} s | ${x.cpuRatio} |`,
     ),
     ...d.rows.map(
-      (x) => `| dense | ${x.label} | ${x.seconds.toFixed(2)} s | ${rate(dense, x)} | ${x.ratio} |`,
+      (x) =>
+        `| dense | ${x.label} | ${x.seconds.toFixed(2)} s | ${rate(dense, x)} | ${x.ratio} | ${x.cpu.toFixed(2)} s | ${x.cpuRatio} |`,
     ),
     '',
     `Usual: ${u.findings} findings for ${usual.layerEvents} planted layer events; dense: ${d.findings} findings for ${dense.layerEvents}. Pre-filter (record-level) and plain path output identical: ${u.same && d.same ? 'yes' : 'NO'}.`,
