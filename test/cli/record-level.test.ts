@@ -63,7 +63,6 @@ async function same(bytes: Buffer) {
 
 const attack = () =>
   updateFunctionConfiguration('billing', {
-    previous: [layerArn('deps', 1)],
     layers: [layerArn('deps', 1), layerArn('ext', 1, OTHER_ACCOUNT)],
   });
 const tamper = () => tamperingCalls().map((c) => c.record);
