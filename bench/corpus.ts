@@ -118,6 +118,21 @@ function watchedCall(
   return pick(calls)();
 }
 
+/** The planted layer change: an UpdateFunctionConfiguration that attaches another account's layer. */
+function layerChange(fn: string, layer: string, region: string, account: string) {
+  return {
+    eventSource: 'lambda.amazonaws.com',
+    eventName: 'UpdateFunctionConfiguration20150331v2',
+    requestParameters: { functionName: fn, layers: [layer] },
+    responseElements: {
+      functionName: fn,
+      functionArn: `arn:aws:lambda:${region}:${account}:function:${fn}`,
+      layers: [{ arn: layer, codeSize: 2048 }],
+      runtime: 'python3.12',
+    },
+  };
+}
+
 /**
  * A deterministic source of CloudTrail records: many services, rare Lambda layer changes, and
  * other watched calls where asked (`watched`).
@@ -168,19 +183,7 @@ export function recordSource(seed = 20261122, layerRate = 0.00005) {
       const layer = `arn:aws:lambda:${region}:999999999999:layer:ext-${Math.floor(random() * 5)}:1`;
       return {
         layer: true,
-        record: {
-          ...base,
-          readOnly: false,
-          eventSource: 'lambda.amazonaws.com',
-          eventName: 'UpdateFunctionConfiguration20150331v2',
-          requestParameters: { functionName: fn, layers: [layer] },
-          responseElements: {
-            functionName: fn,
-            functionArn: `arn:aws:lambda:${region}:${account}:function:${fn}`,
-            layers: [{ arn: layer, codeSize: 2048 }],
-            runtime: 'python3.12',
-          },
-        },
+        record: { ...base, readOnly: false, ...layerChange(fn, layer, region, account) },
       };
     }
     if (watched) {
