@@ -37,7 +37,106 @@ export interface CorpusStats {
   layerEvents: number;
 }
 
-/** A deterministic source of CloudTrail records: many services, rare Lambda layer changes. */
+/**
+ * Calls a busy account makes all day that layerwatch watches (deploys publish versions and move
+ * aliases; pipelines put role policies, alarms, targets and queue attributes): the `dense` corpus.
+ */
+function watchedCall(
+  pick: <T>(xs: readonly T[]) => T,
+  n: () => number,
+  region: string,
+  account: string,
+): { eventSource: string; eventName: string; requestParameters: unknown; responseElements: unknown } {
+  const fn = `fn-${n()}`;
+  const fnArn = `arn:aws:lambda:${region}:${account}:function:${fn}`;
+  const role = `app-role-${n()}`;
+  const calls = [
+    () => ({
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'PutRolePolicy',
+      requestParameters: {
+        roleName: role,
+        policyName: 'inline-s3',
+        policyDocument: JSON.stringify({
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::bucket-${n()}/*` },
+          ],
+        }),
+      },
+      responseElements: null,
+    }),
+    () => ({
+      eventSource: 'iam.amazonaws.com',
+      eventName: 'AttachRolePolicy',
+      requestParameters: { roleName: role, policyArn: 'arn:aws:iam::aws:policy/ReadOnlyAccess' },
+      responseElements: null,
+    }),
+    () => ({
+      eventSource: 'monitoring.amazonaws.com',
+      eventName: 'PutMetricAlarm',
+      requestParameters: {
+        alarmName: `errors-${fn}`,
+        namespace: 'AWS/Lambda',
+        metricName: 'Errors',
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        evaluationPeriods: 1,
+        period: 60,
+        alarmActions: [`arn:aws:sns:${region}:${account}:ops`],
+      },
+      responseElements: null,
+    }),
+    () => ({
+      eventSource: 'events.amazonaws.com',
+      eventName: 'PutTargets',
+      requestParameters: { rule: `schedule-${n()}`, targets: [{ id: '1', arn: fnArn }] },
+      responseElements: { failedEntryCount: 0, failedEntries: [] },
+    }),
+    () => ({
+      eventSource: 'sqs.amazonaws.com',
+      eventName: 'SetQueueAttributes',
+      requestParameters: {
+        queueUrl: `https://sqs.${region}.amazonaws.com/${account}/jobs-${n()}`,
+        attributes: { VisibilityTimeout: '30' },
+      },
+      responseElements: null,
+    }),
+    () => ({
+      eventSource: 'lambda.amazonaws.com',
+      eventName: 'PublishVersion20150331',
+      requestParameters: { functionName: fn },
+      responseElements: { functionName: fn, functionArn: `${fnArn}:${n() + 1}`, version: String(n() + 1) },
+    }),
+    () => ({
+      eventSource: 'lambda.amazonaws.com',
+      eventName: 'UpdateAlias20150331',
+      requestParameters: { functionName: fn, name: 'live', functionVersion: String(n() + 1) },
+      responseElements: { aliasArn: `${fnArn}:live`, name: 'live', functionVersion: String(n() + 1) },
+    }),
+  ];
+  return pick(calls)();
+}
+
+/** The planted layer change: an UpdateFunctionConfiguration that attaches another account's layer. */
+function layerChange(fn: string, layer: string, region: string, account: string) {
+  return {
+    eventSource: 'lambda.amazonaws.com',
+    eventName: 'UpdateFunctionConfiguration20150331v2',
+    requestParameters: { functionName: fn, layers: [layer] },
+    responseElements: {
+      functionName: fn,
+      functionArn: `arn:aws:lambda:${region}:${account}:function:${fn}`,
+      layers: [{ arn: layer, codeSize: 2048 }],
+      runtime: 'python3.12',
+    },
+  };
+}
+
+/**
+ * A deterministic source of CloudTrail records: many services, rare Lambda layer changes, and
+ * other watched calls where asked (`watched`).
+ */
 export function recordSource(seed = 20261122, layerRate = 0.00005) {
   const random = prng(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
@@ -48,7 +147,7 @@ export function recordSource(seed = 20261122, layerRate = 0.00005) {
       .toString(16)
       .padStart(12, '0')}`;
   let t = Date.parse('2026-01-01T00:00:00Z');
-  const record = (account: string, region: string): { record: unknown; layer: boolean } => {
+  const record = (account: string, region: string, watched = false): { record: unknown; layer: boolean } => {
     t += Math.floor(random() * 4000);
     const time = new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const base = {
@@ -84,20 +183,12 @@ export function recordSource(seed = 20261122, layerRate = 0.00005) {
       const layer = `arn:aws:lambda:${region}:999999999999:layer:ext-${Math.floor(random() * 5)}:1`;
       return {
         layer: true,
-        record: {
-          ...base,
-          readOnly: false,
-          eventSource: 'lambda.amazonaws.com',
-          eventName: 'UpdateFunctionConfiguration20150331v2',
-          requestParameters: { functionName: fn, layers: [layer] },
-          responseElements: {
-            functionName: fn,
-            functionArn: `arn:aws:lambda:${region}:${account}:function:${fn}`,
-            layers: [{ arn: layer, codeSize: 2048 }],
-            runtime: 'python3.12',
-          },
-        },
+        record: { ...base, readOnly: false, ...layerChange(fn, layer, region, account) },
       };
+    }
+    if (watched) {
+      const call = watchedCall(pick, () => Math.floor(random() * 50), region, account);
+      return { layer: false, record: { ...base, readOnly: false, ...call } };
     }
     const [source, names] = pick(SERVICES);
     return {
@@ -123,6 +214,7 @@ export function writeCorpus(
   targetMb: number,
   seed = 20261122,
   layerRate = 0.00005,
+  watchedRate = 0,
 ): CorpusStats {
   const source = recordSource(seed, layerRate);
   const { random, pick } = source;
@@ -134,8 +226,11 @@ export function writeCorpus(
     const region = pick(REGIONS);
     const records: unknown[] = [];
     const n = 40 + Math.floor(random() * 120);
+    // `watchedRate` > 0 (the dense corpus): a watched call in every file, one record in 1/rate.
+    const every = watchedRate > 0 ? Math.round(1 / watchedRate) : 0;
+    const offset = every > 0 ? Math.floor(random() * Math.min(n, every)) : -1;
     for (let i = 0; i < n; i += 1) {
-      const r = source.record(account, region);
+      const r = source.record(account, region, every > 0 && i % every === offset);
       records.push(r.record);
       if (r.layer) stats.layerEvents += 1;
     }

@@ -1,6 +1,6 @@
 // The floor for a bundled handler: only the SDK clients and commands the handler uses, constructed
-// once as the handler does, and nothing of ours (the clients of the optional sinks and of
-// organization discovery included: the handler bundles them, and builds them when turned on).
+// once as the handler does, and nothing of ours; the clients of the optional sinks and of
+// organization discovery only when their option is on, as the construct bundles the handler.
 import {
   DeleteItemCommand,
   DynamoDBClient,
@@ -31,9 +31,10 @@ const commands = [
   DeleteItemCommand,
   PublishCommand,
   AssumeRoleCommand,
-  BatchImportFindingsCommand,
-  PutEventsCommand,
-  ListAccountsCommand,
+  // The optional clients, bundled as the handler bundles them: only for the options that are on.
+  process.env.LAYERWATCH_BUNDLE_SECURITY_HUB !== 'false' ? BatchImportFindingsCommand : null,
+  process.env.LAYERWATCH_BUNDLE_FINDING_EVENTS !== 'false' ? PutEventsCommand : null,
+  process.env.LAYERWATCH_BUNDLE_ORGANIZATION_DISCOVERY !== 'false' ? ListAccountsCommand : null,
 ];
 
 export const handler = async (event: unknown) => ({

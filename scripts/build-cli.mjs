@@ -1,12 +1,17 @@
-// Bundles the offline CLI into dist/cli.mjs (run by `npm ci` through the prepare script).
+// Bundles the offline CLI into dist/cli.mjs, and its reader threads' entry into dist/reader.mjs
+// (run by `npm ci` through the prepare script).
 import { readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
 
 await build({
-  entryPoints: ['lambda/cli/entry.ts'],
-  outfile: 'dist/cli.mjs',
+  entryPoints: [
+    { in: 'lambda/cli/entry.ts', out: 'cli' },
+    { in: 'lambda/cli/reader-thread.ts', out: 'reader' },
+  ],
+  outdir: 'dist',
+  outExtension: { '.js': '.mjs' },
   bundle: true,
   platform: 'node',
   format: 'esm',

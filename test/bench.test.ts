@@ -26,10 +26,12 @@ describe('benchmark scripts (smoke, tiny inputs)', () => {
     const r = bench('bench/scan.ts', {
       BENCH_CORPUS: join(mkdtempSync(join(tmpdir(), 'lw-bench-')), 'corpus'),
       BENCH_CORPUS_MB: '2',
+      BENCH_ROUNDS: '1',
       BENCH_BIG_MB: '2',
       BENCH_GZ_MB: '2',
     });
-    expect(r.out).toMatch(/pre-filter and plain path output identical: yes/);
+    expect(r.out).toMatch(/Pre-filter \(record-level\) and plain path output identical: yes/);
+    expect(r.out).toMatch(/\| dense \| layerwatch scan \| [\d.]+ s \|/);
     expect(r.out).toMatch(/\| single-line log file, 2 MiB \| \d+ MiB \| [\d:.]+ \| (\d+) of \1 \|/);
     expect(r.out).toMatch(/\| gzip of \d+ MiB inflating to 2 MiB \| \d+ MiB \|/);
     expect(r.code).toBe(0);

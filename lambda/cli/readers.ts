@@ -12,7 +12,8 @@ import { createGunzip, gunzipSync } from 'node:zlib';
 import { AthenaCsvStream, athenaCsvRecords, counter, isAthenaCsv } from './athena.js';
 import { PieceReader, positionOf, recordsOfDocument } from './documents.js';
 import { JsonSplitter } from './json-splitter.js';
-import { mayHoldCandidate } from './prefilter.js';
+import { mayHoldCandidate, recordMayBeCandidate } from './prefilter.js';
+import { candidateRecords } from './record-level.js';
 import type { ReadOptions, RecordSink, SourceProblem } from './source-types.js';
 
 const CHUNK = 1 << 20;
@@ -149,6 +150,14 @@ export async function readBytes(
     sink(athenaCsvRecords(name, bytes.subarray(at).toString('utf8'), problems));
     return;
   }
+  // A log file among many: parse only the records that name a watched call.
+  const candidates = options.prefilter ? candidateRecords(name, bytes, at, line) : null;
+  if (candidates) {
+    problems.push(...candidates.problems);
+    options.onUnparsed?.(candidates.unparsed);
+    sink(candidates.records);
+    return;
+  }
   let doc: unknown;
   try {
     doc = JSON.parse(bytes.toString('utf8'));
@@ -161,7 +170,7 @@ export async function readBytes(
 }
 
 function splitter(name: string, problems: SourceProblem[], sink: RecordSink, options: ReadOptions) {
-  const pieces = new PieceReader(name, problems, options.prefilter ? mayHoldCandidate : null);
+  const pieces = new PieceReader(name, problems, options.prefilter ? recordMayBeCandidate : null);
   let batch: ReturnType<PieceReader['records']> = [];
   const split = new JsonSplitter(
     {

@@ -37,6 +37,7 @@ export async function readInputs(
     onSkipped: () => {
       stats.unparsedFiles += 1;
     },
+    onUnparsed: (records) => collector.skip(records),
     onBytes: (n) => {
       stats.bytes += n;
       current += n;
@@ -55,6 +56,7 @@ export async function readInputs(
       stats.files += result.files;
       stats.unparsedFiles += result.skipped;
       stats.bytes += result.bytes;
+      collector.skip(result.unparsed);
       state.problems.push(...result.problems);
       collector.add(result.records);
       state.tick();

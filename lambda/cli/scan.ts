@@ -50,6 +50,12 @@ export class EventCollector {
     private readonly problems: SourceProblem[],
   ) {}
 
+  /** Records read past without parsing (they name no watched call): counted as skipped. */
+  skip(records: number): void {
+    this.stats.records += records;
+    this.stats.ignored += records;
+  }
+
   add(records: readonly SourceRecord[]): void {
     for (const record of records) {
       this.stats.records += 1;

@@ -40,6 +40,8 @@ export interface ReadOptions {
   maxRecordBytes: number;
   /** Called for a file skipped unparsed by the pre-filter. */
   onSkipped?: (file: string) => void;
+  /** Called with the number of records of a file that were counted but not parsed (no watched call). */
+  onUnparsed?: (records: number) => void;
   /** Called with uncompressed bytes as they are read. */
   onBytes?: (bytes: number) => void;
 }

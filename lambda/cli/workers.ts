@@ -1,7 +1,8 @@
 /**
  * Reader threads for big scans: each reads, gunzips and pre-filters files and sends back only the
  * records of files that may hold a candidate event (rare), so the main thread parses little and
- * every core decompresses. The bundle (dist/cli.mjs) starts itself as the worker script.
+ * every core decompresses. A thread runs dist/reader.mjs (reader-thread.ts), built beside the
+ * command's bundle (dist/cli.mjs): only the readers, so that a thread starts in a few milliseconds.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { readFile } from './readers.js';
@@ -16,6 +17,8 @@ export interface ReaderResult {
   files: number;
   bytes: number;
   skipped: number;
+  /** Records counted but not parsed: they name no watched call. */
+  unparsed: number;
   records: SourceRecord[];
   problems: SourceProblem[];
 }
@@ -30,7 +33,7 @@ export async function readInParallel(
   threads: number,
   maxRecordBytes: number,
   onResult: (result: ReaderResult) => void,
-  script: URL = new URL(import.meta.url),
+  script: URL = new URL('./reader.mjs', import.meta.url),
 ): Promise<void> {
   const batches: string[][] = [];
   for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
@@ -71,7 +74,14 @@ export function runReaderIfWorker(): boolean {
       if (files === null) {
         process.exit(0);
       }
-      const result: ReaderResult = { files: files.length, bytes: 0, skipped: 0, records: [], problems: [] };
+      const result: ReaderResult = {
+        files: files.length,
+        bytes: 0,
+        skipped: 0,
+        unparsed: 0,
+        records: [],
+        problems: [],
+      };
       const options = {
         prefilter: true,
         maxRecordBytes,
@@ -80,6 +90,9 @@ export function runReaderIfWorker(): boolean {
         },
         onBytes: (n: number) => {
           result.bytes += n;
+        },
+        onUnparsed: (n: number) => {
+          result.unparsed += n;
         },
       };
       for (const file of files)

@@ -32,6 +32,21 @@ const BUNDLING: nodejs.BundlingOptions = {
   logLevel: nodejs.LogLevel.WARNING,
 };
 
+/**
+ * The bundling constants of the deployment's options (read in lambda/sinks.ts): esbuild leaves out
+ * the clients and adapters of every option that is off, so a deployment carries only what it runs.
+ */
+export function optionDefines(options: CallTargets['options']): Record<string, string> {
+  const define: Record<string, string> = {};
+  for (const [option, name] of [
+    ['securityHub', 'SECURITY_HUB'],
+    ['findingEvents', 'FINDING_EVENTS'],
+    ['organizationDiscovery', 'ORGANIZATION_DISCOVERY'],
+  ] as const)
+    define[`process.env.LAYERWATCH_BUNDLE_${name}`] = JSON.stringify(String(options[option]));
+  return define;
+}
+
 export interface RuntimeFunctionProps {
   /** The entry file under lambda/, e.g. `handler.ts`. */
   readonly entry: string;
@@ -81,7 +96,7 @@ export class RuntimeFunction extends nodejs.NodejsFunction {
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
       onFailure: props.onFailure,
-      bundling: BUNDLING,
+      bundling: { ...BUNDLING, define: optionDefines(props.targets.options) },
     });
     grantCalls(this, props.calls, props.targets);
     Tags.of(this.role as iam.IRole).add(DETECTOR_ROLE_TAG.key, DETECTOR_ROLE_TAG.value);

@@ -1,0 +1,242 @@
+/**
+ * Record-level reading gives the findings of the whole-file parse: every shape of input the scan
+ * reads, then generated log files full of traps for a byte search (event names inside other fields'
+ * strings, escaped quotes and backslashes, brackets in strings, `\u` escapes, nested `Records`).
+ * Each file is read twice through `readBytes`: pre-filter on (the record-level path where the shape
+ * allows it) and off (every file parsed whole); relevant events, problems and findings must match.
+ */
+import { prng } from '../../bench/markdown.js';
+import { readBytes } from '../../lambda/cli/readers.js';
+import { candidateRecords, elementSpans } from '../../lambda/cli/record-level.js';
+import { detect, EventCollector, emptyStats } from '../../lambda/cli/scan.js';
+import { isPartial, type SourceProblem, type SourceRecord } from '../../lambda/cli/source-types.js';
+import {
+  createFunction,
+  envelope,
+  layerArn,
+  OTHER_ACCOUNT,
+  otherService,
+  type Rec,
+  updateFunctionConfiguration,
+} from '../support/records.js';
+import { tamperingCalls } from '../support/tamper-records.js';
+import { publishVersion, updateAlias } from '../support/version-records.js';
+
+const MAX = 8 * 1024 * 1024;
+
+async function read(bytes: Buffer, prefilter: boolean) {
+  const problems: SourceProblem[] = [];
+  const records: SourceRecord[] = [];
+  let unparsed = 0;
+  await readBytes('f.json', bytes, problems, (rs) => records.push(...rs), {
+    prefilter,
+    maxRecordBytes: MAX,
+    onUnparsed: (n) => {
+      unparsed += n;
+    },
+  });
+  const stats = emptyStats();
+  const collector = new EventCollector(stats, problems);
+  collector.add(records);
+  collector.skip(unparsed);
+  const events = collector.sorted();
+  return {
+    events: JSON.stringify(events),
+    findings: JSON.stringify(detect(events)),
+    /** What makes an input partial (exit code 2): both paths must report it alike. */
+    partial: problems.filter(isPartial),
+    problems,
+    records: stats.records,
+    parsed: records.length,
+  };
+}
+
+/** Both paths; the findings must not be empty where the input holds an attack. */
+async function same(bytes: Buffer) {
+  const fast = await read(bytes, true);
+  const whole = await read(bytes, false);
+  expect(fast.events).toEqual(whole.events);
+  expect(fast.findings).toEqual(whole.findings);
+  expect(fast.partial).toEqual(whole.partial);
+  return { fast, whole };
+}
+
+const attack = () =>
+  updateFunctionConfiguration('billing', {
+    layers: [layerArn('deps', 1), layerArn('ext', 1, OTHER_ACCOUNT)],
+  });
+const tamper = () => tamperingCalls().map((c) => c.record);
+const lines = (rs: unknown[]) => `${rs.map((r) => JSON.stringify(r)).join('\n')}\n`;
+
+describe('record-level reading: every shape of input gives the whole-file findings', () => {
+  const shapes: [string, () => string, boolean][] = [
+    [
+      'CloudTrail log file',
+      () => JSON.stringify({ Records: [otherService(), attack(), ...tamper(), createFunction('f')] }),
+      true,
+    ],
+    [
+      'pretty-printed log file',
+      () => JSON.stringify({ Records: [otherService(), attack(), publishVersion('f', '2')] }, null, 2),
+      true,
+    ],
+    [
+      'lookup-events output',
+      () =>
+        JSON.stringify({
+          Events: [otherService(), attack(), updateAlias('f', 'live', '2')].map((r) => ({
+            EventId: r.eventID,
+            EventName: r.eventName,
+            CloudTrailEvent: JSON.stringify(r),
+          })),
+        }),
+      true,
+    ],
+    [
+      'EventBridge envelopes in Records',
+      () => JSON.stringify({ Records: [envelope(attack()), otherService()] }),
+      true,
+    ],
+    ['one EventBridge envelope', () => JSON.stringify(envelope(attack())), false],
+    ['JSON Lines', () => lines([otherService(), attack(), ...tamper()]), false],
+    [
+      'JSON Lines of EventBridge envelopes',
+      () => lines([envelope(attack()), envelope(otherService())]),
+      false,
+    ],
+    [
+      'concatenated documents',
+      () =>
+        `${JSON.stringify({ Records: [attack()] })}${JSON.stringify({ Records: [otherService(), attack()] })}`,
+      false,
+    ],
+    ['an array of records', () => JSON.stringify([otherService(), attack()]), false],
+    ['a log file with a second key', () => JSON.stringify({ Records: [attack()], NextToken: 'x' }), false],
+    [
+      'Records twice (the last wins)',
+      () => `{"Records":[${JSON.stringify(attack())}],"Records":[${JSON.stringify(otherService())}]}`,
+      false,
+    ],
+    ['an element that is not an object', () => JSON.stringify({ Records: [attack(), 7, 'x', null] }), false],
+    [
+      'Records not an array',
+      () => JSON.stringify({ Records: { eventName: 'UpdateFunctionConfiguration' } }),
+      false,
+    ],
+    [
+      'a CloudTrail digest file naming a watched call',
+      () =>
+        JSON.stringify({
+          awsAccountId: '111122223333',
+          digestStartTime: '2026-03-14T09:00:00Z',
+          logFiles: [
+            { s3Object: 'x/UpdateFunctionConfiguration.json.gz', eventName: 'UpdateFunctionConfiguration' },
+          ],
+        }),
+      false,
+    ],
+    ['an empty Records array', () => '{"Records":[]} ', true],
+  ];
+
+  it.each(shapes)('%s', async (_label, make, recordLevel) => {
+    const bytes = Buffer.from(make());
+    await same(bytes);
+    expect(candidateRecords('f', bytes, 0, 1) !== null).toBe(recordLevel);
+  });
+
+  it('finds the attack in each shape that holds one', async () => {
+    const { fast } = await same(Buffer.from(JSON.stringify({ Records: [otherService(), attack()] })));
+    expect(JSON.parse(fast.findings).map((f: { detectionId: string }) => f.detectionId)).toContain(
+      'lambda-layer-added',
+    );
+    expect(fast.parsed).toBe(1);
+    expect(fast.records).toBe(2);
+  });
+
+  it.each([
+    ['cut short', (s: string) => s.slice(0, -40)],
+    ['a bracket that does not match', (s: string) => s.replace('"tlsDetails":{', '"tlsDetails":[')],
+    ['a trailing comma', (s: string) => s.replace(/\]\}$/, ',]}')],
+    [
+      'a broken candidate',
+      (s: string) =>
+        s.replace('"eventName":"UpdateFunctionConfiguration', '"eventName":UpdateFunctionConfiguration'),
+    ],
+  ])('falls back to the whole-file parse for a file %s', async (_label, damage) => {
+    const text = damage(JSON.stringify({ Records: [otherService(), attack()] }));
+    const bytes = Buffer.from(text);
+    expect(candidateRecords('f', bytes, 0, 1)).toBeNull();
+    const { fast, whole } = await same(bytes);
+    expect(fast.problems).toEqual(whole.problems);
+  });
+
+  it('keeps whole-file positions and ordinals', () => {
+    const bytes = Buffer.from(
+      `\n\n${JSON.stringify({ Records: [otherService(), otherService(), attack()] })}`,
+    );
+    const r = candidateRecords('f', bytes, 2, 3);
+    expect(r?.records.map((x) => [x.position, x.ordinal])).toEqual([['line 3 Records[2]', 2]]);
+    expect(r?.unparsed).toBe(2);
+  });
+
+  it('follows strings that hold brackets, quotes and backslashes', () => {
+    const text = JSON.stringify({ Records: [{ a: '}]},{"x":[', b: 'q\\"', c: '\\' }, { d: [[{}], '"]'] }] });
+    expect(elementSpans(Buffer.from(text), text.indexOf('['))?.starts).toHaveLength(2);
+  });
+});
+
+/** Records a byte search could mistake, and real candidates written in ways a byte search could miss. */
+function trickyRecord(random: () => number): { text: string; watched: boolean } {
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const fake = JSON.stringify(attack());
+  const benign = (): Rec => {
+    const r = otherService();
+    const traps: Rec[] = [
+      { userAgent: `"eventName":"UpdateFunctionConfiguration20150331v2" ${fake}` },
+      { requestParameters: { Records: [JSON.parse(fake)], eventName: 'PutRolePolicy' } },
+      {
+        requestParameters: { policy: '{"Statement":[{"Effect":"Deny"}]}\\', note: 'a \\"quoted\\" \\\\ }]' },
+      },
+      {
+        requestParameters: { items: [JSON.parse(fake), { eventVersion: '1.09', eventName: 'DeleteTrail' }] },
+      },
+      { additionalEventData: { 'é\u2028': 'ünïcødé 🙂', eventName: 'eventName' } },
+      {},
+    ];
+    return { ...r, ...pick(traps) };
+  };
+  const candidates = [attack, ...tamperingCalls().map((c) => () => c.record), () => createFunction('fn')];
+  const watched = random() < 0.3;
+  let text = JSON.stringify(watched ? pick(candidates)() : benign());
+  // Pretty-printing, and blanks a byte search might stop at.
+  if (random() < 0.2) text = JSON.stringify(JSON.parse(text), null, pick([1, 2, '\t']));
+  if (random() < 0.2) text = text.replace('"eventName":', '"eventName"          :      ');
+  // A real candidate whose event name (or key) is written with `\u` escapes: JSON.parse reads it.
+  if (watched && random() < 0.3)
+    text = text.replace(
+      /"eventName"(\s*:\s*)"(\w)/,
+      (_m, colon: string, c: string) => `"event\\u004eame"${colon}"\\u00${c.charCodeAt(0).toString(16)}`,
+    );
+  return { text, watched };
+}
+
+describe('record-level reading: generated log files', () => {
+  it('gives the whole-file findings for 300 files of tricky records', async () => {
+    const random = prng(20261207);
+    let recordLevel = 0;
+    for (let f = 0; f < 300; f += 1) {
+      const n = 1 + Math.floor(random() * 12);
+      const records = Array.from({ length: n }, () => trickyRecord(random));
+      // At least one plain candidate: every file passes the pre-filter, so both paths read it.
+      records.push({ text: JSON.stringify(attack()), watched: true });
+      records.sort(() => random() - 0.5);
+      const sep = random() < 0.3 ? ',\n  ' : ',';
+      const bytes = Buffer.from(`{"Records":[${records.map((r) => r.text).join(sep)}]}`);
+      const { fast, whole } = await same(bytes);
+      expect(fast.records).toBe(whole.records);
+      expect(fast.parsed).toBeLessThanOrEqual(whole.parsed);
+      if (candidateRecords('f', bytes, 0, 1)) recordLevel += 1;
+    }
+    expect(recordLevel).toBe(300);
+  });
+});
