@@ -4,6 +4,7 @@ import { athenaSqlCommand } from './command-athena-sql.js';
 import { guardrailCommand } from './command-guardrail.js';
 import { huntCommand } from './command-hunt.js';
 import { inspectCommand } from './command-inspect.js';
+import { revertCommand } from './command-revert.js';
 import { scanCommand } from './command-scan.js';
 import { statusCommand } from './command-status.js';
 import { verifyCommand } from './command-verify.js';
@@ -16,4 +17,5 @@ export const COMMANDS: readonly Command[] = [
   athenaSqlCommand,
   statusCommand,
   guardrailCommand,
+  revertCommand,
 ];
