@@ -1,0 +1,180 @@
+/** `layerwatch revert` in process with a fake Lambda: options, the writer's undo, the cap, unreadable functions. */
+import { runRevert } from '../../lambda/cli/command-revert.js';
+import { applySteps, type RevertPort } from '../../lambda/cli/revert-apply.js';
+import { parseRevertArgs, type RevertArgs } from '../../lambda/cli/revert-args.js';
+import type { FunctionStep } from '../../lambda/domain/revert/steps.js';
+import { ARN, DEPS, EVIL, snapshot } from '../lambda/domain/revert/fixtures.js';
+import { memoryIo } from '../support/cli-io.js';
+
+describe('parseRevertArgs', () => {
+  it.each([
+    [[], 'give one of'],
+    [['f.json', '--function', ARN], 'give one of'],
+    [['--layer', EVIL, 'f.json'], '--layer goes with --function'],
+    [['--plan', 'p.json'], '--plan FILE is applied with --apply'],
+    [['--restore', 'r.json', '--apply'], '--restore FILE puts a state back by itself'],
+    [['f.json', '--max-functions', '0'], '--max-functions'],
+    [['f.json', '--qualifier', 'a b'], '--qualifier'],
+    [['f.json', '--since', 'yesterday'], '--since'],
+    [['f.json', '--out'], '--out needs a value'],
+    [['f.json', '--yes'], 'unknown option --yes'],
+  ])('%j: %s', (argv, words) => {
+    expect(() => parseRevertArgs(argv)).toThrow(words);
+  });
+
+  it('reads a plan to apply and the defaults', () => {
+    expect(parseRevertArgs(['--plan', 'p.json', '--apply'])).toMatchObject({
+      plan: 'p.json',
+      apply: true,
+      maxFunctions: 5,
+      stack: 'LayerWatch',
+      force: false,
+    });
+  });
+});
+
+/** A fake Lambda of many functions; `failOn` makes one write throw. */
+function fakePort(failOn: (what: string) => boolean = () => false): RevertPort & { writes: string[] } {
+  const writes: string[] = [];
+  const fail = (what: string) => {
+    writes.push(what);
+    if (failOn(what))
+      throw Object.assign(new Error(`${what} refused`), { name: 'PreconditionFailedException' });
+  };
+  return {
+    writes,
+    snapshot: async (arn) => {
+      if (arn.endsWith(':gone'))
+        throw Object.assign(new Error('Function not found'), { name: 'ResourceNotFoundException' });
+      return snapshot({ arn, name: arn.split(':').at(-1) as string });
+    },
+    setLayers: async (arn, layers) => {
+      fail(`layers ${arn.split(':').at(-1)} ${layers.length}`);
+      return 'r-new';
+    },
+    setRouting: async (arn, alias, to) => {
+      fail(`alias ${arn.split(':').at(-1)} ${alias} ${to.version}`);
+      return 'r-new';
+    },
+    setConcurrency: async (arn, n) => fail(`concurrency ${arn.split(':').at(-1)} ${n}`),
+  };
+}
+
+describe('applySteps', () => {
+  const steps: FunctionStep[] = [
+    { functionArn: ARN, step: { kind: 'set-concurrency', from: null, to: 0 } },
+    {
+      functionArn: ARN,
+      step: {
+        kind: 'set-routing',
+        alias: 'prod',
+        from: { version: '4', weights: {} },
+        to: { version: '3', weights: {} },
+        revisionId: 'r',
+      },
+    },
+    { functionArn: ARN, step: { kind: 'set-layers', from: [DEPS, EVIL], to: [DEPS], revisionId: 'r' } },
+  ];
+
+  it('undoes every write before the one that failed, last first', async () => {
+    const port = fakePort((w) => w === 'layers pay 1');
+    const r = await applySteps(port, steps);
+    expect(port.writes).toEqual([
+      'concurrency pay 0',
+      'alias pay prod 3',
+      'layers pay 1',
+      'alias pay prod 4',
+      'concurrency pay null',
+    ]);
+    expect(r.undone.map((s) => s.step.kind)).toEqual(['set-routing', 'set-concurrency']);
+    expect(r.failed?.error).toBe('layers pay 1 refused');
+  });
+
+  it('names a write whose undo failed too', async () => {
+    const r = await applySteps(
+      fakePort((w) => w === 'layers pay 1' || w === 'alias pay prod 4'),
+      steps,
+    );
+    expect(r.stuck.map((s) => s.step.step.kind)).toEqual(['set-routing']);
+    expect(r.undone.map((s) => s.step.kind)).toEqual(['set-concurrency']);
+  });
+});
+
+async function revert(argv: string[], port: RevertPort, files: Record<string, string> = {}) {
+  const lines: string[] = [];
+  const code = await runRevert(parseRevertArgs(argv) as RevertArgs, {
+    port,
+    io: memoryIo(),
+    now: () => new Date('2026-03-15T10:00:00Z'),
+    out: (l) => lines.push(l),
+    err: (l) => lines.push(`ERR ${l}`),
+    readText: async (p) => files[p] ?? '',
+    writeText: async (p, t) => {
+      files[p] = t;
+    },
+  });
+  return { code, text: lines.join('\n'), files };
+}
+
+const fn = (name: string) => ARN.replace(':pay', `:${name}`);
+
+describe('runRevert', () => {
+  it('refuses a run over the cap whole, before writing anything', async () => {
+    const port = fakePort();
+    // Three functions in one saved plan (one --function names one function).
+    const plan = {
+      kind: 'layerwatch-revert-plan',
+      version: 1,
+      createdAt: 'x',
+      functions: ['a', 'b', 'c'].map((n) => ({
+        snapshot: snapshot({ arn: fn(n), name: n }),
+        steps: [{ kind: 'set-layers', from: [DEPS, EVIL], to: [DEPS], revisionId: 'r-latest' }],
+      })),
+    };
+    const r = await revert(['--plan', 'p.json', '--apply', '--max-functions', '2'], port, {
+      'p.json': JSON.stringify(plan),
+    });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('this run would change 3 functions, more than --max-functions 2');
+    expect(port.writes).toEqual([]);
+    expect(Object.keys(r.files)).toEqual(['p.json']);
+  });
+
+  it('names a function it cannot read and changes nothing', async () => {
+    const port = fakePort();
+    const r = await revert(['--function', fn('gone'), '--layer', EVIL, '--apply'], port);
+    expect(r.code).toBe(2);
+    expect(r.text).toContain('ERR layerwatch revert: Function not found; nothing was changed');
+    expect(port.writes).toEqual([]);
+  });
+
+  it('writes the restore file before the first write, with every step', async () => {
+    const port = fakePort();
+    const r = await revert(['--function', ARN, '--layer', EVIL, '--apply', '--restore-file', 'r.json'], port);
+    expect(r.code).toBe(0);
+    expect(
+      JSON.parse(r.files['r.json'] as string).functions[0].applied.map((s: { kind: string }) => s.kind),
+    ).toEqual(['set-routing', 'set-layers']);
+    expect(r.text.indexOf('previous state written to r.json')).toBeLessThan(r.text.indexOf('DONE'));
+  });
+
+  it('changes nothing when the restore file cannot be written', async () => {
+    const port = fakePort();
+    const r = await runRevert(
+      parseRevertArgs(['--function', ARN, '--layer', EVIL, '--apply']) as RevertArgs,
+      {
+        port,
+        io: memoryIo(),
+        now: () => new Date(),
+        out: () => undefined,
+        err: () => undefined,
+        readText: async () => '',
+        writeText: async () => {
+          throw new Error('EEXIST');
+        },
+      },
+    );
+    expect(r).toBe(2);
+    expect(port.writes).toEqual([]);
+  });
+});
