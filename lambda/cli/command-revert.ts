@@ -16,12 +16,15 @@ export function runRevert(args: RevertArgs, deps: RevertDeps): Promise<number> {
   return runPlan(args, deps);
 }
 
-/** The deps of a real run: the Lambda API in each function's region, with the command line's budget. */
-async function liveDeps(io: Io): Promise<RevertDeps> {
+/** The deps of a real run: the Lambda API and CloudWatch in each function's region, with the command line's budget. */
+export async function liveDeps(io: Io): Promise<RevertDeps> {
   // Loaded only when a revert runs: the other commands start without the Lambda client.
   const { LambdaClient } = await import('@aws-sdk/client-lambda');
   const { CLI_CALLS, sdkClient } = await import('../adapters/client-options.js');
   const { LambdaFunctionEditor } = await import('../adapters/lambda-function-editor.js');
+  const { regionalClients } = await import('../adapters/deployment-reader.js');
+  const { OperationsReader } = await import('../adapters/operations-reader.js');
+  const metrics = new OperationsReader(regionalClients({}, CLI_CALLS));
   const clients = new Map<string, InstanceType<typeof LambdaClient>>();
   const clientFor = (region: string) => {
     if (!clients.has(region)) clients.set(region, sdkClient(LambdaClient, CLI_CALLS, { region }));
@@ -29,6 +32,7 @@ async function liveDeps(io: Io): Promise<RevertDeps> {
   };
   return {
     port: new LambdaFunctionEditor(clientFor),
+    exposure: { series: (region, queries, window) => metrics.series(region, queries, window) },
     io,
     now: () => new Date(),
     // Names and layers come from AWS and from findings: escaped for the terminal.

@@ -1,6 +1,7 @@
 /** The command table: a new command is one file exporting a `Command` and one line here. */
 import type { Command } from './command.js';
 import { athenaSqlCommand } from './command-athena-sql.js';
+import { exposureCommand } from './command-exposure.js';
 import { guardrailCommand } from './command-guardrail.js';
 import { huntCommand } from './command-hunt.js';
 import { inspectCommand } from './command-inspect.js';
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   statusCommand,
   guardrailCommand,
   revertCommand,
+  exposureCommand,
 ];

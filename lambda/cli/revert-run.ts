@@ -13,6 +13,7 @@ import { RESTORE_KIND, type RestoreFile } from '../domain/revert/restore.js';
 import type { FunctionSnapshot } from '../domain/revert/snapshot.js';
 import { type FunctionStep, type Step, stepText } from '../domain/revert/steps.js';
 import { EXIT, type Io } from './command.js';
+import { type ExposureView, exposureReport } from './exposure-report.js';
 import { messageOf } from './parts.js';
 import { type ApplyResult, applySteps, type RevertPort } from './revert-apply.js';
 import type { RevertArgs } from './revert-args.js';
@@ -20,6 +21,8 @@ import { mergeRequests, readRequests } from './revert-input.js';
 
 export interface RevertDeps {
   port: RevertPort;
+  /** CloudWatch reads for the plan's "did it run?" part; null leaves it out. */
+  exposure: ExposureView | null;
   io: Io;
   now: () => Date;
   out: (line: string) => void;
@@ -79,6 +82,8 @@ export async function runPlan(args: RevertArgs, deps: RevertDeps): Promise<numbe
   deps.out(`layerwatch revert: plan for ${plans.length} function(s), read ${deps.now().toISOString()}`);
   for (const p of plans) {
     for (const line of planLines(p)) deps.out(line);
+    if (deps.exposure)
+      for (const line of (await exposureReport(p, deps.exposure, deps.now())).lines) deps.out(line);
   }
   const cap = capRefusal(plans, args.maxFunctions);
   if (cap) deps.out(`REFUSED (cap): ${cap}`);

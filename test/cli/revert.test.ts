@@ -104,6 +104,7 @@ async function revert(argv: string[], port: RevertPort, files: Record<string, st
   const lines: string[] = [];
   const code = await runRevert(parseRevertArgs(argv) as RevertArgs, {
     port,
+    exposure: null,
     io: memoryIo(),
     now: () => new Date('2026-03-15T10:00:00Z'),
     out: (l) => lines.push(l),
@@ -164,6 +165,7 @@ describe('runRevert', () => {
       parseRevertArgs(['--function', ARN, '--layer', EVIL, '--apply']) as RevertArgs,
       {
         port,
+        exposure: null,
         io: memoryIo(),
         now: () => new Date(),
         out: () => undefined,

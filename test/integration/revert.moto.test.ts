@@ -14,6 +14,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateAliasCommand,
@@ -24,7 +25,10 @@ import {
   UpdateAliasCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
+import { regionalClients } from '../../lambda/adapters/deployment-reader.js';
 import { LambdaFunctionEditor } from '../../lambda/adapters/lambda-function-editor.js';
+import { OperationsReader } from '../../lambda/adapters/operations-reader.js';
+import { parseExposureArgs, runExposure } from '../../lambda/cli/command-exposure.js';
 import { runRevert } from '../../lambda/cli/command-revert.js';
 import type { RevertPort } from '../../lambda/cli/revert-apply.js';
 import { parseRevertArgs, type RevertArgs } from '../../lambda/cli/revert-args.js';
@@ -39,6 +43,7 @@ let moto: Moto;
 let proxy: RevisionProxy;
 let lambda: LambdaClient;
 let editor: LambdaFunctionEditor;
+let metrics: OperationsReader;
 let role: string;
 let deps: string;
 let evil: string;
@@ -49,6 +54,7 @@ beforeAll(async () => {
   proxy = await startRevisionProxy(moto.endpoint);
   lambda = new LambdaClient(clientConfig(proxy.endpoint));
   editor = new LambdaFunctionEditor(() => lambda);
+  metrics = new OperationsReader(regionalClients(clientConfig(moto.endpoint)));
   role = (
     await new IAMClient(clientConfig(moto.endpoint)).send(
       new CreateRoleCommand({
@@ -130,19 +136,63 @@ function findingFor(arn: string) {
   };
 }
 
-async function revert(argv: string[], port: RevertPort = editor) {
-  const io = memoryIo();
-  const lines: string[] = [];
-  const d: RevertDeps = {
+/**
+ * What Lambda would have emitted since the attach (moto's GetMetricData answers only what was put):
+ * two unqualified invocations of $LATEST, four through prod that ran version 8, one an error.
+ */
+async function seedMetrics(name: string): Promise<void> {
+  const at = (t: string) => new Date(`2026-03-14T${t}Z`);
+  const put = (metric: string, dims: Record<string, string>, points: [string, number][]) =>
+    new CloudWatchClient(clientConfig(moto.endpoint)).send(
+      new PutMetricDataCommand({
+        Namespace: 'AWS/Lambda',
+        MetricData: points.map(([t, v]) => ({
+          MetricName: metric,
+          Dimensions: Object.entries({ FunctionName: name, ...dims }).map(([Name, Value]) => ({
+            Name,
+            Value,
+          })),
+          Timestamp: at(t),
+          Value: v,
+        })),
+      }),
+    );
+  const latest = { Resource: name };
+  const prod = { Resource: `${name}:prod`, ExecutedVersion: '8' };
+  await put('Invocations', latest, [['09:12:00', 2]]);
+  await put('Duration', latest, [
+    ['09:12:00', 85],
+    ['09:12:30', 140],
+  ]);
+  await put('Invocations', prod, [
+    ['09:31:00', 3],
+    ['11:47:00', 1],
+  ]);
+  await put('Errors', prod, [['11:47:00', 1]]);
+  await put('Duration', prod, [
+    ['09:31:00', 210],
+    ['09:31:20', 250],
+    ['09:31:40', 190],
+    ['11:47:00', 3000],
+  ]);
+}
+
+function depsOf(port: RevertPort, lines: string[]): RevertDeps {
+  return {
     port,
-    io,
+    exposure: { series: (region, queries, window) => metrics.series(region, queries, window) },
+    io: memoryIo(),
     now: () => new Date('2026-03-15T10:00:00Z'),
     out: (l) => lines.push(l),
     err: (l) => lines.push(`ERR ${l}`),
     readText: async (p) => readFileSync(p, 'utf8'),
     writeText: async (p, t) => writeFileSync(p, t, { flag: 'wx' }),
   };
-  const code = await runRevert(parseRevertArgs(argv) as RevertArgs, d);
+}
+
+async function revert(argv: string[], port: RevertPort = editor) {
+  const lines: string[] = [];
+  const code = await runRevert(parseRevertArgs(argv) as RevertArgs, depsOf(port, lines));
   return { code, text: lines.join('\n') };
 }
 
@@ -156,6 +206,7 @@ const state = (s: FunctionSnapshot) => ({
 describe('layerwatch revert (moto, RevisionIds through the proxy)', () => {
   it("plans both qualifiers that run the layer and changes nothing: README's sample", async () => {
     const arn = await victim('pay');
+    await seedMetrics('pay');
     const before = await editor.snapshot(arn);
     const { code, text } = await revert([join(dir, 'pay.json')]);
     expect(code).toBe(0);
@@ -328,5 +379,41 @@ describe('the layerwatch command line', () => {
     const { stdout } = await child;
     expect(stdout).toContain('alias prod: version 8 -> version 7');
     expect(stdout).toContain('nothing was changed');
+  });
+});
+
+describe('layerwatch exposure (moto, metrics put with PutMetricData)', () => {
+  it('says where and how often the code ran since the attach, and exits 1', async () => {
+    await victim('audit');
+    await seedMetrics('audit');
+    const lines: string[] = [];
+    const code = await runExposure(parseExposureArgs([join(dir, 'audit.json')]), depsOf(editor, lines));
+    expect(lines).toContain(
+      '    alias prod (version 8): 4 invocation(s), 1 error(s), duration average 913 ms, maximum 3000 ms; the first between 2026-03-14T09:30:00Z and 09:35:00Z, the last between 2026-03-14T11:45:00Z and 11:50:00Z',
+    );
+    expect(lines).toContain("    version 8: 0 invocations: the layer's code did not run there");
+    expect(code).toBe(1);
+  });
+
+  it('exits 0 when the code did not run anywhere', async () => {
+    await victim('quiet');
+    const code = await runExposure(parseExposureArgs([join(dir, 'quiet.json')]), depsOf(editor, []));
+    expect(code).toBe(0);
+  });
+
+  it('names a read that failed instead of saying 0, and exits 2', async () => {
+    const lines: string[] = [];
+    const deps = {
+      ...depsOf(editor, lines),
+      exposure: {
+        series: () =>
+          Promise.reject(Object.assign(new Error('User is not authorized'), { name: 'AccessDenied' })),
+      },
+    };
+    const code = await runExposure(parseExposureArgs([join(dir, 'quiet.json')]), deps);
+    expect(lines.join('\n')).toContain(
+      'could not be read in us-east-1: User is not authorized: whether the code ran is unknown',
+    );
+    expect(code).toBe(2);
   });
 });

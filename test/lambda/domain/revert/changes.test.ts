@@ -8,7 +8,7 @@ describe('changesBetween', () => {
 
   it.each([
     ['a write of $LATEST', { revisionId: 'r2' }, '$LATEST was written since (RevisionId r-latest -> r2)'],
-    ['other layers', { layers: [DEPS] }, "$LATEST's layers are now " + DEPS],
+    ['other layers', { layers: [DEPS] }, `$LATEST's layers are now ${DEPS}`],
     [
       'an alias moved',
       { aliases: [{ name: 'prod', version: '3', weights: {}, revisionId: 'r9' }] },
