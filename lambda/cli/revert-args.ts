@@ -1,4 +1,5 @@
 /** `layerwatch revert`'s options, checked before any AWS call. */
+import { parseFunctionArn } from '../domain/arn.js';
 import { UsageError } from './command.js';
 import { integerOption, timeOption } from './option-values.js';
 
@@ -155,6 +156,12 @@ function checked(args: RevertArgs): RevertArgs {
     throw new UsageError('give one of: FINDING..., --function ARN, --plan FILE, --restore FILE');
   if (args.layers.length > 0 && args.functionArn === null)
     throw new UsageError('--layer goes with --function');
+  // A qualified function ARN names the qualifier to revert, as --qualifier does.
+  const qualifier =
+    args.functionArn === null ? null : (parseFunctionArn(args.functionArn)?.qualifier ?? null);
+  if (qualifier !== null && args.qualifier !== null && qualifier !== args.qualifier)
+    throw new UsageError(`--function names qualifier ${qualifier}, --qualifier ${args.qualifier}: give one`);
+  if (qualifier !== null) args.qualifier = qualifier;
   if (args.plan !== null && !args.apply) throw new UsageError('--plan FILE is applied with --apply');
   if (args.restore !== null && (args.apply || args.throttle || args.out !== null))
     throw new UsageError('--restore FILE puts a state back by itself: no --apply, --throttle or --out');

@@ -3,6 +3,7 @@
  * plan and guards -> print (and --out) -> with --apply: read again, refuse on any change since the
  * plan, the guards and the cap again on what was just read, the restore file, then the writes.
  */
+import { isDeepStrictEqual } from 'node:util';
 import { changesBetween } from '../domain/revert/changes.js';
 import { PLAN_KIND, type PlanFile, parsePlanFile } from '../domain/revert/files.js';
 import { capRefusal, guard, refusalOf } from '../domain/revert/guards.js';
@@ -92,6 +93,7 @@ export async function runPlan(args: RevertArgs, deps: RevertDeps): Promise<numbe
       kind: PLAN_KIND,
       version: 1,
       createdAt: deps.now().toISOString(),
+      options,
       functions: plans,
     };
     try {
@@ -126,8 +128,21 @@ export async function runPlanFile(args: RevertArgs, deps: RevertDeps): Promise<n
     deps.err(`layerwatch revert: --plan ${args.plan}: ${parsed}`);
     return EXIT.incomplete;
   }
+  // A plan is applied only as the plan of its own snapshot and layers: an edited step is refused.
+  const { options } = parsed;
+  const edited = parsed.plans.filter(
+    (p) => !isDeepStrictEqual(planFunction(p.snapshot, p.request, options).steps, p.steps),
+  );
+  if (edited.length > 0) {
+    for (const p of edited)
+      deps.out(
+        `REFUSED: ${p.snapshot.arn}: the steps in ${args.plan} are not the plan of its own snapshot and layers (edited?); make a new plan`,
+      );
+    deps.out('layerwatch revert: refused; nothing was changed');
+    return EXIT.failOn;
+  }
   return applyPlanned(
-    parsed.plans.map((p) => ({ ...p, findingId: null })),
+    parsed.plans.map((p) => ({ snapshot: p.snapshot, steps: p.steps, findingId: p.request.findingId })),
     args,
     deps,
   );

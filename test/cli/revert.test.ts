@@ -2,8 +2,9 @@
 import { runRevert } from '../../lambda/cli/command-revert.js';
 import { applySteps, type RevertPort } from '../../lambda/cli/revert-apply.js';
 import { parseRevertArgs, type RevertArgs } from '../../lambda/cli/revert-args.js';
+import { planFunction } from '../../lambda/domain/revert/plan.js';
 import type { FunctionStep } from '../../lambda/domain/revert/steps.js';
-import { ARN, DEPS, EVIL, snapshot } from '../lambda/domain/revert/fixtures.js';
+import { ARN, DEPS, EVIL, request, snapshot } from '../lambda/domain/revert/fixtures.js';
 import { memoryIo } from '../support/cli-io.js';
 
 describe('parseRevertArgs', () => {
@@ -20,6 +21,15 @@ describe('parseRevertArgs', () => {
     [['f.json', '--yes'], 'unknown option --yes'],
   ])('%j: %s', (argv, words) => {
     expect(() => parseRevertArgs(argv)).toThrow(words);
+  });
+
+  it('takes the qualifier of a qualified function ARN', () => {
+    expect(parseRevertArgs(['--function', `${ARN}:prod`, '--layer', EVIL])).toMatchObject({
+      qualifier: 'prod',
+    });
+    expect(() =>
+      parseRevertArgs(['--function', `${ARN}:prod`, '--layer', EVIL, '--qualifier', 'beta']),
+    ).toThrow('give one');
   });
 
   it('reads a plan to apply and the defaults', () => {
@@ -118,20 +128,26 @@ async function revert(argv: string[], port: RevertPort, files: Record<string, st
 }
 
 const fn = (name: string) => ARN.replace(':pay', `:${name}`);
+const OPTIONS = { throttle: false, qualifier: null };
+
+/** A plan file as `--out` writes it, of the fake functions named. */
+function planFileOf(names: string[]) {
+  return {
+    kind: 'layerwatch-revert-plan',
+    version: 1,
+    createdAt: 'x',
+    options: OPTIONS,
+    functions: names.map((n) =>
+      planFunction(snapshot({ arn: fn(n), name: n }), request({ functionArn: fn(n) }), OPTIONS),
+    ),
+  };
+}
 
 describe('runRevert', () => {
   it('refuses a run over the cap whole, before writing anything', async () => {
     const port = fakePort();
     // Three functions in one saved plan (one --function names one function).
-    const plan = {
-      kind: 'layerwatch-revert-plan',
-      version: 1,
-      createdAt: 'x',
-      functions: ['a', 'b', 'c'].map((n) => ({
-        snapshot: snapshot({ arn: fn(n), name: n }),
-        steps: [{ kind: 'set-layers', from: [DEPS, EVIL], to: [DEPS], revisionId: 'r-latest' }],
-      })),
-    };
+    const plan = planFileOf(['a', 'b', 'c']);
     const r = await revert(['--plan', 'p.json', '--apply', '--max-functions', '2'], port, {
       'p.json': JSON.stringify(plan),
     });
@@ -139,6 +155,20 @@ describe('runRevert', () => {
     expect(r.text).toContain('this run would change 3 functions, more than --max-functions 2');
     expect(port.writes).toEqual([]);
     expect(Object.keys(r.files)).toEqual(['p.json']);
+  });
+
+  it('applies a saved plan, and refuses one whose steps were edited', async () => {
+    const plan = planFileOf(['a']);
+    expect(
+      (await revert(['--plan', 'p.json', '--apply'], fakePort(), { 'p.json': JSON.stringify(plan) })).code,
+    ).toBe(0);
+    const step = plan.functions[0]?.steps[1];
+    if (step?.kind === 'set-layers') step.to = [EVIL];
+    const port = fakePort();
+    const r = await revert(['--plan', 'p.json', '--apply'], port, { 'p.json': JSON.stringify(plan) });
+    expect(r.code).toBe(1);
+    expect(r.text).toContain('are not the plan of its own snapshot and layers (edited?)');
+    expect(port.writes).toEqual([]);
   });
 
   it('names a function it cannot read and changes nothing', async () => {

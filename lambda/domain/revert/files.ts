@@ -5,6 +5,8 @@
  */
 import { parseFunctionArn, parseLayerArn } from '../arn.js';
 import type { GuardedPlan } from './guards.js';
+import type { PlanOptions } from './plan.js';
+import type { RevertRequest } from './request.js';
 import { RESTORE_KIND, type RestoreEntry, type RestoreFile } from './restore.js';
 import type { FunctionSnapshot, Routing } from './snapshot.js';
 import type { Step } from './steps.js';
@@ -15,7 +17,15 @@ export interface PlanFile {
   kind: typeof PLAN_KIND;
   version: 1;
   createdAt: string;
+  options: PlanOptions;
   functions: GuardedPlan[];
+}
+
+/** A plan read back: what it was made from, and the steps it says (held to a plan made again from it). */
+export interface SavedPlan {
+  snapshot: FunctionSnapshot;
+  request: RevertRequest;
+  steps: Step[];
 }
 
 class FileShapeError extends Error {
@@ -131,10 +141,30 @@ function steps(v: unknown, where: string): Step[] {
   return (v as unknown[]).map((x, i) => step(x, `${where}[${i}]`));
 }
 
+function request(v: unknown, arn: string, where: string): RevertRequest {
+  check(isRec(v), `${where}: missing`);
+  const r = v as Rec;
+  return {
+    functionArn: arn,
+    subjects: layers(r.subjects, `${where}.subjects`),
+    before: r.before === null ? null : layers(r.before, `${where}.before`),
+    since: typeof r.since === 'string' ? r.since : null,
+    findingId: typeof r.findingId === 'string' ? r.findingId : null,
+  };
+}
+
+function options(v: unknown): PlanOptions {
+  check(isRec(v) && typeof (v as Rec).throttle === 'boolean', 'options: missing');
+  const q = (v as Rec).qualifier;
+  check(
+    q === null || (typeof q === 'string' && /^(\$LATEST|[A-Za-z0-9_-]{1,128})$/.test(q)),
+    'options.qualifier',
+  );
+  return { throttle: (v as Rec).throttle as boolean, qualifier: q as string | null };
+}
+
 /** A plan file read back; the guards are applied again by the caller, never trusted from the file. */
-export function parsePlanFile(
-  value: unknown,
-): { plans: { snapshot: FunctionSnapshot; steps: Step[] }[] } | string {
+export function parsePlanFile(value: unknown): { options: PlanOptions; plans: SavedPlan[] } | string {
   try {
     check(
       isRec(value) && value.kind === PLAN_KIND && value.version === 1,
@@ -143,10 +173,13 @@ export function parsePlanFile(
     const fns = (value as Rec).functions;
     check(Array.isArray(fns), 'functions: not a list');
     return {
+      options: options((value as Rec).options),
       plans: (fns as unknown[]).map((f, i) => {
         check(isRec(f), `functions[${i}]: not an object`);
+        const s = snapshot((f as Rec).snapshot, `functions[${i}].snapshot`);
         return {
-          snapshot: snapshot((f as Rec).snapshot, `functions[${i}].snapshot`),
+          snapshot: s,
+          request: request((f as Rec).request, s.arn, `functions[${i}].request`),
           steps: steps((f as Rec).steps, `functions[${i}].steps`),
         };
       }),

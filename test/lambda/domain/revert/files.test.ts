@@ -1,6 +1,6 @@
 import { PLAN_KIND, parsePlanFile, parseRestoreFile } from '../../../../lambda/domain/revert/files.js';
 import { RESTORE_KIND } from '../../../../lambda/domain/revert/restore.js';
-import { ARN, DEPS, EVIL, snapshot } from './fixtures.js';
+import { ARN, DEPS, EVIL, request, snapshot } from './fixtures.js';
 
 const step = { kind: 'set-layers', from: [DEPS, EVIL], to: [DEPS], revisionId: 'r' };
 const restore = (change: Record<string, unknown> = {}, entry: Record<string, unknown> = {}) => ({
@@ -75,12 +75,16 @@ describe('parsePlanFile', () => {
     kind: PLAN_KIND,
     version: 1,
     createdAt: 'x',
-    functions: [{ snapshot: s, steps: [step], refusal: null }],
+    options: { throttle: true, qualifier: null },
+    functions: [{ snapshot: s, request: request(), steps: [step], refusal: null }],
   });
 
   it('reads back the snapshot and the steps (never the refusal: the guards run again)', () => {
     const read = parsePlanFile(JSON.parse(JSON.stringify(plan())));
-    expect(read).toEqual({ plans: [{ snapshot: snapshot(), steps: [step] }] });
+    expect(read).toEqual({
+      options: { throttle: true, qualifier: null },
+      plans: [{ snapshot: snapshot(), request: request(), steps: [step] }],
+    });
   });
 
   it.each([
@@ -91,6 +95,12 @@ describe('parsePlanFile', () => {
     ],
     ['versions that are no list', plan({ ...snapshot(), versions: 'x' }), 'versions and aliases are lists'],
     ['a restore file', { ...plan(), kind: RESTORE_KIND }, 'not a layerwatch revert plan'],
+    ['no options', { ...plan(), options: undefined }, 'options: missing'],
+    [
+      'a layer to take off that is no ARN',
+      { ...plan(), functions: [{ ...plan().functions[0], request: { subjects: ['x'] } }] },
+      'request.subjects',
+    ],
   ])('refuses %s', (_name, file, words) => {
     expect(parsePlanFile(file)).toEqual(expect.stringContaining(words));
   });
