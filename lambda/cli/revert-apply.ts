@@ -4,9 +4,10 @@
  * before it is undone, last first, each undo guarded by the revision its own write produced; what
  * could not be undone is said, and the restore file (written before the first write) still holds it.
  */
-import type { FunctionSnapshot, Routing } from '../domain/revert/snapshot.js';
+import { isDeepStrictEqual } from 'node:util';
+import { type FunctionSnapshot, type Routing, sameRouting } from '../domain/revert/snapshot.js';
 import { type FunctionStep, inverseOf, type Step } from '../domain/revert/steps.js';
-import { messageOf } from './parts.js';
+import { awsErrorName, messageOf } from './parts.js';
 
 /** The reads and writes a revert needs (LambdaFunctionEditor, or a fake in tests). */
 export interface RevertPort {
@@ -16,16 +17,47 @@ export interface RevertPort {
   setConcurrency(arn: string, n: number | null): Promise<void>;
 }
 
-/** Makes one step; returns the revision the write produced (null for concurrency). */
-export async function write(port: RevertPort, arn: string, step: Step): Promise<string | null> {
+function send(port: RevertPort, arn: string, step: Step): Promise<string | null> {
   switch (step.kind) {
     case 'set-layers':
       return port.setLayers(arn, step.to, step.revisionId);
     case 'set-routing':
       return port.setRouting(arn, step.alias, step.to, step.revisionId);
     case 'set-concurrency':
-      await port.setConcurrency(arn, step.to);
-      return null;
+      return port.setConcurrency(arn, step.to).then(() => null);
+  }
+}
+
+/** The revision of what `step` writes, when the function already holds its target; else null. */
+async function reached(
+  port: RevertPort,
+  arn: string,
+  step: Step,
+): Promise<{ revision: string | null } | null> {
+  const now = await port.snapshot(arn);
+  if (step.kind === 'set-layers')
+    return isDeepStrictEqual(now.layers, step.to) ? { revision: now.revisionId } : null;
+  if (step.kind === 'set-routing') {
+    const alias = now.aliases.find((a) => a.name === step.alias);
+    return alias && sameRouting(alias, step.to) ? { revision: alias.revisionId } : null;
+  }
+  return null;
+}
+
+/**
+ * Makes one step; returns the revision the write produced (null for concurrency). The SDK retries a
+ * write whose answer was lost; the retry then names a revision the first attempt already replaced,
+ * and AWS refuses it: a refusal when the function already holds the step's target is that write's
+ * own success, not a change by someone else.
+ */
+export async function write(port: RevertPort, arn: string, step: Step): Promise<string | null> {
+  try {
+    return await send(port, arn, step);
+  } catch (error) {
+    if (awsErrorName(error) !== 'PreconditionFailedException') throw error;
+    const done = await reached(port, arn, step).catch(() => null);
+    if (done) return done.revision;
+    throw error;
   }
 }
 

@@ -49,7 +49,7 @@ function fakePort(failOn: (what: string) => boolean = () => false): RevertPort &
   const fail = (what: string) => {
     writes.push(what);
     if (failOn(what))
-      throw Object.assign(new Error(`${what} refused`), { name: 'PreconditionFailedException' });
+      throw Object.assign(new Error(`${what} refused`), { name: 'ResourceConflictException' });
   };
   return {
     writes,
@@ -98,6 +98,24 @@ describe('applySteps', () => {
     ]);
     expect(r.undone.map((s) => s.step.kind)).toEqual(['set-routing', 'set-concurrency']);
     expect(r.failed?.error).toBe('layers pay 1 refused');
+  });
+
+  it("takes a refused retry of a write that landed for that write's success", async () => {
+    const port = fakePort();
+    let attempts = 0;
+    const landed: RevertPort = {
+      ...port,
+      // The first attempt lands and its answer is lost; the retry names the revision it replaced.
+      setLayers: async () => {
+        attempts += 1;
+        throw Object.assign(new Error('The Revision Id provided does not match'), {
+          name: 'PreconditionFailedException',
+        });
+      },
+      snapshot: async (arn) => ({ ...(await port.snapshot(arn)), layers: [DEPS], revisionId: 'r-landed' }),
+    };
+    const r = await applySteps(landed, steps);
+    expect([r.failed, attempts, r.done.length]).toEqual([null, 1, 3]);
   });
 
   it('names a write whose undo failed too', async () => {
