@@ -25,6 +25,8 @@ export async function liveDeps(io: Io): Promise<RevertDeps> {
   const { regionalClients } = await import('../adapters/deployment-reader.js');
   const { OperationsReader } = await import('../adapters/operations-reader.js');
   const metrics = new OperationsReader(regionalClients({}, CLI_CALLS));
+  const { IAMClient } = await import('@aws-sdk/client-iam');
+  const { IamRoleReader } = await import('../adapters/iam-role-reader.js');
   const clients = new Map<string, InstanceType<typeof LambdaClient>>();
   const clientFor = (region: string) => {
     if (!clients.has(region)) clients.set(region, sdkClient(LambdaClient, CLI_CALLS, { region }));
@@ -32,7 +34,11 @@ export async function liveDeps(io: Io): Promise<RevertDeps> {
   };
   return {
     port: new LambdaFunctionEditor(clientFor),
-    exposure: { series: (region, queries, window) => metrics.series(region, queries, window) },
+    exposure: {
+      series: (region, queries, window) => metrics.series(region, queries, window),
+      rolePolicies: (role, region) =>
+        new IamRoleReader(sdkClient(IAMClient, CLI_CALLS, { region })).policies(role),
+    },
     io,
     now: () => new Date(),
     // Names and layers come from AWS and from findings: escaped for the terminal.

@@ -23,6 +23,28 @@ export interface ExposureView {
     queries: readonly { namespace: string; name: string; dimensions: Record<string, string>; stat: string }[],
     window: { start: Date; end: Date; periodSeconds: number },
   ): Promise<{ points: { time: Date; value: number }[] }[]>;
+  /** The execution role's policies by name (IamRoleReader); absent: the commands that list them are given. */
+  rolePolicies?(roleArn: string, region: string): Promise<{ attached: string[]; inline: string[] }>;
+}
+
+const listed = (names: readonly string[]) => (names.length === 0 ? 'none' : names.join(', '));
+
+/** The credentials a layer's code could use: the execution role, with its policies' names. */
+async function roleLine(s: FunctionSnapshot, view: ExposureView): Promise<string> {
+  const head = '  credentials it could reach: the execution role';
+  if (s.role === null) return `${head} is unknown`;
+  const name = s.role.split('/').at(-1);
+  if (!view.rolePolicies)
+    return `${head} ${s.role} (its policies: aws iam list-attached-role-policies --role-name ${name}; aws iam list-role-policies --role-name ${name})`;
+  try {
+    const p = await view.rolePolicies(s.role, s.region);
+    const attached = p.attached.map(
+      (arn) => `${arn.split('/').at(-1)}${arn.includes(':iam::aws:policy/') ? ' (AWS managed)' : ''}`,
+    );
+    return `${head} ${s.role}: attached policies ${listed(attached)}; inline policies ${listed(p.inline)}`;
+  } catch (error) {
+    return `${head} ${s.role}; its policies could not be read: ${messageOf(error)}`;
+  }
 }
 
 export interface ExposureReport {
@@ -43,7 +65,7 @@ export async function exposureReport(
     ? `since the attach (${p.request.since}; counted from the period that holds it)`
     : `in the last 14 days (the attach time is unknown: --since TIME)`;
   const lines = [`  did it run? Lambda's metrics ${since}, ${window.periodSeconds} s periods:`];
-  const role = `  credentials it could reach: the execution role ${s.role ?? '(unknown)'}${s.role ? ` (its policies: aws iam list-attached-role-policies --role-name ${s.role.split('/').at(-1)}; aws iam list-role-policies --role-name ${s.role.split('/').at(-1)})` : ''}`;
+  const role = await roleLine(s, view);
   const targets = exposureTargets(s, p.running);
   try {
     const series = await view.series(s.region, exposureQueries(targets), window);

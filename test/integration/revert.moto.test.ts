@@ -15,7 +15,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import {
+  AttachRolePolicyCommand,
+  CreatePolicyCommand,
+  CreateRoleCommand,
+  IAMClient,
+  PutRolePolicyCommand,
+} from '@aws-sdk/client-iam';
 import {
   CreateAliasCommand,
   CreateFunctionCommand,
@@ -26,6 +32,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { regionalClients } from '../../lambda/adapters/deployment-reader.js';
+import { IamRoleReader } from '../../lambda/adapters/iam-role-reader.js';
 import { LambdaFunctionEditor } from '../../lambda/adapters/lambda-function-editor.js';
 import { OperationsReader } from '../../lambda/adapters/operations-reader.js';
 import { parseExposureArgs, runExposure } from '../../lambda/cli/command-exposure.js';
@@ -68,6 +75,28 @@ beforeAll(async () => {
       }),
     )
   ).Role?.Arn as string;
+  // What the layer's code could use: a managed policy of the account, and an inline one.
+  const iam = new IAMClient(clientConfig(moto.endpoint));
+  const managed = await iam.send(
+    new CreatePolicyCommand({
+      PolicyName: 'secrets-read',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: '*' }],
+      }),
+    }),
+  );
+  await iam.send(new AttachRolePolicyCommand({ RoleName: 'fn-role', PolicyArn: managed.Policy?.Arn }));
+  await iam.send(
+    new PutRolePolicyCommand({
+      RoleName: 'fn-role',
+      PolicyName: 'orders-table-write',
+      PolicyDocument: JSON.stringify({
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: '*' }],
+      }),
+    }),
+  );
   const layer = async (name: string) =>
     (await lambda.send(new PublishLayerVersionCommand({ LayerName: name, Content: { ZipFile: ZIP } })))
       .LayerVersionArn as string;
@@ -180,7 +209,10 @@ async function seedMetrics(name: string): Promise<void> {
 function depsOf(port: RevertPort, lines: string[]): RevertDeps {
   return {
     port,
-    exposure: { series: (region, queries, window) => metrics.series(region, queries, window) },
+    exposure: {
+      series: (region, queries, window) => metrics.series(region, queries, window),
+      rolePolicies: (role) => new IamRoleReader(new IAMClient(clientConfig(moto.endpoint))).policies(role),
+    },
     io: memoryIo(),
     now: () => new Date('2026-03-15T10:00:00Z'),
     out: (l) => lines.push(l),
@@ -392,6 +424,9 @@ describe('layerwatch exposure (moto, metrics put with PutMetricData)', () => {
       '    alias prod (version 8): 4 invocation(s), 1 error(s), duration average 913 ms, maximum 3000 ms; the first between 2026-03-14T09:30:00Z and 09:35:00Z, the last between 2026-03-14T11:45:00Z and 11:50:00Z',
     );
     expect(lines).toContain("    version 8: 0 invocations: the layer's code did not run there");
+    expect(lines).toContain(
+      '  credentials it could reach: the execution role arn:aws:iam::123456789012:role/fn-role: attached policies secrets-read; inline policies orders-table-write',
+    );
     expect(code).toBe(1);
   });
 
