@@ -27,6 +27,8 @@ export async function liveDeps(io: Io): Promise<RevertDeps> {
   const metrics = new OperationsReader(regionalClients({}, CLI_CALLS));
   const { IAMClient } = await import('@aws-sdk/client-iam');
   const { IamRoleReader } = await import('../adapters/iam-role-reader.js');
+  const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+  const { DynamoDbBaselineStore } = await import('../adapters/dynamodb-baseline-store.js');
   const clients = new Map<string, InstanceType<typeof LambdaClient>>();
   const clientFor = (region: string) => {
     if (!clients.has(region)) clients.set(region, sdkClient(LambdaClient, CLI_CALLS, { region }));
@@ -34,6 +36,9 @@ export async function liveDeps(io: Io): Promise<RevertDeps> {
   };
   return {
     port: new LambdaFunctionEditor(clientFor),
+    // Read only: get() is a GetItem of the function's baseline, in the caller's region.
+    baseline: (table, arn) =>
+      new DynamoDbBaselineStore(sdkClient(DynamoDBClient, CLI_CALLS, {}), table).get(arn),
     exposure: {
       series: (region, queries, window) => metrics.series(region, queries, window),
       rolePolicies: (role, region) =>

@@ -8,6 +8,7 @@ export const REVERT_SYNOPSIS =
 
 export const REVERT_USAGE = `usage: layerwatch revert FINDING... [--qualifier Q] [--throttle] [--out PLAN] [--apply]
        layerwatch revert --function ARN --layer LAYER_VERSION_ARN... [--since TIME] [...]
+       layerwatch revert --function ARN --state-table NAME --since TIME [...]
        layerwatch revert --plan PLAN --apply
        layerwatch revert --restore FILE [--force]
 
@@ -32,6 +33,9 @@ be changed (immutable) and is named with what its owners can do.
   --max-functions N  refuse a run that would change more than N functions (default 5)
   --stack NAME       the layerwatch stack whose functions are never changed (default LayerWatch)
   --since TIME       with --function: when the layers were attached
+  --state-table NAME with --function and --since, without --layer: the layers to take off are those
+                     the deployment's baselines show added since TIME (DynamoDB GetItem; the table
+                     in AWS_REGION), and $LATEST goes back to the layers in force before it
 Exit: 0 planned, applied or restored; 1 refused (changed since the plan, a guard, the cap), nothing
 changed; 2 a usage error, or a function or file that could not be read, or a write that failed
 (what was undone is said).`;
@@ -51,6 +55,7 @@ export interface RevertArgs {
   force: boolean;
   maxFunctions: number;
   stack: string;
+  stateTable: string | null;
 }
 
 const FLAGS = new Set(['--throttle', '--apply', '--force']);
@@ -89,6 +94,11 @@ function option(args: RevertArgs, a: string, v: string): void {
     case '--out':
       args.out = v;
       return;
+    case '--state-table':
+      if (!/^[A-Za-z0-9_.-]{3,255}$/.test(v))
+        throw new UsageError(`--state-table: "${v}" is not a table name`);
+      args.stateTable = v;
+      return;
     case '--plan':
       args.plan = v;
       return;
@@ -111,6 +121,7 @@ const VALUED = new Set([
   '--plan',
   '--restore',
   '--restore-file',
+  '--state-table',
 ]);
 
 export function parseRevertArgs(argv: readonly string[]): RevertArgs | 'help' {
@@ -129,6 +140,7 @@ export function parseRevertArgs(argv: readonly string[]): RevertArgs | 'help' {
     force: false,
     maxFunctions: 5,
     stack: 'LayerWatch',
+    stateTable: null,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const a = argv[i] as string;
@@ -162,6 +174,11 @@ function checked(args: RevertArgs): RevertArgs {
   if (qualifier !== null && args.qualifier !== null && qualifier !== args.qualifier)
     throw new UsageError(`--function names qualifier ${qualifier}, --qualifier ${args.qualifier}: give one`);
   if (qualifier !== null) args.qualifier = qualifier;
+  if (
+    args.stateTable !== null &&
+    (args.functionArn === null || args.since === null || args.layers.length > 0)
+  )
+    throw new UsageError('--state-table goes with --function and --since, instead of --layer');
   if (args.plan !== null && !args.apply) throw new UsageError('--plan FILE is applied with --apply');
   if (args.restore !== null && (args.apply || args.throttle || args.out !== null))
     throw new UsageError('--restore FILE puts a state back by itself: no --apply, --throttle or --out');

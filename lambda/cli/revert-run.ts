@@ -4,12 +4,13 @@
  * plan, the guards and the cap again on what was just read, the restore file, then the writes.
  */
 import { isDeepStrictEqual } from 'node:util';
+import type { Baseline } from '../domain/baseline.js';
 import { changesBetween } from '../domain/revert/changes.js';
 import { PLAN_KIND, type PlanFile, parsePlanFile } from '../domain/revert/files.js';
 import { capRefusal, guard, refusalOf } from '../domain/revert/guards.js';
 import { planFunction } from '../domain/revert/plan.js';
 import { planLines } from '../domain/revert/render.js';
-import { type RevertRequest, requestOfFunction } from '../domain/revert/request.js';
+import { type RevertRequest, requestOfBaseline, requestOfFunction } from '../domain/revert/request.js';
 import { RESTORE_KIND, type RestoreFile } from '../domain/revert/restore.js';
 import type { FunctionSnapshot } from '../domain/revert/snapshot.js';
 import { type FunctionStep, type Step, stepText } from '../domain/revert/steps.js';
@@ -22,6 +23,8 @@ import { mergeRequests, readRequests } from './revert-input.js';
 
 export interface RevertDeps {
   port: RevertPort;
+  /** A function's baseline in the deployment's state table (`--state-table`). */
+  baseline?: (table: string, functionArn: string) => Promise<Baseline | null>;
   /** CloudWatch reads for the plan's "did it run?" part; null leaves it out. */
   exposure: ExposureView | null;
   io: Io;
@@ -40,6 +43,20 @@ export interface Planned {
 }
 
 async function requestsOf(args: RevertArgs, deps: RevertDeps): Promise<RevertRequest[] | number> {
+  if (args.functionArn !== null && args.stateTable !== null) {
+    let r: RevertRequest | string;
+    try {
+      const baseline = deps.baseline ? await deps.baseline(args.stateTable, args.functionArn) : null;
+      r = requestOfBaseline(args.functionArn, baseline, args.since as string);
+    } catch (error) {
+      r = `--state-table ${args.stateTable}: ${messageOf(error)}`;
+    }
+    if (typeof r === 'string') {
+      deps.err(`layerwatch revert: ${r}`);
+      return EXIT.incomplete;
+    }
+    return [r];
+  }
   if (args.functionArn !== null) {
     const r = requestOfFunction(args.functionArn, args.layers, args.since);
     if (typeof r === 'string') {

@@ -19,6 +19,14 @@ describe('parseRevertArgs', () => {
     [['f.json', '--since', 'yesterday'], '--since'],
     [['f.json', '--out'], '--out needs a value'],
     [['f.json', '--yes'], 'unknown option --yes'],
+    [
+      ['--function', ARN, '--state-table', 'layerwatch-state'],
+      '--state-table goes with --function and --since',
+    ],
+    [
+      ['--function', ARN, '--state-table', 't-1', '--since', '2026-03-14', '--layer', EVIL],
+      'instead of --layer',
+    ],
   ])('%j: %s', (argv, words) => {
     expect(() => parseRevertArgs(argv)).toThrow(words);
   });

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CreateTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import {
   AttachRolePolicyCommand,
   CreatePolicyCommand,
@@ -32,6 +33,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { regionalClients } from '../../lambda/adapters/deployment-reader.js';
+import { DynamoDbBaselineStore } from '../../lambda/adapters/dynamodb-baseline-store.js';
 import { IamRoleReader } from '../../lambda/adapters/iam-role-reader.js';
 import { LambdaFunctionEditor } from '../../lambda/adapters/lambda-function-editor.js';
 import { OperationsReader } from '../../lambda/adapters/operations-reader.js';
@@ -209,6 +211,8 @@ async function seedMetrics(name: string): Promise<void> {
 function depsOf(port: RevertPort, lines: string[]): RevertDeps {
   return {
     port,
+    baseline: (table, arn) =>
+      new DynamoDbBaselineStore(new DynamoDBClient(clientConfig(moto.endpoint)), table).get(arn),
     exposure: {
       series: (region, queries, window) => metrics.series(region, queries, window),
       rolePolicies: (role) => new IamRoleReader(new IAMClient(clientConfig(moto.endpoint))).policies(role),
@@ -450,5 +454,63 @@ describe('layerwatch exposure (moto, metrics put with PutMetricData)', () => {
       'could not be read in us-east-1: User is not authorized: whether the code ran is unknown',
     );
     expect(code).toBe(2);
+  });
+});
+
+describe('layerwatch revert --function --state-table (moto)', () => {
+  it("takes what the deployment's baseline shows added since the time, and plans every qualifier", async () => {
+    const arn = await victim('payroll');
+    const db = new DynamoDBClient(clientConfig(moto.endpoint));
+    await db.send(
+      new CreateTableCommand({
+        TableName: 'layerwatch-state',
+        KeySchema: [{ AttributeName: 'functionArn', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'functionArn', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    const state = (layers: string[], eventTime: string) => ({
+      layers,
+      eventTime,
+      eventId: eventTime,
+      source: 'event',
+    });
+    await db.send(
+      new PutItemCommand({
+        TableName: 'layerwatch-state',
+        Item: {
+          functionArn: { S: arn },
+          states: {
+            S: JSON.stringify([
+              state([deps], '2026-03-01T00:00:00Z'),
+              state([deps, evil], '2026-03-14T09:00:00Z'),
+            ]),
+          },
+          revision: { N: '2' },
+        },
+      }),
+    );
+    const r = await revert([
+      '--function',
+      arn,
+      '--state-table',
+      'layerwatch-state',
+      '--since',
+      '2026-03-14T08:00:00Z',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.text).toContain(`layers to take off: ${evil}`);
+    expect(r.text).toContain('alias prod: version 8 -> version 7');
+    expect(r.text).toContain(`$LATEST layers: ${deps}, ${evil} -> ${deps}`);
+    const missing = await revert([
+      '--function',
+      arn,
+      '--state-table',
+      'no-such-table',
+      '--since',
+      '2026-03-14T08:00:00Z',
+    ]);
+    expect(missing.code).toBe(2);
+    expect(missing.text).toContain('--state-table no-such-table');
   });
 });

@@ -5,6 +5,7 @@
  * have a real ARN's form, or the finding is refused with the reason.
  */
 import { parseFunctionArn, parseLayerArn } from '../arn.js';
+import { type Baseline, stateBefore } from '../baseline.js';
 
 export interface RevertRequest {
   /** The unqualified function ARN. */
@@ -77,4 +78,28 @@ export function requestOfFunction(
   if (bad !== undefined) return `--layer: "${bad}" is not a layer version ARN`;
   if (layers.length === 0) return '--function needs the layer versions to take off: --layer ARN';
   return { functionArn: parsed.arn, subjects: [...new Set(layers)], before: null, since, findingId: null };
+}
+
+/**
+ * `--function ARN --state-table NAME --since TIME` without `--layer`: what the deployment's baseline
+ * says changed since then. The layers before are those in force just before `since`; the layer
+ * versions to take off are every one a later state held that the state before did not (a layer
+ * since removed from `$LATEST` may still run in a version or behind an alias).
+ */
+export function requestOfBaseline(
+  functionArn: string,
+  baseline: Baseline | null,
+  since: string,
+): RevertRequest | string {
+  const parsed = parseFunctionArn(functionArn);
+  if (!parsed) return `--function: "${functionArn}" is not a function ARN`;
+  const at = Date.parse(since);
+  if (!baseline || baseline.states.length === 0) return `the state table holds no baseline of ${parsed.arn}`;
+  const before = stateBefore(baseline, at, '');
+  if (before === null)
+    return `the state table knows no state of ${parsed.arn} before ${since} (its oldest kept is ${baseline.states[0]?.eventTime})`;
+  const later = baseline.states.filter((s) => Date.parse(s.eventTime) > at).flatMap((s) => s.layers);
+  const subjects = [...new Set(later.filter((l) => !before.layers.includes(l) && isVersionedLayer(l)))];
+  if (subjects.length === 0) return `the state table shows no layer added to ${parsed.arn} since ${since}`;
+  return { functionArn: parsed.arn, subjects, before: [...before.layers], since, findingId: null };
 }

@@ -1,4 +1,8 @@
-import { requestOfFinding, requestOfFunction } from '../../../../lambda/domain/revert/request.js';
+import {
+  requestOfBaseline,
+  requestOfFinding,
+  requestOfFunction,
+} from '../../../../lambda/domain/revert/request.js';
 import { ARN, DEPS, EVIL, layer } from './fixtures.js';
 
 const finding = (change: Record<string, unknown> = {}) => ({
@@ -82,5 +86,41 @@ describe('requestOfFunction', () => {
       functionArn: ARN,
       subjects: [EVIL],
     });
+  });
+});
+
+describe('requestOfBaseline', () => {
+  const state = (layers: string[], eventTime: string) => ({
+    layers,
+    eventTime,
+    eventId: eventTime,
+    source: 'event' as const,
+  });
+  const baseline = {
+    functionArn: ARN,
+    truncated: false,
+    states: [
+      state([DEPS], '2026-03-01T00:00:00Z'),
+      state([DEPS, EVIL], '2026-03-14T09:00:00Z'),
+      state([DEPS], '2026-03-14T10:00:00Z'),
+    ],
+  };
+
+  it('takes the layers before the time and every layer added after it, even one since removed', () => {
+    expect(requestOfBaseline(ARN, baseline, '2026-03-14T08:00:00Z')).toEqual({
+      functionArn: ARN,
+      subjects: [EVIL],
+      before: [DEPS],
+      since: '2026-03-14T08:00:00Z',
+      findingId: null,
+    });
+  });
+
+  it.each([
+    ['no baseline', null, '2026-03-14T08:00:00Z', 'holds no baseline'],
+    ['a time before every kept state', baseline, '2026-02-01T00:00:00Z', 'knows no state'],
+    ['nothing added since', baseline, '2026-03-14T11:00:00Z', 'no layer added'],
+  ])('refuses %s, saying why', (_name, b, since, words) => {
+    expect(requestOfBaseline(ARN, b, since)).toEqual(expect.stringContaining(words));
   });
 });
