@@ -58,6 +58,7 @@ async function requestsOf(args: ExposureArgs, deps: RevertDeps): Promise<RevertR
     return [r];
   }
   const read = await readRequests(args.findings, deps.io);
+  for (const p of read.skipped) deps.err(`layerwatch exposure: skipped: ${p}`);
   return read.problems.length > 0 ? read.problems : mergeRequests(read.requests);
 }
 

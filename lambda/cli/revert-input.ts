@@ -9,6 +9,8 @@ import type { Io } from './command.js';
 
 export interface ReadRequests {
   requests: RevertRequest[];
+  /** Findings about no function's added layer (a tampering call, a removal), named: nothing to revert. */
+  skipped: string[];
   /** What could not be read or is not a finding, named. */
   problems: string[];
 }
@@ -41,7 +43,7 @@ function valuesOf(text: string): { values: unknown[]; problems: string[] } {
 }
 
 export async function readRequests(paths: readonly string[], io: Io): Promise<ReadRequests> {
-  const out: ReadRequests = { requests: [], problems: [] };
+  const out: ReadRequests = { requests: [], skipped: [], problems: [] };
   for (const path of paths) {
     let text: string;
     try {
@@ -55,6 +57,7 @@ export async function readRequests(paths: readonly string[], io: Io): Promise<Re
     for (const value of values) {
       const r = requestOfFinding(value);
       if (typeof r === 'string') out.problems.push(`${path}: ${r}`);
+      else if ('skipped' in r) out.skipped.push(`${path}: ${r.skipped}`);
       else out.requests.push(r);
     }
   }

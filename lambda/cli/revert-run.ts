@@ -68,6 +68,7 @@ async function requestsOf(args: RevertArgs, deps: RevertDeps): Promise<RevertReq
   const read = await readRequests(args.findings, deps.io);
   for (const p of read.problems) deps.err(`layerwatch revert: ${p}`);
   if (read.problems.length > 0) return EXIT.incomplete;
+  for (const p of read.skipped) deps.err(`layerwatch revert: skipped: ${p}`);
   return mergeRequests(read.requests);
 }
 

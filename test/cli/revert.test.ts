@@ -1,4 +1,7 @@
 /** `layerwatch revert` in process with a fake Lambda: options, the writer's undo, the cap, unreadable functions. */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { runRevert } from '../../lambda/cli/command-revert.js';
 import { applySteps, type RevertPort } from '../../lambda/cli/revert-apply.js';
 import { parseRevertArgs, type RevertArgs } from '../../lambda/cli/revert-args.js';
@@ -195,6 +198,23 @@ describe('runRevert', () => {
     expect(r.code).toBe(1);
     expect(r.text).toContain('are not the plan of its own snapshot and layers (edited?)');
     expect(port.writes).toEqual([]);
+  });
+
+  it("plans the findings of a scan's JSON Lines that have layers to take off, and names the others", async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'revert-cli-')), 'findings.jsonl');
+    const layerAdded = {
+      findingId: 'f1',
+      detectionId: 'lambda-layer-added',
+      function: { arn: ARN },
+      layers: { added: [EVIL], before: [DEPS], baseline: 'known' },
+    };
+    const tampered = { findingId: 'f2', detectionId: 'detector-tampered', function: null, layers: null };
+    writeFileSync(file, `${JSON.stringify(layerAdded)}\n${JSON.stringify(tampered)}\n`);
+    const r = await revert([file], fakePort());
+    expect(r.code).toBe(0);
+    expect(r.text).toContain('plan for 1 function(s)');
+    expect(r.text).toContain('ERR layerwatch revert: skipped: ');
+    expect(r.text).toContain("finding f2 (detector-tampered) is about no function's layers");
   });
 
   it('names a function it cannot read and changes nothing', async () => {

@@ -30,6 +30,8 @@ function layerList(v: unknown): string[] | null {
   return Array.isArray(v) && v.every(isVersionedLayer) ? [...v] : null;
 }
 
+const NO_SUBJECT = 'the finding names no layer version that was added or changed';
+
 /** The layer versions a finding is about: those added, the new side of a version change, or its layer. */
 function subjectsOf(f: Record<string, unknown>): string[] | string {
   const layers = isRecord(f.layers) ? f.layers : null;
@@ -41,18 +43,30 @@ function subjectsOf(f: Record<string, unknown>): string[] | string {
   const subjects = [...added, ...to];
   const layer = isRecord(f.layer) ? f.layer.versionArn : null;
   if (subjects.length === 0 && isVersionedLayer(layer)) subjects.push(layer);
-  if (subjects.length === 0) return 'the finding names no layer version that was added or changed';
+  if (subjects.length === 0) return NO_SUBJECT;
   return [...new Set(subjects)];
 }
 
-/** A finding (as published, or wrapped as the JSON alert `{ finding }`) -> a request, or why not. */
-export function requestOfFinding(value: unknown): RevertRequest | string {
+/** A finding that is about no layer on a function (a tampering call, a layer removed): nothing to revert. */
+export interface NotARevert {
+  skipped: string;
+}
+
+/**
+ * A finding (as published, or wrapped as the JSON alert `{ finding }`) -> a request; a finding
+ * about no function's added layer -> skipped, with why; anything malformed -> why not.
+ */
+export function requestOfFinding(value: unknown): RevertRequest | NotARevert | string {
   const f = isRecord(value) && isRecord(value.finding) ? value.finding : value;
   if (!isRecord(f) || typeof f.findingId !== 'string') return 'not a layerwatch finding (no findingId)';
+  if (f.function === null || f.function === undefined)
+    return { skipped: `finding ${f.findingId} (${String(f.detectionId)}) is about no function's layers` };
   const fn = isRecord(f.function) ? f.function : null;
   const parsed = typeof fn?.arn === 'string' ? parseFunctionArn(fn.arn) : null;
   if (!parsed) return `finding ${f.findingId}: it names no function (function.arn)`;
   const subjects = subjectsOf(f);
+  if (subjects === NO_SUBJECT)
+    return { skipped: `finding ${f.findingId} (${String(f.detectionId)}) names no layer added or changed` };
   if (typeof subjects === 'string') return `finding ${f.findingId}: ${subjects}`;
   const layers = isRecord(f.layers) ? f.layers : null;
   const event = isRecord(f.event) ? f.event : null;

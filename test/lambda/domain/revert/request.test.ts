@@ -63,12 +63,27 @@ describe('requestOfFinding', () => {
 
   it.each([
     ['no finding', { hello: 1 }, 'not a layerwatch finding'],
-    ['no function', finding({ function: null }), 'names no function'],
     ['a function that is no ARN', finding({ function: { arn: 'pay; rm -rf /' } }), 'names no function'],
     ['a layer that is no ARN', finding({ layers: { added: ['$(id)'] } }), 'not a list of layer version ARNs'],
-    ['no layer at all', finding({ layers: { added: [] }, layer: null }), 'names no layer version'],
   ])('refuses %s', (_name, value, words) => {
     expect(requestOfFinding(value)).toEqual(expect.stringContaining(words));
+  });
+});
+
+describe('requestOfFinding: findings with nothing to revert', () => {
+  it.each([
+    [
+      'a tampering call (no function)',
+      finding({ detectionId: 'detector-tampered', function: null }),
+      'is about no function',
+    ],
+    [
+      'a removal (no layer added)',
+      finding({ detectionId: 'lambda-layer-removed', layers: { added: [] }, layer: null }),
+      'names no layer added',
+    ],
+  ])('skips %s, saying why', (_name, value, words) => {
+    expect(requestOfFinding(value)).toEqual({ skipped: expect.stringContaining(words) });
   });
 });
 
