@@ -106,6 +106,8 @@ function statementFor(
       };
     case 'event-bus':
       return { resources: [`arn:${t.partition}:events:${t.homeRegion}:${t.account}:event-bus/default`] };
+    case 'role':
+      return { resources: [`arn:${t.partition}:iam::${t.account}:role/*`] };
     case 'any':
       return { resources: ['*'] };
   }

@@ -15,6 +15,7 @@
  * - `canary-function`: the heartbeat's canary function in a covered region (the one write layerwatch makes);
  * - `securityhub-product`: the account's default Security Hub product (findings imported there);
  * - `event-bus`: the default event bus of the detector's account and region;
+ * - `role`: an IAM role of the account (the CLI reads a function's execution role; no stack grants it);
  * - `any`: an action that supports no resource-level permission (granted on `*`).
  */
 export type ResourceKind =
@@ -26,6 +27,7 @@ export type ResourceKind =
   | 'canary-function'
   | 'securityhub-product'
   | 'event-bus'
+  | 'role'
   | 'any';
 
 export interface DeclaredCall {

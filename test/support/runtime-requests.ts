@@ -310,6 +310,8 @@ export function callRequests(
         c.homeAccount,
       ),
     ],
+    // No runtime reads a role (the CLI does, with the caller's credentials): a role of the home account.
+    role: () => [at(detector, `arn:aws:iam::${c.homeAccount}:role/payments-api-role`, c.homeAccount)],
     any: () =>
       readers
         .filter((r, i, all) => all.findIndex((x) => x.account === r.account) === i)
