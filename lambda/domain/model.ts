@@ -360,6 +360,8 @@ export interface TamperEvent extends EventBase {
   selectors: EventSelectors | null;
   /** UpdateFunctionCode with `publish: true`: the version it published, and the function. */
   published?: { fn: FunctionRef; publication: VersionPublication };
+  /** DeleteFunction with a version as Qualifier: that version of the function is gone. */
+  deletedVersion?: { fn: FunctionRef; version: string };
 }
 
 export type LambdaEvent = FunctionEvent | PublishEvent | ShareEvent | TamperEvent | VersionEvent | AliasEvent;
@@ -372,7 +374,7 @@ export function isAliasEvent(event: LambdaEvent): event is AliasEvent {
 export function qualifierFunctionOf(event: LambdaEvent): FunctionRef | null {
   if (event.kind === 'PublishVersion' || isAliasEvent(event)) return event.fn;
   if (isFunctionEvent(event)) return event.published ? event.fn : null;
-  if (event.kind === 'Tamper') return event.published?.fn ?? null;
+  if (event.kind === 'Tamper') return event.published?.fn ?? event.deletedVersion?.fn ?? null;
   return null;
 }
 

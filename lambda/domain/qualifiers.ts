@@ -32,6 +32,11 @@ export interface QualifierState {
   versions: VersionState[];
   /** Every alias's routings, oldest first. */
   aliases: AliasState[];
+  /**
+   * Versions deleted (DeleteFunction with the version as Qualifier): Lambda never numbers a version
+   * twice, so a late or replayed record of one is not kept again. Absent: none.
+   */
+  deleted?: string[];
 }
 
 /** What one event establishes for a function's qualifiers. */
@@ -40,11 +45,15 @@ export interface QualifierUpdate {
   alias?: AliasState;
   /** Versions the host read (GetFunctionConfiguration with the version as Qualifier). */
   observed?: VersionState[];
+  /** A version deleted (DeleteFunction with the version as Qualifier): forgotten. */
+  deleted?: string;
 }
 
 /** Versions kept per function (the oldest that no alias reaches go first), routings kept per alias. */
 export const MAX_VERSIONS = 32;
 export const MAX_ROUTINGS_PER_ALIAS = 8;
+/** Deleted version numbers remembered per function. */
+export const MAX_DELETED = 32;
 
 export const EMPTY_QUALIFIERS: QualifierState = { versions: [], aliases: [] };
 
@@ -96,11 +105,14 @@ export function routesOf(
 
 /** Records what an event established: a version once (it never changes), an alias's routing in time order. */
 export function recordQualifiers(state: QualifierState | undefined, update: QualifierUpdate): QualifierState {
-  let versions = [...(state?.versions ?? [])];
+  const deleted = [...(state?.deleted ?? [])];
+  if (update.deleted !== undefined && !deleted.includes(update.deleted)) deleted.push(update.deleted);
+  if (deleted.length > MAX_DELETED) deleted.splice(0, deleted.length - MAX_DELETED);
+  let versions = (state?.versions ?? []).filter((v) => !deleted.includes(v.version));
   let aliases = [...(state?.aliases ?? [])];
   const { alias } = update;
   for (const version of [...(update.observed ?? []), ...(update.version ? [update.version] : [])]) {
-    if (versions.some((v) => v.version === version.version)) continue;
+    if (versions.some((v) => v.version === version.version) || deleted.includes(version.version)) continue;
     versions.push({ ...version, layers: [...version.layers] });
     versions.sort((a, b) => Number(a.version) - Number(b.version));
     if (versions.length > MAX_VERSIONS) {
@@ -123,5 +135,5 @@ export function recordQualifiers(state: QualifierState | undefined, update: Qual
       aliases = aliases.filter((a) => !old.has(a));
     }
   }
-  return { versions, aliases };
+  return { versions, aliases, ...(deleted.length > 0 ? { deleted } : {}) };
 }

@@ -83,3 +83,12 @@ export function deleteAlias(fn: string, alias: string, o: Common = {}): Rec {
     responseElements: null,
   };
 }
+
+/** DeleteFunction with a version as Qualifier: that version is gone (the function stays). */
+export function deleteVersion(fn: string, version: string, o: Common = {}): Rec {
+  return {
+    ...base('DeleteFunction20150331', o),
+    requestParameters: { functionName: fn, qualifier: version },
+    responseElements: null,
+  };
+}
