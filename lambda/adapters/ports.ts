@@ -1,5 +1,6 @@
 /** The hosts' view of the outside world. Adapters implement these with SDK clients; tests with fakes. */
 import type { Baseline, LayerState } from '../domain/baseline.js';
+import type { CapacityProviderContext } from '../domain/capacity-provider.js';
 import type { PublishRecord } from '../domain/correlation.js';
 import type { LiveConfiguration } from '../domain/engine.js';
 import type { Finding } from '../domain/finding.js';
@@ -14,6 +15,12 @@ import type { SweptAlias } from '../domain/sweep-qualifiers.js';
 export interface FunctionReader {
   /** Never throws: failures are reported in the result so that the alert still goes out. */
   readConfiguration(fn: FunctionRef, qualifier?: string): Promise<LiveConfiguration>;
+}
+
+/** Lambda Managed Instances: the function versions on a capacity provider. */
+export interface CapacityProviderReader {
+  /** Never throws: a listing that failed answers why. */
+  functionsOn(capacityProviderArn: string): Promise<CapacityProviderContext>;
 }
 
 export interface BaselineStore {

@@ -48,13 +48,28 @@ export function publicationIn(req: Json | null, res: Json | null): VersionPublic
   // A configuration response omits `layers` when the version has none.
   const layers: LayerList =
     res?.layers === undefined ? { state: 'list', layers: [] } : readLayerList(res.layers);
+  const provider = capacityProviderIn(res);
   return {
     version,
     layers,
     codeSha256: str(res?.codeSha256),
     publishTo: str(req?.publishTo),
+    ...(provider ? { capacityProvider: provider } : {}),
   };
 }
+
+/** `capacityProviderConfig.lambdaManagedInstancesCapacityProviderConfig.capacityProviderArn` of a configuration. */
+function capacityProviderIn(res: Json | null): string | null {
+  const config = isObject(res?.capacityProviderConfig) ? res.capacityProviderConfig : null;
+  const managed = isObject(config?.lambdaManagedInstancesCapacityProviderConfig)
+    ? config.lambdaManagedInstancesCapacityProviderConfig
+    : null;
+  const arn = str(managed?.capacityProviderArn);
+  return arn && CAPACITY_PROVIDER.test(arn) ? arn : null;
+}
+
+const CAPACITY_PROVIDER =
+  /^arn:[a-z0-9-]{1,32}:lambda:[a-z0-9-]{1,64}:\d{12}:capacity-provider:[A-Za-z0-9_-]{1,140}$/;
 
 export function readVersion(
   meta: EventMeta,

@@ -126,6 +126,11 @@ export interface VersionPublication {
   codeSha256: string | null;
   /** `LATEST_PUBLISHED` when the publish activates a Managed Instances function, else null. */
   publishTo: string | null;
+  /**
+   * Lambda Managed Instances: the capacity provider the version runs on (its hosts are shared by
+   * every function version on it); null or absent on Lambda's own fleet or when the record omits it.
+   */
+  capacityProvider?: string | null;
 }
 
 /** PublishVersion: a function's `$LATEST` frozen into a numbered version. */
