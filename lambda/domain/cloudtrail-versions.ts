@@ -19,6 +19,8 @@ import type {
   VersionPublication,
 } from './model.js';
 
+/** The version a Managed Instances function's `PublishTo: LATEST_PUBLISHED` publishes in place. */
+export const LATEST_PUBLISHED_VERSION = '$LATEST.PUBLISHED';
 /** A version Lambda numbers (`$LATEST` is no published version). */
 const VERSION = /^\d{1,10}$/;
 const ALIAS = /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/;
@@ -44,7 +46,9 @@ function functionOf(meta: EventMeta, req: Json | null, res: Json | null): Functi
  */
 export function publicationIn(req: Json | null, res: Json | null): VersionPublication | null {
   const version = str(res?.version);
-  if (!version || !VERSION.test(version)) return null;
+  // Managed Instances: PublishTo LATEST_PUBLISHED answers the version `$LATEST.PUBLISHED`, republished
+  // in place (no number), which is what every unqualified invoke runs.
+  if (!version || !(VERSION.test(version) || version === LATEST_PUBLISHED_VERSION)) return null;
   // A configuration response omits `layers` when the version has none.
   const layers: LayerList =
     res?.layers === undefined ? { state: 'list', layers: [] } : readLayerList(res.layers);

@@ -59,6 +59,11 @@ export const EMPTY_QUALIFIERS: QualifierState = { versions: [], aliases: [] };
 
 const timeOf = (s: { eventTime: string }) => Date.parse(s.eventTime);
 
+/** The one version kept by name and replaced in place: a Managed Instances function's `$LATEST.PUBLISHED`. */
+const IN_PLACE = '$LATEST.PUBLISHED';
+/** Numbered versions in order, `$LATEST.PUBLISHED` after them. */
+const versionOrder = (version: string) => (version === IN_PLACE ? Number.MAX_SAFE_INTEGER : Number(version));
+
 /** A version's layers, or null when the version was never read. */
 export function versionLayers(state: QualifierState | undefined, version: string): string[] | null {
   return state?.versions.find((v) => v.version === version)?.layers ?? null;
@@ -66,6 +71,8 @@ export function versionLayers(state: QualifierState | undefined, version: string
 
 /** The newest published version before `version` that is known, or null. */
 export function previousVersion(state: QualifierState | undefined, version: string): VersionState | null {
+  // `$LATEST.PUBLISHED` is republished in place: its predecessor is what it ran before.
+  if (version === IN_PLACE) return state?.versions.find((v) => v.version === IN_PLACE) ?? null;
   const n = Number(version);
   let found: VersionState | null = null;
   for (const v of state?.versions ?? [])
@@ -112,9 +119,13 @@ export function recordQualifiers(state: QualifierState | undefined, update: Qual
   let aliases = [...(state?.aliases ?? [])];
   const { alias } = update;
   for (const version of [...(update.observed ?? []), ...(update.version ? [update.version] : [])]) {
-    if (versions.some((v) => v.version === version.version) || deleted.includes(version.version)) continue;
+    const kept = versions.find((v) => v.version === version.version);
+    // `$LATEST.PUBLISHED` (Managed Instances) is republished in place: the newest publish replaces it.
+    const replaces = kept?.version === IN_PLACE && timeOf(version) >= timeOf(kept);
+    if ((kept && !replaces) || deleted.includes(version.version)) continue;
+    versions = versions.filter((v) => v !== kept);
     versions.push({ ...version, layers: [...version.layers] });
-    versions.sort((a, b) => Number(a.version) - Number(b.version));
+    versions.sort((a, b) => versionOrder(a.version) - versionOrder(b.version));
     if (versions.length > MAX_VERSIONS) {
       const reached = new Set(
         [...aliasesBefore({ versions, aliases }, Number.POSITIVE_INFINITY, '').values()].flatMap((a) =>

@@ -3,13 +3,16 @@
  * amounts to, so that the engine judges them as the handler does: an alias routed otherwise than
  * last known is an `UpdateAlias` by the sweep (`lambda-alias-routes-to-layer`; an alias never known
  * is judged as first seen), a known alias the function no longer has is a `DeleteAlias`, and a
- * Managed Instances function's `$LATEST.PUBLISHED` on a version never seen is a `PublishVersion`
- * with `PublishTo: LATEST_PUBLISHED` (`lambda-version-published-with-layer`). Bounded per function
+ * Managed Instances function's `$LATEST.PUBLISHED` on a version never seen (or, republished in place,
+ * running other layers than kept) is a `PublishVersion` with `PublishTo: LATEST_PUBLISHED`
+ * (`lambda-version-published-with-layer`). Bounded per function
  * and run; what lies beyond a bound is named, never passed over. Pure.
  */
 import type { Baseline } from './baseline.js';
+import { sameLayers } from './layers.js';
 import type { AliasEvent, FunctionRef, VersionEvent } from './model.js';
 import { SWEEP_ACTOR, sweepMeta } from './observation.js';
+import { LATEST_PUBLISHED } from './qualifier-view.js';
 import { aliasesBefore, routesOf, versionLayers } from './qualifiers.js';
 
 /** Aliases listed per function and run (one ListAliases page). */
@@ -101,10 +104,13 @@ export function sweptActivation(
   runId: string,
   observedAt: string,
 ): VersionEvent | string | null {
-  if (!read.version || !VERSION.test(read.version))
-    return `$LATEST.PUBLISHED answered version ${read.version ?? '(none)'}, not a number: not compared`;
+  const inPlace = read.version === LATEST_PUBLISHED;
+  if (!read.version || !(VERSION.test(read.version) || inPlace))
+    return `$LATEST.PUBLISHED answered version ${read.version ?? '(none)'}: not compared`;
   const kept = baseline?.qualifiers?.versions.find((v) => v.version === read.version);
-  if (kept?.publishTo === 'LATEST_PUBLISHED') return null;
+  // A numbered version never changes; `$LATEST.PUBLISHED` is republished in place: compared by its layers.
+  if (kept?.publishTo === 'LATEST_PUBLISHED' && (!inPlace || sameLayers(kept.layers, read.layers)))
+    return null;
   return {
     kind: 'PublishVersion',
     meta: sweepMeta(fn, `sweep:${runId}:${fn.arn}:$LATEST.PUBLISHED`, 'PublishVersion', observedAt),

@@ -18,6 +18,7 @@ const fn = {
 };
 const at = '2026-03-14T10:00:00Z';
 const DEP = layerArn('shared-deps', 3);
+const IMPLANT = layerArn('perf-monitor-extension', 1, '444455556666');
 
 function baselineWith(aliases: SweptAlias[], versions: string[] = [], deleted?: string): Baseline {
   let q = recordQualifiers(undefined, {
@@ -74,16 +75,28 @@ describe('sweptActivation', () => {
   it.each([
     ['a version never seen', { version: '2', layers: [DEP] }, 'PublishVersion'],
     ['a version kept as activated', { version: '1', layers: [DEP] }, null],
-    ['a name, not a number', { version: '$LATEST.PUBLISHED', layers: [DEP] }, 'gap'],
+    ['republished in place, the same layers', { version: '$LATEST.PUBLISHED', layers: [DEP] }, null],
+    [
+      'republished in place, other layers',
+      { version: '$LATEST.PUBLISHED', layers: [DEP, IMPLANT] },
+      'PublishVersion',
+    ],
+    ['no version', { version: null, layers: [DEP] }, 'gap'],
+    ['$LATEST', { version: '$LATEST', layers: [DEP] }, 'gap'],
   ])('%s', (_, read, expected) => {
-    const known: Baseline = {
-      functionArn: fn.arn,
-      states: [],
-      truncated: false,
-      qualifiers: recordQualifiers(undefined, {
-        version: { version: '1', layers: [DEP], eventTime: at, eventId: 'p1', publishTo: 'LATEST_PUBLISHED' },
-      }),
-    };
+    let qualifiers = recordQualifiers(undefined, {
+      version: { version: '1', layers: [DEP], eventTime: at, eventId: 'p1', publishTo: 'LATEST_PUBLISHED' },
+    });
+    qualifiers = recordQualifiers(qualifiers, {
+      version: {
+        version: '$LATEST.PUBLISHED',
+        layers: [DEP],
+        eventTime: at,
+        eventId: 'p2',
+        publishTo: 'LATEST_PUBLISHED',
+      },
+    });
+    const known: Baseline = { functionArn: fn.arn, states: [], truncated: false, qualifiers };
     const out = sweptActivation(fn, known, read, 'run', at);
     expect(out === null ? null : typeof out === 'string' ? 'gap' : out.kind).toBe(expected);
   });

@@ -129,3 +129,42 @@ describe('an alias first seen', () => {
     expect(findings).toEqual([null]);
   });
 });
+
+describe('Managed Instances, as Lambda answers a LATEST_PUBLISHED publish (version $LATEST.PUBLISHED)', () => {
+  const inPlace = (layers: string[], m: number, o = {}) =>
+    publishVersion('mi', '$LATEST.PUBLISHED', { layers, publishTo: 'LATEST_PUBLISHED', ...minute(m), ...o });
+
+  it('judges each republish against what $LATEST.PUBLISHED ran before, and a detach that leaves it running', () => {
+    const { findings } = replay([
+      updateFunctionConfiguration('mi', { layers: [DEP], ...minute(0), ...deploy }),
+      inPlace([DEP], 1, deploy),
+      updateFunctionConfiguration('mi', { layers: [DEP, IMPLANT], ...minute(10) }),
+      inPlace([DEP, IMPLANT], 11),
+      inPlace([DEP, IMPLANT], 12),
+      updateFunctionConfiguration('mi', { layers: [DEP], ...minute(13) }),
+      inPlace([DEP], 14),
+      updateFunctionConfiguration('mi', { layers: [], ...minute(15) }),
+    ]);
+    expect(ids(findings).slice(1)).toEqual([
+      null,
+      'lambda-layer-added',
+      'lambda-version-published-with-layer',
+      null,
+      'lambda-layer-still-runs',
+      null,
+      // $LATEST.PUBLISHED still runs the dependency layer: removing it from $LATEST does not stop it.
+      'lambda-layer-still-runs',
+    ]);
+    const publish = findings[3];
+    expect(publish?.reasons.join('\n')).toContain('$LATEST.PUBLISHED was republished');
+    expect(publish?.runsIn).toEqual([
+      { qualifier: '$LATEST', version: null, share: 1 },
+      { qualifier: '$LATEST.PUBLISHED', version: '$LATEST.PUBLISHED', share: 1 },
+    ]);
+    const detach = findings[5];
+    expect(detach?.title).toContain('still runs in $LATEST.PUBLISHED');
+    expect(detach?.title).not.toContain('(version $LATEST.PUBLISHED)');
+    expect(detach?.remediation.nextSteps.join('\n')).not.toContain('--qualifier $LATEST.PUBLISHED');
+    expect(detach?.remediation.nextSteps.join('\n')).toContain('--publish-to LATEST_PUBLISHED');
+  });
+});

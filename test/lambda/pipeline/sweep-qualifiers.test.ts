@@ -131,8 +131,26 @@ describe('sweep versions and aliases step', () => {
     expect(f?.reasons.join('\n')).toContain('PublishTo LATEST_PUBLISHED (Lambda Managed Instances)');
     expect(f?.runsIn).toContainEqual({ qualifier: '$LATEST.PUBLISHED', version: '2', share: 1 });
 
+    // As Lambda answers it: `$LATEST.PUBLISHED` republished in place, compared by its layers.
     w.lister.versions.mi['$LATEST.PUBLISHED'] = { version: '$LATEST.PUBLISHED', layers: [DEP] };
-    expect((await w.sweep('mi', 3, mi)).qualifierGaps?.[0]?.gap).toMatch(/not a number: not compared/);
+    await w.sweep('mi', 3, mi);
+    await w.sweep('mi', 4, mi);
+    expect(w.delivered()).toHaveLength(1);
+    w.lister.versions.mi['$LATEST.PUBLISHED'] = { version: '$LATEST.PUBLISHED', layers: [DEP, IMPLANT] };
+    await w.sweep('mi', 5, mi);
+    const republished = w.delivered()[1];
+    expect(republished?.title).toContain('freezes layer perf-monitor-extension:1');
+    expect(republished?.reasons.join('\n')).toContain('$LATEST.PUBLISHED was republished');
+    expect(republished?.runsIn).toContainEqual({
+      qualifier: '$LATEST.PUBLISHED',
+      version: '$LATEST.PUBLISHED',
+      share: 1,
+    });
+
+    w.lister.versions.mi['$LATEST.PUBLISHED'] = { version: null, layers: [DEP] };
+    expect((await w.sweep('mi', 6, mi)).qualifierGaps?.[0]?.gap).toBe(
+      '$LATEST.PUBLISHED answered version (none): not compared',
+    );
   });
 
   it('records no routing when the alert cannot be delivered, so that the next run reports it again', async () => {
