@@ -27,6 +27,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type {
   BaselineStore,
+  CapacityProviderReader,
   CorrelationStore,
   FindingSink,
   FunctionReader,
@@ -61,6 +62,8 @@ export interface HandlerDeps {
   correlations: CorrelationStore;
   /** The organization's live account list (organization mode), for layer provenance. */
   organization?: OrganizationAccounts;
+  /** Lambda Managed Instances: the function versions on a capacity provider (absent: not listed). */
+  capacityProviders?: CapacityProviderReader;
   idempotency: IdempotencyStore;
   /** Reads layer zips (pipeline/inspect.ts); absent, layers are not inspected (`inspection: null`). */
   archives?: LayerArchiveInspector;

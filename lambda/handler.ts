@@ -11,6 +11,7 @@ import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
 import { DynamoDbInspectionCache } from './adapters/dynamodb-inspection-cache.js';
+import { LambdaCapacityProviderReader } from './adapters/lambda-capacity-provider-reader.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
 import { LayerArchiveReader } from './adapters/layer-archive-reader.js';
@@ -36,6 +37,7 @@ export const handler = createHandler({
     : null,
   reader: new LambdaFunctionReader(lambdaIn),
   layers: new LambdaLayerReader(lambdaIn),
+  capacityProviders: new LambdaCapacityProviderReader(lambdaIn),
   baselines: new DynamoDbBaselineStore(dynamo, config.baselineTable),
   correlations: new DynamoDbCorrelationStore(
     dynamo,

@@ -10,6 +10,7 @@ import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.
 import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
 import { DynamoDbInspectionCache } from './adapters/dynamodb-inspection-cache.js';
 import { EventBridgeFindingSink } from './adapters/eventbridge-finding-sink.js';
+import { LambdaCapacityProviderReader } from './adapters/lambda-capacity-provider-reader.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
@@ -30,6 +31,7 @@ const DISCOVERY_CALLS = whenOption(OrganizationsAccountLister.calls, 'organizati
 /** The detection handler (handler.ts). */
 export const HANDLER_CALLS: readonly RuntimeCall[] = union(
   LambdaFunctionReader.calls,
+  LambdaCapacityProviderReader.calls,
   LambdaLayerReader.calls,
   DynamoDbBaselineStore.calls,
   DynamoDbCorrelationStore.calls,
@@ -61,6 +63,7 @@ export const SWEEP_CALLS: readonly RuntimeCall[] = union(
  */
 export const MEMBER_ROLE_CALLS: readonly RuntimeCall[] = union(
   LambdaFunctionReader.calls,
+  LambdaCapacityProviderReader.calls,
   LambdaLayerReader.calls,
   LambdaFunctionLister.calls,
 );

@@ -3,7 +3,8 @@
  * baselines for functions never seen, and reports `lambda-layer-drift` for layer lists that changed
  * without an event. Named steps (lambda/pipeline/sweep-*.ts):
  *
- *   plan -> for each pair, a few at a time: list -> for each function: observe -> report
+ *   plan -> for each pair, a few at a time: list -> for each function: observe, its versions and
+ *   aliases -> report
  *
  * A pair that cannot be listed is reported to the operations topic, never passed over in silence;
  * a drift that cannot be delivered or recorded fails the run after the report (the sweep alarm
@@ -23,6 +24,7 @@ import type { DetectionSettings } from './domain/settings.js';
 import { forEachLimited } from './pipeline/pool.js';
 import { observeFunction } from './pipeline/sweep-observe.js';
 import { sweepPair } from './pipeline/sweep-pair.js';
+import { observeQualifiers } from './pipeline/sweep-qualifiers.js';
 import { reportRun } from './pipeline/sweep-report.js';
 import { discoverAccounts, startRun } from './pipeline/sweep-run.js';
 import { invocationTelemetry } from './pipeline/telemetry.js';
@@ -60,6 +62,7 @@ export function createSweep(deps: SweepDeps): () => Promise<SweepSummary> {
     const observe = async (o: Parameters<typeof observeFunction>[0]) => {
       run.summary.functions += 1;
       run.summary[await observeFunction(o, run.runId, deps, t)] += 1;
+      await observeQualifiers(o, run, deps, t);
     };
     await forEachLimited(run.pairs, deps.concurrency ?? 4, (pair) =>
       sweepPair(pair, lister, observe, run, t),

@@ -77,6 +77,13 @@ function statementFor(
           (r) => `arn:${t.partition}:lambda:${r}:${t.account}:function:*`,
         ),
       };
+    case 'capacity-provider':
+      // Lambda Managed Instances: the function versions on a capacity provider are listed.
+      return {
+        resources: [...new Set(t.regions)].map(
+          (r) => `arn:${t.partition}:lambda:${r}:${t.account}:capacity-provider:*`,
+        ),
+      };
     case 'layer-version':
       // Layers attached to a function may belong to any account and region: their metadata is read.
       return { resources: [`arn:${t.partition}:lambda:*:*:layer:*:*`] };
@@ -126,6 +133,7 @@ export function grantMemberCalls(
 ): void {
   const resources: Partial<Record<ResourceKind, string>> = {
     function: `arn:${partition}:lambda:*:${account}:function:*`,
+    'capacity-provider': `arn:${partition}:lambda:*:${account}:capacity-provider:*`,
     'layer-version': `arn:${partition}:lambda:*:*:layer:*:*`,
     any: '*',
   };

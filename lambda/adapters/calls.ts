@@ -13,6 +13,7 @@
  * - `topic`: an SNS topic of the deployment (which one is said where the adapter is used);
  * - `member-role`: the read-only role in a member account;
  * - `canary-function`: the heartbeat's canary function in a covered region (the one write layerwatch makes);
+ * - `capacity-provider`: a Lambda Managed Instances capacity provider of a covered account and region;
  * - `securityhub-product`: the account's default Security Hub product (findings imported there);
  * - `event-bus`: the default event bus of the detector's account and region;
  * - `role`: an IAM role of the account (the CLI reads a function's execution role; no stack grants it);
@@ -25,6 +26,7 @@ export type ResourceKind =
   | 'topic'
   | 'member-role'
   | 'canary-function'
+  | 'capacity-provider'
   | 'securityhub-product'
   | 'event-bus'
   | 'role'

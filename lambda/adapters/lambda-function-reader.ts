@@ -46,12 +46,16 @@ export class LambdaFunctionReader implements FunctionReader {
           ...(qualifier ? { Qualifier: qualifier } : {}),
         }),
       );
+      // Lambda Managed Instances: the capacity provider whose hosts the function shares.
+      const provider =
+        out.CapacityProviderConfig?.LambdaManagedInstancesCapacityProviderConfig?.CapacityProviderArn;
       return {
         status: 'ok',
         layers: (out.Layers ?? []).map((l) => l.Arn).filter((arn): arn is string => typeof arn === 'string'),
         runtime: out.Runtime ?? null,
         role: out.Role ?? null,
         ...hooksOfEnvironment(out.Environment),
+        ...(provider ? { capacityProvider: provider } : {}),
       };
     } catch (error) {
       const name = errorName(error);

@@ -6,6 +6,7 @@
  * never leaves this file in a message, an error or a report.
  */
 import {
+  GetAliasCommand,
   GetFunctionConfigurationCommand,
   GetLayerVersionCommand,
   type LambdaClient,
@@ -74,6 +75,7 @@ export class LayerVersionLocator {
   static readonly calls: readonly DeclaredCall[] = [
     { action: 'lambda:GetLayerVersion', resource: 'layer-version' },
     { action: 'lambda:GetFunctionConfiguration', resource: 'function' },
+    { action: 'lambda:GetAlias', resource: 'function' },
   ];
 
   constructor(
@@ -95,22 +97,45 @@ export class LayerVersionLocator {
     return { arn: versionArn, codeSize: archive.size, codeSha256: archive.codeSha256, location: archive.url };
   }
 
-  /** A function's configuration (name, partial or full ARN, with a qualifier if given). */
+  /** A function's configuration (name, partial or full ARN), of a version or alias when `qualifier` names one. */
   async functionConfiguration(
     functionName: string,
     region: string,
-  ): Promise<FunctionConfiguration & { functionArn: string | null }> {
+    qualifier?: string,
+  ): Promise<FunctionConfiguration & { functionArn: string | null; version: string | null }> {
     const out = await this.clientFor(region).send(
-      new GetFunctionConfigurationCommand({ FunctionName: functionName }),
+      new GetFunctionConfigurationCommand({
+        FunctionName: functionName,
+        ...(qualifier ? { Qualifier: qualifier } : {}),
+      }),
     );
     const { $metadata: _, ...doc } = out;
     try {
-      return { ...parseFunctionConfiguration(doc), functionArn: out.FunctionArn ?? null };
+      return {
+        ...parseFunctionConfiguration(doc),
+        functionArn: out.FunctionArn ?? null,
+        version: out.Version ?? null,
+      };
     } catch (error) {
       throw new LayerLocateError(
         `GetFunctionConfiguration answered an unusable configuration: ${errorMessage(error)}`,
       );
     }
+  }
+
+  /** An alias's routing: the version it points to and each weighted one (GetAlias). */
+  async aliasRouting(
+    functionName: string,
+    alias: string,
+    region: string,
+  ): Promise<{ version: string | null; weights: Record<string, number> }> {
+    const out = await this.clientFor(region).send(
+      new GetAliasCommand({ FunctionName: functionName, Name: alias }),
+    );
+    return {
+      version: out.FunctionVersion ?? null,
+      weights: { ...(out.RoutingConfig?.AdditionalVersionWeights ?? {}) },
+    };
   }
 
   /** Reads the archive by ranges. Never throws; the location is scrubbed from every message. */

@@ -1,5 +1,6 @@
 /** The hosts' view of the outside world. Adapters implement these with SDK clients; tests with fakes. */
 import type { Baseline, LayerState } from '../domain/baseline.js';
+import type { CapacityProviderContext } from '../domain/capacity-provider.js';
 import type { PublishRecord } from '../domain/correlation.js';
 import type { LiveConfiguration } from '../domain/engine.js';
 import type { Finding } from '../domain/finding.js';
@@ -9,10 +10,17 @@ import type { Observation } from '../domain/observation.js';
 import type { LayerLookup } from '../domain/provenance.js';
 import type { QualifierUpdate } from '../domain/qualifiers.js';
 import type { AlertMessage } from '../domain/render/alert.js';
+import type { SweptAlias } from '../domain/sweep-qualifiers.js';
 
 export interface FunctionReader {
   /** Never throws: failures are reported in the result so that the alert still goes out. */
   readConfiguration(fn: FunctionRef, qualifier?: string): Promise<LiveConfiguration>;
+}
+
+/** Lambda Managed Instances: the function versions on a capacity provider. */
+export interface CapacityProviderReader {
+  /** Never throws: a listing that failed answers why. */
+  functionsOn(capacityProviderArn: string): Promise<CapacityProviderContext>;
 }
 
 export interface BaselineStore {
@@ -81,7 +89,18 @@ export interface FindingSink {
   deliver(finding: Finding): Promise<string>;
 }
 
-export interface FunctionLister {
+/** What the sweep reads of a function's versions and aliases (sweep-qualifiers.ts). */
+export interface QualifierLister {
+  /** At most `max` aliases of the function; `more` when it has others. Throws when not listed. */
+  listAliases(fn: FunctionRef, max: number): Promise<{ aliases: SweptAlias[]; more: boolean }>;
+  /**
+   * A published version's number (as Lambda answers it: `$LATEST.PUBLISHED` is read by that name)
+   * and its layers. Throws when it cannot be read.
+   */
+  readVersion(fn: FunctionRef, qualifier: string): Promise<{ version: string | null; layers: string[] }>;
+}
+
+export interface FunctionLister extends QualifierLister {
   /** Every function of the account and region, as observed now. Throws when they cannot be listed. */
   listFunctions(account: string, region: string): AsyncIterable<Observation>;
 }

@@ -34,6 +34,13 @@ export interface InspectReport {
   functionName?: string | null;
   runtime?: string | null;
   layers?: string[];
+  /**
+   * A function read with a qualifier (`NAME:QUALIFIER`, or an ARN with one): the qualifier as given,
+   * and each version it runs with its share of the traffic and its layers (an alias: its version and
+   * each weighted one; a version or `$LATEST`: itself, share 1).
+   */
+  qualifier?: string;
+  versions?: { version: string; share: number; layers: string[] }[];
   signals: InspectionSignal[];
   gaps: InspectionGap[];
   /** Read from AWS: how many bytes and requests the archive reads took. */
@@ -48,11 +55,12 @@ export class InspectInputError extends Error {
 /** What an input names when it is not a local path. */
 export type AwsInput =
   | { kind: 'layer'; arn: string }
-  | { kind: 'function'; name: string; region: string | null }
+  | { kind: 'function'; name: string; region: string | null; qualifier: string | null }
   | { kind: 'none'; why: string };
 
-const BARE_FUNCTION = /^[A-Za-z0-9_-]{1,64}(?::(\$LATEST|[A-Za-z0-9_-]{1,128}))?$/;
-const PARTIAL_FUNCTION = /^\d{12}:function:[A-Za-z0-9_-]{1,64}(?::(\$LATEST|[A-Za-z0-9_-]{1,128}))?$/;
+const QUALIFIER = '(?::(\\$LATEST(?:\\.PUBLISHED)?|[A-Za-z0-9_-]{1,128}))?$';
+const BARE_FUNCTION = new RegExp(`^([A-Za-z0-9_-]{1,64})${QUALIFIER}`);
+const PARTIAL_FUNCTION = new RegExp(`^(\\d{12}:function:[A-Za-z0-9_-]{1,64})${QUALIFIER}`);
 
 /** Tells a layer version ARN, a function (ARN, partial ARN or name) and anything else apart. */
 export function classifyAwsInput(input: string): AwsInput {
@@ -62,9 +70,9 @@ export function classifyAwsInput(input: string): AwsInput {
       ? { kind: 'none', why: 'a layer ARN without its version: name one (...:layer:NAME:N)' }
       : { kind: 'layer', arn: input };
   const fn = parseFunctionArn(input);
-  if (fn) return { kind: 'function', name: input, region: fn.region };
-  if (BARE_FUNCTION.test(input) || PARTIAL_FUNCTION.test(input))
-    return { kind: 'function', name: input, region: null };
+  if (fn) return { kind: 'function', name: fn.arn, region: fn.region, qualifier: fn.qualifier };
+  const named = BARE_FUNCTION.exec(input) ?? PARTIAL_FUNCTION.exec(input);
+  if (named) return { kind: 'function', name: named[1] as string, region: null, qualifier: named[2] ?? null };
   return { kind: 'none', why: 'no such file' };
 }
 
@@ -103,7 +111,7 @@ export async function inspectAwsInput(
 ): Promise<AwsInspection> {
   if (input.kind === 'none') throw new InspectInputError(input.why);
   if (input.kind === 'layer') return inspectLayerVersion(source, input.arn, deps.locator);
-  return inspectFunction(source, input.name, input.region ?? deps.region ?? '', deps.locator);
+  return inspectFunction(source, input, input.region ?? deps.region ?? '', deps.locator);
 }
 
 interface LayerRead {
@@ -175,15 +183,39 @@ async function inspectLayerVersion(
   };
 }
 
-async function inspectFunction(
-  source: string,
+/** The versions a qualifier runs: an alias's version and each weighted one (GetAlias), else itself. */
+async function routesOf(
   name: string,
+  qualifier: string | null,
   region: string,
   locator: LayerVersionLocator,
-): Promise<AwsInspection> {
-  let config: Awaited<ReturnType<LayerVersionLocator['functionConfiguration']>>;
+): Promise<{ version: string | null; share: number }[]> {
+  if (qualifier === null || qualifier.startsWith('$LATEST') || /^\d+$/.test(qualifier))
+    return [{ version: qualifier, share: 1 }];
+  const alias = await locator.aliasRouting(name, qualifier, region);
+  return aliasShares(alias);
+}
+
+/** An alias's routing as shares of its traffic (the weights' rest goes to its version). */
+function aliasShares(alias: { version: string | null; weights: Record<string, number> }) {
+  const extra = Object.entries(alias.weights).filter(([v]) => v !== alias.version);
+  const rest = 1 - extra.reduce((sum, [, w]) => sum + w, 0);
+  return [
+    ...(alias.version ? [{ version: alias.version, share: Math.max(0, Math.round(rest * 1e6) / 1e6) }] : []),
+    ...extra.map(([version, share]) => ({ version, share })),
+  ];
+}
+
+type Configuration = Awaited<ReturnType<LayerVersionLocator['functionConfiguration']>>;
+
+async function configurationOf(
+  name: string,
+  region: string,
+  qualifier: string | null,
+  locator: LayerVersionLocator,
+): Promise<Configuration> {
   try {
-    config = await locator.functionConfiguration(name, region);
+    return await locator.functionConfiguration(name, region, qualifier ?? undefined);
   } catch (error) {
     if (!region && /region is missing/i.test((error as Error).message))
       throw new InspectInputError(
@@ -191,19 +223,95 @@ async function inspectFunction(
       );
     throw new InspectInputError(describeAwsError(error));
   }
+}
+
+async function inspectFunction(
+  source: string,
+  input: Extract<AwsInput, { kind: 'function' }>,
+  region: string,
+  locator: LayerVersionLocator,
+): Promise<AwsInspection> {
+  let routes: { version: string | null; share: number }[];
+  try {
+    routes = await routesOf(input.name, input.qualifier, region, locator);
+  } catch (error) {
+    throw new InspectInputError(describeAwsError(error));
+  }
+  const reads = new Map<string, Promise<LayerRead>>();
+  const parts: { config: Configuration; part: ConfigurationPart; share: number }[] = [];
+  for (const route of routes) {
+    const config = await configurationOf(input.name, region, route.version, locator);
+    parts.push({ config, part: await inspectLayersOf(config, locator, reads), share: route.share });
+  }
+  const first = parts[0] as (typeof parts)[number];
+  const once = <T>(items: T[]) => [...new Map(items.map((i) => [JSON.stringify(i), i])).values()];
+  const layers = [...new Set(parts.flatMap((p) => p.config.layers))];
+  const read = [...new Set(parts.flatMap((p) => p.part.read))];
+  const sum = (key: 'files' | 'uncompressedBytes' | 'bytes' | 'requests') =>
+    [...new Map(parts.flatMap((p) => p.part.sizes.map((s) => [s.arn, s[key]] as const))).values()].reduce(
+      (a, b) => a + b,
+      0,
+    );
+  return {
+    report: {
+      source,
+      kind: 'function',
+      sha256: null,
+      codeSha256: null,
+      files: read.length > 0 ? sum('files') : null,
+      uncompressedBytes: read.length > 0 ? sum('uncompressedBytes') : null,
+      functionName: first.config.functionName,
+      runtime: first.config.runtime,
+      layers,
+      ...(input.qualifier === null
+        ? {}
+        : {
+            qualifier: input.qualifier,
+            versions: parts.map((p) => ({
+              version: p.config.version ?? '-',
+              share: p.share,
+              layers: p.config.layers,
+            })),
+          }),
+      signals: once(parts.flatMap((p) => p.part.signals)),
+      gaps: once(parts.flatMap((p) => p.part.gaps)),
+      transfer: {
+        bytes: sum('bytes'),
+        requests: sum('requests'),
+        mode: parts.find((p) => p.part.mode !== 'range')?.part.mode ?? 'range',
+      },
+    },
+    entries: null,
+    problems: [...new Set(parts.flatMap((p) => p.part.problems))],
+  };
+}
+
+interface ConfigurationPart {
+  signals: InspectionSignal[];
+  gaps: InspectionGap[];
+  problems: string[];
+  /** Layers whose archives were read. */
+  read: string[];
+  sizes: { arn: string; files: number; uncompressedBytes: number; bytes: number; requests: number }[];
+  mode: string;
+}
+
+/** One configuration's own signals, each attached layer read (once per input: `reads`), and overlaps. */
+async function inspectLayersOf(
+  config: Configuration,
+  locator: LayerVersionLocator,
+  reads: Map<string, Promise<LayerRead>>,
+): Promise<ConfigurationPart> {
   const own = inspectConfiguration(config).signals;
+  const out: ConfigurationPart = { signals: [], gaps: [], problems: [], read: [], sizes: [], mode: 'range' };
   const layerSignals: InspectionSignal[] = [];
   const contents: AttachedLayerContent[] = [];
-  const gaps: InspectionGap[] = [];
-  const problems: string[] = [];
   const attached: AttachedLayer[] = [];
-  const transfer = { bytes: 0, requests: 0, mode: 'range' };
-  let files = 0;
-  let uncompressedBytes = 0;
   // One after the other, in the function's order: a function has at most five layers.
   for (const arn of config.layers) {
     try {
-      const read = await readLayer(arn, locator);
+      if (!reads.has(arn)) reads.set(arn, readLayer(arn, locator));
+      const read = await (reads.get(arn) as Promise<LayerRead>);
       layerSignals.push(...read.signals.map((s) => ({ ...s, layer: arn })));
       contents.push({
         arn,
@@ -211,38 +319,25 @@ async function inspectFunction(
         signals: read.signals,
         publisher: publisherOf(arn)?.name ?? null,
       });
-      gaps.push(...read.gaps.map((g) => ({ ...g, path: g.path ? `${arn} ${g.path}` : arn })));
+      out.gaps.push(...read.gaps.map((g) => ({ ...g, path: g.path ? `${arn} ${g.path}` : arn })));
       attached.push({ name: arn, entries: read.entries });
-      files += read.files;
-      uncompressedBytes += read.uncompressedBytes;
-      transfer.bytes += read.transfer.bytes;
-      transfer.requests += read.transfer.requests;
-      if (read.transfer.mode !== 'range') transfer.mode = read.transfer.mode;
+      out.read.push(arn);
+      out.sizes.push({
+        arn,
+        files: read.files,
+        uncompressedBytes: read.uncompressedBytes,
+        bytes: read.transfer.bytes,
+        requests: read.transfer.requests,
+      });
+      if (read.transfer.mode !== 'range') out.mode = read.transfer.mode;
     } catch (error) {
       const message = (error as Error).message;
-      gaps.push({ path: arn, reason: `layer not read: ${message}` });
-      problems.push(`layer ${arn}: ${message}`);
+      out.gaps.push({ path: arn, reason: `layer not read: ${message}` });
+      out.problems.push(`layer ${arn}: ${message}`);
     }
   }
   // Each hook that runs a layer's file is named with that file and layer, lowered for a known publisher.
-  const signals = [...functionHookSignals(own, hookTargets(config), contents), ...layerSignals];
-  if (attached.length > 1) signals.push(...layerOverlap(attached));
-  return {
-    report: {
-      source,
-      kind: 'function',
-      sha256: null,
-      codeSha256: null,
-      files: attached.length > 0 ? files : null,
-      uncompressedBytes: attached.length > 0 ? uncompressedBytes : null,
-      functionName: config.functionName,
-      runtime: config.runtime,
-      layers: config.layers,
-      signals,
-      gaps,
-      transfer,
-    },
-    entries: null,
-    problems,
-  };
+  out.signals.push(...functionHookSignals(own, hookTargets(config), contents), ...layerSignals);
+  if (attached.length > 1) out.signals.push(...layerOverlap(attached));
+  return out;
 }

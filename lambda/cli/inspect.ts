@@ -55,9 +55,11 @@ INPUT is, in this order:
   ARN              credentials: GetLayerVersion, then HTTP range reads of its archive (sha256 and
                    codeSha256 are the layer's CodeSha256, in hex and in base64)
   a function       its ARN, or its name (in --region): GetFunctionConfiguration, its variables as
-                   above, each attached layer read as above, and which layer shadows which
+                   above, each attached layer read as above, and which layer shadows which;
+                   NAME:QUALIFIER (or an ARN with one) reads that version, or that alias's version
+                   and each version it sends a weighted share of its traffic to (GetAlias)
 AWS inputs use the SDK's default credentials (environment, AWS_PROFILE, SSO, instance role) and
-need lambda:GetFunctionConfiguration and lambda:GetLayerVersion.
+need lambda:GetFunctionConfiguration and lambda:GetLayerVersion (lambda:GetAlias for an alias).
 
 Options:
   --format jsonl|table   jsonl: one report JSON per input on stdout; table: for people
@@ -177,12 +179,19 @@ async function inspectInput(path: string, aws: () => AwsInspectDeps): Promise<In
   return { report: inspectFunction(path, await readFile(path, 'utf8')), entries: null, problems: [] };
 }
 
+/** What a qualifier runs: `, runs version 2 (90 %), version 3 (10 %)`. */
+function versionsText(report: InspectReport): string {
+  if (!report.versions) return '';
+  const each = report.versions.map((v) => `version ${v.version} (${Math.round(v.share * 1000) / 10} %)`);
+  return `, runs ${each.join(', ')}`;
+}
+
 function table(report: InspectReport): string {
   const size =
     report.kind === 'layer'
       ? `${report.files} files, ${report.uncompressedBytes} bytes unzipped, sha256 ${report.sha256 ?? '-'}`
       : report.kind === 'function'
-        ? `function ${report.functionName ?? '-'} (${report.runtime ?? '-'}), ${report.layers?.length ?? 0} layer(s)`
+        ? `function ${report.functionName ?? '-'}${report.qualifier ? `:${report.qualifier}` : ''} (${report.runtime ?? '-'}), ${report.layers?.length ?? 0} layer(s)${versionsText(report)}`
         : `${report.layers?.length ?? 0} layers in order`;
   const lines = [`${report.kind} ${report.source}: ${size}`];
   // In a function's report, a file is shown with its layer (NAME:VERSION).

@@ -8,9 +8,9 @@
 const LAYER_ARN =
   /^arn:([a-z0-9-]{1,32}):lambda:([a-z0-9-]{1,64}):(\d{12}):layer:([A-Za-z0-9_-]{1,140})(?::(\d{1,10}))?$/;
 const FUNCTION_ARN =
-  /^arn:([a-z0-9-]{1,32}):lambda:([a-z0-9-]{1,64}):(\d{12}):function:([A-Za-z0-9_-]{1,170})(?::(\$LATEST|[A-Za-z0-9_-]{1,128}))?$/;
+  /^arn:([a-z0-9-]{1,32}):lambda:([a-z0-9-]{1,64}):(\d{12}):function:([A-Za-z0-9_-]{1,170})(?::(\$LATEST(?:\.PUBLISHED)?|[A-Za-z0-9_-]{1,128}))?$/;
 const PARTIAL_FUNCTION_ARN =
-  /^(\d{12}):function:([A-Za-z0-9_-]{1,170})(?::(\$LATEST|[A-Za-z0-9_-]{1,128}))?$/;
+  /^(\d{12}):function:([A-Za-z0-9_-]{1,170})(?::(\$LATEST(?:\.PUBLISHED)?|[A-Za-z0-9_-]{1,128}))?$/;
 const FUNCTION_NAME = /^[A-Za-z0-9_-]{1,170}$/;
 const LAYER_NAME = /^[A-Za-z0-9_-]{1,140}$/;
 const ACCOUNT = /^\d{12}$/;

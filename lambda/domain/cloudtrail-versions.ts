@@ -19,6 +19,8 @@ import type {
   VersionPublication,
 } from './model.js';
 
+/** The version a Managed Instances function's `PublishTo: LATEST_PUBLISHED` publishes in place. */
+export const LATEST_PUBLISHED_VERSION = '$LATEST.PUBLISHED';
 /** A version Lambda numbers (`$LATEST` is no published version). */
 const VERSION = /^\d{1,10}$/;
 const ALIAS = /^(?!^[0-9]+$)[a-zA-Z0-9-_]{1,128}$/;
@@ -44,17 +46,34 @@ function functionOf(meta: EventMeta, req: Json | null, res: Json | null): Functi
  */
 export function publicationIn(req: Json | null, res: Json | null): VersionPublication | null {
   const version = str(res?.version);
-  if (!version || !VERSION.test(version)) return null;
+  // Managed Instances: PublishTo LATEST_PUBLISHED answers the version `$LATEST.PUBLISHED`, republished
+  // in place (no number), which is what every unqualified invoke runs.
+  if (!version || !(VERSION.test(version) || version === LATEST_PUBLISHED_VERSION)) return null;
   // A configuration response omits `layers` when the version has none.
   const layers: LayerList =
     res?.layers === undefined ? { state: 'list', layers: [] } : readLayerList(res.layers);
+  const provider = capacityProviderIn(res);
   return {
     version,
     layers,
     codeSha256: str(res?.codeSha256),
     publishTo: str(req?.publishTo),
+    ...(provider ? { capacityProvider: provider } : {}),
   };
 }
+
+/** `capacityProviderConfig.lambdaManagedInstancesCapacityProviderConfig.capacityProviderArn` of a configuration. */
+function capacityProviderIn(res: Json | null): string | null {
+  const config = isObject(res?.capacityProviderConfig) ? res.capacityProviderConfig : null;
+  const managed = isObject(config?.lambdaManagedInstancesCapacityProviderConfig)
+    ? config.lambdaManagedInstancesCapacityProviderConfig
+    : null;
+  const arn = str(managed?.capacityProviderArn);
+  return arn && CAPACITY_PROVIDER.test(arn) ? arn : null;
+}
+
+const CAPACITY_PROVIDER =
+  /^arn:[a-z0-9-]{1,32}:lambda:[a-z0-9-]{1,64}:\d{12}:capacity-provider:[A-Za-z0-9_-]{1,140}$/;
 
 export function readVersion(
   meta: EventMeta,

@@ -142,19 +142,31 @@ export function normalize(input: unknown): NormalizeResult {
   return typeof event === 'string' ? { status: 'malformed', reason: event } : { status: 'relevant', event };
 }
 
-/** UpdateFunctionCode with `publish: true` also published a version: kept beside the tamper reading. */
+/**
+ * UpdateFunctionCode with `publish: true` also published a version, DeleteFunction with a version as
+ * Qualifier deleted one: kept beside the tamper reading.
+ */
 function withPublication(
   event: TamperEvent | string,
   req: Json | null,
   res: Json | null,
 ): TamperEvent | string {
-  if (typeof event === 'string' || event.call !== 'UpdateFunctionCode' || event.target.service !== 'lambda')
-    return event;
+  if (typeof event === 'string' || event.target.service !== 'lambda') return event;
+  if (event.call === 'DeleteFunction') return withDeletedVersion(event);
+  if (event.call !== 'UpdateFunctionCode') return event;
   const publication = publicationIn(req, res);
   const fn = typeof res?.functionArn === 'string' ? parseFunctionArn(res.functionArn) : null;
   if (!publication || !fn) return event;
   const { qualifier: _q, ...ref } = fn;
   return { ...event, published: { fn: ref, publication } };
+}
+
+function withDeletedVersion(event: TamperEvent): TamperEvent {
+  const version = event.parameters.qualifier;
+  const fn = event.target.arn ? parseFunctionArn(event.target.arn) : null;
+  if (typeof version !== 'string' || !/^\d{1,10}$/.test(version) || !fn) return event;
+  const { qualifier: _q, ...ref } = fn;
+  return { ...event, deletedVersion: { fn: ref, version } };
 }
 
 function readMeta(r: Json, kind: EventKind): EventMeta | string {

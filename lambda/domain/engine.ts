@@ -5,6 +5,7 @@
  */
 import { actorContext } from './actor.js';
 import { type Baseline, hooksBefore, type LayerState, stateBefore } from './baseline.js';
+import { applyCapacityProvider, type CapacityProviderContext } from './capacity-provider.js';
 import { inspectionScoring } from './content-scoring.js';
 import { actorKeyOf, type PublishRecord } from './correlation.js';
 import type { Detection, DetectionInput, Evidence, HookChange, LayerChange } from './detections/detection.js';
@@ -42,6 +43,8 @@ export type LiveConfiguration =
       hooks?: Record<string, string> | null;
       /** Why the hook variables could not be read, when `hooks` is null. */
       hooksError?: string;
+      /** Lambda Managed Instances: the capacity provider's ARN (absent or null: none). */
+      capacityProvider?: string | null;
     }
   | { status: 'not-found' | 'access-denied' | 'error'; message: string }
   | { status: 'not-read' };
@@ -60,6 +63,11 @@ export interface AnalysisContext {
   layerPaths?: Readonly<Record<string, readonly string[]>>;
   /** Layers of published versions the host read for this event, by version (versionsToRead). */
   versions?: Readonly<Record<string, readonly string[]>>;
+  /**
+   * Lambda Managed Instances: the function's capacity provider and the function versions on it
+   * (Lambda host: ListFunctionVersionsByCapacityProvider), or why they were not listed.
+   */
+  capacityProvider?: CapacityProviderContext;
   /** Reports of the layer versions' content, by version ARN (Lambda host: the inspect step). */
   inspections?: Readonly<Record<string, LayerInspection>>;
   settings?: DetectionSettings;
@@ -161,6 +169,7 @@ export function analyze(
     if (verdict.status !== 'match') continue;
     finding = findingOf(detection, verdict.evidence, event, { change, hooks }, context, settings);
     finding.gaps.push(...qualifiers.gaps);
+    applyCapacityProvider(finding, context.capacityProvider);
     const fn = isFunctionEvent(event) ? event.fn : qualifierFunctionOf(event);
     if (fn) {
       const subjects = verdict.evidence.subjects;

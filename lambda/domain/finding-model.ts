@@ -132,4 +132,19 @@ export interface Finding {
    * the finding is about no function's layers; absent in findings written before it existed.
    */
   runsIn?: RunsIn[] | null;
+  /**
+   * Lambda Managed Instances: the capacity provider the function runs on and the other function
+   * versions on it (they share its hosts: the isolation boundary is the capacity provider, not the
+   * function). Absent on Lambda's own fleet and in findings written before it existed.
+   */
+  capacityProvider?: CapacityProviderFinding;
+}
+
+export interface CapacityProviderFinding {
+  arn: string;
+  /** The other function versions on it (qualified ARNs), as listed; empty when not listed. */
+  others: string[];
+  /** False when the listing stopped at its bound or failed (`error` says why). */
+  complete: boolean;
+  error: string | null;
 }

@@ -126,6 +126,11 @@ export interface VersionPublication {
   codeSha256: string | null;
   /** `LATEST_PUBLISHED` when the publish activates a Managed Instances function, else null. */
   publishTo: string | null;
+  /**
+   * Lambda Managed Instances: the capacity provider the version runs on (its hosts are shared by
+   * every function version on it); null or absent on Lambda's own fleet or when the record omits it.
+   */
+  capacityProvider?: string | null;
 }
 
 /** PublishVersion: a function's `$LATEST` frozen into a numbered version. */
@@ -360,6 +365,8 @@ export interface TamperEvent extends EventBase {
   selectors: EventSelectors | null;
   /** UpdateFunctionCode with `publish: true`: the version it published, and the function. */
   published?: { fn: FunctionRef; publication: VersionPublication };
+  /** DeleteFunction with a version as Qualifier: that version of the function is gone. */
+  deletedVersion?: { fn: FunctionRef; version: string };
 }
 
 export type LambdaEvent = FunctionEvent | PublishEvent | ShareEvent | TamperEvent | VersionEvent | AliasEvent;
@@ -372,7 +379,7 @@ export function isAliasEvent(event: LambdaEvent): event is AliasEvent {
 export function qualifierFunctionOf(event: LambdaEvent): FunctionRef | null {
   if (event.kind === 'PublishVersion' || isAliasEvent(event)) return event.fn;
   if (isFunctionEvent(event)) return event.published ? event.fn : null;
-  if (event.kind === 'Tamper') return event.published?.fn ?? null;
+  if (event.kind === 'Tamper') return event.published?.fn ?? event.deletedVersion?.fn ?? null;
   return null;
 }
 

@@ -6,7 +6,7 @@
  * `lambda-layer-reordered` for another order); hook variables that differ from the known ones and
  * load code -> `lambda-exec-hook-set` marked as drift.
  */
-import type { FunctionEvent, FunctionRef } from './model.js';
+import type { Actor, EventKind, EventMeta, FunctionEvent, FunctionRef } from './model.js';
 
 export const SWEEP_EVENT_NAME = 'LayerwatchDriftSweep';
 
@@ -20,44 +20,56 @@ export interface Observation {
    * variable; null when the environment could not be read, absent when not read.
    */
   hooks?: Record<string, string> | null;
+  /**
+   * Lambda Managed Instances: the capacity provider's ARN (unqualified invokes then run
+   * `$LATEST.PUBLISHED`); null or absent for a function on Lambda's own fleet.
+   */
+  capacityProvider?: string | null;
   /** When the sweep read the function (ISO 8601). */
   observedAt: string;
 }
 
+/** The event metadata of what the sweep read of a function at `time`. */
+export function sweepMeta(fn: FunctionRef, id: string, kind: EventKind, time: string): EventMeta {
+  return {
+    id,
+    name: SWEEP_EVENT_NAME,
+    kind,
+    time,
+    timeMs: Date.parse(time),
+    region: fn.region,
+    account: fn.account,
+    sourceIp: null,
+    userAgent: null,
+  };
+}
+
 /** @param runId identifies the sweep run and must never repeat across runs (ids key the baseline). */
 export function observationEvent(o: Observation, runId: string): FunctionEvent {
-  const timeMs = Date.parse(o.observedAt);
   return {
     kind: 'UpdateFunctionConfiguration',
-    meta: {
-      id: `sweep:${runId}:${o.fn.arn}`,
-      name: SWEEP_EVENT_NAME,
-      kind: 'UpdateFunctionConfiguration',
-      time: o.observedAt,
-      timeMs,
-      region: o.fn.region,
-      account: o.fn.account,
-      sourceIp: null,
-      userAgent: null,
-    },
-    actor: {
-      type: 'AWSService',
-      arn: null,
-      principalId: null,
-      accountId: null,
-      accessKeyId: null,
-      userName: null,
-      sessionIssuerArn: null,
-      sessionIssuerType: null,
-      mfaAuthenticated: null,
-      invokedBy: 'layerwatch drift sweep',
-      sessionCreated: null,
-      onBehalfOfUserId: null,
-      consoleSession: false,
-    },
+    meta: sweepMeta(o.fn, `sweep:${runId}:${o.fn.arn}`, 'UpdateFunctionConfiguration', o.observedAt),
+    actor: SWEEP_ACTOR,
     fn: o.fn,
     requested: { state: 'absent' },
     responded: { state: 'list', layers: o.layers },
     details: { runtime: o.runtime, role: o.role },
   };
 }
+
+/** Who the sweep's observations are made by. */
+export const SWEEP_ACTOR: Actor = {
+  type: 'AWSService',
+  arn: null,
+  principalId: null,
+  accountId: null,
+  accessKeyId: null,
+  userName: null,
+  sessionIssuerArn: null,
+  sessionIssuerType: null,
+  mfaAuthenticated: null,
+  invokedBy: 'layerwatch drift sweep',
+  sessionCreated: null,
+  onBehalfOfUserId: null,
+  consoleSession: false,
+};

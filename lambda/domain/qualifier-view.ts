@@ -104,6 +104,7 @@ function updateOf(
       },
     };
   }
+  if (event.kind === 'Tamper' && event.deletedVersion) return { deleted: event.deletedVersion.version };
   if (!isAliasEvent(event)) return null;
   const before = aliases.get(event.alias);
   return {

@@ -32,6 +32,11 @@ export interface QualifierState {
   versions: VersionState[];
   /** Every alias's routings, oldest first. */
   aliases: AliasState[];
+  /**
+   * Versions deleted (DeleteFunction with the version as Qualifier): Lambda never numbers a version
+   * twice, so a late or replayed record of one is not kept again. Absent: none.
+   */
+  deleted?: string[];
 }
 
 /** What one event establishes for a function's qualifiers. */
@@ -40,15 +45,24 @@ export interface QualifierUpdate {
   alias?: AliasState;
   /** Versions the host read (GetFunctionConfiguration with the version as Qualifier). */
   observed?: VersionState[];
+  /** A version deleted (DeleteFunction with the version as Qualifier): forgotten. */
+  deleted?: string;
 }
 
 /** Versions kept per function (the oldest that no alias reaches go first), routings kept per alias. */
 export const MAX_VERSIONS = 32;
 export const MAX_ROUTINGS_PER_ALIAS = 8;
+/** Deleted version numbers remembered per function. */
+export const MAX_DELETED = 32;
 
 export const EMPTY_QUALIFIERS: QualifierState = { versions: [], aliases: [] };
 
 const timeOf = (s: { eventTime: string }) => Date.parse(s.eventTime);
+
+/** The one version kept by name and replaced in place: a Managed Instances function's `$LATEST.PUBLISHED`. */
+const IN_PLACE = '$LATEST.PUBLISHED';
+/** Numbered versions in order, `$LATEST.PUBLISHED` after them. */
+const versionOrder = (version: string) => (version === IN_PLACE ? Number.MAX_SAFE_INTEGER : Number(version));
 
 /** A version's layers, or null when the version was never read. */
 export function versionLayers(state: QualifierState | undefined, version: string): string[] | null {
@@ -57,6 +71,8 @@ export function versionLayers(state: QualifierState | undefined, version: string
 
 /** The newest published version before `version` that is known, or null. */
 export function previousVersion(state: QualifierState | undefined, version: string): VersionState | null {
+  // `$LATEST.PUBLISHED` is republished in place: its predecessor is what it ran before.
+  if (version === IN_PLACE) return state?.versions.find((v) => v.version === IN_PLACE) ?? null;
   const n = Number(version);
   let found: VersionState | null = null;
   for (const v of state?.versions ?? [])
@@ -96,13 +112,20 @@ export function routesOf(
 
 /** Records what an event established: a version once (it never changes), an alias's routing in time order. */
 export function recordQualifiers(state: QualifierState | undefined, update: QualifierUpdate): QualifierState {
-  let versions = [...(state?.versions ?? [])];
+  const deleted = [...(state?.deleted ?? [])];
+  if (update.deleted !== undefined && !deleted.includes(update.deleted)) deleted.push(update.deleted);
+  if (deleted.length > MAX_DELETED) deleted.splice(0, deleted.length - MAX_DELETED);
+  let versions = (state?.versions ?? []).filter((v) => !deleted.includes(v.version));
   let aliases = [...(state?.aliases ?? [])];
   const { alias } = update;
   for (const version of [...(update.observed ?? []), ...(update.version ? [update.version] : [])]) {
-    if (versions.some((v) => v.version === version.version)) continue;
+    const kept = versions.find((v) => v.version === version.version);
+    // `$LATEST.PUBLISHED` (Managed Instances) is republished in place: the newest publish replaces it.
+    const replaces = kept?.version === IN_PLACE && timeOf(version) >= timeOf(kept);
+    if ((kept && !replaces) || deleted.includes(version.version)) continue;
+    versions = versions.filter((v) => v !== kept);
     versions.push({ ...version, layers: [...version.layers] });
-    versions.sort((a, b) => Number(a.version) - Number(b.version));
+    versions.sort((a, b) => versionOrder(a.version) - versionOrder(b.version));
     if (versions.length > MAX_VERSIONS) {
       const reached = new Set(
         [...aliasesBefore({ versions, aliases }, Number.POSITIVE_INFINITY, '').values()].flatMap((a) =>
@@ -123,5 +146,5 @@ export function recordQualifiers(state: QualifierState | undefined, update: Qual
       aliases = aliases.filter((a) => !old.has(a));
     }
   }
-  return { versions, aliases };
+  return { versions, aliases, ...(deleted.length > 0 ? { deleted } : {}) };
 }

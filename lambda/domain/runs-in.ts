@@ -39,8 +39,10 @@ export function runsInOf(
   if (latest && runs(latest)) out.push({ qualifier: '$LATEST', version: null, share: 1 });
   for (const r of routesRunning(v, aliasRoutes(v), runs))
     out.push({ qualifier: r.qualifier, version: r.version, share: r.share });
+  // `$LATEST.PUBLISHED` is named once, as the route above (it is called by that name, not a number).
   for (const version of v.state.versions)
-    if (runs(version.layers)) out.push({ qualifier: version.version, version: version.version, share: 1 });
+    if (version.version !== LATEST_PUBLISHED && runs(version.layers))
+      out.push({ qualifier: version.version, version: version.version, share: 1 });
   return out;
 }
 
@@ -53,13 +55,15 @@ export function runsInSteps(
 ): string[] {
   if (!fn || !runsIn || !view) return [];
   const v = after(view);
-  const clean = [...v.state.versions].reverse().find((x) => !subjects.some((s) => x.layers.includes(s)));
+  const clean = [...v.state.versions]
+    .reverse()
+    .find((x) => x.version !== LATEST_PUBLISHED && !subjects.some((s) => x.layers.includes(s)));
   const steps: string[] = [];
   for (const r of runsIn) {
     if (r.qualifier === '$LATEST') continue;
     if (r.qualifier === LATEST_PUBLISHED) {
       steps.push(
-        `$LATEST.PUBLISHED (Managed Instances) runs version ${r.version}, which runs the layer: remove the layer from $LATEST, then publish again with PublishTo LATEST_PUBLISHED: aws lambda publish-version --function-name ${shellQuote(fn.arn)} --publish-to LATEST_PUBLISHED --region ${shellQuote(fn.region)}`,
+        `$LATEST.PUBLISHED (Managed Instances) runs ${r.version === LATEST_PUBLISHED ? 'the layer' : `version ${r.version}, which runs the layer`}: remove the layer from $LATEST, then publish again with PublishTo LATEST_PUBLISHED: aws lambda publish-version --function-name ${shellQuote(fn.arn)} --publish-to LATEST_PUBLISHED --region ${shellQuote(fn.region)}`,
       );
     } else if (r.qualifier !== r.version) {
       steps.push(

@@ -5,12 +5,14 @@
  */
 import type {
   BaselineStore,
+  CapacityProviderReader,
   CorrelationStore,
   FunctionReader,
   LayerReader,
   OrganizationAccounts,
 } from '../adapters/ports.js';
 import type { Baseline } from '../domain/baseline.js';
+import { type CapacityProviderContext, capacityProviderOf } from '../domain/capacity-provider.js';
 import type { PublishRecord } from '../domain/correlation.js';
 import { type LiveConfiguration, layersToLookUp } from '../domain/engine.js';
 import type { LayerInspection } from '../domain/layer-inspection.js';
@@ -26,6 +28,8 @@ export interface EnrichPorts {
   readonly correlations: CorrelationStore;
   /** The organization's live account list (organization mode), for layer provenance. */
   readonly organization?: OrganizationAccounts;
+  /** Lambda Managed Instances: the function versions on a capacity provider. */
+  readonly capacityProviders?: CapacityProviderReader;
 }
 
 /** Everything the engine's analysis takes besides the event and the settings. */
@@ -42,6 +46,8 @@ export interface Enrichment {
   inspections?: Record<string, LayerInspection>;
   /** File paths of each layer of the new list, when the event only reorders layers (inspect step). */
   layerPaths?: Record<string, string[]>;
+  /** Lambda Managed Instances: the function's capacity provider and the function versions on it. */
+  capacityProvider?: CapacityProviderContext;
 }
 
 export async function enrich(event: LambdaEvent, ports: EnrichPorts, t: Telemetry): Promise<Enrichment> {
@@ -49,12 +55,36 @@ export async function enrich(event: LambdaEvent, ports: EnrichPorts, t: Telemetr
   const versions = await readVersions(event, baseline, ports, t);
   const subjects = layersToLookUp(event, { baseline, live });
   const viaAccount = isFunctionEvent(event) ? event.fn.account : event.meta.account;
-  const [layers, publishes, organizationAccounts] = await Promise.all([
+  const provider = ports.capacityProviders ? capacityProviderOf(event, live) : null;
+  const [layers, publishes, organizationAccounts, capacityProvider] = await Promise.all([
     readLayers(subjects, viaAccount, ports.layers, t),
     readPublishes(subjects, ports.correlations, t),
     readOrganization(subjects.length > 0 ? ports.organization : undefined, t),
+    provider ? readCapacityProvider(provider, ports.capacityProviders as CapacityProviderReader, t) : null,
   ]);
-  return { baseline, live, layers, publishes, organizationAccounts, ...(versions ? { versions } : {}) };
+  return {
+    baseline,
+    live,
+    layers,
+    publishes,
+    organizationAccounts,
+    ...(versions ? { versions } : {}),
+    ...(capacityProvider ? { capacityProvider } : {}),
+  };
+}
+
+/** The function versions sharing a Managed Instances function's capacity provider; a failure is logged and counted. */
+export async function readCapacityProvider(
+  arn: string,
+  reader: CapacityProviderReader,
+  t: Telemetry,
+): Promise<CapacityProviderContext> {
+  const listed = await reader.functionsOn(arn);
+  if ('error' in listed) {
+    t.logger.warn('Capacity provider not listed', { capacityProviderArn: arn, detail: listed.error });
+    t.count('EnrichmentFailures');
+  }
+  return listed;
 }
 
 /** The function's baseline and live configuration (function events only). */

@@ -1,6 +1,6 @@
 /**
- * Sweep step 4, report: the run's counts as metrics and a log line; coverage gaps to the operations
- * topic; then, if any function could not be reported or recorded, the run fails (after the report).
+ * Sweep step 4, report: the run's counts as metrics and a log line; coverage gaps (pairs not
+ * reached, versions and aliases not compared) to the operations topic; then, if any function could not be reported or recorded, the run fails (after the report).
  */
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { AlertPublisher } from '../adapters/ports.js';
@@ -28,7 +28,9 @@ export async function reportRun(
   }
   metrics.publishStoredMetrics();
   t.logger.info('Sweep done', { ...summary });
-  if (summary.unreachable.length > 0) await reporter.publish(renderSweepReport(summary));
+  // A pair not reached, or a version or alias not compared: named on the operations topic.
+  if (summary.unreachable.length > 0 || (summary.qualifierGaps ?? []).length > 0)
+    await reporter.publish(renderSweepReport(summary));
   if (failures.length > 0) {
     throw new SweepFailedError(
       failures,

@@ -142,5 +142,10 @@ function acknowledgeGrants(fn: nodejs.NodejsFunction, t: CallTargets): void {
       reason:
         'lambda:GetFunctionConfiguration must read any function of the covered regions: an attacker chooses which function to change.',
     });
+    v.acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:${shown(region, '<AWS::Region>')}:${shown(t.account, '<AWS::AccountId>')}:capacity-provider:*]`,
+      reason:
+        'lambda:ListFunctionVersionsByCapacityProvider (read-only) on the capacity provider of whichever Managed Instances function a finding is about: any one of the covered regions.',
+    });
   }
 }

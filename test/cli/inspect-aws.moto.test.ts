@@ -6,11 +6,14 @@
 import { createHash } from 'node:crypto';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
+  CreateAliasCommand,
   CreateFunctionCommand,
   GetFunctionConfigurationCommand,
   GetLayerVersionCommand,
   LambdaClient,
   PublishLayerVersionCommand,
+  PublishVersionCommand,
+  UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { LayerVersionLocator, type LocationFetch } from '../../lambda/adapters/layer-version-locator.js';
@@ -47,6 +50,7 @@ let lambda: LambdaClient;
 const servers = new Map<string, ZipServer>();
 const arns: { extension: string; shadow: string } = { extension: '', shadow: '' };
 const seen: string[] = [];
+let roleArn = '';
 
 /** Serves each layer from its own server, found by CodeSha256; records the locations it was given. */
 const fetchFromServers: LocationFetch = (location, init, layer) => {
@@ -79,6 +83,7 @@ beforeAll(async () => {
       }),
     }),
   );
+  roleArn = role.Role?.Arn as string;
   arns.extension = await publish('telemetry', EXTENSION_ZIP);
   arns.shadow = await publish('shadow', SHADOW_ZIP);
   await lambda.send(
@@ -353,7 +358,98 @@ describe('layerwatch inspect without a region', () => {
   });
 });
 
+describe('layerwatch inspect FUNCTION:QUALIFIER', () => {
+  /** pay: version 1 runs the shadow layer, version 2 adds the extension; prod sends 10 % to 2; $LATEST is clean. */
+  beforeAll(async () => {
+    await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'pay',
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        Role: roleArn,
+        Code: { ZipFile: buildZip([{ path: 'index.js', data: 'exports.handler = async () => 1;\n' }]) },
+        Layers: [arns.shadow],
+      }),
+    );
+    await lambda.send(new PublishVersionCommand({ FunctionName: 'pay' }));
+    await lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: 'pay', Layers: [arns.shadow, arns.extension] }),
+    );
+    await lambda.send(new PublishVersionCommand({ FunctionName: 'pay' }));
+    await lambda.send(
+      new CreateAliasCommand({
+        FunctionName: 'pay',
+        Name: 'prod',
+        FunctionVersion: '1',
+        RoutingConfig: { AdditionalVersionWeights: { '2': 0.1 } },
+      }),
+    );
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'pay', Layers: [arns.shadow] }));
+  }, 60_000);
+
+  it('reads an alias: its version and the weighted one, with the layers each runs', async () => {
+    const { code, reports, stderr } = await inspect(['--region', REGION, 'pay:prod']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(reports[0]).toEqual(
+      expect.objectContaining({
+        source: 'pay:prod',
+        functionName: 'pay',
+        qualifier: 'prod',
+        layers: [arns.shadow, arns.extension],
+        versions: [
+          { version: '1', share: 0.9, layers: [arns.shadow] },
+          { version: '2', share: 0.1, layers: [arns.shadow, arns.extension] },
+        ],
+      }),
+    );
+    const extensions = reports[0].signals.filter((s: { id: string }) => s.id === 'external-extension');
+    expect(extensions.map((s: { layer: string }) => s.layer).sort()).toEqual(
+      [arns.extension, arns.shadow].sort(),
+    );
+  });
+
+  it('reads a version by ARN, and $LATEST without a qualifier, each only what it runs', async () => {
+    const arn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:pay:2`;
+    const { reports } = await inspect([arn, '--region', REGION, 'pay']);
+    expect(reports.map((r) => [r.qualifier ?? null, r.layers])).toEqual([
+      ['2', [arns.shadow, arns.extension]],
+      [null, [arns.shadow]],
+    ]);
+    expect(reports[0].versions).toEqual([{ version: '2', share: 1, layers: [arns.shadow, arns.extension] }]);
+    expect(reports[1].signals.some((s: { layer?: string }) => s.layer === arns.extension)).toBe(false);
+  });
+
+  it('says in a table which versions the alias runs, and names a qualifier that does not exist', async () => {
+    const io = memoryIo();
+    const code = await runInspect(['--format', 'table', '--region', REGION, 'pay:prod', 'pay:9'], io, {
+      env: {},
+      aws: motoDeps(fetchFromServers),
+    });
+    expect(code).toBe(2);
+    expect(io.out).toMatch(
+      /^function pay:prod: function pay:prod \(nodejs22\.x\), 2 layer\(s\), runs version 1 \(90 %\), version 2 \(10 %\)\n/,
+    );
+    expect(io.err).toMatch(/pay:9: ResourceNotFoundException/);
+  });
+});
+
 describe('classifyAwsInput', () => {
+  it.each([
+    ['orders', 'orders', null],
+    ['orders:live', 'orders', 'live'],
+    ['orders:7', 'orders', '7'],
+    ['orders:$LATEST.PUBLISHED', 'orders', '$LATEST.PUBLISHED'],
+    ['123456789012:function:orders:live', '123456789012:function:orders', 'live'],
+    [
+      'arn:aws:lambda:eu-west-1:123456789012:function:orders:8',
+      'arn:aws:lambda:eu-west-1:123456789012:function:orders',
+      '8',
+    ],
+  ])('%s names function %s, qualifier %s', (input, name, qualifier) => {
+    expect(classifyAwsInput(input)).toMatchObject({ kind: 'function', name, qualifier });
+  });
+
   it.each([
     ['arn:aws:lambda:eu-west-1:123456789012:layer:name:7', 'layer'],
     ['arn:aws-us-gov:lambda:us-gov-west-1:123456789012:layer:name:7', 'layer'],

@@ -236,7 +236,13 @@ describe('deployed roles, IAM enforced (moto)', () => {
       ]),
     );
     expect(logs.sweep.sent).toEqual(
-      new Set(['lambda:ListFunctions', 'dynamodb:GetItem', 'dynamodb:PutItem', 'sns:Publish']),
+      new Set([
+        'lambda:ListFunctions',
+        'lambda:ListAliases',
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'sns:Publish',
+      ]),
     );
     for (const runtime of ['handler', 'sweep', 'heartbeat'] as const)
       expect({ runtime, undeclared: undeclared(logs[runtime].sent, RUNTIME_CALLS[runtime]) }).toEqual({

@@ -1,9 +1,16 @@
 /**
  * The drift sweep against moto over two accounts and two regions: the first run seeds baselines;
  * a layer attached afterwards through the API, with no event sent, is reported as drift on the
- * next run; an account whose role cannot be assumed is reported, not passed over.
+ * next run; an account whose role cannot be assumed is reported, not passed over. Versions and
+ * aliases: an alias weighted, with no event, to a version published with another layer is reported
+ * on the next run, each version read once.
  */
-import { UpdateFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionConfigurationCommand,
+} from '@aws-sdk/client-lambda';
 import { observability } from '../support/fakes.js';
 import { denyAssumeRole, type FlakyProxy, startFlakyProxy } from '../support/flaky-proxy.js';
 import { type Moto, startMoto } from '../support/moto.js';
@@ -77,5 +84,46 @@ describe('drift sweep', () => {
 
     const third = await sweep();
     expect(third).toMatchObject({ drifted: 0, unchanged: 3 });
+  });
+
+  it('finds an alias weighted to a version with another layer without an event, and reads each version once', async () => {
+    const lambda = await fn(A, 'eu-west-1', 'pay');
+    const deps = await w.publish(lambda, 'pay-deps');
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'pay', Layers: [deps] }));
+    await lambda.send(new PublishVersionCommand({ FunctionName: 'pay' }));
+    await lambda.send(new CreateAliasCommand({ FunctionName: 'pay', Name: 'prod', FunctionVersion: '1' }));
+    const sweep = w.makeSweep({ accounts: [A], regions: ['eu-west-1'] });
+    const first = await sweep();
+    expect(first).toMatchObject({ aliases: 1, versionsRead: 1 });
+    await w.delivered();
+
+    // Attach, publish, weight 10 % of prod to it, detach: $LATEST is as the sweep left it.
+    const implant = await w.publish(lambda, 'perf-monitor-extension');
+    await lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: 'pay', Layers: [deps, implant] }),
+    );
+    const v2 = await lambda.send(new PublishVersionCommand({ FunctionName: 'pay' }));
+    await lambda.send(
+      new UpdateAliasCommand({
+        FunctionName: 'pay',
+        Name: 'prod',
+        FunctionVersion: '1',
+        RoutingConfig: { AdditionalVersionWeights: { [v2.Version as string]: 0.1 } },
+      }),
+    );
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'pay', Layers: [deps] }));
+
+    const second = await sweep();
+    expect(second).toMatchObject({ drifted: 0, versionsRead: 1, qualifiersDrifted: 1 });
+    const findings = (await w.delivered()).map((a) => a.finding as Record<string, unknown>);
+    expect(findings.map((f) => f.detectionId)).toEqual(['lambda-alias-routes-to-layer']);
+    expect(findings[0]?.title).toContain(
+      `Alias prod of pay sends 10 % of its traffic to version ${v2.Version}`,
+    );
+    expect(findings[0]?.runsIn).toContainEqual({ qualifier: 'prod', version: v2.Version, share: 0.1 });
+
+    const third = await sweep();
+    expect([third.versionsRead ?? 0, third.qualifiersDrifted ?? 0]).toEqual([0, 0]);
+    expect(await w.delivered()).toEqual([]);
   });
 });

@@ -228,6 +228,8 @@ describe('member stack', () => {
       'lambda:GetFunctionConfiguration',
       'lambda:GetLayerVersion',
       'lambda:GetLayerVersionPolicy',
+      'lambda:ListAliases',
+      'lambda:ListFunctionVersionsByCapacityProvider',
       'lambda:ListFunctions',
     ]);
     expect(policy?.Condition).toBe('InRoleRegion');

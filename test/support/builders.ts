@@ -10,6 +10,7 @@ import type { FunctionRef } from '../../lambda/domain/model.js';
 import type { Observation } from '../../lambda/domain/observation.js';
 import type { LayerLookup } from '../../lambda/domain/provenance.js';
 import { DEFAULT_SETTINGS, type DetectionSettings, parseSettings } from '../../lambda/domain/settings.js';
+import type { SweptAlias } from '../../lambda/domain/sweep-qualifiers.js';
 import { AlertTopicSink } from '../../lambda/pipeline/alert-topic-sink.js';
 import { createSweep } from '../../lambda/sweep-app.js';
 import {
@@ -73,8 +74,14 @@ export const observation = (name: string, layers: string[], at: string): Observa
   observedAt: at,
 });
 
-/** Lists `functions`; an account in `failing` cannot be listed (AccessDenied). */
+/**
+ * Lists `functions`; an account in `failing` cannot be listed (AccessDenied). Aliases and versions
+ * by function name (`versions`: qualifier -> its number and layers; a missing one is not found).
+ */
 export class FakeLister implements FunctionLister {
+  aliases: Record<string, SweptAlias[] | Error> = {};
+  versions: Record<string, Record<string, { version: string | null; layers: string[] }>> = {};
+  readonly reads: string[] = [];
   constructor(
     public functions: Observation[],
     public failing = new Set<string>(),
@@ -82,6 +89,17 @@ export class FakeLister implements FunctionLister {
   async *listFunctions(account: string, region: string): AsyncIterable<Observation> {
     if (this.failing.has(account)) throw Object.assign(new Error('not authorized'), { name: 'AccessDenied' });
     yield* this.functions.filter((f) => f.fn.account === account && f.fn.region === region);
+  }
+  async listAliases(fn: FunctionRef, max: number): Promise<{ aliases: SweptAlias[]; more: boolean }> {
+    const all = this.aliases[fn.name] ?? [];
+    if (all instanceof Error) throw all;
+    return { aliases: all.slice(0, max), more: all.length > max };
+  }
+  async readVersion(fn: FunctionRef, qualifier: string) {
+    this.reads.push(`${fn.name}:${qualifier}`);
+    const found = this.versions[fn.name]?.[qualifier];
+    if (!found) throw Object.assign(new Error(`no ${qualifier}`), { name: 'ResourceNotFoundException' });
+    return found;
   }
 }
 

@@ -267,6 +267,15 @@ export function callRequests(
           ),
         ),
       ),
+    // A capacity provider of the function's account and region (Lambda Managed Instances).
+    'capacity-provider': () =>
+      readers.map((r) =>
+        at(
+          r.principal,
+          `arn:${partitionOf(r.region)}:lambda:${r.region}:${r.account}:capacity-provider:shared-hosts`,
+          r.account,
+        ),
+      ),
     'layer-version': () =>
       readers.flatMap((r) =>
         [r.account, FOREIGN_ACCOUNT, ...c.memberAccounts.filter((a) => a !== r.account)].map((owner) => {

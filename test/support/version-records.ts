@@ -11,6 +11,8 @@ export interface VersionOptions extends Common {
   /** The layers the version freezes (what `$LATEST` had when it was published). */
   layers?: readonly string[];
   publishTo?: string;
+  /** Lambda Managed Instances: the capacity provider's ARN, as the configuration names it. */
+  capacityProvider?: string;
 }
 
 function versionConfiguration(fn: string, version: string, o: VersionOptions): Rec {
@@ -22,6 +24,17 @@ function versionConfiguration(fn: string, version: string, o: VersionOptions): R
     version,
     lastUpdateStatus: 'Successful',
     state: 'Active',
+    ...(o.capacityProvider
+      ? {
+          capacityProviderConfig: {
+            lambdaManagedInstancesCapacityProviderConfig: {
+              capacityProviderArn: o.capacityProvider,
+              perExecutionEnvironmentMaxConcurrency: 10,
+              executionEnvironmentMemoryGiBPerVCpu: 2,
+            },
+          },
+        }
+      : {}),
   };
 }
 
@@ -80,6 +93,15 @@ export function deleteAlias(fn: string, alias: string, o: Common = {}): Rec {
   return {
     ...base('DeleteAlias20150331', o),
     requestParameters: { functionName: fn, name: alias },
+    responseElements: null,
+  };
+}
+
+/** DeleteFunction with a version as Qualifier: that version is gone (the function stays). */
+export function deleteVersion(fn: string, version: string, o: Common = {}): Rec {
+  return {
+    ...base('DeleteFunction20150331', o),
+    requestParameters: { functionName: fn, qualifier: version },
     responseElements: null,
   };
 }

@@ -42,7 +42,7 @@ export const layerStillRuns: Detection = {
     const named = where
       .map((r) =>
         r.qualifier === LATEST_PUBLISHED
-          ? `${LATEST_PUBLISHED} (version ${r.version})`
+          ? `${LATEST_PUBLISHED}${r.version === LATEST_PUBLISHED ? '' : ` (version ${r.version})`}`
           : `alias ${r.qualifier} (version ${r.version}, ${percent(r.share)})`,
       )
       .join(', ');

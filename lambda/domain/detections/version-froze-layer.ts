@@ -66,7 +66,7 @@ export const versionFrozeLayer: Detection = {
       signals.push({
         id: 'managed-instances-activation',
         points: 0,
-        reason: `PublishTo LATEST_PUBLISHED (Lambda Managed Instances): version ${version.version} is now $LATEST.PUBLISHED, what every unqualified invoke runs: this publish is when the layer starts to run`,
+        reason: `PublishTo LATEST_PUBLISHED (Lambda Managed Instances): ${version.version === '$LATEST.PUBLISHED' ? '$LATEST.PUBLISHED was republished' : `version ${version.version} is now $LATEST.PUBLISHED`}, what every unqualified invoke runs: this publish is when the layer starts to run`,
       });
     const fnName = qualifierFunctionOf(event)?.name ?? 'the function';
     const more = frozen.length > 1 ? ` (+${frozen.length - 1} more)` : '';

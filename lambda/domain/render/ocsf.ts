@@ -183,7 +183,13 @@ export function ocsfResources(f: Finding): Resource[] {
       type: 'AWS::Lambda::Function',
       region: at(f.function.region),
       cloud_partition: partition,
-      data: { account_uid: f.function.account, runtime: f.function.runtime, role: f.function.role },
+      data: {
+        account_uid: f.function.account,
+        runtime: f.function.runtime,
+        role: f.function.role,
+        // Where the layers run: `$LATEST`, each alias (its version, its share), each version.
+        ...(f.runsIn ? { runs_in: f.runsIn.map((r) => ({ ...r })) } : {}),
+      },
     });
   }
   const layers = new Set<string>(f.provenance.map((p) => p.versionArn));

@@ -64,6 +64,18 @@ describe('LambdaFunctionReader', () => {
     expect(lambda).toHaveReceivedCommandWith(GetFunctionConfigurationCommand, { FunctionName: fn.arn });
   });
 
+  it('reads the capacity provider of a Managed Instances function', async () => {
+    const arn = 'arn:aws:lambda:eu-west-1:111122223333:capacity-provider:shared-hosts';
+    lambda.on(GetFunctionConfigurationCommand).resolves({
+      CapacityProviderConfig: { LambdaManagedInstancesCapacityProviderConfig: { CapacityProviderArn: arn } },
+    });
+    const reader = new LambdaFunctionReader((_account, region) => new LambdaClient({ region }));
+    await expect(reader.readConfiguration(fn)).resolves.toMatchObject({
+      status: 'ok',
+      capacityProvider: arn,
+    });
+  });
+
   it('reads a function without layers as an empty list', async () => {
     lambda.on(GetFunctionConfigurationCommand).resolves({});
     const reader = new LambdaFunctionReader((_account, region) => new LambdaClient({ region }));

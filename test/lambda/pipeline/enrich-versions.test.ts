@@ -10,7 +10,7 @@ import {
 } from '../../support/fakes.js';
 import { functionArn, layerArn, OTHER_ACCOUNT } from '../../support/records.js';
 import { eventOf } from '../../support/run.js';
-import { createAlias, updateAlias } from '../../support/version-records.js';
+import { createAlias, deleteVersion, updateAlias } from '../../support/version-records.js';
 
 const deps = layerArn('deps', 1);
 const ext = layerArn('ext', 1, OTHER_ACCOUNT);
@@ -65,5 +65,18 @@ describe('enrich step: versions an alias routes to', () => {
     expect(e.versions).toEqual({});
     expect(t.counted).toEqual(['EnrichmentFailures']);
     expect(analyze(event, e).finding).toBeNull();
+  });
+
+  it('forgets a version deleted by DeleteFunction with its number as Qualifier (through the tamper rule)', async () => {
+    const p = ports();
+    p.reader.versions = { '1': ok([deps]), '2': ok([deps, ext]) };
+    await handle(p, createAlias('pay', 'prod', '1', { time: '2026-03-14T09:00:00Z' }));
+    await handle(p, updateAlias('pay', 'prod', '1', { weights: { '2': 0.1 }, time: '2026-03-14T09:10:00Z' }));
+    await handle(p, updateAlias('pay', 'prod', '1', { time: '2026-03-14T09:20:00Z' }));
+    const { analysis } = await handle(p, deleteVersion('pay', '2', { time: '2026-03-14T09:30:00Z' }));
+    expect(analysis.qualifier).toEqual({ deleted: '2' });
+    const kept = p.baselines.items.get(functionArn('pay'))?.qualifiers;
+    expect(kept?.versions.map((v) => v.version)).toEqual(['1']);
+    expect(kept?.deleted).toEqual(['2']);
   });
 });

@@ -23,4 +23,19 @@ describe('sweep report step', () => {
     );
     expect(reporter.published[0]?.subject).toMatch(/could not reach 1 of 2/);
   });
+
+  it('reports versions and aliases it did not compare, every pair reached, at medium', async () => {
+    const obs = observability();
+    const reporter = new FakePublisher();
+    const run = startRun(['1'], ['r'], new Date('2026-03-14T10:00:00Z'));
+    run.summary.qualifierGaps = [
+      { functionArn: 'arn:aws:lambda:r:1:function:pay', gap: 'more than 16 aliases' },
+    ];
+    await reportRun(run, reporter, obs.metrics, recordingTelemetry());
+    expect(reporter.published[0]?.subject).toBe(
+      '[MEDIUM] layerwatch drift sweep did not compare 1 version(s) or alias(es)',
+    );
+    const email = JSON.parse(reporter.published[0]?.message ?? '{}').email as string;
+    expect(email).toContain('arn:aws:lambda:r:1:function:pay: more than 16 aliases');
+  });
 });
