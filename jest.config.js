@@ -4,6 +4,12 @@
 // workers start, so every test process and every CLI process a test starts inherits it
 // (TOOLCHAIN.md). A value the caller set is kept.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+// aws-cdk-lib validates every synthesized template with its built-in CloudFormation rules (a WASM
+// engine that takes ~8 s of CPU to start, again in every test file, and ~1 s a synthesis). Its
+// findings are downgraded to warnings printed on stderr and never fail a synthesis, so no test can
+// fail by it: the tests judge the templates themselves (cfn-lint on every template of every mode,
+// cdk-nag, IAM simulation). Off for the tests; `cdk synth` keeps it. A value the caller set is kept.
+process.env.CDK_VALIDATION ??= 'false';
 
 export default {
   testEnvironment: 'node',

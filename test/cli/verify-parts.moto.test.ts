@@ -33,13 +33,19 @@ async function verify(): Promise<{ code: number; lines: string[] }> {
   return { code, lines };
 }
 
-beforeEach(async () => {
+// One server for the file, emptied before each test (moto's reset drops every resource of every
+// account and region), then seeded again: each test starts from the same fresh deployment.
+beforeAll(async () => {
   moto = await startMoto();
   cfg = motoConfig(moto.endpoint);
+}, 60_000);
+
+beforeEach(async () => {
+  await moto.reset();
   seeded = await seedDeployment(cfg, NOW);
 }, 90_000);
 
-afterEach(async () => moto?.stop());
+afterAll(async () => moto?.stop());
 
 /** The checks that must still report, whatever was deleted. */
 const OTHERS = [

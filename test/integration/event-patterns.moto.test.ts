@@ -1,15 +1,15 @@
 /**
  * The EventBridge patterns of every synthesized stack, matched by a real EventBridge implementation
  * (moto, which evaluates patterns for rules with an SQS target): every rule with an EventPattern, in
- * every template of every deployment mode, at every place it is deployed, is created on a bus of its
- * own with a queue as target, and a corpus of CloudTrail-built events is put on every bus: every
- * watched call (TAMPER_CALLS, by the names CloudTrail logs), every call that disables, deletes,
- * re-targets or re-patterns each deployed rule, failed ones and look-alikes. Then, with what moto
- * delivered: a rule for Lambda's layer calls delivers every successful one and nothing else; every
- * rule delivers what its pattern says (test/support/event-pattern.ts, which the unit tests use); and
- * following each event through the deployment's rules, bus to bus (test/support/rule-routes.ts),
- * every watched call made in any stack's account and region reaches a person through a rule other
- * than the one it touches, and no failed call or look-alike does.
+ * every template of every deployment mode, at every place it is deployed, is a rule (one per distinct
+ * pattern) with a queue of its own as target, on one bus, and a corpus of CloudTrail-built events is
+ * put on that bus: every watched call (TAMPER_CALLS, by the names CloudTrail logs), every call that
+ * disables, deletes, re-targets or re-patterns each deployed rule, failed ones and look-alikes. Then,
+ * with what moto delivered: a rule for Lambda's layer calls delivers every successful one and
+ * nothing else; every rule delivers what its pattern says (test/support/event-pattern.ts, which the
+ * unit tests use); and following each event through the deployment's rules, bus to bus
+ * (test/support/rule-routes.ts), every watched call made in any stack's account and region reaches a
+ * person through a rule other than the one it touches, and no failed call or look-alike does.
  */
 import {
   CreateEventBusCommand,
@@ -46,7 +46,7 @@ const corpus = eventCorpus(
   process.cwd(),
   deployments.flatMap(({ rules: placed }) => placed.map((r) => r.name)),
 );
-/** Rules sharing a pattern share one bus: the pattern is what is under test. */
+/** Rules sharing a pattern share one rule on the test bus: the pattern is what is under test. */
 const patterns = [...new Set(rules.map((r) => JSON.stringify(r.pattern)))];
 /** Event ids delivered, per pattern. */
 const delivered = new Map<string, Set<string>>();
@@ -100,9 +100,12 @@ beforeAll(async () => {
   moto = await startMoto();
   const events = new EventBridgeClient(clientConfig(moto.endpoint));
   const sqs = new SQSClient(clientConfig(moto.endpoint));
+  // One bus, one rule per pattern, each with a queue of its own: EventBridge matches every rule of a
+  // bus against every event on its own, so the corpus is put once rather than once per pattern.
+  const bus = 'layerwatch-patterns';
+  await events.send(new CreateEventBusCommand({ Name: bus }));
+  const queues = new Map<string, string>();
   for (const [i, pattern] of patterns.entries()) {
-    const bus = `layerwatch-pattern-${i}`;
-    await events.send(new CreateEventBusCommand({ Name: bus }));
     const queue = await sqs.send(new CreateQueueCommand({ QueueName: `pattern-${i}` }));
     const queueUrl = queue.QueueUrl ?? '';
     const attributes = await sqs.send(
@@ -116,9 +119,10 @@ beforeAll(async () => {
         Targets: [{ Id: 'queue', Arn: attributes.Attributes?.QueueArn }],
       }),
     );
-    await putCorpus(events, bus, corpus);
-    delivered.set(pattern, await drain(sqs, queueUrl));
+    queues.set(pattern, queueUrl);
   }
+  await putCorpus(events, bus, corpus);
+  for (const [pattern, queueUrl] of queues) delivered.set(pattern, await drain(sqs, queueUrl));
 }, 600_000);
 
 afterAll(async () => {

@@ -3,12 +3,14 @@
  * with the templates AWS would receive: the detector stack, one forwarder stack per extra region,
  * and in organization mode the member template the StackSet carries. Each template comes with the
  * places it is deployed to (account, region), so that tests can resolve it as CloudFormation would.
- * No bundling runs (context `aws:cdk:bundling-stacks: []`).
+ * No bundling runs (context `aws:cdk:bundling-stacks: []`). Each mode is synthesized once for a
+ * given source and kept in .cache/synth (test/support/synth-cache.ts).
  */
 import { App } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { composeDeployment } from '../../lib/app.js';
 import type { LayerWatchConfig } from '../../lib/layerwatch-stack.js';
+import { cachedSynthesis } from './synth-cache.js';
 
 export const HOME = { account: '111122223333', region: 'us-east-1' } as const;
 export const MEMBER_ACCOUNTS = ['222233334444', '444455556666'] as const;
@@ -199,29 +201,50 @@ function memberTemplateOf(detector: CfnTemplate, name: string): CfnTemplate | un
   return JSON.parse(body) as CfnTemplate;
 }
 
-/** Synthesizes one mode: every template, as AWS receives it. */
-export function synthesizeDeployment(mode: ModeCase): SynthesizedDeployment {
+/** The templates of one synthesis, as plain JSON (what the synthesis cache stores). */
+interface Synthesis {
+  readonly detector: CfnTemplate;
+  readonly forwarders: readonly { region: string; globalServices: boolean; template: CfnTemplate }[];
+}
+
+function synthesize(mode: ModeCase): Synthesis {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   const deployment = composeDeployment(app, mode.config, mode.env);
   const assembly = app.synth();
   const templateOf = (artifactId: string) => assembly.getStackArtifact(artifactId).template as CfnTemplate;
+  return {
+    detector: templateOf(deployment.detector.artifactId),
+    forwarders: [
+      ...deployment.forwarders,
+      ...(deployment.globalServices ? [deployment.globalServices] : []),
+    ].map((f) => ({
+      region: f.region,
+      globalServices: f === deployment.globalServices,
+      template: templateOf(f.artifactId),
+    })),
+  };
+}
+
+/**
+ * Synthesizes one mode: every template, as AWS receives it. The templates come from the synthesis
+ * cache (test/support/synth-cache.ts) when the same sources synthesized the same mode before.
+ */
+export function synthesizeDeployment(mode: ModeCase): SynthesizedDeployment {
+  const synthesis = cachedSynthesis('test/support/deployments.ts', mode, () => synthesize(mode));
   const coverage = coverageOf(mode);
   const home = { account: coverage.homeAccount, region: coverage.homeRegion };
-  const detectorTemplate = templateOf(deployment.detector.artifactId);
+  const detectorTemplate = synthesis.detector;
   const detector: SynthesizedStack = {
     role: 'detector',
     name: 'detector',
     template: detectorTemplate,
     placements: [home],
   };
-  const forwarders = [
-    ...deployment.forwarders,
-    ...(deployment.globalServices ? [deployment.globalServices] : []),
-  ].map(
+  const forwarders = synthesis.forwarders.map(
     (f): SynthesizedStack => ({
       role: 'forwarder',
-      name: `forwarder ${f.region}${f === deployment.globalServices ? ' (global services)' : ''}`,
-      template: templateOf(f.artifactId),
+      name: `forwarder ${f.region}${f.globalServices ? ' (global services)' : ''}`,
+      template: f.template,
       placements: [{ account: coverage.homeAccount, region: f.region }],
     }),
   );
@@ -253,7 +276,7 @@ export function synthesizeDeployment(mode: ModeCase): SynthesizedDeployment {
 
 let cache: SynthesizedDeployment[] | undefined;
 
-/** Every mode, synthesized once per test file. */
+/** Every mode (synthesized once for given sources; the same objects within a test file). */
 export function allDeployments(): SynthesizedDeployment[] {
   cache ??= MODES.map(synthesizeDeployment);
   return cache;
