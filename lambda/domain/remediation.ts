@@ -58,7 +58,7 @@ export function nextSteps(f: Finding): string[] {
       }
       steps.push(`Review what else ${who} did around ${when} (CloudTrail event history).`);
       if (f.remediation.revertCommand)
-        steps.push('If it was not planned, restore the previous layers with the revert command.');
+        steps.push('If it was not planned, restore the previous layers with the revert command, or plan the undo on every qualifier that runs the layer with layerwatch revert FINDING.json (nothing changes without --apply).');
       break;
     case 'lambda-layer-removed':
       steps.push('Check whether a layer added earlier is being cleaned up after use.');
