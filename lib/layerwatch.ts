@@ -133,7 +133,9 @@ export class LayerWatch extends Construct {
   public readonly ruleDeadLetterQueue: sqs.Queue;
   public readonly failureQueue: sqs.Queue;
   public readonly alarms: cloudwatch.Alarm[];
+  /** The sweep's plan (scheduled); its workers are `sweepWorkerFunction`. */
   public readonly sweepFunction: nodejs.NodejsFunction;
+  public readonly sweepWorkerFunction: nodejs.NodejsFunction;
   /** Every rule of the detector (detection, schedules, remote alarm relay): verify checks each. */
   public readonly rules: events.Rule[];
   /** Regions whose events reach the detector. */
@@ -220,6 +222,7 @@ export class LayerWatch extends Construct {
     this.heartbeatRegions = heartbeat ? canaryRegions : [];
     this.operationsTopic = alerting.operations.topic;
     this.sweepFunction = sweep.fn;
+    this.sweepWorkerFunction = sweep.worker;
   }
 }
 
@@ -301,6 +304,7 @@ function ownResourcesOf(
     topics: [alerting.alert.topic.topicArn, alerting.operations.topic.topicArn],
     functions: [
       sweep.fn.functionName,
+      sweep.worker.functionName,
       ...(heartbeat ? [heartbeat.fn.functionName, CANARY_FUNCTION_NAME] : []),
       ...(stackSet ? [CANARY_FUNCTION_NAME] : []),
     ],

@@ -15,6 +15,7 @@
  * - `canary-function`: the heartbeat's canary function in a covered region (the one write layerwatch makes);
  * - `securityhub-product`: the account's default Security Hub product (findings imported there);
  * - `event-bus`: the default event bus of the detector's account and region;
+ * - `sweep-queue`: the sweep's queue of account/region pairs;
  * - `any`: an action that supports no resource-level permission (granted on `*`).
  */
 export type ResourceKind =
@@ -26,6 +27,7 @@ export type ResourceKind =
   | 'canary-function'
   | 'securityhub-product'
   | 'event-bus'
+  | 'sweep-queue'
   | 'any';
 
 export interface DeclaredCall {

@@ -62,6 +62,7 @@ const roles = {} as Record<string, SessionCredentials>;
 const logs: Record<Runtime, ActionLog> = {
   handler: { sent: new Set(), denied: new Set() },
   sweep: { sent: new Set(), denied: new Set() },
+  sweepWorker: { sent: new Set(), denied: new Set() },
   heartbeat: { sent: new Set(), denied: new Set() },
 };
 const recordFor = (runtime: Runtime) => recordActions(logs[runtime]);

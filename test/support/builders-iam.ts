@@ -68,6 +68,7 @@ export function rolePolicies(): Record<Runtime, RolePolicy> {
   const functions: Record<Runtime, lambda.IFunction | undefined> = {
     handler: w.handler,
     sweep: w.sweepFunction,
+    sweepWorker: w.sweepWorkerFunction,
     heartbeat: w.heartbeatFunction,
   };
   const policyOf = (id: Runtime): RolePolicy => {
@@ -81,7 +82,12 @@ export function rolePolicies(): Record<Runtime, RolePolicy> {
       .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
     return { trust: resources[roleId]?.Properties.AssumeRolePolicyDocument, statements };
   };
-  return { handler: policyOf('handler'), sweep: policyOf('sweep'), heartbeat: policyOf('heartbeat') };
+  return {
+    handler: policyOf('handler'),
+    sweep: policyOf('sweep'),
+    sweepWorker: policyOf('sweepWorker'),
+    heartbeat: policyOf('heartbeat'),
+  };
 }
 
 /** CloudFormation values as they would deploy in moto's account; a resource of the stack becomes an ARN nothing here has. */

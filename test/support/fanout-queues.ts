@@ -1,0 +1,90 @@
+/**
+ * The fanned-out sweep's queues in moto, and a drain that plays Lambda's SQS event source mapping:
+ * one message a batch, its receive count as `ApproximateReceiveCount`, a failed message left to come
+ * back (visibility timeout 0 here, so at once), a message received `attempts` times moved to the
+ * dead-letter queue by SQS itself (its redrive policy), whose messages go to the same worker.
+ */
+import {
+  ChangeMessageVisibilityCommand,
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+
+export interface FanOutQueues {
+  queueUrl: string;
+  deadLetterQueueArn: string;
+}
+
+export async function fanOutQueues<T extends { worker: (e: SQSEvent) => Promise<SQSBatchResponse> }>(
+  sqs: SQSClient,
+  attempts: number,
+  build: (q: FanOutQueues) => T,
+) {
+  const n = Math.random().toString(36).slice(2, 8);
+  const create = async (name: string, attributes: Record<string, string>) => {
+    const url = (
+      await sqs.send(
+        new CreateQueueCommand({
+          QueueName: `${name}-${n}.fifo`,
+          Attributes: { FifoQueue: 'true', VisibilityTimeout: '0', ...attributes },
+        }),
+      )
+    ).QueueUrl as string;
+    const arn = (
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))
+    ).Attributes?.QueueArn as string;
+    return { url, arn };
+  };
+  const dlq = await create('sweep-dlq', {});
+  const queue = await create('sweep', {
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: attempts }),
+  });
+  const built = build({ queueUrl: queue.url, deadLetterQueueArn: dlq.arn });
+  const take = async (q: { url: string; arn: string }): Promise<boolean> => {
+    const out = await sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: q.url,
+        MaxNumberOfMessages: 1,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
+    );
+    const m = out.Messages?.[0];
+    if (!m) return false;
+    const record = {
+      messageId: m.MessageId,
+      receiptHandle: m.ReceiptHandle,
+      body: m.Body,
+      attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1' },
+      eventSourceARN: q.arn,
+    } as unknown as SQSRecord;
+    const result = await built.worker({ Records: [record] });
+    if (result.batchItemFailures.length === 0)
+      await sqs.send(new DeleteMessageCommand({ QueueUrl: q.url, ReceiptHandle: m.ReceiptHandle }));
+    else
+      await sqs.send(
+        new ChangeMessageVisibilityCommand({
+          QueueUrl: q.url,
+          ReceiptHandle: m.ReceiptHandle,
+          VisibilityTimeout: 0,
+        }),
+      );
+    return true;
+  };
+  /** Hands out messages until both queues stay empty; returns how many invocations the worker had. */
+  const drain = async (limit = 10_000): Promise<number> => {
+    let invocations = 0;
+    for (let idle = 0; idle < 2 && invocations < limit; ) {
+      const took = (await take(queue)) || (await take(dlq));
+      if (took) {
+        invocations += 1;
+        idle = 0;
+      } else idle += 1;
+    }
+    return invocations;
+  };
+  return { ...built, drain, queueUrl: queue.url, deadLetterQueueArn: dlq.arn };
+}
