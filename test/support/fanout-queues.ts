@@ -10,9 +10,10 @@ import {
   DeleteMessageCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
-  type SQSClient,
+  SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { clientConfig } from './moto.js';
 
 export interface FanOutQueues {
   queueUrl: string;
@@ -87,4 +88,36 @@ export async function fanOutQueues<T extends { worker: (e: SQSEvent) => Promise<
     return invocations;
   };
   return { ...built, drain, queueUrl: queue.url, deadLetterQueueArn: dlq.arn };
+}
+
+/**
+ * A fresh pair of sweep queues in moto's default account, and every message on the first as the
+ * event source mapping would hand it out (for the deployed entries, loaded as Lambda loads them).
+ */
+export async function fanOutQueuesIn(endpoint: string) {
+  const sqs = new SQSClient(clientConfig(endpoint));
+  let receiveAll: () => Promise<SQSRecord[]> = async () => [];
+  const q = await fanOutQueues(sqs, 3, (queues) => {
+    receiveAll = async () => {
+      const out = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: queues.queueUrl,
+          MaxNumberOfMessages: 10,
+          MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+        }),
+      );
+      return (out.Messages ?? []).map(
+        (m) =>
+          ({
+            messageId: m.MessageId,
+            receiptHandle: m.ReceiptHandle,
+            body: m.Body,
+            attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1' },
+            eventSourceARN: 'arn:aws:sqs:us-east-1:123456789012:the-queue',
+          }) as unknown as SQSRecord,
+      );
+    };
+    return { worker: async () => ({ batchItemFailures: [] }) };
+  });
+  return { queueUrl: q.queueUrl, deadLetterQueueArn: q.deadLetterQueueArn, receiveAll };
 }
