@@ -35,6 +35,7 @@ export const CONTEXT_KEYS = [
   'sweepAccounts',
   'sweepRegions',
   'sweepSchedule',
+  'sweepConcurrency',
   'createTrail',
   'heartbeat',
   'memberHeartbeat',
@@ -300,6 +301,14 @@ function readModes(lookup: Lookup, env: DeployEnvironment) {
   ) {
     throw new ContextError(`context "sweepSchedule": "${sweepSchedule}" is not rate(...) or cron(...)`);
   }
+  const concurrency = text(lookup, 'sweepConcurrency');
+  const sweepConcurrency = concurrency === undefined ? undefined : Number(concurrency);
+  // Lambda's SQS event source accepts a maximum concurrency from 2 to 1000.
+  if (
+    sweepConcurrency !== undefined &&
+    (!Number.isInteger(sweepConcurrency) || sweepConcurrency < 2 || sweepConcurrency > 1000)
+  )
+    throw new ContextError(`context "sweepConcurrency": ${concurrency} is not an integer from 2 to 1000`);
   const trail = text(lookup, 'createTrail');
   if (trail !== undefined && trail !== 'true' && trail !== 'false')
     throw new ContextError('context "createTrail" is true or false');
@@ -317,6 +326,7 @@ function readModes(lookup: Lookup, env: DeployEnvironment) {
     sweepAccounts: sweepAccounts.length > 0 ? sweepAccounts : undefined,
     sweepRegions: sweepRegions.length > 0 ? sweepRegions : undefined,
     sweepSchedule,
+    ...(sweepConcurrency === undefined ? {} : { sweepConcurrency }),
     createTrail: trail === 'true',
     heartbeat,
     // Only when asked for (the default, off, is the absence of the key).

@@ -43,6 +43,11 @@ export interface SweepProps {
   readonly regions?: readonly string[];
   /** @default events.Schedule.rate(Duration.days(1)) */
   readonly schedule?: events.Schedule;
+  /**
+   * Account/region pairs swept at once, across all accounts (each account one pair at a time).
+   * @default 20
+   */
+  readonly concurrency?: number;
   /** What must exist before the sweep that runs at deployment, besides the state table. */
   readonly runAfter?: readonly IConstruct[];
 }
@@ -173,6 +178,7 @@ export class LayerWatch extends Construct {
       discoverAccounts: props.organizationId !== undefined && props.sweep?.accounts === undefined,
       regions: props.sweep?.regions ?? regions,
       schedule: props.sweep?.schedule,
+      concurrency: props.sweep?.concurrency,
       logRetention,
       reserveConcurrency: reserved !== 'none',
       runAfter: [state.table, ...(props.sweep?.runAfter ?? [])],

@@ -44,9 +44,10 @@ export async function runPairTask(
   const outcome = task.givenUp ? await givenUp(task, ports) : await attempt(task, ports, t, expiresAt);
   const left = await ports.ledger.settle(task.runId, pair, outcome, expiresAt);
   if (left === null) t.logger.info('Sweep pair settled before', { ...pair, runId: task.runId });
-  if (left !== 0) return;
+  // A pair settled before may be the last one whose report failed: its retry reports the run.
+  if (left !== 0 && left !== null) return;
   const state = await ports.ledger.state(task.runId);
-  if (state && !state.reported) await reportCoverage(state.run, ports, t, now);
+  if (state && state.remaining <= 0 && !state.reported) await reportCoverage(state.run, ports, t, now);
 }
 
 async function givenUp(task: PairTaskInput, ports: TaskPorts): Promise<PairOutcome> {

@@ -40,13 +40,17 @@ export type SessionCredentials = Credentials & { sessionToken: string };
 
 export const ACCOUNT = MOTO_DEFAULT_ACCOUNT;
 export const REGION = 'us-east-1';
-/** Services whose statements moto matches against "*" only. */
-const STAR_ONLY = new Set(['lambda', 'sns', 'dynamodb']);
+/**
+ * Services whose statements moto matches against "*" only; and SQS, whose queues here are the
+ * test's, not the stack's (the sweep's queue: its ARN is scoped by the policy simulation).
+ */
+const STAR_ONLY = new Set(['lambda', 'sns', 'dynamodb', 'sqs']);
 /** IAM service prefix of each SDK client the runtimes build. */
 const PREFIX: Record<string, string> = {
   LambdaClient: 'lambda',
   DynamoDBClient: 'dynamodb',
   SNSClient: 'sns',
+  SQSClient: 'sqs',
   STSClient: 'sts',
 };
 

@@ -24,6 +24,8 @@ export async function fanOutQueues<T extends { worker: (e: SQSEvent) => Promise<
   sqs: SQSClient,
   attempts: number,
   build: (q: FanOutQueues) => T,
+  /** 0 hands a failed message out again at once; concurrent drains need more, as Lambda's mapping has. */
+  visibilitySeconds = 0,
 ) {
   const n = Math.random().toString(36).slice(2, 8);
   const create = async (name: string, attributes: Record<string, string>) => {
@@ -31,7 +33,7 @@ export async function fanOutQueues<T extends { worker: (e: SQSEvent) => Promise<
       await sqs.send(
         new CreateQueueCommand({
           QueueName: `${name}-${n}.fifo`,
-          Attributes: { FifoQueue: 'true', VisibilityTimeout: '0', ...attributes },
+          Attributes: { FifoQueue: 'true', VisibilityTimeout: String(visibilitySeconds), ...attributes },
         }),
       )
     ).QueueUrl as string;
@@ -45,6 +47,7 @@ export async function fanOutQueues<T extends { worker: (e: SQSEvent) => Promise<
     RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: attempts }),
   });
   const built = build({ queueUrl: queue.url, deadLetterQueueArn: dlq.arn });
+  let onInvocation: ((ms: number) => void) | undefined;
   const take = async (q: { url: string; arn: string }): Promise<boolean> => {
     const out = await sqs.send(
       new ReceiveMessageCommand({
@@ -62,7 +65,9 @@ export async function fanOutQueues<T extends { worker: (e: SQSEvent) => Promise<
       attributes: { ApproximateReceiveCount: m.Attributes?.ApproximateReceiveCount ?? '1' },
       eventSourceARN: q.arn,
     } as unknown as SQSRecord;
+    const started = performance.now();
     const result = await built.worker({ Records: [record] });
+    onInvocation?.(performance.now() - started);
     if (result.batchItemFailures.length === 0)
       await sqs.send(new DeleteMessageCommand({ QueueUrl: q.url, ReceiptHandle: m.ReceiptHandle }));
     else
@@ -75,16 +80,34 @@ export async function fanOutQueues<T extends { worker: (e: SQSEvent) => Promise<
       );
     return true;
   };
-  /** Hands out messages until both queues stay empty; returns how many invocations the worker had. */
-  const drain = async (limit = 10_000): Promise<number> => {
+  /**
+   * Hands out messages, `concurrency` workers at once, until both queues stay empty (or, given
+   * `until`, until it says so: a FIFO group waits out its visibility timeout); returns how many
+   * invocations the workers had (each timed through `timed`).
+   */
+  const drain = async (
+    limit = 10_000,
+    concurrency = 1,
+    timed?: (ms: number) => void,
+    until?: () => Promise<boolean>,
+  ): Promise<number> => {
+    onInvocation = timed;
     let invocations = 0;
-    for (let idle = 0; idle < 2 && invocations < limit; ) {
-      const took = (await take(queue)) || (await take(dlq));
-      if (took) {
-        invocations += 1;
-        idle = 0;
-      } else idle += 1;
-    }
+    const loop = async () => {
+      for (let idle = 0; invocations < limit; ) {
+        const took = (await take(queue)) || (await take(dlq));
+        if (took) {
+          invocations += 1;
+          idle = 0;
+          continue;
+        }
+        idle += 1;
+        if (!until && idle >= 2) return;
+        if (until && (await until())) return;
+        if (until) await new Promise((r) => setTimeout(r, 250));
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, loop));
     return invocations;
   };
   return { ...built, drain, queueUrl: queue.url, deadLetterQueueArn: dlq.arn };

@@ -209,36 +209,56 @@ export async function createWorld(
    * (one a batch, a failed one left to come back), until both queues are empty.
    */
   const makeFanOut = async (
-    o: HandlerOptions & { accounts: string[]; regions: string[]; attempts?: number },
+    o: HandlerOptions & {
+      accounts: string[];
+      regions: string[];
+      attempts?: number;
+      visibilitySeconds?: number;
+      /** The plan's own credentials and client hook (its role), when not the worker's. */
+      plan?: Pick<HandlerOptions, 'credentials' | 'onClient'>;
+    },
   ) => {
     const { c, lambdaIn: clientFor, seen } = clientsFor(o);
     const db = seen(inAccount(new DynamoDBClient(c), A));
     const publisher = new SnsAlertPublisher(seen(inAccount(new SNSClient(c), A)), o.topicArn ?? topicArn);
     const ledger = new DynamoDbSweepLedger(db, TABLE);
-    return fanOutQueues(sqs, o.attempts ?? 2, (queues) => ({
-      plan: createSweepPlan({
+    // The plan may run with credentials of its own (its role), the worker with `o`'s.
+    const p = clientsFor({ ...o, ...o.plan });
+    const planDb = p.seen(inAccount(new DynamoDBClient(p.c), A));
+    const planSqs = p.seen(inAccount(new SQSClient(p.c), A));
+    const planReporter = new SnsAlertPublisher(
+      p.seen(inAccount(new SNSClient(p.c), A)),
+      o.topicArn ?? topicArn,
+    );
+    return fanOutQueues(
+      sqs,
+      o.attempts ?? 2,
+      (queues) => ({
+        plan: createSweepPlan({
+          ledger: new DynamoDbSweepLedger(planDb, TABLE),
+          queue: new SqsPairQueue(planSqs, queues.queueUrl),
+          reporter: planReporter,
+          accounts: o.accounts,
+          regions: o.regions,
+          holdHours: 20,
+          logger: obs.logger,
+          metrics: obs.metrics,
+        }),
+        worker: createSweepWorker({
+          lister: new LambdaFunctionLister(clientFor),
+          baselines: new DynamoDbBaselineStore(db, TABLE),
+          sinks: [new AlertTopicSink(publisher)],
+          ledger,
+          reporter: publisher,
+          settings: o.settings ?? parseSettings({ minSeverity: 'informational' }),
+          deadLetterQueueArn: queues.deadLetterQueueArn,
+          logger: obs.logger,
+          metrics: obs.metrics,
+        }),
         ledger,
-        queue: new SqsPairQueue(sqs, queues.queueUrl),
-        reporter: publisher,
-        accounts: o.accounts,
-        regions: o.regions,
-        holdHours: 20,
-        logger: obs.logger,
-        metrics: obs.metrics,
       }),
-      worker: createSweepWorker({
-        lister: new LambdaFunctionLister(clientFor),
-        baselines: new DynamoDbBaselineStore(db, TABLE),
-        sinks: [new AlertTopicSink(publisher)],
-        ledger,
-        reporter: publisher,
-        settings: o.settings ?? parseSettings({ minSeverity: 'informational' }),
-        deadLetterQueueArn: queues.deadLetterQueueArn,
-        logger: obs.logger,
-        metrics: obs.metrics,
-      }),
-      ledger,
-    }));
+      o.visibilitySeconds,
+    );
   };
 
   /** Creates a function (and its execution role) in any account and region; returns that account's Lambda client. */
