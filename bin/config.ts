@@ -301,14 +301,7 @@ function readModes(lookup: Lookup, env: DeployEnvironment) {
   ) {
     throw new ContextError(`context "sweepSchedule": "${sweepSchedule}" is not rate(...) or cron(...)`);
   }
-  const concurrency = text(lookup, 'sweepConcurrency');
-  const sweepConcurrency = concurrency === undefined ? undefined : Number(concurrency);
-  // Lambda's SQS event source accepts a maximum concurrency from 2 to 1000.
-  if (
-    sweepConcurrency !== undefined &&
-    (!Number.isInteger(sweepConcurrency) || sweepConcurrency < 2 || sweepConcurrency > 1000)
-  )
-    throw new ContextError(`context "sweepConcurrency": ${concurrency} is not an integer from 2 to 1000`);
+  const sweepConcurrency = sweepConcurrencyOf(lookup);
   const trail = text(lookup, 'createTrail');
   if (trail !== undefined && trail !== 'true' && trail !== 'false')
     throw new ContextError('context "createTrail" is true or false');
@@ -334,4 +327,14 @@ function readModes(lookup: Lookup, env: DeployEnvironment) {
     securityHub: flag('securityHub', false),
     findingEvents: flag('findingEvents', false),
   } as const;
+}
+
+/** The sweep's global cap: Lambda's SQS event source accepts a maximum concurrency from 2 to 1000. */
+function sweepConcurrencyOf(lookup: Lookup): number | undefined {
+  const concurrency = text(lookup, 'sweepConcurrency');
+  if (concurrency === undefined) return undefined;
+  const n = Number(concurrency);
+  if (!Number.isInteger(n) || n < 2 || n > 1000)
+    throw new ContextError(`context "sweepConcurrency": ${concurrency} is not an integer from 2 to 1000`);
+  return n;
 }
