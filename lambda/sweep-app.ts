@@ -1,5 +1,6 @@
 /**
- * The drift sweep (scheduled): lists every function of every covered account and region, seeds
+ * The drift sweep in one process (the deployed sweep fans the same per-pair steps out: see
+ * sweep-fanout-app.ts; this form remains for tests that sweep a few pairs at once): lists every function of every covered account and region, seeds
  * baselines for functions never seen, and reports `lambda-layer-drift` for layer lists that changed
  * without an event. Named steps (lambda/pipeline/sweep-*.ts):
  *
