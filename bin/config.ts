@@ -35,6 +35,7 @@ export const CONTEXT_KEYS = [
   'sweepAccounts',
   'sweepRegions',
   'sweepSchedule',
+  'sweepConcurrency',
   'createTrail',
   'heartbeat',
   'memberHeartbeat',
@@ -300,6 +301,7 @@ function readModes(lookup: Lookup, env: DeployEnvironment) {
   ) {
     throw new ContextError(`context "sweepSchedule": "${sweepSchedule}" is not rate(...) or cron(...)`);
   }
+  const sweepConcurrency = sweepConcurrencyOf(lookup);
   const trail = text(lookup, 'createTrail');
   if (trail !== undefined && trail !== 'true' && trail !== 'false')
     throw new ContextError('context "createTrail" is true or false');
@@ -317,6 +319,7 @@ function readModes(lookup: Lookup, env: DeployEnvironment) {
     sweepAccounts: sweepAccounts.length > 0 ? sweepAccounts : undefined,
     sweepRegions: sweepRegions.length > 0 ? sweepRegions : undefined,
     sweepSchedule,
+    ...(sweepConcurrency === undefined ? {} : { sweepConcurrency }),
     createTrail: trail === 'true',
     heartbeat,
     // Only when asked for (the default, off, is the absence of the key).
@@ -324,4 +327,14 @@ function readModes(lookup: Lookup, env: DeployEnvironment) {
     securityHub: flag('securityHub', false),
     findingEvents: flag('findingEvents', false),
   } as const;
+}
+
+/** The sweep's global cap: Lambda's SQS event source accepts a maximum concurrency from 2 to 1000. */
+function sweepConcurrencyOf(lookup: Lookup): number | undefined {
+  const concurrency = text(lookup, 'sweepConcurrency');
+  if (concurrency === undefined) return undefined;
+  const n = Number(concurrency);
+  if (!Number.isInteger(n) || n < 2 || n > 1000)
+    throw new ContextError(`context "sweepConcurrency": ${concurrency} is not an integer from 2 to 1000`);
+  return n;
 }

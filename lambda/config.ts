@@ -118,6 +118,28 @@ export interface SweepConfig extends HandlerConfig {
   regions: string[];
   /** Where coverage reports go (the alert topic when no operations topic is set). */
   reportTopicArn: string;
+  /** The queue of account/region pairs the sweep's workers take. */
+  queueUrl: string;
+  /** How long a run holds the sweep: a start within it is skipped. @default 20 */
+  holdHours: number;
+}
+
+/** The fanned-out sweep's worker: the handler's environment, plus where reports go and the dead-letter queue. */
+export interface SweepWorkerConfig extends HandlerConfig {
+  reportTopicArn: string;
+  /** Messages from this queue are pairs whose retries are spent. */
+  deadLetterQueueArn: string;
+}
+
+export function readSweepWorkerConfig(env: Record<string, string | undefined>): SweepWorkerConfig {
+  const base = readConfig(env);
+  if (!env.SWEEP_DEAD_LETTER_QUEUE_ARN)
+    throw new ConfigurationError('layerwatch sweep worker: SWEEP_DEAD_LETTER_QUEUE_ARN is required');
+  return {
+    ...base,
+    reportTopicArn: env.OPERATIONS_TOPIC_ARN || base.topicArn,
+    deadLetterQueueArn: env.SWEEP_DEAD_LETTER_QUEUE_ARN,
+  };
 }
 
 /** The sweep's environment: the handler's, plus what to cover. */
@@ -130,8 +152,10 @@ export function readSweepConfig(env: Record<string, string | undefined>): SweepC
       .filter(Boolean);
   const accounts = list('SWEEP_ACCOUNTS');
   const regions = list('SWEEP_REGIONS');
-  if (accounts.length === 0 || regions.length === 0) {
-    throw new ConfigurationError('layerwatch sweep: SWEEP_ACCOUNTS and SWEEP_REGIONS are required');
+  if (accounts.length === 0 || regions.length === 0 || !env.SWEEP_QUEUE_URL) {
+    throw new ConfigurationError(
+      'layerwatch sweep: SWEEP_ACCOUNTS, SWEEP_REGIONS and SWEEP_QUEUE_URL are required',
+    );
   }
   return {
     ...base,
@@ -139,5 +163,17 @@ export function readSweepConfig(env: Record<string, string | undefined>): SweepC
     regions,
     reportTopicArn: env.OPERATIONS_TOPIC_ARN || base.topicArn,
     discoverAccounts: env.SWEEP_DISCOVER_ACCOUNTS === 'true',
+    queueUrl: env.SWEEP_QUEUE_URL,
+    holdHours: hours(env.SWEEP_HOLD_HOURS),
   };
+}
+
+function hours(value: string | undefined): number {
+  if (!value) return 20;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 168)
+    throw new ConfigurationError(
+      `layerwatch sweep: SWEEP_HOLD_HOURS "${value}" is not a number of hours up to 168`,
+    );
+  return n;
 }

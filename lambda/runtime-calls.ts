@@ -9,6 +9,7 @@ import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
 import { DynamoDbInspectionCache } from './adapters/dynamodb-inspection-cache.js';
+import { DynamoDbSweepLedger } from './adapters/dynamodb-sweep-ledger.js';
 import { EventBridgeFindingSink } from './adapters/eventbridge-finding-sink.js';
 import { LambdaCapacityProviderReader } from './adapters/lambda-capacity-provider-reader.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
@@ -18,6 +19,7 @@ import { LayerArchiveReader } from './adapters/layer-archive-reader.js';
 import { OrganizationsAccountLister } from './adapters/organizations-account-lister.js';
 import { SecurityHubFindingSink } from './adapters/securityhub-finding-sink.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
+import { SqsPairQueue } from './adapters/sqs-pair-queue.js';
 
 /** The sinks after the alert topic, each when its option is on (pipeline/finding-sinks.ts). */
 const OPTIONAL_SINK_CALLS = union(
@@ -46,14 +48,25 @@ export const HANDLER_CALLS: readonly RuntimeCall[] = union(
   MEMBER_ACCESS_CALLS,
 );
 
-/** The drift sweep (sweep.ts). */
+/**
+ * The drift sweep's plan (sweep.ts with a queue, as every deployment builds it): the accounts, the
+ * run's claim and its report when it was left unreported, and one message per pair.
+ */
 export const SWEEP_CALLS: readonly RuntimeCall[] = union(
+  DynamoDbSweepLedger.calls,
+  SqsPairQueue.calls,
+  onTopic(SnsAlertPublisher.calls, 'operations'),
+  DISCOVERY_CALLS,
+);
+
+/** The fanned-out sweep's worker (sweep-worker.ts): one pair a message, and the run's report. */
+export const SWEEP_WORKER_CALLS: readonly RuntimeCall[] = union(
   LambdaFunctionLister.calls,
   DynamoDbBaselineStore.calls,
+  DynamoDbSweepLedger.calls,
   onTopic(SnsAlertPublisher.calls, 'alert'),
   onTopic(SnsAlertPublisher.calls, 'operations'),
   OPTIONAL_SINK_CALLS,
-  DISCOVERY_CALLS,
   MEMBER_ACCESS_CALLS,
 );
 
@@ -81,5 +94,6 @@ export const MEMBER_HEARTBEAT_CALLS: readonly RuntimeCall[] = union(CanaryTouche
 export const RUNTIME_CALLS = {
   handler: HANDLER_CALLS,
   sweep: SWEEP_CALLS,
+  sweepWorker: SWEEP_WORKER_CALLS,
   heartbeat: HEARTBEAT_CALLS,
 } as const;

@@ -1,7 +1,9 @@
 /**
- * The drift sweep (scheduled): lists every function of every covered account and region, seeds
- * baselines for functions never seen, and reports `lambda-layer-drift` for layer lists that changed
- * without an event. Named steps (lambda/pipeline/sweep-*.ts):
+ * The drift sweep in one process (the deployed sweep fans the same per-pair steps out: see
+ * sweep-fanout-app.ts; this form remains for tests that sweep a few pairs at once): lists every
+ * function of every covered account and region, seeds baselines for functions never seen, and
+ * reports `lambda-layer-drift` for layer lists that changed without an event. Named steps
+ * (lambda/pipeline/sweep-*.ts):
  *
  *   plan -> for each pair, a few at a time: list -> for each function: observe, its versions and
  *   aliases -> report

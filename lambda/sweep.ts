@@ -1,38 +1,31 @@
-/** Lambda entry point of the scheduled drift sweep. Built once per cold start; logic in sweep-app.ts. */
+/**
+ * Lambda entry point of the scheduled drift sweep: it plans a run and queues its account/region
+ * pairs, which the workers of sweep-worker.ts sweep. Built once per cold start; logic in
+ * sweep-fanout-app.ts.
+ */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { STSClient } from '@aws-sdk/client-sts';
-import { clientsPerAccount } from './adapters/accounts.js';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { SWEEP_CALLS, sdkClient } from './adapters/client-options.js';
-import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
-import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
+import { DynamoDbSweepLedger } from './adapters/dynamodb-sweep-ledger.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
+import { SqsPairQueue } from './adapters/sqs-pair-queue.js';
 import { readSweepConfig } from './config.js';
-import { findingSinks, organizationAccounts } from './sinks.js';
-import { createSweep } from './sweep-app.js';
+import { organizationAccounts } from './sinks.js';
+import { createSweepPlan } from './sweep-fanout-app.js';
 
 const config = readSweepConfig(process.env);
-// 30 s a call at most (adapters/client-options.ts), within the sweep's 15 minutes.
-const sns = sdkClient(SNSClient, SWEEP_CALLS);
 
-export const handler = createSweep({
-  lister: new LambdaFunctionLister(
-    clientsPerAccount(
-      { homeAccount: config.homeAccount, memberRoleName: config.memberRoleName, partition: config.partition },
-      sdkClient(STSClient, SWEEP_CALLS),
-      (region, credentials) => sdkClient(LambdaClient, SWEEP_CALLS, { region, credentials }),
-    ),
-  ),
-  baselines: new DynamoDbBaselineStore(sdkClient(DynamoDBClient, SWEEP_CALLS), config.baselineTable),
-  sinks: findingSinks(config, sns, SWEEP_CALLS),
-  discover: config.discoverAccounts ? organizationAccounts(config, SWEEP_CALLS) : undefined,
-  reporter: new SnsAlertPublisher(sns, config.reportTopicArn),
-  settings: config.settings,
+export const handler = createSweepPlan({
+  ledger: new DynamoDbSweepLedger(sdkClient(DynamoDBClient, SWEEP_CALLS), config.baselineTable),
+  queue: new SqsPairQueue(sdkClient(SQSClient, SWEEP_CALLS), config.queueUrl),
+  reporter: new SnsAlertPublisher(sdkClient(SNSClient, SWEEP_CALLS), config.reportTopicArn),
   accounts: config.accounts,
+  discover: config.discoverAccounts ? organizationAccounts(config, SWEEP_CALLS) : undefined,
   regions: config.regions,
+  holdHours: config.holdHours,
   logger: new Logger({ serviceName: 'layerwatch-sweep' }),
   metrics: new Metrics({ namespace: 'LayerWatch', serviceName: 'layerwatch-sweep' }),
 });

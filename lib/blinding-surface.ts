@@ -36,6 +36,7 @@ export const RESOURCE_TYPES: Readonly<Record<string, IamResource | { readonly no
   'AWS::IAM::Role': { service: 'iam', resourceType: 'role' },
   'AWS::KMS::Key': { service: 'kms', resourceType: 'key' },
   'AWS::Lambda::EventInvokeConfig': { service: 'lambda', resourceType: 'function' },
+  'AWS::Lambda::EventSourceMapping': { service: 'lambda', resourceType: 'eventSourceMapping' },
   'AWS::Lambda::Function': { service: 'lambda', resourceType: 'function' },
   'AWS::Lambda::Permission': { service: 'lambda', resourceType: 'function' },
   'AWS::Lambda::Version': { service: 'lambda', resourceType: 'function' },

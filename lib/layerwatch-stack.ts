@@ -46,6 +46,8 @@ export interface LayerWatchConfig {
   readonly sweepRegions?: readonly string[];
   /** A schedule expression, e.g. `rate(1 day)` or `cron(0 3 * * ? *)`. */
   readonly sweepSchedule?: string;
+  /** Pairs the drift sweep's workers sweep at once, across all accounts. @default 20 */
+  readonly sweepConcurrency?: number;
   /** Create a multi-region trail of management events (off by default). */
   readonly createTrail?: boolean;
   /** The hourly heartbeat in every covered region. @default true */
@@ -121,6 +123,7 @@ export class LayerWatchStack extends Stack {
           : undefined,
         regions: config.sweepRegions,
         schedule: config.sweepSchedule ? events.Schedule.expression(config.sweepSchedule) : undefined,
+        concurrency: config.sweepConcurrency,
         // The sweep at deployment assumes the member roles: the StackSet must have created them.
         runAfter: organization ? [organization.stackSet] : [],
       },

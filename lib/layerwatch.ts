@@ -43,6 +43,11 @@ export interface SweepProps {
   readonly regions?: readonly string[];
   /** @default events.Schedule.rate(Duration.days(1)) */
   readonly schedule?: events.Schedule;
+  /**
+   * Account/region pairs swept at once, across all accounts (each account one pair at a time).
+   * @default 20
+   */
+  readonly concurrency?: number;
   /** What must exist before the sweep that runs at deployment, besides the state table. */
   readonly runAfter?: readonly IConstruct[];
 }
@@ -133,7 +138,9 @@ export class LayerWatch extends Construct {
   public readonly ruleDeadLetterQueue: sqs.Queue;
   public readonly failureQueue: sqs.Queue;
   public readonly alarms: cloudwatch.Alarm[];
+  /** The sweep's plan (scheduled); its workers are `sweepWorkerFunction`. */
   public readonly sweepFunction: nodejs.NodejsFunction;
+  public readonly sweepWorkerFunction: nodejs.NodejsFunction;
   /** Every rule of the detector (detection, schedules, remote alarm relay): verify checks each. */
   public readonly rules: events.Rule[];
   /** Regions whose events reach the detector. */
@@ -171,6 +178,7 @@ export class LayerWatch extends Construct {
       discoverAccounts: props.organizationId !== undefined && props.sweep?.accounts === undefined,
       regions: props.sweep?.regions ?? regions,
       schedule: props.sweep?.schedule,
+      concurrency: props.sweep?.concurrency,
       logRetention,
       reserveConcurrency: reserved !== 'none',
       runAfter: [state.table, ...(props.sweep?.runAfter ?? [])],
@@ -220,6 +228,7 @@ export class LayerWatch extends Construct {
     this.heartbeatRegions = heartbeat ? canaryRegions : [];
     this.operationsTopic = alerting.operations.topic;
     this.sweepFunction = sweep.fn;
+    this.sweepWorkerFunction = sweep.worker;
   }
 }
 
@@ -301,6 +310,7 @@ function ownResourcesOf(
     topics: [alerting.alert.topic.topicArn, alerting.operations.topic.topicArn],
     functions: [
       sweep.fn.functionName,
+      sweep.worker.functionName,
       ...(heartbeat ? [heartbeat.fn.functionName, CANARY_FUNCTION_NAME] : []),
       ...(stackSet ? [CANARY_FUNCTION_NAME] : []),
     ],

@@ -30,6 +30,8 @@ export interface CallTargets {
   readonly options: Readonly<Record<CallOption, boolean>>;
   /** The detector's home region (Security Hub and the event bus are regional). */
   readonly homeRegion: string;
+  /** The sweep's queue of pairs, for the runtime that queues them. */
+  readonly sweepQueueArn?: string;
 }
 
 /** Publishing to a KMS-encrypted topic: SNS asks for a data key with the publisher's credentials. */
@@ -115,6 +117,9 @@ function statementFor(
       return { resources: [`arn:${t.partition}:events:${t.homeRegion}:${t.account}:event-bus/default`] };
     case 'role':
       return { resources: [`arn:${t.partition}:iam::${t.account}:role/*`] };
+    case 'sweep-queue':
+      if (!t.sweepQueueArn) throw new Error('layerwatch: a call on the sweep queue, but no queue was given');
+      return { resources: [t.sweepQueueArn] };
     case 'any':
       return { resources: ['*'] };
   }

@@ -55,6 +55,19 @@ describe('benchmark scripts (smoke, tiny inputs)', () => {
     expect(r.code).toBe(0);
   });
 
+  it('sweep: the fanned-out sweep reaches every pair against moto and reports once', () => {
+    const r = bench('bench/sweep.ts', {
+      SWEEP_ACCOUNTS: '3',
+      SWEEP_REGIONS: '2',
+      SWEEP_FUNCTIONS: '2',
+      SWEEP_WORKERS: '3',
+      SWEEP_LATENCY_MS: '5',
+    });
+    expect(r.out).toMatch(/\| worker invocations \| \d+ for 6 pairs \|/);
+    expect(r.out).toMatch(/\| every pair reached, one report \| yes \|/);
+    expect(r.code).toBe(0);
+  });
+
   it('burst: every delivery is accounted for against moto', () => {
     const r = bench('bench/burst.ts', { BURST_FUNCTIONS: '8', BURST_EVENTS: '40', BURST_CONCURRENCY: '4' });
     expect(r.out).toMatch(/\| all accounted for \| yes \|/);

@@ -17,6 +17,7 @@
  * - `securityhub-product`: the account's default Security Hub product (findings imported there);
  * - `event-bus`: the default event bus of the detector's account and region;
  * - `role`: an IAM role of the account (the CLI reads a function's execution role; no stack grants it);
+ * - `sweep-queue`: the sweep's queue of account/region pairs;
  * - `any`: an action that supports no resource-level permission (granted on `*`).
  */
 export type ResourceKind =
@@ -30,6 +31,7 @@ export type ResourceKind =
   | 'securityhub-product'
   | 'event-bus'
   | 'role'
+  | 'sweep-queue'
   | 'any';
 
 export interface DeclaredCall {

@@ -11,6 +11,7 @@ import type { LayerLookup } from '../domain/provenance.js';
 import type { QualifierUpdate } from '../domain/qualifiers.js';
 import type { AlertMessage } from '../domain/render/alert.js';
 import type { SweptAlias } from '../domain/sweep-qualifiers.js';
+import type { PairOutcome, PairRecord, PlannedPair, PlannedRun, RunState } from '../domain/sweep-ledger.js';
 
 export interface FunctionReader {
   /** Never throws: failures are reported in the result so that the alert still goes out. */
@@ -108,4 +109,33 @@ export interface FunctionLister extends QualifierLister {
 export interface OrganizationAccounts {
   /** The organization's active accounts (cached by the adapter). Throws when they cannot be listed. */
   accounts(): Promise<readonly string[]>;
+}
+
+/** The fanned-out sweep's ledger (which run holds the sweep, each pair's outcome). */
+export interface SweepLedger {
+  /** Takes the sweep for `run` unless a run holds it whose hold has not ended (that run is named). */
+  claim(run: PlannedRun, nowSeconds: number): Promise<{ claimed: true } | { claimed: false; holder: string }>;
+  /** The run that holds the sweep now, or held it last without letting it go. */
+  holder(): Promise<RunState | null>;
+  state(runId: string): Promise<RunState | null>;
+  noteAttempt(
+    runId: string,
+    pair: PlannedPair,
+    error: string,
+    attempt: number,
+    expiresAt: number,
+  ): Promise<void>;
+  /** Records a pair's final outcome once; the pairs still open, or null when it had settled before. */
+  settle(runId: string, pair: PlannedPair, outcome: PairOutcome, expiresAt: number): Promise<number | null>;
+  records(runId: string, pairs: readonly PlannedPair[]): Promise<PairRecord[]>;
+  /** Marks the run reported (true the first time only) and lets the sweep go. */
+  finish(runId: string, at: string): Promise<boolean>;
+}
+
+/** The queue of pairs the sweep's workers take, one account at a time. */
+export interface PairQueue {
+  /** Queues one message per pair; returns the pairs that could not be queued, with why. */
+  enqueue(
+    tasks: readonly (PlannedPair & { runId: string })[],
+  ): Promise<(PlannedPair & { runId: string; error: string })[]>;
 }

@@ -49,6 +49,10 @@ export const TAMPER_EVENT_NAMES: Readonly<Record<TamperService, readonly string[
     'PutFunctionEventInvokeConfig',
     'UpdateFunctionEventInvokeConfig20190925',
     'UpdateFunctionEventInvokeConfig',
+    'UpdateEventSourceMapping20150331',
+    'UpdateEventSourceMapping',
+    'DeleteEventSourceMapping20150331',
+    'DeleteEventSourceMapping',
     // Newer calls: logged bare until a versioned name is seen (tamperCallOf accepts either).
     'PutResourcePolicy',
     'DeleteResourcePolicy',
@@ -115,8 +119,9 @@ function targetOf(
     case 'kms':
       return keyTarget(str(req?.keyId), str(res?.keyId), resources, at);
     case 'lambda': {
-      // The resource-policy calls name the function by ARN (`resourceArn`, qualified or not).
-      const value = str(req?.functionName) ?? str(req?.resourceArn);
+      // The resource-policy calls name the function by ARN (`resourceArn`, qualified or not); an
+      // event source mapping call by the mapping's id, and the response names its function.
+      const value = str(req?.functionName) ?? str(req?.resourceArn) ?? str(res?.functionArn);
       // A bare name may carry a qualifier (`name:live`, `name:$LATEST`).
       const bare =
         value && !value.startsWith('arn:')

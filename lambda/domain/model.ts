@@ -269,6 +269,10 @@ export const TAMPER_CALLS: Readonly<Record<TamperService, readonly string[]>> = 
     // The whole resource-based policy of a function (`resourceArn`): EventBridge's permission to invoke it.
     'PutResourcePolicy',
     'DeleteResourcePolicy',
+    // The sweep's workers take their pairs through event source mappings: disabled or deleted, no
+    // pair is swept and the run is reported only when its hold ends.
+    'UpdateEventSourceMapping',
+    'DeleteEventSourceMapping',
   ],
   kms: ['DisableKey', 'ScheduleKeyDeletion', 'PutKeyPolicy'],
   dynamodb: ['DeleteTable', 'PutResourcePolicy'],

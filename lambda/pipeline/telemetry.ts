@@ -31,6 +31,7 @@ export const EMITTED_METRICS = {
   SweepSeeded: { service: 'layerwatch-sweep', dimensions: [[]] },
   SweepDrifted: { service: 'layerwatch-sweep', dimensions: [[]] },
   SweepUnreachable: { service: 'layerwatch-sweep', dimensions: [[]] },
+  SweepOverlaps: { service: 'layerwatch-sweep', dimensions: [[]] },
 } as const satisfies Record<string, { service: string; dimensions: readonly (readonly string[])[] }>;
 
 export type MetricName = keyof typeof EMITTED_METRICS;

@@ -204,7 +204,13 @@ function seeingRow(props: OperationsDashboardProps): cloudwatch.IWidget[] {
   return [
     new cloudwatch.GraphWidget({
       title: 'Drift sweep: functions seen, seeded, drifted, unreachable (per day)',
-      left: [sweep('SweepFunctions'), sweep('SweepSeeded'), sweep('SweepDrifted'), sweep('SweepUnreachable')],
+      left: [
+        sweep('SweepFunctions'),
+        sweep('SweepSeeded'),
+        sweep('SweepDrifted'),
+        sweep('SweepUnreachable'),
+        sweep('SweepOverlaps'),
+      ],
       right: [props.sweep.fn.metricErrors({ period: day, label: 'sweep errors' })],
       leftYAxis: { min: 0 },
       width: 8,

@@ -1,11 +1,13 @@
-import { CfnResource, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct, type IConstruct } from 'constructs';
-import { SWEEP_CALLS } from '../../lambda/runtime-calls.js';
+import { SWEEP_CALLS, SWEEP_WORKER_CALLS } from '../../lambda/runtime-calls.js';
 import type { CallTargets } from '../permissions.js';
 import { RuntimeFunction } from './runtime-function.js';
 
@@ -24,10 +26,21 @@ export interface SweepProps {
   readonly schedule?: events.Schedule;
   readonly logRetention: logs.RetentionDays;
   /**
-   * Reserve one concurrent execution, so that two sweeps never overlap.
+   * Reserve one concurrent execution for the plan, so that two plans never overlap.
    * @default false
    */
   readonly reserveConcurrency?: boolean;
+  /**
+   * Pairs swept at once across every account (the workers' maximum concurrency; each account is
+   * swept one region at a time, whatever this is).
+   * @default 20
+   */
+  readonly concurrency?: number;
+  /**
+   * Attempts of a pair before it is given up and named in the run's report.
+   * @default 3
+   */
+  readonly attempts?: number;
   /**
    * What must exist before the sweep that runs at deployment (the state table; in organization
    * mode the member StackSet, whose roles the sweep assumes).
@@ -35,21 +48,54 @@ export interface SweepProps {
   readonly runAfter: readonly IConstruct[];
 }
 
+/** How long a worker may take over one pair (an account and region of many functions). */
+export const PAIR_TIMEOUT = Duration.minutes(15);
+
 /**
  * The drift sweep: every covered function, daily and once at deployment (so that baselines exist
- * before the first deploy that re-sends layers), reporting layer drift and coverage gaps.
+ * before the first deploy that re-sends layers), reporting layer drift and coverage. Fanned out: the
+ * scheduled function plans a run and queues one message per account/region pair on a FIFO queue
+ * whose message group is the account; workers take the pairs, at most `concurrency` at once and one
+ * per account; a pair that fails is handed out again after the visibility timeout, and after
+ * `attempts` goes to the dead-letter queue, which the same worker reads to settle it as failed. The
+ * pair that settles a run's last one sends the run's coverage report.
  */
 export class Sweep extends Construct {
+  /** The plan (scheduled, and run at deployment). */
   public readonly fn: nodejs.NodejsFunction;
+  public readonly worker: nodejs.NodejsFunction;
+  public readonly queue: sqs.Queue;
+  public readonly deadLetterQueue: sqs.Queue;
   public readonly schedule: events.Rule;
 
   constructor(scope: Construct, id: string, props: SweepProps) {
     super(scope, id);
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      fifo: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      visibilityTimeout: PAIR_TIMEOUT.plus(Duration.minutes(1)),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions::AwsSolutions-SQS3',
+      reason:
+        "This queue is itself the sweep queue's dead-letter queue; the sweep's worker reads it to name each pair given up in the run's report.",
+    });
+    this.queue = new sqs.Queue(this, 'Queue', {
+      fifo: true,
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // A failed pair is handed out again when this has passed since it was taken.
+      visibilityTimeout: PAIR_TIMEOUT.plus(Duration.minutes(1)),
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.attempts ?? 3 },
+    });
     this.fn = new RuntimeFunction(this, 'Function', {
       entry: 'sweep.ts',
-      description: 'layerwatch: daily sweep of every covered function for layer drift',
+      description: 'layerwatch: daily drift sweep: plans a run and queues its account/region pairs',
       calls: SWEEP_CALLS,
-      targets: props.targets,
+      targets: { ...props.targets, sweepQueueArn: this.queue.queueArn },
       memorySize: 512,
       timeout: Duration.minutes(15),
       reservedConcurrency: props.reserveConcurrency ? 1 : undefined,
@@ -59,9 +105,30 @@ export class Sweep extends Construct {
         SWEEP_ACCOUNTS: props.accounts.join(','),
         SWEEP_REGIONS: props.regions.join(','),
         SWEEP_DISCOVER_ACCOUNTS: String(props.discoverAccounts === true),
+        SWEEP_QUEUE_URL: this.queue.queueUrl,
       },
       retryAttempts: 0,
     });
+    this.worker = new RuntimeFunction(this, 'Worker', {
+      entry: 'sweep-worker.ts',
+      description: 'layerwatch: drift sweep of one account/region pair, and the run report',
+      calls: SWEEP_WORKER_CALLS,
+      targets: props.targets,
+      memorySize: 512,
+      timeout: PAIR_TIMEOUT,
+      logRetention: props.logRetention,
+      environment: {
+        ...props.environment,
+        SWEEP_DEAD_LETTER_QUEUE_ARN: this.deadLetterQueue.queueArn,
+      },
+      retryAttempts: 0,
+    });
+    const maxConcurrency = props.concurrency ?? 20;
+    for (const queue of [this.queue, this.deadLetterQueue]) {
+      this.worker.addEventSource(
+        new sources.SqsEventSource(queue, { batchSize: 1, maxConcurrency, reportBatchItemFailures: true }),
+      );
+    }
     this.runAtDeployment(props);
     this.schedule = new events.Rule(this, 'Schedule', {
       description: 'layerwatch: drift sweep',

@@ -42,10 +42,12 @@ describe('readConfig', () => {
           memberRegions: 'us-east-1,eu-west-1',
           sweepAccounts: '222233334444',
           sweepSchedule: 'rate(12 hours)',
+          sweepConcurrency: '100',
           createTrail: 'true',
         }),
       ),
     ).toMatchObject({
+      sweepConcurrency: 100,
       mode: 'organization',
       organization: {
         organizationId: 'o-abcdef1234',
@@ -95,6 +97,8 @@ describe('readConfig', () => {
       /memberRegions/,
     ],
     ['a bad schedule', { sweepSchedule: 'daily' }, /sweepSchedule/],
+    ["a sweep concurrency below the event source mapping's 2", { sweepConcurrency: '1' }, /sweepConcurrency/],
+    ['a sweep concurrency that is no integer', { sweepConcurrency: 'many' }, /sweepConcurrency/],
     ['a bad sweep account', { sweepAccounts: '12' }, /sweepAccounts/],
   ])('rejects %s', (_n, context, message) => {
     expect(() => readConfig(from(context))).toThrow(message);

@@ -20,6 +20,7 @@ import {
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateTopicCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { CreateQueueCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { CanaryToucher } from '../../lambda/adapters/canary-toucher.js';
 import { CANARY_FUNCTION_NAME } from '../../lambda/domain/heartbeat.js';
@@ -49,19 +50,22 @@ const DENIED: [Runtime, string][] = [
   ['handler', 'sns:Publish'],
   ['handler', 'lambda:GetFunctionConfiguration'],
   ['handler', 'dynamodb:GetItem'],
-  ['sweep', 'lambda:ListFunctions'],
+  ['sweepWorker', 'lambda:ListFunctions'],
+  ['sweep', 'sqs:SendMessage'],
 ];
 
 let moto: Moto;
 let w: World;
 let admin: Credentials;
-/** A topic nobody reads, for probing sns:Publish. */
+/** A topic nobody reads, for probing sns:Publish; a FIFO queue for sqs:SendMessage. */
 let probeTopic: string;
+let probeQueue: string;
 const policies = rolePolicies();
 const roles = {} as Record<string, SessionCredentials>;
 const logs: Record<Runtime, ActionLog> = {
   handler: { sent: new Set(), denied: new Set() },
   sweep: { sent: new Set(), denied: new Set() },
+  sweepWorker: { sent: new Set(), denied: new Set() },
   heartbeat: { sent: new Set(), denied: new Set() },
 };
 const recordFor = (runtime: Runtime) => recordActions(logs[runtime]);
@@ -77,9 +81,18 @@ beforeAll(async () => {
   w = await createWorld(moto.endpoint, observability(), 'enforced-alerts', admin, ACCOUNT);
   const asAdmin = new IAMClient(clientConfig(moto.endpoint, REGION, admin));
   probeTopic = (await w.sns.send(new CreateTopicCommand({ Name: 'probe' }))).TopicArn as string;
+  probeQueue = (
+    await w.sqs.send(
+      new CreateQueueCommand({
+        QueueName: 'probe.fifo',
+        Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' },
+      }),
+    )
+  ).QueueUrl as string;
   const sts = new STSClient(clientConfig(moto.endpoint, REGION, admin));
   roles.handler = await assumed(asAdmin, sts, 'layerwatch-handler', policies.handler);
   roles.sweep = await assumed(asAdmin, sts, 'layerwatch-sweep', policies.sweep);
+  roles.sweepWorker = await assumed(asAdmin, sts, 'layerwatch-sweep-worker', policies.sweepWorker);
   roles.heartbeat = await assumed(asAdmin, sts, 'layerwatch-heartbeat', policies.heartbeat);
   for (const [runtime, action] of DENIED) {
     roles[`${runtime} without ${action}`] = await assumed(
@@ -111,6 +124,10 @@ async function statusOf(action: string, credentials: SessionCredentials): Promis
         new GetItemCommand({ TableName: TABLE, Key: { functionArn: { S: 'probe' } } }),
       ),
     'lambda:ListFunctions': () => new LambdaClient(cfg).send(new ListFunctionsCommand({})),
+    'sqs:SendMessage': () =>
+      new SQSClient(cfg).send(
+        new SendMessageCommand({ QueueUrl: probeQueue, MessageBody: 'probe', MessageGroupId: 'probe' }),
+      ),
   };
   const call = calls[action];
   if (!call) throw new Error(`no probe for ${action}`);
@@ -124,8 +141,8 @@ async function statusOf(action: string, credentials: SessionCredentials): Promis
 }
 
 describe('deployed roles, IAM enforced (moto)', () => {
-  it('the handler role allows every action the handler declares (and the sweep role the sweep)', () => {
-    for (const runtime of ['handler', 'sweep', 'heartbeat'] as const) {
+  it('the handler role allows every action the handler declares (and each other role its runtime)', () => {
+    for (const runtime of ['handler', 'sweep', 'sweepWorker', 'heartbeat'] as const) {
       const granted = new Set(policies[runtime].statements.flatMap(actionsOf));
       // A single-account deployment reaches no other account: no member role to assume.
       const missing = RUNTIME_CALLS[runtime]
@@ -177,23 +194,32 @@ describe('deployed roles, IAM enforced (moto)', () => {
     expect(await w.delivered()).toHaveLength(1);
   });
 
-  it('the sweep, with its role: seeds, then reports a layer attached without an event', async () => {
+  it('the sweep, its plan and its worker each with its role: seeds, then reports a layer attached without an event', async () => {
     // A region of its own: the handler scenarios above leave functions (and baselines) in theirs.
     const region = 'eu-west-1';
     const lambda = await w.functionIn(ACCOUNT, region, 'swept');
-    const sweep = w.makeSweep({
+    const fan = await w.makeFanOut({
       accounts: [ACCOUNT],
       regions: [region],
-      credentials: roles.sweep,
-      onClient: recordFor('sweep'),
+      credentials: roles.sweepWorker,
+      onClient: recordFor('sweepWorker'),
+      plan: { credentials: roles.sweep, onClient: recordFor('sweep') },
     });
-    await expect(sweep()).resolves.toMatchObject({ unreachable: [], functions: 1, seeded: 1 });
-    await w.delivered();
+    const run = async () => {
+      await expect(fan.plan().catch(why('sweep'))).resolves.toMatchObject({ status: 'planned', pairs: 1 });
+      expect(await fan.drain()).toBe(1);
+      return (await w.delivered()).map((a) => a.finding);
+    };
+    expect(await run()).toEqual([expect.objectContaining({ kind: 'sweep-report', reached: 1, seeded: 1 })]);
     const layer = await w.publish(lambda, 'swept-ext');
     await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'swept', Layers: [layer] }));
-    await expect(sweep()).resolves.toMatchObject({ unreachable: [], drifted: 1 });
-    const drift = (await w.delivered()).find((a) => a.finding.detectionId === 'lambda-layer-drift');
-    expect(drift?.finding.function).toMatchObject({ name: 'swept', region });
+    const second = await run();
+    expect(second.find((f) => f.detectionId === 'lambda-layer-drift')?.function).toMatchObject({
+      name: 'swept',
+      region,
+    });
+    expect(second.find((f) => f.kind === 'sweep-report')).toMatchObject({ reached: 1, drifted: 1 });
+    expect(logs.sweepWorker.denied).toEqual(new Set());
   });
 
   it('the heartbeat, with its role: changes the canary of each region, and nothing else', async () => {
@@ -235,16 +261,20 @@ describe('deployed roles, IAM enforced (moto)', () => {
         'sns:Publish',
       ]),
     );
-    expect(logs.sweep.sent).toEqual(
+    expect(logs.sweep.sent).toEqual(new Set(['dynamodb:GetItem', 'dynamodb:PutItem', 'sqs:SendMessage']));
+    expect(logs.sweepWorker.sent).toEqual(
       new Set([
         'lambda:ListFunctions',
         'lambda:ListAliases',
         'dynamodb:GetItem',
         'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchGetItem',
         'sns:Publish',
       ]),
     );
-    for (const runtime of ['handler', 'sweep', 'heartbeat'] as const)
+    for (const runtime of ['handler', 'sweep', 'sweepWorker', 'heartbeat'] as const)
       expect({ runtime, undeclared: undeclared(logs[runtime].sent, RUNTIME_CALLS[runtime]) }).toEqual({
         runtime,
         undeclared: [],

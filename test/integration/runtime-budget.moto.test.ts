@@ -1,5 +1,5 @@
 /**
- * The deployed entry points (lambda/handler.ts, sweep.ts, heartbeat.ts), loaded as Lambda loads them,
+ * The deployed entry points (lambda/handler.ts, sweep.ts, sweep-worker.ts, heartbeat.ts), loaded as Lambda loads them,
  * against moto: every SDK client they build carries a time budget (adapters/client-options.ts), and a
  * Lambda API that never answers costs the handler its enrichment budget, not the alert.
  */
@@ -8,6 +8,7 @@ import { CALL_DEADLINE_MIDDLEWARE } from '../../lambda/adapters/client-options.j
 import type { HandlerResult } from '../../lambda/app.js';
 import { CANARY_FUNCTION_NAME } from '../../lambda/domain/heartbeat.js';
 import { observability } from '../support/fakes.js';
+import { fanOutQueuesIn } from '../support/fanout-queues.js';
 import { DUMMY_CREDENTIALS, type Moto, startMoto } from '../support/moto.js';
 import type { Rec } from '../support/records.js';
 import { type SilentServer, startSilentServer } from '../support/silent-server.js';
@@ -153,14 +154,27 @@ describe('every SDK client a runtime builds has a time budget', () => {
     });
   });
 
-  it('the sweep, in a member account too', async () => {
+  it('the sweep: its plan, and its worker in a member account too', async () => {
+    const queues = await fanOutQueuesIn(moto.endpoint);
     const env = handlerEnv({
       MEMBER_ROLE_NAME: 'LayerWatchReadOnly',
       SWEEP_ACCOUNTS: `${HOME},${B}`,
       SWEEP_REGIONS: 'us-east-1',
+      SWEEP_QUEUE_URL: queues.queueUrl,
     });
     await load<() => Promise<unknown>>('../../lambda/sweep.js', env, async (l) => {
-      await l.entry();
+      await expect(l.entry()).resolves.toMatchObject({ status: 'planned', pairs: 2 });
+      expectBudgeted(l, ['DynamoDBClient', 'SQSClient']);
+    });
+    const workerEnv = handlerEnv({
+      MEMBER_ROLE_NAME: 'LayerWatchReadOnly',
+      SWEEP_DEAD_LETTER_QUEUE_ARN: queues.deadLetterQueueArn,
+    });
+    await load<(e: unknown) => Promise<unknown>>('../../lambda/sweep-worker.js', workerEnv, async (l) => {
+      const records = await queues.receiveAll();
+      expect(records).toHaveLength(2);
+      for (const record of records)
+        await expect(l.entry({ Records: [record] })).resolves.toEqual({ batchItemFailures: [] });
       expectBudgeted(l, ['DynamoDBClient', 'STSClient', 'LambdaClient', 'SNSClient']);
     });
     await w.delivered();

@@ -1,4 +1,9 @@
-import { ConfigurationError, readConfig, readSweepConfig } from '../../lambda/config.js';
+import {
+  ConfigurationError,
+  readConfig,
+  readSweepConfig,
+  readSweepWorkerConfig,
+} from '../../lambda/config.js';
 
 const base = {
   ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:t',
@@ -56,23 +61,59 @@ describe('handler configuration', () => {
 });
 
 describe('sweep configuration', () => {
-  it('reads what to cover and where reports go', () => {
+  const queue = { SWEEP_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/111122223333/sweep.fifo' };
+
+  it('reads what to cover, where pairs are queued and where reports go', () => {
     expect(
-      readSweepConfig({ ...base, SWEEP_ACCOUNTS: '111122223333, 222233334444', SWEEP_REGIONS: 'us-east-1' }),
+      readSweepConfig({
+        ...base,
+        ...queue,
+        SWEEP_ACCOUNTS: '111122223333, 222233334444',
+        SWEEP_REGIONS: 'us-east-1',
+      }),
     ).toMatchObject({
       accounts: ['111122223333', '222233334444'],
       regions: ['us-east-1'],
       reportTopicArn: base.ALERT_TOPIC_ARN,
+      queueUrl: queue.SWEEP_QUEUE_URL,
+      holdHours: 20,
     });
-    expect(
-      readSweepConfig({ ...base, SWEEP_ACCOUNTS: '1', SWEEP_REGIONS: 'r', OPERATIONS_TOPIC_ARN: 'ops' })
-        .reportTopicArn,
-    ).toBe('ops');
+    const withOps = {
+      ...base,
+      ...queue,
+      SWEEP_ACCOUNTS: '1',
+      SWEEP_REGIONS: 'r',
+      OPERATIONS_TOPIC_ARN: 'ops',
+    };
+    expect(readSweepConfig(withOps).reportTopicArn).toBe('ops');
+    expect(readSweepConfig({ ...withOps, SWEEP_HOLD_HOURS: '6' }).holdHours).toBe(6);
   });
 
-  it('fails fast without coverage', () => {
-    expect(() => readSweepConfig({ ...base, SWEEP_REGIONS: 'us-east-1' })).toThrow(
-      /SWEEP_ACCOUNTS and SWEEP_REGIONS are required/,
-    );
+  it.each([
+    [
+      'coverage',
+      { ...queue, SWEEP_REGIONS: 'us-east-1' },
+      /SWEEP_ACCOUNTS, SWEEP_REGIONS and SWEEP_QUEUE_URL/,
+    ],
+    ['a queue', { SWEEP_ACCOUNTS: '1', SWEEP_REGIONS: 'r' }, /SWEEP_QUEUE_URL are required/],
+    [
+      'a hold of hours',
+      { ...queue, SWEEP_ACCOUNTS: '1', SWEEP_REGIONS: 'r', SWEEP_HOLD_HOURS: '0' },
+      /SWEEP_HOLD_HOURS/,
+    ],
+  ])('fails fast without %s', (_n, env, message) => {
+    expect(() => readSweepConfig({ ...base, ...env })).toThrow(message);
+  });
+});
+
+describe('sweep worker configuration', () => {
+  it('reads the dead-letter queue and where reports go, and fails fast without the queue', () => {
+    expect(
+      readSweepWorkerConfig({ ...base, SWEEP_DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:1:dlq.fifo' }),
+    ).toMatchObject({
+      deadLetterQueueArn: 'arn:aws:sqs:us-east-1:1:dlq.fifo',
+      reportTopicArn: base.ALERT_TOPIC_ARN,
+    });
+    expect(() => readSweepWorkerConfig(base)).toThrow(/SWEEP_DEAD_LETTER_QUEUE_ARN/);
   });
 });

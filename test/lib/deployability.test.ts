@@ -152,7 +152,7 @@ describe('an existing topic with its own key', () => {
     expect(() => app.synth()).not.toThrow();
   });
 
-  it('grants only what publishing needs on each key: the handler the alert key, the sweep both', () => {
+  it('grants only what publishing needs on each key: the handler the alert key, the sweep plan the operations key, its worker both', () => {
     const { detector } = deploy(config);
     const keyActions = (role: string) =>
       statementsOf(detector, role)
@@ -161,7 +161,10 @@ describe('an existing topic with its own key', () => {
     expect(keyActions('HandlerServiceRole')).toEqual([
       { actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resource: config.alertTopicKmsKeyArn },
     ]);
-    expect(keyActions('SweepFunctionServiceRole')).toEqual(
+    expect(keyActions('SweepFunctionServiceRole')).toEqual([
+      { actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resource: config.operationsTopicKmsKeyArn },
+    ]);
+    expect(keyActions('SweepWorkerServiceRole')).toEqual(
       expect.arrayContaining([
         { actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resource: config.alertTopicKmsKeyArn },
         { actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resource: config.operationsTopicKmsKeyArn },

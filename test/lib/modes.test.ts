@@ -165,6 +165,41 @@ describe('organization mode', () => {
     });
   });
 
+  it('fans the sweep out: a FIFO queue of pairs, its dead-letter queue, and a worker taking both', () => {
+    t.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      RedrivePolicy: Match.objectLike({ maxReceiveCount: 3 }),
+      VisibilityTimeout: 960,
+    });
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 900,
+      Environment: { Variables: Match.objectLike({ SWEEP_DEAD_LETTER_QUEUE_ARN: Match.anyValue() }) },
+    });
+    const mappings = t.findResources('AWS::Lambda::EventSourceMapping');
+    expect(Object.values(mappings).map((m) => m.Properties)).toEqual([
+      expect.objectContaining({
+        BatchSize: 1,
+        ScalingConfig: { MaximumConcurrency: 20 },
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+      }),
+      expect.objectContaining({ BatchSize: 1, ScalingConfig: { MaximumConcurrency: 20 } }),
+    ]);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SWEEP_QUEUE_URL: Match.anyValue() }) },
+    });
+  });
+
+  it('takes the global cap of the sweep from sweepConcurrency', () => {
+    const raised = Template.fromStack(
+      new LayerWatchStack(app(false), 'LayerWatch', {
+        env: ENV,
+        config: { ...base, mode: 'organization', organization, sweepConcurrency: 100 },
+      }),
+    );
+    for (const m of Object.values(raised.findResources('AWS::Lambda::EventSourceMapping')))
+      expect(m.Properties.ScalingConfig).toEqual({ MaximumConcurrency: 100 });
+  });
+
   it('refuses an environment-agnostic central stack', () => {
     expect(
       () => new LayerWatchStack(app(false), 'X', { config: { ...base, mode: 'organization', organization } }),

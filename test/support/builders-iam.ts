@@ -40,13 +40,17 @@ export type SessionCredentials = Credentials & { sessionToken: string };
 
 export const ACCOUNT = MOTO_DEFAULT_ACCOUNT;
 export const REGION = 'us-east-1';
-/** Services whose statements moto matches against "*" only. */
-const STAR_ONLY = new Set(['lambda', 'sns', 'dynamodb']);
+/**
+ * Services whose statements moto matches against "*" only; and SQS, whose queues here are the
+ * test's, not the stack's (the sweep's queue: its ARN is scoped by the policy simulation).
+ */
+const STAR_ONLY = new Set(['lambda', 'sns', 'dynamodb', 'sqs']);
 /** IAM service prefix of each SDK client the runtimes build. */
 const PREFIX: Record<string, string> = {
   LambdaClient: 'lambda',
   DynamoDBClient: 'dynamodb',
   SNSClient: 'sns',
+  SQSClient: 'sqs',
   STSClient: 'sts',
 };
 
@@ -68,6 +72,7 @@ export function rolePolicies(): Record<Runtime, RolePolicy> {
   const functions: Record<Runtime, lambda.IFunction | undefined> = {
     handler: w.handler,
     sweep: w.sweepFunction,
+    sweepWorker: w.sweepWorkerFunction,
     heartbeat: w.heartbeatFunction,
   };
   const policyOf = (id: Runtime): RolePolicy => {
@@ -81,7 +86,12 @@ export function rolePolicies(): Record<Runtime, RolePolicy> {
       .flatMap((r) => (r.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
     return { trust: resources[roleId]?.Properties.AssumeRolePolicyDocument, statements };
   };
-  return { handler: policyOf('handler'), sweep: policyOf('sweep'), heartbeat: policyOf('heartbeat') };
+  return {
+    handler: policyOf('handler'),
+    sweep: policyOf('sweep'),
+    sweepWorker: policyOf('sweepWorker'),
+    heartbeat: policyOf('heartbeat'),
+  };
 }
 
 /** CloudFormation values as they would deploy in moto's account; a resource of the stack becomes an ARN nothing here has. */

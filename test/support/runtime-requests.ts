@@ -19,8 +19,13 @@ export type RuntimeName = keyof typeof RUNTIME_CALLS;
  * A runtime added to RUNTIME_CALLS must be added here (the type says so; `runtimeFunction` too).
  */
 export const RUNTIME_MATCHERS: { readonly [K in RuntimeName]: (env: Record<string, unknown>) => boolean } = {
-  handler: (env) => 'ALERT_TOPIC_ARN' in env && 'BASELINE_TABLE' in env && !('SWEEP_ACCOUNTS' in env),
+  handler: (env) =>
+    'ALERT_TOPIC_ARN' in env &&
+    'BASELINE_TABLE' in env &&
+    !('SWEEP_ACCOUNTS' in env) &&
+    !('SWEEP_DEAD_LETTER_QUEUE_ARN' in env),
   sweep: (env) => 'SWEEP_ACCOUNTS' in env,
+  sweepWorker: (env) => 'SWEEP_DEAD_LETTER_QUEUE_ARN' in env,
   heartbeat: (env) => 'HEARTBEAT_CANARIES' in env,
 };
 
@@ -321,6 +326,20 @@ export function callRequests(
     ],
     // No runtime reads a role (the CLI does, with the caller's credentials): a role of the home account.
     role: () => [at(detector, `arn:aws:iam::${c.homeAccount}:role/payments-api-role`, c.homeAccount)],
+    // The queue of pairs, as the plan is told it (SWEEP_QUEUE_URL), under its TLS-only policy.
+    'sweep-queue': () => {
+      const url = runtimeFunction(model.d, runtime).env.SWEEP_QUEUE_URL;
+      const queueId = referencedId(url);
+      if (!queueId) throw new Error(`${why}: no SWEEP_QUEUE_URL of this template`);
+      const arn = model.home.getAtt(queueId, 'Arn');
+      const resourcePolicy = attachedPolicy(
+        model.home,
+        'AWS::SQS::QueuePolicy',
+        'Queues',
+        model.home.ref(queueId),
+      );
+      return [at(detector, arn, c.homeAccount, { resourcePolicy })];
+    },
     any: () =>
       readers
         .filter((r, i, all) => all.findIndex((x) => x.account === r.account) === i)
@@ -376,31 +395,76 @@ export function platformRequests(model: DeploymentModel, runtime: RuntimeName): 
     }
   )?.TargetArn;
   if (dlq !== undefined) targets.push(model.home.text(dlq));
+  const consumed = eventSourceRequests(model, runtime, fn.logicalId, principal);
   const actionFor: Record<string, string> = {
     sqs: 'sqs:SendMessage',
     sns: 'sns:Publish',
     events: 'events:PutEvents',
   };
-  return targets.map((arn) => {
-    const action = actionFor[arn.split(':')[2] ?? ''];
-    if (!action) throw new Error(`${model.d.name} / ${runtime}: destination ${arn} is not modelled`);
-    const [type, list] =
-      action === 'sqs:SendMessage'
-        ? (['AWS::SQS::QueuePolicy', 'Queues'] as const)
-        : (['AWS::SNS::TopicPolicy', 'Topics'] as const);
+  return [
+    ...consumed,
+    ...targets.map((arn) => {
+      const action = actionFor[arn.split(':')[2] ?? ''];
+      if (!action) throw new Error(`${model.d.name} / ${runtime}: destination ${arn} is not modelled`);
+      const [type, list] =
+        action === 'sqs:SendMessage'
+          ? (['AWS::SQS::QueuePolicy', 'Queues'] as const)
+          : (['AWS::SNS::TopicPolicy', 'Topics'] as const);
+      const queueId = resourcesOfType(model.home.template, 'AWS::SQS::Queue').find(
+        ([id]) => model.home.getAtt(id, 'Arn') === arn,
+      )?.[0];
+      const ref = queueId ? model.home.ref(queueId) : arn;
+      return {
+        principal,
+        action,
+        resource: arn,
+        resourceAccount: arn.split(':')[4] ?? '',
+        resourcePolicy: attachedPolicy(model.home, type, list, ref),
+        why: `${model.d.name} / ${runtime}: Lambda delivers to its destination`,
+      };
+    }),
+  ];
+}
+
+/** What Lambda's event source mappings do with the function's role: read and delete the queue's messages. */
+const QUEUE_CONSUMER_ACTIONS = [
+  'sqs:ReceiveMessage',
+  'sqs:DeleteMessage',
+  'sqs:ChangeMessageVisibility',
+  'sqs:GetQueueAttributes',
+  'sqs:GetQueueUrl',
+] as const;
+
+function eventSourceRequests(
+  model: DeploymentModel,
+  runtime: RuntimeName,
+  logicalId: string,
+  principal: Principal,
+): AccessRequest[] {
+  const requests: AccessRequest[] = [];
+  for (const [, mapping] of resourcesOfType(model.d.detector.template, 'AWS::Lambda::EventSourceMapping')) {
+    if (referencedId(mapping.Properties?.FunctionName) !== logicalId) continue;
+    const arn = model.home.text(mapping.Properties?.EventSourceArn);
     const queueId = resourcesOfType(model.home.template, 'AWS::SQS::Queue').find(
       ([id]) => model.home.getAtt(id, 'Arn') === arn,
     )?.[0];
-    const ref = queueId ? model.home.ref(queueId) : arn;
-    return {
-      principal,
-      action,
-      resource: arn,
-      resourceAccount: arn.split(':')[4] ?? '',
-      resourcePolicy: attachedPolicy(model.home, type, list, ref),
-      why: `${model.d.name} / ${runtime}: Lambda delivers to its destination`,
-    };
-  });
+    const resourcePolicy = attachedPolicy(
+      model.home,
+      'AWS::SQS::QueuePolicy',
+      'Queues',
+      queueId ? model.home.ref(queueId) : arn,
+    );
+    for (const action of QUEUE_CONSUMER_ACTIONS)
+      requests.push({
+        principal,
+        action,
+        resource: arn,
+        resourceAccount: arn.split(':')[4] ?? '',
+        resourcePolicy,
+        why: `${model.d.name} / ${runtime}: its event source mapping reads ${arn}`,
+      });
+  }
+  return requests;
 }
 
 /** The actions a runtime's role may hold: its declared calls, the KMS use of encrypted topics, the platform's. */

@@ -16,7 +16,7 @@ const OWN_ALARM = 'LayerWatch-LayerWatchOperationsHandlerErrorsAlarm4D2F1A0B-QWE
  * The request parameters of each watched call on a layerwatch resource, by service and call, with
  * the event name CloudTrail logs (Lambda's carry the API version it was called with).
  */
-const WATCHED: Readonly<Record<TamperService, Readonly<Record<string, [string, Rec]>>>> = {
+const WATCHED: Readonly<Record<TamperService, Readonly<Record<string, [string, Rec, Rec?]>>>> = {
   cloudtrail: {
     StopLogging: ['StopLogging', { name: OWN.trail }],
     DeleteTrail: ['DeleteTrail', { name: OWN.trail }],
@@ -88,6 +88,20 @@ const WATCHED: Readonly<Record<TamperService, Readonly<Record<string, [string, R
     DeleteResourcePolicy: [
       'DeleteResourcePolicy',
       { resourceArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${OWN.handler}` },
+    ],
+    UpdateEventSourceMapping: [
+      'UpdateEventSourceMapping20150331',
+      { uUID: 'a1b2c3d4-5678-90ab-cdef-11111EXAMPLE', functionName: OWN.sweep, enabled: false },
+    ],
+    // Named by the mapping's id alone: the response says whose mapping it was.
+    DeleteEventSourceMapping: [
+      'DeleteEventSourceMapping20150331',
+      { uUID: 'a1b2c3d4-5678-90ab-cdef-11111EXAMPLE' },
+      {
+        uUID: 'a1b2c3d4-5678-90ab-cdef-11111EXAMPLE',
+        functionArn: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${OWN.sweep}`,
+        state: 'Deleting',
+      },
     ],
   },
   kms: {
@@ -166,8 +180,8 @@ export function everyWatchedCall(): Rec[] {
     TAMPER_CALLS[service].map((watched) => {
       const entry = WATCHED[service][watched];
       if (!entry) throw new Error(`event corpus: no record for ${service} ${watched}`);
-      const [eventName, parameters] = entry;
-      return call(service === 'cloudwatch' ? 'monitoring' : service, eventName, parameters);
+      const [eventName, parameters, response] = entry;
+      return call(service === 'cloudwatch' ? 'monitoring' : service, eventName, parameters, response);
     }),
   );
 }

@@ -27,15 +27,19 @@ import { clientsPerAccount } from '../../lambda/adapters/accounts.js';
 import { DynamoDbBaselineStore } from '../../lambda/adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from '../../lambda/adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from '../../lambda/adapters/dynamodb-idempotency-store.js';
+import { DynamoDbSweepLedger } from '../../lambda/adapters/dynamodb-sweep-ledger.js';
 import { LambdaFunctionLister } from '../../lambda/adapters/lambda-function-lister.js';
 import { LambdaFunctionReader } from '../../lambda/adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from '../../lambda/adapters/lambda-layer-reader.js';
 import type { FindingSink } from '../../lambda/adapters/ports.js';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher.js';
+import { SqsPairQueue } from '../../lambda/adapters/sqs-pair-queue.js';
 import { createHandler, type HandlerResult } from '../../lambda/app.js';
 import { type DetectionSettings, parseSettings } from '../../lambda/domain/settings.js';
 import { AlertTopicSink } from '../../lambda/pipeline/alert-topic-sink.js';
 import { createSweep } from '../../lambda/sweep-app.js';
+import { createSweepPlan, createSweepWorker } from '../../lambda/sweep-fanout-app.js';
+import { fanOutQueues } from './fanout-queues.js';
 import { type Credentials, clientConfig, inAccount as inAccountOf } from './moto.js';
 import { identities, type Rec } from './records.js';
 import { trail } from './trail.js';
@@ -199,6 +203,64 @@ export async function createWorld(
     });
   };
 
+  /**
+   * The fanned-out sweep: a FIFO queue of pairs with its dead-letter queue (`attempts` receives), the
+   * plan, and a worker; `drain()` hands messages to the worker as Lambda's event source mapping would
+   * (one a batch, a failed one left to come back), until both queues are empty.
+   */
+  const makeFanOut = async (
+    o: HandlerOptions & {
+      accounts: string[];
+      regions: string[];
+      attempts?: number;
+      visibilitySeconds?: number;
+      /** The plan's own credentials and client hook (its role), when not the worker's. */
+      plan?: Pick<HandlerOptions, 'credentials' | 'onClient'>;
+    },
+  ) => {
+    const { c, lambdaIn: clientFor, seen } = clientsFor(o);
+    const db = seen(inAccount(new DynamoDBClient(c), A));
+    const publisher = new SnsAlertPublisher(seen(inAccount(new SNSClient(c), A)), o.topicArn ?? topicArn);
+    const ledger = new DynamoDbSweepLedger(db, TABLE);
+    // The plan may run with credentials of its own (its role), the worker with `o`'s.
+    const p = clientsFor({ ...o, ...o.plan });
+    const planDb = p.seen(inAccount(new DynamoDBClient(p.c), A));
+    const planSqs = p.seen(inAccount(new SQSClient(p.c), A));
+    const planReporter = new SnsAlertPublisher(
+      p.seen(inAccount(new SNSClient(p.c), A)),
+      o.topicArn ?? topicArn,
+    );
+    return fanOutQueues(
+      sqs,
+      o.attempts ?? 2,
+      (queues) => ({
+        plan: createSweepPlan({
+          ledger: new DynamoDbSweepLedger(planDb, TABLE),
+          queue: new SqsPairQueue(planSqs, queues.queueUrl),
+          reporter: planReporter,
+          accounts: o.accounts,
+          regions: o.regions,
+          holdHours: 20,
+          logger: obs.logger,
+          metrics: obs.metrics,
+        }),
+        worker: createSweepWorker({
+          lister: new LambdaFunctionLister(clientFor),
+          baselines: new DynamoDbBaselineStore(db, TABLE),
+          sinks: [new AlertTopicSink(publisher)],
+          ledger,
+          reporter: publisher,
+          settings: o.settings ?? parseSettings({ minSeverity: 'informational' }),
+          deadLetterQueueArn: queues.deadLetterQueueArn,
+          logger: obs.logger,
+          metrics: obs.metrics,
+        }),
+        ledger,
+      }),
+      o.visibilitySeconds,
+    );
+  };
+
   /** Creates a function (and its execution role) in any account and region; returns that account's Lambda client. */
   const functionIn = async (fnAccount: string, region: string, name: string): Promise<LambdaClient> => {
     const iamIn = inAccountOf(new IAMClient(cfg), fnAccount);
@@ -289,6 +351,7 @@ export async function createWorld(
     counted: obs.counted,
     makeHandler,
     makeSweep,
+    makeFanOut,
     functionIn,
     delivered,
     tick,

@@ -1,4 +1,7 @@
-/** The sweep's coverage report, sent to the operations topic when an account or region was missed. */
+/**
+ * The sweep's coverage report, sent to the operations topic when an account or region was missed (and,
+ * by the fanned-out sweep, after every run: a run that reached every pair says so).
+ */
 import { cut, safeText } from '../text.js';
 import type { AlertMessage } from './alert.js';
 
@@ -45,6 +48,7 @@ function qualifierLines(s: SweepSummary): string[] {
 }
 
 export function renderSweepReport(s: SweepSummary): AlertMessage {
+  if (s.unreachable.length === 0) return renderFullCoverage(s);
   const missed = s.unreachable.map((u) => `${u.account} / ${u.region}: ${safeText(cut(u.error, 300))}`);
   const partial = (s.qualifierGaps ?? []).length + (s.qualifierGapsMore ?? 0);
   const unreached = s.unreachable.length > 0;
@@ -95,6 +99,25 @@ export function renderSweepReport(s: SweepSummary): AlertMessage {
     }),
     attributes: {
       severity: { DataType: 'String', StringValue: unreached ? 'high' : 'medium' },
+      detectionId: { DataType: 'String', StringValue: 'layerwatch-sweep-coverage' },
+    },
+  };
+}
+
+/** A run that reached every pair: a short note, so that a missing report is itself noticed. */
+function renderFullCoverage(s: SweepSummary): AlertMessage {
+  const counts = `${s.functions} functions (${s.seeded} baselines seeded, ${s.drifted} drifted, ${s.unchanged} unchanged)`;
+  const body = { kind: 'sweep-report', ...s };
+  return {
+    subject: `[INFO] layerwatch drift sweep reached all ${s.pairs} account/region pairs`.slice(0, 99),
+    message: JSON.stringify({
+      default: `layerwatch drift sweep of ${s.startedAt}: all ${s.pairs} pairs reached, ${counts}.`,
+      email: `The drift sweep of ${s.startedAt} reached all ${s.pairs} account/region pairs: ${counts}.`,
+      sqs: JSON.stringify(body),
+      lambda: JSON.stringify(body),
+    }),
+    attributes: {
+      severity: { DataType: 'String', StringValue: 'info' },
       detectionId: { DataType: 'String', StringValue: 'layerwatch-sweep-coverage' },
     },
   };

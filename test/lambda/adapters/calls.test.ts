@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MEMBER_ACCESS_CALLS } from '../../../lambda/adapters/accounts.js';
 import type { DeclaredCall } from '../../../lambda/adapters/calls.js';
-import { HANDLER_CALLS, SWEEP_CALLS } from '../../../lambda/runtime-calls.js';
+import { HANDLER_CALLS, SWEEP_CALLS, SWEEP_WORKER_CALLS } from '../../../lambda/runtime-calls.js';
 
 const DIR = join(process.cwd(), 'lambda', 'adapters');
 
@@ -82,8 +82,19 @@ describe('adapter call declarations', () => {
     expect(actions(HANDLER_CALLS)).toEqual(
       expect.arrayContaining(['lambda:GetFunctionConfiguration', 'sns:Publish', 'sts:AssumeRole']),
     );
-    expect(actions(SWEEP_CALLS)).toEqual(expect.arrayContaining(['lambda:ListFunctions', 'sns:Publish']));
-    expect(SWEEP_CALLS.filter((c) => c.resource === 'topic').map((c) => c.topic)).toEqual([
+    // The sweep's plan queues pairs and reports; its workers list and deliver.
+    expect(actions(SWEEP_CALLS)).toEqual(expect.arrayContaining(['sqs:SendMessage', 'sns:Publish']));
+    expect(actions(SWEEP_CALLS)).not.toContain('lambda:ListFunctions');
+    expect(SWEEP_CALLS.filter((c) => c.resource === 'topic').map((c) => c.topic)).toEqual(['operations']);
+    expect(actions(SWEEP_WORKER_CALLS)).toEqual(
+      expect.arrayContaining([
+        'lambda:ListFunctions',
+        'sns:Publish',
+        'sts:AssumeRole',
+        'dynamodb:BatchGetItem',
+      ]),
+    );
+    expect(SWEEP_WORKER_CALLS.filter((c) => c.resource === 'topic').map((c) => c.topic)).toEqual([
       'alert',
       'operations',
     ]);

@@ -129,7 +129,7 @@ describe('CloudTrailLookupEventsReader', () => {
       'DeleteAlias20150331',
     ])
       expect(names).toContain(name);
-    expect(names).toHaveLength(79);
+    expect(names).toHaveLength(83);
     expect(events.map((e) => e.status === 'ok' && e.record.eventID).sort()).toEqual(
       tampering.map((r) => r.eventID).sort(),
     );

@@ -1,0 +1,125 @@
+/**
+ * The fanned-out drift sweep against moto: an organization of accounts x regions x functions (each
+ * with a published version and an alias), every Lambda API request held for a set latency by a proxy
+ * (the real API answers in tens of milliseconds), the plan, then the workers at the deployment's
+ * global cap taking the pairs from the FIFO queue (one account at a time each). Measures the slowest
+ * pair, the total, Lambda calls per account per second, and extrapolates with a model to a large
+ * organization, with what a day's run costs.
+ *
+ * Run: npm run bench:sweep   (results replace the "sweep" block of BENCHMARKS.md)
+ * Size: SWEEP_ACCOUNTS (200), SWEEP_REGIONS (3), SWEEP_FUNCTIONS (20), SWEEP_LATENCY_MS (40),
+ *       SWEEP_WORKERS (20, the deployment's default cap)
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import globalSetup from '../test/global-setup.mjs';
+import { startMoto } from '../test/support/moto.js';
+import { createWorld } from '../test/support/world.js';
+import { updateSection } from './markdown.js';
+import { type Measured, modelTable } from './sweep-model.js';
+import { accountId, createOrganization, startLatencyProxy } from './sweep-world.js';
+
+const ACCOUNTS = Number(process.env.SWEEP_ACCOUNTS ?? 200);
+const REGION_COUNT = Number(process.env.SWEEP_REGIONS ?? 3);
+const FUNCTIONS = Number(process.env.SWEEP_FUNCTIONS ?? 20);
+const LATENCY_MS = Number(process.env.SWEEP_LATENCY_MS ?? 40);
+const WORKERS = Number(process.env.SWEEP_WORKERS ?? 20);
+const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'eu-central-1'].slice(
+  0,
+  REGION_COUNT,
+);
+
+process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+async function main() {
+  globalSetup();
+  const moto = await startMoto();
+  const proxy = await startLatencyProxy(moto.endpoint, LATENCY_MS);
+  try {
+    const w = await createWorld(moto.endpoint, {
+      logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'Bench' }),
+      counted: [],
+    });
+    const accounts = Array.from({ length: ACCOUNTS }, (_, i) => accountId(i));
+    const setupStart = performance.now();
+    const functions = await createOrganization(moto.endpoint, accounts, REGIONS, FUNCTIONS);
+    const setupMs = performance.now() - setupStart;
+    const fan = await w.makeFanOut({
+      accounts,
+      regions: REGIONS,
+      memberRoleName: 'LayerWatchReadOnly',
+      endpoint: proxy.endpoint,
+      stsEndpoint: moto.endpoint,
+      attempts: 3,
+      visibilitySeconds: 120,
+      maxAttempts: 8,
+    });
+    const reported = (p: { status: string; runId?: string }) => async () =>
+      p.status !== 'planned' || (await fan.ledger.state(p.runId as string))?.reported === true;
+    // The first run seeds every baseline (and warms moto's backends); the second is a day like any other.
+    const seedStart = performance.now();
+    const seeding = await fan.plan();
+    await fan.drain(100_000, WORKERS, undefined, reported(seeding));
+    const seedMs = performance.now() - seedStart;
+    await w.delivered();
+    const pairMs: number[] = [];
+    const callsBefore = proxy.lambdaCalls;
+    const start = performance.now();
+    const planned = await fan.plan();
+    const planMs = performance.now() - start;
+    const invocations = await fan.drain(100_000, WORKERS, (ms) => pairMs.push(ms), reported(planned));
+    const totalMs = performance.now() - start;
+    const delivered = await w.delivered();
+    const m: Measured = {
+      accounts: ACCOUNTS,
+      regions: REGION_COUNT,
+      functionsPerPair: FUNCTIONS,
+      functions,
+      latencyMs: LATENCY_MS,
+      workers: WORKERS,
+      pairs: ACCOUNTS * REGION_COUNT,
+      invocations,
+      planMs,
+      totalMs,
+      setupMs,
+      pairMs,
+      lambdaCalls: proxy.lambdaCalls - callsBefore,
+      seedMs,
+    };
+    const ok = verdict(m, planned.status, delivered);
+    if (!ok) process.exitCode = 1;
+  } finally {
+    await proxy.close();
+    await moto.stop();
+  }
+}
+
+/** Checks the second run reached every pair with one report, and prints (and records) the figures. */
+function verdict(m: Measured, status: string, delivered: { finding: unknown }[]): boolean {
+  const reports = delivered
+    .map((a) => a.finding as { kind?: string; reached?: number; functions?: number })
+    .filter((f) => f.kind === 'sweep-report');
+  const report = reports[0];
+  const ok =
+    status === 'planned' &&
+    reports.length === 1 &&
+    report?.reached === m.pairs &&
+    report.functions === m.functions;
+  const table = [
+    `Command: \`npm run bench:sweep\` (${new Date().toISOString().slice(0, 10)}, ${process.env.SWEEP_NOTE ?? 'shared 2-core machine'}, Node ${process.version}, moto on loopback)`,
+    '',
+    modelTable(m),
+    '',
+    `| every pair reached, one report | ${ok ? 'yes' : `NO (${reports.length} report(s), ${report?.reached ?? 0} of ${m.pairs} reached)`} |`,
+  ].join('\n');
+  process.stdout.write(`${table}\n`);
+  if (process.env.BENCH_WRITE !== '0') updateSection('BENCHMARKS.md', 'sweep', table);
+  return ok;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exitCode = 1;
+});
