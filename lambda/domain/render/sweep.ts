@@ -48,9 +48,10 @@ function qualifierLines(s: SweepSummary): string[] {
 }
 
 export function renderSweepReport(s: SweepSummary): AlertMessage {
-  if (s.unreachable.length === 0) return renderFullCoverage(s);
-  const missed = s.unreachable.map((u) => `${u.account} / ${u.region}: ${safeText(cut(u.error, 300))}`);
   const partial = (s.qualifierGaps ?? []).length + (s.qualifierGapsMore ?? 0);
+  // Every pair reached and every version and alias compared: the short note. Anything missed is named.
+  if (s.unreachable.length === 0 && partial === 0) return renderFullCoverage(s);
+  const missed = s.unreachable.map((u) => `${u.account} / ${u.region}: ${safeText(cut(u.error, 300))}`);
   const unreached = s.unreachable.length > 0;
   const subject = (
     unreached
@@ -106,7 +107,11 @@ export function renderSweepReport(s: SweepSummary): AlertMessage {
 
 /** A run that reached every pair: a short note, so that a missing report is itself noticed. */
 function renderFullCoverage(s: SweepSummary): AlertMessage {
-  const counts = `${s.functions} functions (${s.seeded} baselines seeded, ${s.drifted} drifted, ${s.unchanged} unchanged)`;
+  const qualifiers =
+    s.aliases === undefined
+      ? ''
+      : `; ${s.aliases} aliases compared, ${s.versionsRead ?? 0} versions read, ${s.qualifiersDrifted ?? 0} alias moves or activations found`;
+  const counts = `${s.functions} functions (${s.seeded} baselines seeded, ${s.drifted} drifted, ${s.unchanged} unchanged)${qualifiers}`;
   const body = { kind: 'sweep-report', ...s };
   return {
     subject: `[INFO] layerwatch drift sweep reached all ${s.pairs} account/region pairs`.slice(0, 99),
