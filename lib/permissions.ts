@@ -77,6 +77,13 @@ function statementFor(
           (r) => `arn:${t.partition}:lambda:${r}:${t.account}:function:*`,
         ),
       };
+    case 'code-signing-config':
+      // A function's code signing configuration, read in the function's account and region.
+      return {
+        resources: [...new Set(t.regions)].map(
+          (r) => `arn:${t.partition}:lambda:${r}:${t.account}:code-signing-config:*`,
+        ),
+      };
     case 'layer-version':
       // Layers attached to a function may belong to any account and region: their metadata is read.
       return { resources: [`arn:${t.partition}:lambda:*:*:layer:*:*`] };
@@ -125,6 +132,7 @@ export function grantMemberCalls(
   const resources: Partial<Record<ResourceKind, string>> = {
     function: `arn:${partition}:lambda:*:${account}:function:*`,
     'layer-version': `arn:${partition}:lambda:*:*:layer:*:*`,
+    'code-signing-config': `arn:${partition}:lambda:*:${account}:code-signing-config:*`,
     any: '*',
   };
   const byResource = new Map<string, string[]>();

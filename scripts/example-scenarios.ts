@@ -35,6 +35,7 @@ import {
 import { eventOf } from '../test/support/run.js';
 import { call, OWN } from '../test/support/tamper-records.js';
 import { FILES, inspected, lookup, pathsOf, zipSize } from './example-layers.js';
+import { addExamplePosture } from './example-posture.js';
 import { VERSION_SCENARIOS } from './example-scenarios-versions.js';
 
 /** One event the Lambda handles, with what it read for it. */
@@ -354,6 +355,7 @@ function publishedFinding(s: Scenario): Finding {
   const event = eventOf(s.record);
   const { finding } = analyze(event, { ...s.context, baseline, live: liveOf(s, event), publishes, settings });
   if (!finding) throw new Error(`example "${s.story}" raised no finding`);
+  addExamplePosture(finding, event, settings, baseline);
   if (finding.suppression)
     throw new Error(`example "${s.story}" would not be published: ${finding.suppression.rule}`);
   const message = JSON.parse(renderAlert(finding).message) as { sqs: string };

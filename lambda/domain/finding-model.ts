@@ -7,6 +7,7 @@ import type { MitreTechnique } from './detections/detection.js';
 import type { FindingInspection } from './layer-inspection.js';
 import type { VersionChange } from './layers.js';
 import type { TamperTarget } from './model.js';
+import type { Posture } from './posture.js';
 import type { LayerProvenance } from './provenance.js';
 import type { Severity } from './severity.js';
 
@@ -132,4 +133,11 @@ export interface Finding {
    * the finding is about no function's layers; absent in findings written before it existed.
    */
   runsIn?: RunsIn[] | null;
+  /**
+   * What would have stopped the call (posture.ts): the function's code signing and whether a
+   * `lambda:Layer` guardrail from the current inventory would have refused it. Set by the host (the
+   * handler reads code signing; the scan cannot: "not read"); null when the finding is about no
+   * function; absent in findings written before it existed, and from the sweep.
+   */
+  posture?: Posture | null;
 }

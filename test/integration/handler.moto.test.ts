@@ -64,6 +64,11 @@ describe('handler against moto', () => {
       }),
     ]);
     expect(f.remediation).toMatchObject({ revertCommand: expect.stringContaining('--layers []') });
+    // moto answers GetFunctionCodeSigningConfig (no configuration here); the layer is the account's own.
+    expect(f.posture).toEqual({
+      codeSigning: { state: 'none', configArn: null, allowedPublishers: [], detail: null },
+      guardrail: expect.objectContaining({ verdict: 'allowed', refusedLayers: [] }),
+    });
 
     const item = await w.ddb.send(
       new GetItemCommand({

@@ -1,7 +1,7 @@
 /** The email body: a plain-text report, every untrusted value on one line and cut. */
 import type { Finding } from '../finding.js';
 import { cut } from '../text.js';
-import { describeActor, describeOrigin, line, listOrNone, runsInText } from './describe.js';
+import { describeActor, describeOrigin, line, listOrNone, postureLines, runsInText } from './describe.js';
 import { hookChangeLines, hooksInForce } from './exec-hooks.js';
 import { inspectionBlocks } from './inspection.js';
 
@@ -12,6 +12,11 @@ export function emailText(f: Finding, max = 2048): string {
   whoAndWhere(out, f, max);
   whereFrom(out, f, max);
   whatItRuns(out, f, max);
+  const posture = postureLines(f);
+  if (posture.length > 0) {
+    out.push('', 'WHAT WOULD HAVE STOPPED IT');
+    for (const p of posture) out.push(`  ${`${p.label}:`.padEnd(14)}${line(p.text, max)}`);
+  }
   out.push('', 'WHY IT MATTERS');
   if (f.target) {
     out.push('  layerwatch sees layer changes through a trail, EventBridge rules, its functions, topics,');
