@@ -18,7 +18,6 @@ export class History {
   private readonly baselines = new Map<string, Baseline>();
   private readonly publishes: PublishRecord[] = [];
   private readonly inventory = emptyInventory();
-  private seen = 0;
 
   constructor(private readonly settings: DetectionSettings = DEFAULT_SETTINGS) {}
 
@@ -42,7 +41,6 @@ export class History {
     if (analysis.publish) this.publishes.push(analysis.publish);
     if (analysis.finding) analysis.finding.posture = this.postureOf(event, analysis.finding.function?.arn);
     addEvent(this.inventory, event);
-    this.seen += 1;
     return analysis;
   }
 
@@ -52,7 +50,7 @@ export class History {
     const partition = /^arn:([a-z0-9-]+):/.exec(functionArn)?.[1] ?? 'aws';
     for (const account of [event.meta.account, ...this.settings.organizationAccounts])
       addAccount(this.inventory, account, partition);
-    const basis = `the accounts and layers of the ${this.seen} earlier event${this.seen === 1 ? '' : 's'} of this history`;
+    const basis = 'the accounts and layers of the events before it in this history';
     return {
       codeSigning: codeSigningNotRead('offline: the scan reads no AWS API'),
       guardrail: guardrailVerdict(

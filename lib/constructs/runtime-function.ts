@@ -127,5 +127,10 @@ function acknowledgeGrants(fn: nodejs.NodejsFunction, t: CallTargets): void {
       reason:
         'lambda:GetFunctionConfiguration must read any function of the covered regions: an attacker chooses which function to change.',
     });
+    v.acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:${shown(region, '<AWS::Region>')}:${shown(t.account, '<AWS::AccountId>')}:code-signing-config:*]`,
+      reason:
+        "lambda:GetCodeSigningConfig reads the code signing configuration of whichever function a finding is about (a finding's posture).",
+    });
   }
 }

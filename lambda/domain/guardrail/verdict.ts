@@ -26,7 +26,7 @@ export interface VerdictInventory {
 
 /** The layers a call asked for, when it is a call a `lambda:Layer` guardrail judges; else null. */
 export function guardedRequest(event: LambdaEvent): LayerList | null {
-  if (isFunctionEvent(event)) return event.requested;
+  if (isFunctionEvent(event) || event.kind === 'Denied') return event.requested;
   return null;
 }
 

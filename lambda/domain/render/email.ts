@@ -36,7 +36,7 @@ export function emailText(f: Finding, max = 2048): string {
   for (const s of f.remediation.nextSteps) out.push(`  - ${line(s, max * 2)}`);
   out.push('', 'REVERT');
   out.push(
-    `  ${f.remediation.revertCommand ? line(f.remediation.revertCommand, max * 8) : 'No revert command: the previous state is not known.'}`,
+    `  ${f.remediation.revertCommand ? line(f.remediation.revertCommand, max * 8) : f.detectionId === 'lambda-layer-attach-denied' ? 'Nothing to revert: the call was refused, the function did not change.' : 'No revert command: the previous state is not known.'}`,
   );
   out.push('', `Finding ${f.findingId} (schema v${f.schemaVersion}).`);
   return out.join('\n');
