@@ -14,6 +14,8 @@
  * - inspect: the zips of those layer versions, read by ranges within a budget and a deadline (and
  *   cached by version and digest), so that the finding says what they will run; never blocks;
  * - analyze: the pure detection engine;
+ * - posture: for a finding about a function, its code signing and whether a `lambda:Layer`
+ *   guardrail from the current inventory would have refused the call; never blocks (3 s at most);
  * - deliver: the finding to every sink (the alert topic first), each isolated and idempotent per
  *   sink, or logged and counted when the settings suppress it;
  * - record: the baseline and correlation state, after delivery.
@@ -28,6 +30,7 @@ import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type {
   BaselineStore,
   CapacityProviderReader,
+  CodeSigningReader,
   CorrelationStore,
   FindingSink,
   FunctionReader,
@@ -35,6 +38,7 @@ import type {
   InspectionCache,
   LayerArchiveInspector,
   LayerReader,
+  LayersInUse,
   OrganizationAccounts,
 } from './adapters/ports.js';
 import type { HeartbeatSource } from './domain/heartbeat.js';
@@ -47,6 +51,7 @@ import { recognizeHeartbeat } from './pipeline/heartbeat.js';
 import { type InspectOptions, inspect } from './pipeline/inspect.js';
 import type { HandlerResult } from './pipeline/outcome.js';
 import { parse } from './pipeline/parse.js';
+import { posture } from './pipeline/posture.js';
 import { record } from './pipeline/record.js';
 import { invocationTelemetry } from './pipeline/telemetry.js';
 
@@ -64,6 +69,12 @@ export interface HandlerDeps {
   organization?: OrganizationAccounts;
   /** Lambda Managed Instances: the function versions on a capacity provider (absent: not listed). */
   capacityProviders?: CapacityProviderReader;
+  /** The posture step's reads; absent, the finding says code signing was not read. */
+  codeSigning?: CodeSigningReader;
+  /** The state table's baselines, for the posture's guardrail line (a known publisher in use). */
+  layersInUse?: LayersInUse;
+  /** The posture step's deadline (default 3 s). */
+  postureDeadlineMs?: number;
   idempotency: IdempotencyStore;
   /** Reads layer zips (pipeline/inspect.ts); absent, layers are not inspected (`inspection: null`). */
   archives?: LayerArchiveInspector;
@@ -91,7 +102,14 @@ export function createHandler(deps: HandlerDeps): (event: unknown) => Promise<Ha
       logger.appendKeys({ eventId: event.meta.id });
       return await deduplicate(idempotency, event.meta, t, async () => {
         const enrichment = await inspect(event, await enrich(event, deps, t), deps, t);
-        const analysis = analyzeEvent(event, enrichment, settings, t);
+        const analysis = await posture(
+          event,
+          analyzeEvent(event, enrichment, settings, t),
+          settings,
+          deps,
+          t,
+          deps.postureDeadlineMs,
+        );
         const result = await deliver(event, analysis, sinks, perSink(idempotency, eventKey(event.meta)), t);
         await record(event, analysis, deps);
         return result;

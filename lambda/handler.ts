@@ -7,11 +7,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { clientsPerAccount } from './adapters/accounts.js';
 import { ALERT_PATH_CALLS, ENRICHMENT_CALLS, sdkClient } from './adapters/client-options.js';
+import { DynamoDbBaselineReader } from './adapters/dynamodb-baseline-reader.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
 import { DynamoDbInspectionCache } from './adapters/dynamodb-inspection-cache.js';
 import { LambdaCapacityProviderReader } from './adapters/lambda-capacity-provider-reader.js';
+import { LambdaCodeSigningReader } from './adapters/lambda-code-signing-reader.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
 import { LayerArchiveReader } from './adapters/layer-archive-reader.js';
@@ -38,6 +40,10 @@ export const handler = createHandler({
   reader: new LambdaFunctionReader(lambdaIn),
   layers: new LambdaLayerReader(lambdaIn),
   capacityProviders: new LambdaCapacityProviderReader(lambdaIn),
+  // The posture step (3 s at most): code signing in the function's account, and the baselines only
+  // when a requested layer is a known publisher's (an enrichment read: a Scan page gives up after 3 s).
+  codeSigning: new LambdaCodeSigningReader(lambdaIn),
+  layersInUse: new DynamoDbBaselineReader(sdkClient(DynamoDBClient, ENRICHMENT_CALLS), config.baselineTable),
   baselines: new DynamoDbBaselineStore(dynamo, config.baselineTable),
   correlations: new DynamoDbCorrelationStore(
     dynamo,

@@ -5,6 +5,7 @@
 import { MEMBER_ACCESS_CALLS } from './adapters/accounts.js';
 import { onTopic, type RuntimeCall, union, whenOption } from './adapters/calls.js';
 import { CanaryToucher } from './adapters/canary-toucher.js';
+import { DynamoDbBaselineReader } from './adapters/dynamodb-baseline-reader.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from './adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from './adapters/dynamodb-idempotency-store.js';
@@ -12,6 +13,7 @@ import { DynamoDbInspectionCache } from './adapters/dynamodb-inspection-cache.js
 import { DynamoDbSweepLedger } from './adapters/dynamodb-sweep-ledger.js';
 import { EventBridgeFindingSink } from './adapters/eventbridge-finding-sink.js';
 import { LambdaCapacityProviderReader } from './adapters/lambda-capacity-provider-reader.js';
+import { LambdaCodeSigningReader } from './adapters/lambda-code-signing-reader.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
@@ -35,6 +37,10 @@ export const HANDLER_CALLS: readonly RuntimeCall[] = union(
   LambdaFunctionReader.calls,
   LambdaCapacityProviderReader.calls,
   LambdaLayerReader.calls,
+  // The posture step: the function's code signing, and the layers in use (a known publisher's layer
+  // is allowed by the guardrail only when some baseline uses that publisher).
+  LambdaCodeSigningReader.calls,
+  DynamoDbBaselineReader.calls,
   DynamoDbBaselineStore.calls,
   DynamoDbCorrelationStore.calls,
   // What Powertools' DynamoDB persistence layer sends: Get/Put/Update/DeleteItem.
@@ -78,6 +84,7 @@ export const MEMBER_ROLE_CALLS: readonly RuntimeCall[] = union(
   LambdaFunctionReader.calls,
   LambdaCapacityProviderReader.calls,
   LambdaLayerReader.calls,
+  LambdaCodeSigningReader.calls,
   LambdaFunctionLister.calls,
 );
 

@@ -1,5 +1,6 @@
 /** The EventBridge patterns of the deployment, shared by the detector, forwarder and member stacks. */
 import * as events from 'aws-cdk-lib/aws-events';
+import { ACCESS_DENIED_CODES } from '../lambda/domain/cloudtrail-denied.js';
 import {
   TAMPER_CALLS,
   TAMPER_EVENT_SOURCES,
@@ -29,7 +30,21 @@ export const WATCHED_EVENT_NAMES: readonly (string | { prefix: string })[] = [
   { prefix: 'DeleteAlias' },
 ];
 
-/** CloudTrail's successful, layer-relevant Lambda calls: the detector's rule and every forwarder's. */
+/**
+ * CloudTrail's access-denied error codes (lambda/domain/cloudtrail-denied.ts) and the calls whose
+ * refusal is an attempted attach (their request carries `lambda:Layer`).
+ */
+const DENIED_LAYER_CALLS = [
+  { prefix: 'UpdateFunctionConfiguration' },
+  'CreateFunction',
+  { prefix: 'CreateFunction20' },
+];
+
+/**
+ * CloudTrail's successful, layer-relevant Lambda calls, and the refused attaches (an access denial
+ * of UpdateFunctionConfiguration or CreateFunction: a `lambda:Layer` guardrail at work, or someone
+ * trying): the detector's rule and every forwarder's. Every other failed call is left out.
+ */
 export function layerEventPattern(): events.EventPattern {
   return {
     source: ['aws.lambda'],
@@ -39,7 +54,10 @@ export function layerEventPattern(): events.EventPattern {
       eventName: events.Match.anyOf(
         ...WATCHED_EVENT_NAMES.map((n) => (typeof n === 'string' ? n : events.Match.prefix(n.prefix))),
       ),
-      errorCode: events.Match.doesNotExist(),
+      $or: [
+        { errorCode: [{ exists: false }] },
+        { errorCode: [...ACCESS_DENIED_CODES], eventName: [...DENIED_LAYER_CALLS] },
+      ],
     },
   };
 }

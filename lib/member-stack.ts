@@ -95,11 +95,12 @@ export class LayerWatchMemberStack extends Stack {
       onlyWhere(role, inRoleRegion);
       const shown = (value: string, token: string) => (Token.isUnresolved(value) ? token : value);
       const why =
-        'Read-only Lambda metadata: any function of this account (an attacker picks the function), the function versions on any capacity provider of this account (Managed Instances share its hosts), any layer it may attach (layers may come from any account), and ListFunctions, which supports no resource-level permission.';
+        'Read-only Lambda metadata: any function of this account (an attacker picks the function) and its code signing configuration, the function versions on any capacity provider of this account (Managed Instances share its hosts), any layer it may attach (layers may come from any account), and ListFunctions, which supports no resource-level permission.';
       for (const resource of [
         `arn:<AWS::Partition>:lambda:*:${shown(this.account, '<AWS::AccountId>')}:function:*`,
         `arn:<AWS::Partition>:lambda:*:${shown(this.account, '<AWS::AccountId>')}:capacity-provider:*`,
         'arn:<AWS::Partition>:lambda:*:*:layer:*:*',
+        `arn:<AWS::Partition>:lambda:*:${shown(this.account, '<AWS::AccountId>')}:code-signing-config:*`,
         '*',
       ]) {
         Validations.of(role).acknowledge({

@@ -86,6 +86,13 @@ function statementFor(
           (r) => `arn:${t.partition}:lambda:${r}:${t.account}:capacity-provider:*`,
         ),
       };
+    case 'code-signing-config':
+      // A function's code signing configuration, read in the function's account and region.
+      return {
+        resources: [...new Set(t.regions)].map(
+          (r) => `arn:${t.partition}:lambda:${r}:${t.account}:code-signing-config:*`,
+        ),
+      };
     case 'layer-version':
       // Layers attached to a function may belong to any account and region: their metadata is read.
       return { resources: [`arn:${t.partition}:lambda:*:*:layer:*:*`] };
@@ -140,6 +147,7 @@ export function grantMemberCalls(
     function: `arn:${partition}:lambda:*:${account}:function:*`,
     'capacity-provider': `arn:${partition}:lambda:*:${account}:capacity-provider:*`,
     'layer-version': `arn:${partition}:lambda:*:*:layer:*:*`,
+    'code-signing-config': `arn:${partition}:lambda:*:${account}:code-signing-config:*`,
     any: '*',
   };
   const byResource = new Map<string, string[]>();

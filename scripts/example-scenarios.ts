@@ -9,9 +9,8 @@
 import { type Baseline, recordQualifier, recordState } from '../lambda/domain/baseline.js';
 import type { PublishRecord } from '../lambda/domain/correlation.js';
 import { DETECTIONS } from '../lambda/domain/detections/index.js';
-import { type AnalysisContext, analyze, type LiveConfiguration } from '../lambda/domain/engine.js';
+import { type AnalysisContext, analyze } from '../lambda/domain/engine.js';
 import type { Finding } from '../lambda/domain/finding.js';
-import { hookVariablesOf } from '../lambda/domain/inspection/exec-hook-variable.js';
 import { isFunctionEvent, qualifierFunctionOf } from '../lambda/domain/model.js';
 import { renderAlert } from '../lambda/domain/render/alert.js';
 import {
@@ -34,7 +33,9 @@ import {
 } from '../test/support/records.js';
 import { eventOf } from '../test/support/run.js';
 import { call, OWN } from '../test/support/tamper-records.js';
+import { addExamplePosture, liveOf } from './example-host.js';
 import { FILES, inspected, lookup, pathsOf, zipSize } from './example-layers.js';
+import { DENIED_SCENARIOS } from './example-scenarios-denied.js';
 import { VERSION_SCENARIOS } from './example-scenarios-versions.js';
 
 /** One event the Lambda handles, with what it read for it. */
@@ -308,7 +309,7 @@ const LAYER_SCENARIOS: Scenario[] = [
   },
 ];
 
-const SCENARIOS: Scenario[] = [...LAYER_SCENARIOS, ...VERSION_SCENARIOS];
+const SCENARIOS: Scenario[] = [...LAYER_SCENARIOS, ...VERSION_SCENARIOS, ...DENIED_SCENARIOS];
 
 /**
  * The deployed handler's settings: the defaults plus the exact resources of its stack
@@ -324,19 +325,6 @@ const LAMBDA_SETTINGS: DetectionSettings = {
     tables: [OWN.table],
   },
 };
-
-function liveOf(step: Step, event: ReturnType<typeof eventOf>): LiveConfiguration {
-  if (!isFunctionEvent(event) || step.environment === undefined) return { status: 'not-read' };
-  const after = event.responded.state === 'list' ? event.responded.layers : [];
-  return {
-    status: 'ok',
-    layers: step.liveLayers ?? after,
-    runtime: event.details.runtime,
-    role: event.details.role,
-    // As the adapter does: every variable that is not a start-up hook is dropped at once.
-    hooks: hookVariablesOf(step.environment),
-  };
-}
 
 /** The finding the Lambda publishes for one scenario, as its SNS message's `sqs` body carries it. */
 function publishedFinding(s: Scenario): Finding {
@@ -354,6 +342,7 @@ function publishedFinding(s: Scenario): Finding {
   const event = eventOf(s.record);
   const { finding } = analyze(event, { ...s.context, baseline, live: liveOf(s, event), publishes, settings });
   if (!finding) throw new Error(`example "${s.story}" raised no finding`);
+  addExamplePosture(finding, event, settings, baseline);
   if (finding.suppression)
     throw new Error(`example "${s.story}" would not be published: ${finding.suppression.rule}`);
   const message = JSON.parse(renderAlert(finding).message) as { sqs: string };

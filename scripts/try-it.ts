@@ -186,6 +186,7 @@ export function athenaCells(r: Record<string, unknown>): string[] {
     text(r.userAgent),
     text(r.recipientAccountId),
     text(r.errorCode),
+    text(r.errorMessage),
     json(r.requestParameters),
     json(r.responseElements),
     json(lowerKeys(r.userIdentity)),

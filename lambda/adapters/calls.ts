@@ -9,6 +9,8 @@
 /**
  * - `function`: a Lambda function of a covered account and region;
  * - `layer-version`: a layer version of any account (attached layers may come from anywhere);
+ * - `code-signing-config`: a code signing configuration of a covered account and region (a
+ *   function's, read where the function is);
  * - `table`: the detector's state table;
  * - `topic`: an SNS topic of the deployment (which one is said where the adapter is used);
  * - `member-role`: the read-only role in a member account;
@@ -23,6 +25,7 @@
 export type ResourceKind =
   | 'function'
   | 'layer-version'
+  | 'code-signing-config'
   | 'table'
   | 'topic'
   | 'member-role'

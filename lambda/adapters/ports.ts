@@ -7,11 +7,12 @@ import type { Finding } from '../domain/finding.js';
 import type { LayerInspection } from '../domain/layer-inspection.js';
 import type { FunctionRef } from '../domain/model.js';
 import type { Observation } from '../domain/observation.js';
+import type { CodeSigningPosture } from '../domain/posture.js';
 import type { LayerLookup } from '../domain/provenance.js';
 import type { QualifierUpdate } from '../domain/qualifiers.js';
 import type { AlertMessage } from '../domain/render/alert.js';
-import type { SweptAlias } from '../domain/sweep-qualifiers.js';
 import type { PairOutcome, PairRecord, PlannedPair, PlannedRun, RunState } from '../domain/sweep-ledger.js';
+import type { SweptAlias } from '../domain/sweep-qualifiers.js';
 
 export interface FunctionReader {
   /** Never throws: failures are reported in the result so that the alert still goes out. */
@@ -22,6 +23,17 @@ export interface FunctionReader {
 export interface CapacityProviderReader {
   /** Never throws: a listing that failed answers why. */
   functionsOn(capacityProviderArn: string): Promise<CapacityProviderContext>;
+}
+
+export interface CodeSigningReader {
+  /** Never throws: what cannot be read is `not-read` with the reason. */
+  readCodeSigning(fn: FunctionRef): Promise<CodeSigningPosture>;
+}
+
+/** Every function's current layers, as the state table's baselines hold them. */
+export interface LayersInUse {
+  /** Throws when the table cannot be read. */
+  readAll(): Promise<{ functions: { functionArn: string; layers: string[] }[]; unreadable: string[] }>;
 }
 
 export interface BaselineStore {

@@ -4,6 +4,7 @@
  * as CSV (console or the S3 result file) or as `aws athena get-query-results` JSON, feed back into
  * `layerwatch scan`, which turns each row into a CloudTrail record again.
  */
+import { ACCESS_DENIED_CODES } from '../domain/cloudtrail-denied.js';
 import { TAMPER_EVENT_NAMES } from '../domain/cloudtrail-tamper.js';
 import { TAMPER_EVENT_SOURCES, TAMPER_SERVICES } from '../domain/model.js';
 import { CsvParser, parseCsv } from './csv.js';
@@ -31,6 +32,7 @@ export const ATHENA_COLUMNS = [
   'useragent',
   'recipientaccountid',
   'errorcode',
+  'errormessage',
   'requestparameters',
   'responseelements',
 ] as const;
@@ -69,9 +71,8 @@ function tamperClauses(): string[] {
 
 export function athenaSql(o: AthenaQueryOptions): string {
   const where = [
-    'errorcode IS NULL',
     `(
-    (eventsource = 'lambda.amazonaws.com' AND (
+    (errorcode IS NULL AND eventsource = 'lambda.amazonaws.com' AND (
       -- layer changes and the configuration changes whose response shows layers (baseline, drift)
       (eventname LIKE 'UpdateFunctionConfiguration%'
         AND (requestparameters LIKE '%"layers"%' OR responseelements LIKE '%"layers"%'))
@@ -85,8 +86,14 @@ export function athenaSql(o: AthenaQueryOptions): string {
       OR eventname LIKE 'UpdateAlias%'
       OR eventname LIKE 'DeleteAlias%'
     ))
+    -- refused attempts to set layers (a lambda:Layer guardrail's denials): lambda-layer-attach-denied
+    OR (errorcode IN (${ACCESS_DENIED_CODES.map(quoteLiteral).join(', ')}) AND eventsource = 'lambda.amazonaws.com'
+      AND (eventname LIKE 'UpdateFunctionConfiguration%'
+        OR (eventname LIKE 'CreateFunction%' AND eventname NOT LIKE 'CreateFunctionUrl%')))
     -- calls that can blind or disarm layerwatch: a trail, or one of its own resources
-    OR ${tamperClauses().join('\n    OR ')}
+    OR (errorcode IS NULL AND (
+      ${tamperClauses().join('\n      OR ')}
+    ))
   )`,
   ];
   if (o.sinceMs !== null) where.push(`eventtime >= ${quoteLiteral(isoSeconds(o.sinceMs))}`);
@@ -180,6 +187,8 @@ export function recordOfRow(row: Record<string, string>): Record<string, unknown
     userAgent: opt(row.useragent),
     recipientAccountId: opt(row.recipientaccountid),
     errorCode: opt(row.errorcode),
+    // What refused a call (lambda-layer-attach-denied reads it); absent from older query results.
+    errorMessage: opt(row.errormessage),
     userIdentity: identityOf(json(row, 'useridentity')),
     requestParameters: json(row, 'requestparameters'),
     responseElements: json(row, 'responseelements'),

@@ -4,6 +4,7 @@
  * raw records.
  */
 import { isAccountId, parseFunctionArn, parseLayerArn, resolveLayer } from './arn.js';
+import { isDeniedLayerCall, readDenied } from './cloudtrail-denied.js';
 import { readTamper, tamperCallOf, tamperServiceOf } from './cloudtrail-tamper.js';
 import { configurationRequestOf, readLayerList, readRequestedFunction } from './cloudtrail-values.js';
 import { publicationIn, readAlias, readVersion } from './cloudtrail-versions.js';
@@ -12,6 +13,7 @@ export { readLayerList } from './cloudtrail-values.js';
 
 import {
   type Actor,
+  DENIED_KIND,
   EVENT_KINDS,
   type EventKind,
   type EventMeta,
@@ -60,10 +62,12 @@ function num(value: unknown): number | null {
  * `PublishLayerVersion20181031`) and, in older records, bare ones. Returns the operation when it is
  * one we watch. Prefix look-alikes such as `CreateFunctionUrlConfig20211031` are not ours.
  */
-export function eventKindOf(eventName: string): EventKind | null {
+export function eventKindOf(eventName: string): (typeof EVENT_KINDS)[number] | null {
   const m = /^([A-Za-z]+?)(\d{8}(?:v\d+)?)?$/.exec(eventName);
   const base = m?.[1];
-  return base !== undefined && (EVENT_KINDS as readonly string[]).includes(base) ? (base as EventKind) : null;
+  return base !== undefined && (EVENT_KINDS as readonly string[]).includes(base)
+    ? (base as (typeof EVENT_KINDS)[number])
+    : null;
 }
 
 /** Unwraps an EventBridge envelope; anything else is taken as a bare record. */
@@ -103,11 +107,12 @@ export function normalize(input: unknown): NormalizeResult {
   const call = !layerKind && service ? tamperCallOf(service, r.eventName) : null;
   const kind = layerKind ?? (call ? TAMPER_KIND : null);
   if (!kind) return { status: 'ignored', reason: `eventName ${cut(r.eventName, 80)} is not watched` };
-  if (r.errorCode !== undefined && r.errorCode !== null && r.errorCode !== '') {
+  const denied = isDeniedLayerCall(layerKind, r.errorCode);
+  if (!denied && r.errorCode !== undefined && r.errorCode !== null && r.errorCode !== '') {
     return { status: 'ignored', reason: `failed call (${cut(String(r.errorCode), 80)})` };
   }
 
-  const metaOrError = readMeta(r, kind);
+  const metaOrError = readMeta(r, denied ? DENIED_KIND : kind);
   if (typeof metaOrError === 'string') return { status: 'malformed', reason: metaOrError };
   const meta = metaOrError;
   const actor = readActor(r.userIdentity, r.sessionCredentialFromConsole);
@@ -122,6 +127,21 @@ export function normalize(input: unknown): NormalizeResult {
   }
   const req = request ?? null;
   const res = response ?? null;
+  if (denied) {
+    const attempt = readDenied(
+      layerKind as 'UpdateFunctionConfiguration' | 'CreateFunction',
+      meta,
+      actor,
+      r,
+      req,
+    );
+    if ('ignored' in attempt)
+      return {
+        status: 'ignored',
+        reason: `failed call (${cut(String(r.errorCode), 80)}): ${attempt.ignored}`,
+      };
+    return { status: 'relevant', event: attempt };
+  }
 
   const event =
     kind === TAMPER_KIND

@@ -7,6 +7,7 @@ import type { MitreTechnique } from './detections/detection.js';
 import type { FindingInspection } from './layer-inspection.js';
 import type { VersionChange } from './layers.js';
 import type { TamperTarget } from './model.js';
+import type { Posture } from './posture.js';
 import type { LayerProvenance } from './provenance.js';
 import type { Severity } from './severity.js';
 
@@ -138,6 +139,13 @@ export interface Finding {
    * function). Absent on Lambda's own fleet and in findings written before it existed.
    */
   capacityProvider?: CapacityProviderFinding;
+  /**
+   * What would have stopped the call (posture.ts): the function's code signing and whether a
+   * `lambda:Layer` guardrail from the current inventory would have refused it. Set by the host (the
+   * handler reads code signing; the scan cannot: "not read"); null when the finding is about no
+   * function; absent in findings written before it existed, and from the sweep.
+   */
+  posture?: Posture | null;
 }
 
 export interface CapacityProviderFinding {

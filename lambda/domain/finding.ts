@@ -59,7 +59,7 @@ export function buildFinding(parts: FindingParts): Finding {
     Object.assign(finding, functionPart(event, change, evidence, parts.details));
     finding.execHooks = execHooksOf(parts.hooks ?? null);
   } else if (event.kind === 'Tamper') Object.assign(finding, tamperPart(event));
-  else if (event.kind === 'PublishVersion' || isAliasEvent(event))
+  else if (event.kind === 'PublishVersion' || isAliasEvent(event) || event.kind === 'Denied')
     Object.assign(finding, functionAndLayer(event.fn, evidence, parts.details));
   else Object.assign(finding, layerPart(event));
   // The resource a detection names (detector-tampered on a function event, or the own one of several).

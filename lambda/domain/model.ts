@@ -1,4 +1,7 @@
 /** Typed domain values produced from untrusted CloudTrail JSON by `normalize` (cloudtrail.ts). */
+import type { EventSelectors, TargetType } from './model-tamper.js';
+
+export type { EventSelectors, TargetType } from './model-tamper.js';
 
 export const EVENT_KINDS = [
   'UpdateFunctionConfiguration',
@@ -12,7 +15,9 @@ export const EVENT_KINDS = [
 ] as const;
 /** The kind of every call that can blind or disarm layerwatch itself (see TamperEvent). */
 export const TAMPER_KIND = 'Tamper';
-export type EventKind = (typeof EVENT_KINDS)[number] | typeof TAMPER_KIND;
+/** The kind of a layer-setting call that IAM refused (see DeniedEvent). */
+export const DENIED_KIND = 'Denied';
+export type EventKind = (typeof EVENT_KINDS)[number] | typeof TAMPER_KIND | typeof DENIED_KIND;
 
 export interface EventMeta {
   /** CloudTrail `eventID`. */
@@ -302,22 +307,6 @@ export const TAMPER_CALLS: Readonly<Record<TamperService, readonly string[]>> = 
   scheduler: ['UpdateSchedule', 'DeleteSchedule'],
 };
 
-export type TargetType =
-  | 'trail'
-  | 'rule'
-  | 'event-bus'
-  | 'topic'
-  | 'subscription'
-  | 'function'
-  | 'key'
-  | 'table'
-  | 'alarm'
-  | 'queue'
-  | 'role'
-  | 'stack'
-  | 'stack-set'
-  | 'schedule';
-
 /** The resource a tampering call names: the finding's `target`. */
 export interface TamperTarget {
   service: TamperService;
@@ -329,24 +318,6 @@ export interface TamperTarget {
    * StackSet name; key id or alias; a schedule as `group/name`.
    */
   name: string;
-}
-
-/** PutEventSelectors: the selectors the trail logs with after the call, as the request set them. */
-export interface EventSelectors {
-  basic: {
-    readWriteType: string | null;
-    includeManagementEvents: boolean | null;
-    excludeManagementEventSources: string[];
-  }[];
-  advanced: {
-    fieldSelectors: {
-      field: string;
-      equals: string[];
-      notEquals: string[];
-      startsWith: string[];
-      notStartsWith: string[];
-    }[];
-  }[];
 }
 
 /** A call that may blind or disarm layerwatch: a trail, or one of layerwatch's own resources. */
@@ -373,7 +344,32 @@ export interface TamperEvent extends EventBase {
   deletedVersion?: { fn: FunctionRef; version: string };
 }
 
-export type LambdaEvent = FunctionEvent | PublishEvent | ShareEvent | TamperEvent | VersionEvent | AliasEvent;
+/**
+ * A CreateFunction or UpdateFunctionConfiguration that asked for layers and was refused with an
+ * access denial (a `lambda:Layer` guardrail's explicit deny, or any other policy): an attempt, not a
+ * change. Nothing changed on the function; who tried which layer is the finding.
+ */
+export interface DeniedEvent extends EventBase {
+  kind: typeof DENIED_KIND;
+  call: 'UpdateFunctionConfiguration' | 'CreateFunction';
+  fn: FunctionRef;
+  /** What the caller asked for; `absent` when the record does not carry the request. */
+  requested: LayerList;
+  /** CloudTrail's `errorCode` (`AccessDenied`, `AccessDeniedException`). */
+  errorCode: string;
+  errorMessage: string | null;
+  /** What refused it, as the message says: a policy type with an explicit deny, or no allow. */
+  denial: { explicit: boolean; policy: string | null };
+}
+
+export type LambdaEvent =
+  | FunctionEvent
+  | PublishEvent
+  | ShareEvent
+  | TamperEvent
+  | VersionEvent
+  | AliasEvent
+  | DeniedEvent;
 
 export function isAliasEvent(event: LambdaEvent): event is AliasEvent {
   return event.kind === 'CreateAlias' || event.kind === 'UpdateAlias' || event.kind === 'DeleteAlias';

@@ -58,7 +58,9 @@ export function nextSteps(f: Finding): string[] {
       }
       steps.push(`Review what else ${who} did around ${when} (CloudTrail event history).`);
       if (f.remediation.revertCommand)
-        steps.push('If it was not planned, restore the previous layers with the revert command, or plan the undo on every qualifier that runs the layer with layerwatch revert FINDING.json (nothing changes without --apply).');
+        steps.push(
+          'If it was not planned, restore the previous layers with the revert command, or plan the undo on every qualifier that runs the layer with layerwatch revert FINDING.json (nothing changes without --apply).',
+        );
       break;
     case 'lambda-layer-removed':
       steps.push('Check whether a layer added earlier is being cleaned up after use.');
@@ -69,6 +71,21 @@ export function nextSteps(f: Finding): string[] {
       break;
     case 'detector-tampered':
       steps.push(...tamperSteps(f, who, when));
+      break;
+    case 'lambda-layer-attach-denied':
+      steps.push(
+        `Nothing changed on ${f.function?.name ?? 'the function'}: the call was refused. Find out why ${who} asked for this layer at ${when}.`,
+      );
+      steps.push(
+        `Review what else ${who} did around ${when} (CloudTrail event history): a refused caller often tries another way (another function, region or account, or a version that already runs the layer).`,
+      );
+      if (f.layer)
+        steps.push(
+          `Inspect the layer: aws lambda get-layer-version --region ${f.event.region} --layer-name ${f.layer.layerArn} --version-number ${f.layer.version ?? '<version>'}.`,
+        );
+      steps.push(
+        'If it was a planned deploy, allow the layer in the guardrail (layerwatch guardrail --allow PATTERN), review and attach the new policy.',
+      );
       break;
     case 'lambda-layer-shared':
       steps.push('Confirm that the layer is meant to be used by the principal it was shared with.');

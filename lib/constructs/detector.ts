@@ -70,7 +70,8 @@ export class Detector extends Construct {
       onFailure: sendOnlyQueueDestination(this.failureQueue),
     });
     this.rule = new events.Rule(this, 'LambdaLayerEvents', {
-      description: 'layerwatch: successful Lambda calls that can change or share layers',
+      description:
+        'layerwatch: successful Lambda calls that can change or share layers, and refused attaches',
       eventPattern: layerEventPattern(),
       targets: [
         new targets.LambdaFunction(this.handler, {

@@ -147,5 +147,10 @@ function acknowledgeGrants(fn: nodejs.NodejsFunction, t: CallTargets): void {
       reason:
         'lambda:ListFunctionVersionsByCapacityProvider (read-only) on the capacity provider of whichever Managed Instances function a finding is about: any one of the covered regions.',
     });
+    v.acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:lambda:${shown(region, '<AWS::Region>')}:${shown(t.account, '<AWS::AccountId>')}:code-signing-config:*]`,
+      reason:
+        "lambda:GetCodeSigningConfig reads the code signing configuration of whichever function a finding is about (a finding's posture).",
+    });
   }
 }

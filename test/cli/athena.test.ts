@@ -10,6 +10,7 @@ import { athenaRow, csvField, ATHENA_HEADER as HEADER } from '../support/athena-
 import {
   addLayerVersionPermission,
   createFunction,
+  denied,
   failed,
   identities,
   layerArn,
@@ -42,10 +43,18 @@ const history: Rec[] = [
     userAgent: 'a "quoted", comma\nnewline agent',
   }),
   failed(updateFunctionConfiguration('orders', { layers: [] })),
+  // A refused attach: its finding says what refused it, from errorMessage, which the query selects.
+  denied(
+    updateFunctionConfiguration('orders', {
+      layers: [layerArn('y', 1, OTHER_ACCOUNT)],
+      time: '2026-03-14T09:04:00Z',
+      identity: identities.ssoAdmin(),
+    }),
+  ),
 ];
 
 describe('athena-sql', () => {
-  it('selects successful candidate Lambda events by prefix, with the filters', () => {
+  it('selects candidate Lambda events by prefix, with the filters', () => {
     const sql = athenaSql({
       table: 'db.cloudtrail_logs',
       sinceMs: Date.parse('2026-03-01'),
@@ -79,8 +88,9 @@ describe('athena-sql', () => {
       regions: [],
     });
     const where = sql.slice(sql.indexOf('WHERE'), sql.indexOf('ORDER BY'));
-    // errorcode IS NULL is ANDed with the whole selection: failed tampering calls are left out too.
-    expect(where).toMatch(/^WHERE errorcode IS NULL\n {2}AND \(\n[\s\S]*\n {2}\)\n$/);
+    // The tampering clauses sit inside errorcode IS NULL: failed tampering calls are left out
+    // (athena-where.test.ts runs the clause with a SQL engine).
+    expect(where).toMatch(/OR \(errorcode IS NULL AND \(\n {6}\(eventsource = 'cloudtrail\.amazonaws\.com'/);
     const clauses = new Map(
       [...where.matchAll(/\(eventsource = '([a-z]+\.amazonaws\.com)' AND eventname IN \(([^)]*)\)\)/g)].map(
         (m) => [m[1], (m[2] ?? '').split(', ').map((n) => n.replace(/^'|'$/g, ''))],
@@ -93,7 +103,7 @@ describe('athena-sql', () => {
     for (const { record } of tamperingCalls())
       expect(clauses.get(String(record.eventSource))).toContain(record.eventName);
     // Lambda's layer operations keep their own clause, by prefix.
-    expect(where).toContain("(eventsource = 'lambda.amazonaws.com' AND (\n");
+    expect(where).toContain("(errorcode IS NULL AND eventsource = 'lambda.amazonaws.com' AND (\n");
   });
 
   it("is the query README's Athena section shows for its example command", () => {
@@ -182,7 +192,13 @@ describe('athena-sql', () => {
     const direct = run('scan', '--format', 'jsonl', join(dir, 'trail.json'));
     const csv = run('scan', '--format', 'jsonl', join(dir, 'results.csv'));
     const jsonResult = run('scan', '--format', 'jsonl', join(dir, 'results.athena.json'));
-    expect(direct.stdout.trim().split('\n')).toHaveLength(4);
+    const findings = direct.stdout.trim().split('\n');
+    expect(findings).toHaveLength(5);
+    expect(
+      findings.filter(
+        (f) => f.includes('"lambda-layer-attach-denied"') && f.includes('service control policy'),
+      ),
+    ).toHaveLength(1);
     expect(csv.stdout).toBe(direct.stdout);
     expect(jsonResult.stdout).toBe(direct.stdout);
     // Over the limit, both are streamed by rows: the same findings, pre-filter or not.

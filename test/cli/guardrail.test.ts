@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Stack } from 'aws-cdk-lib';
 import { guardrailCommand } from '../../lambda/cli/command-guardrail.js';
+import { normalize } from '../../lambda/domain/cloudtrail.js';
+import { addEvent, emptyInventory } from '../../lambda/domain/guardrail/inventory.js';
 import type { GuardrailPolicy } from '../../lambda/domain/guardrail/policy.js';
 import { layerEventPattern } from '../../lib/event-patterns.js';
 import { memoryIo } from '../support/cli-io.js';
@@ -16,6 +18,7 @@ import { simulate } from '../support/guardrail-simulation.js';
 import {
   ACCOUNT,
   createFunction,
+  denied,
   identities,
   layerArn,
   OTHER_ACCOUNT,
@@ -180,9 +183,37 @@ describe('layerwatch guardrail', () => {
     expect(denied[1]).toContain(':layer:debug-tools:7');
   });
 
-  it("README's claim: the layer rule takes successful calls only, so a refused attach reaches no handler", () => {
+  it("README's claim: the layer rule takes successful calls and refused attaches, and no other failed call", () => {
     const pattern = new Stack().resolve(layerEventPattern()) as { detail: Record<string, unknown> };
-    expect(pattern.detail.errorCode).toEqual([{ exists: false }]);
+    expect(pattern.detail.errorCode).toBeUndefined();
+    expect(pattern.detail.$or).toEqual([
+      { errorCode: [{ exists: false }] },
+      {
+        errorCode: ['AccessDenied', 'AccessDeniedException'],
+        eventName: [
+          { prefix: 'UpdateFunctionConfiguration' },
+          'CreateFunction',
+          { prefix: 'CreateFunction20' },
+        ],
+      },
+    ]);
+  });
+
+  it('a refused attach in the input puts its layer in no allowed list', () => {
+    const events = [
+      createFunction('api', { layers: [layerArn('deps', 1)] }),
+      denied(
+        updateFunctionConfiguration('api', {
+          layers: [layerArn('deps', 1), layerArn('implant', 1, OTHER_ACCOUNT)],
+        }),
+      ),
+    ]
+      .map((r) => normalize(r))
+      .flatMap((n) => (n.status === 'relevant' ? [n.event] : []));
+    expect(events.map((e) => e.kind)).toEqual(['CreateFunction', 'Denied']);
+    const inventory = emptyInventory();
+    for (const e of events) addEvent(inventory, e);
+    expect([...inventory.layers.keys()]).toEqual([layerArn('deps', 1)]);
   });
 
   it.each([

@@ -30,7 +30,7 @@ const goodText = gunzipSync(readFileSync(GOOD)).toString('utf8');
 const HEADER = ATHENA_HEADER;
 const badRowCsv = () => {
   const rows = records.map(athenaCells);
-  (rows[1] as string[])[11] = '{"type": "IAMUser", "arn": ';
+  (rows[1] as string[])[HEADER.indexOf('useridentity')] = '{"type": "IAMUser", "arn": ';
   return [HEADER, ...rows].map((r) => r.map(csvField).join(',')).join('\n');
 };
 
@@ -84,7 +84,7 @@ const athenaRows = (breakAt: number | null, failQuery: boolean) => ({
     if (failQuery) throw awsError('AthenaQueryError');
     for (const [i, r] of records.entries()) {
       const cells = athenaCells(r);
-      if (i === breakAt) cells[9] = '{"functionName": ';
+      if (i === breakAt) cells[HEADER.indexOf('requestparameters')] = '{"functionName": ';
       yield Object.fromEntries(HEADER.map((h, j) => [h, cells[j] ?? null]));
     }
   },

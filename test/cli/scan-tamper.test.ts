@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { mayHoldCandidate } from '../../lambda/cli/prefilter.js';
+import { normalize } from '../../lambda/domain/cloudtrail.js';
 import { otherService } from '../support/records.js';
 import { expectValidFinding } from '../support/schema.js';
 import {
@@ -32,10 +33,14 @@ function scan(...args: string[]) {
 // Every call that blinds, and every UpdateFunctionConfiguration of its own functions (a layer event too).
 const tampering = [...tamperingCalls(), ...ownFunctionChanges()];
 const dir = mkdtempSync(join(tmpdir(), 'layerwatch-tamper-'));
+const failedOnes = tampering.map((c) => failedCall(c.record));
+// A refused change of its own function that asked for layers is an attempted attach: it alerts
+// (lambda-layer-attach-denied); every other failed call gives nothing.
+const refused = failedOnes.filter((r) => normalize(r).status === 'relevant');
 const records = [
   ...tampering.map((c) => c.record),
   ...harmlessCalls().map((c) => c.record),
-  ...tampering.map((c) => failedCall(c.record)),
+  ...failedOnes,
   otherService(),
 ];
 const trail = join(dir, 'trail');
@@ -61,14 +66,20 @@ writeFileSync(
 );
 
 describe('layerwatch scan: layerwatch tampered with', () => {
-  it('reports every tampering call once, and nothing for the harmless or failed ones', () => {
+  it('reports every tampering call once, and nothing for the harmless or failed ones but a refused attach', () => {
     const r = scan('--config', config, trail);
     expect(r.code).toBe(0);
-    expect(r.findings.map((f) => f.detectionId)).toEqual(tampering.map(() => 'detector-tampered'));
-    expect(r.findings.map((f) => f.event.id).sort()).toEqual(
-      tampering.map((c) => String(c.record.eventID)).sort(),
+    expect(refused.length).toBeGreaterThan(0);
+    expect(r.findings.map((f) => f.detectionId).sort()).toEqual(
+      [
+        ...tampering.map(() => 'detector-tampered'),
+        ...refused.map(() => 'lambda-layer-attach-denied'),
+      ].sort(),
     );
-    for (const f of r.findings) {
+    expect(r.findings.map((f) => f.event.id).sort()).toEqual(
+      [...tampering.map((c) => String(c.record.eventID)), ...refused.map((x) => String(x.eventID))].sort(),
+    );
+    for (const f of r.findings.filter((x) => x.detectionId === 'detector-tampered')) {
       expectValidFinding(f);
       expect(f.target).not.toBeNull();
       expect(f.title).toContain(f.target.name);
@@ -80,7 +91,7 @@ describe('layerwatch scan: layerwatch tampered with', () => {
     const sorted = (...args: string[]) =>
       scan('--config', config, ...args).findings.sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
     const expected = sorted(trail);
-    expect(expected).toHaveLength(tampering.length);
+    expect(expected).toHaveLength(tampering.length + refused.length);
     expect(sorted('--no-prefilter', trail)).toEqual(expected);
     expect(sorted(lookup)).toEqual(expected);
     expect(sorted('--no-prefilter', lookup)).toEqual(expected);
@@ -89,7 +100,7 @@ describe('layerwatch scan: layerwatch tampered with', () => {
   it('knows the default stack names without settings, but not a key', () => {
     const r = scan(trail);
     const keyCalls = tampering.filter((c) => c.record.eventSource === 'kms.amazonaws.com');
-    expect(r.findings).toHaveLength(tampering.length - keyCalls.length);
+    expect(r.findings).toHaveLength(tampering.length - keyCalls.length + refused.length);
   });
 
   it('cannot be silenced by suppressions or minSeverity', () => {

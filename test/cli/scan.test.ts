@@ -66,7 +66,7 @@ describe('layerwatch scan', () => {
     // examples/findings/ holds findings, not records: read over (one mentions a watched call by name,
     // so it is parsed and noted), never counted as records.
     expect(r.stderr).toMatch(
-      /18 files \(12 without candidate events, not parsed\), 0 unreadable, 15 records, .* 0 malformed, 0 not JSON, .* 9 findings/,
+      /19 files \(13 without candidate events, not parsed\), 0 unreadable, 15 records, .* 0 malformed, 0 not JSON, .* 9 findings/,
     );
     expect(r.stderr).toContain('examples/findings/detector-tampered.json: not a CloudTrail file');
   });
@@ -185,7 +185,7 @@ describe('layerwatch scan', () => {
       join(dir, 'quiet.json'),
       JSON.stringify({
         Records: [
-          failed(updateFunctionConfiguration('f', { layers: [evil] })),
+          failed(updateFunctionConfiguration('f', { layers: [evil] }), 'ResourceConflictException'),
           updateFunctionConfiguration('f', { request: { memorySize: 1024 }, responseLayers: [deps] }),
         ],
       }),

@@ -130,12 +130,21 @@ afterAll(async () => {
 });
 
 describe('the event corpus', () => {
-  it('holds successful layer-relevant calls, failed ones and unrelated Lambda calls', () => {
+  it('holds successful layer-relevant calls, refused attaches, other failed calls and unrelated Lambda calls', () => {
     const names = (relevant: boolean) => corpus.filter((e) => e.relevant === relevant).map((e) => e.label);
     expect(names(true).length).toBeGreaterThanOrEqual(8);
-    expect(names(false)).toEqual(
+    expect(names(true)).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^UpdateFunctionConfiguration20150331v2 \(AccessDenied\)/),
+        expect.stringMatching(/^CreateFunction20150331 \(AccessDeniedException\)/),
+        expect.stringMatching(/^CreateFunction \(AccessDenied\)/),
+      ]),
+    );
+    expect(names(false)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^CreateFunctionUrlConfig20211031 \(AccessDenied\)/),
+        expect.stringMatching(/^PublishLayerVersion20181031 \(AccessDenied\)/),
+        expect.stringMatching(/^CreateFunction20150331 \(InvalidParameterValueException\)/),
         expect.stringMatching(/^CreateFunctionUrlConfig20211031 /),
         expect.stringMatching(/^Invoke /),
       ]),
@@ -193,7 +202,7 @@ describe.each(rules.map((r) => [r.label, r] as const))('rule %s', (_, rule) => {
   });
 
   if (isLayerRule(rule.pattern))
-    it('delivers every successful layer-relevant call, and no failed or unrelated call', () => {
+    it('delivers every successful layer-relevant call and every refused attach, and no other failed or unrelated call', () => {
       const missed = corpus.filter((e) => e.relevant && !got().has(e.id)).map((e) => e.label);
       const extra = corpus.filter((e) => !e.relevant && got().has(e.id)).map((e) => e.label);
       expect({ missed, extra }).toEqual({ missed: [], extra: [] });
@@ -236,14 +245,21 @@ describe.each(deployments.map((x) => [x.d.name, x] as const))('mode %s', (_, { r
   );
 
   it.each(stacks.map((s) => [s.name, s] as const))(
-    "no failed call or look-alike made where %s is deployed reaches the handler; the direct rule tells only writes on layerwatch's resources",
+    "no failed call (a refused attach aside) or look-alike made where %s is deployed reaches the handler; the direct rule tells only writes on layerwatch's resources",
     (_name, stack) => {
       const at = stack.placements[0] as Placement;
       const told = (e: CorpusEvent) => routesOf(placed, e.event, at, deliveredBy).filter(reachesPerson);
       const failedTold = corpus
-        .filter((e) => (e.event.detail as Rec).errorCode !== undefined && told(e).length > 0)
+        .filter((e) => (e.event.detail as Rec).errorCode !== undefined && !e.relevant && told(e).length > 0)
         .map((e) => e.label);
       expect(failedTold).toEqual([]);
+      // Where a layer call reaches the handler (not the stack of global services), a refused attach does too.
+      const toHandler = (e: CorpusEvent) => told(e).some((r) => r.end.kind === 'function');
+      const failed = (e: CorpusEvent) => (e.event.detail as Rec).errorCode !== undefined;
+      const refused = corpus.filter((e) => failed(e) && e.relevant);
+      expect(refused.length).toBeGreaterThanOrEqual(3);
+      if (corpus.some((e) => e.relevant && !failed(e) && toHandler(e)))
+        expect(refused.filter((e) => !toHandler(e)).map((e) => e.label)).toEqual([]);
       const others = corpus.filter((e) => !e.tamper && !e.relevant);
       expect(
         others.filter((e) => told(e).some((r) => r.end.kind === 'function')).map((e) => e.label),

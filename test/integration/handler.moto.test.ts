@@ -64,6 +64,11 @@ describe('handler against moto', () => {
       }),
     ]);
     expect(f.remediation).toMatchObject({ revertCommand: expect.stringContaining('--layers []') });
+    // moto answers GetFunctionCodeSigningConfig (no configuration here); the layer is the account's own.
+    expect(f.posture).toEqual({
+      codeSigning: { state: 'none', configArn: null, allowedPublishers: [], detail: null },
+      guardrail: expect.objectContaining({ verdict: 'allowed', refusedLayers: [] }),
+    });
 
     const item = await w.ddb.send(
       new GetItemCommand({
@@ -103,6 +108,35 @@ describe('handler against moto', () => {
     ]);
     expect(alerts[1]?.layers).toMatchObject({ versionChanged: [{ from: v1, to: v2 }] });
     expect(alerts[2]?.severity).toBe('informational');
+  });
+
+  it('alerts on a refused attach, reads the posture, and records nothing', async () => {
+    await handler(await w.createFn('guarded'));
+    const ext = await w.publish(w.lambdaB, 'refused-ext');
+    const refused = trail('UpdateFunctionConfiguration', { functionName: 'guarded', layers: [ext] }, null, {
+      account: A,
+      time: w.tick(),
+    });
+    const arn = `arn:aws:lambda:us-east-1:${A}:function:guarded`;
+    refused.detail = {
+      ...(refused.detail as Rec),
+      errorCode: 'AccessDenied',
+      errorMessage: `User: arn:aws:iam::${A}:user/mallory is not authorized to perform: lambda:UpdateFunctionConfiguration on resource: ${arn} with an explicit deny in a service control policy`,
+    };
+    await expect(handler(refused)).resolves.toMatchObject({
+      outcome: 'published',
+      detectionId: 'lambda-layer-attach-denied',
+    });
+    const [alert] = await w.delivered();
+    const f = alert?.finding as Rec;
+    expectValidFinding(f);
+    expect(f.layer).toMatchObject({ versionArn: ext });
+    expect(f.posture).toMatchObject({
+      codeSigning: { state: 'none' },
+      guardrail: { verdict: 'refused', refusedLayers: [ext] },
+    });
+    const item = await w.ddb.send(new GetItemCommand({ TableName: TABLE, Key: { functionArn: { S: arn } } }));
+    expect(JSON.parse(item.Item?.states?.S ?? '[]').at(-1).layers).toEqual([]);
   });
 
   it('still alerts when the function was deleted before enrichment (ResourceNotFound)', async () => {

@@ -17,7 +17,7 @@ import { B, createWorld, MOTO_DEFAULT_ACCOUNT, TABLE, type World } from '../supp
 
 const HOME = MOTO_DEFAULT_ACCOUNT;
 /** Enrichment (3 s + 3 s + 3 s) and inspection (10 s) at most: ARCHITECTURE.md, "Time budget". */
-const ENRICHMENT_AND_INSPECTION_MS = 19_000;
+const ENRICHMENT_INSPECTION_AND_POSTURE_MS = 22_000;
 
 let moto: Moto;
 let silent: SilentServer;
@@ -208,14 +208,18 @@ describe('a Lambda API that never answers', () => {
         detectionId: 'lambda-layer-added',
       });
       const elapsed = Date.now() - start;
-      // GetFunctionConfiguration, then GetLayerVersion, each to its 3 s deadline.
-      expect(elapsed).toBeGreaterThanOrEqual(5_900);
-      expect(elapsed).toBeLessThan(ENRICHMENT_AND_INSPECTION_MS);
-      expect(silent.connections - before).toBeGreaterThanOrEqual(2);
+      // GetFunctionConfiguration, then GetLayerVersion, then the posture's GetFunctionCodeSigningConfig,
+      // each to its 3 s deadline.
+      expect(elapsed).toBeGreaterThanOrEqual(8_900);
+      expect(elapsed).toBeLessThan(ENRICHMENT_INSPECTION_AND_POSTURE_MS);
+      expect(silent.connections - before).toBeGreaterThanOrEqual(3);
     });
     const [alert] = await w.delivered();
     const gaps = ((alert?.finding as Rec | undefined)?.gaps ?? []) as string[];
     expect(gaps.join('\n')).toMatch(/AwsCallTimeoutError: LambdaClient GetFunctionConfigurationCommand/);
     expect(gaps.join('\n')).toMatch(/stalled-ext:1.*AwsCallTimeoutError/);
+    expect(gaps.join('\n')).toMatch(
+      /posture: code signing not read \((GetFunctionCodeSigningConfig: AwsCallTimeoutError|no answer within 3000 ms)/,
+    );
   }, 40_000);
 });

@@ -77,7 +77,12 @@ describe('handler', () => {
   });
 
   it.each([
-    ['a failed call', envelope(failed(updateFunctionConfiguration('orders', { layers: [evil] })))],
+    [
+      'a failed call',
+      envelope(
+        failed(updateFunctionConfiguration('orders', { layers: [evil] }), 'ResourceConflictException'),
+      ),
+    ],
     ['another service', envelope(otherService())],
   ])('ignores %s without touching AWS', async (_n, input) => {
     const s = setup();

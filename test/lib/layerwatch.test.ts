@@ -24,7 +24,7 @@ function synth(config: Partial<LayerWatchConfig> = {}, bundle = false): Template
 describe('LayerWatchStack', () => {
   const template = synth({ slack: { workspaceId: 'T0123ABCD', channelId: 'C0123ABCD' } });
 
-  it('matches successful Lambda calls by event-name prefix (CloudTrail suffixes API versions)', () => {
+  it('matches successful Lambda calls by event-name prefix (CloudTrail suffixes API versions), and refused attaches', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
         source: ['aws.lambda'],
@@ -44,7 +44,18 @@ describe('LayerWatchStack', () => {
             { prefix: 'UpdateAlias' },
             { prefix: 'DeleteAlias' },
           ],
-          errorCode: [{ exists: false }],
+          // A failed call only when it is an attach IAM refused (lambda-layer-attach-denied).
+          $or: [
+            { errorCode: [{ exists: false }] },
+            {
+              errorCode: ['AccessDenied', 'AccessDeniedException'],
+              eventName: [
+                { prefix: 'UpdateFunctionConfiguration' },
+                'CreateFunction',
+                { prefix: 'CreateFunction20' },
+              ],
+            },
+          ],
         },
       },
       State: 'ENABLED',
@@ -223,7 +234,7 @@ describe('LayerWatchStack', () => {
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:UpdateItem', 'dynamodb:DeleteItem']));
     const sqsStatement = statements.find((s) => [s.Action].flat().includes('sqs:SendMessage'));
     expect(sqsStatement?.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/FailureQueue/), 'Arn'] });
-    const lambdaRead = statements.find((s) => s.Action === 'lambda:GetFunctionConfiguration');
+    const lambdaRead = statements.find((s) => [s.Action].flat().includes('lambda:GetFunctionConfiguration'));
     expect(lambdaRead?.Resource).toEqual({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:us-east-1:111122223333:function:*']],
     });

@@ -25,7 +25,8 @@ const PATTERN = {
   'detail-type': ['AWS API Call via CloudTrail'],
   detail: Match.objectLike({
     eventName: Match.arrayWith([{ prefix: 'UpdateFunctionConfiguration' }]),
-    errorCode: [{ exists: false }],
+    // Successful calls, and refused attaches (lambda-layer-attach-denied).
+    $or: Match.arrayWith([{ errorCode: [{ exists: false }] }]),
   }),
 };
 
@@ -260,6 +261,8 @@ describe('member stack', () => {
       .flatMap((s) => [s.Action].flat())
       .sort();
     expect(actions).toEqual([
+      'lambda:GetCodeSigningConfig',
+      'lambda:GetFunctionCodeSigningConfig',
       'lambda:GetFunctionConfiguration',
       'lambda:GetLayerVersion',
       'lambda:GetLayerVersionPolicy',

@@ -27,6 +27,7 @@ export function athenaRow(r: Rec): string[] {
     s(r.userAgent),
     s(r.recipientAccountId),
     s(r.errorCode),
+    s(r.errorMessage),
     r.requestParameters ? JSON.stringify(r.requestParameters) : '',
     r.responseElements ? JSON.stringify(r.responseElements) : '',
     JSON.stringify(lower(r.userIdentity)),

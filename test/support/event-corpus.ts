@@ -1,7 +1,8 @@
 /**
  * A corpus of EventBridge events built from CloudTrail records, each labelled with whether the
- * detector must receive it: every successful layer-relevant Lambda call (versioned and bare names),
- * but no failed call and no other Lambda call, however similar its name. Records come from the
+ * detector must receive it: every successful layer-relevant Lambda call (versioned and bare names)
+ * and every refused attach (an access denial of UpdateFunctionConfiguration or CreateFunction), but
+ * no other failed call and no other Lambda call, however similar its name. Records come from the
  * repository's examples (examples/cloudtrail, examples/eventbridge) and from builders modelled on
  * real CloudTrail shapes (test/support/records.ts).
  */
@@ -12,6 +13,7 @@ import { TAMPER_CALLS, TAMPER_EVENT_SOURCES, TAMPER_SERVICES } from '../../lambd
 import {
   addLayerVersionPermission,
   createFunction,
+  denied,
   failed,
   layerArn,
   publishLayerVersion,
@@ -44,12 +46,14 @@ export interface CorpusEvent {
 const LAYER_RELEVANT =
   /^(UpdateFunctionConfiguration|CreateFunction|PublishLayerVersion|AddLayerVersionPermission|PublishVersion|CreateAlias|UpdateAlias|DeleteAlias)(\d{8}(v\d+)?)?$/;
 
+/** A refused attach: an access denial of a call whose request carries `lambda:Layer`. */
+const DENIED_ATTACH = /^(UpdateFunctionConfiguration|CreateFunction)(\d{8}(v\d+)?)?$/;
+
 function isRelevant(record: Rec): boolean {
-  return (
-    record.eventSource === 'lambda.amazonaws.com' &&
-    record.errorCode === undefined &&
-    LAYER_RELEVANT.test(String(record.eventName))
-  );
+  if (record.eventSource !== 'lambda.amazonaws.com') return false;
+  if (record.errorCode === 'AccessDenied' || record.errorCode === 'AccessDeniedException')
+    return DENIED_ATTACH.test(String(record.eventName));
+  return record.errorCode === undefined && LAYER_RELEVANT.test(String(record.eventName));
 }
 
 const WATCHED_SOURCES = TAMPER_SERVICES.map((s) => TAMPER_EVENT_SOURCES[s]);
@@ -176,6 +180,16 @@ function written(): Rec[] {
     lambdaCall('ListAliases20150331', { functionName: 'payments-api' }, { readOnly: true }),
     lambdaCall('ListVersionsByFunction20150331', { functionName: 'payments-api' }, { readOnly: true }),
     failed(updateFunctionConfiguration('payments-api', { id: id(), layers: [implant] })),
+    // Refused attaches: a lambda:Layer guardrail's explicit deny, and a missing permission.
+    denied(updateFunctionConfiguration('payments-api', { id: id(), layers: [implant] })),
+    denied(
+      createFunction('orders-api', { id: id(), layers: [implant] }),
+      'because no identity-based policy allows the lambda:CreateFunction action',
+      'AccessDeniedException',
+    ),
+    denied({ ...createFunction('orders-api', { id: id(), layers: [implant] }), eventName: 'CreateFunction' }),
+    failed(lambdaCall('CreateFunctionUrlConfig20211031', { functionName: 'payments-api', authType: 'NONE' })),
+    failed(publishLayerVersion('perf-monitor-extension', 4, { id: id() })),
     failed(createFunction('orders-api', { id: id(), layers: [implant] }), 'InvalidParameterValueException'),
     failed(publishLayerVersion('perf-monitor-extension', 3, { id: id() }), 'ResourceConflictException'),
     failed(

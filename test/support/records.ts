@@ -264,6 +264,31 @@ export function failed(record: Rec, errorCode = 'AccessDenied'): Rec {
   };
 }
 
+/**
+ * The record of a layer-setting call IAM refused, as CloudTrail writes it: the request kept, no
+ * response, and AWS's message naming the caller, the action, the function and what denied it.
+ */
+export function denied(
+  record: Rec,
+  because = 'with an explicit deny in a service control policy',
+  errorCode = 'AccessDenied',
+): Rec {
+  const identity = (record.userIdentity ?? {}) as Rec;
+  const request = (record.requestParameters ?? {}) as Rec;
+  const action = String(record.eventName).replace(/\d{8}(v\d+)?$/, '');
+  const fn = functionArn(
+    String(request.functionName),
+    String(record.recipientAccountId),
+    String(record.awsRegion),
+  );
+  return {
+    ...record,
+    errorCode,
+    errorMessage: `User: ${String(identity.arn)} is not authorized to perform: lambda:${action} on resource: ${fn} ${because}`,
+    responseElements: null,
+  };
+}
+
 export function otherService(): Rec {
   return {
     ...base('PutObject', {}),

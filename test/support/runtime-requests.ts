@@ -293,6 +293,15 @@ export function callRequests(
           return at(r.principal, arn, owner, owner === r.account ? {} : { resourcePolicy: shared });
         }),
       ),
+    // A function's code signing configuration, in the function's account and region.
+    'code-signing-config': () =>
+      readers.map((r) =>
+        at(
+          r.principal,
+          `arn:${partitionOf(r.region)}:lambda:${r.region}:${r.account}:code-signing-config:csc-0a1b2c3d4e5f6a7b8`,
+          r.account,
+        ),
+      ),
     table: () => [at(detector, model.tableArn(), c.homeAccount)],
     topic: () => topicRequests(model, runtime, call, why),
     'member-role': () =>

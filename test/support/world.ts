@@ -24,10 +24,12 @@ import {
 } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { clientsPerAccount } from '../../lambda/adapters/accounts.js';
+import { DynamoDbBaselineReader } from '../../lambda/adapters/dynamodb-baseline-reader.js';
 import { DynamoDbBaselineStore } from '../../lambda/adapters/dynamodb-baseline-store.js';
 import { DynamoDbCorrelationStore } from '../../lambda/adapters/dynamodb-correlation-store.js';
 import { DynamoDbIdempotencyStore } from '../../lambda/adapters/dynamodb-idempotency-store.js';
 import { DynamoDbSweepLedger } from '../../lambda/adapters/dynamodb-sweep-ledger.js';
+import { LambdaCodeSigningReader } from '../../lambda/adapters/lambda-code-signing-reader.js';
 import { LambdaFunctionLister } from '../../lambda/adapters/lambda-function-lister.js';
 import { LambdaFunctionReader } from '../../lambda/adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from '../../lambda/adapters/lambda-layer-reader.js';
@@ -171,6 +173,8 @@ export async function createWorld(
     return createHandler({
       reader: new LambdaFunctionReader(lambdaIn),
       layers: new LambdaLayerReader(lambdaIn),
+      codeSigning: new LambdaCodeSigningReader(lambdaIn),
+      layersInUse: new DynamoDbBaselineReader(db, TABLE),
       baselines: new DynamoDbBaselineStore(db, TABLE),
       correlations: new DynamoDbCorrelationStore(db, TABLE, 60),
       idempotency: new DynamoDbIdempotencyStore(db, TABLE, { lockSeconds: o.lockSeconds ?? 60 }),

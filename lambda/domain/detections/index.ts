@@ -4,6 +4,7 @@ import { detectorTampered } from './detector-tampered.js';
 import { execHookSet } from './exec-hook-set.js';
 import { functionCreatedWithLayers } from './function-created-with-layers.js';
 import { layerAdded } from './layer-added.js';
+import { layerAttachDenied } from './layer-attach-denied.js';
 import { layerDrift } from './layer-drift.js';
 import { layerRemoved } from './layer-removed.js';
 import { layerReordered } from './layer-reordered.js';
@@ -18,6 +19,8 @@ export const DETECTIONS: readonly Detection[] = [
   // First: a change to layerwatch's own function is tampering before it is a layer change; its
   // finding names the layers and hook variables the same call changed.
   detectorTampered,
+  // A refused attach is its own event kind: no other detection applies to it.
+  layerAttachDenied,
   // A hook set in the same change as a layer is the stronger claim; its finding names both.
   execHookSet,
   functionCreatedWithLayers,

@@ -6,6 +6,7 @@
  */
 import { DETECTIONS } from '../detections/index.js';
 import type { Finding } from '../finding.js';
+import { codeSigningLine } from '../posture.js';
 import type { Severity } from '../severity.js';
 import { oneLine } from '../text.js';
 import { runsInText } from './describe.js';
@@ -268,6 +269,8 @@ function productFields(f: Finding, version: string, cuts: Cuts): Record<string, 
     'layerwatch/ContentSignals': contentSignals(f),
     'layerwatch/Related': join(f.related),
     'layerwatch/RunsIn': f.runsIn ? runsInText(f.runsIn) || 'nowhere known' : null,
+    'layerwatch/CodeSigning': f.posture ? codeSigningLine(f.posture.codeSigning) : null,
+    'layerwatch/Guardrail': f.posture ? `${f.posture.guardrail.verdict}: ${f.posture.guardrail.line}` : null,
     'layerwatch/Suppression': f.suppression ? `${f.suppression.rule}: ${f.suppression.match}` : null,
     'layerwatch/ExecHooks': f.execHooks
       ? Object.entries(f.execHooks.after)

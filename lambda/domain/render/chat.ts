@@ -4,7 +4,16 @@
  */
 import type { Finding } from '../finding.js';
 import { cut, safeText } from '../text.js';
-import { code, describeActor, describeOrigin, line, listOrNone, plain, runsInText } from './describe.js';
+import {
+  code,
+  describeActor,
+  describeOrigin,
+  line,
+  listOrNone,
+  plain,
+  postureLines,
+  runsInText,
+} from './describe.js';
 import { hookChangeLines, hooksInForce } from './exec-hooks.js';
 import { inspectionBlocks } from './inspection.js';
 
@@ -71,6 +80,7 @@ export function chatNotification(f: Finding, max = 512): ChatNotification {
     `*When:* ${code(f.event.time, 40)} in ${code(f.event.account, 20)} / ${code(f.event.region, 40)} (event ${code(f.event.id, 80)})`,
   );
   if (f.runsIn) d.push(`*Runs in:* ${code(runsInText(f.runsIn) || 'no qualifier known to run it now', max)}`);
+  for (const p of postureLines(f)) d.push(`*${p.label}:* ${plain(p.text, max)}`);
   d.push('*Why:*');
   for (const r of f.reasons) d.push(`- ${plain(r, max)}`);
   for (const g of f.gaps) d.push(`- missing: ${code(g, max)}`);

@@ -4,6 +4,7 @@
  * in words.
  */
 import type { Finding } from '../finding.js';
+import { codeSigningState } from '../posture.js';
 import { cut, inert, oneLine, safeText } from '../text.js';
 
 /** How a renderer shows one untrusted value, cut to `max` characters. */
@@ -88,4 +89,13 @@ export function runsInText(runsIn: NonNullable<Finding['runsIn']>): string {
             : `alias ${safeText(r.qualifier)} (version ${r.version}, ${Math.round(r.share * 1000) / 10} %)`,
     )
     .join(', ');
+}
+
+/** What would have stopped the call, as two labelled lines (none when the finding has no posture). */
+export function postureLines(f: Finding): { label: string; text: string }[] {
+  if (!f.posture) return [];
+  return [
+    { label: 'Code signing', text: codeSigningState(f.posture.codeSigning) },
+    { label: 'Guardrail', text: f.posture.guardrail.line },
+  ];
 }

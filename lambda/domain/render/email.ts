@@ -1,7 +1,7 @@
 /** The email body: a plain-text report, every untrusted value on one line and cut. */
 import type { Finding } from '../finding.js';
 import { cut } from '../text.js';
-import { describeActor, describeOrigin, line, listOrNone, runsInText } from './describe.js';
+import { describeActor, describeOrigin, line, listOrNone, postureLines, runsInText } from './describe.js';
 import { hookChangeLines, hooksInForce } from './exec-hooks.js';
 import { inspectionBlocks } from './inspection.js';
 
@@ -12,6 +12,11 @@ export function emailText(f: Finding, max = 2048): string {
   whoAndWhere(out, f, max);
   whereFrom(out, f, max);
   whatItRuns(out, f, max);
+  const posture = postureLines(f);
+  if (posture.length > 0) {
+    out.push('', 'WHAT WOULD HAVE STOPPED IT');
+    for (const p of posture) out.push(`  ${`${p.label}:`.padEnd(14)}${line(p.text, max)}`);
+  }
   out.push('', 'WHY IT MATTERS');
   if (f.target) {
     out.push('  layerwatch sees layer changes through a trail, EventBridge rules, its functions, topics,');
@@ -31,7 +36,7 @@ export function emailText(f: Finding, max = 2048): string {
   for (const s of f.remediation.nextSteps) out.push(`  - ${line(s, max * 2)}`);
   out.push('', 'REVERT');
   out.push(
-    `  ${f.remediation.revertCommand ? line(f.remediation.revertCommand, max * 8) : 'No revert command: the previous state is not known.'}`,
+    `  ${f.remediation.revertCommand ? line(f.remediation.revertCommand, max * 8) : f.detectionId === 'lambda-layer-attach-denied' ? 'Nothing to revert: the call was refused, the function did not change.' : 'No revert command: the previous state is not known.'}`,
   );
   out.push('', `Finding ${f.findingId} (schema v${f.schemaVersion}).`);
   return out.join('\n');

@@ -282,6 +282,20 @@ function status(f: Finding): Record<string, unknown> {
   return { status_id: 1, status: 'New' };
 }
 
+/** What layerwatch knows of the caller beyond OCSF's actor (unmapped.layerwatch.actor_context). */
+function actorContext(f: Finding) {
+  return {
+    kind: f.actor.kind,
+    human: f.actor.human,
+    credentials: f.actor.credentials,
+    console_session: f.actor.consoleSession,
+    sso_permission_set: f.actor.ssoPermissionSet,
+    tooling: f.actor.tooling,
+    deploy_principal: f.actor.deployPrincipal,
+    cross_account: f.actor.crossAccount,
+  };
+}
+
 /**
  * A forged time is brought within range (never a negative `time`), and every field that was cut or
  * moved is named in `unmapped.layerwatch.truncated_fields` with `truncated: true`.
@@ -346,16 +360,8 @@ export function renderOcsf(f: Finding, options: OcsfOptions): OcsfDetectionFindi
         permission: f.permission,
         provenance: f.provenance,
         inspection: f.inspection ?? null,
-        actor_context: {
-          kind: f.actor.kind,
-          human: f.actor.human,
-          credentials: f.actor.credentials,
-          console_session: f.actor.consoleSession,
-          sso_permission_set: f.actor.ssoPermissionSet,
-          tooling: f.actor.tooling,
-          deploy_principal: f.actor.deployPrincipal,
-          cross_account: f.actor.crossAccount,
-        },
+        posture: f.posture ?? null,
+        actor_context: actorContext(f),
         revert_command: f.remediation.revertCommand,
         suppression: f.suppression,
         exec_hooks: f.execHooks,

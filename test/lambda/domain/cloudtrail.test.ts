@@ -179,7 +179,13 @@ describe('normalize', () => {
   });
 
   it.each([
-    ['a failed call', failed(updateFunctionConfiguration('orders', { layers: [layerArn('x', 1)] }))],
+    [
+      'a failed call',
+      failed(
+        updateFunctionConfiguration('orders', { layers: [layerArn('x', 1)] }),
+        'ResourceConflictException',
+      ),
+    ],
     ['another service', otherService()],
     [
       'an unwatched Lambda call',
