@@ -29,10 +29,13 @@ export class DynamoDbBaselineReader {
     private readonly tableName: string,
   ) {}
 
-  async readAll(): Promise<StateTableContents> {
+  /** Every page of the table; `signal` stops the scan between pages (and the page in flight). */
+  async readAll(signal?: AbortSignal): Promise<StateTableContents> {
     const out: StateTableContents = { functions: [], unreadable: [] };
     let start: ScanCommandOutput['LastEvaluatedKey'];
     do {
+      if (signal?.aborted)
+        throw new BaselineStoreError(`reading the state table ${this.tableName} was stopped`);
       let page: ScanCommandOutput;
       try {
         page = await this.client.send(
@@ -41,6 +44,7 @@ export class DynamoDbBaselineReader {
             ProjectionExpression: 'functionArn, states',
             ExclusiveStartKey: start,
           }),
+          { abortSignal: signal },
         );
       } catch (error) {
         throw new BaselineStoreError(`reading the state table ${this.tableName} failed`, { cause: error });

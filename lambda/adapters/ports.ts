@@ -32,8 +32,10 @@ export interface CodeSigningReader {
 
 /** Every function's current layers, as the state table's baselines hold them. */
 export interface LayersInUse {
-  /** Throws when the table cannot be read. */
-  readAll(): Promise<{ functions: { functionArn: string; layers: string[] }[]; unreadable: string[] }>;
+  /** Throws when the table cannot be read, or when `signal` stopped the read. */
+  readAll(
+    signal?: AbortSignal,
+  ): Promise<{ functions: { functionArn: string; layers: string[] }[]; unreadable: string[] }>;
 }
 
 export interface BaselineStore {

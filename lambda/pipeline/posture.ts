@@ -108,6 +108,8 @@ export async function posture(
     timer = setTimeout(() => resolve('late'), deadlineMs);
   });
   const inTime = <T>(work: Promise<T>): Promise<T | 'late'> => Promise.race([work, late]);
+  // Stops a state-table scan still paging when the step ends: no read outlives the deadline.
+  const stop = new AbortController();
   try {
     const [signing, organization] = await Promise.all([
       inTime(
@@ -120,7 +122,7 @@ export async function posture(
       signing === 'late' ? codeSigningNotRead(`no answer within ${deadlineMs} ms`) : signing;
     const own = ownAccounts(event, fn, settings, organization);
     const layersInUse = needsLayersInUse(guardedRequest(event), own, settings.knownPublishers)
-      ? await readLayersInUse(ports.layersInUse, inTime)
+      ? await readLayersInUse(ports.layersInUse, inTime, stop.signal)
       : null;
     const result = postureOf(event, fn, settings, { codeSigning, organization, layersInUse });
     const gaps = postureGaps(result);
@@ -133,6 +135,7 @@ export async function posture(
     return analysis;
   } finally {
     clearTimeout(timer);
+    stop.abort();
   }
 }
 
@@ -152,9 +155,10 @@ async function readOrganization(
 async function readLayersInUse(
   reader: LayersInUse | undefined,
   inTime: InTime,
+  signal: AbortSignal,
 ): Promise<PostureReads['layersInUse']> {
   if (!reader) return { gap: 'the layers in use were not read by this host' };
-  const read = await inTime(reader.readAll().catch((e: unknown) => message(e)));
+  const read = await inTime(reader.readAll(signal).catch((e: unknown) => message(e)));
   if (read === 'late') return { gap: "the state table's baselines were not read (no answer in time)" };
   if (typeof read === 'string') return { gap: `the state table's baselines were not read (${read})` };
   return { baselines: read.functions };

@@ -38,9 +38,11 @@ class Reader implements CodeSigningReader {
 
 class Baselines implements LayersInUse {
   calls = 0;
+  signal: AbortSignal | undefined;
   constructor(private readonly answer: () => Promise<Awaited<ReturnType<LayersInUse['readAll']>>>) {}
-  readAll() {
+  readAll(signal?: AbortSignal) {
     this.calls += 1;
+    this.signal = signal;
     return this.answer();
   }
 }
@@ -88,6 +90,22 @@ describe('posture step', () => {
     expect(out.finding?.gaps).toEqual(['posture: code signing not read (no answer within 50 ms)']);
     expect(out.finding?.posture?.guardrail.verdict).toBe('refused');
     expect(t.counted).toEqual(['EnrichmentFailures']);
+  });
+
+  it('stops a state-table scan still paging at the deadline: no read outlives the step', async () => {
+    const slow = new Baselines(never);
+    const pub = attach([insights]);
+    const out = await posture(
+      pub.event,
+      pub.analysis,
+      DEFAULT_SETTINGS,
+      { layersInUse: slow },
+      recordingTelemetry(),
+      50,
+    );
+    expect(slow.calls).toBe(1);
+    expect(slow.signal?.aborted).toBe(true);
+    expect(out.finding?.posture?.guardrail.verdict).toBe('not-judged');
   });
 
   it('says code signing was not read when the host has no reader', async () => {
