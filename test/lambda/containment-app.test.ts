@@ -73,7 +73,9 @@ describe('createContainment', () => {
     const report = await w.contain(customActionEvent([asffFinding()]));
     expect(w.writes).toEqual([]);
     expect(report.plans[0]?.refusal?.guard).toBe('own-function');
-    expect(JSON.parse(w.published[0]?.message ?? '{}').email).toContain('REFUSED (own-function)');
+    const message = w.published[0];
+    expect(message?.subject).toBe('[HIGH] layerwatch containment refused: 1 function(s)');
+    expect(JSON.parse(message?.message ?? '{}').email).toContain('REFUSED (own-function)');
   });
 
   it('gives a stack-managed function the drift revert, never an API write', async () => {

@@ -25,7 +25,9 @@ export interface ContainmentReport {
 export function outcomeOf(r: ContainmentReport): 'refused' | 'failed' | 'contained' | 'nothing to do' {
   if (r.refused !== null) return 'refused';
   if (r.failed !== null) return 'failed';
-  return r.done.length > 0 ? 'contained' : 'nothing to do';
+  if (r.done.length > 0) return 'contained';
+  // Every plan refused by a guard (own function, stack-managed): nothing done, and why is said.
+  return r.plans.some((p) => p.refusal !== null) ? 'refused' : 'nothing to do';
 }
 
 const line = (s: FunctionStep) => `${s.functionArn}: ${stepText(s.step)}`;
