@@ -190,10 +190,12 @@ export class LayerWatch extends Construct {
       operationsTopic: alerting.operations.topic,
       alertPath: alertPathOf(stack, props, alerting),
     });
+    const containment = containmentOf(this, props, { targets, state, alerting, logRetention });
     const operations = new Operations(this, 'Operations', {
       topic: alerting.operations.topic,
       handler: detector.handler,
       sweep: sweep.fn,
+      containment: containment?.fn,
       deadLetterQueues: deadLetterQueuesOf(detector, tamper),
     });
     const heartbeat =
@@ -206,7 +208,6 @@ export class LayerWatch extends Construct {
             operationsTopic: alerting.operations.topic,
             logRetention,
           });
-    const containment = containmentOf(this, props, { targets, state, alerting, logRetention });
     new OperationsDashboard(this, 'Dashboard', { detector, sweep, tamper });
     this.alertTopic = alerting.alert.topic;
     this.handler = detector.handler;

@@ -89,6 +89,17 @@ describe('the containment mode', () => {
     expect(() => build({ containment: 'security-hub' })).toThrow(/turn securityHub on too/);
   });
 
+  it('raises an alarm on the operations topic when a run fails', () => {
+    const fn = model.home.ref(runtimeFunction(d, 'containment').logicalId);
+    const alarms = resourcesOfType(d.detector.template, 'AWS::CloudWatch::Alarm').filter(([, a]) => {
+      const p = model.home.resolve(a.Properties) as { MetricName?: string; Dimensions?: { Value: string }[] };
+      return p.MetricName === 'Errors' && p.Dimensions?.some((x) => x.Value === fn);
+    });
+    expect(alarms).toHaveLength(1);
+    const actions = model.home.resolve(alarms[0]?.[1].Properties?.AlarmActions) as string[];
+    expect(actions).toEqual([d.config.operationsTopicArn ?? expect.stringContaining(':sns:')]);
+  });
+
   it("names its function among layerwatch's own, for detector-tampered", () => {
     const own = model.home.resolve(runtimeFunction(d, 'handler').env.LAYERWATCH_OWN_RESOURCES);
     const fn = model.home.ref(runtimeFunction(d, 'containment').logicalId);
