@@ -152,8 +152,6 @@ export class LayerWatch extends Construct {
   public readonly heartbeatRegions: readonly string[];
   /** The hourly heartbeat, unless turned off. */
   public readonly heartbeatFunction?: nodejs.NodejsFunction;
-  /** The one-click containment, when turned on. */
-  public readonly containmentFunction?: nodejs.NodejsFunction;
 
   constructor(scope: Construct, id: string, props: LayerWatchProps = {}) {
     super(scope, id);
@@ -217,7 +215,6 @@ export class LayerWatch extends Construct {
     this.failureQueue = detector.failureQueue;
     this.alarms = [...operations.alarms, ...(heartbeat?.alarms ?? [])];
     this.heartbeatFunction = heartbeat?.fn;
-    this.containmentFunction = containment?.fn;
     const parts = { state, alerting, detector, tamper, sweep, operations, heartbeat, containment };
     passOwnResources(props, environment, parts);
     this.tamperRule = tamper.rule;
