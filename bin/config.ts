@@ -41,6 +41,7 @@ export const CONTEXT_KEYS = [
   'memberHeartbeat',
   'securityHub',
   'findingEvents',
+  'containment',
 ] as const;
 
 type Lookup = (key: string) => unknown;
@@ -326,6 +327,7 @@ function readModes(lookup: Lookup, env: DeployEnvironment) {
     ...(memberHeartbeat ? { memberHeartbeat } : {}),
     securityHub: flag('securityHub', false),
     findingEvents: flag('findingEvents', false),
+    ...readContainment(lookup, flag('securityHub', false)),
   } as const;
 }
 
@@ -337,4 +339,16 @@ function sweepConcurrencyOf(lookup: Lookup): number | undefined {
   if (!Number.isInteger(n) || n < 2 || n > 1000)
     throw new ContextError(`context "sweepConcurrency": ${concurrency} is not an integer from 2 to 1000`);
   return n;
+}
+
+/** `containment`: off (the default) or `security-hub`, which needs the findings in Security Hub. */
+function readContainment(lookup: Lookup, securityHub: boolean): { containment?: 'security-hub' } {
+  const v = text(lookup, 'containment');
+  if (v === undefined || v === 'off') return {};
+  if (v !== 'security-hub') throw new ContextError(`context "containment": "${v}" is off or security-hub`);
+  if (!securityHub)
+    throw new ContextError(
+      'context "containment": security-hub acts on the findings in Security Hub: set securityHub=true',
+    );
+  return { containment: v };
 }

@@ -177,3 +177,42 @@ function hours(value: string | undefined): number {
     );
   return n;
 }
+
+export interface ContainmentConfig {
+  alertTopicArn: string;
+  baselineTable: string;
+  actionArn: string;
+  stack: string;
+  maxFunctions: number;
+  partition: string;
+}
+
+/** The containment's environment (lib/constructs/containment.ts). */
+export function readContainmentConfig(env: Record<string, string | undefined>): ContainmentConfig {
+  const names = [
+    'ALERT_TOPIC_ARN',
+    'CONTAINMENT_TABLE',
+    'CONTAINMENT_ACTION_ARN',
+    'CONTAINMENT_STACK',
+    'CONTAINMENT_MAX_FUNCTIONS',
+    'PARTITION',
+  ];
+  const missing = names.filter((k) => !env[k]);
+  if (missing.length > 0)
+    throw new ConfigurationError(
+      `layerwatch containment: missing environment variable(s) ${missing.join(', ')}`,
+    );
+  const maxFunctions = Number(env.CONTAINMENT_MAX_FUNCTIONS);
+  if (!Number.isInteger(maxFunctions) || maxFunctions < 1)
+    throw new ConfigurationError(
+      'layerwatch containment: CONTAINMENT_MAX_FUNCTIONS is not a positive integer',
+    );
+  return {
+    alertTopicArn: env.ALERT_TOPIC_ARN as string,
+    baselineTable: env.CONTAINMENT_TABLE as string,
+    actionArn: env.CONTAINMENT_ACTION_ARN as string,
+    stack: env.CONTAINMENT_STACK as string,
+    maxFunctions,
+    partition: env.PARTITION as string,
+  };
+}

@@ -14,6 +14,7 @@ import { DynamoDbSweepLedger } from './adapters/dynamodb-sweep-ledger.js';
 import { EventBridgeFindingSink } from './adapters/eventbridge-finding-sink.js';
 import { LambdaCapacityProviderReader } from './adapters/lambda-capacity-provider-reader.js';
 import { LambdaCodeSigningReader } from './adapters/lambda-code-signing-reader.js';
+import { LambdaFunctionEditor } from './adapters/lambda-function-editor.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
@@ -97,10 +98,24 @@ export const HEARTBEAT_CALLS: readonly RuntimeCall[] = union(CanaryToucher.calls
  */
 export const MEMBER_HEARTBEAT_CALLS: readonly RuntimeCall[] = union(CanaryToucher.calls);
 
+/**
+ * The opt-in containment (containment.ts): the revert's reads and its two writes (`$LATEST`'s layers,
+ * an alias's routing), the function's baseline (GetItem only) and the alert topic. No concurrency
+ * write: the containment never throttles (that brake stays with the CLI and a person's credentials).
+ */
+export const CONTAINMENT_CALLS: readonly RuntimeCall[] = union(
+  LambdaFunctionEditor.calls.filter(
+    (c) => !c.action.endsWith('FunctionConcurrency') || c.action.startsWith('lambda:Get'),
+  ),
+  DynamoDbBaselineStore.calls.filter((c) => c.action === 'dynamodb:GetItem'),
+  onTopic(SnsAlertPublisher.calls, 'alert'),
+);
+
 /** Every runtime of the detector stack, by name (the tests find each one's function by its environment). */
 export const RUNTIME_CALLS = {
   handler: HANDLER_CALLS,
   sweep: SWEEP_CALLS,
   sweepWorker: SWEEP_WORKER_CALLS,
   heartbeat: HEARTBEAT_CALLS,
+  containment: CONTAINMENT_CALLS,
 } as const;

@@ -49,6 +49,8 @@ export const RESOURCE_TYPES: Readonly<Record<string, IamResource | { readonly no
   'AWS::SQS::Queue': { service: 'sqs', resourceType: 'queue' },
   'AWS::SQS::QueuePolicy': { service: 'sqs', resourceType: 'queue' },
   'AWS::Scheduler::Schedule': { service: 'scheduler', resourceType: 'schedule' },
+  // IAM files the custom action's calls (and every other account-wide Security Hub call) under the hub.
+  'AWS::SecurityHub::ActionTarget': { service: 'securityhub', resourceType: 'hub' },
   'AWS::CloudFormation::WaitConditionHandle': {
     none: "a placeholder with no state or API of its own: it keeps a member stack instance that creates nothing else (the detector's own account and region) valid",
   },
@@ -114,6 +116,24 @@ export const ALLOWED: Readonly<Record<string, string>> = {
     'rotation keeps the old material: without it, every encryption and decryption still works',
   'kms:UpdateKeyDescription': 'a description changes nothing the key does',
   'kms:UpdatePrimaryRegion': 'layerwatch keys are single-Region keys: there is no replica to promote',
+  ...reasons(
+    [
+      'securityhub:DeleteActionTarget',
+      'securityhub:UpdateActionTarget',
+      'securityhub:DisableSecurityHub',
+      'securityhub:DisableImportFindingsForProduct',
+      'securityhub:UpdateSecurityHubConfiguration',
+      'securityhub:UpdateOrganizationConfiguration',
+      'securityhub:DisableOrganizationAdminAccount',
+      'securityhub:DeleteInvitations',
+      'securityhub:DeleteMembers',
+      'securityhub:DeleteInsight',
+      'securityhub:UpdateInsight',
+      'securityhub:UpdateFindings',
+      'securityhub:UpdateStandardsControl',
+    ],
+    "Security Hub holds only the containment's custom action (containment on) and copies of findings: a deleted or renamed action, or Security Hub turned off, takes the one-click button away (a person reverts with the CLI instead), never changes a function; findings reach the alert topic before Security Hub",
+  ),
   'sqs:DeleteMessage':
     'consuming a message is a data call of the queue, not a change of it; a queue emptied at once is PurgeQueue, watched',
   ...reasons(

@@ -58,6 +58,8 @@ export interface LayerWatchConfig {
   readonly securityHub?: boolean;
   /** Put every finding on the default event bus. @default false */
   readonly findingEvents?: boolean;
+  /** The one-click containment (`security-hub`: a Security Hub custom action). @default - off */
+  readonly containment?: 'security-hub';
 }
 
 export interface LayerWatchStackProps extends StackProps {
@@ -113,6 +115,7 @@ export class LayerWatchStack extends Stack {
       heartbeatRegions: config.mode === 'multi-region' ? config.regions : undefined,
       securityHub: config.securityHub,
       findingEvents: config.findingEvents,
+      containment: config.containment === 'security-hub',
       settings: config.settings,
       regions,
       memberRoleName: org?.memberRoleName,

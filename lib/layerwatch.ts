@@ -11,6 +11,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { CANARY_FUNCTION_NAME, memberHeartbeatRoleName } from '../lambda/domain/heartbeat.js';
 import type { OwnResources } from '../lambda/domain/settings.js';
 import { Alerting, type SlackChannel } from './constructs/alerting.js';
+import { Containment } from './constructs/containment.js';
 import { OperationsDashboard } from './constructs/dashboard.js';
 import { Detector } from './constructs/detector.js';
 import { Heartbeat } from './constructs/heartbeat.js';
@@ -31,6 +32,7 @@ import {
   patternDigests,
   REMOTE_ALARMS,
 } from './own-resources.js';
+import type { CallTargets } from './permissions.js';
 import { callTargets, runtimeEnvironment } from './runtime-settings.js';
 
 export type { SlackChannel } from './constructs/alerting.js';
@@ -119,6 +121,12 @@ export interface LayerWatchProps {
    * @default true
    */
   readonly heartbeat?: boolean;
+  /**
+   * The one-click containment: a Security Hub custom action on a layerwatch finding that reverts it
+   * (README: Respond). Needs `securityHub` (the findings it acts on are there).
+   * @default false
+   */
+  readonly containment?: boolean;
 }
 
 /**
@@ -188,10 +196,12 @@ export class LayerWatch extends Construct {
       operationsTopic: alerting.operations.topic,
       alertPath: alertPathOf(stack, props, alerting),
     });
+    const containment = containmentOf(this, props, { targets, state, alerting, logRetention });
     const operations = new Operations(this, 'Operations', {
       topic: alerting.operations.topic,
       handler: detector.handler,
       sweep: sweep.fn,
+      containment: containment?.fn,
       deadLetterQueues: deadLetterQueuesOf(detector, tamper),
     });
     const heartbeat =
@@ -213,7 +223,8 @@ export class LayerWatch extends Construct {
     this.failureQueue = detector.failureQueue;
     this.alarms = [...operations.alarms, ...(heartbeat?.alarms ?? [])];
     this.heartbeatFunction = heartbeat?.fn;
-    passOwnResources(props, environment, { state, alerting, detector, tamper, sweep, operations, heartbeat });
+    const parts = { state, alerting, detector, tamper, sweep, operations, heartbeat, containment };
+    passOwnResources(props, environment, parts);
     this.tamperRule = tamper.rule;
     this.tamperDeadLetterQueue = tamper.deadLetterQueue;
     this.rules = [
@@ -223,6 +234,7 @@ export class LayerWatch extends Construct {
       sweep.schedule,
       operations.remoteAlarmRule,
       ...(heartbeat ? [heartbeat.schedule] : []),
+      ...(containment ? [containment.rule] : []),
     ];
     this.regions = regions;
     this.heartbeatRegions = heartbeat ? canaryRegions : [];
@@ -230,6 +242,23 @@ export class LayerWatch extends Construct {
     this.sweepFunction = sweep.fn;
     this.sweepWorkerFunction = sweep.worker;
   }
+}
+
+/** The one-click containment, when turned on: it acts on the findings in Security Hub. */
+function containmentOf(
+  scope: Construct,
+  props: LayerWatchProps,
+  parts: { targets: CallTargets; state: StateTable; alerting: Alerting; logRetention: logs.RetentionDays },
+): Containment | undefined {
+  if (!props.containment) return undefined;
+  if (props.securityHub !== true)
+    throw new Error('layerwatch: containment acts on the findings in Security Hub: turn securityHub on too');
+  return new Containment(scope, 'Containment', {
+    targets: parts.targets,
+    alertTopicArn: parts.alerting.alert.topic.topicArn,
+    tableName: parts.state.table.tableName,
+    logRetention: parts.logRetention,
+  });
 }
 
 /**
@@ -276,11 +305,12 @@ function ownResourcesOf(
     sweep: Sweep;
     operations: Operations;
     heartbeat?: Heartbeat;
+    containment?: Containment;
     detector: Detector;
     tamper: TamperWatch;
   },
 ): OwnResources {
-  const { state, alerting, sweep, operations, heartbeat } = parts;
+  const { state, alerting, sweep, operations, heartbeat, containment } = parts;
   // Generated names (alarms, queues, roles) start with the stack's name: one pattern, not a list
   // that could outgrow Lambda's 4 KB of environment.
   const generated = `${stack.stackName}-*`;
@@ -313,6 +343,7 @@ function ownResourcesOf(
       sweep.worker.functionName,
       ...(heartbeat ? [heartbeat.fn.functionName, CANARY_FUNCTION_NAME] : []),
       ...(stackSet ? [CANARY_FUNCTION_NAME] : []),
+      ...(containment ? [containment.fn.functionName] : []),
     ],
     keys: [alerting.alert.key?.keyArn, alerting.operations.key?.keyArn].filter((k): k is string => !!k),
     tables: [state.table.tableName],

@@ -15,6 +15,8 @@ export interface OperationsProps {
   readonly topic: sns.ITopic;
   readonly handler: lambda.IFunction;
   readonly sweep: lambda.IFunction;
+  /** The one-click containment, when turned on: a failed run may have sent its asker no report. */
+  readonly containment?: lambda.IFunction;
   /** Queues that hold what could not be delivered: any message in one raises an alarm. */
   readonly deadLetterQueues: readonly {
     readonly id: string;
@@ -101,6 +103,12 @@ export class Operations extends Construct {
       'the drift sweep failed (coverage gaps are reported separately)',
       props.sweep.metricErrors({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
     );
+    if (props.containment)
+      this.alarm(
+        'ContainmentErrorsAlarm',
+        'the one-click containment failed: whoever chose the custom action may have no report (containment log)',
+        props.containment.metricErrors(sum),
+      );
     this.remoteAlarmRule = this.relayRemoteAlarms(props.topic);
   }
 

@@ -175,9 +175,19 @@ describe('readConfig', () => {
       { mode: 'multi-region', regions: 'eu-west-1,eu-west-1' },
       /"eu-west-1" is listed twice/,
     ],
+    ['a containment it does not know', { containment: 'slack', securityHub: 'true' }, /off or security-hub/],
+    ['the containment without Security Hub', { containment: 'security-hub' }, /set securityHub=true/],
   ])('rejects %s, naming the key', (_n, context, message) => {
     expect(() => readConfig(from(context))).toThrow(ContextError);
     expect(() => readConfig(from(context))).toThrow(message);
+  });
+
+  it('reads the containment, off unless asked for', () => {
+    expect(readConfig(from({})).containment).toBeUndefined();
+    expect(readConfig(from({ containment: 'off', securityHub: 'true' })).containment).toBeUndefined();
+    expect(readConfig(from({ containment: 'security-hub', securityHub: 'true' })).containment).toBe(
+      'security-hub',
+    );
   });
 
   it('reads the operations emails, which are absent unless given', () => {

@@ -1,6 +1,7 @@
 import {
   ConfigurationError,
   readConfig,
+  readContainmentConfig,
   readSweepConfig,
   readSweepWorkerConfig,
 } from '../../lambda/config.js';
@@ -115,5 +116,36 @@ describe('sweep worker configuration', () => {
       reportTopicArn: base.ALERT_TOPIC_ARN,
     });
     expect(() => readSweepWorkerConfig(base)).toThrow(/SWEEP_DEAD_LETTER_QUEUE_ARN/);
+  });
+});
+
+describe('containment configuration', () => {
+  const env = {
+    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:alerts',
+    CONTAINMENT_TABLE: 'state',
+    CONTAINMENT_ACTION_ARN: 'arn:aws:securityhub:us-east-1:111122223333:action/custom/LayerwatchRevert',
+    CONTAINMENT_STACK: 'LayerWatch',
+    CONTAINMENT_MAX_FUNCTIONS: '5',
+    PARTITION: 'aws',
+  };
+
+  it('reads what the construct sets', () => {
+    expect(readContainmentConfig(env)).toEqual({
+      alertTopicArn: env.ALERT_TOPIC_ARN,
+      baselineTable: 'state',
+      actionArn: env.CONTAINMENT_ACTION_ARN,
+      stack: 'LayerWatch',
+      maxFunctions: 5,
+      partition: 'aws',
+    });
+  });
+
+  it.each([
+    ['without its custom action', { CONTAINMENT_ACTION_ARN: '' }, /CONTAINMENT_ACTION_ARN/],
+    ['without its stack', { CONTAINMENT_STACK: undefined }, /CONTAINMENT_STACK/],
+    ['with a cap that is no count', { CONTAINMENT_MAX_FUNCTIONS: '0' }, /not a positive integer/],
+  ])('fails fast %s', (_, change, message) => {
+    expect(() => readContainmentConfig({ ...env, ...change })).toThrow(ConfigurationError);
+    expect(() => readContainmentConfig({ ...env, ...change })).toThrow(message);
   });
 });

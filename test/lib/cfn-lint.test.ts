@@ -38,11 +38,14 @@ describe('cfn-lint', () => {
   const dir = mkdtempSync(join(tmpdir(), 'layerwatch-cfn-lint-'));
   const files: string[] = [];
   const regions = new Set<string>();
+  /** The regions each file is deployed to: a resource type missing elsewhere is no problem of it. */
+  const deployedIn = new Map<string, Set<string>>();
   for (const d of allDeployments()) {
     for (const stack of d.stacks) {
       const file = join(dir, `${slug(d.name)}--${slug(stack.name)}.json`);
       writeFileSync(file, JSON.stringify(stack.template, null, 1));
       files.push(file);
+      deployedIn.set(file, new Set([...stack.placements.map((p) => p.region), d.coverage.homeRegion]));
       for (const p of stack.placements) regions.add(p.region);
     }
     regions.add(d.coverage.homeRegion);
@@ -91,9 +94,15 @@ describe('cfn-lint', () => {
     expect(organization.member.template).toEqual(memberTemplateFromConstruct(mode));
   });
 
-  it('finds no error and no warning in any template of any mode', () => {
+  /** E3006 (a resource type CloudFormation lacks in a region) about a region the template is not deployed to. */
+  const elsewhere = (f: Finding) => {
+    const region = /does not exist in '([a-z0-9-]+)'/.exec(f.Message)?.[1];
+    return f.Rule.Id === 'E3006' && region !== undefined && !deployedIn.get(f.Filename)?.has(region);
+  };
+
+  it('finds no error and no warning in any template of any mode, in the regions it is deployed to', () => {
     const problems = findings
-      .filter((f) => f.Filename !== canary && f.Level !== 'Informational')
+      .filter((f) => f.Filename !== canary && f.Level !== 'Informational' && !elsewhere(f))
       .map(
         (f) =>
           `${basename(f.Filename)}: ${f.Rule.Id} ${f.Level} at ${f.Location.Path.join('/')}: ${f.Message}`,

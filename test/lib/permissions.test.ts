@@ -25,27 +25,31 @@ import {
   callRequests,
   DeploymentModel,
   memberNeeds,
+  OPTIONAL_RUNTIMES,
   platformRequests,
   RUNTIMES,
   runtimeFunction,
   runtimeNeeds,
   runtimeRequests,
+  runtimesOf,
 } from '../support/runtime-requests.js';
 
 const deployments = allDeployments();
 const organization = deployments.find((d) => d.config.mode === 'organization') as SynthesizedDeployment;
 
 describe('RUNTIME_CALLS', () => {
-  it('has a function in every mode for each runtime it lists', () => {
+  it('has a function in every mode for each runtime it lists (an optional one in some mode)', () => {
     for (const d of deployments)
-      for (const r of Object.keys(RUNTIME_CALLS)) expect(runtimeFunction(d, r)).toBeDefined();
+      for (const r of RUNTIMES) if (!OPTIONAL_RUNTIMES.has(r)) expect(runtimeFunction(d, r)).toBeDefined();
+    for (const r of OPTIONAL_RUNTIMES)
+      expect(deployments.filter((d) => runtimesOf(d).includes(r))).not.toEqual([]);
   });
 });
 
 describe.each(deployments.map((d) => [d.name, d] as const))('%s', (_, d) => {
   const model = new DeploymentModel(d);
 
-  describe.each(RUNTIMES)('%s', (runtime) => {
+  describe.each(runtimesOf(d))('%s', (runtime) => {
     it('is allowed every call it declares, in every account and region the mode covers', async () => {
       // Every declared call stands for requests (the member role only where there are members).
       const unexpanded = RUNTIME_CALLS[runtime].filter(
@@ -73,7 +77,7 @@ describe.each(deployments.map((d) => [d.name, d] as const))('%s', (_, d) => {
 
   it('publishes to the topics the config names', () => {
     const { alertTopicArn, operationsTopicArn } = d.config;
-    for (const runtime of RUNTIMES) {
+    for (const runtime of runtimesOf(d)) {
       for (const call of RUNTIME_CALLS[runtime]) {
         if (call.topic === 'alert' && alertTopicArn)
           expect(model.topicArn(runtime, 'alert')).toBe(alertTopicArn);
@@ -83,7 +87,7 @@ describe.each(deployments.map((d) => [d.name, d] as const))('%s', (_, d) => {
     }
   });
 
-  it('grants no Lambda write action in any role of any template (invoking its own functions aside)', async () => {
+  it('grants no Lambda write action in any role of any template (invoking its own functions and the opt-in containment aside)', async () => {
     const writes = await lambdaWriteActions();
     const found: string[] = [];
     for (const stack of d.stacks) {
@@ -93,8 +97,12 @@ describe.each(deployments.map((d) => [d.name, d] as const))('%s', (_, d) => {
       const own = resourcesOfType(stack.template, 'AWS::Lambda::Function').map(([id]) =>
         resolver.getAtt(id, 'Arn'),
       );
+      // The containment's writes are judged on their own (test/lib/containment.test.ts).
+      const containmentRole = runtimesOf(d).includes('containment')
+        ? runtimeFunction(d, 'containment').roleId
+        : null;
       for (const [roleId] of resourcesOfType(stack.template, 'AWS::IAM::Role')) {
-        if (!resolver.exists(roleId)) continue;
+        if (!resolver.exists(roleId) || (stack.role === 'detector' && roleId === containmentRole)) continue;
         for (const g of lambdaWriteGrants(rolePolicies(resolver, roleId), writes, own)) {
           found.push(`${d.name} / ${stack.name} / role ${roleId}: ${g}`);
         }

@@ -91,6 +91,9 @@ export class TemplateResolver {
     if (r.Type === 'AWS::SNS::Topic' && attribute === 'TopicArn') return this.ref(logicalId);
     if (r.Type === 'AWS::KMS::Key' && attribute === 'KeyId') return this.ref(logicalId);
     if (r.Type === 'AWS::SQS::Queue' && attribute === 'QueueUrl') return this.ref(logicalId);
+    // A Security Hub custom action's ARN ends with the id the template gives it.
+    if (r.Type === 'AWS::SecurityHub::ActionTarget' && attribute === 'ActionTargetArn')
+      return this.arnOf('securityhub', `action/custom/${this.text(r.Properties?.Id)}`);
     throw new UnresolvableError(`Fn::GetAtt ${logicalId}.${attribute} (${r.Type}) is not modelled`);
   }
 

@@ -104,6 +104,11 @@ export const MODES: readonly ModeCase[] = [
     env: HOME,
   },
   {
+    name: 'single with Security Hub and the one-click containment',
+    config: { ...base, securityHub: true, containment: 'security-hub' },
+    env: HOME,
+  },
+  {
     name: 'existing alert topic with KMS key',
     config: { ...base, alertTopicArn: IMPORTED_ALERT_TOPIC_ARN, alertTopicKmsKeyArn: IMPORTED_TOPIC_KEY_ARN },
     env: HOME,

@@ -27,7 +27,24 @@ export const RUNTIME_MATCHERS: { readonly [K in RuntimeName]: (env: Record<strin
   sweep: (env) => 'SWEEP_ACCOUNTS' in env,
   sweepWorker: (env) => 'SWEEP_DEAD_LETTER_QUEUE_ARN' in env,
   heartbeat: (env) => 'HEARTBEAT_CANARIES' in env,
+  containment: (env) => 'CONTAINMENT_ACTION_ARN' in env,
 };
+
+/** Runtimes a deployment has only when an option turns them on. */
+export const OPTIONAL_RUNTIMES: ReadonlySet<RuntimeName> = new Set(['containment']);
+
+/** The runtimes this deployment runs. */
+export function runtimesOf(d: SynthesizedDeployment): RuntimeName[] {
+  return RUNTIMES.filter(
+    (r) =>
+      !OPTIONAL_RUNTIMES.has(r) ||
+      resourcesOfType(d.detector.template, 'AWS::Lambda::Function').some(([, f]) => {
+        const env = (f.Properties?.Environment as { Variables?: Record<string, unknown> } | undefined)
+          ?.Variables;
+        return env !== undefined && RUNTIME_MATCHERS[r](env);
+      }),
+  );
+}
 
 export const RUNTIMES = Object.keys(RUNTIME_CALLS) as RuntimeName[];
 
