@@ -26,10 +26,11 @@ export interface GuardrailArgs {
 export const GUARDRAIL_SYNOPSIS = 'layerwatch guardrail [options] INPUT... | --state-table NAME';
 
 export const GUARDRAIL_EXIT_CODES = `Exit codes:
-  0  the policy was written (and --replay, when given, would have denied no call)
-  1  --replay: the policy would have denied a call by a principal that is not exempt
-  2  usage error; an input that could not be read completely (unless --allow-partial); a replayed
-     call that could not be judged; or a policy that cannot fit the size limit (the reason is named)
+  0  the policy was written (and the replay, when asked, would have denied no call)
+  1  replay: the policy would have denied a call by a principal that is not exempt (this wins)
+  2  usage error; an input, a region's Event history or an Athena query that could not be read
+     completely (named; unless --allow-partial); a replayed call that could not be judged; or a
+     policy that cannot fit the size limit (the reason is named)
   3  internal error (a bug; the message says where)
 `;
 
