@@ -102,6 +102,14 @@ async function replayed(args: GuardrailArgs, io: Io, out: string[], clients: Hun
   const history = await readHistory(args.replay, io, null);
   if (args.replaySource === null) return history;
   const live = await readHuntSource(args.replaySource, io, clients);
+  const o = args.replaySource;
+  const where =
+    o.source === 'athena'
+      ? `the Athena query over ${o.table} (${o.callRegions[0]})`
+      : `the Event history of ${o.callRegions.join(', ')}`;
+  out.push(
+    `${NAME}: replay: ${where}: ${live.stats.records} record(s) read, ${live.events.length} Lambda event(s) kept\n`,
+  );
   if (live.parts !== null) out.push(`${NAME}: replay: ${live.parts}\n`);
   // A call in both (a saved copy of the same history) is judged once.
   const seen = new Set(history.events.map((e) => JSON.stringify(e)));

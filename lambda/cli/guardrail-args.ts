@@ -80,7 +80,7 @@ ${huntSourceHelp('replay-lookup-events', 'replay-athena')}  --since TIME, --unti
 ${GUARDRAIL_EXIT_CODES}`;
 }
 
-const LIVE = { lookup: 'replay-lookup-events', athena: 'replay-athena', accounts: [] };
+const LIVE = { lookup: 'replay-lookup-events', athena: 'replay-athena' };
 const LIVE_ONLY = ['table', 'workgroup', 'output-location', 'since', 'until'] as const;
 
 /** The live replay's source, or null; its options without a source are a usage error. */
@@ -90,7 +90,7 @@ function liveReplay(
   env: Record<string, string | undefined>,
   nowMs: number,
 ): HuntSource | null {
-  const source = parseHuntSource(values, LIVE, env, nowMs);
+  const source = parseHuntSource(values, { ...LIVE, accounts: [] }, env, nowMs);
   const given = LIVE_ONLY.filter((name) => values[name] !== undefined);
   if (source === null && given.length > 0)
     throw new UsageError(

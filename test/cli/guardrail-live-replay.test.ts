@@ -111,6 +111,7 @@ describe('guardrail: replay of a live history, as hunt reads it', () => {
       1,
       [DENIED_LINE],
       [
+        /replay: the Event history of us-east-1, eu-west-1: 3 record\(s\) read, 3 Lambda event\(s\) kept/,
         /replay: \d+ lookups \(2 region\(s\) x \d+ event names\): \d+ done, 0 failed, 0 skipped/,
         /1 would have been denied/,
       ],
@@ -145,7 +146,10 @@ describe('guardrail: replay of a live history, as hunt reads it', () => {
       { athena: athena(ALL) },
       1,
       [DENIED_LINE],
-      [/1 would have been denied/],
+      [
+        /replay: the Athena query over db\.cloudtrail \(us-east-1\): 3 record\(s\) read, 2 Lambda event\(s\) kept/,
+        /1 would have been denied/,
+      ],
     ],
     [
       'an Athena query that fails is named with its error: exit 2',
