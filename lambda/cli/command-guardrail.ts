@@ -16,9 +16,10 @@ import {
   guardrailHelp,
   parseGuardrailArgs,
 } from './guardrail-args.js';
-import { readHistory } from './guardrail-inputs.js';
+import { type History, readHistory } from './guardrail-inputs.js';
 import { replayText, summaryText } from './guardrail-report.js';
 import { readStateTable } from './guardrail-state-table.js';
+import { AWS_HUNT_CLIENTS, type HuntClients, readHuntSource } from './hunt-source.js';
 import { isPartial, type SourceProblem } from './source-types.js';
 import { terminalText } from './terminal-text.js';
 
@@ -96,7 +97,33 @@ async function generate(
   }
 }
 
-async function run(args: GuardrailArgs, io: Io): Promise<number> {
+/** The replayed history: --replay's files and the live source's records, one list in time order. */
+async function replayed(args: GuardrailArgs, io: Io, out: string[], clients: HuntClients): Promise<History> {
+  const history = await readHistory(args.replay, io, null);
+  if (args.replaySource === null) return history;
+  const live = await readHuntSource(args.replaySource, io, clients);
+  const o = args.replaySource;
+  const where =
+    o.source === 'athena'
+      ? `the Athena query over ${o.table} (${o.callRegions[0]})`
+      : `the Event history of ${o.callRegions.join(', ')}`;
+  out.push(
+    `${NAME}: replay: ${where}: ${live.stats.records} record(s) read, ${live.events.length} Lambda event(s) kept\n`,
+  );
+  if (live.parts !== null) out.push(`${NAME}: replay: ${live.parts}\n`);
+  // A call in both (a saved copy of the same history) is judged once.
+  const seen = new Set(history.events.map((e) => JSON.stringify(e)));
+  const events = [...history.events, ...live.events.filter((e) => !seen.has(JSON.stringify(e)))];
+  events.sort((a, b) => a.meta.timeMs - b.meta.timeMs);
+  return { ...history, events, problems: [...history.problems, ...live.problems] };
+}
+
+/** Runs the command with `clients` for the live replay (tests inject them). */
+export async function guardrail(
+  args: GuardrailArgs,
+  io: Io,
+  clients: HuntClients = AWS_HUNT_CLIENTS,
+): Promise<number> {
   let settings: DetectionSettings;
   try {
     settings = await loadSettings(args.config);
@@ -109,8 +136,8 @@ async function run(args: GuardrailArgs, io: Io): Promise<number> {
   const { guardrail } = generated;
   let partial = generated.partial;
   let code: number = EXIT.ok;
-  if (args.replay.length > 0) {
-    const history = await readHistory(args.replay, io, null);
+  if (args.replay.length > 0 || args.replaySource !== null) {
+    const history = await replayed(args, io, out, clients);
     out.push(problemLines(history.problems));
     const result = replay(guardrail.policy, history.events);
     out.push(replayText(result));
@@ -132,6 +159,6 @@ export const guardrailCommand: Command = {
   async run(args, io) {
     const parsed = parse(args, io);
     if (typeof parsed === 'number') return parsed;
-    return run(parsed, io);
+    return guardrail(parsed, io);
   },
 };

@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { FORMATS, type GuardrailFormat, SIZE_LIMITS } from '../domain/guardrail/policy.js';
 import { UsageError } from './command.js';
+import { type HuntSource, huntSourceHelp, huntSourceOptionSpec, parseHuntSource } from './hunt-source.js';
 import { accountsOption, regionOption } from './option-values.js';
 
 export interface GuardrailArgs {
@@ -13,6 +14,8 @@ export interface GuardrailArgs {
   accounts: string[];
   config: string | null;
   replay: string[];
+  /** The history to replay read live as `hunt` reads it: Event history or an Athena query. */
+  replaySource: HuntSource | null;
   summary: string | null;
   allowPartial: boolean;
   /** The deployment's state table (DynamoDB), read with the caller's credentials. */
@@ -23,10 +26,11 @@ export interface GuardrailArgs {
 export const GUARDRAIL_SYNOPSIS = 'layerwatch guardrail [options] INPUT... | --state-table NAME';
 
 export const GUARDRAIL_EXIT_CODES = `Exit codes:
-  0  the policy was written (and --replay, when given, would have denied no call)
-  1  --replay: the policy would have denied a call by a principal that is not exempt
-  2  usage error; an input that could not be read completely (unless --allow-partial); a replayed
-     call that could not be judged; or a policy that cannot fit the size limit (the reason is named)
+  0  the policy was written (and the replay, when asked, would have denied no call)
+  1  replay: the policy would have denied a call by a principal that is not exempt (this wins)
+  2  usage error; an input, a region's Event history or an Athena query that could not be read
+     completely (named; unless --allow-partial); a replayed call that could not be judged; or a
+     policy that cannot fit the size limit (the reason is named)
   3  internal error (a bug; the message says where)
 `;
 
@@ -63,8 +67,12 @@ Options:
   --replay HISTORY         evaluate every call of this CloudTrail history (what scan reads; repeatable)
                            that set a function's layers against the policy, and list each call it
                            would have denied: who, when, which layer
+Replay a live history as layerwatch hunt reads it (your credentials; with or without --replay):
+${huntSourceHelp('replay-lookup-events', 'replay-athena')}  --since TIME, --until TIME   the live replay's window (as in layerwatch hunt)
   --state-table NAME       also read the deployment's state table (DynamoDB Scan, your credentials)
-  --region NAME            the state table's region (default: AWS_REGION)
+  --region NAME            the live replay's regions (repeatable: each one's Event history, or Athena
+                           in the first; they select the replayed calls too) and the state table's
+                           (one); default: AWS_REGION
   --summary FILE           write the summary (and the replay) to FILE instead of standard error
   --allow-partial          exit 0 (not 2) when some input could not be read completely
   -h, --help               this text
@@ -72,7 +80,36 @@ Options:
 ${GUARDRAIL_EXIT_CODES}`;
 }
 
-export function parseGuardrailArgs(args: readonly string[]): GuardrailArgs | 'help' {
+const LIVE = { lookup: 'replay-lookup-events', athena: 'replay-athena' };
+const LIVE_ONLY = ['table', 'workgroup', 'output-location', 'since', 'until'] as const;
+
+/** The live replay's source, or null; its options without a source are a usage error. */
+function liveReplay(
+  values: Parameters<typeof parseHuntSource>[0],
+  stateTable: string | null,
+  env: Record<string, string | undefined>,
+  nowMs: number,
+): HuntSource | null {
+  const source = parseHuntSource(values, { ...LIVE, accounts: [] }, env, nowMs);
+  const given = LIVE_ONLY.filter((name) => values[name] !== undefined);
+  if (source === null && given.length > 0)
+    throw new UsageError(
+      `--${given[0]} is the live replay's: give --replay-lookup-events or --replay-athena`,
+    );
+  if (source === null && values.region !== undefined && stateTable === null)
+    throw new UsageError(
+      "--region is the state table's or the live replay's: give --state-table or --replay-lookup-events",
+    );
+  if (stateTable !== null && (values.region?.length ?? 0) > 1)
+    throw new UsageError('--state-table is read in one region: give one --region (or set AWS_REGION)');
+  return source;
+}
+
+export function parseGuardrailArgs(
+  args: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+  nowMs: number = Date.now(),
+): GuardrailArgs | 'help' {
   const { values, positionals } = parseArgs({
     args: [...args],
     allowPositionals: true,
@@ -84,10 +121,10 @@ export function parseGuardrailArgs(args: readonly string[]): GuardrailArgs | 'he
       account: { type: 'string', multiple: true },
       config: { type: 'string' },
       replay: { type: 'string', multiple: true },
+      ...huntSourceOptionSpec(LIVE.lookup, LIVE.athena),
       summary: { type: 'string' },
       'allow-partial': { type: 'boolean' },
       'state-table': { type: 'string' },
-      region: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -102,9 +139,8 @@ export function parseGuardrailArgs(args: readonly string[]): GuardrailArgs | 'he
     throw new UsageError(
       `--state-table: "${stateTable}" is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`,
     );
-  if (values.region !== undefined && stateTable === null)
-    throw new UsageError("--region is the state table's: give --state-table");
-  const region = values.region === undefined ? null : (regionOption('--region', [values.region])[0] ?? null);
+  const replaySource = liveReplay(values, stateTable, env, nowMs);
+  const region = values.region === undefined ? null : (regionOption('--region', values.region)[0] ?? null);
   return {
     paths: positionals,
     format: format as GuardrailFormat,
@@ -114,6 +150,7 @@ export function parseGuardrailArgs(args: readonly string[]): GuardrailArgs | 'he
     accounts: accountsOption(values.account ?? []),
     config: values.config ?? null,
     replay: values.replay ?? [],
+    replaySource,
     summary: values.summary ?? null,
     allowPartial: values['allow-partial'] ?? false,
     stateTable,

@@ -220,7 +220,7 @@ describe('layerwatch guardrail', () => {
     [['--format', 'json', 'x.json'], '--format: "json" is not one of scp, identity, boundary'],
     [[], 'no INPUT given (nor --state-table)'],
     [['--state-table', 'a b'], '--state-table: "a b" is not a DynamoDB table name'],
-    [['--region', 'us-east-1', 'x.json'], "--region is the state table's: give --state-table"],
+    [['--region', 'us-east-1', 'x.json'], "--region is the state table's or the live replay's"],
     [['--account', '12', 'x.json'], '--account: "12" is not a 12-digit account id'],
   ])('refuses %j with a usage error (exit 2)', async (args, message) => {
     const io = memoryIo();

@@ -14,7 +14,7 @@ import {
   type LookupOptions,
 } from '../../lambda/adapters/cloudtrail-lookup-events-reader.js';
 import { hunt, parseHuntArgs } from '../../lambda/cli/command-hunt.js';
-import { ATHENA_HEADER, athenaRow } from '../support/athena-rows.js';
+import { seedAthenaResults } from '../support/athena-rows.js';
 import { memoryIo } from '../support/cli-io.js';
 import { clientConfig, type Moto, startMoto } from '../support/moto.js';
 import {
@@ -56,21 +56,6 @@ const findings = (out: string) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l) as Found);
 
-/** Seeds moto's Athena with the next query's results: the records as the CloudTrail table returns them. */
-async function seedAthena(records: Rec[]): Promise<void> {
-  const cell = (v: string) => (v === '' ? {} : { VarCharValue: v });
-  const rows = [ATHENA_HEADER, ...records.map(athenaRow)].map((r) => ({ Data: r.map(cell) }));
-  const res = await fetch(`${moto.endpoint}/moto-api/static/athena/query-results`, {
-    method: 'POST',
-    body: JSON.stringify({
-      account_id: '123456789012',
-      region: 'us-east-1',
-      results: [{ rows, column_info: ATHENA_HEADER.map((n) => ({ Name: n, Type: 'varchar' })) }],
-    }),
-  });
-  expect(res.ok).toBe(true);
-}
-
 /** A lookup source that answers each event name with the records of that exact name, as LookupEvents does. */
 function lookupSource(records: Rec[], names: string[]) {
   return {
@@ -93,17 +78,7 @@ afterAll(async () => moto?.stop());
 
 describe('layerwatch hunt', () => {
   it('--athena: runs the query, pages the results and reports the attach, exit 1 under --fail-on high', async () => {
-    const cell = (v: string) => (v === '' ? {} : { VarCharValue: v });
-    const rows = [ATHENA_HEADER, ...history.map(athenaRow)].map((r) => ({ Data: r.map(cell) }));
-    const res = await fetch(`${moto.endpoint}/moto-api/static/athena/query-results`, {
-      method: 'POST',
-      body: JSON.stringify({
-        account_id: '123456789012',
-        region: 'us-east-1',
-        results: [{ rows, column_info: ATHENA_HEADER.map((n) => ({ Name: n, Type: 'varchar' })) }],
-      }),
-    });
-    expect(res.ok).toBe(true);
+    expect(await seedAthenaResults(moto.endpoint, history)).toBe(true);
     const runner = new AthenaQueryRunner(new AthenaClient(clientConfig(moto.endpoint)), {
       initialPollMs: 10,
     });
@@ -232,7 +207,7 @@ describe('layerwatch hunt', () => {
     });
 
     it('--athena: the tampering rows of the CloudTrail table give the same findings as the Event history', async () => {
-      await seedAthena(records);
+      expect(await seedAthenaResults(moto.endpoint, records)).toBe(true);
       const runner = new AthenaQueryRunner(new AthenaClient(clientConfig(moto.endpoint)), {
         initialPollMs: 10,
       });

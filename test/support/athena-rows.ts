@@ -34,3 +34,21 @@ export function athenaRow(r: Rec): string[] {
     r.resources ? JSON.stringify(lower(r.resources)) : '',
   ];
 }
+
+/**
+ * Seeds moto's Athena (account 123456789012, us-east-1) with the next query's results: the records
+ * as the CloudTrail table returns them (moto runs no SQL). Resolves to whether moto took them.
+ */
+export async function seedAthenaResults(endpoint: string, records: Rec[]): Promise<boolean> {
+  const cell = (v: string) => (v === '' ? {} : { VarCharValue: v });
+  const rows = [ATHENA_HEADER, ...records.map(athenaRow)].map((r) => ({ Data: r.map(cell) }));
+  const res = await fetch(`${endpoint}/moto-api/static/athena/query-results`, {
+    method: 'POST',
+    body: JSON.stringify({
+      account_id: '123456789012',
+      region: 'us-east-1',
+      results: [{ rows, column_info: ATHENA_HEADER.map((n) => ({ Name: n, Type: 'varchar' })) }],
+    }),
+  });
+  return res.ok;
+}
