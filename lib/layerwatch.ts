@@ -17,7 +17,7 @@ import { Detector } from './constructs/detector.js';
 import { Heartbeat } from './constructs/heartbeat.js';
 import { deadLetterQueuesOf, Operations } from './constructs/operations.js';
 import { StateTable } from './constructs/state-table.js';
-import { Sweep } from './constructs/sweep.js';
+import { Sweep, type SweepProps as SweepConstructProps } from './constructs/sweep.js';
 import { TamperWatch } from './constructs/tamper-watch.js';
 import type { AlertPathResources } from './event-patterns.js';
 import { forwardingPatternDigests } from './forwarder-stack.js';
@@ -178,19 +178,7 @@ export class LayerWatch extends Construct {
       memorySize: props.memorySize,
       reservedConcurrency: reserved === 'none' ? undefined : reserved,
     });
-    const sweep = new Sweep(this, 'Sweep', {
-      targets,
-      environment,
-      accounts: props.sweep?.accounts ?? [stack.account],
-      // `sweep.accounts` is an override: without it, organization mode sweeps every active account.
-      discoverAccounts: props.organizationId !== undefined && props.sweep?.accounts === undefined,
-      regions: props.sweep?.regions ?? regions,
-      schedule: props.sweep?.schedule,
-      concurrency: props.sweep?.concurrency,
-      logRetention,
-      reserveConcurrency: reserved !== 'none',
-      runAfter: [state.table, ...(props.sweep?.runAfter ?? [])],
-    });
+    const sweep = sweepOf(this, props, { targets, environment, regions, logRetention, state });
     const tamper = new TamperWatch(this, 'TamperWatch', {
       handler: detector.handler,
       operationsTopic: alerting.operations.topic,
@@ -242,6 +230,30 @@ export class LayerWatch extends Construct {
     this.sweepFunction = sweep.fn;
     this.sweepWorkerFunction = sweep.worker;
   }
+}
+
+/** The drift sweep: its plan, its queue of account/region pairs and its workers. */
+function sweepOf(
+  scope: Construct,
+  props: LayerWatchProps,
+  o: Pick<SweepConstructProps, 'targets' | 'environment' | 'logRetention'> & {
+    regions: readonly string[];
+    state: StateTable;
+  },
+): Sweep {
+  return new Sweep(scope, 'Sweep', {
+    targets: o.targets,
+    environment: o.environment,
+    accounts: props.sweep?.accounts ?? [Stack.of(scope).account],
+    // `sweep.accounts` is an override: without it, organization mode sweeps every active account.
+    discoverAccounts: props.organizationId !== undefined && props.sweep?.accounts === undefined,
+    regions: props.sweep?.regions ?? o.regions,
+    schedule: props.sweep?.schedule,
+    concurrency: props.sweep?.concurrency,
+    logRetention: o.logRetention,
+    reserveConcurrency: (props.reservedConcurrency ?? 10) !== 'none',
+    runAfter: [o.state.table, ...(props.sweep?.runAfter ?? [])],
+  });
 }
 
 /** The one-click containment, when turned on: it acts on the findings in Security Hub. */
