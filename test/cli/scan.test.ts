@@ -277,6 +277,9 @@ describeCorpus(
         ['detector-tampered', 'stratus-red-team-ct-stop-trail-buykxbqejv'],
         ['detector-tampered', 'stratus-red-team-ctes-trail-khlvciwdor'],
         ['lambda-layer-added', 'stratus-red-team-lambda-layer-simpleLambda'],
+        // TrailDiscover's refused UpdateFunctionConfiguration: CloudTrail logged no request, so
+        // whether it asked for layers is unknown (a medium finding that says so).
+        ['lambda-layer-attach-denied', 'my-function'],
         ['lambda-layer-shared', 'test-layer'],
         ['lambda-layer-version-published', 'TrailDiscoverCapture'],
       ]);
@@ -286,6 +289,9 @@ describeCorpus(
       ]);
       expect(added.reasons.join(' ')).toMatch(/IAM user/);
       expect(added.reasons.join(' ')).toMatch(/long-term access key/);
+      const refused = out.find((f) => f.detectionId === 'lambda-layer-attach-denied');
+      expect(refused.title).toMatch(/request not logged/);
+      expect(refused.severity).toBe('medium');
     });
 
     it('the pre-filter and the plain path print the same findings', () => {

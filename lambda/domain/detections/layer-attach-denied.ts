@@ -37,6 +37,18 @@ function denialSignals(e: DeniedEvent): Signal[] {
   return signals;
 }
 
+/**
+ * CloudTrail logs no request for most refused calls: a refused UpdateFunctionConfiguration may have
+ * asked for a memory change as well as a layer. Still alerted (a guardrail's refusal looks exactly
+ * like this), but weighed as the weaker evidence it is.
+ */
+const REQUEST_NOT_LOGGED: Signal = {
+  id: 'request-not-logged',
+  points: -15,
+  reason:
+    'the record does not carry the request (CloudTrail logs none for most refusals): whether it asked for layers is unknown',
+};
+
 export const layerAttachDenied: Detection = {
   id: 'lambda-layer-attach-denied',
   title: 'Layer attach refused',
@@ -66,15 +78,18 @@ export const layerAttachDenied: Detection = {
       named.length > 1
         ? ` (+${named.length - 1} more${foreign.length > 0 ? ' from other accounts' : ''})`
         : '';
-    const what = first ? `Attach of ${shortLayer(first)}${more}` : 'Layer change';
+    const known = event.requested.state === 'list';
+    const unknown = event.call === 'CreateFunction' ? 'Function creation' : 'Configuration change';
+    const what = first ? `Attach of ${shortLayer(first)}${more}` : known ? 'Layer change' : unknown;
     return {
       status: 'match',
       evidence: {
-        title: `${what} to ${event.fn.name} refused (${denialText(event)})`,
+        title: `${what} to ${event.fn.name} refused (${denialText(event)}${known ? '' : '; request not logged'})`,
         layerArn: first ?? null,
         subjects: layers,
         signals: [
           ...denialSignals(event),
+          ...(known ? [] : [REQUEST_NOT_LOGGED]),
           {
             id: 'denial-message',
             points: 0,

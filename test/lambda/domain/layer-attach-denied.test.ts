@@ -95,8 +95,26 @@ describe('a refused layer-setting call', () => {
       'requested layers: the record of the refused call does not carry the request',
     );
     expect(finding?.title).toBe(
-      'Layer change to orders-api refused (explicit deny in a service control policy)',
+      'Configuration change to orders-api refused (explicit deny in a service control policy; request not logged)',
     );
+  });
+
+  it('weighs a refusal whose request is not logged as weaker evidence than one that names layers', () => {
+    const score = (record: Record<string, unknown>) => {
+      const r = normalize(record);
+      if (r.status !== 'relevant') throw new Error('not relevant');
+      return analyze(r.event, { baseline: null, live: { status: 'not-read' } }).finding;
+    };
+    // Refused for want of an allow, the layer the account's own: neither reaches the cap of an attempt.
+    const noAllow = denied(
+      attach({ layers: [own], identity: identities.deployRole() }),
+      'because no identity-based policy allows the lambda:UpdateFunctionConfiguration action',
+    );
+    const named = score(noAllow);
+    const unlogged = score({ ...noAllow, requestParameters: null });
+    expect(named?.riskScore).toBeLessThan(79);
+    expect((named?.riskScore ?? 0) - (unlogged?.riskScore ?? 0)).toBe(15);
+    expect(unlogged?.reasons.join('\n')).toContain('whether it asked for layers is unknown (-15)');
   });
 
   it('becomes a lambda-layer-attach-denied finding that records no state, at most high', () => {
