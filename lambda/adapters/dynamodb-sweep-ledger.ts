@@ -51,22 +51,16 @@ export class DynamoDbSweepLedger implements SweepLedger {
     run: PlannedRun,
     nowSeconds: number,
   ): Promise<{ claimed: true } | { claimed: false; holder: string }> {
-    try {
-      await this.send(
-        () =>
-          this.client.send(
-            new PutItemCommand({
-              TableName: this.tableName,
-              Item: { functionArn: S(LOCK_KEY), runId: S(run.runId), holdUntil: N(run.holdUntil) },
-              ConditionExpression: 'attribute_not_exists(functionArn) OR holdUntil < :now',
-              ExpressionAttributeValues: { ':now': N(nowSeconds) },
-            }),
-          ),
-        'claiming the sweep',
-      );
-    } catch (error) {
-      if (!(error instanceof BaselineStoreError && error.cause instanceof ConditionalCheckFailedException))
-        throw error;
+    const claimed = await this.conditional(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: { functionArn: S(LOCK_KEY), runId: S(run.runId), holdUntil: N(run.holdUntil) },
+        ConditionExpression: 'attribute_not_exists(functionArn) OR holdUntil < :now',
+        ExpressionAttributeValues: { ':now': N(nowSeconds) },
+      }),
+      'claiming the sweep',
+    );
+    if (!claimed) {
       const lock = await this.get(LOCK_KEY);
       return { claimed: false, holder: lock?.runId?.S ?? 'unknown' };
     }
@@ -140,27 +134,19 @@ export class DynamoDbSweepLedger implements SweepLedger {
     outcome: PairOutcome,
     expiresAt: number,
   ): Promise<number | null> {
-    try {
-      await this.send(
-        () =>
-          this.client.send(
-            new PutItemCommand({
-              TableName: this.tableName,
-              Item: {
-                functionArn: S(pairKey(runId, pair)),
-                outcome: S(JSON.stringify(outcome)),
-                expiresAt: N(expiresAt),
-              },
-              ConditionExpression: 'attribute_not_exists(functionArn)',
-            }),
-          ),
-        'recording a pair',
-      );
-    } catch (error) {
-      if (error instanceof BaselineStoreError && error.cause instanceof ConditionalCheckFailedException)
-        return null;
-      throw error;
-    }
+    const first = await this.conditional(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          functionArn: S(pairKey(runId, pair)),
+          outcome: S(JSON.stringify(outcome)),
+          expiresAt: N(expiresAt),
+        },
+        ConditionExpression: 'attribute_not_exists(functionArn)',
+      }),
+      'recording a pair',
+    );
+    if (!first) return null;
     const out = await this.send(
       () =>
         this.client.send(
@@ -217,42 +203,27 @@ export class DynamoDbSweepLedger implements SweepLedger {
    * once) and lets the sweep go if this run still holds it.
    */
   async finish(runId: string, at: string): Promise<boolean> {
-    try {
-      await this.send(
-        () =>
-          this.client.send(
-            new UpdateItemCommand({
-              TableName: this.tableName,
-              Key: { functionArn: S(runKey(runId)) },
-              UpdateExpression: 'SET reportedAt = :at',
-              ConditionExpression: 'attribute_exists(functionArn) AND attribute_not_exists(reportedAt)',
-              ExpressionAttributeValues: { ':at': S(at) },
-            }),
-          ),
-        'marking a run reported',
-      );
-    } catch (error) {
-      if (error instanceof BaselineStoreError && error.cause instanceof ConditionalCheckFailedException)
-        return false;
-      throw error;
-    }
-    try {
-      await this.send(
-        () =>
-          this.client.send(
-            new DeleteItemCommand({
-              TableName: this.tableName,
-              Key: { functionArn: S(LOCK_KEY) },
-              ConditionExpression: 'runId = :run',
-              ExpressionAttributeValues: { ':run': S(runId) },
-            }),
-          ),
-        'letting the sweep go',
-      );
-    } catch (error) {
-      if (!(error instanceof BaselineStoreError && error.cause instanceof ConditionalCheckFailedException))
-        throw error;
-    }
+    const first = await this.conditional(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: { functionArn: S(runKey(runId)) },
+        UpdateExpression: 'SET reportedAt = :at',
+        ConditionExpression: 'attribute_exists(functionArn) AND attribute_not_exists(reportedAt)',
+        ExpressionAttributeValues: { ':at': S(at) },
+      }),
+      'marking a run reported',
+    );
+    if (!first) return false;
+    // Another run holds the sweep (this one's hold had ended): nothing to let go.
+    await this.conditional(
+      new DeleteItemCommand({
+        TableName: this.tableName,
+        Key: { functionArn: S(LOCK_KEY) },
+        ConditionExpression: 'runId = :run',
+        ExpressionAttributeValues: { ':run': S(runId) },
+      }),
+      'letting the sweep go',
+    );
     return true;
   }
 
@@ -269,6 +240,22 @@ export class DynamoDbSweepLedger implements SweepLedger {
       'reading the sweep ledger',
     );
     return out.Item;
+  }
+
+  /** A conditional write: false when its condition failed, any other error thrown as the store's. */
+  private async conditional(
+    command: PutItemCommand | UpdateItemCommand | DeleteItemCommand,
+    what: string,
+  ): Promise<boolean> {
+    try {
+      // One overload per command type: the union is sent through the widest of them.
+      await this.send(() => this.client.send(command as PutItemCommand), what);
+      return true;
+    } catch (error) {
+      if (error instanceof BaselineStoreError && error.cause instanceof ConditionalCheckFailedException)
+        return false;
+      throw error;
+    }
   }
 
   private async send<O>(call: () => Promise<O>, what: string): Promise<O> {
