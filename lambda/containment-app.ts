@@ -11,7 +11,6 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { AlertPublisher } from './adapters/ports.js';
-import { applySteps, type RevertPort } from './cli/revert-apply.js';
 import type { Baseline } from './domain/baseline.js';
 import {
   type ContainmentReport,
@@ -21,6 +20,7 @@ import {
 import { confirmRequest, requestsOfCustomAction } from './domain/revert/custom-action.js';
 import { capRefusal, type GuardedPlan, guard } from './domain/revert/guards.js';
 import { planFunction } from './domain/revert/plan.js';
+import { applySteps, type RevertPort } from './pipeline/revert-apply.js';
 
 export interface ContainmentDeps {
   port: RevertPort;

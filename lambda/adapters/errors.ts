@@ -38,3 +38,24 @@ export function isAccessDenied(error: unknown): boolean {
   const status = (error as { $metadata?: { httpStatusCode?: number } } | null)?.$metadata?.httpStatusCode;
   return name === 'AccessDeniedException' || name === 'AccessDenied' || status === 403;
 }
+
+/**
+ * AWS's name for what was thrown: the SDK error's `name`, through the `cause` of an adapter's named
+ * error (a DeploymentReadError wraps the SDK's), else the error's own name.
+ */
+export function awsErrorName(error: unknown): string {
+  let e: unknown = error;
+  for (let depth = 0; depth < 5; depth += 1) {
+    const cause = (e as { cause?: unknown } | null)?.cause;
+    if (cause === undefined || cause === null) break;
+    e = cause;
+  }
+  if (typeof e === 'object' && e !== null && 'name' in e) return String((e as { name: unknown }).name);
+  return 'Error';
+}
+
+export function messageOf(error: unknown): string {
+  if (typeof error === 'object' && error !== null && 'message' in error)
+    return String((error as { message: unknown }).message);
+  return String(error);
+}

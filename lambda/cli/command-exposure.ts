@@ -3,13 +3,14 @@
  * invocations, errors and duration since the attach, and the execution role its code could use.
  * Read-only (the revert plan prints the same part).
  */
+
+import { messageOf } from '../adapters/errors.js';
 import { runningOf } from '../domain/revert/plan.js';
 import { type RevertRequest, requestOfFunction } from '../domain/revert/request.js';
 import { type Command, EXIT, UsageError } from './command.js';
 import { liveDeps } from './command-revert.js';
 import { exposureReport } from './exposure-report.js';
 import { timeOption } from './option-values.js';
-import { messageOf } from './parts.js';
 import { mergeRequests, readRequests } from './revert-input.js';
 import type { RevertDeps } from './revert-run.js';
 import { terminalText } from './terminal-text.js';

@@ -3,6 +3,8 @@
  * that runs the layers, since the attach (domain/revert/exposure.ts), and the credentials the code
  * could reach (the execution role). A read that fails is said with AWS's error, never as "0".
  */
+
+import { messageOf } from '../adapters/errors.js';
 import {
   type Exposure,
   exposureLine,
@@ -14,7 +16,6 @@ import {
 import type { Running } from '../domain/revert/plan.js';
 import type { RevertRequest } from '../domain/revert/request.js';
 import type { FunctionSnapshot } from '../domain/revert/snapshot.js';
-import { messageOf } from './parts.js';
 
 /** CloudWatch GetMetricData (OperationsReader.series, or a fake in tests). */
 export interface ExposureView {

@@ -4,6 +4,7 @@
  * is isolated: it is reported with the AWS error's name and where it happened, and the others go
  * on. The exit code follows one rule for all (see `command.ts`).
  */
+import { awsErrorName, messageOf } from '../adapters/errors.js';
 import { EXIT } from './command.js';
 
 /**
@@ -21,27 +22,6 @@ export interface PartOutcome {
   /** Where: a region, a row and column, an event name. */
   where?: string;
   detail: string;
-}
-
-/**
- * AWS's name for what was thrown: the SDK error's `name`, through the `cause` of an adapter's named
- * error (a DeploymentReadError wraps the SDK's), else the error's own name.
- */
-export function awsErrorName(error: unknown): string {
-  let e: unknown = error;
-  for (let depth = 0; depth < 5; depth += 1) {
-    const cause = (e as { cause?: unknown } | null)?.cause;
-    if (cause === undefined || cause === null) break;
-    e = cause;
-  }
-  if (typeof e === 'object' && e !== null && 'name' in e) return String((e as { name: unknown }).name);
-  return 'Error';
-}
-
-export function messageOf(error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'message' in error)
-    return String((error as { message: unknown }).message);
-  return String(error);
 }
 
 /** The names AWS services give a resource that is not there (deleted, or never made). */

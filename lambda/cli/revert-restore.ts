@@ -3,13 +3,14 @@
  * when anything the revert set has changed since (unless --force), never touches layerwatch's own
  * functions, then puts the previous state back with the same guarded, all-or-nothing writes.
  */
+
+import { messageOf } from '../adapters/errors.js';
 import { parseRestoreFile } from '../domain/revert/files.js';
 import { isOwnFunction } from '../domain/revert/guards.js';
 import { restorePlan } from '../domain/revert/restore.js';
 import type { FunctionStep } from '../domain/revert/steps.js';
+import { applySteps } from '../pipeline/revert-apply.js';
 import { EXIT } from './command.js';
-import { messageOf } from './parts.js';
-import { applySteps } from './revert-apply.js';
 import type { RevertArgs } from './revert-args.js';
 import { type RevertDeps, report } from './revert-run.js';
 

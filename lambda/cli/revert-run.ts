@@ -4,6 +4,7 @@
  * plan, the guards and the cap again on what was just read, the restore file, then the writes.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { messageOf } from '../adapters/errors.js';
 import type { Baseline } from '../domain/baseline.js';
 import { changesBetween } from '../domain/revert/changes.js';
 import { PLAN_KIND, type PlanFile, parsePlanFile } from '../domain/revert/files.js';
@@ -14,10 +15,9 @@ import { type RevertRequest, requestOfBaseline, requestOfFunction } from '../dom
 import { RESTORE_KIND, type RestoreFile } from '../domain/revert/restore.js';
 import type { FunctionSnapshot } from '../domain/revert/snapshot.js';
 import { type FunctionStep, type Step, stepText } from '../domain/revert/steps.js';
+import { type ApplyResult, applySteps, type RevertPort } from '../pipeline/revert-apply.js';
 import { EXIT, type Io } from './command.js';
 import { type ExposureView, exposureReport } from './exposure-report.js';
-import { messageOf } from './parts.js';
-import { type ApplyResult, applySteps, type RevertPort } from './revert-apply.js';
 import type { RevertArgs } from './revert-args.js';
 import { mergeRequests, readRequests } from './revert-input.js';
 

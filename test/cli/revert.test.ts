@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runRevert } from '../../lambda/cli/command-revert.js';
-import { applySteps, type RevertPort } from '../../lambda/cli/revert-apply.js';
 import { parseRevertArgs, type RevertArgs } from '../../lambda/cli/revert-args.js';
 import { planFunction } from '../../lambda/domain/revert/plan.js';
 import type { FunctionStep } from '../../lambda/domain/revert/steps.js';
+import { applySteps, type RevertPort } from '../../lambda/pipeline/revert-apply.js';
 import { ARN, DEPS, EVIL, request, snapshot } from '../lambda/domain/revert/fixtures.js';
 import { memoryIo } from '../support/cli-io.js';
 

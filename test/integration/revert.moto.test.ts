@@ -39,10 +39,10 @@ import { LambdaFunctionEditor } from '../../lambda/adapters/lambda-function-edit
 import { OperationsReader } from '../../lambda/adapters/operations-reader.js';
 import { parseExposureArgs, runExposure } from '../../lambda/cli/command-exposure.js';
 import { runRevert } from '../../lambda/cli/command-revert.js';
-import type { RevertPort } from '../../lambda/cli/revert-apply.js';
 import { parseRevertArgs, type RevertArgs } from '../../lambda/cli/revert-args.js';
 import type { RevertDeps } from '../../lambda/cli/revert-run.js';
 import type { FunctionSnapshot } from '../../lambda/domain/revert/snapshot.js';
+import type { RevertPort } from '../../lambda/pipeline/revert-apply.js';
 import { memoryIo } from '../support/cli-io.js';
 import { clientConfig, type Moto, startMoto } from '../support/moto.js';
 import { type RevisionProxy, startRevisionProxy } from '../support/revision-proxy.js';

@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { RevertPort } from '../../lambda/cli/revert-apply.js';
 import { createContainment } from '../../lambda/containment-app.js';
 import type { Baseline } from '../../lambda/domain/baseline.js';
 import type { AlertMessage } from '../../lambda/domain/render/alert.js';
+import type { RevertPort } from '../../lambda/pipeline/revert-apply.js';
 import { ACTION_ARN, asffFinding, customActionEvent } from './domain/revert/custom-action-fixtures.js';
 import { ARN, DEPS, EVIL, snapshot } from './domain/revert/fixtures.js';
 

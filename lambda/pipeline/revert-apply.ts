@@ -5,9 +5,9 @@
  * could not be undone is said, and the restore file (written before the first write) still holds it.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { awsErrorName, messageOf } from '../adapters/errors.js';
 import { type FunctionSnapshot, type Routing, sameRouting } from '../domain/revert/snapshot.js';
 import { type FunctionStep, inverseOf, type Step } from '../domain/revert/steps.js';
-import { awsErrorName, messageOf } from './parts.js';
 
 /** The reads and writes a revert needs (LambdaFunctionEditor, or a fake in tests). */
 export interface RevertPort {
