@@ -2,7 +2,7 @@
  * The function the construct deploys is the bundle `npm run bench:handler` measures: CDK bundles the
  * handler for real here, and its output is compared byte for byte with the bench's build.
  */
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -40,7 +40,9 @@ function deployed(options: BundleOptions): Buffer {
   const outdir = app.synth().directory;
   const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
   expect(assets).toHaveLength(1);
-  return readFileSync(join(outdir, assets[0] as string, 'index.mjs'));
+  const code = readFileSync(join(outdir, assets[0] as string, 'index.mjs'));
+  rmSync(outdir, { recursive: true, force: true });
+  return code;
 }
 
 describe('RuntimeFunction bundling', () => {
