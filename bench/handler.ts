@@ -3,25 +3,20 @@
  *   - bundle size and cold import, next to a bundle holding only the SDK clients it uses (the floor);
  *   - warm per-event time of our code with in-process fakes (no network), p50/p99;
  *   - cost per million events at 256 MB arm64 from those durations and from the moto burst.
- * Bundles are built like the stack builds them (esbuild, ESM, minified, SDK inside, module fields).
+ * Bundles are built with the construct's own esbuild definition (bench/handler-bundle.ts).
  *
  * Run: npm run bench:handler   (results replace the "handler" block of BENCHMARKS.md)
  */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { build } from 'esbuild';
 import { DynamoDbIdempotencyStore } from '../lambda/adapters/dynamodb-idempotency-store.js';
 import type { IdempotencyStore } from '../lambda/adapters/ports.js';
 import { createHandler } from '../lambda/app.js';
 import { parseSettings } from '../lambda/domain/settings.js';
 import { AlertTopicSink } from '../lambda/pipeline/alert-topic-sink.js';
-import { optionDefines } from '../lib/constructs/runtime-function.js';
-import type { CallTargets } from '../lib/permissions.js';
 import {
   FakeLayers,
   FakeReader,
@@ -39,58 +34,13 @@ import {
   publishLayerVersion,
   updateFunctionConfiguration,
 } from '../test/support/records.js';
+import { bundleSizes, coldImports, overFloor } from './handler-bundle.js';
 import { updateSection } from './markdown.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
-const OUT = 'bench/.out';
 const ARM64_GB_SECOND_USD = 0.0000133334;
 const REQUEST_USD = 0.2 / 1_000_000;
 const MEMORY_GB = 0.25;
-
-/** The default deployment (no optional sink, no organization discovery), and every option on. */
-const OPTION_SETS = {
-  default: { securityHub: false, findingEvents: false, organizationDiscovery: false },
-  every: { securityHub: true, findingEvents: true, organizationDiscovery: true },
-};
-
-async function bundle(entry: string, outfile: string, options: CallTargets['options']): Promise<number> {
-  await build({
-    entryPoints: [entry],
-    // The option constants the construct sets (lib/constructs/runtime-function.ts).
-    define: optionDefines(options),
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    minify: true,
-    mainFields: ['module', 'main'],
-    logLevel: 'error',
-  });
-  return statSync(outfile).size;
-}
-
-function coldImportMs(file: string | null, runs = Number(process.env.BENCH_COLD_RUNS ?? 15)): number {
-  // Exactly what the handler requires at cold start (lambda/config.ts).
-  const env = {
-    ...process.env,
-    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:t',
-    BASELINE_TABLE: 't',
-    HOME_ACCOUNT: '111122223333',
-    AWS_REGION: 'us-east-1',
-  };
-  const code = file
-    ? `const t=performance.now();await import(${JSON.stringify(`${process.cwd()}/${file}`)});process.stdout.write(String(performance.now()-t))`
-    : 'process.stdout.write("0")';
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i += 1) {
-    const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', env });
-    if (r.status !== 0) throw new Error(r.stderr);
-    samples.push(Number(r.stdout));
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] as number;
-}
 
 /**
  * The deployed idempotency store (Powertools' DynamoDB persistence layer) over a DynamoDB client
@@ -168,33 +118,37 @@ const cost = (ms: number) =>
   1_000_000 * (MEMORY_GB * (Math.max(ms, 1) / 1000) * ARM64_GB_SECOND_USD + REQUEST_USD);
 
 async function main() {
-  mkdirSync(OUT, { recursive: true });
-  const sizes = {
-    default: {
-      ours: await bundle('lambda/handler.ts', `${OUT}/handler.mjs`, OPTION_SETS.default),
-      floor: await bundle('bench/floor-entry.ts', `${OUT}/floor.mjs`, OPTION_SETS.default),
-    },
-    every: {
-      ours: await bundle('lambda/handler.ts', `${OUT}/handler-every.mjs`, OPTION_SETS.every),
-      floor: await bundle('bench/floor-entry.ts', `${OUT}/floor-every.mjs`, OPTION_SETS.every),
-    },
-  };
-  const oursMs = coldImportMs(`${OUT}/handler.mjs`);
-  const floorMs = coldImportMs(`${OUT}/floor.mjs`);
-  const kib = (x: { ours: number; floor: number }) =>
-    `${(x.ours / 1024).toFixed(0)} KiB | ${(x.floor / 1024).toFixed(0)} KiB | ${(x.ours / x.floor).toFixed(2)}`;
+  const runs = Number(process.env.BENCH_COLD_RUNS ?? 15);
+  const sizes = await bundleSizes();
+  const [oursCold, floorCold] = coldImports(
+    [sizes[0]?.ours.file as string, sizes[0]?.floor.file as string],
+    runs,
+  );
+  if (!oursCold || !floorCold) throw new Error('no cold import measured');
+  const kib = (x: { ours: { bytes: number }; floor: { bytes: number } }) =>
+    `${(x.ours.bytes / 1024).toFixed(0)} KiB | ${(x.floor.bytes / 1024).toFixed(0)} KiB | ${(x.ours.bytes / x.floor.bytes).toFixed(2)}`;
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  for (const s of sizes) {
+    const over = overFloor(s.ours.metafile, s.floor.metafile);
+    process.stdout.write(
+      `over the floor, ${s.set}: ${over.map(([o, b]) => `${o} ${(b / 1024).toFixed(1)}`).join(', ')} KiB\n`,
+    );
+  }
   // Our code alone (every port a fake), then with Powertools idempotency and the SDK's DynamoDB
   // client in process (what an invocation costs but the network).
   const ourCode = await warmPerEvent(new MemoryIdempotency());
   const warm = await warmPerEvent(idempotencyWithoutNetwork());
   const table = [
-    `Command: \`npm run bench:handler\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}; cold import = median of 15 fresh processes)`,
+    `Command: \`npm run bench:handler\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}; cold import = median of ${runs} fresh processes each, alternating)`,
     '',
     '| measure | layerwatch handler | SDK-only floor (the same option set) | ratio (target <= 1.25) |',
     '| --- | --- | --- | --- |',
-    `| bundle (minified ESM, SDK inside), default deployment | ${kib(sizes.default)} |`,
-    `| bundle, every option on (Security Hub, finding events, organization) | ${kib(sizes.every)} |`,
-    `| cold import, default deployment | ${oursMs.toFixed(1)} ms | ${floorMs.toFixed(1)} ms | ${(oursMs / floorMs).toFixed(2)} |`,
+    ...sizes.map(
+      (s) =>
+        `| bundle (minified ESM, SDK inside), ${s.set === 'default' ? 'default deployment' : s.set} | ${kib(s)} |`,
+    ),
+    `| cold import, default deployment (wall) | ${oursCold.wallMs.toFixed(1)} ms | ${floorCold.wallMs.toFixed(1)} ms | ${ratio(oursCold.wallMs, floorCold.wallMs)} |`,
+    `| cold import, default deployment (CPU) | ${oursCold.cpuMs.toFixed(1)} ms | ${floorCold.cpuMs.toFixed(1)} ms | ${ratio(oursCold.cpuMs, floorCold.cpuMs)} |`,
     '',
     `Warm per-event cost (${warm.n} events: attacks, config-only changes, creations, publications, shares), first of our own code (the handler with every port an in-process fake), then with Powertools idempotency over the SDK's DynamoDB client answering in process (its hashing, marshalling and middleware; not the network):`,
     '',

@@ -25,39 +25,41 @@ import {
  * service: for lookups that match names exactly (CloudTrail's LookupEvents, SQL `IN`). The other
  * services log bare names; Lambda appends the API version of the call (`DeleteFunction20150331`,
  * `RemovePermission20150331v2`), and older records carry the bare name. tamperCallOf accepts each.
+ * Built by a call marked pure: the handler never reads it, and a bare spread would keep it in its bundle.
  */
-export const TAMPER_EVENT_NAMES: Readonly<Record<TamperService, readonly string[]>> = {
-  ...TAMPER_CALLS,
-  lambda: [
-    'DeleteFunction20150331',
-    'DeleteFunction',
-    'PutFunctionConcurrency20171031',
-    'PutFunctionConcurrency',
-    'DeleteFunctionEventInvokeConfig20190925',
-    'DeleteFunctionEventInvokeConfig',
-    'RemovePermission20150331v2',
-    'RemovePermission20150331',
-    'RemovePermission',
-    'UpdateFunctionCode20150331v2',
-    'UpdateFunctionCode20150331',
-    'UpdateFunctionCode',
-    // Read as a function event (the layer story), and judged by detector-tampered too.
-    'UpdateFunctionConfiguration20150331v2',
-    'UpdateFunctionConfiguration20150331',
-    'UpdateFunctionConfiguration',
-    'PutFunctionEventInvokeConfig20190925',
-    'PutFunctionEventInvokeConfig',
-    'UpdateFunctionEventInvokeConfig20190925',
-    'UpdateFunctionEventInvokeConfig',
-    'UpdateEventSourceMapping20150331',
-    'UpdateEventSourceMapping',
-    'DeleteEventSourceMapping20150331',
-    'DeleteEventSourceMapping',
-    // Newer calls: logged bare until a versioned name is seen (tamperCallOf accepts either).
-    'PutResourcePolicy',
-    'DeleteResourcePolicy',
-  ],
-};
+export const TAMPER_EVENT_NAMES: Readonly<Record<TamperService, readonly string[]>> =
+  /* @__PURE__ */ (() => ({
+    ...TAMPER_CALLS,
+    lambda: [
+      'DeleteFunction20150331',
+      'DeleteFunction',
+      'PutFunctionConcurrency20171031',
+      'PutFunctionConcurrency',
+      'DeleteFunctionEventInvokeConfig20190925',
+      'DeleteFunctionEventInvokeConfig',
+      'RemovePermission20150331v2',
+      'RemovePermission20150331',
+      'RemovePermission',
+      'UpdateFunctionCode20150331v2',
+      'UpdateFunctionCode20150331',
+      'UpdateFunctionCode',
+      // Read as a function event (the layer story), and judged by detector-tampered too.
+      'UpdateFunctionConfiguration20150331v2',
+      'UpdateFunctionConfiguration20150331',
+      'UpdateFunctionConfiguration',
+      'PutFunctionEventInvokeConfig20190925',
+      'PutFunctionEventInvokeConfig',
+      'UpdateFunctionEventInvokeConfig20190925',
+      'UpdateFunctionEventInvokeConfig',
+      'UpdateEventSourceMapping20150331',
+      'UpdateEventSourceMapping',
+      'DeleteEventSourceMapping20150331',
+      'DeleteEventSourceMapping',
+      // Newer calls: logged bare until a versioned name is seen (tamperCallOf accepts either).
+      'PutResourcePolicy',
+      'DeleteResourcePolicy',
+    ],
+  }))();
 
 /** `cloudtrail.amazonaws.com` -> `cloudtrail`, for the services whose calls are watched. */
 export function tamperServiceOf(eventSource: string): TamperService | null {

@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -9,42 +8,34 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { RuntimeCall } from '../../lambda/adapters/calls.js';
 import { type CallTargets, grantCalls } from '../permissions.js';
+import { PROJECT_ROOT, type RuntimeBuild, runtimeBuild } from './runtime-bundling.js';
 
 /** Tag on the detector's roles; member roles trust principals of the central account carrying it. */
 export const DETECTOR_ROLE_TAG = { key: 'layerwatch:role', value: 'detector' } as const;
 
-const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const LAMBDA_DIR = path.join(ROOT, 'lambda');
+const LAMBDA_DIR = path.join(PROJECT_ROOT, 'lambda');
 /** layerwatch's version, as the runtimes report it (ASFF ProductFields, logs). */
-const VERSION = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string })
-  .version;
-
-/** How every function is bundled: minified ESM for the newest Node.js runtime, SDK inside. */
-const BUNDLING: nodejs.BundlingOptions = {
-  format: nodejs.OutputFormat.ESM,
-  target: 'node24',
-  minify: true,
-  sourceMap: true,
-  // Bundle the SDK (pinned, tree-shaken) rather than use the runtime's copy.
-  externalModules: [],
-  // Without this, an ESM bundle of the SDK fails at the first call (dynamic require of node:https).
-  mainFields: ['module', 'main'],
-  logLevel: nodejs.LogLevel.WARNING,
-};
+const VERSION = (
+  JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }
+).version;
 
 /**
- * The bundling constants of the deployment's options (read in lambda/sinks.ts): esbuild leaves out
- * the clients and adapters of every option that is off, so a deployment carries only what it runs.
+ * CDK's bundling of a runtime from its esbuild definition (runtime-bundling.ts), field by field; the
+ * SDK inside (pinned, tree-shaken) rather than the runtime's copy. CDK runs esbuild in the project
+ * root (the lockfile's directory), where the aliases' relative paths point.
  */
-export function optionDefines(options: CallTargets['options']): Record<string, string> {
-  const define: Record<string, string> = {};
-  for (const [option, name] of [
-    ['securityHub', 'SECURITY_HUB'],
-    ['findingEvents', 'FINDING_EVENTS'],
-    ['organizationDiscovery', 'ORGANIZATION_DISCOVERY'],
-  ] as const)
-    define[`process.env.LAYERWATCH_BUNDLE_${name}`] = JSON.stringify(String(options[option]));
-  return define;
+export function cdkBundling(build: RuntimeBuild): nodejs.BundlingOptions {
+  return {
+    format: nodejs.OutputFormat.ESM,
+    target: build.target,
+    minify: build.minify,
+    sourceMap: build.sourcemap,
+    externalModules: [],
+    mainFields: [...build.mainFields],
+    define: { ...build.define },
+    esbuildArgs: { '--alias': Object.entries(build.alias).map(([from, to]) => `${from}=${to}`) },
+    logLevel: nodejs.LogLevel.WARNING,
+  };
 }
 
 export interface RuntimeFunctionProps {
@@ -96,7 +87,7 @@ export class RuntimeFunction extends nodejs.NodejsFunction {
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
       onFailure: props.onFailure,
-      bundling: { ...BUNDLING, define: optionDefines(props.targets.options) },
+      bundling: cdkBundling(runtimeBuild(props.targets.options)),
     });
     grantCalls(this, props.calls, props.targets);
     Tags.of(this.role as iam.IRole).add(DETECTOR_ROLE_TAG.key, DETECTOR_ROLE_TAG.value);

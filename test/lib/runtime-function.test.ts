@@ -1,62 +1,66 @@
 /**
- * Each deployment's handler bundle holds the clients of its options and no others: bundled as the
- * construct bundles it (esbuild, ESM, SDK inside, module fields first, the option constants).
+ * The function the construct deploys is the bundle `npm run bench:handler` measures: CDK bundles the
+ * handler for real here, and its output is compared byte for byte with the bench's build.
  */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { optionDefines } from '../../lib/constructs/runtime-function.js';
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { bundle, OPTION_SETS } from '../../bench/handler-bundle.js';
+import { HANDLER_CALLS } from '../../lambda/runtime-calls.js';
+import type { BundleOptions } from '../../lib/constructs/runtime-bundling.js';
+import { RuntimeFunction } from '../../lib/constructs/runtime-function.js';
 
-const ROOT = join(__dirname, '..', '..');
-const OPTIONAL = /@aws-sdk\/client-(securityhub|eventbridge|organizations)\//;
-
-async function clientsIn(options: {
-  securityHub: boolean;
-  findingEvents: boolean;
-  organizationDiscovery: boolean;
-}) {
-  const r = await build({
-    entryPoints: [join(ROOT, 'lambda', 'handler.ts')],
-    bundle: true,
-    write: false,
-    outdir: join(ROOT, 'bench', '.out', 'option-test'),
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    minify: true,
-    mainFields: ['module', 'main'],
-    define: optionDefines(options),
-    metafile: true,
-    logLevel: 'error',
+/** The handler's code as CDK bundles it into the cloud assembly (one function, one asset). */
+function deployed(options: BundleOptions): Buffer {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'lw-runtime-')) });
+  const stack = new Stack(app, 'Bundled', { env: { account: '111122223333', region: 'us-east-1' } });
+  const topic = sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:us-east-1:111122223333:alerts');
+  new RuntimeFunction(stack, 'Handler', {
+    entry: 'handler.ts',
+    description: 'bundled as deployed',
+    calls: HANDLER_CALLS,
+    targets: {
+      partition: 'aws',
+      account: '111122223333',
+      regions: ['us-east-1'],
+      canaryRegions: [],
+      tableArn: 'arn:aws:dynamodb:us-east-1:111122223333:table/t',
+      topics: { alert: { topic }, operations: { topic } },
+      options,
+      homeRegion: 'us-east-1',
+    },
+    environment: {},
+    logRetention: logs.RetentionDays.ONE_WEEK,
+    timeout: Duration.seconds(30),
+    retryAttempts: 2,
   });
-  const inputs = Object.values(r.metafile.outputs).flatMap((o) =>
-    Object.entries(o.inputs)
-      .filter(([, i]) => i.bytesInOutput > 0)
-      .map(([f]) => f),
-  );
-  return [...new Set(inputs.map((f) => OPTIONAL.exec(f)?.[1]).filter(Boolean))].sort();
+  const outdir = app.synth().directory;
+  const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
+  expect(assets).toHaveLength(1);
+  const code = readFileSync(join(outdir, assets[0] as string, 'index.mjs'));
+  rmSync(outdir, { recursive: true, force: true });
+  return code;
 }
 
-describe('RuntimeFunction bundling by option set', () => {
-  it('sets one constant per option, as the handler reads it', () => {
-    expect(optionDefines({ securityHub: true, findingEvents: false, organizationDiscovery: false })).toEqual({
-      'process.env.LAYERWATCH_BUNDLE_SECURITY_HUB': '"true"',
-      'process.env.LAYERWATCH_BUNDLE_FINDING_EVENTS': '"false"',
-      'process.env.LAYERWATCH_BUNDLE_ORGANIZATION_DISCOVERY': '"false"',
-    });
-  });
-
+describe('RuntimeFunction bundling', () => {
   it.each([
-    [{ securityHub: false, findingEvents: false, organizationDiscovery: false }, []],
-    [{ securityHub: true, findingEvents: false, organizationDiscovery: false }, ['securityhub']],
-    [
-      { securityHub: false, findingEvents: true, organizationDiscovery: true },
-      ['eventbridge', 'organizations'],
-    ],
+    ['default', OPTION_SETS.default],
+    ['every option', OPTION_SETS['every option']],
   ])(
-    'bundles %j with the optional clients %j',
-    async (options, expected) => {
-      expect(await clientsIn(options)).toEqual(expected);
+    'deploys, for the %s set, the very bytes the bench measures',
+    async (name, options) => {
+      const built = await bundle(
+        'lambda/handler.ts',
+        `bench/.out/construct-test-${name.replace(/\W/g, '-')}/index.mjs`,
+        options as BundleOptions,
+      );
+      const deployedCode = deployed(options as BundleOptions);
+      expect(deployedCode.length).toBe(built.bytes);
+      expect(deployedCode.equals(readFileSync(built.file))).toBe(true);
     },
-    60_000,
+    120_000,
   );
 });

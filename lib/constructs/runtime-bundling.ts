@@ -1,0 +1,68 @@
+/**
+ * How every runtime is bundled, in esbuild's own terms. The construct hands this to CDK's bundling
+ * (runtime-function.ts), and `npm run bench:handler` and the bundle tests build with the very same
+ * object: what is measured and tested is what is deployed (test/lib/runtime-bundling.test.ts
+ * compares the bytes).
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { CallOption } from '../../lambda/adapters/calls.js';
+
+/** The project root: CDK runs esbuild there (the lockfile's directory), so relative paths agree. */
+export const PROJECT_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** The options a deployment turned on (lib/permissions.ts `CallTargets.options`). */
+export type BundleOptions = Readonly<Record<CallOption, boolean>>;
+
+export interface RuntimeBuild {
+  readonly platform: 'node';
+  readonly format: 'esm';
+  /** The Lambda runtime's Node.js (runtime-function.ts: nodejs24.x). */
+  readonly target: 'node24';
+  readonly minify: true;
+  readonly sourcemap: true;
+  /** ESM builds of the SDK first: a CommonJS one in an ESM bundle fails at its first `require`. */
+  readonly mainFields: readonly string[];
+  /** The option constants lambda/sinks.ts reads: esbuild drops the clients of the options that are off. */
+  readonly define: Readonly<Record<string, string>>;
+  /** Packages replaced at bundling time, paths relative to PROJECT_ROOT. */
+  readonly alias: Readonly<Record<string, string>>;
+}
+
+const OPTION_CONSTANTS: readonly [CallOption, string][] = [
+  ['securityHub', 'SECURITY_HUB'],
+  ['findingEvents', 'FINDING_EVENTS'],
+  ['organizationDiscovery', 'ORGANIZATION_DISCOVERY'],
+];
+
+/**
+ * The bundling constants of the deployment's options (read in lambda/sinks.ts): esbuild leaves out
+ * the clients and adapters of every option that is off, so a deployment carries only what it runs.
+ */
+export function optionDefines(options: BundleOptions): Record<string, string> {
+  const define: Record<string, string> = {};
+  for (const [option, name] of OPTION_CONSTANTS)
+    define[`process.env.LAYERWATCH_BUNDLE_${name}`] = JSON.stringify(String(options[option]));
+  return define;
+}
+
+/**
+ * Left out of every bundle: Powertools idempotency imports JMESPath at its top and searches only for
+ * a key or validation path, which adapters/dynamodb-idempotency-store.ts never sets (23 KiB). The
+ * stand-in (lambda/bundling/jmespath-left-out) throws a named error if a search ever runs.
+ */
+const LEFT_OUT = { '@aws-lambda-powertools/jmespath': './lambda/bundling/jmespath-left-out' };
+
+/** Minified ESM for the runtime's Node.js, SDK inside, for the deployment's options. */
+export function runtimeBuild(options: BundleOptions): RuntimeBuild {
+  return {
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minify: true,
+    sourcemap: true,
+    mainFields: ['module', 'main'],
+    define: optionDefines(options),
+    alias: LEFT_OUT,
+  };
+}
