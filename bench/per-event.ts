@@ -327,8 +327,8 @@ export function perEventDetail(runs: readonly RunSummary[]): string[] {
   return [
     `Each run of our code in a fresh process with the heap limits Lambda's runtime sets for 256 MB (\`${lambdaHeapFlags().join(' ')}\`); what its slowest 1 % were:`,
     '',
-    '| run | collections (major) | pause / collection | p99 of events without one | slowest 1 %: with a collection; attack, config-only, creation, publication, share |',
-    '| --- | --- | --- | --- | --- | --- |',
+    '| run | collections inside events (major) | pause / collection | p99 of events without one | slowest 1 %: with a collection; attack, config-only, creation, publication, share |',
+    '| --- | --- | --- | --- | --- |',
     ...runs.map(
       (r, i) =>
         `| ${i + 1} | ${r.gcs} (${r.majorGcs}) | ${ms(r.gcMs / Math.max(r.gcs, 1))} | ${ms(r.wallP99WithoutGc)} | ${r.tail.withGc} of ${r.tail.n}; ${KINDS.map((k) => r.byKind[k]?.inTail ?? 0).join(', ')} |`,
