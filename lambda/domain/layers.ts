@@ -19,19 +19,20 @@ export interface LayerDiff {
 }
 
 export function diffLayers(before: readonly string[], after: readonly string[]): LayerDiff {
-  const beforeByKey = new Map(before.map((arn) => [layerKey(arn), arn]));
-  const afterByKey = new Map(after.map((arn) => [layerKey(arn), arn]));
-  const added = after.filter((arn) => !beforeByKey.has(layerKey(arn)));
-  const removed = before.filter((arn) => !afterByKey.has(layerKey(arn)));
+  // Each ARN is parsed once: the diff runs on every event, several times on some.
+  const beforeKeys = before.map(layerKey);
+  const afterKeys = after.map(layerKey);
+  const beforeByKey = new Map(before.map((arn, i) => [beforeKeys[i] as string, arn]));
+  const afterByKey = new Map(after.map((arn, i) => [afterKeys[i] as string, arn]));
+  const added = after.filter((_, i) => !beforeByKey.has(afterKeys[i] as string));
+  const removed = before.filter((_, i) => !afterByKey.has(beforeKeys[i] as string));
   const versionChanged: VersionChange[] = [];
   for (const [key, to] of afterByKey) {
     const from = beforeByKey.get(key);
     if (from !== undefined && from !== to) versionChanged.push({ layerArn: key, from, to });
   }
-  const common = (list: readonly string[], other: Map<string, string>) =>
-    list.filter((arn) => other.has(layerKey(arn)));
-  const a = common(before, afterByKey).map(layerKey);
-  const b = common(after, beforeByKey).map(layerKey);
+  const a = beforeKeys.filter((key) => afterByKey.has(key));
+  const b = afterKeys.filter((key) => beforeByKey.has(key));
   const reordered = a.some((key, i) => key !== b[i]);
   return { added, removed, versionChanged, reordered };
 }

@@ -108,8 +108,9 @@ export async function posture(
     timer = setTimeout(() => resolve('late'), deadlineMs);
   });
   const inTime = <T>(work: Promise<T>): Promise<T | 'late'> => Promise.race([work, late]);
-  // Stops a state-table scan still paging when the step ends: no read outlives the deadline.
-  const stop = new AbortController();
+  // Stops a state-table scan still paging when the step ends: no read outlives the deadline. Made
+  // only for that scan: an abort builds a DOMException (a stack trace) that most events never need.
+  let stop: AbortController | undefined;
   try {
     const [signing, organization] = await Promise.all([
       inTime(
@@ -121,9 +122,11 @@ export async function posture(
     const codeSigning =
       signing === 'late' ? codeSigningNotRead(`no answer within ${deadlineMs} ms`) : signing;
     const own = ownAccounts(event, fn, settings, organization);
-    const layersInUse = needsLayersInUse(guardedRequest(event), own, settings.knownPublishers)
-      ? await readLayersInUse(ports.layersInUse, inTime, stop.signal)
-      : null;
+    let layersInUse: PostureReads['layersInUse'] = null;
+    if (needsLayersInUse(guardedRequest(event), own, settings.knownPublishers)) {
+      stop = new AbortController();
+      layersInUse = await readLayersInUse(ports.layersInUse, inTime, stop.signal);
+    }
     const result = postureOf(event, fn, settings, { codeSigning, organization, layersInUse });
     const gaps = postureGaps(result);
     if (gaps.length > 0) {
@@ -135,7 +138,7 @@ export async function posture(
     return analysis;
   } finally {
     clearTimeout(timer);
-    stop.abort();
+    stop?.abort();
   }
 }
 

@@ -55,6 +55,25 @@ export interface InvocationTelemetry extends Telemetry {
 
 export function invocationTelemetry(logger: Logger, metrics: Metrics): InvocationTelemetry {
   let stored = false;
+  // One single-metric emitter, made on first use and kept: `singleMetric()` builds a whole Metrics
+  // (its own Console, stores, environment reads; about 10 KB of heap) on every call, and each
+  // emission already clears what it was given (metric, dimensions, metadata).
+  let single: Metrics | undefined;
+  const emit = (
+    name: MetricName,
+    unit: (typeof MetricUnit)[keyof typeof MetricUnit],
+    value: number,
+    dimensions: Readonly<Record<string, string>>,
+  ) => {
+    single ??= metrics.singleMetric();
+    try {
+      for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
+      single.addMetric(name, unit, value);
+    } finally {
+      // A metric refused (bad value) leaves its dimensions behind: they must not reach the next one.
+      single.clearDimensions();
+    }
+  };
   return {
     logger,
     count(name, dimensions = {}) {
@@ -63,14 +82,10 @@ export function invocationTelemetry(logger: Logger, metrics: Metrics): Invocatio
         stored = true;
         return;
       }
-      const single = metrics.singleMetric();
-      for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
-      single.addMetric(name, MetricUnit.Count, 1);
+      emit(name, MetricUnit.Count, 1, dimensions);
     },
     measure(name, milliseconds, dimensions) {
-      const single = metrics.singleMetric();
-      for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
-      single.addMetric(name, MetricUnit.Milliseconds, milliseconds);
+      emit(name, MetricUnit.Milliseconds, milliseconds, dimensions);
     },
     flush() {
       if (stored) metrics.publishStoredMetrics();
