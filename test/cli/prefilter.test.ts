@@ -17,7 +17,11 @@ describe('mayHoldCandidate', () => {
       inString('{"eventName"\r\n\t:\r\n "UpdateFunctionCode20150331v2"}'),
       true,
     ],
+    ['a name spelled with a `\\u` escape', '{"eventName":"\\u0055pdateFunctionConfiguration"}', true],
+    ['the key spelled with a `\\u` escape', '{"event\\u004Eame":"StopLogging"}', true],
+    ['a `\\u` escape inside a string', inString('{"eventName":"\\u0044eleteTrail"}'), true],
     ['another call', '{"eventName":"GetObject","note":"UpdateFunctionConfiguration"}', false],
+    ['another call with an escaped sign', '{"eventName":"GetObject","q":"a\\u003db"}', false],
     ['another call with escaped blanks', inString('{"eventName"\r\n:\t"runInstances"}'), false],
   ])('%s', (_label, text, expected) => {
     expect(mayHoldCandidate(Buffer.from(text))).toBe(expected);

@@ -137,6 +137,15 @@ describe('record-level reading: every shape of input gives the whole-file findin
     ],
     ['an empty Records array', () => '{"Records":[]} ', true],
     [
+      'a log file whose only watched name is spelled with a \\u escape',
+      () =>
+        JSON.stringify({ Records: [otherService(), attack()] }).replace(
+          '"eventName":"UpdateFunctionConfiguration',
+          '"eventName":"\\u0055pdateFunctionConfiguration',
+        ),
+      true,
+    ],
+    [
       'a log file with CRLF line ends',
       () => JSON.stringify({ Records: [otherService(), attack()] }, null, 2).replace(/\n/g, '\r\n'),
       true,
