@@ -66,7 +66,7 @@ interface Words {
   base: number;
 }
 
-/** Any byte of the word is `"` or `\\` (the classic test for a zero byte, after an exclusive or). */
+/** Any byte of the word is `"` or a backslash (the classic test for a zero byte, after an exclusive or). */
 function holdsQuoteOrBackslash(v: number): boolean {
   const q = v ^ 0x22222222;
   const b = v ^ 0x5c5c5c5c;
@@ -75,7 +75,7 @@ function holdsQuoteOrBackslash(v: number): boolean {
   return ((zeroInQ | zeroInB) & 0x80808080) !== 0;
 }
 
-/** The first `"` or `\\` at or after `from`, or `n`: bytes to a word boundary, whole words, bytes. */
+/** The first `"` or backslash at or after `from`, or `n`: bytes to a word boundary, whole words, bytes. */
 function quoteOrBackslash(bytes: Buffer, { words, base }: Words, from: number, n: number): number {
   let i = from;
   for (; i < n && ((base + i) & 3) !== 0; i += 1) {
