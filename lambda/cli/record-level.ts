@@ -3,25 +3,31 @@
  * all day, nearly every log file holds one or two among a hundred records, and parsing the file
  * whole costs more than decompressing it. CloudTrail writes a log file as one object holding one
  * array (`{"Records": [...]}`; `aws cloudtrail lookup-events` writes `{"Events": [...]}`), each
- * element an object. One pass follows the structure (brackets and strings, with native searches for
- * the ends of strings) and notes where each element starts and ends; only the elements that hold a
- * watched event name, or a `\u` escape that could spell one, are parsed. The rest are counted, never
- * parsed: they cannot be candidates, exactly as the pre-filter's skipped files cannot.
+ * element an object. One pass over the bytes follows the structure (brackets and strings, one byte
+ * at a time: a native search per string costs more, strings being short) and notes where each
+ * element starts and ends, and whether it names a watched call; only those elements are parsed. The
+ * rest are counted, never parsed: they cannot be candidates, exactly as the pre-filter's skipped
+ * files cannot. Depth is known only by following every bracket from the start: a search for where
+ * records begin (`{"eventVersion":`) would also find a record's copy nested in its own request
+ * parameters, which a caller can fill with any JSON.
  *
  * Any other shape (a document with more keys, an element that is not an object, brackets that do
  * not match, a truncated file, an element that is not JSON) answers `null`: the caller parses the
  * file whole and reports what it finds, so the findings are the same either way.
  */
 import { elementValue, positionOf } from './documents.js';
-import { unicodeEscapePositions, watchedNamePositions } from './prefilter.js';
+import { recordMayBeCandidate, watchedAt } from './prefilter.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
 
 /** Deeper than CloudTrail ever nests; a deeper file is read the usual way. */
 const MAX_DEPTH = 256;
-const OBJECT = 1;
-const ARRAY = 2;
 /** `{"Records": [` or `{"Events": [`, with JSON whitespace only. */
 const HEAD = /^\{[ \t\n\r]*"(Records|Events)"[ \t\n\r]*:[ \t\n\r]*\[/;
+const EVENT_NAME = Buffer.from('eventName');
+
+/** What an element holds, as bits: a watched event name or a `\u` escape; another escape. */
+const WATCHED = 1;
+const ESCAPED = 2;
 
 export interface CandidateRecords {
   records: SourceRecord[];
@@ -34,53 +40,124 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-/** The quote that closes the string opened at `open`, or -1 (native searches for the quotes). */
-function closingQuote(bytes: Buffer, open: number): number {
-  for (let q = bytes.indexOf(0x22, open + 1); q !== -1; q = bytes.indexOf(0x22, q + 1)) {
-    let k = q - 1;
-    while (bytes[k] === 0x5c) k -= 1;
-    if ((q - 1 - k) % 2 === 0) return q;
+export interface Elements {
+  starts: number[];
+  /** Exclusive. */
+  ends: number[];
+  /** Indices of the elements that may hold a watched call, ascending. */
+  candidates: number[];
+}
+
+/** The string that closed at `quote` is `eventName`, followed by a colon and a watched name. */
+function watchedEventName(bytes: Buffer, quote: number): boolean {
+  for (let k = 0; k < 9; k += 1) if (bytes[quote - 9 + k] !== EVENT_NAME[k]) return false;
+  let j = quote + 1;
+  while (isSpace(bytes[j] as number)) j += 1;
+  if (bytes[j] !== 0x3a) return false;
+  j += 1;
+  while (isSpace(bytes[j] as number)) j += 1;
+  return bytes[j] === 0x22 && watchedAt(bytes, j + 1);
+}
+
+/** The bytes as 32-bit words, so that string bytes are tested four at a time. */
+interface Words {
+  words: Int32Array;
+  /** The offset of `bytes[0]` in the words' buffer. */
+  base: number;
+}
+
+/** Any byte of the word is `"` or a backslash (the classic test for a zero byte, after an exclusive or). */
+function holdsQuoteOrBackslash(v: number): boolean {
+  const q = v ^ 0x22222222;
+  const b = v ^ 0x5c5c5c5c;
+  const zeroInQ = ((q - 0x01010101) | 0) & ~q;
+  const zeroInB = ((b - 0x01010101) | 0) & ~b;
+  return ((zeroInQ | zeroInB) & 0x80808080) !== 0;
+}
+
+/** The first `"` or backslash at or after `from`, or `n`: bytes to a word boundary, whole words, bytes. */
+function quoteOrBackslash(bytes: Buffer, { words, base }: Words, from: number, n: number): number {
+  let i = from;
+  for (; i < n && ((base + i) & 3) !== 0; i += 1) {
+    const s = bytes[i] as number;
+    if (s === 0x22 || s === 0x5c) return i;
+  }
+  while (i + 4 <= n && !holdsQuoteOrBackslash(words[(base + i) >> 2] as number)) i += 4;
+  for (; i < n; i += 1) {
+    const s = bytes[i] as number;
+    if (s === 0x22 || s === 0x5c) return i;
+  }
+  return n;
+}
+
+/**
+ * The end (exclusive) of the object whose `{` is at `open`, or -1 when its brackets do not match
+ * or the bytes end first; `found[0]` gets what it holds (WATCHED, ESCAPED). A loop the JIT
+ * compiles tight, over bytes and, inside strings, words: strings are short, so a native search per
+ * string costs more. `stack` holds the open brackets (their byte).
+ */
+function objectEnd(bytes: Buffer, words: Words, open: number, stack: Uint8Array, found: Uint8Array): number {
+  const n = bytes.length;
+  let depth = 1;
+  let bits = 0;
+  stack[0] = 0x7b;
+  for (let i = open + 1; i < n; i += 1) {
+    const c = bytes[i] as number;
+    if (c === 0x22) {
+      const from = i + 1;
+      for (i = quoteOrBackslash(bytes, words, from, n); bytes[i] === 0x5c; ) {
+        bits |= bytes[i + 1] === 0x75 ? WATCHED : ESCAPED;
+        i = quoteOrBackslash(bytes, words, i + 2, n);
+      }
+      if (i - from === 9 && bytes[from] === 0x65 && bytes[from + 5] === 0x4e && watchedEventName(bytes, i))
+        bits |= WATCHED;
+    } else if ((c | 0x20) === 0x7b) {
+      // `{` or `[`
+      if (depth === MAX_DEPTH) return -1;
+      stack[depth] = c;
+      depth += 1;
+    } else if ((c | 0x20) === 0x7d) {
+      // `}` or `]`: closes the bracket two bytes before it
+      depth -= 1;
+      if (stack[depth] !== c - 2) return -1;
+      if (depth === 0) {
+        found[0] = bits;
+        return i + 1;
+      }
+    }
   }
   return -1;
 }
 
-interface Spans {
-  starts: number[];
-  /** Exclusive. */
-  ends: number[];
-}
-
 /**
  * The elements of the array whose `[` is at `open`, when that array is the document's only value
- * and each element is an object; null for anything else.
+ * and each element is an object, with those that may hold a watched call: an `eventName` key whose
+ * value starts with a watched name, a `\u` escape (which could spell one), or, in an element with
+ * other escapes (JSON inside a string, as lookup-events writes, where `\\u` is a `\u` once the
+ * string is parsed), whatever the pre-filter's byte search for a record finds. Null for anything else.
  */
-export function elementSpans(bytes: Buffer, open: number): Spans | null {
-  const spans: Spans = { starts: [], ends: [] };
+export function elementSpans(bytes: Buffer, open: number): Elements | null {
+  const spans: Elements = { starts: [], ends: [], candidates: [] };
   const stack = new Uint8Array(MAX_DEPTH);
-  let depth = 0;
+  const found = new Uint8Array(1);
+  const words = {
+    words: new Int32Array(bytes.buffer, 0, bytes.buffer.byteLength >> 2),
+    base: bytes.byteOffset,
+  };
   let expectElement = true;
   let i = open + 1;
   for (; i < bytes.length; i += 1) {
     const c = bytes[i] as number;
-    if (c === 0x22) {
-      if (depth === 0) return null;
-      i = closingQuote(bytes, i);
-      if (i === -1) return null;
-    } else if (depth > 0) {
-      if (c === 0x7b || c === 0x5b) {
-        if (depth === MAX_DEPTH) return null;
-        stack[depth] = c === 0x7b ? OBJECT : ARRAY;
-        depth += 1;
-      } else if (c === 0x7d || c === 0x5d) {
-        depth -= 1;
-        if (stack[depth] !== (c === 0x7d ? OBJECT : ARRAY)) return null;
-        if (depth === 0) spans.ends.push(i + 1);
-      }
-    } else if (isSpace(c)) {
-    } else if (expectElement && c === 0x7b) {
+    if (isSpace(c)) continue;
+    if (expectElement && c === 0x7b) {
+      const end = objectEnd(bytes, words, i, stack, found);
+      if (end === -1) return null;
+      const bits = found[0] as number;
+      if ((bits & WATCHED) !== 0 || ((bits & ESCAPED) !== 0 && recordMayBeCandidate(bytes.subarray(i, end))))
+        spans.candidates.push(spans.starts.length);
       spans.starts.push(i);
-      stack[0] = OBJECT;
-      depth = 1;
+      spans.ends.push(end);
+      i = end - 1;
       expectElement = false;
     } else if (!expectElement && c === 0x2c) expectElement = true;
     else if (c === 0x5d && expectElement === (spans.starts.length === 0)) break;
@@ -93,18 +170,6 @@ export function elementSpans(bytes: Buffer, open: number): Spans | null {
   if (bytes[k] !== 0x7d) return null;
   for (k += 1; k < bytes.length; k += 1) if (!isSpace(bytes[k] as number)) return null;
   return spans;
-}
-
-/** Indices of the elements that hold one of the positions (both lists ascending). */
-function holding(spans: Spans, positions: readonly number[]): number[] {
-  const out: number[] = [];
-  let e = 0;
-  for (const p of positions) {
-    while (e < spans.ends.length && (spans.ends[e] as number) <= p) e += 1;
-    if (e === spans.ends.length) break;
-    if ((spans.starts[e] as number) <= p && out[out.length - 1] !== e) out.push(e);
-  }
-  return out;
 }
 
 /**
@@ -122,11 +187,8 @@ export function candidateRecords(
   const wrapper = head[1] as 'Records' | 'Events';
   const spans = elementSpans(bytes, at + head[0].length - 1);
   if (!spans) return null;
-  const names = watchedNamePositions(bytes);
-  const escaped = unicodeEscapePositions(bytes);
-  const positions = escaped.length === 0 ? names : [...names, ...escaped].sort((a, b) => a - b);
   const out: CandidateRecords = { records: [], problems: [], unparsed: spans.starts.length };
-  for (const i of holding(spans, positions)) {
+  for (const i of spans.candidates) {
     let element: unknown;
     try {
       element = JSON.parse(bytes.toString('utf8', spans.starts[i], spans.ends[i]));

@@ -136,6 +136,31 @@ describe('record-level reading: every shape of input gives the whole-file findin
       false,
     ],
     ['an empty Records array', () => '{"Records":[]} ', true],
+    [
+      'a log file whose only watched name is spelled with a \\u escape',
+      () =>
+        JSON.stringify({ Records: [otherService(), attack()] }).replace(
+          '"eventName":"UpdateFunctionConfiguration',
+          '"eventName":"\\u0055pdateFunctionConfiguration',
+        ),
+      true,
+    ],
+    [
+      'a log file with CRLF line ends',
+      () => JSON.stringify({ Records: [otherService(), attack()] }, null, 2).replace(/\n/g, '\r\n'),
+      true,
+    ],
+    [
+      'a record nested deeper than the byte pass follows',
+      () =>
+        JSON.stringify({
+          Records: [
+            { ...otherService(), requestParameters: JSON.parse(`${'['.repeat(300)}${']'.repeat(300)}`) },
+            attack(),
+          ],
+        }),
+      false,
+    ],
   ];
 
   it.each(shapes)('%s', async (_label, make, recordLevel) => {
@@ -201,6 +226,9 @@ function trickyRecord(random: () => number): { text: string; watched: boolean } 
         requestParameters: { items: [JSON.parse(fake), { eventVersion: '1.09', eventName: 'DeleteTrail' }] },
       },
       { additionalEventData: { 'é\u2028': 'ünïcødé 🙂', eventName: 'eventName' } },
+      // A whole watched record as JSON inside a string, and as a value of a nested eventName key.
+      { requestParameters: { note: fake, nested: { eventName: 'UpdateFunctionConfiguration20150331v2' } } },
+      { responseElements: { items: [[{ Records: [JSON.parse(fake)] }], '{"eventVersion":"1.08",'] } },
       {},
     ];
     return { ...r, ...pick(traps) };
@@ -210,7 +238,9 @@ function trickyRecord(random: () => number): { text: string; watched: boolean } 
   let text = JSON.stringify(watched ? pick(candidates)() : benign());
   // Pretty-printing, and blanks a byte search might stop at.
   if (random() < 0.2) text = JSON.stringify(JSON.parse(text), null, pick([1, 2, '\t']));
-  if (random() < 0.2) text = text.replace('"eventName":', '"eventName"          :      ');
+  if (random() < 0.2)
+    text = text.replace('"eventName":', pick(['"eventName"     :   ', '"eventName"\r\n\t:\r\n ']));
+  if (random() < 0.2) text = text.replace(/\n/g, '\r\n');
   // A real candidate whose event name (or key) is written with `\u` escapes: JSON.parse reads it.
   if (watched && random() < 0.3)
     text = text.replace(
@@ -220,23 +250,37 @@ function trickyRecord(random: () => number): { text: string; watched: boolean } 
   return { text, watched };
 }
 
+/** A generated file of tricky records, with at least one plain candidate (so it passes the pre-filter). */
+function trickyFile(random: () => number, wrap: (texts: string[], sep: string) => string): Buffer {
+  const n = 1 + Math.floor(random() * 12);
+  const records = Array.from({ length: n }, () => trickyRecord(random).text);
+  records.push(JSON.stringify(attack()));
+  records.sort(() => random() - 0.5);
+  const sep = [',', ',', ',', ',\n  ', ',\r\n'][Math.floor(random() * 5)] as string;
+  return Buffer.from(wrap(records, sep));
+}
+
 describe('record-level reading: generated log files', () => {
-  it('gives the whole-file findings for 300 files of tricky records', async () => {
+  it.each([
+    ['log files', 300, (texts: string[], sep: string) => `{"Records":[${texts.join(sep)}]}`],
+    [
+      'lookup-events outputs',
+      60,
+      (texts: string[], sep: string) =>
+        `{"Events":[${texts
+          .map((t, i) => JSON.stringify({ EventId: `e-${i}`, CloudTrailEvent: t.replace(/\r/g, '') }))
+          .join(sep)}],"NextToken":null}`.replace(',"NextToken":null', ''),
+    ],
+  ])('gives the whole-file findings for %s of tricky records', async (_label, files, wrap) => {
     const random = prng(20261207);
     let recordLevel = 0;
-    for (let f = 0; f < 300; f += 1) {
-      const n = 1 + Math.floor(random() * 12);
-      const records = Array.from({ length: n }, () => trickyRecord(random));
-      // At least one plain candidate: every file passes the pre-filter, so both paths read it.
-      records.push({ text: JSON.stringify(attack()), watched: true });
-      records.sort(() => random() - 0.5);
-      const sep = random() < 0.3 ? ',\n  ' : ',';
-      const bytes = Buffer.from(`{"Records":[${records.map((r) => r.text).join(sep)}]}`);
+    for (let f = 0; f < files; f += 1) {
+      const bytes = trickyFile(random, wrap);
       const { fast, whole } = await same(bytes);
       expect(fast.records).toBe(whole.records);
       expect(fast.parsed).toBeLessThanOrEqual(whole.parsed);
       if (candidateRecords('f', bytes, 0, 1)) recordLevel += 1;
     }
-    expect(recordLevel).toBe(300);
+    expect(recordLevel).toBe(files);
   });
 });
