@@ -1,5 +1,5 @@
 /** Builds the finding (finding-model.ts) from a detection's evidence and what the host knows. */
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import type { ActorContext } from './actor.js';
 import { parseLayerArn } from './arn.js';
 import type { Detection, Evidence, HookChange, LayerChange } from './detections/detection.js';
@@ -29,9 +29,18 @@ import { cut, oneLine, safeText } from './text.js';
 export { type Finding, SCHEMA_VERSION } from './finding-model.js';
 export { removePermissionCommand, revertLayersCommand } from './remediation.js';
 
+/**
+ * SHA-256 in hex: node's one-shot `hash` (20.12 and later; no Hash stream object per finding),
+ * else `createHash`.
+ */
+const sha256Hex: (text: string) => string =
+  typeof crypto.hash === 'function'
+    ? (text) => crypto.hash('sha256', text, 'hex')
+    : (text) => crypto.createHash('sha256').update(text).digest('hex');
+
 export function findingIdOf(event: LambdaEvent, detectionId: string): string {
   const key = `${event.meta.account}|${event.meta.region}|${event.meta.id}|${detectionId}`;
-  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+  return sha256Hex(key).slice(0, 32);
 }
 
 export interface FindingParts {

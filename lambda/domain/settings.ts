@@ -4,6 +4,7 @@
  * from CDK context by the Lambda (passed as JSON in its environment); validated here, once.
  */
 import { isAccountId } from './arn.js';
+import { compiledBy } from './compiled.js';
 import { DEFAULT_PUBLISHERS, type KnownPublisher } from './publishers.js';
 import { isSeverity, SEVERITIES, type Severity } from './severity.js';
 
@@ -211,12 +212,16 @@ export function parseOwnResources(value: unknown, where: string, defaults: OwnRe
 
 /** Glob match where `*` is any run of characters and everything else is literal. */
 export function globMatch(pattern: string, value: string): boolean {
-  const re = new RegExp(
-    `^${pattern
-      .split('*')
-      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
-      .join('.*')}$`,
-    's',
-  );
-  return re.test(value);
+  return globRegExp(pattern).test(value);
 }
+
+const globRegExp = compiledBy(
+  (pattern) =>
+    new RegExp(
+      `^${pattern
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+      's',
+    ),
+);

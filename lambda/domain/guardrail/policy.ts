@@ -5,7 +5,9 @@
  * stable: the organization's own accounts, the known publishers whose layers are in use, and named
  * exceptions; versions are `*` unless pinned. Pure.
  */
+import { compiledBy } from '../compiled.js';
 import type { KnownPublisher } from '../publishers.js';
+import { utf8Length } from '../text.js';
 import type { Inventory, LayerUse } from './inventory.js';
 
 /** The calls whose request carries `lambda:Layer` (IAM's action data for Lambda). */
@@ -202,7 +204,7 @@ export function policyText(policy: GuardrailPolicy): string {
 
 /** The size AWS counts, in bytes, of the policy as written. */
 export function policySize(policy: GuardrailPolicy): number {
-  return new TextEncoder().encode(policyText(policy)).length;
+  return utf8Length(policyText(policy));
 }
 
 /** Merges a pinned list: versions of one layer into `:*`, then (if needed) layers of one account into the account. */
@@ -263,9 +265,13 @@ export function buildGuardrail(inventory: Inventory, options: GuardrailOptions):
 
 /** IAM's StringLike: `*` any run of characters, `?` exactly one, everything else literal and case-sensitive. */
 export function stringLike(pattern: string, value: string): boolean {
+  return stringLikeRegExp(pattern).test(value);
+}
+
+const stringLikeRegExp = compiledBy((pattern) => {
   const source = pattern
     .replace(/[.+^${}()|[\]\\]/g, '\\$&')
     .replace(/\*/g, '[\\s\\S]*')
     .replace(/\?/g, '[\\s\\S]');
-  return new RegExp(`^${source}$`).test(value);
-}
+  return new RegExp(`^${source}$`);
+});
