@@ -2,7 +2,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { STSClient } from '@aws-sdk/client-sts';
 import { clientsPerAccount } from './adapters/accounts.js';
@@ -10,6 +9,7 @@ import { SWEEP_CALLS, sdkClient } from './adapters/client-options.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbSweepLedger } from './adapters/dynamodb-sweep-ledger.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
+import { sweepLambdaClient } from './adapters/rate-limit.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
 import { readSweepWorkerConfig } from './config.js';
 import { findingSinks } from './sinks.js';
@@ -24,7 +24,8 @@ export const handler = createSweepWorker({
     clientsPerAccount(
       { homeAccount: config.homeAccount, memberRoleName: config.memberRoleName, partition: config.partition },
       sdkClient(STSClient, SWEEP_CALLS),
-      (region, credentials) => sdkClient(LambdaClient, SWEEP_CALLS, { region, credentials }),
+      // One client per account and region, each bounded (adapters/rate-limit.ts).
+      (region, credentials) => sweepLambdaClient(region, credentials),
     ),
   ),
   baselines: new DynamoDbBaselineStore(dynamodb, config.baselineTable),
