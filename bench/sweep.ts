@@ -31,6 +31,9 @@ const FUNCTIONS = Number(process.env.SWEEP_FUNCTIONS ?? 20);
 const LATENCY_MS = Number(process.env.SWEEP_LATENCY_MS ?? 40);
 const WORKERS = Number(process.env.SWEEP_WORKERS ?? 20);
 const SETUP = process.env.SWEEP_SETUP ?? 'seed';
+/** A run not reported within this is a failure of the bench (a lost ledger write would otherwise wait forever). */
+const RUN_DEADLINE_MS = Number(process.env.SWEEP_RUN_DEADLINE_S ?? 3600) * 1000;
+const progress = (line: string) => process.stderr.write(`[${new Date().toISOString()}] ${line}\n`);
 const REGIONS = ['us-east-1', 'eu-west-1', 'ap-southeast-2', 'us-west-2', 'eu-central-1'].slice(
   0,
   REGION_COUNT,
@@ -77,14 +80,27 @@ async function main() {
           rateLimited(client, new TokenBucket(SWEEP_LAMBDA_REQUESTS_PER_SECOND));
       },
     });
-    const reported = (p: { status: string; runId?: string }) => async () =>
-      p.status !== 'planned' || (await fan.ledger.state(p.runId as string))?.reported === true;
+    const reported = (p: { status: string; runId?: string }) => {
+      const deadline = performance.now() + RUN_DEADLINE_MS;
+      return async () => {
+        if (p.status !== 'planned') return true;
+        const state = await fan.ledger.state(p.runId as string);
+        if (state?.reported) return true;
+        if (performance.now() > deadline)
+          throw new Error(
+            `run ${p.runId} not reported within ${RUN_DEADLINE_MS / 1000} s: ${state?.remaining} pair(s) still counted open`,
+          );
+        return false;
+      };
+    };
+    progress(`setup (${SETUP}): ${(setupMs / 1000).toFixed(1)} s, ${functions} functions`);
     // The first run seeds every baseline (and warms moto's backends); the second is a day like any other.
     const seedStart = performance.now();
     const seeding = await fan.plan();
     await fan.drain(100_000, WORKERS, undefined, reported(seeding));
     const seedMs = performance.now() - seedStart;
     const seedLambdaCalls = proxy.lambdaCalls;
+    progress(`first run: ${(seedMs / 1000).toFixed(1)} s, ${seedLambdaCalls} Lambda calls`);
     await w.delivered();
     const pairMs: number[] = [];
     const callsBefore = proxy.lambdaCalls;
