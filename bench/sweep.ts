@@ -54,6 +54,25 @@ async function organization(accounts: readonly string[]) {
   return { moto, functions: moto.seeded.functions, setupMs: performance.now() - setupStart };
 }
 
+/** A predicate for the drain: true once run `p` is reported; throws past the run deadline. */
+function reportedWithin(ledger: {
+  state(runId: string): Promise<{ reported: boolean; remaining: number } | null>;
+}) {
+  return (p: { status: string; runId?: string }) => {
+    const deadline = performance.now() + RUN_DEADLINE_MS;
+    return async () => {
+      if (p.status !== 'planned') return true;
+      const state = await ledger.state(p.runId as string);
+      if (state?.reported) return true;
+      if (performance.now() > deadline)
+        throw new Error(
+          `run ${p.runId} not reported within ${RUN_DEADLINE_MS / 1000} s: ${state?.remaining} pair(s) still counted open`,
+        );
+      return false;
+    };
+  };
+}
+
 async function main() {
   globalSetup();
   const accounts = Array.from({ length: ACCOUNTS }, (_, i) => accountId(i));
@@ -80,19 +99,7 @@ async function main() {
           rateLimited(client, new TokenBucket(SWEEP_LAMBDA_REQUESTS_PER_SECOND));
       },
     });
-    const reported = (p: { status: string; runId?: string }) => {
-      const deadline = performance.now() + RUN_DEADLINE_MS;
-      return async () => {
-        if (p.status !== 'planned') return true;
-        const state = await fan.ledger.state(p.runId as string);
-        if (state?.reported) return true;
-        if (performance.now() > deadline)
-          throw new Error(
-            `run ${p.runId} not reported within ${RUN_DEADLINE_MS / 1000} s: ${state?.remaining} pair(s) still counted open`,
-          );
-        return false;
-      };
-    };
+    const reported = reportedWithin(fan.ledger);
     progress(`setup (${SETUP}): ${(setupMs / 1000).toFixed(1)} s, ${functions} functions`);
     // The first run seeds every baseline (and warms moto's backends); the second is a day like any other.
     const seedStart = performance.now();
