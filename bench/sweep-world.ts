@@ -1,10 +1,16 @@
 /**
  * The sweep benchmark's organization in moto: accounts x regions x functions, each function with a
- * published version and an alias, created through the API with moto's account header; and a proxy
- * in front of moto that holds every Lambda API request for a set time (the latency of the real
- * API), counting them.
+ * published version and an alias, either built in moto's backends by a Python process that then
+ * serves them (bench/sweep-seed.py, the default: seconds for 12,000 functions) or created through
+ * the API with moto's account header (SWEEP_SETUP=api: about 8.5 s an account on a loaded machine);
+ * and a proxy in front of moto that holds every Lambda API request for a set time (the latency of
+ * the real API), counting them.
  */
+import { spawn } from 'node:child_process';
 import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer as createNetServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { CreateRoleCommand, IAMClient } from '@aws-sdk/client-iam';
 import {
   CreateAliasCommand,
@@ -24,7 +30,60 @@ const TRUST = JSON.stringify({
 /** A 12-digit account id for index `i` (not moto's default, not the world's A or B). */
 export const accountId = (i: number) => String(400000000000 + i);
 
-/** Creates every function of the organization; returns how many. */
+export interface SeededMoto {
+  endpoint: string;
+  /** Functions built, and the seeding process's CPU and wall seconds (before it served). */
+  seeded: { functions: number; cpuSeconds: number; seconds: number };
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/**
+ * A moto server that holds the organization from its start: bench/sweep-seed.py builds each
+ * account's role and functions (version, alias) through moto's backend objects, then serves them
+ * over HTTP in the same process. It stops when its stdin closes.
+ */
+export async function startSeededMoto(
+  accounts: readonly string[],
+  regions: readonly string[],
+  functions: number,
+): Promise<SeededMoto> {
+  const port = await freePort();
+  const python = join(process.cwd(), '.moto-venv', 'bin', 'python');
+  const args = [
+    'bench/sweep-seed.py',
+    String(port),
+    String(functions),
+    regions.join(','),
+    accounts.join(','),
+  ];
+  // moto's request log goes to stderr: dropped (a full pipe would stall the server).
+  const child = spawn(python, args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    lines.once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench/sweep-seed.py exited (${code}) before serving`)));
+  });
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    seeded: JSON.parse(line),
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.stdin.end();
+      }),
+  };
+}
+
+/** Creates every function of the organization through moto's API; returns how many. */
 export async function createOrganization(
   endpoint: string,
   accounts: readonly string[],

@@ -129,16 +129,21 @@ export interface SweepWorkerConfig extends HandlerConfig {
   reportTopicArn: string;
   /** Messages from this queue are pairs whose retries are spent. */
   deadLetterQueueArn: string;
+  /** The queue of pairs, whose failed messages the worker hands out again after a backoff. */
+  queueUrl: string;
 }
 
 export function readSweepWorkerConfig(env: Record<string, string | undefined>): SweepWorkerConfig {
   const base = readConfig(env);
-  if (!env.SWEEP_DEAD_LETTER_QUEUE_ARN)
-    throw new ConfigurationError('layerwatch sweep worker: SWEEP_DEAD_LETTER_QUEUE_ARN is required');
+  if (!env.SWEEP_DEAD_LETTER_QUEUE_ARN || !env.SWEEP_QUEUE_URL)
+    throw new ConfigurationError(
+      'layerwatch sweep worker: SWEEP_DEAD_LETTER_QUEUE_ARN and SWEEP_QUEUE_URL are required',
+    );
   return {
     ...base,
     reportTopicArn: env.OPERATIONS_TOPIC_ARN || base.topicArn,
     deadLetterQueueArn: env.SWEEP_DEAD_LETTER_QUEUE_ARN,
+    queueUrl: env.SWEEP_QUEUE_URL,
   };
 }
 

@@ -23,6 +23,7 @@ import { OrganizationsAccountLister } from './adapters/organizations-account-lis
 import { SecurityHubFindingSink } from './adapters/securityhub-finding-sink.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
 import { SqsPairQueue } from './adapters/sqs-pair-queue.js';
+import { SqsPairRetry } from './adapters/sqs-pair-retry.js';
 
 /** The sinks after the alert topic, each when its option is on (pipeline/finding-sinks.ts). */
 const OPTIONAL_SINK_CALLS = union(
@@ -69,6 +70,7 @@ export const SWEEP_CALLS: readonly RuntimeCall[] = union(
 /** The fanned-out sweep's worker (sweep-worker.ts): one pair a message, and the run's report. */
 export const SWEEP_WORKER_CALLS: readonly RuntimeCall[] = union(
   LambdaFunctionLister.calls,
+  SqsPairRetry.calls,
   DynamoDbBaselineStore.calls,
   DynamoDbSweepLedger.calls,
   onTopic(SnsAlertPublisher.calls, 'alert'),

@@ -11,12 +11,19 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import type { AlertPublisher, OrganizationAccounts, PairQueue, SweepLedger } from './adapters/ports.js';
+import type {
+  AlertPublisher,
+  OrganizationAccounts,
+  PairQueue,
+  PairRetry,
+  SweepLedger,
+} from './adapters/ports.js';
 import { parsePairTask } from './adapters/sqs-pair-queue.js';
+import { pairRetryDelaySeconds } from './domain/sweep-ledger.js';
 import { type PlanResult, planRun } from './pipeline/sweep-plan.js';
 import { discoverAccounts } from './pipeline/sweep-run.js';
 import { runPairTask, type TaskPorts } from './pipeline/sweep-task.js';
-import { invocationTelemetry } from './pipeline/telemetry.js';
+import { invocationTelemetry, type Telemetry } from './pipeline/telemetry.js';
 
 export interface SweepPlanDeps {
   ledger: SweepLedger;
@@ -54,15 +61,18 @@ export function createSweepPlan(deps: SweepPlanDeps): () => Promise<PlanResult> 
 export interface SweepWorkerDeps extends Omit<TaskPorts, 'metrics'> {
   /** Messages from this queue are pairs whose retries are spent. */
   deadLetterQueueArn: string;
+  /** Hands a failed pair of the sweep's queue out again after its backoff (else: the queue's visibility timeout). */
+  retry?: PairRetry;
   logger: Logger;
   metrics: Metrics;
   now?: () => Date;
 }
 
 /**
- * Each message, one pair. A failed attempt is returned as a batch item failure (the queue hands it
- * out again after its visibility timeout), and so is every later message of the batch: a FIFO
- * queue's order within an account must hold. A body that is no pair is logged and dropped.
+ * Each message, one pair. A failed attempt is returned as a batch item failure, handed out again
+ * after its backoff (30 s, 2 min, 8 min; the queue's visibility timeout when the backoff cannot be
+ * set, and for a message of the dead-letter queue), and so is every later message of the batch: a
+ * FIFO queue's order within an account must hold. A body that is no pair is logged and dropped.
  */
 export function createSweepWorker(deps: SweepWorkerDeps): (event: SQSEvent) => Promise<SQSBatchResponse> {
   const t = invocationTelemetry(deps.logger, deps.metrics);
@@ -79,17 +89,10 @@ export function createSweepWorker(deps: SweepWorkerDeps): (event: SQSEvent) => P
         t.logger.error('Sweep message is not a pair: dropped', { messageId: record.messageId });
         continue;
       }
+      const attempt = Number(record.attributes.ApproximateReceiveCount) || 1;
+      const givenUp = record.eventSourceARN === deps.deadLetterQueueArn;
       try {
-        await runPairTask(
-          {
-            ...task,
-            attempt: Number(record.attributes.ApproximateReceiveCount) || 1,
-            givenUp: record.eventSourceARN === deps.deadLetterQueueArn,
-          },
-          ports,
-          t,
-          deps.now?.() ?? new Date(),
-        );
+        await runPairTask({ ...task, attempt, givenUp }, ports, t, deps.now?.() ?? new Date());
       } catch (error) {
         t.logger.error('Sweep pair failed: handed back to the queue', {
           account: task.account,
@@ -97,9 +100,29 @@ export function createSweepWorker(deps: SweepWorkerDeps): (event: SQSEvent) => P
           error: (error as Error).message,
         });
         batchItemFailures.push({ itemIdentifier: record.messageId });
+        if (!givenUp) await retryLater(deps.retry, record.receiptHandle, attempt, t);
       }
     }
     t.flush();
     return { batchItemFailures };
   };
+}
+
+/** Sets a failed pair's backoff; when that fails too, the queue's visibility timeout applies (logged). */
+async function retryLater(
+  retry: PairRetry | undefined,
+  receiptHandle: string,
+  attempt: number,
+  t: Telemetry,
+): Promise<void> {
+  if (!retry) return;
+  const seconds = pairRetryDelaySeconds(attempt);
+  try {
+    await retry.retryIn(receiptHandle, seconds);
+  } catch (error) {
+    t.logger.warn('Sweep pair backoff not set: the queue visibility timeout applies', {
+      seconds,
+      error: (error as Error).message,
+    });
+  }
 }

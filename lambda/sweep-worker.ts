@@ -2,15 +2,17 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { clientsPerAccount } from './adapters/accounts.js';
 import { SWEEP_CALLS, sdkClient } from './adapters/client-options.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { DynamoDbSweepLedger } from './adapters/dynamodb-sweep-ledger.js';
 import { LambdaFunctionLister } from './adapters/lambda-function-lister.js';
+import { sweepLambdaClient } from './adapters/rate-limit.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
+import { SqsPairRetry } from './adapters/sqs-pair-retry.js';
 import { readSweepWorkerConfig } from './config.js';
 import { findingSinks } from './sinks.js';
 import { createSweepWorker } from './sweep-fanout-app.js';
@@ -24,7 +26,8 @@ export const handler = createSweepWorker({
     clientsPerAccount(
       { homeAccount: config.homeAccount, memberRoleName: config.memberRoleName, partition: config.partition },
       sdkClient(STSClient, SWEEP_CALLS),
-      (region, credentials) => sdkClient(LambdaClient, SWEEP_CALLS, { region, credentials }),
+      // One client per account and region, each bounded (adapters/rate-limit.ts).
+      (region, credentials) => sweepLambdaClient(region, credentials),
     ),
   ),
   baselines: new DynamoDbBaselineStore(dynamodb, config.baselineTable),
@@ -33,6 +36,7 @@ export const handler = createSweepWorker({
   reporter: new SnsAlertPublisher(sns, config.reportTopicArn),
   settings: config.settings,
   deadLetterQueueArn: config.deadLetterQueueArn,
+  retry: new SqsPairRetry(sdkClient(SQSClient, SWEEP_CALLS), config.queueUrl),
   logger: new Logger({ serviceName: 'layerwatch-sweep' }),
   metrics: new Metrics({ namespace: 'LayerWatch', serviceName: 'layerwatch-sweep' }),
 });

@@ -189,6 +189,7 @@ export class LayerWatch extends Construct {
       topic: alerting.operations.topic,
       handler: detector.handler,
       sweep: sweep.fn,
+      sweepDeadLetterQueue: sweep.deadLetterQueue,
       containment: containment?.fn,
       deadLetterQueues: deadLetterQueuesOf(detector, tamper),
     });

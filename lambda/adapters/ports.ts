@@ -146,6 +146,12 @@ export interface SweepLedger {
   finish(runId: string, at: string): Promise<boolean>;
 }
 
+/** When a pair whose attempt failed is handed out again (its message's visibility). */
+export interface PairRetry {
+  /** Makes the message of `receiptHandle` visible again in `seconds`. Throws when it cannot. */
+  retryIn(receiptHandle: string, seconds: number): Promise<void>;
+}
+
 /** The queue of pairs the sweep's workers take, one account at a time. */
 export interface PairQueue {
   /** Queues one message per pair; returns the pairs that could not be queued, with why. */

@@ -5,6 +5,16 @@
  */
 import { addQualifierGap, type SweepSummary } from './render/sweep.js';
 
+/**
+ * How long a pair whose attempt `attempt` (1 for the first) failed waits before it is handed out
+ * again: 30 s, then 2 and 8 minutes (a throttle or a stalled role eases in seconds to minutes),
+ * never longer than the queue's own visibility timeout, which applies when this cannot be set.
+ */
+export function pairRetryDelaySeconds(attempt: number, visibilitySeconds = 960): number {
+  const n = Math.max(1, Math.floor(attempt));
+  return Math.min(visibilitySeconds, 30 * 4 ** (n - 1));
+}
+
 /** One account/region pair of a planned run. */
 export interface PlannedPair {
   readonly account: string;

@@ -1,6 +1,6 @@
 /**
- * Fan-out step 2, one pair: the sweep of one account and region (sweep-pair.ts and sweep-observe.ts,
- * as the single-run sweep uses them), its outcome settled in the ledger. A failed attempt (the pair
+ * Fan-out step 2, one pair: the sweep of one account and region (sweep-pair.ts, then per function
+ * sweep-observe.ts and sweep-qualifiers.ts), its outcome settled in the ledger. A failed attempt (the pair
  * could not be listed, a drift could not be delivered or recorded) keeps its error and throws, so
  * that the queue hands the pair out again; once the queue gives up (the dead-letter queue), the
  * pair is settled as failed with the last error known. The pair that settles a run's last one

@@ -35,7 +35,7 @@ export const EMITTED_METRICS = {
 } as const satisfies Record<string, { service: string; dimensions: readonly (readonly string[])[] }>;
 
 export type MetricName = keyof typeof EMITTED_METRICS;
-/** The sweep's counts, published once per run (pipeline/sweep-report.ts). */
+/** The sweep's counts, published once per run (pipeline/sweep-coverage.ts). */
 export type SweepMetricName = {
   [K in MetricName]: (typeof EMITTED_METRICS)[K]['service'] extends 'layerwatch-sweep' ? K : never;
 }[MetricName];

@@ -15,6 +15,12 @@ export interface OperationsProps {
   readonly topic: sns.ITopic;
   readonly handler: lambda.IFunction;
   readonly sweep: lambda.IFunction;
+  /**
+   * The sweep's dead-letter queue: the worker reads it to settle each pair given up, and the pair
+   * that settles a run's last one sends the run's coverage report. A message there is normal; one
+   * that stays means a settlement or the report keeps failing.
+   */
+  readonly sweepDeadLetterQueue: sqs.IQueue;
   /** The one-click containment, when turned on: a failed run may have sent its asker no report. */
   readonly containment?: lambda.IFunction;
   /** Queues that hold what could not be delivered: any message in one raises an alarm. */
@@ -24,6 +30,9 @@ export interface OperationsProps {
     readonly description: string;
   }[];
 }
+
+/** How long a pair given up by the sweep may wait in its dead-letter queue before a person is told. */
+export const SWEEP_DEAD_LETTER_MAX_AGE = Duration.hours(1);
 
 const RULE_DLQ =
   'events EventBridge could not deliver to the handler are waiting in the dead-letter queue (see README: re-drive)';
@@ -103,6 +112,18 @@ export class Operations extends Construct {
       'the drift sweep failed (coverage gaps are reported separately)',
       props.sweep.metricErrors({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
     );
+    // A FIFO queue's message ages from its move to the dead-letter queue; the worker settles it in
+    // seconds, and a failed settlement comes back after the queue's visibility timeout (16 min):
+    // an hour is three or four failed tries.
+    this.alarm(
+      'SweepDeadLetterAgeAlarm',
+      'a pair the drift sweep gave up on could not be settled for an hour (sweep worker log: "Sweep pair failed"): its run\'s coverage report is not delivered until it is, or until the next run reports the run',
+      props.sweepDeadLetterQueue.metricApproximateAgeOfOldestMessage({
+        period: Duration.minutes(5),
+        statistic: cloudwatch.Stats.MAXIMUM,
+      }),
+      SWEEP_DEAD_LETTER_MAX_AGE.toSeconds(),
+    );
     if (props.containment)
       this.alarm(
         'ContainmentErrorsAlarm',
@@ -112,11 +133,11 @@ export class Operations extends Construct {
     this.remoteAlarmRule = this.relayRemoteAlarms(props.topic);
   }
 
-  private alarm(id: string, description: string, metric: cloudwatch.IMetric): void {
+  private alarm(id: string, description: string, metric: cloudwatch.IMetric, threshold = 1): void {
     const a = new cloudwatch.Alarm(this, id, {
       alarmDescription: `layerwatch: ${description}`,
       metric,
-      threshold: 1,
+      threshold,
       evaluationPeriods: 1,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,

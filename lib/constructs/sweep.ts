@@ -56,9 +56,10 @@ export const PAIR_TIMEOUT = Duration.minutes(15);
  * before the first deploy that re-sends layers), reporting layer drift and coverage. Fanned out: the
  * scheduled function plans a run and queues one message per account/region pair on a FIFO queue
  * whose message group is the account; workers take the pairs, at most `concurrency` at once and one
- * per account; a pair that fails is handed out again after the visibility timeout, and after
- * `attempts` goes to the dead-letter queue, which the same worker reads to settle it as failed. The
- * pair that settles a run's last one sends the run's coverage report.
+ * per account; a pair that fails is handed out again after the worker's backoff (30 s, 2 min,
+ * 8 min; the visibility timeout when it cannot be set), and after `attempts` goes to the
+ * dead-letter queue, which the same worker reads to settle it as failed. The pair that settles a
+ * run's last one sends the run's coverage report.
  */
 export class Sweep extends Construct {
   /** The plan (scheduled, and run at deployment). */
@@ -113,13 +114,15 @@ export class Sweep extends Construct {
       entry: 'sweep-worker.ts',
       description: 'layerwatch: drift sweep of one account/region pair, and the run report',
       calls: SWEEP_WORKER_CALLS,
-      targets: props.targets,
+      // The queue: a failed pair's message is handed out again after its backoff.
+      targets: { ...props.targets, sweepQueueArn: this.queue.queueArn },
       memorySize: 512,
       timeout: PAIR_TIMEOUT,
       logRetention: props.logRetention,
       environment: {
         ...props.environment,
         SWEEP_DEAD_LETTER_QUEUE_ARN: this.deadLetterQueue.queueArn,
+        SWEEP_QUEUE_URL: this.queue.queueUrl,
       },
       retryAttempts: 0,
     });

@@ -169,6 +169,7 @@ describe('every SDK client a runtime builds has a time budget', () => {
     const workerEnv = handlerEnv({
       MEMBER_ROLE_NAME: 'LayerWatchReadOnly',
       SWEEP_DEAD_LETTER_QUEUE_ARN: queues.deadLetterQueueArn,
+      SWEEP_QUEUE_URL: queues.queueUrl,
     });
     await load<(e: unknown) => Promise<unknown>>('../../lambda/sweep-worker.js', workerEnv, async (l) => {
       const records = await queues.receiveAll();

@@ -108,14 +108,19 @@ describe('sweep configuration', () => {
 });
 
 describe('sweep worker configuration', () => {
-  it('reads the dead-letter queue and where reports go, and fails fast without the queue', () => {
-    expect(
-      readSweepWorkerConfig({ ...base, SWEEP_DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:1:dlq.fifo' }),
-    ).toMatchObject({
+  const queues = {
+    SWEEP_DEAD_LETTER_QUEUE_ARN: 'arn:aws:sqs:us-east-1:1:dlq.fifo',
+    SWEEP_QUEUE_URL: 'https://sqs.us-east-1.amazonaws.com/1/sweep.fifo',
+  };
+  it('reads both queues and where reports go', () => {
+    expect(readSweepWorkerConfig({ ...base, ...queues })).toMatchObject({
       deadLetterQueueArn: 'arn:aws:sqs:us-east-1:1:dlq.fifo',
+      queueUrl: 'https://sqs.us-east-1.amazonaws.com/1/sweep.fifo',
       reportTopicArn: base.ALERT_TOPIC_ARN,
     });
-    expect(() => readSweepWorkerConfig(base)).toThrow(/SWEEP_DEAD_LETTER_QUEUE_ARN/);
+  });
+  it.each(['SWEEP_DEAD_LETTER_QUEUE_ARN', 'SWEEP_QUEUE_URL'])('fails fast without %s', (name) => {
+    expect(() => readSweepWorkerConfig({ ...base, ...queues, [name]: undefined })).toThrow(new RegExp(name));
   });
 });
 

@@ -10,7 +10,17 @@ const A = '111122223333';
 const DLQ = 'arn:aws:sqs:us-east-1:111122223333:sweep-dlq.fifo';
 const NOW = new Date('2026-12-07T03:00:00Z');
 
-function world(failing = new Set<string>()) {
+/** Records each backoff asked for; throws when `fail` is set. */
+class FakeRetry {
+  asked: { receiptHandle: string; seconds: number }[] = [];
+  fail: Error | null = null;
+  async retryIn(receiptHandle: string, seconds: number) {
+    if (this.fail) throw this.fail;
+    this.asked.push({ receiptHandle, seconds });
+  }
+}
+
+function world(failing = new Set<string>(), retry = new FakeRetry()) {
   const obs = observability();
   const ledger = new MemoryLedger();
   const queue = new MemoryQueue();
@@ -35,6 +45,7 @@ function world(failing = new Set<string>()) {
     reporter,
     settings: parseSettings({}),
     deadLetterQueueArn: DLQ,
+    retry,
     logger: obs.logger,
     metrics: obs.metrics,
     now: () => NOW,
@@ -42,12 +53,13 @@ function world(failing = new Set<string>()) {
   const record = (i: number, o: Partial<SQSRecord> = {}) =>
     ({
       messageId: `m${i}`,
+      receiptHandle: `r${i}`,
       body: JSON.stringify(queue.sent[i]),
       attributes: { ApproximateReceiveCount: '1' },
       eventSourceARN: 'arn:aws:sqs:us-east-1:111122223333:sweep.fifo',
       ...o,
     }) as SQSRecord;
-  return { plan, worker, queue, reporter, record };
+  return { plan, worker, queue, reporter, record, retry, logged: obs };
 }
 
 describe('fanned-out sweep host', () => {
@@ -73,6 +85,32 @@ describe('fanned-out sweep host', () => {
     expect(w.reporter.published[0]?.subject).toBe(
       '[HIGH] layerwatch drift sweep could not reach 2 of 2 account/region pairs',
     );
+  });
+
+  it.each([
+    { attempt: '1', from: 'the queue', seconds: [30] },
+    { attempt: '2', from: 'the queue', seconds: [120] },
+    { attempt: '3', from: 'the queue', seconds: [480] },
+    { attempt: '1', from: 'the dead-letter queue', seconds: [] },
+  ])('a pair failed on attempt $attempt from $from is handed out again after $seconds s', async (c) => {
+    const w = world(new Set([A]));
+    await w.plan();
+    const record = w.record(0, {
+      attributes: { ApproximateReceiveCount: c.attempt } as SQSRecord['attributes'],
+      ...(c.from === 'the dead-letter queue' ? { eventSourceARN: DLQ } : {}),
+    });
+    await w.worker({ Records: [record] });
+    expect(w.retry.asked).toEqual(c.seconds.map((seconds) => ({ receiptHandle: 'r0', seconds })));
+  });
+
+  it('still hands the pair back when its backoff cannot be set (the visibility timeout applies)', async () => {
+    const retry = new FakeRetry();
+    retry.fail = new Error('AccessDenied');
+    const w = world(new Set([A]), retry);
+    await w.plan();
+    await expect(w.worker({ Records: [w.record(0)] })).resolves.toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm0' }],
+    });
   });
 
   it('drops a message that is no pair, without failing the batch', async () => {

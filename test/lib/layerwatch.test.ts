@@ -189,15 +189,18 @@ describe('LayerWatchStack', () => {
     const alarms = template.findResources('AWS::CloudWatch::Alarm', {
       Properties: { MetricName: Match.not('Heartbeat') },
     });
-    expect(Object.keys(alarms)).toHaveLength(10);
+    expect(Object.keys(alarms)).toHaveLength(11);
     for (const alarm of Object.values(alarms)) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/OperationsTopic/) }]);
-      expect(alarm.Properties.Threshold).toBe(1);
+      // Every alarm fires on the first of what it counts; the sweep's dead-letter queue on its age.
+      const age = alarm.Properties.MetricName === 'ApproximateAgeOfOldestMessage';
+      expect(alarm.Properties.Threshold).toBe(age ? 3600 : 1);
     }
     const metrics = Object.values(alarms)
       .map((a) => a.Properties.MetricName)
       .sort();
     expect(metrics).toEqual([
+      'ApproximateAgeOfOldestMessage',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
       'ApproximateNumberOfMessagesVisible',
@@ -209,6 +212,18 @@ describe('LayerWatchStack', () => {
       'MalformedEvents',
       'Throttles',
     ]);
+    // A pair given up by the sweep that cannot be settled (so its run's report may never be sent)
+    // reaches a person: the age of the sweep's dead-letter queue, not its messages (they are normal there).
+    const [age] = Object.values(alarms).filter(
+      (a) => a.Properties.MetricName === 'ApproximateAgeOfOldestMessage',
+    );
+    expect(age?.Properties.Dimensions).toEqual([
+      {
+        Name: 'QueueName',
+        Value: { 'Fn::GetAtt': [expect.stringMatching(/SweepDeadLetterQueue/), 'QueueName'] },
+      },
+    ]);
+    expect(age?.Properties.Statistic).toBe('Maximum');
     const own = Object.values(alarms).filter((a) => a.Properties.Namespace === 'LayerWatch');
     expect(own).toHaveLength(2);
     for (const a of own) expect(a.Properties.Dimensions).toEqual([{ Name: 'service', Value: 'layerwatch' }]);

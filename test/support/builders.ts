@@ -2,17 +2,16 @@
  * Builders for the handler and the sweep over in-memory ports: the setup the app, property and
  * step tests share. Each returns the fakes it wired, so that a test can change or inspect them.
  */
-import type { FindingSink, FunctionLister, OrganizationAccounts } from '../../lambda/adapters/ports.js';
+import type { FindingSink, FunctionLister } from '../../lambda/adapters/ports.js';
 import { createHandler } from '../../lambda/app.js';
 import type { LiveConfiguration } from '../../lambda/domain/engine.js';
 import type { HeartbeatSource } from '../../lambda/domain/heartbeat.js';
 import type { FunctionRef } from '../../lambda/domain/model.js';
 import type { Observation } from '../../lambda/domain/observation.js';
 import type { LayerLookup } from '../../lambda/domain/provenance.js';
-import { DEFAULT_SETTINGS, type DetectionSettings, parseSettings } from '../../lambda/domain/settings.js';
+import { DEFAULT_SETTINGS, type DetectionSettings } from '../../lambda/domain/settings.js';
 import type { SweptAlias } from '../../lambda/domain/sweep-qualifiers.js';
 import { AlertTopicSink } from '../../lambda/pipeline/alert-topic-sink.js';
-import { createSweep } from '../../lambda/sweep-app.js';
 import {
   FakeLayers,
   FakePublisher,
@@ -101,29 +100,4 @@ export class FakeLister implements FunctionLister {
     if (!found) throw Object.assign(new Error(`no ${qualifier}`), { name: 'ResourceNotFoundException' });
     return found;
   }
-}
-
-/** The sweep over two accounts in one region, with in-memory ports. */
-export function sweepWith(
-  lister: FakeLister,
-  o: { moreSinks?: FindingSink[]; discover?: OrganizationAccounts; accounts?: string[] } = {},
-) {
-  const publisher = new FakePublisher();
-  const reporter = new FakePublisher();
-  const baselines = new MemoryBaselines();
-  const obs = observability();
-  const run = createSweep({
-    lister,
-    baselines,
-    sinks: [new AlertTopicSink(publisher), ...(o.moreSinks ?? [])],
-    reporter,
-    settings: parseSettings({ minSeverity: 'informational' }),
-    accounts: o.accounts ?? ['111122223333', '999999999999'],
-    discover: o.discover,
-    regions: ['us-east-1'],
-    logger: obs.logger,
-    metrics: obs.metrics,
-    now: () => new Date('2026-03-14T10:00:00Z'),
-  });
-  return { run, publisher, reporter, baselines, counted: obs.counted };
 }

@@ -37,9 +37,10 @@ import type { FindingSink } from '../../lambda/adapters/ports.js';
 import { SnsAlertPublisher } from '../../lambda/adapters/sns-alert-publisher.js';
 import { SqsPairQueue } from '../../lambda/adapters/sqs-pair-queue.js';
 import { createHandler, type HandlerResult } from '../../lambda/app.js';
+import type { SweepSummary } from '../../lambda/domain/render/sweep.js';
 import { type DetectionSettings, parseSettings } from '../../lambda/domain/settings.js';
+import { coverageOf, plannedPairs } from '../../lambda/domain/sweep-ledger.js';
 import { AlertTopicSink } from '../../lambda/pipeline/alert-topic-sink.js';
-import { createSweep } from '../../lambda/sweep-app.js';
 import { createSweepPlan, createSweepWorker } from '../../lambda/sweep-fanout-app.js';
 import { fanOutQueues } from './fanout-queues.js';
 import { type Credentials, clientConfig, inAccount as inAccountOf } from './moto.js';
@@ -190,21 +191,22 @@ export async function createWorld(
     });
   };
 
-  /** The drift sweep over `accounts` x `regions`, with the world's clients (member role for other accounts). */
+  /**
+   * The deployed drift sweep over `accounts` x `regions` as one call: the fan-out's plan, then its
+   * worker until both queues are empty (a failing pair retried, then given up), answering the run's
+   * coverage as its report states it (the report itself is on the topic, as deployed).
+   */
   const makeSweep = (o: HandlerOptions & { accounts: string[]; regions: string[] }) => {
-    const { c, lambdaIn: clientFor, seen } = clientsFor(o);
-    const publisher = new SnsAlertPublisher(seen(inAccount(new SNSClient(c), A)), o.topicArn ?? topicArn);
-    return createSweep({
-      lister: new LambdaFunctionLister(clientFor),
-      baselines: new DynamoDbBaselineStore(seen(inAccount(new DynamoDBClient(c), A)), TABLE),
-      sinks: [new AlertTopicSink(publisher)],
-      reporter: publisher,
-      settings: o.settings ?? parseSettings({ minSeverity: 'informational' }),
-      accounts: o.accounts,
-      regions: o.regions,
-      logger: obs.logger,
-      metrics: obs.metrics,
-    });
+    let fan: Awaited<ReturnType<typeof makeFanOut>> | undefined;
+    return async (): Promise<SweepSummary> => {
+      fan ??= await makeFanOut(o);
+      const planned = await fan.plan();
+      if (planned.status !== 'planned') throw new Error(`sweep skipped: run ${planned.holder} holds it`);
+      await fan.drain();
+      const state = await fan.ledger.state(planned.runId);
+      if (!state?.reported) throw new Error(`sweep run ${planned.runId} was not reported`);
+      return coverageOf(state.run, await fan.ledger.records(planned.runId, plannedPairs(state.run)), null);
+    };
   };
 
   /**

@@ -2,6 +2,7 @@ import {
   coverageOf,
   type PairRecord,
   type PlannedRun,
+  pairRetryDelaySeconds,
   plannedPairs,
 } from '../../../lambda/domain/sweep-ledger.js';
 
@@ -96,5 +97,18 @@ describe('sweep coverage', () => {
       qualifierGapsMore: 4,
     });
     expect(summary.qualifierGaps).toEqual([gap('f1'), gap('f2')]);
+  });
+});
+
+describe('pairRetryDelaySeconds', () => {
+  it.each([
+    { attempt: 1, visibility: 960, seconds: 30 },
+    { attempt: 2, visibility: 960, seconds: 120 },
+    { attempt: 3, visibility: 960, seconds: 480 },
+    { attempt: 4, visibility: 960, seconds: 960 },
+    { attempt: 0, visibility: 960, seconds: 30 },
+    { attempt: 2, visibility: 60, seconds: 60 },
+  ])('attempt $attempt failed, visibility timeout $visibility s: $seconds s', (c) => {
+    expect(pairRetryDelaySeconds(c.attempt, c.visibility)).toBe(c.seconds);
   });
 });

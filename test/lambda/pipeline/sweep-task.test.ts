@@ -3,7 +3,14 @@ import { AlertTopicSink } from '../../../lambda/pipeline/alert-topic-sink.js';
 import { type PairTaskInput, runPairTask, type TaskPorts } from '../../../lambda/pipeline/sweep-task.js';
 import { FakeLister, observation } from '../../support/builders.js';
 import { MemoryLedger } from '../../support/fake-ledger.js';
-import { FakePublisher, MemoryBaselines, observability, recordingTelemetry } from '../../support/fakes.js';
+import {
+  FakePublisher,
+  FakeSink,
+  MemoryBaselines,
+  observability,
+  recordingTelemetry,
+} from '../../support/fakes.js';
+import { layerArn } from '../../support/records.js';
 
 const A = '111122223333';
 const NOW = new Date('2026-12-07T03:00:00Z');
@@ -82,6 +89,41 @@ describe('sweep pair task', () => {
       'aliases not listed (TooManyRequestsException: slow down)',
     );
   });
+
+  it.each([
+    // Every sink is tried before the attempt fails: the one that took it is sent it again.
+    { failing: 'the alert topic', onTopic: 0, onHub: 2 },
+    { failing: 'a secondary sink', onTopic: 1, onHub: 1 },
+  ])(
+    'a drift $failing cannot take fails the attempt and leaves the baseline, so that the next attempt reports it',
+    async (c) => {
+      const lister = new FakeLister([observation('a', [], NOW.toISOString())]);
+      const { ledger, ports, task } = await setup(lister);
+      const topic = new FakePublisher();
+      const hub = new FakeSink('security-hub');
+      const p: TaskPorts = { ...ports, sinks: [new AlertTopicSink(topic), hub] };
+      await runPairTask(task('us-east-1'), p, recordingTelemetry(), NOW);
+      // The seeding run is reported and lets the sweep go; the next day's run finds the drift.
+      const next = { runId: 'run-2', startedAt: NOW.toISOString(), accounts: [A], regions: ['us-east-1'] };
+      await ledger.claim({ ...next, holdUntil: NOW.getTime() / 1000 + 3600 }, NOW.getTime() / 1000);
+      lister.functions = [observation('a', [layerArn('x', 1)], NOW.toISOString())];
+      const down = new Error('down');
+      if (c.failing === 'the alert topic') topic.fail = down;
+      else hub.fail = down;
+      await expect(
+        runPairTask(task('us-east-1', { runId: 'run-2' }), p, recordingTelemetry(), NOW),
+      ).rejects.toThrow(/attempt 1: could not report or record: .*down/);
+      expect(topic.published).toHaveLength(c.onTopic);
+      const arn = observation('a', [], NOW.toISOString()).fn.arn;
+      expect((await p.baselines.get(arn))?.states.at(-1)?.layers).toEqual([]);
+      topic.fail = null;
+      hub.fail = null;
+      await runPairTask(task('us-east-1', { runId: 'run-2', attempt: 2 }), p, recordingTelemetry(), NOW);
+      expect(ledger.outcomes.get(`run-2#${A}#us-east-1`)).toMatchObject({ status: 'ok', drifted: 1 });
+      expect(hub.delivered).toHaveLength(c.onHub);
+      expect(topic.published).toHaveLength(c.onTopic + 1);
+    },
+  );
 
   it('keeps the error of a failed attempt and throws, so that the queue hands the pair out again', async () => {
     const { ledger, reporter, ports, task } = await setup(new FakeLister([], new Set([A])));
