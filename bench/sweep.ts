@@ -160,7 +160,6 @@ function verdict(m: Measured, status: string, delivered: { finding: unknown }[])
     `Command: \`npm run bench:sweep\` (${new Date().toISOString().slice(0, 10)}, ${process.env.SWEEP_NOTE ?? 'shared 2-core machine'}, Node ${process.version}, moto on loopback)`,
     '',
     modelTable(m),
-    '',
     `| every pair reached, one report | ${reached ? 'yes' : `NO (${reports.length} report(s), ${report?.reached ?? 0} of ${m.pairs} reached)`} |`,
     `| the model's Lambda calls per pair are what the sweep sent | ${modelled ? 'yes' : 'NO: bench/sweep-model.ts no longer describes the sweep'} |`,
   ].join('\n');
