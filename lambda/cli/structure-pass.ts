@@ -1,0 +1,139 @@
+/**
+ * The record-level structure pass in WebAssembly (structure-pass.wat, 128-bit vectors, after
+ * simdjson's first stage): the bounds of the top array's elements and their escapes come from the
+ * module; which elements may hold a watched call is decided here exactly as the JavaScript pass in
+ * record-level.ts decides it (the reference: a test runs both over generated files and compares).
+ * The module lists the quotes that may open an `eventName` key (`e` after, `N` 6 bytes on, a quote
+ * 10 bytes on); those whose string is `eventName` with a watched name after the colon are kept.
+ */
+import { recordMayBeCandidate, watchedAt } from './prefilter.js';
+import { STRUCTURE_PASS_WASM } from './structure-pass-bytes.js';
+
+export interface Elements {
+  starts: number[];
+  /** Exclusive. */
+  ends: number[];
+  /** Indices of the elements that may hold a watched call, ascending. */
+  candidates: number[];
+}
+
+const EVENT_NAME = Buffer.from('eventName');
+/** What an element holds, as the module writes it: a `\u` escape; another escape. */
+const UNICODE_ESCAPE = 1;
+const OTHER_ESCAPE = 2;
+
+export function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** The string that closed at `quote` is `eventName`, followed by a colon and a watched name. */
+export function watchedEventName(bytes: Buffer, quote: number): boolean {
+  for (let k = 0; k < 9; k += 1) if (bytes[quote - 9 + k] !== EVENT_NAME[k]) return false;
+  let j = quote + 1;
+  while (isSpace(bytes[j] as number)) j += 1;
+  if (bytes[j] !== 0x3a) return false;
+  j += 1;
+  while (isSpace(bytes[j] as number)) j += 1;
+  return bytes[j] === 0x22 && watchedAt(bytes, j + 1);
+}
+
+/** After the array's `]` at `close`, only the document's closing brace (and blanks) may follow. */
+export function closesDocument(bytes: Buffer, close: number): boolean {
+  let k = close + 1;
+  while (k < bytes.length && isSpace(bytes[k] as number)) k += 1;
+  if (bytes[k] !== 0x7d) return false;
+  for (k += 1; k < bytes.length; k += 1) if (!isSpace(bytes[k] as number)) return false;
+  return true;
+}
+
+/** The few WebAssembly names used (the project's TypeScript libraries do not declare them). */
+interface Wasm {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+}
+const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: Wasm };
+
+interface Pass {
+  memory: { buffer: ArrayBuffer; grow(pages: number): number };
+  scan(len: number, masks: number, out: number, max: number): number;
+  closeAt(): number;
+  hits(): number;
+}
+
+let pass: Pass | undefined;
+
+function instance(): Pass {
+  if (!pass) {
+    const module = new wasm.Module(Buffer.from(STRUCTURE_PASS_WASM, 'base64'));
+    pass = new wasm.Instance(module, {}).exports as unknown as Pass;
+  }
+  return pass;
+}
+
+/** The module's memory, grown to `bytes`; the whole of it as bytes. */
+function heap(p: Pass, bytes: number): Uint8Array {
+  const have = p.memory.buffer.byteLength;
+  if (have < bytes) p.memory.grow(Math.ceil((bytes - have) / 65536));
+  return new Uint8Array(p.memory.buffer);
+}
+
+/**
+ * The elements of the array whose `[` is at `open`, as record-level.ts's `elementSpans` answers
+ * them; null for another shape; undefined when the module cannot decide (a backslash outside
+ * strings, more elements than it has room for): the reference pass decides then.
+ */
+export function wasmElementSpans(bytes: Buffer, open: number): Elements | null | undefined {
+  const from = open + 1;
+  const len = Math.max(0, bytes.length - from);
+  const padded = ((len + 63) & ~63) + 64;
+  const max = (len >> 4) + 16;
+  const masks = padded;
+  const out = masks + (padded >> 3);
+  const p = instance();
+  const list = out + max * 12 + 256;
+  const memory = heap(p, list + ((len >> 3) + 16) * 4);
+  memory.set(bytes.subarray(from), 0);
+  memory.fill(0, len, padded);
+  const count = p.scan(len, masks, out, max);
+  if (count === -2) return undefined;
+  if (count < 0 || !closesDocument(bytes, from + p.closeAt())) return null;
+  const words = new Int32Array(memory.buffer, out, max * 3);
+  const spans: Elements = { starts: new Array(count), ends: new Array(count), candidates: [] };
+  for (let k = 0; k < count; k += 1) {
+    spans.starts[k] = from + (words[k] as number);
+    spans.ends[k] = from + (words[max + k] as number);
+  }
+  const watched = watchedElements(bytes, from, new Int32Array(memory.buffer, list, p.hits()), spans);
+  for (let k = 0; k < count; k += 1) {
+    const flags = words[2 * max + k] as number;
+    if (
+      (flags & UNICODE_ESCAPE) !== 0 ||
+      watched.has(k) ||
+      ((flags & OTHER_ESCAPE) !== 0 &&
+        recordMayBeCandidate(bytes.subarray(spans.starts[k] as number, spans.ends[k] as number)))
+    )
+      spans.candidates.push(k);
+  }
+  return spans;
+}
+
+/** The elements holding an `eventName` key with a watched name: the module lists the quotes that may open one. */
+function watchedElements(
+  bytes: Buffer,
+  from: number,
+  hits: Int32Array,
+  { starts, ends }: Elements,
+): Set<number> {
+  const watched = new Set<number>();
+  const last = ends.length === 0 ? from : (ends[ends.length - 1] as number);
+  let k = 0;
+  for (const rel of hits) {
+    const at = from + rel;
+    if (at >= last) break;
+    if (watchedEventName(bytes, at + 10)) {
+      while ((ends[k] as number) <= at) k += 1;
+      if ((starts[k] as number) < at) watched.add(k);
+    }
+  }
+  return watched;
+}

@@ -1,0 +1,269 @@
+;; The record-level structure pass in WebAssembly with 128-bit vectors, after simdjson's first
+;; stage: record-level.ts's JavaScript loop is the reference, and a test runs both over generated
+;; files. The bytes after the top array's `[` sit at offset 0 (zeros after them to a 64-byte
+;; boundary, and 64 more). Each 64-byte block gives masks (one bit a byte): quotes, backslashes,
+;; brackets; escaped bytes (after an odd run of backslashes), quotes that are not escaped, bytes
+;; inside strings (a prefix exclusive or of the quotes, carried from block to block), brackets
+;; outside strings. Then the set bits are walked: brackets track depth and the elements' bounds,
+;; escaped bytes mark the element (`u` or another escape), and between elements only blanks and one
+;; comma may stand.
+;;
+;; scan(len, masks, out, max) answers the number of elements, their starts, ends (exclusive) and
+;; escapes (1: a `\u`, 2: another) as i32 arrays at out, out + 4 max, out + 8 max, and in masks one
+;; i64 a block of the quotes that open a string; the offset of the array's `]` is `closeAt()`.
+;; The quotes that may open an `eventName` key (`e` after them, `N` 6 bytes on, a quote 10 on) go to
+;; a list after the elements and the 256 bytes of the bracket stack (room for len / 8 + 16); their
+;; count is `hits()`: the caller checks them. -1: not this shape (the caller reads the file whole);
+;; -2: undecided here (a backslash outside strings, which the reference ignores and this pass would
+;; not; more elements or hits than there is room for): the reference decides. The 16-byte steps are
+;; written out in full (a call per step cost a third of the time).
+(module
+  (memory (export "memory") 1)
+  (global $close (mut i32) (i32.const -1))
+  (global $hits (mut i32) (i32.const 0))
+  (func (export "closeAt") (result i32) (global.get $close))
+  (func (export "hits") (result i32) (global.get $hits))
+
+  ;; The gap [from, to) between elements: blanks, and one comma when `comma` allows it (1); else -1.
+  ;; Answers 1 when a comma was seen, 0 when not.
+  (func $gap (param $from i32) (param $to i32) (param $comma i32) (result i32)
+    (local $c i32) (local $seen i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $from) (local.get $to)))
+        (local.set $c (i32.load8_u (local.get $from)))
+        (if (i32.eq (local.get $c) (i32.const 0x2c))
+          (then
+            (if (i32.or (i32.eqz (local.get $comma)) (local.get $seen)) (then (return (i32.const -1))))
+            (local.set $seen (i32.const 1)))
+          (else
+            (if (i32.eqz
+                  (i32.or
+                    (i32.or (i32.eq (local.get $c) (i32.const 0x20)) (i32.eq (local.get $c) (i32.const 0x0a)))
+                    (i32.or (i32.eq (local.get $c) (i32.const 0x0d)) (i32.eq (local.get $c) (i32.const 0x09)))))
+              (then (return (i32.const -1))))))
+        (local.set $from (i32.add (local.get $from) (i32.const 1)))
+        (br $next)))
+    (local.get $seen))
+
+  (func (export "scan") (param $len i32) (param $masks i32) (param $out i32) (param $max i32) (result i32)
+    (local $base i32) (local $r i64) (local $quote i64) (local $bs i64) (local $br i64)
+    (local $escaped i64) (local $nextEscaped i64) (local $potential i64) (local $codes i64)
+    (local $inString i64) (local $carry i64) (local $walk i64) (local $t i64) (local $p i32) (local $c i32)
+    (local $depth i32) (local $count i32) (local $start i32) (local $flags i32) (local $gapFrom i32)
+    (local $v v128) (local $l v128) (local $s v128)
+    (local $comma i32) (local $stack i32) (local $key i64) (local $list i32) (local $room i32) (local $n i32)
+    (local.set $stack (i32.add (local.get $out) (i32.mul (local.get $max) (i32.const 12))))
+    (local.set $list (i32.add (local.get $stack) (i32.const 256)))
+    (local.set $room (i32.add (i32.shr_u (local.get $len) (i32.const 3)) (i32.const 16)))
+    (global.set $close (i32.const -1))
+    (global.set $hits (i32.const 0))
+    (block $end
+      (loop $block
+        (br_if $end (i32.ge_u (local.get $base) (local.get $len)))
+        (local.set $r (block (result i64)
+          (local.set $v (v128.load (local.get $base)))
+          (local.set $l (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+          (i64.or
+            (i64.or
+              (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
+              (i64.shl
+                (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c)))))
+                (i64.const 16)))
+            (i64.shl
+              (i64.extend_i32_u
+                (i8x16.bitmask
+                  (v128.or
+                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7b)))
+                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7d))))))
+              (i64.const 32)))))
+        (local.set $quote (i64.and (local.get $r) (i64.const 0xffff)))
+        (local.set $bs (i64.and (i64.shr_u (local.get $r) (i64.const 16)) (i64.const 0xffff)))
+        (local.set $br (i64.shr_u (local.get $r) (i64.const 32)))
+        (local.set $r (block (result i64)
+          (local.set $v (v128.load (i32.add (local.get $base) (i32.const 16))))
+          (local.set $l (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+          (i64.or
+            (i64.or
+              (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
+              (i64.shl
+                (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c)))))
+                (i64.const 16)))
+            (i64.shl
+              (i64.extend_i32_u
+                (i8x16.bitmask
+                  (v128.or
+                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7b)))
+                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7d))))))
+              (i64.const 32)))))
+        (local.set $quote (i64.or (local.get $quote) (i64.shl (i64.and (local.get $r) (i64.const 0xffff)) (i64.const 16))))
+        (local.set $bs (i64.or (local.get $bs) (i64.and (local.get $r) (i64.const 0xffff0000))))
+        (local.set $br (i64.or (local.get $br) (i64.shl (i64.shr_u (local.get $r) (i64.const 32)) (i64.const 16))))
+        (local.set $r (block (result i64)
+          (local.set $v (v128.load (i32.add (local.get $base) (i32.const 32))))
+          (local.set $l (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+          (i64.or
+            (i64.or
+              (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
+              (i64.shl
+                (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c)))))
+                (i64.const 16)))
+            (i64.shl
+              (i64.extend_i32_u
+                (i8x16.bitmask
+                  (v128.or
+                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7b)))
+                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7d))))))
+              (i64.const 32)))))
+        (local.set $quote (i64.or (local.get $quote) (i64.shl (i64.and (local.get $r) (i64.const 0xffff)) (i64.const 32))))
+        (local.set $bs (i64.or (local.get $bs) (i64.shl (i64.and (local.get $r) (i64.const 0xffff0000)) (i64.const 16))))
+        (local.set $br (i64.or (local.get $br) (i64.shl (i64.shr_u (local.get $r) (i64.const 32)) (i64.const 32))))
+        (local.set $r (block (result i64)
+          (local.set $v (v128.load (i32.add (local.get $base) (i32.const 48))))
+          (local.set $l (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+          (i64.or
+            (i64.or
+              (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
+              (i64.shl
+                (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c)))))
+                (i64.const 16)))
+            (i64.shl
+              (i64.extend_i32_u
+                (i8x16.bitmask
+                  (v128.or
+                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7b)))
+                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7d))))))
+              (i64.const 32)))))
+        (local.set $quote (i64.or (local.get $quote) (i64.shl (local.get $r) (i64.const 48))))
+        (local.set $bs (i64.or (local.get $bs) (i64.shl (i64.and (local.get $r) (i64.const 0xffff0000)) (i64.const 32))))
+        (local.set $br (i64.or (local.get $br) (i64.shl (i64.shr_u (local.get $r) (i64.const 32)) (i64.const 48))))
+        ;; Escaped bytes: those after an odd run of backslashes (simdjson's even-series codes).
+        (if (i64.eqz (local.get $bs))
+          (then
+            (local.set $escaped (local.get $nextEscaped))
+            (local.set $nextEscaped (i64.const 0)))
+          (else
+            (local.set $potential (i64.and (local.get $bs) (i64.xor (local.get $nextEscaped) (i64.const -1))))
+            (local.set $codes
+              (i64.xor
+                (i64.sub
+                  (i64.or (i64.shl (local.get $potential) (i64.const 1)) (i64.const 0xaaaaaaaaaaaaaaaa))
+                  (local.get $potential))
+                (i64.const 0xaaaaaaaaaaaaaaaa)))
+            (local.set $escaped (i64.xor (local.get $codes) (i64.or (local.get $bs) (local.get $nextEscaped))))
+            (local.set $nextEscaped (i64.shr_u (i64.and (local.get $codes) (local.get $bs)) (i64.const 63)))))
+        ;; Inside strings: a prefix exclusive or of the quotes that are not escaped.
+        (local.set $quote (i64.and (local.get $quote) (i64.xor (local.get $escaped) (i64.const -1))))
+        (local.set $inString (local.get $quote))
+        (local.set $inString (i64.xor (local.get $inString) (i64.shl (local.get $inString) (i64.const 1))))
+        (local.set $inString (i64.xor (local.get $inString) (i64.shl (local.get $inString) (i64.const 2))))
+        (local.set $inString (i64.xor (local.get $inString) (i64.shl (local.get $inString) (i64.const 4))))
+        (local.set $inString (i64.xor (local.get $inString) (i64.shl (local.get $inString) (i64.const 8))))
+        (local.set $inString (i64.xor (local.get $inString) (i64.shl (local.get $inString) (i64.const 16))))
+        (local.set $inString (i64.xor (local.get $inString) (i64.shl (local.get $inString) (i64.const 32))))
+        (local.set $inString (i64.xor (local.get $inString) (local.get $carry)))
+        (local.set $carry (i64.shr_s (local.get $inString) (i64.const 63)))
+        (i64.store
+          (i32.add (local.get $masks) (i32.shr_u (local.get $base) (i32.const 3)))
+          (i64.and (local.get $quote) (local.get $inString)))
+        ;; Quotes opening a string that may be `eventName`.
+        (local.set $key (i64.and (local.get $quote) (local.get $inString)))
+        (if (i64.ne (local.get $key) (i64.const 0))
+          (then
+                        (local.set $key (i64.and (local.get $key) (block (result i64)
+                (local.set $s (i8x16.splat (i32.const 0x4e)))
+                (i64.or
+                  (i64.or
+                    (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=6 (local.get $base)) (local.get $s))))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=22 (local.get $base)) (local.get $s)))) (i64.const 16)))
+                  (i64.or
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=38 (local.get $base)) (local.get $s)))) (i64.const 32))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=54 (local.get $base)) (local.get $s)))) (i64.const 48)))))))
+            (if (i64.ne (local.get $key) (i64.const 0))
+              (then (local.set $key (i64.and (local.get $key) (i64.and (block (result i64)
+                (local.set $s (i8x16.splat (i32.const 0x65)))
+                (i64.or
+                  (i64.or
+                    (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=1 (local.get $base)) (local.get $s))))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=17 (local.get $base)) (local.get $s)))) (i64.const 16)))
+                  (i64.or
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=33 (local.get $base)) (local.get $s)))) (i64.const 32))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=49 (local.get $base)) (local.get $s)))) (i64.const 48))))) (block (result i64)
+                (local.set $s (i8x16.splat (i32.const 0x22)))
+                (i64.or
+                  (i64.or
+                    (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=10 (local.get $base)) (local.get $s))))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=26 (local.get $base)) (local.get $s)))) (i64.const 16)))
+                  (i64.or
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=42 (local.get $base)) (local.get $s)))) (i64.const 32))
+                    (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (v128.load offset=58 (local.get $base)) (local.get $s)))) (i64.const 48))))))))))
+            (block $listed
+              (loop $hit
+                (br_if $listed (i64.eqz (local.get $key)))
+                (if (i32.eq (local.get $n) (local.get $room)) (then (return (i32.const -2))))
+                (i32.store (i32.add (local.get $list) (i32.shl (local.get $n) (i32.const 2)))
+                  (i32.add (local.get $base) (i32.wrap_i64 (i64.ctz (local.get $key)))))
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                (global.set $hits (local.get $n))
+                (local.set $key (i64.and (local.get $key) (i64.sub (local.get $key) (i64.const 1))))
+                (br $hit)))))
+        ;; A backslash outside strings: the reference ignores it, this pass would not agree.
+        (if (i64.ne (i64.and (local.get $bs) (i64.xor (local.get $inString) (i64.const -1))) (i64.const 0))
+          (then (return (i32.const -2))))
+        (local.set $walk
+          (i64.or (i64.and (local.get $br) (i64.xor (local.get $inString) (i64.const -1))) (local.get $escaped)))
+        (block $walked
+          (loop $bit
+            (br_if $walked (i64.eqz (local.get $walk)))
+            (local.set $t (i64.ctz (local.get $walk)))
+            (local.set $walk (i64.and (local.get $walk) (i64.sub (local.get $walk) (i64.const 1))))
+            (local.set $p (i32.add (local.get $base) (i32.wrap_i64 (local.get $t))))
+            (br_if $end (i32.ge_u (local.get $p) (local.get $len)))
+            (local.set $c (i32.load8_u (local.get $p)))
+            (if (i64.ne (i64.and (i64.shr_u (local.get $escaped) (local.get $t)) (i64.const 1)) (i64.const 0))
+              (then
+                (local.set $flags
+                  (i32.or (local.get $flags) (select (i32.const 1) (i32.const 2) (i32.eq (local.get $c) (i32.const 0x75)))))
+                (br $bit)))
+            (if (i32.eqz (local.get $depth))
+              (then
+                (local.set $comma (call $gap (local.get $gapFrom) (local.get $p) (i32.ne (local.get $count) (i32.const 0))))
+                (if (i32.lt_s (local.get $comma) (i32.const 0)) (then (return (i32.const -1))))
+                (if (i32.eq (local.get $c) (i32.const 0x5d))
+                  (then
+                    (if (local.get $comma) (then (return (i32.const -1))))
+                    (global.set $close (local.get $p))
+                    (return (local.get $count))))
+                (if (i32.ne (local.get $c) (i32.const 0x7b)) (then (return (i32.const -1))))
+                (if (i32.and (i32.ne (local.get $count) (i32.const 0)) (i32.eqz (local.get $comma)))
+                  (then (return (i32.const -1))))
+                (if (i32.eq (local.get $count) (local.get $max)) (then (return (i32.const -2))))
+                (local.set $start (local.get $p))
+                (local.set $flags (i32.const 0))
+                (i32.store8 (local.get $stack) (local.get $c))
+                (local.set $depth (i32.const 1))
+                (br $bit)))
+            (if (i32.eq (i32.or (local.get $c) (i32.const 0x20)) (i32.const 0x7b))
+              (then
+                (if (i32.eq (local.get $depth) (i32.const 256)) (then (return (i32.const -1))))
+                (i32.store8 (i32.add (local.get $stack) (local.get $depth)) (local.get $c))
+                (local.set $depth (i32.add (local.get $depth) (i32.const 1)))
+                (br $bit)))
+            (local.set $depth (i32.sub (local.get $depth) (i32.const 1)))
+            (if (i32.ne (i32.load8_u (i32.add (local.get $stack) (local.get $depth))) (i32.sub (local.get $c) (i32.const 2)))
+              (then (return (i32.const -1))))
+            (if (i32.eqz (local.get $depth))
+              (then
+                (i32.store (i32.add (local.get $out) (i32.shl (local.get $count) (i32.const 2))) (local.get $start))
+                (i32.store
+                  (i32.add (i32.add (local.get $out) (i32.shl (local.get $max) (i32.const 2))) (i32.shl (local.get $count) (i32.const 2)))
+                  (i32.add (local.get $p) (i32.const 1)))
+                (i32.store
+                  (i32.add (i32.add (local.get $out) (i32.shl (local.get $max) (i32.const 3))) (i32.shl (local.get $count) (i32.const 2)))
+                  (local.get $flags))
+                (local.set $count (i32.add (local.get $count) (i32.const 1)))
+                (local.set $gapFrom (i32.add (local.get $p) (i32.const 1)))))
+            (br $bit)))
+        (local.set $base (i32.add (local.get $base) (i32.const 64)))
+        (br $block)))
+    (i32.const -1)))
