@@ -1,9 +1,12 @@
 // Bundles the offline CLI into dist/cli.mjs, and its reader threads' entry into dist/reader.mjs
 // (run by `npm ci` through the prepare script).
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 const { version } = JSON.parse(readFileSync('package.json', 'utf8'));
+
+// Chunks are named by their content: a build starts from an empty folder, leaving no stale ones.
+rmSync('dist', { recursive: true, force: true });
 
 await build({
   entryPoints: [
@@ -13,6 +16,10 @@ await build({
   outdir: 'dist',
   outExtension: { '.js': '.mjs' },
   bundle: true,
+  // One chunk per command (commands.ts imports each when it runs) and the code they share: a
+  // command compiles only what it runs, not every command's AWS clients.
+  splitting: true,
+  chunkNames: 'chunk-[hash]',
   platform: 'node',
   format: 'esm',
   target: 'node20',

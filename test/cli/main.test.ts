@@ -1,5 +1,5 @@
 import type { Command } from '../../lambda/cli/command.js';
-import { COMMANDS } from '../../lambda/cli/commands.js';
+import { COMMANDS, entryOf } from '../../lambda/cli/commands.js';
 import { FORMATS } from '../../lambda/cli/formats.js';
 import { main, usage } from '../../lambda/cli/main.js';
 import { emptyStats } from '../../lambda/cli/scan.js';
@@ -24,10 +24,29 @@ describe('main', () => {
       },
     };
     const o = io();
-    expect(await main(['track', 'x'], o, [...COMMANDS, track])).toBe(0);
+    expect(await main(['track', 'x'], o, [...COMMANDS, entryOf(track)])).toBe(0);
     expect(seen).toEqual([['x']]);
-    expect(usage([...COMMANDS, track])).toContain('layerwatch track THING');
+    expect(await usage([...COMMANDS, entryOf(track)])).toContain('layerwatch track THING');
     expect(await main(['track'], io())).toBe(2);
+  });
+
+  it('lists each command by the synopsis its module gives, and loads it only to run it', async () => {
+    for (const entry of COMMANDS) {
+      const command = await entry.load();
+      expect([entry.name, entry.synopsis]).toEqual([command.name, command.synopsis]);
+    }
+    const loaded: string[] = [];
+    const lazy = COMMANDS.map((c) => ({
+      ...c,
+      load: () => {
+        loaded.push(c.name);
+        return c.load();
+      },
+    }));
+    expect(await main(['--version'], io(), lazy)).toBe(0);
+    expect(loaded).toEqual([]);
+    expect(await main(['verify', '--help'], io(), lazy)).toBe(0);
+    expect(loaded).toEqual(['verify']);
   });
 
   it('prints usage: on stdout for --help (exit 0), on stderr when no command is given (exit 2)', async () => {
