@@ -21,9 +21,28 @@ const ROOT = join(__dirname, '..', '..');
 const CORPUS = process.env.LAYERWATCH_SHARED_CORPUS ?? null;
 const CLI = join(ROOT, 'bin', 'layerwatch-cli.mjs');
 
-function run(...args: string[]) {
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * What a command printed, when it reads no temp dir (only examples/, config/, the shared corpus): no
+ * test writes those, so each distinct such command runs once in this file (one process start each)
+ * and the tests that ask for it again check the same output. A command on a temp dir runs every time.
+ */
+const repositoryRuns = new Map<string, Run>();
+
+function run(...args: string[]): Run {
+  const onRepositoryOnly = !args.some((a) => a.startsWith(tmpdir()));
+  const key = JSON.stringify(args);
+  const known = onRepositoryOnly ? repositoryRuns.get(key) : undefined;
+  if (known) return known;
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd: ROOT, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  const result = { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  if (onRepositoryOnly) repositoryRuns.set(key, result);
+  return result;
 }
 
 function findings(stdout: string) {

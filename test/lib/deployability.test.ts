@@ -25,10 +25,10 @@ const organization = {
   callAs: 'SELF' as const,
 };
 
-function deploy(
+function synthesize(
   config: Partial<LayerWatchConfig>,
-  env: { account?: string; region?: string } = ENV,
-  nag = false,
+  env: { account?: string; region?: string },
+  nag: boolean,
 ) {
   const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
@@ -39,6 +39,22 @@ function deploy(
     detector: Template.fromStack(d.detector),
     forwarders: d.forwarders.map((f) => Template.fromStack(f)),
   };
+}
+
+/** Templates by configuration: the tests only read them, so a configuration is synthesized once. */
+const synthesized = new Map<string, ReturnType<typeof synthesize>>();
+
+/** The deployment of `config`; with `nag`, a fresh app with cdk-nag on (its test synthesizes it). */
+function deploy(
+  config: Partial<LayerWatchConfig>,
+  env: { account?: string; region?: string } = ENV,
+  nag = false,
+) {
+  if (nag) return synthesize(config, env, true);
+  const key = JSON.stringify([config, env]);
+  const known = synthesized.get(key) ?? synthesize(config, env, false);
+  synthesized.set(key, known);
+  return known;
 }
 
 type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
