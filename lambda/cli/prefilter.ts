@@ -3,14 +3,15 @@
  * the layer operations or one of the calls that can tamper with layerwatch, and CloudTrail writes
  * both literally (so does lookup-events, escaped inside its CloudTrailEvent strings): bytes where no
  * `eventName` value starts with one of them cannot hold a candidate record and need not be parsed.
- * One pass, from one `eventName` key to the next, looking only at the few bytes after each. Bytes
- * without any `eventName` key (Athena results: rows of values, a CSV) are searched for the
- * operation names anywhere instead. A name (or the key) can also be spelled with `\u` escapes, which
+ * The keys are found at once (a vector search in WebAssembly, 16 bytes a step; a native search in
+ * small inputs), then only the few bytes after each are looked at. Bytes without any `eventName` key
+ * (Athena results: rows of values, a CSV) are searched for the operation names anywhere instead. A name (or the key) can also be spelled with `\u` escapes, which
  * CloudTrail never writes but a crafted file can: bytes holding an escaped ASCII letter are never
  * skipped (one more native search, rarely matched, so about as fast as memchr). The plain path
  * (`--no-prefilter`) parses everything; both give the same findings.
  */
 import { TAMPER_CALLS } from '../domain/model.js';
+import { eventNameKeys } from './structure-wasm.js';
 
 export const LAMBDA_MARKER = 'lambda.amazonaws.com';
 const OPERATION_MARKERS = [
@@ -40,6 +41,12 @@ for (const name of [...OPERATION_MARKERS, ...TAMPER_NAMES]) {
   BY_FIRST_BYTE.set(bytes[0] as number, group);
 }
 const EVENT_NAME = Buffer.from('eventName');
+/**
+ * From this size on, the `eventName` keys are found by the WebAssembly module's vector search (a
+ * byte in 16 compared at once) rather than one native search per key: a log file holds a key per
+ * record, and each native search costs more to start than the bytes it reads.
+ */
+const KEY_SEARCH_FROM = 4096;
 const UNICODE_ESCAPE = Buffer.from('\\u');
 const ESCAPED_ASCII = Buffer.from('\\u00');
 /**
@@ -51,19 +58,44 @@ const SEPARATOR = new Set([0x22, 0x5c, 0x3a, 0x20, 0x09, 0x0a, 0x0d, 0x72, 0x6e,
 
 /**
  * True when the bytes may hold a candidate record (a cheap test; false is certain): an `eventName`
- * whose value starts with a watched name, however many separators stand between them (a
+ * key whose value starts with a watched name, however many separators stand between them (a
  * pretty-printed record may align its values far to the right).
  */
 export function mayHoldCandidate(input: Buffer | string): boolean {
   const bytes = typeof input === 'string' ? Buffer.from(input) : input;
-  let at = bytes.indexOf(EVENT_NAME);
-  if (at === -1) return withoutKeys(bytes) || escapedLetter(bytes);
-  while (at !== -1) {
-    const start = valueAt(bytes, at + EVENT_NAME.length);
-    if (watchedAt(bytes, start)) return true;
-    at = bytes.indexOf(EVENT_NAME, start);
+  const keys = bytes.length >= KEY_SEARCH_FROM ? eventNameKeys(bytes) : null;
+  return judged(bytes, keys ?? nativeKeys(bytes));
+}
+
+/**
+ * The offsets of the `eventName` keys, by native search: the word, then a quote or a backslash (the
+ * key's closing quote, escaped when the JSON is inside a string). The module's vector search finds
+ * the same (and a few places that are not the word, which `judged` passes over).
+ */
+export function nativeKeys(bytes: Buffer): number[] {
+  const keys: number[] = [];
+  for (let at = bytes.indexOf(EVENT_NAME); at !== -1; at = bytes.indexOf(EVENT_NAME, at + 1)) {
+    const after = bytes[at + EVENT_NAME.length];
+    if (after === 0x22 || after === 0x5c) keys.push(at);
   }
-  return escapedLetter(bytes);
+  return keys;
+}
+
+/** A watched name after one of the keys; without any key, a watched name anywhere (Athena rows). */
+function judged(bytes: Buffer, keys: ArrayLike<number>): boolean {
+  let seen = false;
+  for (let k = 0; k < keys.length; k += 1) {
+    const at = keys[k] as number;
+    if (!isEventName(bytes, at)) continue;
+    seen = true;
+    if (watchedAt(bytes, valueAt(bytes, at + EVENT_NAME.length))) return true;
+  }
+  return (!seen && withoutKeys(bytes)) || escapedLetter(bytes);
+}
+
+function isEventName(bytes: Buffer, at: number): boolean {
+  for (let k = 0; k < EVENT_NAME.length; k += 1) if (bytes[at + k] !== EVENT_NAME[k]) return false;
+  return true;
 }
 
 /** A `\u` escape of an ASCII letter (`\u0041` to `\u007a`): a name spelled otherwise than literally. */

@@ -118,6 +118,18 @@ export async function readFile(
   }
 }
 
+/**
+ * The size to inflate a gzip into at once: the size its trailer states (the last member's, modulo
+ * 2^32), within 16 KiB and the record limit. Inflating into one buffer of the right size saves
+ * zlib's 16 KiB pieces and the copy that joins them, a third of the inflate's CPU. A hint only:
+ * a gzip of several members states its last member's size, and the inflate then takes more pieces;
+ * what it yields is the same (a trailer that does not match its data fails zlib's own check).
+ */
+function outputHint(raw: Buffer, options: ReadOptions): number {
+  const stated = raw.length >= 18 ? raw.readUInt32LE(raw.length - 4) : 0;
+  return Math.min(Math.max(stated + 64, 16 * 1024), options.maxRecordBytes + 64);
+}
+
 /** Records from an input's bytes (a local file or an S3 object): gunzips, pre-filters, parses. */
 export async function readBytes(
   name: string,
@@ -129,7 +141,10 @@ export async function readBytes(
   let bytes = raw;
   if (isGzip(raw)) {
     try {
-      bytes = gunzipSync(raw, { maxOutputLength: options.maxRecordBytes });
+      bytes = gunzipSync(raw, {
+        maxOutputLength: options.maxRecordBytes,
+        chunkSize: outputHint(raw, options),
+      });
     } catch {
       // Too large to inflate in one piece, or damaged: the stream reads what can be read and says why.
       return readStream(name, Readable.from([raw]), problems, sink, options);

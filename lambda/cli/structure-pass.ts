@@ -7,7 +7,7 @@
  * 10 bytes on); those whose string is `eventName` with a watched name after the colon are kept.
  */
 import { recordMayBeCandidate, watchedAt } from './prefilter.js';
-import { STRUCTURE_PASS_WASM } from './structure-pass-bytes.js';
+import { heap, instance } from './structure-wasm.js';
 
 export interface Elements {
   starts: number[];
@@ -44,37 +44,6 @@ export function closesDocument(bytes: Buffer, close: number): boolean {
   if (bytes[k] !== 0x7d) return false;
   for (k += 1; k < bytes.length; k += 1) if (!isSpace(bytes[k] as number)) return false;
   return true;
-}
-
-/** The few WebAssembly names used (the project's TypeScript libraries do not declare them). */
-interface Wasm {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-}
-const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: Wasm };
-
-interface Pass {
-  memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  scan(len: number, masks: number, out: number, max: number): number;
-  closeAt(): number;
-  hits(): number;
-}
-
-let pass: Pass | undefined;
-
-function instance(): Pass {
-  if (!pass) {
-    const module = new wasm.Module(Buffer.from(STRUCTURE_PASS_WASM, 'base64'));
-    pass = new wasm.Instance(module, {}).exports as unknown as Pass;
-  }
-  return pass;
-}
-
-/** The module's memory, grown to `bytes`; the whole of it as bytes. */
-function heap(p: Pass, bytes: number): Uint8Array {
-  const have = p.memory.buffer.byteLength;
-  if (have < bytes) p.memory.grow(Math.ceil((bytes - have) / 65536));
-  return new Uint8Array(p.memory.buffer);
 }
 
 /**

@@ -266,4 +266,38 @@
             (br $bit)))
         (local.set $base (i32.add (local.get $base) (i32.const 64)))
         (br $block)))
-    (i32.const -1)))
+    (i32.const -1))
+
+  ;; keys(len, out, room): the offsets (ascending, i32 at out) whose byte is `e` with `N` 5 bytes on
+  ;; and a quote or a backslash 9 bytes on, where an `eventName` key may stand; answers their count,
+  ;; or -2 when there are more than room. The 32 bytes after len must be zeros.
+  (func (export "keys") (param $len i32) (param $out i32) (param $room i32) (result i32)
+    (local $i i32) (local $m i32) (local $n i32) (local $b i32) (local $end v128)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
+        (local.set $end (v128.load offset=9 (local.get $i)))
+        (local.set $m
+          (i8x16.bitmask
+            (v128.and
+              (v128.and
+                (i8x16.eq (v128.load (local.get $i)) (i8x16.splat (i32.const 0x65)))
+                (i8x16.eq (v128.load offset=5 (local.get $i)) (i8x16.splat (i32.const 0x4e))))
+              (v128.or
+                (i8x16.eq (local.get $end) (i8x16.splat (i32.const 0x22)))
+                (i8x16.eq (local.get $end) (i8x16.splat (i32.const 0x5c)))))))
+        (block $bits
+          (loop $bit
+            (br_if $bits (i32.eqz (local.get $m)))
+            (local.set $b (i32.add (local.get $i) (i32.ctz (local.get $m))))
+            (if (i32.lt_u (local.get $b) (local.get $len))
+              (then
+                (if (i32.ge_u (local.get $n) (local.get $room)) (then (return (i32.const -2))))
+                (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))) (local.get $b))
+                (local.set $n (i32.add (local.get $n) (i32.const 1)))))
+            (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+            (br $bit)))
+        (local.set $i (i32.add (local.get $i) (i32.const 16)))
+        (br $next)))
+    (local.get $n))
+)
