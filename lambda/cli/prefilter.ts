@@ -32,13 +32,12 @@ const TAMPER_NAMES = [...new Set(Object.values(TAMPER_CALLS).flat())].filter(
   (name) => !OPERATION_MARKERS.includes(name),
 );
 
-/** Every name, as bytes, grouped by its first byte. */
-const BY_FIRST_BYTE = new Map<number, Buffer[]>();
+/** Every name, as bytes, grouped by its first byte (an array indexed by the byte: read once a key). */
+const BY_FIRST_BYTE: (Buffer[] | undefined)[] = new Array(256).fill(undefined);
 for (const name of [...OPERATION_MARKERS, ...TAMPER_NAMES]) {
   const bytes = Buffer.from(name, 'latin1');
-  const group = BY_FIRST_BYTE.get(bytes[0] as number) ?? [];
-  group.push(bytes);
-  BY_FIRST_BYTE.set(bytes[0] as number, group);
+  const first = bytes[0] as number;
+  BY_FIRST_BYTE[first] = [...(BY_FIRST_BYTE[first] ?? []), bytes];
 }
 const EVENT_NAME = Buffer.from('eventName');
 /**
@@ -54,7 +53,8 @@ const ESCAPED_ASCII = Buffer.from('\\u00');
  * of escaped blanks (`\r\n\t` in JSON inside a string). Every watched name starts with a capital,
  * so skipping these letters never skips into one.
  */
-const SEPARATOR = new Set([0x22, 0x5c, 0x3a, 0x20, 0x09, 0x0a, 0x0d, 0x72, 0x6e, 0x74]);
+const SEPARATOR = new Uint8Array(256);
+for (const c of [0x22, 0x5c, 0x3a, 0x20, 0x09, 0x0a, 0x0d, 0x72, 0x6e, 0x74]) SEPARATOR[c] = 1;
 
 /**
  * True when the bytes may hold a candidate record (a cheap test; false is certain): an `eventName`
@@ -120,13 +120,13 @@ export function recordMayBeCandidate(bytes: Buffer): boolean {
 /** The first byte after the separators that follow a key. */
 function valueAt(bytes: Buffer, from: number): number {
   let start = from;
-  while (start < bytes.length && SEPARATOR.has(bytes[start] as number)) start += 1;
+  while (start < bytes.length && SEPARATOR[bytes[start] as number] === 1) start += 1;
   return start;
 }
 
 /** A watched name starts at `start`. */
 export function watchedAt(bytes: Uint8Array, start: number): boolean {
-  const group = BY_FIRST_BYTE.get(bytes[start] as number);
+  const group = BY_FIRST_BYTE[bytes[start] as number];
   return group?.some((name) => startsAt(bytes, start, name)) === true;
 }
 
