@@ -14,7 +14,7 @@ import { keepEvent, keepFinding } from './filter.js';
 import { progressDisplay } from './progress.js';
 import { detect, EventCollector, emptyStats } from './scan.js';
 import { parseScanArgs, SCAN_SYNOPSIS, type ScanOptions, scanHelp } from './scan-args.js';
-import { readInputs } from './scan-inputs.js';
+import { EarlyReaders, readInputs } from './scan-inputs.js';
 import { report } from './scan-report.js';
 import type { SourceProblem } from './source-types.js';
 import { terminalText } from './terminal-text.js';
@@ -47,16 +47,16 @@ async function scan(options: ScanOptions, settings: DetectionSettings, io: Io): 
   const problems: SourceProblem[] = [];
   const stats = emptyStats();
   const collector = new EventCollector(stats, problems);
-  const inputs = findInputs(options.paths, problems);
   // On a terminal: a progress line on stderr, erased before the summary.
   const display = io.stderr.isTTY
     ? progressDisplay((text) => io.stderr.write(text), io.stderr.columns)
     : null;
+  let found = 0;
   const tick = (current = 0, force = false) =>
     display?.update(
       {
         files: stats.files,
-        totalFiles: Math.max(inputs.files.length, stats.files),
+        totalFiles: Math.max(found, stats.files),
         records: stats.records,
         bytes: stats.bytes,
         candidates: stats.relevant,
@@ -64,7 +64,14 @@ async function scan(options: ScanOptions, settings: DetectionSettings, io: Io): 
       },
       force,
     );
-  await readInputs(inputs, options, io, { stats, problems, collector, tick });
+  const state = { stats, problems, collector, tick };
+  // Reading starts while the walk still runs (reader threads take files as they are found).
+  const early = new EarlyReaders(options, state);
+  const inputs = findInputs(options.paths, problems, (file) => {
+    found += 1;
+    early.onFile(file);
+  });
+  await readInputs(inputs, options, io, state, early);
   tick(0, true);
   display?.done();
   const events = collector.sorted().filter((e) => keepEvent(e, options.filter));

@@ -10,7 +10,7 @@ import type { EventCollector, ScanStats } from './scan.js';
 import type { ScanOptions } from './scan-args.js';
 import type { ReadOptions, RecordSink, SourceProblem } from './source-types.js';
 import type { Inputs } from './walk.js';
-import { readInParallel } from './workers.js';
+import { ReaderPool, type ReaderResult, readInParallel } from './workers.js';
 
 export interface ReadState {
   stats: ScanStats;
@@ -23,11 +23,57 @@ export interface ReadState {
 /** Streamed files show their own progress from this size on. */
 const LARGE = 16 * 1024 * 1024;
 
+/** Reader threads from 16 files on (one per core, at most 4), unless --threads says. */
+const THREADED_FROM = 16;
+
+function threadsFor(options: Pick<ScanOptions, 'threads'>, files: number): number {
+  return options.threads ?? (files >= THREADED_FROM ? Math.min(availableParallelism(), 4) : 1);
+}
+
+function collect(result: ReaderResult, state: ReadState): void {
+  state.stats.files += result.files;
+  state.stats.unparsedFiles += result.skipped;
+  state.stats.bytes += result.bytes;
+  state.collector.skip(result.unparsed);
+  state.problems.push(...result.problems);
+  state.collector.add(result.records);
+  state.tick();
+}
+
+/**
+ * Reader threads started while the walk still runs: once it has found as many files as make the
+ * scan threaded, they start, take those, and take each further file as it is found, so that their
+ * start and the walk overlap. `readInputs` then only waits for them.
+ */
+export class EarlyReaders {
+  pool: ReaderPool | null = null;
+  private readonly found: string[] = [];
+
+  constructor(
+    private readonly options: Pick<ScanOptions, 'prefilter' | 'maxRecordBytes' | 'threads'>,
+    private readonly state: ReadState,
+  ) {}
+
+  /** The walk's `onFile`. */
+  readonly onFile = (file: string): void => {
+    if (this.pool) {
+      this.pool.add(file);
+      return;
+    }
+    this.found.push(file);
+    const threads = threadsFor(this.options, this.found.length);
+    if (!this.options.prefilter || threads < 2) return;
+    this.pool = new ReaderPool(threads, this.options.maxRecordBytes, (result) => collect(result, this.state));
+    for (const f of this.found) this.pool.add(f);
+  };
+}
+
 export async function readInputs(
   inputs: Inputs,
   options: Pick<ScanOptions, 'prefilter' | 'maxRecordBytes' | 'threads' | 'filter'>,
   io: Io,
   state: ReadState,
+  early?: EarlyReaders,
 ): Promise<void> {
   const { stats, collector } = state;
   let current = 0;
@@ -50,17 +96,10 @@ export async function readInputs(
     current = 0;
     state.tick();
   };
-  const threads = options.threads ?? (inputs.files.length >= 16 ? Math.min(availableParallelism(), 4) : 1);
-  if (options.prefilter && threads > 1) {
-    await readInParallel(inputs.files, threads, options.maxRecordBytes, (result) => {
-      stats.files += result.files;
-      stats.unparsedFiles += result.skipped;
-      stats.bytes += result.bytes;
-      collector.skip(result.unparsed);
-      state.problems.push(...result.problems);
-      collector.add(result.records);
-      state.tick();
-    });
+  const threads = threadsFor(options, inputs.files.length);
+  if (early?.pool) await early.pool.close();
+  else if (options.prefilter && threads > 1) {
+    await readInParallel(inputs.files, threads, options.maxRecordBytes, (result) => collect(result, state));
   } else {
     for (const file of inputs.files) {
       await readFile(file, state.problems, sink, readOptions);

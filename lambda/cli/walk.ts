@@ -38,7 +38,10 @@ class Walk {
   private readonly folders = new Set<string>();
   private readonly files = new Set<string>();
 
-  constructor(private readonly problems: SourceProblem[]) {}
+  constructor(
+    private readonly problems: SourceProblem[],
+    private readonly onFile: (path: string) => void,
+  ) {}
 
   private problem(file: string, message: string, kind: SourceProblem['kind']): void {
     this.problems.push({ file, position: null, message, kind });
@@ -52,6 +55,7 @@ class Walk {
     if (this.files.has(real)) return;
     this.files.add(real);
     this.inputs.files.push(path);
+    this.onFile(path);
   }
 
   /** Walks a folder once, whatever the paths that lead to it. */
@@ -135,8 +139,13 @@ class Walk {
   }
 }
 
-export function findInputs(paths: readonly string[], problems: SourceProblem[]): Inputs {
-  const walk = new Walk(problems);
+/** The inputs the PATHs name; `onFile` hears of each regular file as it is found (reading may start). */
+export function findInputs(
+  paths: readonly string[],
+  problems: SourceProblem[],
+  onFile: (path: string) => void = () => undefined,
+): Inputs {
+  const walk = new Walk(problems, onFile);
   for (const path of paths) walk.path(path);
   return walk.inputs;
 }

@@ -33,31 +33,99 @@ export async function readInParallel(
   threads: number,
   maxRecordBytes: number,
   onResult: (result: ReaderResult) => void,
-  script: URL = new URL('./reader.mjs', import.meta.url),
+  script?: URL,
 ): Promise<void> {
-  const batches: string[][] = [];
-  for (let i = 0; i < files.length; i += BATCH) batches.push(files.slice(i, i + BATCH));
-  let next = 0;
-  const data: ReaderData = { role: ROLE, maxRecordBytes };
-  await Promise.all(
-    Array.from(
-      { length: Math.min(threads, batches.length) },
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const worker = new Worker(script, { workerData: data });
-          const feed = () => worker.postMessage(next < batches.length ? batches[next++] : null);
-          worker.on('message', (result: ReaderResult) => {
-            onResult(result);
-            feed();
-          });
-          worker.on('error', reject);
-          worker.on('exit', (code) =>
-            code === 0 ? resolve() : reject(new Error(`reader thread exited with code ${code}`)),
-          );
-          for (let i = 0; i < IN_FLIGHT; i += 1) feed();
-        }),
-    ),
-  );
+  const pool = new ReaderPool(threads, maxRecordBytes, onResult, script);
+  for (const file of files) pool.add(file);
+  await pool.close();
+}
+
+interface Reader {
+  worker: Worker;
+  /** Batches sent and not yet answered. */
+  inFlight: number;
+  stopped: boolean;
+}
+
+/**
+ * Reader threads fed as files are found: `add` may be called while the walk still runs (a thread
+ * starts on its first batch, up to `threads`, each new batch going to an idle thread first), and
+ * `close` says no more will come; it resolves when every thread has answered every batch and ended.
+ */
+export class ReaderPool {
+  private readonly readers: Reader[] = [];
+  private readonly ended: Promise<void>[] = [];
+  private readonly queue: string[][] = [];
+  private batch: string[] = [];
+  private closed = false;
+
+  constructor(
+    private readonly threads: number,
+    private readonly maxRecordBytes: number,
+    private readonly onResult: (result: ReaderResult) => void,
+    private readonly script: URL = new URL('./reader.mjs', import.meta.url),
+  ) {}
+
+  add(file: string): void {
+    this.batch.push(file);
+    if (this.batch.length < BATCH) return;
+    this.queue.push(this.batch);
+    this.batch = [];
+    this.dispatch();
+  }
+
+  async close(): Promise<void> {
+    if (this.batch.length > 0) this.queue.push(this.batch);
+    this.batch = [];
+    this.closed = true;
+    this.dispatch();
+    await Promise.all(this.ended);
+  }
+
+  private start(): Reader {
+    const data: ReaderData = { role: ROLE, maxRecordBytes: this.maxRecordBytes };
+    const reader: Reader = {
+      worker: new Worker(this.script, { workerData: data }),
+      inFlight: 0,
+      stopped: false,
+    };
+    this.ended.push(
+      new Promise<void>((resolve, reject) => {
+        reader.worker.on('message', (result: ReaderResult) => {
+          reader.inFlight -= 1;
+          this.onResult(result);
+          this.dispatch();
+        });
+        reader.worker.on('error', reject);
+        reader.worker.on('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error(`reader thread exited with code ${code}`)),
+        );
+      }),
+    );
+    this.readers.push(reader);
+    return reader;
+  }
+
+  /** Sends queued batches (an idle thread first, then a new one, then the least busy); stops idle threads once closed. */
+  private dispatch(): void {
+    while (this.queue.length > 0) {
+      const idle = this.readers.find((r) => r.inFlight === 0);
+      const reader =
+        idle ??
+        (this.readers.length < this.threads
+          ? this.start()
+          : this.readers.find((r) => r.inFlight < IN_FLIGHT));
+      if (!reader) break;
+      reader.worker.postMessage(this.queue.shift());
+      reader.inFlight += 1;
+    }
+    if (!this.closed || this.queue.length > 0) return;
+    for (const r of this.readers)
+      if (r.inFlight === 0 && !r.stopped) {
+        r.stopped = true;
+        r.worker.postMessage(null);
+      }
+  }
 }
 
 /** In a reader thread: serve batches until told to stop. Returns false on the main thread. */
