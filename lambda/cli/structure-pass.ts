@@ -73,8 +73,12 @@ export function wasmElementSpans(bytes: Buffer, open: number): Elements | null |
     spans.ends[k] = from + (words[max + k] as number);
   }
   const watched = watchedElements(bytes, from, new Int32Array(memory.buffer, list, p.hits()), spans);
+  // Copied out of the module's memory before the loop: the candidate test below may run the
+  // pre-filter's key search on a large element, in the same memory (today below these offsets, an
+  // element being smaller than its file; the copy keeps that from mattering).
+  const escapes = words.slice(2 * max, 2 * max + count);
   for (let k = 0; k < count; k += 1) {
-    const flags = words[2 * max + k] as number;
+    const flags = escapes[k] as number;
     if (
       (flags & UNICODE_ESCAPE) !== 0 ||
       watched.has(k) ||
