@@ -5,9 +5,11 @@
  * `eventName` value starts with one of them cannot hold a candidate record and need not be parsed.
  * The keys are found at once (a vector search in WebAssembly, 16 bytes a step; a native search in
  * small inputs), then only the few bytes after each are looked at. Bytes without any `eventName` key
- * (Athena results: rows of values, a CSV) are searched for the operation names anywhere instead. A name (or the key) can also be spelled with `\u` escapes, which
- * CloudTrail never writes but a crafted file can: bytes holding an escaped ASCII letter are never
- * skipped (one more native search, rarely matched, so about as fast as memchr). The plain path
+ * and Athena results (rows of values: a CSV, `get-query-results` JSON), whatever keys a cell holds,
+ * are searched for the operation names anywhere instead. A name, the key, or the quotes and blanks
+ * between them can also be spelled with `\u` escapes, which CloudTrail never writes but a crafted
+ * file can: bytes holding an escaped ASCII character are never skipped (one more native search,
+ * rarely matched, so about as fast as memchr). The plain path
  * (`--no-prefilter`) parses everything; both give the same findings.
  */
 import { TAMPER_CALLS } from '../domain/model.js';
@@ -48,6 +50,11 @@ const EVENT_NAME = Buffer.from('eventName');
 const KEY_SEARCH_FROM = 4096;
 const UNICODE_ESCAPE = Buffer.from('\\u');
 const ESCAPED_ASCII = Buffer.from('\\u00');
+const RESULT_SET = Buffer.from('ResultSet');
+const RESULTS_HEAD = 4096;
+/** JSON's blanks. */
+const SEPARATOR_BLANK = new Uint8Array(256);
+for (const c of [0x20, 0x09, 0x0a, 0x0d]) SEPARATOR_BLANK[c] = 1;
 /**
  * Between the key and its value: quotes, backslashes (escaped JSON), colon, blanks, and the letters
  * of escaped blanks (`\r\n\t` in JSON inside a string). Every watched name starts with a capital,
@@ -81,7 +88,10 @@ export function nativeKeys(bytes: Buffer): number[] {
   return keys;
 }
 
-/** A watched name after one of the keys; without any key, a watched name anywhere (Athena rows). */
+/**
+ * A watched name after one of the keys; a `\u` escape of an ASCII character; and in Athena results
+ * (rows of values, whatever a cell holds) or bytes without any key, a watched name anywhere.
+ */
 function judged(bytes: Buffer, keys: ArrayLike<number>): boolean {
   let seen = false;
   for (let k = 0; k < keys.length; k += 1) {
@@ -90,7 +100,21 @@ function judged(bytes: Buffer, keys: ArrayLike<number>): boolean {
     seen = true;
     if (watchedAt(bytes, valueAt(bytes, at + EVENT_NAME.length))) return true;
   }
-  return (!seen && withoutKeys(bytes)) || escapedLetter(bytes);
+  return escapedAscii(bytes) || ((!seen || mayHoldRows(bytes)) && withoutKeys(bytes));
+}
+
+/**
+ * Athena results: a CSV (bytes that do not open an object or an array), or `get-query-results` JSON
+ * (a `ResultSet` key in its head: the output's other keys are `UpdateCount`, a number, and
+ * `NextToken`, at most 1,024 characters, so the key stands within its first 4 KiB whatever their
+ * order). Their events are rows of values, so an `eventName` key that a cell holds (a caller's own
+ * request can write one) must not stand for the file.
+ */
+function mayHoldRows(bytes: Buffer): boolean {
+  let at = 0;
+  while (at < bytes.length && SEPARATOR_BLANK[bytes[at] as number] === 1) at += 1;
+  const first = bytes[at];
+  return (first !== 0x7b && first !== 0x5b) || bytes.subarray(at, at + RESULTS_HEAD).includes(RESULT_SET);
 }
 
 function isEventName(bytes: Buffer, at: number): boolean {
@@ -98,11 +122,15 @@ function isEventName(bytes: Buffer, at: number): boolean {
   return true;
 }
 
-/** A `\u` escape of an ASCII letter (`\u0041` to `\u007a`): a name spelled otherwise than literally. */
-function escapedLetter(bytes: Buffer): boolean {
+/**
+ * A `\u` escape of an ASCII character (`\u0000` to `\u007f`): a name, or the quotes, colon and
+ * blanks between a key and its value (JSON inside a string may escape them so), spelled otherwise
+ * than literally. CloudTrail writes none; non-ASCII escapes (`\u00e9`) spell neither.
+ */
+function escapedAscii(bytes: Buffer): boolean {
   for (let at = bytes.indexOf(ESCAPED_ASCII); at !== -1; at = bytes.indexOf(ESCAPED_ASCII, at + 4)) {
     const digit = bytes[at + 4] as number;
-    if (digit >= 0x34 && digit <= 0x37) return true;
+    if (digit >= 0x30 && digit <= 0x37) return true;
   }
   return false;
 }

@@ -5,6 +5,8 @@
 import { prng } from '../../bench/markdown.js';
 import { mayHoldCandidate, nativeKeys, recordMayBeCandidate } from '../../lambda/cli/prefilter.js';
 import { eventNameKeys } from '../../lambda/cli/structure-wasm.js';
+import { ATHENA_HEADER, athenaRow, csvField } from '../support/athena-rows.js';
+import { layerArn, OTHER_ACCOUNT, updateFunctionConfiguration } from '../support/records.js';
 
 const inString = (record: string) => JSON.stringify({ CloudTrailEvent: record });
 /** Past the size from which the keys are found by the WebAssembly vector search. */
@@ -25,7 +27,8 @@ describe('mayHoldCandidate', () => {
     ['the key spelled with a `\\u` escape', '{"event\\u004Eame":"StopLogging"}', true],
     ['a `\\u` escape inside a string', inString('{"eventName":"\\u0044eleteTrail"}'), true],
     ['another call', '{"eventName":"GetObject","note":"UpdateFunctionConfiguration"}', false],
-    ['another call with an escaped sign', '{"eventName":"GetObject","q":"a\\u003db"}', false],
+    ['another call with an escaped sign (ASCII: parsed)', '{"eventName":"GetObject","q":"a\\u003db"}', true],
+    ['another call with a non-ASCII escape', '{"eventName":"GetObject","q":"caf\\u00e9"}', false],
     ['another call with escaped blanks', inString('{"eventName"\r\n:\t"runInstances"}'), false],
   ];
   it.each(CASES)('%s', (_label, text, expected) => {
@@ -34,6 +37,50 @@ describe('mayHoldCandidate', () => {
   it.each(CASES)('%s, in a large input (the vector search)', (_label, text, expected) => {
     expect(mayHoldCandidate(Buffer.from(big(text)))).toBe(expected);
     expect(mayHoldCandidate(Buffer.from(`${' '.repeat(4999)}${text}`))).toBe(expected);
+  });
+});
+
+describe('what a caller can write into its own record does not hide it', () => {
+  /** The attack, its own request carrying `text` in a field the caller sets. */
+  const attack = (text: string) => {
+    const r = updateFunctionConfiguration('orders', { layers: [layerArn('x', 1, OTHER_ACCOUNT)] });
+    return { ...r, requestParameters: { ...(r.requestParameters as object), description: text } };
+  };
+  const resultsJson = (text: string) =>
+    JSON.stringify({
+      ResultSet: {
+        Rows: [ATHENA_HEADER, athenaRow(attack(text))].map((row) => ({
+          Data: row.map((v) => ({ VarCharValue: v })),
+        })),
+      },
+    });
+  const csv = (text: string) =>
+    [ATHENA_HEADER, athenaRow(attack(text))].map((row) => row.map(csvField).join(',')).join('\n');
+  const lookup = (between: string) => {
+    const inner = JSON.stringify(attack('x')).replace('"eventName":"', `"eventName":${between}"`);
+    return JSON.stringify({ Events: [{ CloudTrailEvent: inner }] });
+  };
+
+  it.each([
+    ['Athena get-query-results, a cell holding an eventName key', resultsJson('eventName"')],
+    ['the same, escaped', resultsJson('x","eventName":"GetObject')],
+    [
+      'the same, its keys sorted (a NextToken of the longest kind first)',
+      resultsJson('eventName"').replace('{"ResultSet"', `{"NextToken":"${'t'.repeat(1024)}","ResultSet"`),
+    ],
+    ['Athena CSV, a cell holding an eventName key', csv('eventName":"GetObject"')],
+    ['Athena CSV ending like JSON', `${csv('"eventName":"x"')}\n]`],
+    ['lookup-events, a \\u escape of a blank between key and value', lookup('\\u0020')],
+    ['lookup-events, a \\u escape of a line feed', lookup('\\u000a')],
+    [
+      'lookup-events, the quotes as \\u escapes',
+      lookup('').replace(/\\"eventName\\":\\"/, '\\u0022eventName\\u0022:\\u0022'),
+    ],
+  ])('%s', (_label, text) => {
+    expect(mayHoldCandidate(Buffer.from(text))).toBe(true);
+    expect(mayHoldCandidate(Buffer.from(big(text.replace(/\}\s*$/, `,"pad":"${' '.repeat(5000)}"}`))))).toBe(
+      true,
+    );
   });
 });
 
