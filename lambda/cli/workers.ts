@@ -106,7 +106,7 @@ export class ReaderPool {
     return reader;
   }
 
-  /** Sends queued batches (an idle thread first, then a new one, then the least busy); stops idle threads once closed. */
+  /** Sends queued batches (an idle thread first, then a new one, then one with room); stops idle threads once closed. */
   private dispatch(): void {
     while (this.queue.length > 0) {
       const idle = this.readers.find((r) => r.inFlight === 0);
