@@ -10,6 +10,7 @@
  * a syntax error the splitter reports it and resumes at the next line, so one bad JSON line costs
  * that line only. Values inside a piece are checked by `JSON.parse` afterwards.
  */
+import { isSpace } from './json-bytes.js';
 
 /** The arrays whose elements are records. */
 const WRAPPERS = new Set(['Records', 'Events']);
@@ -57,10 +58,6 @@ enum Expect {
 
 const SCALAR = new Uint8Array(256);
 for (const c of '0123456789+-.eEabcdfilnrstuE') SCALAR[c.charCodeAt(0)] = 1;
-
-function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
 
 function shown(c: number): string {
   return c >= 0x21 && c <= 0x7e ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;

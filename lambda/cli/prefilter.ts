@@ -13,6 +13,7 @@
  * (`--no-prefilter`) parses everything; both give the same findings.
  */
 import { TAMPER_CALLS } from '../domain/model.js';
+import { firstNonBlank } from './json-bytes.js';
 import { eventNameKeys } from './structure-wasm.js';
 
 export const LAMBDA_MARKER = 'lambda.amazonaws.com';
@@ -52,9 +53,6 @@ const UNICODE_ESCAPE = Buffer.from('\\u');
 const ESCAPED_ASCII = Buffer.from('\\u00');
 const RESULT_SET = Buffer.from('ResultSet');
 const RESULTS_HEAD = 4096;
-/** JSON's blanks. */
-const SEPARATOR_BLANK = new Uint8Array(256);
-for (const c of [0x20, 0x09, 0x0a, 0x0d]) SEPARATOR_BLANK[c] = 1;
 /**
  * Between the key and its value: quotes, backslashes (escaped JSON), colon, blanks, and the letters
  * of escaped blanks (`\r\n\t` in JSON inside a string). Every watched name starts with a capital,
@@ -111,8 +109,7 @@ function judged(bytes: Buffer, keys: ArrayLike<number>): boolean {
  * request can write one) must not stand for the file.
  */
 function mayHoldRows(bytes: Buffer): boolean {
-  let at = 0;
-  while (at < bytes.length && SEPARATOR_BLANK[bytes[at] as number] === 1) at += 1;
+  const at = firstNonBlank(bytes);
   const first = bytes[at];
   return (first !== 0x7b && first !== 0x5b) || bytes.subarray(at, at + RESULTS_HEAD).includes(RESULT_SET);
 }

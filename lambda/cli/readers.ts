@@ -11,6 +11,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { AthenaCsvStream, athenaCsvRecords, counter, isAthenaCsv } from './athena.js';
 import { PieceReader, positionOf, recordsOfDocument } from './documents.js';
+import { isSpace } from './json-bytes.js';
 import { JsonSplitter } from './json-splitter.js';
 import { mayHoldCandidate, recordMayBeCandidate } from './prefilter.js';
 import { candidateRecords } from './record-level.js';
@@ -42,8 +43,8 @@ function firstByte(bytes: Buffer): { at: number; line: number } {
 /** The last byte that is not whitespace closes an object or an array. */
 function endsLikeJson(bytes: Buffer): boolean {
   for (let i = bytes.length - 1; i >= 0; i -= 1) {
-    const c = bytes[i];
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return c === 0x7d || c === 0x5d;
+    const c = bytes[i] as number;
+    if (!isSpace(c)) return c === 0x7d || c === 0x5d;
   }
   return true;
 }

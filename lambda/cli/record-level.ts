@@ -18,15 +18,10 @@
  * file whole and reports what it finds, so the findings are the same either way.
  */
 import { elementValue, positionOf } from './documents.js';
+import { isSpace } from './json-bytes.js';
 import { recordMayBeCandidate } from './prefilter.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
-import {
-  closesDocument,
-  type Elements,
-  isSpace,
-  wasmElementSpans,
-  watchedEventName,
-} from './structure-pass.js';
+import { closesDocument, type Elements, wasmElementSpans, watchedEventName } from './structure-pass.js';
 
 /** Deeper than CloudTrail ever nests; a deeper file is read the usual way. */
 const MAX_DEPTH = 256;

@@ -6,6 +6,7 @@
  * The module lists the quotes that may open an `eventName` key (`e` after, `N` 6 bytes on, a quote
  * 10 bytes on); those whose string is `eventName` with a watched name after the colon are kept.
  */
+import { firstNonBlank, isSpace } from './json-bytes.js';
 import { recordMayBeCandidate, watchedAt } from './prefilter.js';
 import { heap, instance } from './structure-wasm.js';
 
@@ -22,10 +23,6 @@ const EVENT_NAME = Buffer.from('eventName');
 const UNICODE_ESCAPE = 1;
 const OTHER_ESCAPE = 2;
 
-export function isSpace(c: number): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
 /** The string that closed at `quote` is `eventName`, followed by a colon and a watched name. */
 export function watchedEventName(bytes: Buffer, quote: number): boolean {
   for (let k = 0; k < 9; k += 1) if (bytes[quote - 9 + k] !== EVENT_NAME[k]) return false;
@@ -39,8 +36,7 @@ export function watchedEventName(bytes: Buffer, quote: number): boolean {
 
 /** After the array's `]` at `close`, only the document's closing brace (and blanks) may follow. */
 export function closesDocument(bytes: Buffer, close: number): boolean {
-  let k = close + 1;
-  while (k < bytes.length && isSpace(bytes[k] as number)) k += 1;
+  let k = firstNonBlank(bytes, close + 1);
   if (bytes[k] !== 0x7d) return false;
   for (k += 1; k < bytes.length; k += 1) if (!isSpace(bytes[k] as number)) return false;
   return true;
