@@ -3,7 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import type { SNSClient } from '@aws-sdk/client-sns';
-import { type CallBudget, sdkClient } from './adapters/client-options.js';
+import { type CallBudget, type Deferred, sdkClient } from './adapters/client-options.js';
 import { EventBridgeFindingSink } from './adapters/eventbridge-finding-sink.js';
 import { OrganizationsAccountLister } from './adapters/organizations-account-lister.js';
 import type { FindingSink, OrganizationAccounts } from './adapters/ports.js';
@@ -29,9 +29,14 @@ export class OptionNotBundledError extends Error {
 
 /**
  * The alert topic first, then Security Hub and the event bus when the deployment turned them on;
- * their clients within `budget` (adapters/client-options.ts).
+ * their clients within `budget` (adapters/client-options.ts). `sns` may be deferred: built at the
+ * first alert.
  */
-export function findingSinks(config: HandlerConfig, sns: SNSClient, budget: CallBudget): FindingSink[] {
+export function findingSinks(
+  config: HandlerConfig,
+  sns: Deferred<SNSClient>,
+  budget: CallBudget,
+): FindingSink[] {
   const sinks: FindingSink[] = [new AlertTopicSink(new SnsAlertPublisher(sns, config.topicArn))];
   // Each test of a bundling constant is an `if` of its own: esbuild drops the branch it rules out.
   if (config.securityHub) {

@@ -6,6 +6,7 @@
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { DeclaredCall } from './calls.js';
+import { built, type Deferred } from './client-options.js';
 
 /** What reaching another account sends (see calls.ts). */
 export const MEMBER_ACCESS_CALLS: readonly DeclaredCall[] = [
@@ -28,7 +29,7 @@ export class RoleAssumptionError extends Error {
 
 /** A credentials provider for `roleArn`, cached until near expiry. */
 export function assumedRoleCredentials(
-  sts: STSClient,
+  sts: Deferred<STSClient>,
   roleArn: string,
   now: () => number = Date.now,
 ): AwsCredentialIdentityProvider {
@@ -38,7 +39,7 @@ export function assumedRoleCredentials(
     if (cached?.expiration && cached.expiration.getTime() - REFRESH_MARGIN_MS > now()) return cached;
     pending ??= (async () => {
       try {
-        const out = await sts.send(
+        const out = await built(sts).send(
           new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'layerwatch', DurationSeconds: 3600 }),
         );
         const c = out.Credentials;
@@ -63,11 +64,12 @@ export function assumedRoleCredentials(
 
 /**
  * Memoized clients per account and region. `make(region, credentials)` builds a client; credentials
- * are undefined for the home account (the default chain).
+ * are undefined for the home account (the default chain). `sts` may be deferred: it is built at the
+ * first role assumption (a deployment that reads only its own account never builds it).
  */
 export function clientsPerAccount<T>(
   access: AccountAccess,
-  sts: STSClient,
+  sts: Deferred<STSClient>,
   make: (region: string, credentials?: AwsCredentialIdentityProvider) => T,
 ): (account: string, region: string) => T {
   const clients = new Map<string, T>();

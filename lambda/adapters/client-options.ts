@@ -134,6 +134,27 @@ export function sdkClient<C extends BudgetedClient, O>(
   return client;
 }
 
+/**
+ * A client, or how to build it when it is first used. The handler builds at its cold start only the
+ * clients every event needs; one that only some events need (the alert topic's, STS for a member
+ * account, the posture's read of the state table) is built by the first event that calls it.
+ */
+export type Deferred<C extends object> = C | (() => C);
+
+/** `make`, called at the first use and remembered: one client per cold start, as before. */
+export function atFirstUse<C extends object>(make: () => C): () => C {
+  let client: C | undefined;
+  return () => {
+    client ??= make();
+    return client;
+  };
+}
+
+/** The client itself, built now if it was deferred. */
+export function built<C extends object>(client: Deferred<C>): C {
+  return typeof client === 'function' ? (client as () => C)() : client;
+}
+
 interface MiddlewareStack {
   add(middleware: unknown, options: Record<string, unknown>): void;
 }

@@ -1,5 +1,6 @@
 import { type DynamoDBClient, ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { DeclaredCall } from './calls.js';
+import { built, type Deferred } from './client-options.js';
 import { BaselineStoreError } from './errors.js';
 
 /** A function's current layers as the deployment's state table holds them. */
@@ -25,7 +26,7 @@ export class DynamoDbBaselineReader {
   static readonly calls: readonly DeclaredCall[] = [{ action: 'dynamodb:Scan', resource: 'table' }];
 
   constructor(
-    private readonly client: DynamoDBClient,
+    private readonly client: Deferred<DynamoDBClient>,
     private readonly tableName: string,
   ) {}
 
@@ -38,7 +39,7 @@ export class DynamoDbBaselineReader {
         throw new BaselineStoreError(`reading the state table ${this.tableName} was stopped`);
       let page: ScanCommandOutput;
       try {
-        page = await this.client.send(
+        page = await built(this.client).send(
           new ScanCommand({
             TableName: this.tableName,
             ProjectionExpression: 'functionArn, states',

@@ -1,6 +1,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { AlertMessage } from '../domain/render/alert.js';
 import type { DeclaredCall } from './calls.js';
+import { built, type Deferred } from './client-options.js';
 import { PublishError } from './errors.js';
 import type { AlertPublisher } from './ports.js';
 
@@ -10,13 +11,13 @@ export class SnsAlertPublisher implements AlertPublisher {
   static readonly calls: readonly DeclaredCall[] = [{ action: 'sns:Publish', resource: 'topic' }];
 
   constructor(
-    private readonly client: SNSClient,
+    private readonly client: Deferred<SNSClient>,
     private readonly topicArn: string,
   ) {}
 
   async publish(alert: AlertMessage): Promise<string> {
     try {
-      const out = await this.client.send(
+      const out = await built(this.client).send(
         new PublishCommand({
           TopicArn: this.topicArn,
           Subject: alert.subject,

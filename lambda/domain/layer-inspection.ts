@@ -3,14 +3,15 @@
  * and how it appears in a finding: per layer version its status, size and signals, and for each
  * version change what the new version runs that the old one did not. Pure.
  */
-import { bySeverity, withPublisher } from './inspection/inspect.js';
 import {
+  bySeverity,
   type InspectionGap,
   type InspectionSignal,
   normalPath,
   SIGNAL_IDS,
   type SignalId,
   shown,
+  withPublisher,
 } from './inspection/model.js';
 import type { VersionChange } from './layers.js';
 import { SEVERITIES, type Severity } from './severity.js';

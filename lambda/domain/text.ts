@@ -10,9 +10,16 @@
  * bidi marks and overrides, U+2060-U+2064 and U+2066-U+206F, the byte order mark, soft hyphen,
  * tags), the rest of U+2060-U+206F, and the blank fillers that render as nothing. A lone surrogate
  * is not text: it becomes U+FFFD.
+ *
+ * Both are built by the first value that is not a clean line, from their source text: V8 checks a
+ * regular expression literal while it parses the file, and for a Unicode property class (`\p{..}`)
+ * that check builds the class's character set, at every cold start, though most values never get
+ * past CLEAN_LINE.
  */
-const INVISIBLE = /[\p{Cf}\u2060-\u206f\u115f\u1160\u3164\uffa0]|\u034f/gu;
-const LONE_SURROGATE = /\p{Cs}/gu;
+const INVISIBLE_SOURCE = String.raw`[\p{Cf}\u2060-\u206f\u115f\u1160\u3164\uffa0]|\u034f`;
+const LONE_SURROGATE_SOURCE = String.raw`\p{Cs}`;
+let invisible: RegExp | undefined;
+let loneSurrogate: RegExp | undefined;
 /** C0 and C1 controls and the line and paragraph separators: they break lines, so they become spaces. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
@@ -22,9 +29,11 @@ const CLEAN_LINE = /^(?:[\x21-\x7e]+(?: [\x21-\x7e]+)*)?$/;
 /** Removes invisible and control characters and collapses the result to one line. */
 export function oneLine(value: string): string {
   if (CLEAN_LINE.test(value)) return value;
+  invisible ??= new RegExp(INVISIBLE_SOURCE, 'gu');
+  loneSurrogate ??= new RegExp(LONE_SURROGATE_SOURCE, 'gu');
   return value
-    .replace(INVISIBLE, '')
-    .replace(LONE_SURROGATE, '\ufffd')
+    .replace(invisible, '')
+    .replace(loneSurrogate, '\ufffd')
     .replace(CONTROL, ' ')
     .replace(/\s+/g, ' ')
     .trim();

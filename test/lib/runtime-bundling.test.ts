@@ -3,14 +3,14 @@
  * packages the bundling leaves out: built with the construct's own esbuild definition.
  */
 import { join } from 'node:path';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { type BundleOptions, optionDefines, runtimeBuild } from '../../lib/constructs/runtime-bundling.js';
 
 const ROOT = join(__dirname, '..', '..');
 const OPTIONAL = /@aws-sdk\/client-(securityhub|eventbridge|organizations)\//;
 
-/** The source files and packages esbuild put bytes of into the handler's bundle. */
-async function inputsOf(options: BundleOptions): Promise<string[]> {
+/** esbuild's metafile of the handler's bundle. */
+async function metafileOf(options: BundleOptions): Promise<Metafile> {
   const r = await build({
     ...runtimeBuild(options),
     mainFields: [...runtimeBuild(options).mainFields],
@@ -22,7 +22,12 @@ async function inputsOf(options: BundleOptions): Promise<string[]> {
     metafile: true,
     logLevel: 'error',
   });
-  return Object.values(r.metafile.outputs).flatMap((o) =>
+  return r.metafile;
+}
+
+/** The source files and packages esbuild put bytes of into the handler's bundle. */
+async function inputsOf(options: BundleOptions): Promise<string[]> {
+  return Object.values((await metafileOf(options)).outputs).flatMap((o) =>
     Object.entries(o.inputs)
       .filter(([, i]) => i.bytesInOutput > 0)
       .map(([f]) => f),
@@ -67,5 +72,25 @@ describe('runtimeBuild', () => {
     );
     // Powertools idempotency itself is still bundled: only its unused import was replaced.
     expect(inputs.some((f) => f.includes('@aws-lambda-powertools/idempotency/'))).toBe(true);
+  }, 60_000);
+
+  it('keeps what only some events use out of the cold start: evaluated at its first import()', async () => {
+    const meta = await metafileOf({ securityHub: true, findingEvents: true, organizationDiscovery: true });
+    // What the handler's module evaluates at import: every file reached by static imports.
+    const eager = new Set(['lambda/handler.ts']);
+    for (const file of eager)
+      for (const i of meta.inputs[file]?.imports ?? []) if (i.kind !== 'dynamic-import') eager.add(i.path);
+    const deferred = [
+      'lambda/adapters/layer-archive-reader.ts',
+      'lambda/adapters/layer-archive-zip.ts',
+      'lambda/domain/inspection/inspect.ts',
+      'lambda/domain/inspection/hand-off.ts',
+      'lambda/domain/render/alert.ts',
+      'lambda/domain/render/email.ts',
+    ];
+    expect(deferred.filter((f) => eager.has(f))).toEqual([]);
+    // Still in the one file the construct deploys.
+    const bundled = Object.values(meta.outputs).flatMap((o) => Object.keys(o.inputs));
+    expect(bundled).toEqual(expect.arrayContaining(deferred));
   }, 60_000);
 });

@@ -3,20 +3,20 @@
  *   wanted(entries)            -> which files (and how many leading bytes of each) to read
  *   inspect(entries, contents) -> signals, and gaps for whatever could not be looked at
  */
-import { severityRank } from '../severity.js';
 import { customRuntimeBootstrap } from './custom-runtime-bootstrap.js';
 import { execWrapperScript } from './exec-wrapper-script.js';
 import { externalExtension } from './external-extension.js';
 import {
   type ArchiveCheck,
   type ArchiveEntry,
+  bySeverity,
   type ContentRequest,
   contentKeys,
   type InspectionGap,
   type InspectionSignal,
   isDirectory,
-  lower,
   type SignalId,
+  withPublisher,
 } from './model.js';
 import { nativeCode } from './native-code.js';
 import { runtimeStartupHook } from './runtime-startup-hook.js';
@@ -174,23 +174,4 @@ export function inspect(
     signals: bySeverity(withPublisher(signals, options.publisher)),
     gaps,
   };
-}
-
-/**
- * A known publisher lowers each signal one step; the signal stays, marked with who lowered it. An
- * informational signal cannot go lower and carries no mark.
- */
-export function withPublisher(
-  signals: readonly InspectionSignal[],
-  publisher: string | null,
-): InspectionSignal[] {
-  if (publisher === null) return [...signals];
-  return signals.map((s) => {
-    const severity = lower(s.severity);
-    return severity === s.severity ? s : { ...s, severity, lowered: { from: s.severity, publisher } };
-  });
-}
-
-export function bySeverity(signals: readonly InspectionSignal[]): InspectionSignal[] {
-  return [...signals].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
 }

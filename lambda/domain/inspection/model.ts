@@ -2,7 +2,7 @@
  * What a layer archive holds, what the inspection says about it, and the contract every archive
  * check follows. Pure: entries and file contents come in, signals go out.
  */
-import { SEVERITIES, type Severity } from '../severity.js';
+import { SEVERITIES, type Severity, severityRank } from '../severity.js';
 import { cut, oneLine } from '../text.js';
 
 /** One entry of the archive's central directory, as the reader found it. */
@@ -130,6 +130,25 @@ export function normalPath(path: string): string {
 export function lower(severity: Severity): Severity {
   const i = SEVERITIES.indexOf(severity);
   return SEVERITIES[Math.max(0, i - 1)] as Severity;
+}
+
+/**
+ * A known publisher lowers each signal one step; the signal stays, marked with who lowered it. An
+ * informational signal cannot go lower and carries no mark.
+ */
+export function withPublisher(
+  signals: readonly InspectionSignal[],
+  publisher: string | null,
+): InspectionSignal[] {
+  if (publisher === null) return [...signals];
+  return signals.map((s) => {
+    const severity = lower(s.severity);
+    return severity === s.severity ? s : { ...s, severity, lowered: { from: s.severity, publisher } };
+  });
+}
+
+export function bySeverity(signals: readonly InspectionSignal[]): InspectionSignal[] {
+  return [...signals].sort((a, b) => severityRank(b.severity) - severityRank(a.severity));
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: false });

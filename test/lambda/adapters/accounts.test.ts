@@ -96,4 +96,21 @@ describe('clientsPerAccount', () => {
     clientFor('222233334444', 'us-east-1');
     await expect(provider?.()).rejects.toThrow(/no member role is configured/);
   });
+
+  it('builds a deferred STS client only when another account is first reached', async () => {
+    let builds = 0;
+    const clientFor = clientsPerAccount(
+      { homeAccount: '111122223333', memberRoleName: 'LayerWatchReadOnly' },
+      () => {
+        builds += 1;
+        return new STSClient({});
+      },
+      (_region, credentials) => ({ credentials }),
+    );
+    clientFor('111122223333', 'us-east-1');
+    const member = clientFor('222233334444', 'us-east-1');
+    expect(builds).toBe(0);
+    await member.credentials?.().catch(() => undefined);
+    expect(builds).toBe(1);
+  });
 });

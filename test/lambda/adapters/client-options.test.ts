@@ -5,9 +5,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetFunctionConfigurationCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { SNSClient } from '@aws-sdk/client-sns';
 import {
   ALERT_PATH_CALLS,
   AwsCallTimeoutError,
+  atFirstUse,
+  built,
   CALL_DEADLINE_MIDDLEWARE,
   type CallBudget,
   CLI_CALLS,
@@ -160,5 +163,22 @@ describe('the sources', () => {
         .map((name) => `${file}: new ${name}(`);
     });
     expect(direct).toEqual([]);
+  });
+});
+
+describe('a deferred client', () => {
+  it('is built at its first use, once, and a client given as is stays itself', () => {
+    let builds = 0;
+    const sns = atFirstUse(() => {
+      builds += 1;
+      return sdkClient(SNSClient, ALERT_PATH_CALLS, { region: 'us-east-1' });
+    });
+    expect(builds).toBe(0);
+    const first = built(sns);
+    expect(built(sns)).toBe(first);
+    expect(builds).toBe(1);
+    expect(first.middlewareStack.identify().join()).toContain(CALL_DEADLINE_MIDDLEWARE);
+    const given = new SNSClient({});
+    expect(built(given)).toBe(given);
   });
 });

@@ -1,13 +1,16 @@
 import {
-  bySeverity,
   CHECK_BYTES,
   DEFAULT_READ_LIMITS,
   inspect,
   unmet,
   wanted,
-  withPublisher,
 } from '../../../../lambda/domain/inspection/inspect.js';
-import { type ArchiveEntry, contentKeys } from '../../../../lambda/domain/inspection/model.js';
+import {
+  type ArchiveEntry,
+  bySeverity,
+  contentKeys,
+  withPublisher,
+} from '../../../../lambda/domain/inspection/model.js';
 import { bytes, dir, elfHeader, executable, file, symlink } from './entries.js';
 
 const SITE = 'python/lib/python3.12/site-packages';
