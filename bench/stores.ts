@@ -21,19 +21,72 @@ import type { PublishRecord } from '../lambda/domain/correlation.js';
 import type { QualifierUpdate } from '../lambda/domain/qualifiers.js';
 
 /**
- * A table of items kept outside the JavaScript heap (each item's JSON in a Buffer), as the
- * deployed tables are: a young-generation collection has nothing of them to copy or promote.
+ * A table of items kept outside the JavaScript heap, as the deployed tables are: each write appends
+ * its key and JSON to one growing Buffer, and an index from a key's hash to its newest record (small
+ * integers, which the heap stores in place) finds it, through a chain of older records of the same
+ * hash. A young-generation collection finds nothing of the table to copy or promote; the strings a
+ * read returns are as short-lived as the unmarshalled item of a GetItem.
  */
-class Items {
-  private readonly items = new Map<string, Buffer>();
+export class Items {
+  private arena: Buffer;
+  private used = 0;
+  /** Key hash -> offset of the newest record with that hash, plus one. */
+  private readonly newest = new Map<number, number>();
+
+  constructor(bytes = 1 << 24) {
+    this.arena = Buffer.allocUnsafe(bytes);
+  }
+
+  private static hash(key: string): number {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+    return h >>> 2; // 30 bits: a small integer, stored in place
+  }
+
+  /** The value of the newest record of `key`: undefined when none, null when deleted. */
+  private find(key: string): string | null | undefined {
+    let at = (this.newest.get(Items.hash(key)) ?? 0) - 1;
+    while (at >= 0) {
+      const keyLength = this.arena.readInt32LE(at + 4);
+      const valueLength = this.arena.readInt32LE(at + 8);
+      const start = at + 12;
+      if (this.arena.toString('utf8', start, start + keyLength) === key)
+        return valueLength < 0
+          ? null
+          : this.arena.toString('utf8', start + keyLength, start + keyLength + valueLength);
+      at = this.arena.readInt32LE(at) - 1;
+    }
+    return undefined;
+  }
+
+  private append(key: string, value: string | null): void {
+    const keyLength = Buffer.byteLength(key, 'utf8');
+    const valueLength = value === null ? 0 : Buffer.byteLength(value, 'utf8');
+    const need = 12 + keyLength + valueLength;
+    if (this.used + need > this.arena.length) {
+      const grown = Buffer.allocUnsafe(Math.max(2 * this.arena.length, this.used + need));
+      this.arena.copy(grown, 0, 0, this.used);
+      this.arena = grown;
+    }
+    const h = Items.hash(key);
+    const at = this.used;
+    this.arena.writeInt32LE(this.newest.get(h) ?? 0, at);
+    this.arena.writeInt32LE(keyLength, at + 4);
+    this.arena.writeInt32LE(value === null ? -1 : valueLength, at + 8);
+    this.arena.write(key, at + 12, 'utf8');
+    if (value !== null) this.arena.write(value, at + 12 + keyLength, 'utf8');
+    this.used += need;
+    this.newest.set(h, at + 1);
+  }
+
   get(key: string): string | undefined {
-    return this.items.get(key)?.toString('utf8');
+    return this.find(key) ?? undefined;
   }
   set(key: string, json: string): void {
-    this.items.set(key, Buffer.from(json, 'utf8'));
+    this.append(key, json);
   }
   delete(key: string): void {
-    this.items.delete(key);
+    this.append(key, null);
   }
 }
 

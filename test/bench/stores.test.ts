@@ -1,5 +1,5 @@
 import { benchHandlerWith, EVENT_KINDS } from '../../bench/per-event-handler.js';
-import { ItemBaselines, ItemCorrelations, ItemIdempotency } from '../../bench/stores.js';
+import { ItemBaselines, ItemCorrelations, ItemIdempotency, Items } from '../../bench/stores.js';
 import { MemoryBaselines, MemoryCorrelations, MemoryIdempotency } from '../support/fakes.js';
 import { envelope } from '../support/records.js';
 
@@ -36,5 +36,24 @@ describe('bench stores', () => {
     expect(items).toEqual(fakes);
     expect(items.filter((r) => r.outcome === 'published').length).toBeGreaterThan(20);
     expect(items.filter((r) => r.outcome === 'duplicate').length).toBe(events.length);
+  });
+});
+
+describe('Items (the bench tables outside the heap)', () => {
+  it('answers the newest value of each key, through growth, overwrites and deletes', () => {
+    const items = new Items(64);
+    const expected = new Map<string, string>();
+    for (let i = 0; i < 5000; i++) {
+      const key = `k${i % 1700}\u00e9`;
+      if (i % 7 === 0) {
+        items.delete(key);
+        expected.delete(key);
+      } else {
+        const value = JSON.stringify({ i, text: 'x'.repeat(i % 50), name: '\u2603' });
+        items.set(key, value);
+        expected.set(key, value);
+      }
+    }
+    for (let i = 0; i < 1800; i++) expect(items.get(`k${i}\u00e9`)).toBe(expected.get(`k${i}\u00e9`));
   });
 });
