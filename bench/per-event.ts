@@ -88,9 +88,9 @@ export async function perEvent(
       const kind = KINDS[(from + i) % KINDS.length] as Kind;
       return { kind, json: JSON.stringify(envelope(EVENT_KINDS[kind](from + i))) };
     });
+  const events = mix(iterations, 0);
   // Warm-up (JIT) on events of its own: measured events replaying warm-up ones would be duplicates.
   for (const { json } of mix(200, iterations)) await handler(JSON.parse(json));
-  const events = mix(iterations, 0);
   // Preallocated, so that the bench keeps no object per event alive across collections.
   const t0s = new Float64Array(iterations);
   const t1s = new Float64Array(iterations);
