@@ -4,8 +4,9 @@
  * its idempotency records to DynamoDB as serialised items and drops them; the test fakes
  * (test/support/fakes.ts) keep every object graph for assertions, so in a run of thousands of events
  * each event's graphs would survive young-generation collections and be copied, then promoted: a
- * cost the deployed handler does not have. Here each item is one string (what DynamoDB holds), read
- * back by parsing, as the DynamoDB adapters do; the same code of ours runs, and answers are equal.
+ * cost the deployed handler does not have. Here each item is its JSON text (what DynamoDB holds),
+ * kept outside the heap (Items), read back by parsing as the DynamoDB adapters do; the same code of
+ * ours runs, and its answers are equal (test/bench/stores.test.ts).
  */
 import { IdempotencyAlreadyInProgressError } from '@aws-lambda-powertools/idempotency';
 import type {
