@@ -3,6 +3,10 @@
  * time, its kind, the heap it allocated and the garbage collections that ran inside it, so that the
  * slowest 1 % can be named rather than guessed.
  *
+ * Every port is in process: the function reader and layer reader answer at once, the tables keep
+ * their items as the deployed ones do (bench/stores.ts), the alert topic drops each message, and
+ * each event arrives as JSON text parsed before its call, as the Lambda runtime delivers it.
+ *
  * Run alone: `npx tsx bench/per-event.ts` prints one run as JSON (a fresh process per run is what
  * `npm run bench:handler` does five times). BENCH_HEAP_PROFILE=FILE also runs V8's sampling heap
  * profiler over the measured events (collected objects included) and writes the allocation sites.
@@ -12,48 +16,15 @@ import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { constants, type PerformanceEntry, PerformanceObserver } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { IdempotencyStore } from '../lambda/adapters/ports.js';
-import { createHandler } from '../lambda/app.js';
-import { parseSettings } from '../lambda/domain/settings.js';
-import { AlertTopicSink } from '../lambda/pipeline/alert-topic-sink.js';
-import {
-  FakeLayers,
-  FakeReader,
-  MemoryBaselines,
-  MemoryCorrelations,
-  MemoryIdempotency,
-} from '../test/support/fakes.js';
-import {
-  addLayerVersionPermission,
-  createFunction,
-  envelope,
-  identities,
-  layerArn,
-  OTHER_ACCOUNT,
-  publishLayerVersion,
-  updateFunctionConfiguration,
-} from '../test/support/records.js';
+import { envelope } from '../test/support/records.js';
+import { benchHandler, EVENT_KINDS } from './per-event-handler.js';
+import { ItemIdempotency } from './stores.js';
+
+export { EVENT_KINDS } from './per-event-handler.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
-/** The mix, in turn: each kind is a fifth of the events. */
-export const EVENT_KINDS = {
-  attack: (i: number) =>
-    updateFunctionConfiguration(`f${i % 200}`, {
-      layers: [layerArn('deps', 1), layerArn('x', 1 + (i % 3), OTHER_ACCOUNT)],
-    }),
-  'config-only': (i: number) =>
-    updateFunctionConfiguration(`f${i % 200}`, {
-      request: { memorySize: 256 },
-      responseLayers: [layerArn('deps', 1)],
-    }),
-  creation: (i: number) =>
-    createFunction(`g${i}`, { layers: [layerArn('deps', 1)], identity: identities.deployRole() }),
-  publication: (i: number) => publishLayerVersion('tools', 1 + i),
-  share: (i: number) => addLayerVersionPermission('tools', 1 + i, '*'),
-} as const;
 type Kind = keyof typeof EVENT_KINDS;
 const KINDS = Object.keys(EVENT_KINDS) as Kind[];
 
@@ -72,26 +43,6 @@ export interface EventSample {
   gcs: number;
   majorGcs: number;
   gcMs: number;
-}
-
-function benchHandler(idempotency: IdempotencyStore) {
-  return createHandler({
-    reader: new FakeReader(() => ({
-      status: 'ok',
-      layers: [layerArn('deps', 1)],
-      runtime: 'python3.12',
-      role: null,
-    })),
-    layers: new FakeLayers(() => ({ status: 'access-denied', message: 'denied' })),
-    baselines: new MemoryBaselines(),
-    correlations: new MemoryCorrelations(),
-    idempotency,
-    // Drops messages: a real invocation does not keep every alert it ever sent.
-    sinks: [new AlertTopicSink({ publish: async () => 'm' })],
-    settings: parseSettings({ minSeverity: 'informational' }),
-    logger: new Logger({ serviceName: 'bench', logLevel: 'SILENT' }),
-    metrics: new Metrics({ namespace: 'Bench' }),
-  });
 }
 
 /** Every garbage collection of the process, by start time (performance.now's clock). */
@@ -124,23 +75,34 @@ function gcLog() {
  * each timed alone.
  */
 export async function perEvent(
-  idempotency: IdempotencyStore = new MemoryIdempotency(),
+  idempotency: IdempotencyStore = new ItemIdempotency(),
   iterations = Number(process.env.BENCH_HANDLER_EVENTS ?? 4000),
   during: { start?: () => Promise<void>; stop?: () => Promise<void> } = {},
 ): Promise<EventSample[]> {
   const handler = benchHandler(idempotency);
-  const events = Array.from({ length: iterations }, (_, i) => {
-    const kind = KINDS[i % KINDS.length] as Kind;
-    return { kind, event: envelope(EVENT_KINDS[kind](i)) };
-  });
-  for (const { event } of events.slice(0, 200)) await handler(structuredClone(event)); // warm-up (JIT)
-  const spans: { t0: number; t1: number; cpuMs: number; heap: number }[] = [];
+  // Each event as the Lambda runtime receives it, JSON text, parsed before its handler call (the
+  // runtime parses outside the handler): objects from JSON.parse share their shapes, as deployed;
+  // the builders' spreads would give each event its own, which no invocation sees.
+  const mix = (n: number, from: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const kind = KINDS[(from + i) % KINDS.length] as Kind;
+      return { kind, json: JSON.stringify(envelope(EVENT_KINDS[kind](from + i))) };
+    });
+  const events = mix(iterations, 0);
+  // Warm-up (JIT) on events of its own: measured events replaying warm-up ones would be duplicates.
+  for (const { json } of mix(200, iterations)) await handler(JSON.parse(json));
+  // Preallocated, so that the bench keeps no object per event alive across collections.
+  const t0s = new Float64Array(iterations);
+  const t1s = new Float64Array(iterations);
+  const cpus = new Float64Array(iterations);
+  const heaps = new Float64Array(iterations);
   // Calibration: what reading the heap counter itself allocates.
   const h0 = getHeapStatistics().used_heap_size;
   const probe = getHeapStatistics().used_heap_size - h0;
   await during.start?.();
   const gc = gcLog();
-  for (const { event } of events) {
+  for (let i = 0; i < iterations; i++) {
+    const event: unknown = JSON.parse((events[i] as { json: string }).json);
     const c0 = process.cpuUsage();
     const heap0 = getHeapStatistics().used_heap_size;
     const t0 = performance.now();
@@ -148,11 +110,20 @@ export async function perEvent(
     const t1 = performance.now();
     const heap1 = getHeapStatistics().used_heap_size;
     const c = process.cpuUsage(c0);
-    spans.push({ t0, t1, cpuMs: (c.user + c.system) / 1000, heap: heap1 - heap0 - probe });
+    t0s[i] = t0;
+    t1s[i] = t1;
+    cpus[i] = (c.user + c.system) / 1000;
+    heaps[i] = heap1 - heap0 - probe;
   }
   await new Promise((resolve) => setImmediate(resolve)); // deliver the last gc entries
   gc.stop();
   await during.stop?.();
+  const spans = Array.from({ length: iterations }, (_, i) => ({
+    t0: t0s[i] as number,
+    t1: t1s[i] as number,
+    cpuMs: cpus[i] as number,
+    heap: heaps[i] as number,
+  }));
   return spans.map((s, i) => {
     const inside = gc.entries.filter((g) => g.start >= s.t0 && g.start < s.t1);
     return {
@@ -340,7 +311,7 @@ if (process.argv[1]?.endsWith('per-event.ts')) {
   const file = process.env.BENCH_HEAP_PROFILE;
   const iterations = Number(process.env.BENCH_HANDLER_EVENTS ?? 4000);
   const samples = await perEvent(
-    new MemoryIdempotency(),
+    new ItemIdempotency(),
     iterations,
     file ? heapSampler(file, iterations) : {},
   );

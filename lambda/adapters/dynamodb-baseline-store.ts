@@ -43,6 +43,9 @@ function qualifiersOf(text: string | undefined): { qualifiers?: QualifierState }
   }
 }
 
+/** Reads kept for the write that follows (an event reads at most a function and one of its versions). */
+const MAX_REMEMBERED_READS = 8;
+
 /**
  * One item per function: `functionArn` (partition key), `states` (JSON of the layer history, each
  * state with the function's start-up hook variables when they were read, never another variable),
@@ -65,12 +68,15 @@ export class DynamoDbBaselineStore implements BaselineStore {
 
   /**
    * What the last get() read, so that the record() that follows it in the same invocation does not
-   * read the item again. A stale entry only makes the conditional write fail and re-read.
+   * read the item again. A stale entry only makes the conditional write fail and re-read. Bounded:
+   * an event whose function gets no record (nothing to write) would otherwise leave its baseline
+   * here for the life of the warm function, one per function ever seen.
    */
   private readonly lastRead = new Map<string, { baseline: Baseline | null; revision: number }>();
 
   async get(functionArn: string): Promise<Baseline | null> {
     const read = await this.read(functionArn);
+    if (this.lastRead.size >= MAX_REMEMBERED_READS) this.lastRead.clear();
     this.lastRead.set(functionArn, read);
     return read.baseline;
   }

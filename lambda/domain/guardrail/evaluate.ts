@@ -72,6 +72,11 @@ export function outsideAllowed(policy: GuardrailPolicy, layers: readonly string[
   const allowed = policy.Statement.flatMap(
     (s) => s.Condition?.['ForAnyValue:StringNotLike']?.[LAYER_KEY] ?? [],
   );
+  return outsidePatterns(allowed, layers);
+}
+
+/** The layers that match none of the allowed patterns (IAM's StringLike). */
+export function outsidePatterns(allowed: readonly string[], layers: readonly string[]): string[] {
   return layers.filter((layer) => !allowed.some((p) => stringLike(p, layer)));
 }
 

@@ -113,6 +113,26 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** The known publishers whose layers are in use outside the own accounts, by partition and account, sorted. */
+function publishersInUse(
+  uses: Iterable<LayerUse>,
+  own: ReadonlyMap<string, string>,
+  known: readonly KnownPublisher[],
+): [string, { partition: string; publisher: KnownPublisher }][] {
+  const publishers = new Map<string, { partition: string; publisher: KnownPublisher }>();
+  for (const use of uses) {
+    const publisher = own.has(use.parts.account)
+      ? undefined
+      : known.find((p) => p.account === use.parts.account);
+    if (publisher)
+      publishers.set(`${use.parts.partition}:${use.parts.account}`, {
+        partition: use.parts.partition,
+        publisher,
+      });
+  }
+  return [...publishers].sort();
+}
+
 /** The allowed list before any merge: accounts as a whole, or each version in use when pinned. */
 function allowedEntries(inventory: Inventory, options: GuardrailOptions): AllowedEntry[] {
   const own = new Map(inventory.accounts);
@@ -144,16 +164,7 @@ function allowedEntries(inventory: Inventory, options: GuardrailOptions): Allowe
         why: ownWhy(account),
       });
     }
-    const publishers = new Map<string, { partition: string; publisher: KnownPublisher }>();
-    for (const use of uses) {
-      const publisher = own.has(use.parts.account) ? undefined : publisherOf(use.parts.account);
-      if (publisher)
-        publishers.set(`${use.parts.partition}:${use.parts.account}`, {
-          partition: use.parts.partition,
-          publisher,
-        });
-    }
-    for (const [, { partition, publisher }] of [...publishers].sort()) {
+    for (const [, { partition, publisher }] of publishersInUse(uses, own, options.publishers)) {
       entries.push({
         pattern: accountPattern(partition, publisher.account),
         kind: 'known publisher',
@@ -239,7 +250,7 @@ export function buildGuardrail(inventory: Inventory, options: GuardrailOptions):
     throw new GuardrailError(
       options.pinVersions
         ? 'nothing to allow: no layer version of an own account or a known publisher is in use (--pin-versions allows only those), and no --allow was given'
-        : 'nothing to allow: the inputs show no account and no layer in use, and no --allow was given',
+        : NOTHING_TO_ALLOW,
     );
   const limit = SIZE_LIMITS[options.format];
   const merged: string[] = [];
@@ -251,16 +262,61 @@ export function buildGuardrail(inventory: Inventory, options: GuardrailOptions):
     policy = policyOf(allowed, exempt, options.format);
   }
   const size = policySize(policy);
-  if (size > limit)
-    throw new GuardrailError(
-      `the policy needs ${size} characters, over the ${options.format} limit of ${limit} ` +
-        `(${plural(allowed.length, 'allowed pattern')}, ${plural(exempt.length, 'exempt principal')}` +
-        `${merged.length > 0 ? `, after: ${merged.join('; ')}` : ''}): generate one policy per organizational unit ` +
-        "(its accounts' history as INPUT), or name fewer exceptions",
-    );
+  if (size > limit) throw tooLarge(size, options.format, allowed.length, exempt.length, merged);
   const patterns = allowed.map((e) => e.pattern);
   const refused = [...inventory.layers.values()].filter((u) => !patterns.some((p) => stringLike(p, u.arn)));
   return { policy, allowed, exempt, refused, merged, size, limit };
+}
+
+const NOTHING_TO_ALLOW =
+  'nothing to allow: the inputs show no account and no layer in use, and no --allow was given';
+
+function tooLarge(
+  size: number,
+  format: GuardrailFormat,
+  allowed: number,
+  exempt: number,
+  merged: readonly string[],
+): GuardrailError {
+  return new GuardrailError(
+    `the policy needs ${size} characters, over the ${format} limit of ${SIZE_LIMITS[format]} ` +
+      `(${plural(allowed, 'allowed pattern')}, ${plural(exempt, 'exempt principal')}` +
+      `${merged.length > 0 ? `, after: ${merged.join('; ')}` : ''}): generate one policy per organizational unit ` +
+      "(its accounts' history as INPUT), or name fewer exceptions",
+  );
+}
+
+/** The size of the policy for the default options with no pattern at all, per format. */
+const EMPTY_SIZE = new Map<GuardrailFormat, number>();
+
+/**
+ * The allowed patterns of `buildGuardrail(inventory, { format, pinVersions: false, allow: [],
+ * exemptPrincipals: [], organizationAccounts: [], publishers })`, and the size of its policy, with
+ * the same GuardrailError when it has nothing to allow or does not fit; without building the
+ * summary or the policy's text. The text is the empty list's text with the patterns written into
+ * it, each as a JSON string, separated by commas: its size is summed from theirs.
+ */
+export function defaultAllowedPatterns(
+  inventory: Inventory,
+  publishers: readonly KnownPublisher[],
+  format: GuardrailFormat,
+): { patterns: string[]; size: number } {
+  const own = inventory.accounts;
+  const patterns: string[] = [];
+  for (const [account, partition] of [...own].sort()) patterns.push(accountPattern(partition, account));
+  for (const [, { partition, publisher }] of publishersInUse(inventory.layers.values(), own, publishers))
+    patterns.push(accountPattern(partition, publisher.account));
+  const unique = [...new Set(patterns)];
+  if (unique.length === 0) throw new GuardrailError(NOTHING_TO_ALLOW);
+  let empty = EMPTY_SIZE.get(format);
+  if (empty === undefined) {
+    empty = policySize(policyOf([], [], format));
+    EMPTY_SIZE.set(format, empty);
+  }
+  let size = empty + unique.length - 1;
+  for (const pattern of unique) size += utf8Length(JSON.stringify(pattern));
+  if (size > SIZE_LIMITS[format]) throw tooLarge(size, format, unique.length, 0, []);
+  return { patterns: unique, size };
 }
 
 /** IAM's StringLike: `*` any run of characters, `?` exactly one, everything else literal and case-sensitive. */

@@ -2,16 +2,18 @@
  * The posture's guardrail line: would the `lambda:Layer` policy that `layerwatch guardrail` builds
  * from the current inventory (own accounts as a whole, known publishers whose layers are in use,
  * versions as `*`, no exception and no exempt principal: the defaults) have refused this call?
- * The same builder and evaluator as the command, so the line and the policy cannot disagree. Pure.
+ * The command's allowed list and size limit (policy.ts's defaultAllowedPatterns, held equal to
+ * buildGuardrail by a test) and its evaluator, so the line and the policy cannot disagree; the
+ * policy's text is not written on every finding, its size is summed. Pure.
  */
 import { parseLayerArn } from '../arn.js';
 import { shortLayer } from '../detections/detection.js';
 import { isFunctionEvent, type LambdaEvent, type LayerList } from '../model.js';
 import type { GuardrailPosture } from '../posture.js';
 import type { KnownPublisher } from '../publishers.js';
-import { outsideAllowed } from './evaluate.js';
+import { outsidePatterns } from './evaluate.js';
 import { addAccount, addBaseline, emptyInventory, type Inventory } from './inventory.js';
-import { buildGuardrail, GuardrailError } from './policy.js';
+import { defaultAllowedPatterns, GuardrailError } from './policy.js';
 
 /** What a host knows to build the guardrail from, and what it could not read. */
 export interface VerdictInventory {
@@ -99,15 +101,10 @@ export function guardrailVerdict(
     return judged('allowed', `${SAYS} would have let this call through: it asks for no layer`, basis);
   let outside: string[];
   try {
-    const { policy } = buildGuardrail(from.inventory, {
-      format: 'scp',
-      pinVersions: false,
-      allow: [],
-      exemptPrincipals: [],
-      organizationAccounts: [],
-      publishers,
-    });
-    outside = outsideAllowed(policy, requested.layers);
+    // What buildGuardrail gives for these options (test/lambda/domain/guardrail/verdict.test.ts
+    // holds them equal), without writing the policy's text or its summary on every finding.
+    const { patterns } = defaultAllowedPatterns(from.inventory, publishers, 'scp');
+    outside = outsidePatterns(patterns, requested.layers);
   } catch (error) {
     if (!(error instanceof GuardrailError)) throw error;
     return judged(

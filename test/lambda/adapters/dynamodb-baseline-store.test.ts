@@ -84,6 +84,20 @@ describe('DynamoDbBaselineStore', () => {
     });
   });
 
+  it('keeps a bounded number of reads: functions read and never written are not held for the warm life', async () => {
+    ddb.on(GetItemCommand).resolves({ Item: item([], 3) });
+    ddb.on(PutItemCommand).resolves({});
+    const s = store();
+    for (let i = 0; i < 100; i++) await s.get(`${fn}-${i}`);
+    expect((s as unknown as { lastRead: Map<string, unknown> }).lastRead.size).toBeLessThanOrEqual(8);
+    // A record whose read was dropped reads again: correct, one GetItem more.
+    await s.record(`${fn}-0`, state('2026-03-14T09:05:00Z', ['b'], 'e2'));
+    expect(ddb).toHaveReceivedCommandTimes(GetItemCommand, 101);
+    await s.get(fn);
+    await s.record(fn, state('2026-03-14T09:05:00Z', ['b'], 'e3'));
+    expect(ddb).toHaveReceivedCommandTimes(GetItemCommand, 102);
+  });
+
   it('re-reads after a conflict even when it had a read to reuse', async () => {
     ddb
       .on(GetItemCommand)
