@@ -14,7 +14,7 @@ const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: Wasm };
 
 export interface Pass {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  scan(len: number, masks: number, out: number, max: number): number;
+  scan(len: number, masks: number, out: number, max: number, table: number): number;
   closeAt(): number;
   hits(): number;
   judge(len: number, table: number): number;
