@@ -5,8 +5,9 @@
  * command's bundle (dist/cli.mjs): only the readers, so that a thread starts in a few milliseconds.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { type Classified, classify, emptyClassified } from './classify.js';
 import { readFile } from './readers.js';
-import type { SourceProblem, SourceRecord } from './source-types.js';
+import type { SourceProblem } from './source-types.js';
 
 const ROLE = 'layerwatch-reader';
 const BATCH = 16;
@@ -19,7 +20,8 @@ export interface ReaderResult {
   skipped: number;
   /** Records counted but not parsed: they name no watched call. */
   unparsed: number;
-  records: SourceRecord[];
+  /** The records read, classified here (normalised, keyed) so the main thread only merges them. */
+  classified: Classified;
   problems: SourceProblem[];
 }
 
@@ -147,7 +149,7 @@ export function runReaderIfWorker(): boolean {
         bytes: 0,
         skipped: 0,
         unparsed: 0,
-        records: [],
+        classified: emptyClassified(),
         problems: [],
       };
       const options = {
@@ -168,7 +170,7 @@ export function runReaderIfWorker(): boolean {
           file,
           result.problems,
           (records) => {
-            for (const r of records) result.records.push(r);
+            classify(records, result.classified);
           },
           options,
         );
