@@ -1,8 +1,9 @@
 /**
- * Reader threads for big scans: each reads, gunzips and pre-filters files and sends back only the
- * records of files that may hold a candidate event (rare), so the main thread parses little and
- * every core decompresses. A thread runs dist/reader.mjs (reader-thread.ts), built beside the
- * command's bundle (dist/cli.mjs): only the readers, so that a thread starts in a few milliseconds.
+ * Reader threads for big scans: each reads, gunzips and pre-filters files, normalizes the records of
+ * files that may hold a candidate event (rare) and sends back only the core's events, so the main
+ * thread only merges and replays them and every core decompresses. A thread runs dist/reader.mjs
+ * (reader-thread.ts), built beside the command's bundle (dist/cli.mjs): the readers and the
+ * normalizer only, so that a thread starts in a few milliseconds.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { type Classified, classify, emptyClassified } from './classify.js';
