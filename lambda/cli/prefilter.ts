@@ -3,8 +3,9 @@
  * the layer operations or one of the calls that can tamper with layerwatch, and CloudTrail writes
  * both literally (so does lookup-events, escaped inside its CloudTrailEvent strings): bytes where no
  * `eventName` value starts with one of them cannot hold a candidate record and need not be parsed.
- * The keys are found at once (a vector search in WebAssembly, 16 bytes a step; a native search in
- * small inputs), then only the few bytes after each are looked at. Bytes without any `eventName` key
+ * The keys are found at once and only the few bytes after each are looked at, in one pass of the
+ * WebAssembly module (a vector search, 16 bytes a step; in small inputs, a native search per key
+ * and the same test here, the reference a test holds the module to). Bytes without any `eventName` key
  * and Athena results (rows of values: a CSV, `get-query-results` JSON), whatever keys a cell holds,
  * are searched for the operation names anywhere instead. A name, the key, or the quotes and blanks
  * between them can also be spelled with `\u` escapes, which CloudTrail never writes but a crafted
@@ -14,7 +15,7 @@
  */
 import { TAMPER_CALLS } from '../domain/model.js';
 import { firstNonBlank } from './json-bytes.js';
-import { eventNameKeys } from './structure-wasm.js';
+import { judgeKeys } from './structure-wasm.js';
 
 export const LAMBDA_MARKER = 'lambda.amazonaws.com';
 const OPERATION_MARKERS = [
@@ -44,9 +45,9 @@ for (const name of [...OPERATION_MARKERS, ...TAMPER_NAMES]) {
 }
 const EVENT_NAME = Buffer.from('eventName');
 /**
- * From this size on, the `eventName` keys are found by the WebAssembly module's vector search (a
- * byte in 16 compared at once) rather than one native search per key: a log file holds a key per
- * record, and each native search costs more to start than the bytes it reads.
+ * From this size on, the keys are judged by the WebAssembly module's pass (a byte in 16 compared at
+ * once) rather than one native search per key: a log file holds a key per record, and each native
+ * search costs more to start than the bytes it reads.
  */
 const KEY_SEARCH_FROM = 4096;
 const UNICODE_ESCAPE = Buffer.from('\\u');
@@ -61,6 +62,37 @@ const RESULTS_HEAD = 4096;
 const SEPARATOR = new Uint8Array(256);
 for (const c of [0x22, 0x5c, 0x3a, 0x20, 0x09, 0x0a, 0x0d, 0x72, 0x6e, 0x74]) SEPARATOR[c] = 1;
 
+/** The key test's verdicts: no `eventName` key; keys, none followed by a watched name; one is. */
+const NO_KEY = 0;
+const KEYS = 1;
+const WATCHED_KEY = 2;
+
+/**
+ * The separators and the names as the module's `judge` reads them: 256 separator flags, 256 16-bit
+ * offsets (little-endian, from the table's start) of the names that start with each byte (0: none),
+ * then each group of names: a length byte and the name's bytes, a length 0 after the group.
+ */
+export const JUDGE_TABLE = judgeTable();
+
+function judgeTable(): Uint8Array {
+  const groups: number[] = [];
+  const offsets = new Uint16Array(256);
+  BY_FIRST_BYTE.forEach((names, first) => {
+    if (!names) return;
+    offsets[first] = 768 + groups.length;
+    for (const name of names) groups.push(name.length, ...name);
+    groups.push(0);
+  });
+  const table = new Uint8Array(768 + groups.length);
+  table.set(SEPARATOR, 0);
+  offsets.forEach((offset, first) => {
+    table[256 + 2 * first] = offset & 0xff;
+    table[257 + 2 * first] = offset >> 8;
+  });
+  table.set(groups, 768);
+  return table;
+}
+
 /**
  * True when the bytes may hold a candidate record (a cheap test; false is certain): an `eventName`
  * key whose value starts with a watched name, however many separators stand between them (a
@@ -68,14 +100,15 @@ for (const c of [0x22, 0x5c, 0x3a, 0x20, 0x09, 0x0a, 0x0d, 0x72, 0x6e, 0x74]) SE
  */
 export function mayHoldCandidate(input: Buffer | string): boolean {
   const bytes = typeof input === 'string' ? Buffer.from(input) : input;
-  const keys = bytes.length >= KEY_SEARCH_FROM ? eventNameKeys(bytes) : null;
-  return judged(bytes, keys ?? nativeKeys(bytes));
+  const verdict = bytes.length >= KEY_SEARCH_FROM ? judgeKeys(bytes, JUDGE_TABLE) : keyVerdict(bytes);
+  if (verdict === WATCHED_KEY) return true;
+  return escapedAscii(bytes) || ((verdict === NO_KEY || mayHoldRows(bytes)) && withoutKeys(bytes));
 }
 
 /**
  * The offsets of the `eventName` keys, by native search: the word, then a quote or a backslash (the
  * key's closing quote, escaped when the JSON is inside a string). The module's vector search finds
- * the same (and a few places that are not the word, which `judged` passes over).
+ * the same places (and a few that are not the word, which it passes over).
  */
 export function nativeKeys(bytes: Buffer): number[] {
   const keys: number[] = [];
@@ -87,18 +120,16 @@ export function nativeKeys(bytes: Buffer): number[] {
 }
 
 /**
- * A watched name after one of the keys; a `\u` escape of an ASCII character; and in Athena results
- * (rows of values, whatever a cell holds) or bytes without any key, a watched name anywhere.
+ * The verdict on the keys (the module's `judge` answers the same): a watched name after one of them
+ * (past the separators), or else whether there is any.
  */
-function judged(bytes: Buffer, keys: ArrayLike<number>): boolean {
-  let seen = false;
-  for (let k = 0; k < keys.length; k += 1) {
-    const at = keys[k] as number;
-    if (!isEventName(bytes, at)) continue;
-    seen = true;
-    if (watchedAt(bytes, valueAt(bytes, at + EVENT_NAME.length))) return true;
+export function keyVerdict(bytes: Buffer): number {
+  let verdict = NO_KEY;
+  for (const at of nativeKeys(bytes)) {
+    verdict = KEYS;
+    if (watchedAt(bytes, valueAt(bytes, at + EVENT_NAME.length))) return WATCHED_KEY;
   }
-  return escapedAscii(bytes) || ((!seen || mayHoldRows(bytes)) && withoutKeys(bytes));
+  return verdict;
 }
 
 /**
@@ -112,11 +143,6 @@ function mayHoldRows(bytes: Buffer): boolean {
   const at = firstNonBlank(bytes);
   const first = bytes[at];
   return (first !== 0x7b && first !== 0x5b) || bytes.subarray(at, at + RESULTS_HEAD).includes(RESULT_SET);
-}
-
-function isEventName(bytes: Buffer, at: number): boolean {
-  for (let k = 0; k < EVENT_NAME.length; k += 1) if (bytes[at + k] !== EVENT_NAME[k]) return false;
-  return true;
 }
 
 /**

@@ -36,7 +36,7 @@ function collect(result: ReaderResult, state: ReadState): void {
   state.stats.bytes += result.bytes;
   state.collector.skip(result.unparsed);
   state.problems.push(...result.problems);
-  state.collector.add(result.records);
+  state.collector.addClassified(result.classified);
   state.tick();
 }
 

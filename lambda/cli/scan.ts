@@ -3,12 +3,11 @@
  * event-time order, duplicates (CloudTrail may deliver an event twice) once, and the baseline is
  * built from the records themselves (CreateFunction and UpdateFunctionConfiguration layer lists).
  */
-import { createHash } from 'node:crypto';
-import { normalize } from '../domain/cloudtrail.js';
 import type { Finding } from '../domain/finding.js';
 import { History } from '../domain/history.js';
 import type { LambdaEvent } from '../domain/model.js';
 import { DEFAULT_SETTINGS, type DetectionSettings } from '../domain/settings.js';
+import { type Classified, classify, type KeptEvent } from './classify.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
 
 export interface ScanStats {
@@ -43,7 +42,7 @@ export function emptyStats(): ScanStats {
 
 /** Collects the relevant events of a batch of records; everything else is counted and dropped. */
 export class EventCollector {
-  private readonly events = new Map<string, { event: LambdaEvent; file: string; ordinal: number }>();
+  private readonly events = new Map<string, KeptEvent>();
 
   constructor(
     private readonly stats: ScanStats,
@@ -57,34 +56,27 @@ export class EventCollector {
   }
 
   add(records: readonly SourceRecord[]): void {
-    for (const record of records) {
-      this.stats.records += 1;
-      const result = normalize(record.value);
-      if (result.status === 'ignored') {
-        this.stats.ignored += 1;
-      } else if (result.status === 'malformed') {
-        this.stats.malformed += 1;
-        this.problems.push({
-          file: record.file,
-          position: record.position,
-          message: result.reason,
-          kind: 'malformed',
-        });
-      } else {
-        // A redelivered event is identical; distinct events that reuse an id (synthetic data) are kept.
-        const key = `${result.event.meta.id}|${createHash('sha1').update(JSON.stringify(result.event)).digest('hex')}`;
-        const seen = this.events.get(key);
-        if (seen) {
-          this.stats.duplicates += 1;
-          // Keep the first copy in (file, position) order, whatever order files were read in.
-          if (record.file < seen.file || (record.file === seen.file && record.ordinal < seen.ordinal)) {
-            this.events.set(key, { event: result.event, file: record.file, ordinal: record.ordinal });
-          }
-        } else {
-          this.stats.relevant += 1;
-          this.events.set(key, { event: result.event, file: record.file, ordinal: record.ordinal });
-        }
+    this.addClassified(classify(records));
+  }
+
+  /** Records classified already (by a reader thread, or by `add`), in their order. */
+  addClassified(batch: Classified): void {
+    this.stats.records += batch.records;
+    this.stats.ignored += batch.ignored;
+    this.stats.malformed += batch.malformed.length;
+    for (const m of batch.malformed)
+      this.problems.push({ file: m.file, position: m.position, message: m.reason, kind: 'malformed' });
+    for (const kept of batch.events) {
+      const seen = this.events.get(kept.key);
+      if (!seen) {
+        this.stats.relevant += 1;
+        this.events.set(kept.key, kept);
+        continue;
       }
+      this.stats.duplicates += 1;
+      // Keep the first copy in (file, position) order, whatever order files were read in.
+      if (kept.file < seen.file || (kept.file === seen.file && kept.ordinal < seen.ordinal))
+        this.events.set(kept.key, kept);
     }
   }
 

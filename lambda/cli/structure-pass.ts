@@ -3,11 +3,11 @@
  * simdjson's first stage): the bounds of the top array's elements and their escapes come from the
  * module; which elements may hold a watched call is decided here exactly as the JavaScript pass in
  * record-level.ts decides it (the reference: a test runs both over generated files and compares).
- * The module lists the quotes that may open an `eventName` key (`e` after, `N` 6 bytes on, a quote
- * 10 bytes on); those whose string is `eventName` with a watched name after the colon are kept.
+ * The module lists the quotes that open an `eventName` key with a watched name after the colon (the
+ * names and their table as the pre-filter's `judge` reads them; `watchedEventName` is the reference).
  */
 import { firstNonBlank, isSpace } from './json-bytes.js';
-import { recordMayBeCandidate, watchedAt } from './prefilter.js';
+import { JUDGE_TABLE, recordMayBeCandidate, watchedAt } from './prefilter.js';
 import { heap, instance } from './structure-wasm.js';
 
 export interface Elements {
@@ -56,10 +56,12 @@ export function wasmElementSpans(bytes: Buffer, open: number): Elements | null |
   const out = masks + (padded >> 3);
   const p = instance();
   const list = out + max * 12 + 256;
-  const memory = heap(p, list + ((len >> 3) + 16) * 4);
+  const table = list + ((len >> 3) + 16) * 4;
+  const memory = heap(p, table + JUDGE_TABLE.length);
   memory.set(bytes.subarray(from), 0);
   memory.fill(0, len, padded);
-  const count = p.scan(len, masks, out, max);
+  memory.set(JUDGE_TABLE, table);
+  const count = p.scan(len, masks, out, max, table);
   if (count === -2) return undefined;
   if (count < 0 || !closesDocument(bytes, from + p.closeAt())) return null;
   const words = new Int32Array(memory.buffer, out, max * 3);
@@ -68,7 +70,7 @@ export function wasmElementSpans(bytes: Buffer, open: number): Elements | null |
     spans.starts[k] = from + (words[k] as number);
     spans.ends[k] = from + (words[max + k] as number);
   }
-  const watched = watchedElements(bytes, from, new Int32Array(memory.buffer, list, p.hits()), spans);
+  const watched = watchedElements(from, new Int32Array(memory.buffer, list, p.hits()), spans);
   // Copied out of the module's memory before the loop: the candidate test below may run the
   // pre-filter's key search on a large element, in the same memory (today below these offsets, an
   // element being smaller than its file; the copy keeps that from mattering).
@@ -86,23 +88,19 @@ export function wasmElementSpans(bytes: Buffer, open: number): Elements | null |
   return spans;
 }
 
-/** The elements holding an `eventName` key with a watched name: the module lists the quotes that may open one. */
-function watchedElements(
-  bytes: Buffer,
-  from: number,
-  hits: Int32Array,
-  { starts, ends }: Elements,
-): Set<number> {
+/**
+ * The elements holding an `eventName` key with a watched name: the module lists the quotes that
+ * open one (as `watchedEventName` tests it), in order.
+ */
+function watchedElements(from: number, hits: Int32Array, { starts, ends }: Elements): Set<number> {
   const watched = new Set<number>();
   const last = ends.length === 0 ? from : (ends[ends.length - 1] as number);
   let k = 0;
   for (const rel of hits) {
     const at = from + rel;
     if (at >= last) break;
-    if (watchedEventName(bytes, at + 10)) {
-      while ((ends[k] as number) <= at) k += 1;
-      if ((starts[k] as number) < at) watched.add(k);
-    }
+    while ((ends[k] as number) <= at) k += 1;
+    if ((starts[k] as number) < at) watched.add(k);
   }
   return watched;
 }

@@ -8,12 +8,14 @@
 ;; escaped bytes mark the element (`u` or another escape), and between elements only blanks and one
 ;; comma may stand.
 ;;
-;; scan(len, masks, out, max) answers the number of elements, their starts, ends (exclusive) and
-;; escapes (1: a `\u`, 2: another) as i32 arrays at out, out + 4 max, out + 8 max, and in masks one
-;; i64 a block of the quotes that open a string; the offset of the array's `]` is `closeAt()`.
-;; The quotes that may open an `eventName` key (`e` after them, `N` 6 bytes on, a quote 10 on) go to
-;; a list after the elements and the 256 bytes of the bracket stack (room for len / 8 + 16); their
-;; count is `hits()`: the caller checks them. -1: not this shape (the caller reads the file whole);
+;; scan(len, masks, out, max, table) answers the number of elements, their starts, ends (exclusive)
+;; and escapes (1: a `\u`, 2: another) as i32 arrays at out, out + 4 max, out + 8 max, and in masks
+;; one i64 a block of the quotes that open a string; the offset of the array's `]` is `closeAt()`.
+;; The quotes that may open an `eventName` key (`e` after them, `N` 6 bytes on, a quote 10 on) are
+;; checked (the word, a colon between blanks, a string starting with one of the table's names: the
+;; table is `judge`'s), and those that do go to a list after the elements and the 256 bytes of the
+;; bracket stack (room for len / 8 + 16); their count is `hits()`: the caller places them in their
+;; elements. -1: not this shape (the caller reads the file whole);
 ;; -2: undecided here (a backslash outside strings, which the reference ignores and this pass would
 ;; not; more elements or hits than there is room for): the reference decides. The 16-byte steps are
 ;; written out in full (a call per step cost a third of the time).
@@ -46,7 +48,68 @@
         (br $next)))
     (local.get $seen))
 
-  (func (export "scan") (param $len i32) (param $masks i32) (param $out i32) (param $max i32) (result i32)
+  ;; A watched name starts at j and ends within len: the table's names that start with the byte at
+  ;; j (see `judge` for the table), compared byte by byte. prefilter.ts's `watchedAt` is the reference.
+  (func $named (param $j i32) (param $len i32) (param $table i32) (result i32)
+    (local $g i32) (local $n i32) (local $k i32)
+    (if (i32.ge_u (local.get $j) (local.get $len)) (then (return (i32.const 0))))
+    (local.set $g
+      (i32.load16_u
+        (i32.add (i32.add (local.get $table) (i32.const 256)) (i32.shl (i32.load8_u (local.get $j)) (i32.const 1)))))
+    (if (i32.eqz (local.get $g)) (then (return (i32.const 0))))
+    (local.set $g (i32.add (local.get $table) (local.get $g)))
+    (block $names
+      (loop $name
+        (local.set $n (i32.load8_u (local.get $g)))
+        (br_if $names (i32.eqz (local.get $n)))
+        (local.set $g (i32.add (local.get $g) (i32.const 1)))
+        (if (i32.le_u (i32.add (local.get $j) (local.get $n)) (local.get $len))
+          (then
+            (local.set $k (i32.const 0))
+            (block $differs
+              (loop $byte
+                (if (i32.eq (local.get $k) (local.get $n)) (then (return (i32.const 1))))
+                (br_if $differs
+                  (i32.ne
+                    (i32.load8_u (i32.add (local.get $j) (local.get $k)))
+                    (i32.load8_u (i32.add (local.get $g) (local.get $k)))))
+                (local.set $k (i32.add (local.get $k) (i32.const 1)))
+                (br $byte)))))
+        (local.set $g (i32.add (local.get $g) (local.get $n)))
+        (br $name)))
+    (i32.const 0))
+
+  ;; The first offset from j on (below len) that is not a JSON blank.
+  (func $blanks (param $j i32) (param $len i32) (result i32)
+    (local $c i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $j) (local.get $len)))
+        (local.set $c (i32.load8_u (local.get $j)))
+        (br_if $done
+          (i32.eqz
+            (i32.or
+              (i32.or (i32.eq (local.get $c) (i32.const 0x20)) (i32.eq (local.get $c) (i32.const 0x0a)))
+              (i32.or (i32.eq (local.get $c) (i32.const 0x0d)) (i32.eq (local.get $c) (i32.const 0x09))))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $next)))
+    (local.get $j))
+
+  ;; The string opening at the quote q (`e` after it, `N` 6 bytes on and a quote 10 bytes on, as the
+  ;; scan found) is `eventName`, then blanks, a colon, blanks and a string that starts with a watched
+  ;; name. structure-pass.ts's `watchedEventName` is the reference.
+  (func $watchedKey (param $q i32) (param $len i32) (param $table i32) (result i32)
+    (local $j i32)
+    (if (i64.ne (i64.load offset=2 (local.get $q)) (i64.const 0x656d614e746e6576)) (then (return (i32.const 0))))
+    (local.set $j (call $blanks (i32.add (local.get $q) (i32.const 11)) (local.get $len)))
+    (if (i32.or (i32.ge_u (local.get $j) (local.get $len)) (i32.ne (i32.load8_u (local.get $j)) (i32.const 0x3a)))
+      (then (return (i32.const 0))))
+    (local.set $j (call $blanks (i32.add (local.get $j) (i32.const 1)) (local.get $len)))
+    (if (i32.or (i32.ge_u (local.get $j) (local.get $len)) (i32.ne (i32.load8_u (local.get $j)) (i32.const 0x22)))
+      (then (return (i32.const 0))))
+    (call $named (i32.add (local.get $j) (i32.const 1)) (local.get $len) (local.get $table)))
+
+  (func (export "scan") (param $len i32) (param $masks i32) (param $out i32) (param $max i32) (param $table i32) (result i32)
     (local $base i32) (local $r i64) (local $quote i64) (local $bs i64) (local $br i64)
     (local $escaped i64) (local $nextEscaped i64) (local $potential i64) (local $codes i64)
     (local $inString i64) (local $carry i64) (local $walk i64) (local $t i64) (local $p i32) (local $c i32)
@@ -200,12 +263,14 @@
             (block $listed
               (loop $hit
                 (br_if $listed (i64.eqz (local.get $key)))
-                (if (i32.eq (local.get $n) (local.get $room)) (then (return (i32.const -2))))
-                (i32.store (i32.add (local.get $list) (i32.shl (local.get $n) (i32.const 2)))
-                  (i32.add (local.get $base) (i32.wrap_i64 (i64.ctz (local.get $key)))))
-                (local.set $n (i32.add (local.get $n) (i32.const 1)))
-                (global.set $hits (local.get $n))
+                (local.set $p (i32.add (local.get $base) (i32.wrap_i64 (i64.ctz (local.get $key)))))
                 (local.set $key (i64.and (local.get $key) (i64.sub (local.get $key) (i64.const 1))))
+                (if (call $watchedKey (local.get $p) (local.get $len) (local.get $table))
+                  (then
+                    (if (i32.eq (local.get $n) (local.get $room)) (then (return (i32.const -2))))
+                    (i32.store (i32.add (local.get $list) (i32.shl (local.get $n) (i32.const 2))) (local.get $p))
+                    (local.set $n (i32.add (local.get $n) (i32.const 1)))
+                    (global.set $hits (local.get $n))))
                 (br $hit)))))
         ;; A backslash outside strings: the reference ignores it, this pass would not agree.
         (if (i64.ne (i64.and (local.get $bs) (i64.xor (local.get $inString) (i64.const -1))) (i64.const 0))
@@ -268,11 +333,17 @@
         (br $block)))
     (i32.const -1))
 
-  ;; keys(len, out, room): the offsets (ascending, i32 at out) whose byte is `e` with `N` 5 bytes on
-  ;; and a quote or a backslash 9 bytes on, where an `eventName` key may stand; answers their count,
-  ;; or -2 when there are more than room. The 32 bytes after len must be zeros.
-  (func (export "keys") (param $len i32) (param $out i32) (param $room i32) (result i32)
-    (local $i i32) (local $m i32) (local $n i32) (local $b i32) (local $end v128)
+  ;; judge(len, table): the pre-filter's test of the `eventName` keys in one pass (prefilter.ts's
+  ;; `keyVerdict` is the reference, and a test runs both). The places where a key may stand are found
+  ;; 16 bytes at once: `e`, `N` 5 bytes on, a quote or a backslash (the key's closing quote, escaped
+  ;; when the JSON is inside a string) 9 bytes on. Where the 9 bytes are `eventName`, a key is seen;
+  ;; the bytes after it that the table marks as separators are skipped, and a watched name starting
+  ;; there (within len) answers 2 at once. Else 1 when a key was seen, 0 when none. The 32 bytes after
+  ;; len must be zeros. The table (at `table`): 256 separator flags; 256 i16 offsets (from the table)
+  ;; of the names starting with each byte, 0 for none; the names, a length byte and the bytes each,
+  ;; each group ending with a length 0.
+  (func (export "judge") (param $len i32) (param $table i32) (result i32)
+    (local $i i32) (local $m i32) (local $b i32) (local $end v128) (local $seen i32) (local $j i32)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
@@ -290,14 +361,25 @@
           (loop $bit
             (br_if $bits (i32.eqz (local.get $m)))
             (local.set $b (i32.add (local.get $i) (i32.ctz (local.get $m))))
-            (if (i32.lt_u (local.get $b) (local.get $len))
-              (then
-                (if (i32.ge_u (local.get $n) (local.get $room)) (then (return (i32.const -2))))
-                (i32.store (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 2))) (local.get $b))
-                (local.set $n (i32.add (local.get $n) (i32.const 1)))))
             (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+            ;; `e` is known; `ventName` is one little-endian 8-byte word.
+            (if (i32.and
+                  (i32.lt_u (local.get $b) (local.get $len))
+                  (i64.eq (i64.load offset=1 (local.get $b)) (i64.const 0x656d614e746e6576)))
+              (then
+                (local.set $seen (i32.const 1))
+                (local.set $j (i32.add (local.get $b) (i32.const 9)))
+                (block $value
+                  (loop $skip
+                    (br_if $value (i32.ge_u (local.get $j) (local.get $len)))
+                    (br_if $value
+                      (i32.eqz (i32.load8_u (i32.add (local.get $table) (i32.load8_u (local.get $j))))))
+                    (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                    (br $skip)))
+                (if (call $named (local.get $j) (local.get $len) (local.get $table))
+                  (then (return (i32.const 2))))))
             (br $bit)))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $next)))
-    (local.get $n))
+    (local.get $seen))
 )

@@ -14,10 +14,10 @@ const { WebAssembly: wasm } = globalThis as unknown as { WebAssembly: Wasm };
 
 export interface Pass {
   memory: { buffer: ArrayBuffer; grow(pages: number): number };
-  scan(len: number, masks: number, out: number, max: number): number;
+  scan(len: number, masks: number, out: number, max: number, table: number): number;
   closeAt(): number;
   hits(): number;
-  keys(len: number, out: number, room: number): number;
+  judge(len: number, table: number): number;
 }
 
 let pass: Pass | undefined;
@@ -38,19 +38,18 @@ export function heap(p: Pass, bytes: number): Uint8Array {
 }
 
 /**
- * Where `eventName` may be a key: the offsets whose byte is `e`, with `N` 5 bytes on and a quote or
- * a backslash (the key's closing quote, escaped when the JSON is inside a string) 9 bytes on, in
- * order. Every `eventName` key of JSON at any depth of escaping is among them; the caller checks the
- * rest of the word. Null when there are more than the room given (the caller searches itself).
+ * The pre-filter's verdict on the `eventName` keys of `bytes`, by the module's one pass (`judge`):
+ * 2 when a key is followed, past the separators `table` marks, by one of its names; else 1 when
+ * there is a key, 0 when there is none. `table` is laid out as the module reads it (prefilter.ts
+ * builds it).
  */
-export function eventNameKeys(bytes: Uint8Array): Int32Array | null {
+export function judgeKeys(bytes: Uint8Array, table: Uint8Array): number {
   const len = bytes.length;
-  const out = (len + 32 + 3) & ~3;
-  const room = Math.floor(len / 10) + 16;
+  const at = (len + 32 + 7) & ~7;
   const p = instance();
-  const memory = heap(p, out + room * 4);
+  const memory = heap(p, at + table.length);
   memory.set(bytes, 0);
-  memory.fill(0, len, out);
-  const n = p.keys(len, out, room);
-  return n < 0 ? null : new Int32Array(memory.buffer, out, n);
+  memory.fill(0, len, at);
+  memory.set(table, at);
+  return p.judge(len, at);
 }

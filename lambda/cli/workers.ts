@@ -1,12 +1,14 @@
 /**
- * Reader threads for big scans: each reads, gunzips and pre-filters files and sends back only the
- * records of files that may hold a candidate event (rare), so the main thread parses little and
- * every core decompresses. A thread runs dist/reader.mjs (reader-thread.ts), built beside the
- * command's bundle (dist/cli.mjs): only the readers, so that a thread starts in a few milliseconds.
+ * Reader threads for big scans: each reads, gunzips and pre-filters files, normalizes the records of
+ * files that may hold a candidate event (rare) and sends back only the core's events, so the main
+ * thread only merges and replays them and every core decompresses. A thread runs dist/reader.mjs
+ * (reader-thread.ts), built beside the command's bundle (dist/cli.mjs): the readers and the
+ * normalizer only, so that a thread starts in a few milliseconds.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { type Classified, classify, emptyClassified } from './classify.js';
 import { readFile } from './readers.js';
-import type { SourceProblem, SourceRecord } from './source-types.js';
+import type { SourceProblem } from './source-types.js';
 
 const ROLE = 'layerwatch-reader';
 const BATCH = 16;
@@ -19,7 +21,8 @@ export interface ReaderResult {
   skipped: number;
   /** Records counted but not parsed: they name no watched call. */
   unparsed: number;
-  records: SourceRecord[];
+  /** The records read, classified here (normalised, keyed) so the main thread only merges them. */
+  classified: Classified;
   problems: SourceProblem[];
 }
 
@@ -147,7 +150,7 @@ export function runReaderIfWorker(): boolean {
         bytes: 0,
         skipped: 0,
         unparsed: 0,
-        records: [],
+        classified: emptyClassified(),
         problems: [],
       };
       const options = {
@@ -168,7 +171,7 @@ export function runReaderIfWorker(): boolean {
           file,
           result.problems,
           (records) => {
-            for (const r of records) result.records.push(r);
+            classify(records, result.classified);
           },
           options,
         );

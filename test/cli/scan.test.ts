@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -461,6 +461,8 @@ describe('layerwatch scan --threads', () => {
       join(dir, 'broken.jsonl'),
       '{"eventSource":"lambda.amazonaws.com","eventName":"CreateFunction20150331"}\n',
     );
+    // A redelivered file: its events are keyed in the reader threads and merged once on the main thread.
+    copyFileSync(join(dir, 'part-01.json.gz'), join(dir, 'redelivered.json.gz'));
     const threaded = run('scan', '--format', 'jsonl', '--threads', '2', dir);
     const single = run('scan', '--format', 'jsonl', '--threads', '1', dir);
     const plain = run('scan', '--format', 'jsonl', '--no-prefilter', dir);
@@ -468,6 +470,7 @@ describe('layerwatch scan --threads', () => {
     expect(threaded.stdout).toBe(single.stdout);
     expect(threaded.stdout).toBe(plain.stdout);
     expect(threaded.stderr.replace(/ in [\d.]+s/, '')).toBe(single.stderr.replace(/ in [\d.]+s/, ''));
+    expect(threaded.stderr).toContain(' 1 duplicates');
     expect(run('scan', '--threads', '0', dir).code).toBe(2);
   });
 });

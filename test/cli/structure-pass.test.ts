@@ -40,12 +40,34 @@ function trap(random: Random): string {
   return s;
 }
 
+/** After `"eventName" :` and blanks: near misses, and (not JSON, yet balanced) no quote or colon. */
+const KEY_ENDS = [
+  '"PutRolePolic"',
+  '"PutRolePolicy"',
+  '["StopLogging"]',
+  '-PutRolePolicy',
+  '"":"StopLogging"',
+];
+const NEAR_NAMES = [
+  'PutRolePolic',
+  'Stop',
+  '',
+  'StopLoggingNow',
+  'DeleteTrai',
+  5,
+  null,
+  ['StopLogging'],
+  { a: 'x' },
+];
+
 function record(random: Random): unknown {
   const r: Record<string, unknown> = random() < 0.3 ? pick(random, candidates)() : otherService();
   const deep = Math.floor(random() * 8) === 0 ? 250 + Math.floor(random() * 10) : 0;
   r.requestParameters = { note: trap(random), list: [trap(random), { k: trap(random) }] };
   if (deep) r.responseElements = JSON.parse(`${'['.repeat(deep)}${']'.repeat(deep)}`);
   if (random() < 0.2) r.additionalEventData = { inner: JSON.stringify(pick(random, candidates)()) };
+  // Values of the key that are near misses (or not strings), and watched names with more after them.
+  if (random() < 0.2) r.eventName = pick(random, NEAR_NAMES);
   return r;
 }
 
@@ -116,6 +138,11 @@ describe('structure pass in WebAssembly', () => {
     ],
     ['a watched key at each offset', (i: number) => `{"b":"${'x'.repeat(i)}","eventName":"CreateFunction"}`],
     ['a \\u escape at each offset', (i: number) => `{"b":"${'x'.repeat(i)}\\u0041"}`],
+    [
+      'a key with blanks and near misses at each offset',
+      (i: number) =>
+        `{"b":"${'x'.repeat(i)}","eventName"${i % 2 === 0 ? ' :\r\n' : '-'}${KEY_ENDS[i % KEY_ENDS.length]}}`,
+    ],
   ])('agrees for %s', (_label, element) => {
     const tally = { decided: 0, undecided: 0, nulls: 0 };
     for (let i = 0; i < 140; i += 1)
