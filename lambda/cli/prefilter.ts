@@ -168,6 +168,22 @@ export function recordMayBeCandidate(bytes: Buffer): boolean {
   return mayHoldCandidate(bytes) || bytes.includes(UNICODE_ESCAPE);
 }
 
+/**
+ * One row of Athena `get-query-results` JSON (`{"Data": [{"VarCharValue": ...}]}`), known to be one
+ * by where the splitter found it (`ResultSet.Rows`), not by its bytes: a list of cell values, never
+ * an object with CloudTrail's keys, so its `eventName` keys (a cell the caller fills can spell one,
+ * `eventName\"` in Athena's JSON) say nothing. The names are searched anywhere, as in a results
+ * file, and a `\u` escape (which could spell one) keeps it too.
+ */
+export function rowMayBeCandidate(bytes: Buffer): boolean {
+  return withoutKeys(bytes) || bytes.includes(UNICODE_ESCAPE);
+}
+
+/** A piece of a streamed input: a row of Athena results (`row`) or a record or document. */
+export function pieceMayBeCandidate(bytes: Buffer, row: boolean): boolean {
+  return row ? rowMayBeCandidate(bytes) : recordMayBeCandidate(bytes);
+}
+
 /** The first byte after the separators that follow a key. */
 function valueAt(bytes: Buffer, from: number): number {
   let start = from;

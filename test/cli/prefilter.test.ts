@@ -7,6 +7,7 @@ import {
   JUDGE_TABLE,
   keyVerdict,
   mayHoldCandidate,
+  pieceMayBeCandidate,
   recordMayBeCandidate,
 } from '../../lambda/cli/prefilter.js';
 import { judgeKeys } from '../../lambda/cli/structure-wasm.js';
@@ -86,6 +87,39 @@ describe('what a caller can write into its own record does not hide it', () => {
     expect(mayHoldCandidate(Buffer.from(big(text.replace(/\}\s*$/, `,"pad":"${' '.repeat(5000)}"}`))))).toBe(
       true,
     );
+  });
+});
+
+describe('a row of Athena results, read as a piece', () => {
+  const attack = (text: string) => {
+    const r = updateFunctionConfiguration('orders', { layers: [layerArn('x', 1, OTHER_ACCOUNT)] });
+    return { ...r, userAgent: text };
+  };
+  /** One `get-query-results` row, as the splitter hands it over. */
+  const row = (r: Record<string, unknown>) =>
+    Buffer.from(JSON.stringify({ Data: athenaRow(r).map((v) => (v === '' ? {} : { VarCharValue: v })) }));
+
+  it.each([
+    ['a cell spelling an eventName key', 'aws-cli/2.27.0 eventName"', true],
+    ['a cell spelling a key and another call', 'x","eventName":"GetObject', true],
+    ['no key at all', 'aws-cli/2.27.0', true],
+  ])('the attack, %s: kept, whatever keys the cells spell', (_label, text, expected) => {
+    expect(pieceMayBeCandidate(row(attack(text)), true)).toBe(expected);
+  });
+
+  it('is judged as a row only when the splitter found it in ResultSet.Rows', () => {
+    const bytes = row(attack('eventName"'));
+    // By its keys, the row looks like a record of another call: only where it stands tells them apart.
+    expect(recordMayBeCandidate(bytes)).toBe(false);
+    expect(pieceMayBeCandidate(bytes, false)).toBe(false);
+    expect(pieceMayBeCandidate(bytes, true)).toBe(true);
+  });
+
+  it('a row of another call, spelling a key or not, is still skipped', () => {
+    for (const text of ['eventName"', 'aws-cli/2.27.0']) {
+      const other = { ...attack(text), eventSource: 's3.amazonaws.com', eventName: 'GetObject' };
+      expect(pieceMayBeCandidate(row(other), true)).toBe(false);
+    }
   });
 });
 
