@@ -90,3 +90,20 @@ describe('Athena results read in pieces: a cell spelling an eventName key', () =
     expectFound([file]);
   });
 });
+
+describe('Athena results in a file read whole: the ResultSet key is found wherever it stands', () => {
+  it('after a CloudTrail log file on the line before (JSON.parse rejects the file whole)', () => {
+    const file = join(DIR, 'log-then-results.jsonl');
+    const log = JSON.stringify({ Records: others(40) });
+    expect(log.length).toBeGreaterThan(4096);
+    writeFileSync(file, `${log}\n${results([attack])}\n`);
+    expectFound([file]);
+  });
+
+  it('after another key of more than 4 KiB in its own document', () => {
+    const file = join(DIR, 'late-result-set.json');
+    const doc = JSON.parse(results([attack]));
+    writeFileSync(file, JSON.stringify({ QueryExecution: { Query: 'x'.repeat(5000) }, ...doc }));
+    expectFound([file]);
+  });
+});
