@@ -6,7 +6,7 @@
  * whole parse finds.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -15,6 +15,7 @@ import { layerArn, OTHER_ACCOUNT, otherService, updateFunctionConfiguration } fr
 
 const CLI = join(__dirname, '..', '..', 'bin', 'layerwatch-cli.mjs');
 const DIR = mkdtempSync(join(tmpdir(), 'layerwatch-athena-rows-'));
+afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 /** The attack, its user agent (which the caller sets) spelling an `eventName` key. */
 const attack = {
