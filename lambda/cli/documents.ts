@@ -96,13 +96,18 @@ export class PieceReader {
   constructor(
     private readonly file: string,
     private readonly problems: SourceProblem[],
-    private readonly prefilter: ((bytes: Buffer) => boolean) | null,
+    /**
+     * May the piece hold a candidate (false is certain)? `row`: it is a row of Athena results, as
+     * the splitter knows from where it stands (`ResultSet.Rows`): cells, whatever keys they spell.
+     */
+    private readonly prefilter: ((bytes: Buffer, row: boolean) => boolean) | null,
   ) {}
 
   records(piece: Piece): SourceRecord[] {
     const next = () => this.ordinal++;
-    const header = piece.wrapper === 'ResultSet.Rows' && piece.index === 0;
-    if (this.prefilter && !header && !this.prefilter(piece.bytes)) {
+    const row = piece.wrapper === 'ResultSet.Rows';
+    const header = row && piece.index === 0;
+    if (this.prefilter && !header && !this.prefilter(piece.bytes, row)) {
       next();
       return [];
     }

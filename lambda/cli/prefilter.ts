@@ -6,8 +6,9 @@
  * The keys are found at once and only the few bytes after each are looked at, in one pass of the
  * WebAssembly module (a vector search, 16 bytes a step; in small inputs, a native search per key
  * and the same test here, the reference a test holds the module to). Bytes without any `eventName` key
- * and Athena results (rows of values: a CSV, `get-query-results` JSON), whatever keys a cell holds,
- * are searched for the operation names anywhere instead. A name, the key, or the quotes and blanks
+ * and Athena results (rows of values: a CSV, `get-query-results` JSON, known by a `ResultSet` key the
+ * same pass notes wherever it stands; a row read as a piece, known by where the splitter found it),
+ * whatever keys a cell holds, are searched for the operation names anywhere instead. A name, the key, or the quotes and blanks
  * between them can also be spelled with `\u` escapes, which CloudTrail never writes but a crafted
  * file can: bytes holding an escaped ASCII character are never skipped (one more native search,
  * rarely matched, so about as fast as memchr). The plain path
@@ -53,7 +54,6 @@ const KEY_SEARCH_FROM = 4096;
 const UNICODE_ESCAPE = Buffer.from('\\u');
 const ESCAPED_ASCII = Buffer.from('\\u00');
 const RESULT_SET = Buffer.from('ResultSet');
-const RESULTS_HEAD = 4096;
 /**
  * Between the key and its value: quotes, backslashes (escaped JSON), colon, blanks, and the letters
  * of escaped blanks (`\r\n\t` in JSON inside a string). Every watched name starts with a capital,
@@ -62,10 +62,14 @@ const RESULTS_HEAD = 4096;
 const SEPARATOR = new Uint8Array(256);
 for (const c of [0x22, 0x5c, 0x3a, 0x20, 0x09, 0x0a, 0x0d, 0x72, 0x6e, 0x74]) SEPARATOR[c] = 1;
 
-/** The key test's verdicts: no `eventName` key; keys, none followed by a watched name; one is. */
+/**
+ * The key test's verdicts: no `eventName` key; keys, none followed by a watched name; one is. Unless
+ * one is, a `ResultSet` key adds RESULTS_KEY.
+ */
 const NO_KEY = 0;
 const KEYS = 1;
 const WATCHED_KEY = 2;
+const RESULTS_KEY = 4;
 
 /**
  * The separators and the names as the module's `judge` reads them: 256 separator flags, 256 16-bit
@@ -102,7 +106,10 @@ export function mayHoldCandidate(input: Buffer | string): boolean {
   const bytes = typeof input === 'string' ? Buffer.from(input) : input;
   const verdict = bytes.length >= KEY_SEARCH_FROM ? judgeKeys(bytes, JUDGE_TABLE) : keyVerdict(bytes);
   if (verdict === WATCHED_KEY) return true;
-  return escapedAscii(bytes) || ((verdict === NO_KEY || mayHoldRows(bytes)) && withoutKeys(bytes));
+  return (
+    escapedAscii(bytes) ||
+    (((verdict & KEYS) === NO_KEY || mayHoldRows(bytes, verdict)) && withoutKeys(bytes))
+  );
 }
 
 /**
@@ -110,10 +117,10 @@ export function mayHoldCandidate(input: Buffer | string): boolean {
  * key's closing quote, escaped when the JSON is inside a string). The module's vector search finds
  * the same places (and a few that are not the word, which it passes over).
  */
-export function nativeKeys(bytes: Buffer): number[] {
+export function nativeKeys(bytes: Buffer, word: Buffer = EVENT_NAME): number[] {
   const keys: number[] = [];
-  for (let at = bytes.indexOf(EVENT_NAME); at !== -1; at = bytes.indexOf(EVENT_NAME, at + 1)) {
-    const after = bytes[at + EVENT_NAME.length];
+  for (let at = bytes.indexOf(word); at !== -1; at = bytes.indexOf(word, at + 1)) {
+    const after = bytes[at + word.length];
     if (after === 0x22 || after === 0x5c) keys.push(at);
   }
   return keys;
@@ -121,7 +128,7 @@ export function nativeKeys(bytes: Buffer): number[] {
 
 /**
  * The verdict on the keys (the module's `judge` answers the same): a watched name after one of them
- * (past the separators), or else whether there is any.
+ * (past the separators), or else whether there is any, and whether a `ResultSet` key is.
  */
 export function keyVerdict(bytes: Buffer): number {
   let verdict = NO_KEY;
@@ -129,20 +136,19 @@ export function keyVerdict(bytes: Buffer): number {
     verdict = KEYS;
     if (watchedAt(bytes, valueAt(bytes, at + EVENT_NAME.length))) return WATCHED_KEY;
   }
-  return verdict;
+  return nativeKeys(bytes, RESULT_SET).length > 0 ? verdict | RESULTS_KEY : verdict;
 }
 
 /**
  * Athena results: a CSV (bytes that do not open an object or an array), or `get-query-results` JSON
- * (a `ResultSet` key in its head: the output's other keys are `UpdateCount`, a number, and
- * `NextToken`, at most 1,024 characters, so the key stands within its first 4 KiB whatever their
- * order). Their events are rows of values, so an `eventName` key that a cell holds (a caller's own
- * request can write one) must not stand for the file.
+ * (a `ResultSet` key anywhere, which the key test notes in the same pass: results may follow other
+ * documents in a file, or other keys in theirs). Their events are rows of values, so an `eventName`
+ * key that a cell holds (a caller's own request or user agent can write one) must not stand for the
+ * file.
  */
-function mayHoldRows(bytes: Buffer): boolean {
-  const at = firstNonBlank(bytes);
-  const first = bytes[at];
-  return (first !== 0x7b && first !== 0x5b) || bytes.subarray(at, at + RESULTS_HEAD).includes(RESULT_SET);
+function mayHoldRows(bytes: Buffer, verdict: number): boolean {
+  const first = bytes[firstNonBlank(bytes)];
+  return (first !== 0x7b && first !== 0x5b) || (verdict & RESULTS_KEY) !== 0;
 }
 
 /**
@@ -166,6 +172,22 @@ function escapedAscii(bytes: Buffer): boolean {
  */
 export function recordMayBeCandidate(bytes: Buffer): boolean {
   return mayHoldCandidate(bytes) || bytes.includes(UNICODE_ESCAPE);
+}
+
+/**
+ * One row of Athena `get-query-results` JSON (`{"Data": [{"VarCharValue": ...}]}`), known to be one
+ * by where the splitter found it (`ResultSet.Rows`), not by its bytes: a list of cell values, never
+ * an object with CloudTrail's keys, so its `eventName` keys (a cell the caller fills can spell one,
+ * `eventName\"` in Athena's JSON) say nothing. The names are searched anywhere, as in a results
+ * file, and a `\u` escape (which could spell one) keeps it too.
+ */
+export function rowMayBeCandidate(bytes: Buffer): boolean {
+  return withoutKeys(bytes) || bytes.includes(UNICODE_ESCAPE);
+}
+
+/** A piece of a streamed input: a row of Athena results (`row`) or a record or document. */
+export function pieceMayBeCandidate(bytes: Buffer, row: boolean): boolean {
+  return row ? rowMayBeCandidate(bytes) : recordMayBeCandidate(bytes);
 }
 
 /** The first byte after the separators that follow a key. */

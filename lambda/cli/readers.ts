@@ -13,7 +13,7 @@ import { AthenaCsvStream, athenaCsvRecords, counter, isAthenaCsv } from './athen
 import { PieceReader, positionOf, recordsOfDocument } from './documents.js';
 import { isSpace } from './json-bytes.js';
 import { JsonSplitter } from './json-splitter.js';
-import { mayHoldCandidate, recordMayBeCandidate } from './prefilter.js';
+import { mayHoldCandidate, pieceMayBeCandidate } from './prefilter.js';
 import { candidateRecords } from './record-level.js';
 import type { ReadOptions, RecordSink, SourceProblem } from './source-types.js';
 
@@ -186,7 +186,7 @@ export async function readBytes(
 }
 
 function splitter(name: string, problems: SourceProblem[], sink: RecordSink, options: ReadOptions) {
-  const pieces = new PieceReader(name, problems, options.prefilter ? recordMayBeCandidate : null);
+  const pieces = new PieceReader(name, problems, options.prefilter ? pieceMayBeCandidate : null);
   let batch: ReturnType<PieceReader['records']> = [];
   const split = new JsonSplitter(
     {

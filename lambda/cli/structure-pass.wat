@@ -338,22 +338,30 @@
   ;; 16 bytes at once: `e`, `N` 5 bytes on, a quote or a backslash (the key's closing quote, escaped
   ;; when the JSON is inside a string) 9 bytes on. Where the 9 bytes are `eventName`, a key is seen;
   ;; the bytes after it that the table marks as separators are skipped, and a watched name starting
-  ;; there (within len) answers 2 at once. Else 1 when a key was seen, 0 when none. The 32 bytes after
+  ;; there (within len) answers 2 at once. Else 1 when a key was seen, 0 when none, plus 4 when a
+  ;; `ResultSet` key was seen (`R`, `S` 6 bytes on, a quote or a backslash 9 bytes on, found in the
+  ;; same 16-byte step: Athena results, whose cells' keys say nothing). The 32 bytes after
   ;; len must be zeros. The table (at `table`): 256 separator flags; 256 i16 offsets (from the table)
   ;; of the names starting with each byte, 0 for none; the names, a length byte and the bytes each,
   ;; each group ending with a length 0.
   (func (export "judge") (param $len i32) (param $table i32) (result i32)
-    (local $i i32) (local $m i32) (local $b i32) (local $end v128) (local $seen i32) (local $j i32)
+    (local $i i32) (local $m i32) (local $b i32) (local $end v128) (local $at v128) (local $seen i32)
+    (local $j i32) (local $word i64)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
         (local.set $end (v128.load offset=9 (local.get $i)))
+        (local.set $at (v128.load (local.get $i)))
         (local.set $m
           (i8x16.bitmask
             (v128.and
-              (v128.and
-                (i8x16.eq (v128.load (local.get $i)) (i8x16.splat (i32.const 0x65)))
-                (i8x16.eq (v128.load offset=5 (local.get $i)) (i8x16.splat (i32.const 0x4e))))
+              (v128.or
+                (v128.and
+                  (i8x16.eq (local.get $at) (i8x16.splat (i32.const 0x65)))
+                  (i8x16.eq (v128.load offset=5 (local.get $i)) (i8x16.splat (i32.const 0x4e))))
+                (v128.and
+                  (i8x16.eq (local.get $at) (i8x16.splat (i32.const 0x52)))
+                  (i8x16.eq (v128.load offset=6 (local.get $i)) (i8x16.splat (i32.const 0x53)))))
               (v128.or
                 (i8x16.eq (local.get $end) (i8x16.splat (i32.const 0x22)))
                 (i8x16.eq (local.get $end) (i8x16.splat (i32.const 0x5c)))))))
@@ -362,12 +370,18 @@
             (br_if $bits (i32.eqz (local.get $m)))
             (local.set $b (i32.add (local.get $i) (i32.ctz (local.get $m))))
             (local.set $m (i32.and (local.get $m) (i32.sub (local.get $m) (i32.const 1))))
+            (local.set $word (i64.load offset=1 (local.get $b)))
+            ;; `R` is known (`esultSet`: no `eventName` place can hold it): a `ResultSet` key, 4.
+            (if (i32.and
+                  (i32.lt_u (local.get $b) (local.get $len))
+                  (i64.eq (local.get $word) (i64.const 0x746553746c757365)))
+              (then (local.set $seen (i32.or (local.get $seen) (i32.const 4)))))
             ;; `e` is known; `ventName` is one little-endian 8-byte word.
             (if (i32.and
                   (i32.lt_u (local.get $b) (local.get $len))
-                  (i64.eq (i64.load offset=1 (local.get $b)) (i64.const 0x656d614e746e6576)))
+                  (i64.eq (local.get $word) (i64.const 0x656d614e746e6576)))
               (then
-                (local.set $seen (i32.const 1))
+                (local.set $seen (i32.or (local.get $seen) (i32.const 1)))
                 (local.set $j (i32.add (local.get $b) (i32.const 9)))
                 (block $value
                   (loop $skip
