@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { HandlerResult } from '../lambda/app.js';
-import globalSetup from '../test/global-setup.mjs';
+import { installPythonTools } from '../test/global-setup.mjs';
 import { startMoto } from '../test/support/moto.js';
 import type { Rec } from '../test/support/records.js';
 import { createWorld } from '../test/support/world.js';
@@ -185,7 +185,7 @@ function report(
 }
 
 async function main() {
-  globalSetup();
+  installPythonTools();
   const moto = await startMoto();
   const random = prng(20261122);
   try {

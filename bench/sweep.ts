@@ -18,7 +18,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { rateLimited, SWEEP_LAMBDA_REQUESTS_PER_SECOND, TokenBucket } from '../lambda/adapters/rate-limit.js';
-import globalSetup from '../test/global-setup.mjs';
+import { installPythonTools } from '../test/global-setup.mjs';
 import { startMoto } from '../test/support/moto.js';
 import { createWorld } from '../test/support/world.js';
 import { updateSection } from './markdown.js';
@@ -74,7 +74,7 @@ function reportedWithin(ledger: {
 }
 
 async function main() {
-  globalSetup();
+  installPythonTools();
   const accounts = Array.from({ length: ACCOUNTS }, (_, i) => accountId(i));
   const { moto, functions, setupMs } = await organization(accounts);
   const proxy = await startLatencyProxy(moto.endpoint, LATENCY_MS);

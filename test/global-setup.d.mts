@@ -1,2 +1,3 @@
 export const MOTO_VERSION: string;
 export default function globalSetup(): void;
+export function installPythonTools(): void;

@@ -19,6 +19,14 @@ const VENV = '.moto-venv';
 
 export default function globalSetup() {
   execFileSync(process.execPath, ['scripts/build-cli.mjs'], { stdio: 'inherit' });
+  installPythonTools();
+}
+
+/**
+ * Step 2 alone, for the benchmarks that start moto: they must not rebuild dist/ (the build starts by
+ * deleting it) while the tests, or another benchmark, run the CLI from it.
+ */
+export function installPythonTools() {
   // One marker per set of pins: changing any pin reinstalls.
   const marker = `${VENV}/installed-moto-${MOTO_VERSION}-cfn-lint-${CFN_LINT_VERSION}-ocsf-${OCSF_MODELS_VERSION}`;
   if (existsSync(`${VENV}/bin/moto_server`) && existsSync(`${VENV}/bin/cfn-lint`) && existsSync(marker))

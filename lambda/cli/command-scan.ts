@@ -66,7 +66,7 @@ async function scan(options: ScanOptions, settings: DetectionSettings, io: Io): 
     );
   const state = { stats, problems, collector, tick };
   // Reading starts while the walk still runs (reader threads take files as they are found).
-  const early = new EarlyReaders(options, state);
+  const early = new EarlyReaders(options, state, io.readerScript);
   const inputs = findInputs(options.paths, problems, (file) => {
     found += 1;
     early.onFile(file);

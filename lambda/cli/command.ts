@@ -8,6 +8,11 @@ export interface Io {
   stderr: { write(s: string): unknown; isTTY?: boolean; columns?: number };
   /** Read by `scan -`. */
   stdin?: AsyncIterable<Buffer>;
+  /**
+   * The script `scan`'s reader threads run. @default dist/reader.mjs beside the running bundle;
+   * a host that runs the sources rather than the bundle (the tests) passes the built one.
+   */
+  readerScript?: URL;
 }
 
 export interface Command {

@@ -52,6 +52,7 @@ export class EarlyReaders {
   constructor(
     private readonly options: Pick<ScanOptions, 'prefilter' | 'maxRecordBytes' | 'threads'>,
     private readonly state: ReadState,
+    private readonly script?: URL,
   ) {}
 
   /** The walk's `onFile`. */
@@ -63,7 +64,12 @@ export class EarlyReaders {
     this.found.push(file);
     const threads = threadsFor(this.options, this.found.length);
     if (!this.options.prefilter || threads < 2) return;
-    this.pool = new ReaderPool(threads, this.options.maxRecordBytes, (result) => collect(result, this.state));
+    this.pool = new ReaderPool(
+      threads,
+      this.options.maxRecordBytes,
+      (result) => collect(result, this.state),
+      this.script,
+    );
     for (const f of this.found) this.pool.add(f);
   };
 }
@@ -99,7 +105,13 @@ export async function readInputs(
   const threads = threadsFor(options, inputs.files.length);
   if (early?.pool) await early.pool.close();
   else if (options.prefilter && threads > 1) {
-    await readInParallel(inputs.files, threads, options.maxRecordBytes, (result) => collect(result, state));
+    await readInParallel(
+      inputs.files,
+      threads,
+      options.maxRecordBytes,
+      (result) => collect(result, state),
+      io.readerScript,
+    );
   } else {
     for (const file of inputs.files) {
       await readFile(file, state.problems, sink, readOptions);

@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +6,7 @@ import { CsvParser, CsvTooLargeError } from '../../lambda/cli/csv.js';
 import { TAMPER_EVENT_NAMES } from '../../lambda/domain/cloudtrail-tamper.js';
 import { TAMPER_EVENT_SOURCES, TAMPER_SERVICES } from '../../lambda/domain/model.js';
 import { athenaRow, csvField, ATHENA_HEADER as HEADER } from '../support/athena-rows.js';
+import { runCli } from '../support/cli-run.js';
 import {
   addLayerVersionPermission,
   createFunction,
@@ -22,11 +22,8 @@ import {
 import { tamperingCalls } from '../support/tamper-records.js';
 
 const ROOT = join(__dirname, '..', '..');
-const run = (...args: string[]) =>
-  spawnSync(process.execPath, [join(ROOT, 'bin', 'layerwatch-cli.mjs'), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+/** The command, run in this process (test/support/cli-run.ts). */
+const run = (...args: string[]) => runCli(args);
 
 const history: Rec[] = [
   createFunction('orders', {
@@ -121,12 +118,12 @@ describe('athena-sql', () => {
     expect(readme).toContain(`\`\`\`sql\n${sql}\`\`\``);
   });
 
-  it('refuses a table name that could inject SQL', () => {
+  it('refuses a table name that could inject SQL', async () => {
     expect(() =>
       athenaSql({ table: 'x"; DROP TABLE y; --', sinceMs: null, untilMs: null, accounts: [], regions: [] }),
     ).toThrow(/not a table name/);
-    const r = run('athena-sql', '--account', 'nope');
-    expect(r.status).toBe(2);
+    const r = await run('athena-sql', '--account', 'nope');
+    expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--account/);
   });
 
@@ -172,7 +169,7 @@ describe('athena-sql', () => {
     );
   });
 
-  it('scan gives the same findings from the Athena CSV (and get-query-results JSON) as from the records', () => {
+  it('scan gives the same findings from the Athena CSV (and get-query-results JSON) as from the records', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lw-athena-'));
     writeFileSync(join(dir, 'trail.json'), JSON.stringify({ Records: history }));
     writeFileSync(
@@ -189,9 +186,9 @@ describe('athena-sql', () => {
         },
       }),
     );
-    const direct = run('scan', '--format', 'jsonl', join(dir, 'trail.json'));
-    const csv = run('scan', '--format', 'jsonl', join(dir, 'results.csv'));
-    const jsonResult = run('scan', '--format', 'jsonl', join(dir, 'results.athena.json'));
+    const direct = await run('scan', '--format', 'jsonl', join(dir, 'trail.json'));
+    const csv = await run('scan', '--format', 'jsonl', join(dir, 'results.csv'));
+    const jsonResult = await run('scan', '--format', 'jsonl', join(dir, 'results.athena.json'));
     const findings = direct.stdout.trim().split('\n');
     expect(findings).toHaveLength(5);
     expect(
@@ -207,7 +204,8 @@ describe('athena-sql', () => {
     for (const extra of [[], ['--no-prefilter']])
       for (const file of ['results.csv', 'results.athena.json'])
         expect(
-          run('scan', '--format', 'jsonl', ...extra, '--max-record-bytes', '4096', join(dir, file)).stdout,
+          (await run('scan', '--format', 'jsonl', ...extra, '--max-record-bytes', '4096', join(dir, file)))
+            .stdout,
         ).toBe(direct.stdout);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The scanner never loses a finding and never hangs: hostile and everyday inputs, end to end through
- * the built CLI. Big inputs are generated here into a temp dir, small (a few MB at most), against a
+ * the command (in this process), and through the built CLI where only a process shows it (walks that
+ * must end, special files, pipes, standard input, the bundle's threads). Big inputs are generated here into a temp dir, small (a few MB at most), against a
  * lowered --max-record-bytes; the gigabyte cases are in the scan benchmark.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -9,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { writeBigLogFile, writeCorpus } from '../../bench/corpus.js';
+import { runCli } from '../support/cli-run.js';
 import {
   ACCOUNT,
   createFunction,
@@ -21,7 +23,12 @@ import {
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'layerwatch-cli.mjs');
 
-function run(args: string[], input?: string | Buffer) {
+/**
+ * The built command as a user runs it (the bin wrapper, the bundle and its reader threads, the exit
+ * code of the process), killed if it hangs: for what only a process shows (walks and special files
+ * that must end, pipes, standard input, the bundle's threads).
+ */
+function runProcess(args: string[], input?: string | Buffer) {
   const r = spawnSync(process.execPath, [CLI, ...args], {
     cwd: ROOT,
     encoding: 'utf8',
@@ -32,7 +39,10 @@ function run(args: string[], input?: string | Buffer) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, signal: r.signal };
 }
 
+/** The same command in this process (test/support/cli-run.ts): the same output and exit code. */
+const run = (args: string[]) => runCli(args);
 const scan = (...args: string[]) => run(['scan', '--format', 'jsonl', ...args]);
+const scanProcess = (...args: string[]) => runProcess(['scan', '--format', 'jsonl', ...args]);
 const names = (stdout: string) =>
   stdout
     .split('\n')
@@ -47,34 +57,34 @@ const attack = (fn: string, time = '2026-03-14T09:05:00Z') =>
 const logFile = (...records: unknown[]) => JSON.stringify({ Records: records });
 
 describe('1. files of any size: streamed, bounded, and one bad file never costs the others', () => {
-  it('finds every planted event of a single-line log file many times the record limit, as the in-memory path does', () => {
+  it('finds every planted event of a single-line log file many times the record limit, as the in-memory path does', async () => {
     const dir = tempDir();
     const stats = writeBigLogFile(join(dir, 'big.json'), 3, false, 7, 0.002);
     expect(stats.layerEvents).toBeGreaterThan(3);
-    const streamed = scan('--max-record-bytes', '65536', dir);
-    const whole = scan(dir);
+    const streamed = await scan('--max-record-bytes', '65536', dir);
+    const whole = await scan(dir);
     expect(streamed.code).toBe(0);
     expect(streamed.stdout.split('\n').filter(Boolean)).toHaveLength(stats.layerEvents);
     expect(streamed.stdout).toBe(whole.stdout);
-    expect(scan('--no-prefilter', '--max-record-bytes', '65536', dir).stdout).toBe(whole.stdout);
+    expect((await scan('--no-prefilter', '--max-record-bytes', '65536', dir)).stdout).toBe(whole.stdout);
   });
 
-  it('streams a gzip that inflates past the limit (a small bomb) and finds its events', () => {
+  it('streams a gzip that inflates past the limit (a small bomb) and finds its events', async () => {
     const dir = tempDir();
     const stats = writeBigLogFile(join(dir, 'bomb.json.gz'), 3, true, 11, 0.002);
     expect(stats.gzBytes).toBeLessThan(stats.bytes / 4);
-    const r = scan('--max-record-bytes', '65536', dir);
+    const r = await scan('--max-record-bytes', '65536', dir);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n').filter(Boolean)).toHaveLength(stats.layerEvents);
-    expect(r.stdout).toBe(scan(dir).stdout);
+    expect(r.stdout).toBe((await scan(dir)).stdout);
   });
 
-  it('names and counts a record over the limit, exits 2, and still reports every other file', () => {
+  it('names and counts a record over the limit, exits 2, and still reports every other file', async () => {
     const dir = tempDir();
     const huge = { ...attack('hidden'), padding: 'x'.repeat(200_000) };
     writeFileSync(join(dir, 'a-huge.json'), logFile(attack('before'), huge, attack('after')));
     writeFileSync(join(dir, 'b-good.json'), logFile(attack('good')));
-    const r = scan('--max-record-bytes', '65536', dir);
+    const r = await scan('--max-record-bytes', '65536', dir);
     expect(r.code).toBe(2);
     expect(names(r.stdout)).toEqual(['after', 'before', 'good']);
     expect(r.stderr).toMatch(
@@ -85,48 +95,48 @@ describe('1. files of any size: streamed, bounded, and one bad file never costs 
 });
 
 describe('2. exit codes a CI gate can trust', () => {
-  it('exits 2 under --fail-on high when a gzip is truncated, keeping the records before the damage', () => {
+  it('exits 2 under --fail-on high when a gzip is truncated, keeping the records before the damage', async () => {
     const dir = tempDir();
     // A creation with a layer of the same account: a finding below high.
     const early = createFunction('early', { layers: [layerArn('deps', 1)], time: '2026-03-14T09:00:00Z' });
     const gz = gzipSync(logFile(early, ...Array.from({ length: 400 }, otherService)));
     writeFileSync(join(dir, 'cut.json.gz'), gz.subarray(0, Math.floor(gz.length * 0.8)));
-    const r = scan('--fail-on', 'high', dir);
+    const r = await scan('--fail-on', 'high', dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/cut\.json\.gz: cannot read: truncated or damaged gzip/);
     expect(r.stderr).toMatch(/, 1 unreadable, /);
     expect(names(r.stdout)).toEqual(['early']);
   });
 
-  it('exits 2 on a JSON syntax error in a file that holds candidate events; --allow-partial gives 0', () => {
+  it('exits 2 on a JSON syntax error in a file that holds candidate events; --allow-partial gives 0', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'broken.json'), `${logFile(attack('f')).slice(0, -40)}`);
-    const r = scan('--fail-on', 'high', dir);
+    const r = await scan('--fail-on', 'high', dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/broken\.json: line 1: unexpected end of input/);
     expect(r.stderr).toMatch(/, 1 not JSON, /);
-    expect(scan('--fail-on', 'high', '--allow-partial', dir).code).toBe(0);
+    expect((await scan('--fail-on', 'high', '--allow-partial', dir)).code).toBe(0);
   });
 
-  it('exits 2 on a log file cut short even when it holds no candidate event (pre-filter or not)', () => {
+  it('exits 2 on a log file cut short even when it holds no candidate event (pre-filter or not)', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'cut.json'), logFile(otherService(), otherService()).slice(0, -30));
     for (const extra of [[], ['--no-prefilter']]) {
-      const r = scan(...extra, dir);
+      const r = await scan(...extra, dir);
       expect(r.code).toBe(2);
       expect(r.stderr).toMatch(/cut\.json: line 1: unexpected end of input/);
     }
   });
 
-  it('--fail-on wins over an incomplete input when it is reached', () => {
+  it('--fail-on wins over an incomplete input when it is reached', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'good.json'), logFile(attack('f')));
     writeFileSync(
       join(dir, 'bad.jsonl'),
       `{"eventSource":"lambda.amazonaws.com","eventName":"CreateFunction20150331" oops}\n`,
     );
-    expect(scan('--fail-on', 'low', dir).code).toBe(1);
-    expect(scan(dir).code).toBe(2);
+    expect((await scan('--fail-on', 'low', dir)).code).toBe(1);
+    expect((await scan(dir)).code).toBe(2);
   });
 });
 
@@ -139,7 +149,7 @@ describe('3. walks that end', () => {
     symlinkSync('..', join(dir, 'sub', 'up'));
     symlinkSync(dir, join(dir, 'sub', 'again'));
     symlinkSync(join(dir, 'sub', 'log.json'), join(dir, 'link.json'));
-    const r = scan(dir);
+    const r = scanProcess(dir);
     expect(r.signal).toBeNull();
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^layerwatch: 1 files /m);
@@ -152,7 +162,7 @@ describe('4. special files', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'good.json'), logFile(attack('f')));
     expect(spawnSync('mkfifo', [join(dir, 'pipe.json')]).status).toBe(0);
-    const r = scan(dir);
+    const r = scanProcess(dir);
     expect(r.signal).toBeNull();
     expect(r.code).toBe(0);
     expect(names(r.stdout)).toEqual(['f']);
@@ -172,8 +182,8 @@ describe('4. special files', () => {
     const code = await new Promise((resolve) => child.on('close', resolve));
     expect(code).toBe(0);
     expect(names(out)).toEqual(['piped']);
-    expect(names(scan('-').stdout)).toEqual([]);
-    const stdin = run(['scan', '--format', 'jsonl', '-'], gzipSync(logFile(attack('stdin'))));
+    expect(names(scanProcess('-').stdout)).toEqual([]);
+    const stdin = runProcess(['scan', '--format', 'jsonl', '-'], gzipSync(logFile(attack('stdin'))));
     expect(stdin.code).toBe(0);
     expect(names(stdin.stdout)).toEqual(['stdin']);
   });
@@ -187,7 +197,7 @@ function unsafe(text: string): number[] {
 }
 
 describe('5. nothing from the input drives the terminal', () => {
-  it('escapes control, bidi and zero-width characters from file names and bad lines on stderr and in the table', () => {
+  it('escapes control, bidi and zero-width characters from file names and bad lines on stderr and in the table', async () => {
     const dir = tempDir();
     const name = 'evil\u001b[31m\u202e\u200b.jsonl';
     writeFileSync(
@@ -204,7 +214,7 @@ describe('5. nothing from the input drives the terminal', () => {
     const sneaky = createFunction('fn', { layers: [evil], identity });
     writeFileSync(join(dir, 'ok.json'), logFile(sneaky));
     for (const format of ['table', 'jsonl']) {
-      const r = run(['scan', '--format', format, dir]);
+      const r = await run(['scan', '--format', format, dir]);
       expect(unsafe(r.stderr)).toEqual([]);
       expect(r.stderr).toContain('evil\\u001b[31m\\u202e\\u200b.jsonl');
       if (format === 'table') expect(unsafe(r.stdout)).toEqual([]);
@@ -225,11 +235,11 @@ describe('6. saved forms', () => {
     otherService(),
   ];
 
-  it('reads JSON Lines whose lines are whole log files, and log files concatenated without a separator', () => {
+  it('reads JSON Lines whose lines are whole log files, and log files concatenated without a separator', async () => {
     const dir = tempDir();
     const reference = join(dir, 'reference.json');
     writeFileSync(reference, logFile(...records));
-    const expected = scan(reference).stdout;
+    const expected = (await scan(reference)).stdout;
     expect(names(expected)).toEqual(['f', 'f']);
     const lines = `${logFile(records[0])}\n${logFile(records[1], records[2])}\n${logFile(records[3], records[4])}\n`;
     const concatenated = `${logFile(records[0])}${logFile(records[1], records[3])}  ${JSON.stringify(records[2])}${JSON.stringify(records[4])}`;
@@ -242,7 +252,7 @@ describe('6. saved forms', () => {
     ] as const) {
       writeFileSync(join(dir, file), text);
       for (const extra of [[], ['--max-record-bytes', '3072'], ['--no-prefilter']]) {
-        const r = scan(...extra, join(dir, file));
+        const r = await scan(...extra, join(dir, file));
         expect([file, r.code, r.stdout]).toEqual([file, 0, expected]);
       }
     }
@@ -250,7 +260,7 @@ describe('6. saved forms', () => {
 });
 
 describe('7. aws cloudtrail lookup-events output', () => {
-  it('parses each CloudTrailEvent string, newest first, into the same findings as the log files', () => {
+  it('parses each CloudTrailEvent string, newest first, into the same findings as the log files', async () => {
     const dir = tempDir();
     const records = [
       createFunction('g', { layers: [layerArn('deps', 1)], time: '2026-03-14T09:00:00Z' }),
@@ -266,15 +276,15 @@ describe('7. aws cloudtrail lookup-events output', () => {
     const history = JSON.stringify({ Events: events, NextToken: 'abc' }, null, 2);
     expect(history.length).toBeGreaterThan(3072);
     writeFileSync(join(dir, 'history.json'), history);
-    const expected = scan(join(dir, 'trail.json')).stdout;
+    const expected = (await scan(join(dir, 'trail.json'))).stdout;
     expect(names(expected)).toEqual(['g', 'g']);
     for (const extra of [[], ['--max-record-bytes', '3072'], ['--no-prefilter']])
-      expect(scan(...extra, join(dir, 'history.json')).stdout).toBe(expected);
+      expect((await scan(...extra, join(dir, 'history.json'))).stdout).toBe(expected);
   });
 });
 
 describe('fast, threaded and plain paths', () => {
-  it('print identical output on a corpus mixing every form, damaged files included', () => {
+  it('print identical output on a corpus mixing every form, damaged files included', async () => {
     const dir = tempDir();
     writeCorpus(join(dir, 'trail'), 2, 5, 0.002);
     writeFileSync(join(dir, 'lines.jsonl'), `${logFile(attack('x'))}\n${JSON.stringify(attack('y'))}\n`);
@@ -290,17 +300,21 @@ describe('fast, threaded and plain paths', () => {
       join(dir, 'bad.jsonl'),
       `${JSON.stringify(attack('v'))}\n{"eventSource":"lambda.amazonaws.com","eventName":"CreateFunction" x}\n`,
     );
-    const fast = scan(dir);
+    // The built command, threaded by default (more than 16 files), against the others in process.
+    const fast = scanProcess(dir);
+    expect(fast.signal).toBeNull();
     expect(fast.code).toBe(2);
     expect(names(fast.stdout)).toEqual(expect.arrayContaining(['v', 'w', 'x', 'y', 'z']));
     const summary = (stderr: string) => stderr.replace(/ in [\d.]+s\n$/, '');
-    expect(summary(scan('--threads', '2', dir).stderr)).toBe(summary(scan('--threads', '1', dir).stderr));
+    expect(summary((await scan('--threads', '2', dir)).stderr)).toBe(
+      summary((await scan('--threads', '1', dir)).stderr),
+    );
     for (const extra of [
       ['--threads', '2'],
       ['--threads', '1'],
       ['--no-prefilter'],
       ['--max-record-bytes', '4096'],
     ])
-      expect(scan(...extra, dir).stdout).toBe(fast.stdout);
+      expect((await scan(...extra, dir)).stdout).toBe(fast.stdout);
   });
 });

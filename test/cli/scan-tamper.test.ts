@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { mayHoldCandidate } from '../../lambda/cli/prefilter.js';
 import { normalize } from '../../lambda/domain/cloudtrail.js';
+import { runCli } from '../support/cli-run.js';
 import { otherService } from '../support/records.js';
 import { expectValidFinding } from '../support/schema.js';
 import {
@@ -15,19 +15,14 @@ import {
   tamperingCalls,
 } from '../support/tamper-records.js';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'bin', 'layerwatch-cli.mjs');
-
-function scan(...args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, 'scan', '--format', 'jsonl', ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+/** The command, run in this process (test/support/cli-run.ts). */
+async function scan(...args: string[]) {
+  const r = await runCli(['scan', '--format', 'jsonl', ...args]);
   const findings = r.stdout
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line));
-  return { code: r.status, findings, stderr: r.stderr };
+  return { code: r.code, findings, stderr: r.stderr };
 }
 
 // Every call that blinds, and every UpdateFunctionConfiguration of its own functions (a layer event too).
@@ -66,8 +61,8 @@ writeFileSync(
 );
 
 describe('layerwatch scan: layerwatch tampered with', () => {
-  it('reports every tampering call once, and nothing for the harmless or failed ones but a refused attach', () => {
-    const r = scan('--config', config, trail);
+  it('reports every tampering call once, and nothing for the harmless or failed ones but a refused attach', async () => {
+    const r = await scan('--config', config, trail);
     expect(r.code).toBe(0);
     expect(refused.length).toBeGreaterThan(0);
     expect(r.findings.map((f) => f.detectionId).sort()).toEqual(
@@ -86,25 +81,25 @@ describe('layerwatch scan: layerwatch tampered with', () => {
     }
   });
 
-  it('gives the same findings with and without the pre-filter, from log files and lookup-events output', () => {
+  it('gives the same findings with and without the pre-filter, from log files and lookup-events output', async () => {
     // Every call has the same event time: compare in event id order, not file order.
-    const sorted = (...args: string[]) =>
-      scan('--config', config, ...args).findings.sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
-    const expected = sorted(trail);
+    const sorted = async (...args: string[]) =>
+      (await scan('--config', config, ...args)).findings.sort((a, b) => (a.event.id < b.event.id ? -1 : 1));
+    const expected = await sorted(trail);
     expect(expected).toHaveLength(tampering.length + refused.length);
-    expect(sorted('--no-prefilter', trail)).toEqual(expected);
-    expect(sorted(lookup)).toEqual(expected);
-    expect(sorted('--no-prefilter', lookup)).toEqual(expected);
+    expect(await sorted('--no-prefilter', trail)).toEqual(expected);
+    expect(await sorted(lookup)).toEqual(expected);
+    expect(await sorted('--no-prefilter', lookup)).toEqual(expected);
   });
 
-  it('knows the default stack names without settings, but not a key', () => {
-    const r = scan(trail);
+  it('knows the default stack names without settings, but not a key', async () => {
+    const r = await scan(trail);
     const keyCalls = tampering.filter((c) => c.record.eventSource === 'kms.amazonaws.com');
     expect(r.findings).toHaveLength(tampering.length - keyCalls.length + refused.length);
   });
 
-  it('cannot be silenced by suppressions or minSeverity', () => {
-    const r = scan('--config', silencing, trail);
+  it('cannot be silenced by suppressions or minSeverity', async () => {
+    const r = await scan('--config', silencing, trail);
     expect(r.findings).toHaveLength(tampering.length);
     for (const f of r.findings) expect(f.suppression).toBeNull();
   });

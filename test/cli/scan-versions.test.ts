@@ -4,10 +4,10 @@
  * publishes the same layers and moves the alias gives none. The records are in a trail file (and,
  * shuffled, in EventBridge JSON Lines): scan orders them by time, the pre-filter keeps them.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runCli } from '../support/cli-run.js';
 import {
   envelope,
   identities,
@@ -19,8 +19,6 @@ import {
 import { expectValidFinding } from '../support/schema.js';
 import { createAlias, publishVersion, updateAlias } from '../support/version-records.js';
 
-const ROOT = join(__dirname, '..', '..');
-const CLI = join(ROOT, 'bin', 'layerwatch-cli.mjs');
 const DEPS = layerArn('shared-deps', 3);
 const IMPLANT = layerArn('perf-monitor-extension', 1, OTHER_ACCOUNT);
 const t = (m: number) => ({ time: `2026-03-14T10:${String(m).padStart(2, '0')}:00Z` });
@@ -32,7 +30,8 @@ const deployed = (): Rec[] => [
   createAlias('pay', 'prod', '1', { ...t(2), ...deploy }),
 ];
 
-function scan(records: Rec[], shape: 'trail' | 'jsonl') {
+/** The command, run in this process (test/support/cli-run.ts). */
+async function scan(records: Rec[], shape: 'trail' | 'jsonl') {
   const dir = mkdtempSync(join(tmpdir(), 'layerwatch-versions-'));
   const file = join(dir, shape === 'trail' ? 'trail.json' : 'events.jsonl');
   writeFileSync(
@@ -44,10 +43,7 @@ function scan(records: Rec[], shape: 'trail' | 'jsonl') {
           .map((r) => JSON.stringify(envelope(r)))
           .join('\n')}\n`,
   );
-  const r = spawnSync(process.execPath, [CLI, 'scan', '--format', 'jsonl', file], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const r = await runCli(['scan', '--format', 'jsonl', file]);
   return r.stdout
     .split('\n')
     .filter(Boolean)
@@ -55,16 +51,18 @@ function scan(records: Rec[], shape: 'trail' | 'jsonl') {
 }
 
 describe('layerwatch scan: versions and aliases', () => {
-  it.each(['trail', 'jsonl'] as const)('attach, publish, repoint, detach (%s)', (shape) => {
-    const found = scan(
-      [
-        ...deployed(),
-        updateFunctionConfiguration('pay', { layers: [DEPS, IMPLANT], ...t(10) }),
-        publishVersion('pay', '2', { layers: [DEPS, IMPLANT], ...t(11) }),
-        updateAlias('pay', 'prod', '2', t(12)),
-        updateFunctionConfiguration('pay', { layers: [DEPS], ...t(13) }),
-      ],
-      shape,
+  it.each(['trail', 'jsonl'] as const)('attach, publish, repoint, detach (%s)', async (shape) => {
+    const found = (
+      await scan(
+        [
+          ...deployed(),
+          updateFunctionConfiguration('pay', { layers: [DEPS, IMPLANT], ...t(10) }),
+          publishVersion('pay', '2', { layers: [DEPS, IMPLANT], ...t(11) }),
+          updateAlias('pay', 'prod', '2', t(12)),
+          updateFunctionConfiguration('pay', { layers: [DEPS], ...t(13) }),
+        ],
+        shape,
+      )
     ).filter((f) => f.event.time >= '2026-03-14T10:10:00Z');
     for (const f of found) expectValidFinding(f);
     expect(found.map((f) => f.detectionId)).toEqual([
@@ -87,8 +85,8 @@ describe('layerwatch scan: versions and aliases', () => {
     expect(detach.severity).toMatch(/high|critical/);
   });
 
-  it('a deploy that publishes the same layers and moves the alias gives no finding', () => {
-    const found = scan(
+  it('a deploy that publishes the same layers and moves the alias gives no finding', async () => {
+    const found = await scan(
       [
         ...deployed(),
         publishVersion('pay', '2', { layers: [DEPS], ...t(10), ...deploy }),
