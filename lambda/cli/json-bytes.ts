@@ -40,3 +40,14 @@ export function mayNameEventsTwice(bytes: Buffer): boolean {
   }
   return false;
 }
+
+/** A key's bytes as the name `JSON.parse` would give it (`\u` escapes decoded); `''` if none. */
+export function keyName(bytes: number[]): string {
+  const raw = String.fromCharCode(...bytes);
+  if (!raw.includes('\\')) return raw;
+  try {
+    return JSON.parse(`"${raw}"`) as string;
+  } catch {
+    return '';
+  }
+}

@@ -15,7 +15,8 @@
  * a syntax error the splitter reports it and resumes at the next line, so one bad JSON line costs
  * that line only. Values inside a piece are checked by `JSON.parse` afterwards.
  */
-import { isSpace } from './json-bytes.js';
+import { isSpace, keyName } from './json-bytes.js';
+import type { SplitterHandler } from './json-piece.js';
 
 /** The arrays whose elements are records. */
 const WRAPPERS = new Set(['Records', 'Events']);
@@ -24,35 +25,7 @@ const EVENT_KEYS = new Set(['Records', 'Events', 'ResultSet']);
 /** Longest key kept to be recognised, in bytes (escapes included). */
 const KEY_BYTES = 64;
 
-export interface Piece {
-  bytes: Buffer;
-  /** Line (from 1) where the piece's top-level document starts. */
-  line: number;
-  /** The top-level document's index in the input, from 0. */
-  doc: number;
-  /** Its index among the documents that start on the same line, from 0. */
-  docInLine: number;
-  /**
-   * `null` for a whole document; else the wrapper array's name: `Records`, `Events`,
-   * `ResultSet.Rows`, or `''` for a top-level array.
-   */
-  wrapper: string | null;
-  /** Index of the element in its wrapper array. */
-  index: number;
-}
-
-export interface SplitterHandler {
-  piece(piece: Piece): void;
-  /** Syntax error or truncated input at `line`; the splitter goes on at the next line. */
-  invalid(line: number, message: string): void;
-  /** A piece larger than the limit was skipped (its structure was still followed). */
-  oversized(piece: Omit<Piece, 'bytes'>, bytes: number): void;
-  /**
-   * The document starting at `line` names its event arrays more than once (`names`, in order):
-   * the elements of every one are pieces, but a whole parse would keep only the last. Once per document.
-   */
-  ambiguous(line: number, names: string[]): void;
-}
+export type { Piece, SplitterHandler } from './json-piece.js';
 
 /** CloudTrail nests a few levels; a hostile input could nest millions (and the stack with it). */
 const MAX_DEPTH = 512;
@@ -72,17 +45,6 @@ enum Expect {
 
 const SCALAR = new Uint8Array(256);
 for (const c of '0123456789+-.eEabcdfilnrstuE') SCALAR[c.charCodeAt(0)] = 1;
-
-/** A key's bytes as the name `JSON.parse` would give it (`\u` escapes decoded); `''` if none. */
-function keyName(bytes: number[]): string {
-  const raw = String.fromCharCode(...bytes);
-  if (!raw.includes('\\')) return raw;
-  try {
-    return JSON.parse(`"${raw}"`) as string;
-  } catch {
-    return '';
-  }
-}
 
 function shown(c: number): string {
   return c >= 0x21 && c <= 0x7e ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, '0')}`;
