@@ -174,16 +174,16 @@ export async function readBytes(
     sink(candidates.records);
     return;
   }
-  // A key named twice: `JSON.parse` would keep its last value only; the splitter reads every one.
-  if (mayNameEventsTwice(bytes)) {
-    splitAll(name, bytes, problems, sink, options);
-    return;
-  }
   let doc: unknown;
   try {
     doc = JSON.parse(bytes.toString('utf8'));
   } catch {
     // Not one document: JSON Lines or concatenated documents, cut apart below.
+    splitAll(name, bytes, problems, sink, options);
+    return;
+  }
+  // An event array named twice: the parse kept the last only; the splitter reads every one.
+  if (mayNameEventsTwice(bytes, doc)) {
     splitAll(name, bytes, problems, sink, options);
     return;
   }
