@@ -6,39 +6,26 @@
  * The elements of a top-level `"Records": [...]` or `"Events": [...]` array (CloudTrail log files,
  * `aws cloudtrail lookup-events`), of `"ResultSet": {"Rows": [...]}` (Athena `get-query-results`)
  * and of a top-level array are pieces of their own; any other
- * document is one piece. The structure is checked as it goes (keys, colons, commas, brackets); at
+ * document is one piece. CloudTrail and Athena write one such array per document; a document that
+ * names them twice (`{"Records": [...], "Records": [...]}`, `Records` and `ResultSet` together, `Rows`
+ * twice in `ResultSet`; a key spelt with `\u` escapes is the key it decodes to) has the elements of
+ * every one streamed and is reported (`ambiguous`): `JSON.parse` keeps the last value of a key, so a
+ * reader that followed only the first would silently read other events than the whole parse.
+ * The structure is checked as it goes (keys, colons, commas, brackets); at
  * a syntax error the splitter reports it and resumes at the next line, so one bad JSON line costs
  * that line only. Values inside a piece are checked by `JSON.parse` afterwards.
  */
-import { isSpace } from './json-bytes.js';
+import { isSpace, keyName } from './json-bytes.js';
+import type { SplitterHandler } from './json-piece.js';
 
 /** The arrays whose elements are records. */
 const WRAPPERS = new Set(['Records', 'Events']);
+/** Top-level keys that make a document a trail or results: one per document. */
+const EVENT_KEYS = new Set(['Records', 'Events', 'ResultSet']);
+/** Longest key kept to be recognised, in bytes (escapes included). */
+const KEY_BYTES = 64;
 
-export interface Piece {
-  bytes: Buffer;
-  /** Line (from 1) where the piece's top-level document starts. */
-  line: number;
-  /** The top-level document's index in the input, from 0. */
-  doc: number;
-  /** Its index among the documents that start on the same line, from 0. */
-  docInLine: number;
-  /**
-   * `null` for a whole document; else the wrapper array's name: `Records`, `Events`,
-   * `ResultSet.Rows`, or `''` for a top-level array.
-   */
-  wrapper: string | null;
-  /** Index of the element in its wrapper array. */
-  index: number;
-}
-
-export interface SplitterHandler {
-  piece(piece: Piece): void;
-  /** Syntax error or truncated input at `line`; the splitter goes on at the next line. */
-  invalid(line: number, message: string): void;
-  /** A piece larger than the limit was skipped (its structure was still followed). */
-  oversized(piece: Omit<Piece, 'bytes'>, bytes: number): void;
-}
+export type { Piece, SplitterHandler } from './json-piece.js';
 
 /** CloudTrail nests a few levels; a hostile input could nest millions (and the stack with it). */
 const MAX_DEPTH = 512;
@@ -73,6 +60,8 @@ export class JsonSplitter {
   private key: number[] | null = null;
   /** The last key read at depth 1 and at depth 2 (the latter only inside `ResultSet`). */
   private readonly keys = ['', ''];
+  /** The event keys of the current document, in order (`ResultSet.Rows` for Rows in ResultSet). */
+  private eventKeys: string[] = [];
   private line = 1;
   private docLine = 1;
   private doc = -1;
@@ -132,18 +121,17 @@ export class JsonSplitter {
         }
         if (this.escape) {
           this.escape = false;
-          this.key = null; // an escaped key is never a wrapper's name
-        } else if (c === 0x5c) this.escape = true;
-        else if (c === 0x22) {
+          this.keyByte(c);
+        } else if (c === 0x5c) {
+          this.escape = true;
+          this.keyByte(c);
+        } else if (c === 0x22) {
           this.inString = false;
           if (this.stringIsKey) this.endKey();
           else this.valueEnded(chunk, i);
         } else if (c < 0x20)
           this.fail(i, chunk, 'not JSON: a control character or line break inside a string');
-        else if (this.key) {
-          if (this.key.length < 32) this.key.push(c);
-          else this.key = null;
-        }
+        else this.keyByte(c);
         continue;
       }
       if (this.inScalar) {
@@ -244,12 +232,30 @@ export class JsonSplitter {
     }
   }
 
+  private keyByte(c: number): void {
+    if (this.key === null) return;
+    if (this.key.length < KEY_BYTES) this.key.push(c);
+    else this.key = null;
+  }
+
   private endKey(): void {
     this.stringIsKey = false;
     const depth = this.stack.length;
-    if (depth <= 2) this.keys[depth - 1] = this.key ? String.fromCharCode(...this.key) : '';
+    if (depth <= 2) {
+      const name = this.key ? keyName(this.key) : '';
+      this.keys[depth - 1] = name;
+      if (depth === 1 ? EVENT_KEYS.has(name) : name === 'Rows')
+        this.eventKeys.push(depth === 1 ? name : 'ResultSet.Rows');
+    }
     this.key = null;
     this.expect = Expect.Colon;
+  }
+
+  /** At the end of a document: more than one event array named in it is reported. */
+  private checkEventKeys(): void {
+    const rows = this.eventKeys.filter((k) => k === 'ResultSet.Rows').length;
+    if (rows > 1 || this.eventKeys.length - rows > 1) this.handler.ambiguous(this.docLine, this.eventKeys);
+    this.eventKeys = [];
   }
 
   private startValue(i: number, c: number): void {
@@ -264,10 +270,12 @@ export class JsonSplitter {
       this.index = 0;
       this.keys[0] = '';
       this.keys[1] = '';
+      this.eventKeys = [];
       if (c === 0x5b) this.beginWrapper('', 1);
       else this.beginPiece(i);
     } else if (depth === this.wrapperDepth) this.beginPiece(i);
-    else if (c === 0x5b && this.wrapperDepth === 0) {
+    else if (c === 0x5b && this.wrapperDepth <= 0) {
+      // No wrapper open: the first of the document, or another after it closed (then reported).
       const name = this.wrapperAt(depth);
       if (name !== null) {
         this.dropPiece();
@@ -315,6 +323,7 @@ export class JsonSplitter {
   private valueEnded(chunk: Buffer, i: number): void {
     const depth = this.stack.length;
     this.expect = depth === 0 ? Expect.Top : Expect.CommaOrEnd;
+    if (depth === 0 && this.eventKeys.length > 1) this.checkEventKeys();
     if (!this.pieceOpen) return;
     const ends = depth === 0 ? this.wrapperDepth === 0 : depth === this.wrapperDepth;
     if (!ends) return;
@@ -385,6 +394,7 @@ export class JsonSplitter {
     this.key = null;
     this.wrapperDepth = 0;
     this.wrapperName = null;
+    this.eventKeys = [];
     this.dropPiece();
   }
 }

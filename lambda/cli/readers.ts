@@ -11,7 +11,7 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { AthenaCsvStream, athenaCsvRecords, counter, isAthenaCsv } from './athena.js';
 import { PieceReader, positionOf, recordsOfDocument } from './documents.js';
-import { isSpace } from './json-bytes.js';
+import { isSpace, mayNameEventsTwice } from './json-bytes.js';
 import { JsonSplitter } from './json-splitter.js';
 import { mayHoldCandidate, pieceMayBeCandidate } from './prefilter.js';
 import { candidateRecords } from './record-level.js';
@@ -182,6 +182,11 @@ export async function readBytes(
     splitAll(name, bytes, problems, sink, options);
     return;
   }
+  // An event array named twice: the parse kept the last only; the splitter reads every one.
+  if (mayNameEventsTwice(bytes, doc)) {
+    splitAll(name, bytes, problems, sink, options);
+    return;
+  }
   sink(recordsOfDocument(name, line, doc, problems, counter()));
 }
 
@@ -201,6 +206,13 @@ function splitter(name: string, problems: SourceProblem[], sink: RecordSink, opt
           position: positionOf(p.line, p.wrapper, p.index, p.docInLine),
           message: `a record of ${size} bytes or more is over the limit of ${options.maxRecordBytes} bytes (--max-record-bytes), skipped`,
           kind: 'unreadable',
+        }),
+      ambiguous: (line, names) =>
+        problems.push({
+          file: name,
+          position: `line ${line}`,
+          message: `the document names its event arrays more than once (${names.join(', ')}): CloudTrail writes one; the elements of every one were read, where a whole parse keeps only the last`,
+          kind: 'invalid',
         }),
     },
     options.maxRecordBytes,

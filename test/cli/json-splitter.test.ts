@@ -5,6 +5,7 @@ function split(chunks: string[], limit = 1 << 20) {
   const texts: string[] = [];
   const invalid: [number, string][] = [];
   const oversized: [string, number][] = [];
+  const ambiguous: [number, string][] = [];
   const s = new JsonSplitter(
     {
       piece: (p) => {
@@ -13,12 +14,13 @@ function split(chunks: string[], limit = 1 << 20) {
       },
       invalid: (line, message) => invalid.push([line, message]),
       oversized: (p, size) => oversized.push([`${p.wrapper}[${p.index}]`, size]),
+      ambiguous: (line, names) => ambiguous.push([line, names.join(' ')]),
     },
     limit,
   );
   for (const c of chunks) s.push(Buffer.from(c));
   s.end();
-  return { pieces, texts, invalid, oversized };
+  return { pieces, texts, invalid, oversized, ambiguous };
 }
 
 /** Every way of cutting the text in two chunks gives the same pieces. */
@@ -47,6 +49,34 @@ describe('JsonSplitter', () => {
     );
     expect(athena.texts).toEqual(['{"Data":[]}', '{"Data":[{"V":"x"}]}']);
     expect(athena.pieces.map((p) => p.wrapper)).toEqual(['ResultSet.Rows', 'ResultSet.Rows']);
+  });
+
+  it.each([
+    // [input, pieces as wrapper[index]=text, what is reported]
+    ['{"Records":[1],"Records":[2]}', ['Records[0]=1', 'Records[0]=2'], [[1, 'Records Records']]],
+    ['{"Records":[1],"x":{"Records":[9]},"Records":5}', ['Records[0]=1'], [[1, 'Records Records']]],
+    ['{"Records":5,"Records":[2]}', ['Records[0]=2'], [[1, 'Records Records']]],
+    ['{"Rec\\u006frds":[1],"Records":[2]}', ['Records[0]=1', 'Records[0]=2'], [[1, 'Records Records']]],
+    ['{"Records":[1],"Events":[2],"q":0}', ['Records[0]=1', 'Events[0]=2'], [[1, 'Records Events']]],
+    [
+      '\n{"Records":[1],"ResultSet":{"Rows":[2]}}',
+      ['Records[0]=1', 'ResultSet.Rows[0]=2'],
+      [[2, 'Records ResultSet ResultSet.Rows']],
+    ],
+    [
+      '{"ResultSet":{"Rows":[1],"Rows":[2]},"Rows":[9]}',
+      ['ResultSet.Rows[0]=1', 'ResultSet.Rows[0]=2'],
+      [[1, 'ResultSet ResultSet.Rows ResultSet.Rows']],
+    ],
+    // One array each: nothing to report, other keys and nested names aside.
+    ['{"a":{"Records":[9]},"Records":[1],"b":[{"Events":[8]}]}', ['Records[0]=1'], []],
+    ['{"Records":[1]} {"Records":[2]}', ['Records[0]=1', 'Records[0]=2'], []],
+    ['{"ResultSet":{"Rows":[1],"ResultSetMetadata":{"Rows":[7]}}}', ['ResultSet.Rows[0]=1'], []],
+  ])('%s: every event array is read, more than one in a document reported', (text, pieces, reported) => {
+    const r = everyCut(text);
+    expect(r.pieces.map((p, i) => `${p.wrapper}[${p.index}]=${r.texts[i]}`)).toEqual(pieces);
+    expect(r.ambiguous).toEqual(reported);
+    expect(r.invalid).toEqual([]);
   });
 
   it('follows runs of backslashes before quotes, across chunk boundaries', () => {
