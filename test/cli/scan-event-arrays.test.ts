@@ -6,14 +6,13 @@
  * a file read whole, a file over --max-record-bytes, with the pre-filter or without), the attack is
  * found wherever it stands, and the scan says the input was not read as one document: exit 2.
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ATHENA_HEADER, athenaRow } from '../support/athena-rows.js';
+import { runCli } from '../support/cli-run.js';
 import { layerArn, OTHER_ACCOUNT, otherService, updateFunctionConfiguration } from '../support/records.js';
 
-const CLI = join(__dirname, '..', '..', 'bin', 'layerwatch-cli.mjs');
 const DIR = mkdtempSync(join(tmpdir(), 'layerwatch-event-arrays-'));
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
@@ -81,29 +80,26 @@ const CASES: [string, string, string][] = [
   ],
 ];
 
-function scan(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [CLI, 'scan', '--format', 'jsonl', ...args], {
-    input,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+/** In process through the CLI's `main` (test/support/cli-run.ts): the same readers as the command. */
+async function scan(args: string[], input?: string) {
+  const r = await runCli(['scan', '--format', 'jsonl', ...args], input === undefined ? {} : { input });
   const detections = r.stdout
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l).detectionId);
-  return { code: r.status, detections, stderr: r.stderr };
+  return { code: r.code, detections, stderr: r.stderr };
 }
 
 describe('a document naming its event arrays more than once', () => {
   it.each(CASES)(
     '%s: found and reported on stdin, in a file read whole and in a streamed file',
-    (_, text, names) => {
+    async (_, text, names) => {
       const file = join(DIR, 'doc.json');
       writeFileSync(file, text);
       expect(text.length).toBeGreaterThan(6000);
       for (const prefilter of [[], ['--no-prefilter']])
         for (const args of [['-'], [file], ['--max-record-bytes', '4096', file]]) {
-          const r = scan([...prefilter, ...args], args[0] === '-' ? text : undefined);
+          const r = await scan([...prefilter, ...args], args[0] === '-' ? text : undefined);
           const how = `${[...prefilter, ...args].join(' ')}`;
           expect([how, r.detections]).toEqual([how, ['lambda-layer-added']]);
           expect([how, r.code]).toEqual([how, 2]);
@@ -112,14 +108,14 @@ describe('a document naming its event arrays more than once', () => {
     },
   );
 
-  it('a log file with "Records" in a string value: read as usual, nothing reported', () => {
+  it('a log file with "Records" in a string value: read as usual, nothing reported', async () => {
     const file = join(DIR, 'plain.json');
     const text = JSON.stringify({
       Records: [...others(10), { ...otherService(), userAgent: '"Records" "Rec\\u006frds"' }, attack()],
     });
     writeFileSync(file, text);
     for (const args of [['-'], [file], ['--no-prefilter', file], ['--max-record-bytes', '4096', file]]) {
-      const r = scan(args, args[0] === '-' ? text : undefined);
+      const r = await scan(args, args[0] === '-' ? text : undefined);
       expect([args, r.detections, r.code]).toEqual([args, ['lambda-layer-added'], 0]);
       expect(r.stderr).not.toContain('more than once');
     }
