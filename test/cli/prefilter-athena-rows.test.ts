@@ -9,9 +9,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { ATHENA_HEADER, athenaRow } from '../support/athena-rows.js';
+import { ATHENA_HEADER, queryResultRows } from '../support/athena-rows.js';
 import { runCli } from '../support/cli-run.js';
-import { layerArn, OTHER_ACCOUNT, otherService, updateFunctionConfiguration } from '../support/records.js';
+import {
+  layerArn,
+  OTHER_ACCOUNT,
+  otherServiceCalls,
+  updateFunctionConfiguration,
+} from '../support/records.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'layerwatch-athena-rows-'));
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
@@ -24,11 +29,10 @@ const attack = {
 
 /** What `aws athena get-query-results` prints: the header row first, empty cells as `{}`. */
 function results(rows: Record<string, unknown>[], nextToken?: string): string {
-  const cell = (v: string) => (v === '' ? {} : { VarCharValue: v });
   return JSON.stringify({
     UpdateCount: 0,
     ResultSet: {
-      Rows: [ATHENA_HEADER, ...rows.map(athenaRow)].map((r) => ({ Data: r.map(cell) })),
+      Rows: queryResultRows(rows),
       ResultSetMetadata: {
         ColumnInfo: ATHENA_HEADER.map((Name) => ({ Name, Type: 'varchar', Nullable: 'UNKNOWN' })),
       },
@@ -38,8 +42,7 @@ function results(rows: Record<string, unknown>[], nextToken?: string): string {
 }
 
 /** `n` other calls, each its own row. */
-const others = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ ...otherService(), eventID: `00000000-0000-4000-8000-${i}` }));
+const others = otherServiceCalls;
 
 /** In process through the CLI's `main` (test/support/cli-run.ts): the same readers as the command. */
 async function scan(

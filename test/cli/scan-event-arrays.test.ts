@@ -9,23 +9,27 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ATHENA_HEADER, athenaRow } from '../support/athena-rows.js';
+import { queryResultRows } from '../support/athena-rows.js';
 import { runCli } from '../support/cli-run.js';
-import { layerArn, OTHER_ACCOUNT, otherService, updateFunctionConfiguration } from '../support/records.js';
+import {
+  layerArn,
+  OTHER_ACCOUNT,
+  otherService,
+  otherServiceCalls,
+  updateFunctionConfiguration,
+} from '../support/records.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'layerwatch-event-arrays-'));
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 const attack = () => updateFunctionConfiguration('orders', { layers: [layerArn('x', 1, OTHER_ACCOUNT)] });
 /** Enough other calls that the benign array is larger than the low record limit below. */
-const others = (n: number) =>
-  Array.from({ length: n }, (_, i) => ({ ...otherService(), eventID: `00000000-0000-4000-8000-${i}` }));
+const others = otherServiceCalls;
 
 const list = (records: unknown[]) => JSON.stringify(records);
 /** The `Rows` of `aws athena get-query-results`, header row first, empty cells as `{}`. */
 function rows(records: Record<string, unknown>[]): string {
-  const cell = (v: string) => (v === '' ? {} : { VarCharValue: v });
-  return JSON.stringify([ATHENA_HEADER, ...records.map(athenaRow)].map((r) => ({ Data: r.map(cell) })));
+  return JSON.stringify(queryResultRows(records));
 }
 const resultSet = (records: Record<string, unknown>[]) => `{"Rows":${rows(records)},"ResultSetMetadata":{}}`;
 const lookup = (records: unknown[]) =>

@@ -35,13 +35,18 @@ export function athenaRow(r: Rec): string[] {
   ];
 }
 
+/** The `Rows` of `get-query-results` for these records: the header row first, empty cells as `{}`. */
+export function queryResultRows(records: Rec[]): { Data: { VarCharValue?: string }[] }[] {
+  const cell = (v: string) => (v === '' ? {} : { VarCharValue: v });
+  return [ATHENA_HEADER, ...records.map(athenaRow)].map((r) => ({ Data: r.map(cell) }));
+}
+
 /**
  * Seeds moto's Athena (account 123456789012, us-east-1) with the next query's results: the records
  * as the CloudTrail table returns them (moto runs no SQL). Resolves to whether moto took them.
  */
 export async function seedAthenaResults(endpoint: string, records: Rec[]): Promise<boolean> {
-  const cell = (v: string) => (v === '' ? {} : { VarCharValue: v });
-  const rows = [ATHENA_HEADER, ...records.map(athenaRow)].map((r) => ({ Data: r.map(cell) }));
+  const rows = queryResultRows(records);
   const res = await fetch(`${endpoint}/moto-api/static/athena/query-results`, {
     method: 'POST',
     body: JSON.stringify({

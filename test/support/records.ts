@@ -297,3 +297,11 @@ export function otherService(): Rec {
     responseElements: null,
   };
 }
+
+/** `n` unwatched calls (`otherService`), each with its own event id. */
+export function otherServiceCalls(n: number): Rec[] {
+  return Array.from({ length: n }, (_, i) => ({
+    ...otherService(),
+    eventID: `00000000-0000-4000-8000-${i}`,
+  }));
+}
