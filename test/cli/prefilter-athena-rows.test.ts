@@ -41,9 +41,6 @@ function results(rows: Record<string, unknown>[], nextToken?: string): string {
   });
 }
 
-/** `n` other calls, each its own row. */
-const others = otherServiceCalls;
-
 /** In process through the CLI's `main` (test/support/cli-run.ts): the same readers as the command. */
 async function scan(
   args: string[],
@@ -71,7 +68,7 @@ describe('Athena results read in pieces: a cell spelling an eventName key', () =
   });
 
   it('a results file over --max-record-bytes, streamed (and the same on stdin)', async () => {
-    const text = results([...others(20), attack], 't'.repeat(1024));
+    const text = results([...otherServiceCalls(20), attack], 't'.repeat(1024));
     expect(text.length).toBeGreaterThan(5000);
     const file = join(DIR, 'results.json');
     writeFileSync(file, text);
@@ -80,7 +77,7 @@ describe('Athena results read in pieces: a cell spelling an eventName key', () =
   });
 
   it('a gzip of results inflating past the record limit (8 MiB), no flags', async () => {
-    const text = results([...others(12000), attack]);
+    const text = results([...otherServiceCalls(12000), attack]);
     expect(text.length).toBeGreaterThan(8 * 1024 * 1024);
     const file = join(DIR, 'results.json.gz');
     writeFileSync(file, gzipSync(text));
@@ -89,7 +86,7 @@ describe('Athena results read in pieces: a cell spelling an eventName key', () =
 
   it("two queries' results appended one per line (JSON.parse rejects the file whole), no flags", async () => {
     const file = join(DIR, 'two-queries.jsonl');
-    writeFileSync(file, `${results(others(2), 'next')}\n${results([attack])}\n`);
+    writeFileSync(file, `${results(otherServiceCalls(2), 'next')}\n${results([attack])}\n`);
     await expectFound([file]);
   });
 });
@@ -97,7 +94,7 @@ describe('Athena results read in pieces: a cell spelling an eventName key', () =
 describe('Athena results in a file read whole: the ResultSet key is found wherever it stands', () => {
   it('after a CloudTrail log file on the line before (JSON.parse rejects the file whole)', async () => {
     const file = join(DIR, 'log-then-results.jsonl');
-    const log = JSON.stringify({ Records: others(40) });
+    const log = JSON.stringify({ Records: otherServiceCalls(40) });
     expect(log.length).toBeGreaterThan(4096);
     writeFileSync(file, `${log}\n${results([attack])}\n`);
     await expectFound([file]);

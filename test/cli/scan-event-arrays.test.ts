@@ -23,9 +23,7 @@ const DIR = mkdtempSync(join(tmpdir(), 'layerwatch-event-arrays-'));
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
 
 const attack = () => updateFunctionConfiguration('orders', { layers: [layerArn('x', 1, OTHER_ACCOUNT)] });
-/** Enough other calls that the benign array is larger than the low record limit below. */
-const others = otherServiceCalls;
-
+/** The benign arrays below hold 30 other calls: larger than the low record limit of the tests. */
 const list = (records: unknown[]) => JSON.stringify(records);
 /** The `Rows` of `aws athena get-query-results`, header row first, empty cells as `{}`. */
 function rows(records: Record<string, unknown>[]): string {
@@ -39,47 +37,47 @@ const lookup = (records: unknown[]) =>
 const CASES: [string, string, string][] = [
   [
     'Records twice, the attack last',
-    `{"Records":${list(others(30))},"Records":${list([attack()])}}`,
+    `{"Records":${list(otherServiceCalls(30))},"Records":${list([attack()])}}`,
     'Records, Records',
   ],
   [
     'Records twice, the attack first',
-    `{"Records":${list([attack()])},"Records":${list(others(30))}}`,
+    `{"Records":${list([attack()])},"Records":${list(otherServiceCalls(30))}}`,
     'Records, Records',
   ],
   [
     'Records twice among other keys',
-    `{"a":1,"Records":${list(others(30))},"b":{"Records":[]},"Records":${list([attack()])},"c":[2]}`,
+    `{"a":1,"Records":${list(otherServiceCalls(30))},"b":{"Records":[]},"Records":${list([attack()])},"c":[2]}`,
     'Records, Records',
   ],
   [
     'the second Records spelt with an escape',
-    `{"Records":${list(others(30))},"Rec\\u006frds":${list([attack()])}}`,
+    `{"Records":${list(otherServiceCalls(30))},"Rec\\u006frds":${list([attack()])}}`,
     'Records, Records',
   ],
   [
     'the first Records spelt with an escape',
-    `{"R\\u0065cords":${list([attack()])},"Records":${list(others(30))}}`,
+    `{"R\\u0065cords":${list([attack()])},"Records":${list(otherServiceCalls(30))}}`,
     'Records, Records',
   ],
   [
     'Records then ResultSet',
-    `{"Records":${list([attack()])},"ResultSet":${resultSet(others(30))}}`,
+    `{"Records":${list([attack()])},"ResultSet":${resultSet(otherServiceCalls(30))}}`,
     'Records, ResultSet, ResultSet.Rows',
   ],
   [
     'Events then Records',
-    `{"Events":${lookup(others(30))},"Records":${list([attack()])}}`,
+    `{"Events":${lookup(otherServiceCalls(30))},"Records":${list([attack()])}}`,
     'Events, Records',
   ],
   [
     'ResultSet twice',
-    `{"ResultSet":${resultSet(others(30))},"UpdateCount":0,"ResultSet":${resultSet([attack()])}}`,
+    `{"ResultSet":${resultSet(otherServiceCalls(30))},"UpdateCount":0,"ResultSet":${resultSet([attack()])}}`,
     'ResultSet, ResultSet.Rows, ResultSet, ResultSet.Rows',
   ],
   [
     'Rows twice in ResultSet',
-    `{"ResultSet":{"Rows":${rows([attack()])},"Rows":${rows(others(30))}}}`,
+    `{"ResultSet":{"Rows":${rows([attack()])},"Rows":${rows(otherServiceCalls(30))}}}`,
     'ResultSet, ResultSet.Rows, ResultSet.Rows',
   ],
 ];
@@ -115,7 +113,11 @@ describe('a document naming its event arrays more than once', () => {
   it('a log file with "Records" in a string value: read as usual, nothing reported', async () => {
     const file = join(DIR, 'plain.json');
     const text = JSON.stringify({
-      Records: [...others(10), { ...otherService(), userAgent: '"Records" "Rec\\u006frds"' }, attack()],
+      Records: [
+        ...otherServiceCalls(10),
+        { ...otherService(), userAgent: '"Records" "Rec\\u006frds"' },
+        attack(),
+      ],
     });
     writeFileSync(file, text);
     for (const args of [['-'], [file], ['--no-prefilter', file], ['--max-record-bytes', '4096', file]]) {

@@ -80,6 +80,10 @@ describe('runtimeBuild', () => {
     const eager = new Set(['lambda/handler.ts']);
     for (const file of eager)
       for (const i of meta.inputs[file]?.imports ?? []) if (i.kind !== 'dynamic-import') eager.add(i.path);
+    // The walk really followed the handler's imports (a renamed entry would leave the set empty).
+    expect([...eager]).toEqual(
+      expect.arrayContaining(['lambda/app.ts', 'lambda/domain/engine.ts', 'lambda/pipeline/deliver.ts']),
+    );
     const deferred = [
       'lambda/adapters/layer-archive-reader.ts',
       'lambda/adapters/layer-archive-zip.ts',
