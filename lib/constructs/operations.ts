@@ -9,6 +9,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from '../dead-letter-queue.js';
 import { remoteAlarmPattern } from '../event-patterns.js';
+import { PAIR_VISIBILITY } from './sweep.js';
 
 export interface OperationsProps {
   /** Where every alarm goes. */
@@ -31,8 +32,19 @@ export interface OperationsProps {
   }[];
 }
 
-/** How long a pair given up by the sweep may wait in its dead-letter queue before a person is told. */
-export const SWEEP_DEAD_LETTER_MAX_AGE = Duration.hours(1);
+/** The period of the sweep dead-letter queue's age alarm. */
+const DEAD_LETTER_AGE_PERIOD = Duration.minutes(5);
+/**
+ * How old a pair given up by the sweep may grow in its dead-letter queue before a person is told.
+ * The worker reads that queue, and a settlement that fails hides the message for the visibility
+ * timeout (16 min); SQS leaves a message received three times out of ApproximateAgeOfOldestMessage
+ * (it then reports the next one), and the third receive comes two timeouts after the move. So the
+ * age must cross the threshold before that, with a period to spare: 27 min, two failed tries. An
+ * hour, as this was, could never be reported for a lone stuck pair.
+ */
+export const SWEEP_DEAD_LETTER_MAX_AGE = Duration.seconds(
+  2 * PAIR_VISIBILITY.toSeconds() - DEAD_LETTER_AGE_PERIOD.toSeconds(),
+);
 
 const RULE_DLQ =
   'events EventBridge could not deliver to the handler are waiting in the dead-letter queue (see README: re-drive)';
@@ -113,13 +125,12 @@ export class Operations extends Construct {
       props.sweep.metricErrors({ period: Duration.hours(1), statistic: cloudwatch.Stats.SUM }),
     );
     // A FIFO queue's message ages from its move to the dead-letter queue; the worker settles it in
-    // seconds, and a failed settlement comes back after the queue's visibility timeout (16 min):
-    // an hour is three or four failed tries.
+    // seconds, and a failed settlement comes back after the queue's visibility timeout (16 min).
     this.alarm(
       'SweepDeadLetterAgeAlarm',
-      'a pair the drift sweep gave up on could not be settled for an hour (sweep worker log: "Sweep pair failed"): its run\'s coverage report is not delivered until it is, or until the next run reports the run',
+      'a pair the drift sweep gave up on could not be settled in two tries, about half an hour (sweep worker log: "Sweep pair failed"): its run\'s coverage report is not delivered until it is, or until the next run reports the run',
       props.sweepDeadLetterQueue.metricApproximateAgeOfOldestMessage({
-        period: Duration.minutes(5),
+        period: DEAD_LETTER_AGE_PERIOD,
         statistic: cloudwatch.Stats.MAXIMUM,
       }),
       SWEEP_DEAD_LETTER_MAX_AGE.toSeconds(),

@@ -50,6 +50,8 @@ export interface SweepProps {
 
 /** How long a worker may take over one pair (an account and region of many functions). */
 export const PAIR_TIMEOUT = Duration.minutes(15);
+/** How long a pair taken from either queue stays hidden: the worker's timeout and a minute. */
+export const PAIR_VISIBILITY = PAIR_TIMEOUT.plus(Duration.minutes(1));
 
 /**
  * The drift sweep: every covered function, daily and once at deployment (so that baselines exist
@@ -76,7 +78,7 @@ export class Sweep extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
-      visibilityTimeout: PAIR_TIMEOUT.plus(Duration.minutes(1)),
+      visibilityTimeout: PAIR_VISIBILITY,
     });
     Validations.of(this.deadLetterQueue).acknowledge({
       id: 'AwsSolutions::AwsSolutions-SQS3',
@@ -89,7 +91,7 @@ export class Sweep extends Construct {
       enforceSSL: true,
       retentionPeriod: Duration.days(4),
       // A failed pair is handed out again when this has passed since it was taken.
-      visibilityTimeout: PAIR_TIMEOUT.plus(Duration.minutes(1)),
+      visibilityTimeout: PAIR_VISIBILITY,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.attempts ?? 3 },
     });
     this.fn = new RuntimeFunction(this, 'Function', {
