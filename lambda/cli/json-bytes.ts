@@ -36,10 +36,15 @@ export function mayNameEventsTwice(bytes: Buffer, doc: unknown): boolean {
   if (named.length !== 1) return named.length > 1;
   if (twice(bytes, named[0] as string) || (named[0] === 'ResultSet' && twice(bytes, 'Rows'))) return true;
   for (let at = bytes.indexOf(ESCAPE_U); at >= 0; at = bytes.indexOf(ESCAPE_U, at + 2)) {
-    // A name holds no quote: its string starts at the last quote before its first escape.
-    const start = bytes.lastIndexOf(0x22, at);
-    const end = bytes.indexOf(0x22, at);
-    if (start < 0 || end < 0 || at - start > 64 || end - at > 64) continue;
+    // A name holds no quote: its string starts at the last quote before its first escape. Both
+    // quotes are looked for within a name's reach only, so that a long run of escapes costs its
+    // length, not its square.
+    const before = Math.max(0, at - 64);
+    const opening = bytes.subarray(before, at).lastIndexOf(0x22);
+    const closing = bytes.subarray(at, at + 65).indexOf(0x22);
+    if (opening < 0 || closing < 0) continue;
+    const start = before + opening;
+    const end = at + closing;
     try {
       if (NAMES.has(JSON.parse(bytes.subarray(start, end + 1).toString('latin1')))) return true;
     } catch {}

@@ -121,13 +121,15 @@ export async function readFile(
 
 /**
  * The size to inflate a gzip into at once: the size its trailer states (the last member's, modulo
- * 2^32), within 16 KiB and the record limit. Inflating into one buffer of the right size saves
+ * 2^32) as far as deflate's ratio allows, within 16 KiB and the record limit. Inflating into one buffer of the right size saves
  * zlib's 16 KiB pieces and the copy that joins them, a third of the inflate's CPU. A hint only:
  * a gzip of several members states its last member's size, and the inflate then takes more pieces;
  * what it yields is the same (a trailer that does not match its data fails zlib's own check).
  */
 function outputHint(raw: Buffer, options: ReadOptions): number {
-  const stated = raw.length >= 18 ? raw.readUInt32LE(raw.length - 4) : 0;
+  // The trailer is the file's to state: no more than deflate can give (1,032 bytes a byte), so that a
+  // forged size cannot reserve the record limit for a file of a few bytes.
+  const stated = raw.length >= 18 ? Math.min(raw.readUInt32LE(raw.length - 4), raw.length * 1032) : 0;
   return Math.min(Math.max(stated + 64, 16 * 1024), options.maxRecordBytes + 64);
 }
 
