@@ -15,7 +15,14 @@ import type {
 export function deferredArchiveReader(props: LayerArchiveReaderProps = {}): LayerArchiveInspector {
   let reader: Promise<LayerArchiveReader> | undefined;
   const load = () => {
-    reader ??= import('./layer-archive-reader.js').then((m) => new m.LayerArchiveReader(props));
+    // A failed load is not kept: the next event tries again rather than failing for the life of the
+    // container (the inspect step reports each failure as an inspection gap).
+    reader ??= import('./layer-archive-reader.js')
+      .then((m) => new m.LayerArchiveReader(props))
+      .catch((error: unknown) => {
+        reader = undefined;
+        throw error;
+      });
     return reader;
   };
   return {

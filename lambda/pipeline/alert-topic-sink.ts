@@ -17,7 +17,11 @@ export class AlertTopicSink implements FindingSink {
   constructor(private readonly publisher: AlertPublisher) {}
 
   async deliver(finding: Finding): Promise<string> {
-    renderer ??= import('../domain/render/alert.js');
+    // A failed load is not kept: the next finding tries again (this one fails as a sink failure).
+    renderer ??= import('../domain/render/alert.js').catch((error: unknown) => {
+      renderer = undefined;
+      throw error;
+    });
     const { renderAlert } = await renderer;
     return this.publisher.publish(renderAlert(finding));
   }
