@@ -6,7 +6,6 @@
  *
  * Run: npm run bench:burst   (results replace the "burst" block of BENCHMARKS.md)
  */
-import { cpus } from 'node:os';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { HandlerResult } from '../lambda/app.js';
@@ -14,7 +13,7 @@ import { installPythonTools } from '../test/global-setup.mjs';
 import { startMoto } from '../test/support/moto.js';
 import type { Rec } from '../test/support/records.js';
 import { createWorld } from '../test/support/world.js';
-import { prng, updateSection } from './markdown.js';
+import { machine, prng, updateSection } from './markdown.js';
 
 const FUNCTIONS = Number(process.env.BURST_FUNCTIONS ?? 200);
 const EVENTS = Number(process.env.BURST_EVENTS ?? 1000);
@@ -164,7 +163,7 @@ function report(
     count('duplicate') === duplicates &&
     (outcomes['failure queue'] ?? 0) === 0;
   const table = [
-    `Command: \`npm run bench:burst\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, moto 5.2.5 on loopback)`,
+    `Command: \`npm run bench:burst\` (${new Date().toISOString().slice(0, 10)}, ${machine()}, Node ${process.version}, moto 5.2.5 on loopback)`,
     '',
     '| measure | value |',
     '| --- | --- |',

@@ -7,12 +7,11 @@
  *
  * Run: npm run bench:handler   (results replace the "handler" block of BENCHMARKS.md)
  */
-import { cpus } from 'node:os';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbIdempotencyStore } from '../lambda/adapters/dynamodb-idempotency-store.js';
 import { bundleSizes, coldImports, overFloor } from './handler-bundle.js';
-import { updateSection } from './markdown.js';
+import { machine, updateSection } from './markdown.js';
 import { perEvent, perEventDetail, perEventRows, perEventRuns, summarise } from './per-event.js';
 
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
@@ -60,7 +59,7 @@ async function main() {
   const ourCode = runs[0] as (typeof runs)[number];
   const warm = summarise(await perEvent(idempotencyWithoutNetwork()));
   const table = [
-    `Command: \`npm run bench:handler\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}; cold import = median of ${coldRuns} fresh processes each, alternating)`,
+    `Command: \`npm run bench:handler\` (${new Date().toISOString().slice(0, 10)}, ${machine()}, Node ${process.version}; cold import = median of ${coldRuns} fresh processes each, alternating)`,
     '',
     '| measure | layerwatch handler | SDK-only floor (the same option set) | ratio (target <= 1.25) |',
     '| --- | --- | --- | --- |',

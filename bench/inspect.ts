@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { LayerArchiveReader } from '../lambda/adapters/layer-archive-reader.js';
@@ -31,7 +31,7 @@ import {
   type ZipEntrySpec,
   zerosDeflated,
 } from '../test/support/zips.js';
-import { prng, updateSection } from './markdown.js';
+import { machine, prng, updateSection } from './markdown.js';
 
 const MB = Number(process.env.BENCH_INSPECT_MB ?? 50);
 const RUNS = Number(process.env.BENCH_INSPECT_RUNS ?? 5);
@@ -252,7 +252,7 @@ async function main() {
   const same = [full, rangeS3, fullS3].every((m) => m.signals === range.signals);
   const link = `${S3_LIKE.latencyMs} ms to first byte, ${S3_LIKE.bytesPerSecond / 1024 ** 2} MiB/s`;
   const table = [
-    `Command: \`npx tsx bench/inspect.ts\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}; median of ${RUNS} runs, each in a fresh process)`,
+    `Command: \`npx tsx bench/inspect.ts\` (${new Date().toISOString().slice(0, 10)}, ${machine()}, Node ${process.version}; median of ${RUNS} runs, each in a fresh process)`,
     '',
     `Layer (generated, seed 20261201): ${mib(zip.length)} zipped, ${range.signals.split(',').length} signals (sitecustomize, .pth, extension, and one native-code per shared library).`,
     `Peak RSS baseline (a process that loads the same modules and reads nothing): ${base.maxRssMb.toFixed(0)} MB; the figure in brackets is what the inspection added.`,

@@ -1,5 +1,6 @@
 /** Replaces the block between `<!-- NAME:start -->` and `<!-- NAME:end -->` in BENCHMARKS.md. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
 
 export function updateSection(file: string, name: string, content: string): void {
   const start = `<!-- ${name}:start -->`;
@@ -21,4 +22,13 @@ export function prng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/**
+ * The machine a figure was taken on: core count and CPU model. Ratios against `zcat` or an SDK-only
+ * floor move from one CPU to another, so every block names its machine.
+ */
+export function machine(): string {
+  const all = cpus();
+  return `${all.length} cores (${all[0]?.model.trim() || 'CPU model unknown'})`;
 }

@@ -16,10 +16,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeBigLogFile, writeCorpus } from './corpus.js';
-import { updateSection } from './markdown.js';
+import { machine, updateSection } from './markdown.js';
 
 const DIR = process.env.BENCH_CORPUS ?? 'bench/.corpus';
 const DENSE_DIR = process.env.BENCH_DENSE_CORPUS ?? `${DIR}-dense`;
@@ -197,7 +197,7 @@ function main() {
     `${c.files} gzipped files, ${c.records.toLocaleString('en')} records, ${(c.bytes / 1024 ** 3).toFixed(2)} GiB uncompressed (${(c.gzBytes / 1024 ** 2).toFixed(0)} MiB gzipped), ${c.layerEvents} layer events planted`;
   const rate = (c: Corpus, x: Row) => `${(c.bytes / 1024 ** 2 / x.seconds).toFixed(0)} MB/s`;
   const table = [
-    `Command: \`npm run bench:scan\` (${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${process.version}, jq ${spawnSync('jq', ['--version'], { encoding: 'utf8' }).stdout.trim()}; load average ${loadavg()[0]?.toFixed(1)} at the end)`,
+    `Command: \`npm run bench:scan\` (${new Date().toISOString().slice(0, 10)}, ${machine()}, Node ${process.version}, jq ${spawnSync('jq', ['--version'], { encoding: 'utf8' }).stdout.trim()}; load average ${loadavg()[0]?.toFixed(1)} at the end)`,
     '',
     `Corpora (\`bench/corpus.ts\`, seed 20261122; page cache warm): **usual**, ${size(usual)}; **dense** (a watched call in every file, one record in ${Math.round(1 / DENSE_RATE)}), ${size(dense)}. The scan and \`zcat\` ran in turn ${ROUNDS} times on each corpus; each ratio is the median of the ${ROUNDS} pairs (CPU: user + system of every process and thread).`,
     '',
