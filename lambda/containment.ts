@@ -6,6 +6,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { ALERT_PATH_CALLS, sdkClient } from './adapters/client-options.js';
 import { DynamoDbBaselineStore } from './adapters/dynamodb-baseline-store.js';
 import { LambdaFunctionEditor } from './adapters/lambda-function-editor.js';
+import { withReadableStacks } from './adapters/readable-stack.js';
 import { SnsAlertPublisher } from './adapters/sns-alert-publisher.js';
 import { readContainmentConfig } from './config.js';
 import { createContainment } from './containment-app.js';
@@ -25,14 +26,16 @@ const baselines = new DynamoDbBaselineStore(
   config.baselineTable,
 );
 
-export const handler = createContainment({
-  port: new LambdaFunctionEditor(clientFor),
-  // Read only: get() is a GetItem of the function's baseline.
-  baseline: (arn) => baselines.get(arn),
-  publisher: new SnsAlertPublisher(sdkClient(SNSClient, ALERT_PATH_CALLS), config.alertTopicArn),
-  actionArn: config.actionArn,
-  partition: config.partition,
-  stack: config.stack,
-  maxFunctions: config.maxFunctions,
-  logger: new Logger({ serviceName: 'layerwatch-containment' }),
-});
+export const handler = withReadableStacks(
+  createContainment({
+    port: new LambdaFunctionEditor(clientFor),
+    // Read only: get() is a GetItem of the function's baseline.
+    baseline: (arn) => baselines.get(arn),
+    publisher: new SnsAlertPublisher(sdkClient(SNSClient, ALERT_PATH_CALLS), config.alertTopicArn),
+    actionArn: config.actionArn,
+    partition: config.partition,
+    stack: config.stack,
+    maxFunctions: config.maxFunctions,
+    logger: new Logger({ serviceName: 'layerwatch-containment' }),
+  }),
+);

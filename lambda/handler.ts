@@ -17,6 +17,7 @@ import { LambdaCodeSigningReader } from './adapters/lambda-code-signing-reader.j
 import { LambdaFunctionReader } from './adapters/lambda-function-reader.js';
 import { LambdaLayerReader } from './adapters/lambda-layer-reader.js';
 import { deferredArchiveReader } from './adapters/layer-archive-deferred.js';
+import { withReadableStacks } from './adapters/readable-stack.js';
 import { createHandler } from './app.js';
 import { readConfig } from './config.js';
 import { findingSinks, organizationAccounts } from './sinks.js';
@@ -35,45 +36,47 @@ const lambdaIn = clientsPerAccount(
 );
 const dynamo = sdkClient(DynamoDBClient, ALERT_PATH_CALLS);
 
-export const handler = createHandler({
-  heartbeat: config.heartbeatRoleArn
-    ? { account: config.homeAccount, roleArn: config.heartbeatRoleArn }
-    : null,
-  reader: new LambdaFunctionReader(lambdaIn),
-  layers: new LambdaLayerReader(lambdaIn),
-  capacityProviders: new LambdaCapacityProviderReader(lambdaIn),
-  // The posture step (3 s at most): code signing in the function's account, and the baselines only
-  // when a requested layer is a known publisher's (an enrichment read: a Scan page gives up after 3 s).
-  codeSigning: new LambdaCodeSigningReader(lambdaIn),
-  layersInUse: new DynamoDbBaselineReader(
-    atFirstUse(() => sdkClient(DynamoDBClient, ENRICHMENT_CALLS)),
-    config.baselineTable,
-  ),
-  baselines: new DynamoDbBaselineStore(dynamo, config.baselineTable),
-  correlations: new DynamoDbCorrelationStore(
-    dynamo,
-    config.baselineTable,
-    // Kept 30 days (at least the correlation window): a version change long after its publication
-    // still learns whether a person or a pipeline published the version.
-    Math.max(config.settings.correlationWindowMinutes, PUBLICATION_RETENTION_MINUTES),
-  ),
-  // Lock for the function timeout (30 s) plus margin: a crashed invocation's retry can proceed after
-  // it. Records answer duplicates for 72 h (EventBridge retries for 24 h, Lambda's queue for 6 h).
-  idempotency: new DynamoDbIdempotencyStore(dynamo, config.baselineTable, {
-    lockSeconds: 60,
-    retentionHours: 72,
+export const handler = withReadableStacks(
+  createHandler({
+    heartbeat: config.heartbeatRoleArn
+      ? { account: config.homeAccount, roleArn: config.heartbeatRoleArn }
+      : null,
+    reader: new LambdaFunctionReader(lambdaIn),
+    layers: new LambdaLayerReader(lambdaIn),
+    capacityProviders: new LambdaCapacityProviderReader(lambdaIn),
+    // The posture step (3 s at most): code signing in the function's account, and the baselines only
+    // when a requested layer is a known publisher's (an enrichment read: a Scan page gives up after 3 s).
+    codeSigning: new LambdaCodeSigningReader(lambdaIn),
+    layersInUse: new DynamoDbBaselineReader(
+      atFirstUse(() => sdkClient(DynamoDBClient, ENRICHMENT_CALLS)),
+      config.baselineTable,
+    ),
+    baselines: new DynamoDbBaselineStore(dynamo, config.baselineTable),
+    correlations: new DynamoDbCorrelationStore(
+      dynamo,
+      config.baselineTable,
+      // Kept 30 days (at least the correlation window): a version change long after its publication
+      // still learns whether a person or a pipeline published the version.
+      Math.max(config.settings.correlationWindowMinutes, PUBLICATION_RETENTION_MINUTES),
+    ),
+    // Lock for the function timeout (30 s) plus margin: a crashed invocation's retry can proceed after
+    // it. Records answer duplicates for 72 h (EventBridge retries for 24 h, Lambda's queue for 6 h).
+    idempotency: new DynamoDbIdempotencyStore(dynamo, config.baselineTable, {
+      lockSeconds: 60,
+      retentionHours: 72,
+    }),
+    // Per archive: 32 MiB and 8 s; the whole inspect step ends after 10 s (pipeline/inspect.ts). The
+    // reader and the inspection core are loaded by the first event that reads an archive.
+    archives: deferredArchiveReader({ budget: { maxBytes: 32 * 1024 * 1024, timeoutMs: 8_000 } }),
+    inspectionCache: new DynamoDbInspectionCache(dynamo, config.baselineTable, { retentionDays: 90 }),
+    sinks: findingSinks(
+      config,
+      atFirstUse(() => sdkClient(SNSClient, ALERT_PATH_CALLS)),
+      ALERT_PATH_CALLS,
+    ),
+    organization: organizationAccounts(config, ENRICHMENT_CALLS),
+    settings: config.settings,
+    logger: new Logger({ serviceName: 'layerwatch' }),
+    metrics: new Metrics({ namespace: 'LayerWatch', serviceName: 'layerwatch' }),
   }),
-  // Per archive: 32 MiB and 8 s; the whole inspect step ends after 10 s (pipeline/inspect.ts). The
-  // reader and the inspection core are loaded by the first event that reads an archive.
-  archives: deferredArchiveReader({ budget: { maxBytes: 32 * 1024 * 1024, timeoutMs: 8_000 } }),
-  inspectionCache: new DynamoDbInspectionCache(dynamo, config.baselineTable, { retentionDays: 90 }),
-  sinks: findingSinks(
-    config,
-    atFirstUse(() => sdkClient(SNSClient, ALERT_PATH_CALLS)),
-    ALERT_PATH_CALLS,
-  ),
-  organization: organizationAccounts(config, ENRICHMENT_CALLS),
-  settings: config.settings,
-  logger: new Logger({ serviceName: 'layerwatch' }),
-  metrics: new Metrics({ namespace: 'LayerWatch', serviceName: 'layerwatch' }),
-});
+);

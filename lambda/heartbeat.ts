@@ -3,6 +3,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { CanaryToucher } from './adapters/canary-toucher.js';
 import { HEARTBEAT_CALLS, sdkClient } from './adapters/client-options.js';
+import { withReadableStacks } from './adapters/readable-stack.js';
 import { createHeartbeat, readCanaries } from './heartbeat-app.js';
 
 const canaries = readCanaries(process.env.HEARTBEAT_CANARIES);
@@ -17,8 +18,10 @@ const clientFor = (region: string) => {
   return client;
 };
 
-export const handler = createHeartbeat({
-  toucher: new CanaryToucher(clientFor),
-  canaries,
-  logger: new Logger({ serviceName: 'layerwatch-heartbeat' }),
-});
+export const handler = withReadableStacks(
+  createHeartbeat({
+    toucher: new CanaryToucher(clientFor),
+    canaries,
+    logger: new Logger({ serviceName: 'layerwatch-heartbeat' }),
+  }),
+);

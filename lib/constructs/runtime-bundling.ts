@@ -20,7 +20,13 @@ export interface RuntimeBuild {
   /** The Lambda runtime's Node.js (runtime-function.ts: nodejs24.x). */
   readonly target: 'node24';
   readonly minify: true;
+  /**
+   * A map beside the bundle, read only when an error leaves a handler (adapters/readable-stack.ts),
+   * never at load: the runtimes do not set `--enable-source-maps`.
+   */
   readonly sourcemap: true;
+  /** The map names the source files and lines; their text is not needed to point at them. */
+  readonly sourcesContent: false;
   /** ESM builds of the SDK first: a CommonJS one in an ESM bundle fails at its first `require`. */
   readonly mainFields: readonly string[];
   /** The option constants lambda/sinks.ts reads: esbuild drops the clients of the options that are off. */
@@ -61,6 +67,7 @@ export function runtimeBuild(options: BundleOptions): RuntimeBuild {
     target: 'node24',
     minify: true,
     sourcemap: true,
+    sourcesContent: false,
     mainFields: ['module', 'main'],
     define: optionDefines(options),
     alias: LEFT_OUT,

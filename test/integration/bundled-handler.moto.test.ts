@@ -5,7 +5,7 @@
  * Powertools idempotency from its DynamoDB record, in the bundled code.
  */
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { bundle, OPTION_SETS } from '../../bench/handler-bundle.js';
 import { observability } from '../support/fakes.js';
@@ -32,10 +32,14 @@ afterAll(async () => {
   await moto?.stop();
 });
 
-/** One cold start of the bundled handler, with the stack's environment pointed at moto. */
-function coldInvoke(event: Rec): Rec {
+/**
+ * One cold start of the bundled handler, with the stack's environment pointed at moto. What the
+ * handler throws is printed as the runtime logs it: its stack.
+ */
+function coldInvoke(event: Rec, env: Record<string, string> = {}): Rec {
   const code = `const { handler } = await import(${JSON.stringify(file)});
-process.stdout.write(JSON.stringify(await handler(JSON.parse(process.env.LW_EVENT))));`;
+try { process.stdout.write(JSON.stringify(await handler(JSON.parse(process.env.LW_EVENT)))); }
+catch (e) { process.stdout.write(JSON.stringify({ thrown: String(e.stack) })); }`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
     encoding: 'utf8',
     timeout: 60_000,
@@ -52,6 +56,7 @@ process.stdout.write(JSON.stringify(await handler(JSON.parse(process.env.LW_EVEN
       POWERTOOLS_METRICS_DISABLED: 'true',
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       LW_EVENT: JSON.stringify(event),
+      ...env,
     },
   });
   if (r.status !== 0) throw new Error(`the bundled handler failed: ${r.stderr}`);
@@ -72,5 +77,19 @@ describe('the bundled handler against moto', () => {
     const items = (await w.ddb.send(new ScanCommand({ TableName: TABLE }))).Items ?? [];
     const records = items.filter((i) => i.functionArn?.S?.startsWith('layerwatch#'));
     expect(records.map((i) => i.status?.S)).toContain('COMPLETED');
+  }, 120_000);
+
+  it('throws an error whose stack points at the TypeScript sources, read from the map only then', async () => {
+    await w.createFn('bundled-fn-2');
+    const layer = await w.publish(w.lambdaA, 'bundled-ext-2');
+    const attach = await w.updateFn('bundled-fn-2', { Layers: [layer] });
+    // A table that does not exist: the store's read fails and the error leaves the handler.
+    const missing = { BASELINE_TABLE: 'no-such-table' };
+    const minified = coldInvoke(attach, missing).thrown as string;
+    expect(minified).toMatch(/index\.mjs:\d+:\d+/);
+    const readable = coldInvoke(attach, { ...missing, LAMBDA_TASK_ROOT: dirname(file) }).thrown as string;
+    expect(readable.split('\n')[0]).toBe(minified.split('\n')[0]);
+    expect(readable).toMatch(/lambda\/[\w/-]+\.ts:\d+:\d+/);
+    expect(readable).not.toMatch(/index\.mjs:\d+:\d+/);
   }, 120_000);
 });

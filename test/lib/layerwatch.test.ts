@@ -85,11 +85,19 @@ describe('LayerWatchStack', () => {
         Variables: Match.objectLike({
           ALERT_TOPIC_ARN: Match.anyValue(),
           BASELINE_TABLE: Match.anyValue(),
-          NODE_OPTIONS: '--enable-source-maps',
+          // No --enable-source-maps: Node would read the 1 MiB map at every cold start
+          // (adapters/readable-stack.ts maps an escaping error's stack instead).
+          NODE_OPTIONS: Match.absent(),
         }),
       },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+  });
+
+  it('starts no runtime with Node options: the bench measures the cold start the runtimes have', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(1);
+    for (const fn of functions) expect(fn.Properties?.Environment?.Variables?.NODE_OPTIONS).toBeUndefined();
   });
 
   it('sends failed async invocations to the failure queue after retries', () => {
