@@ -280,24 +280,36 @@ describe('rateLimited, a call that gives up while it waits for a token', () => {
   it('ends with the call deadline, and leaves its token to the next call', async () => {
     const lambda = await lambdaEndpoint();
     try {
-      const budget = { ...SWEEP_CALLS, name: 'short', callTimeoutMs: 250 };
-      const client = rateLimited(
-        sdkClient(LambdaClient, budget, {
-          region: 'us-east-1',
-          endpoint: lambda.endpoint,
-          credentials: DUMMY_CREDENTIALS,
-        }),
-        new TokenBucket(2),
-      );
-      await client.send(new ListAliasesCommand({ FunctionName: 'warm' }));
-      await new Promise((r) => setTimeout(r, 500));
+      // One bucket, two clients: b's with a short deadline, a's and c's with the sweep's (30 s).
+      const bucket = new TokenBucket(2);
+      const client = (callTimeoutMs: number) =>
+        rateLimited(
+          sdkClient(
+            LambdaClient,
+            { ...SWEEP_CALLS, name: 'test', callTimeoutMs },
+            {
+              region: 'us-east-1',
+              endpoint: lambda.endpoint,
+              credentials: DUMMY_CREDENTIALS,
+            },
+          ),
+          bucket,
+        );
+      const patient = client(SWEEP_CALLS.callTimeoutMs);
+      const hasty = client(250);
+      const refilled = () => new Promise((r) => setTimeout(r, 500));
+      await patient.send(new ListAliasesCommand({ FunctionName: 'warm' }));
+      await refilled();
+      await hasty.send(new ListAliasesCommand({ FunctionName: 'warm' }));
+      await refilled();
       lambda.state.arrivals.length = 0;
-      await client.send(new ListAliasesCommand({ FunctionName: 'a' }));
-      // Its token would come 500 ms after a's: the deadline (250 ms) ends it first.
-      await expect(client.send(new ListAliasesCommand({ FunctionName: 'b' }))).rejects.toThrow(
-        AwsCallTimeoutError,
-      );
-      await client.send(new ListAliasesCommand({ FunctionName: 'c' }));
+      await patient.send(new ListAliasesCommand({ FunctionName: 'a' }));
+      // b's token would come 500 ms after a's: its deadline (250 ms) ends it first.
+      const b = hasty.send(new ListAliasesCommand({ FunctionName: 'b' }));
+      const c = patient.send(new ListAliasesCommand({ FunctionName: 'c' }));
+      await expect(b).rejects.toThrow(AwsCallTimeoutError);
+      await c;
+      // b never reached Lambda, and c, queued behind it, had its token: 500 ms after a, not 1000.
       expect(lambda.state.arrivals).toHaveLength(2);
       expect(span(lambda.state.arrivals)).toBeGreaterThanOrEqual(400);
       expect(span(lambda.state.arrivals)).toBeLessThan(900);
