@@ -17,7 +17,7 @@
  */
 
 /** Where the SDK keeps a call's abort signal in the middleware context (@smithy/types SMITHY_CONTEXT_KEY). */
-const SMITHY_CONTEXT_KEY = '__smithy_context';
+export const SMITHY_CONTEXT_KEY = '__smithy_context';
 
 export interface CallBudget {
   /** Named in errors: which budget a call ran out of. */

@@ -4,8 +4,9 @@
  * call and matches event names exactly, so the reader makes one pass per name CloudTrail logs for
  * the watched calls (Lambda's operations with a version suffix, and older records without),
  * following NextToken, and stays within CloudTrail's limit of 2 LookupEvents calls a second through
- * an injected rate limiter. It yields each event's `CloudTrailEvent` parsed: the same record a
- * trail file holds.
+ * an injected rate limiter (rate-limit.ts: a token before each page, a burst of one, so each page
+ * starts at least 500 ms after the one before). It yields each event's `CloudTrailEvent` parsed:
+ * the same record a trail file holds.
  *
  * By name, not by event source: a lookup by `EventSource` returns every call of the service, reads
  * included (KMS's Decrypt, CloudTrail's own LookupEvents...), thousands of pages where the watched
@@ -14,6 +15,7 @@
 import { type CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { TAMPER_EVENT_NAMES } from '../domain/cloudtrail-tamper.js';
 import type { DeclaredCall } from './calls.js';
+import { type RateLimiter, TokenBucket } from './rate-limit.js';
 
 /** Every name CloudTrail gives the operations layerwatch analyzes. */
 export const LAYER_EVENT_NAMES = [
@@ -45,32 +47,8 @@ export const LOOKUP_EVENT_NAMES: readonly string[] = [
   ...new Set([...LAYER_EVENT_NAMES, ...Object.values(TAMPER_EVENT_NAMES).flat()]),
 ];
 
-/** Waits as long as needed before each call. */
-export interface RateLimiter {
-  acquire(): Promise<void>;
-}
-
-/** At most `perSecond` calls a second: each call starts at least 1000/perSecond ms after the last. */
-export class IntervalRateLimiter implements RateLimiter {
-  private next = 0;
-  private readonly gapMs: number;
-
-  constructor(
-    perSecond: number,
-    private readonly now: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
-  ) {
-    if (!(perSecond > 0)) throw new Error(`rate must be positive, got ${perSecond}`);
-    this.gapMs = 1000 / perSecond;
-  }
-
-  async acquire(): Promise<void> {
-    const now = this.now();
-    const at = Math.max(now, this.next);
-    this.next = at + this.gapMs;
-    if (at > now) await this.sleep(at - now);
-  }
-}
+/** CloudTrail's limit: LookupEvents calls a second per account and region. */
+export const LOOKUP_EVENTS_PER_SECOND = 2;
 
 export type LookedUpEvent =
   | { status: 'ok'; eventId: string; eventName: string; record: Record<string, unknown> }
@@ -93,14 +71,14 @@ export class CloudTrailLookupEventsReader {
   /** @param limiter CloudTrail allows 2 LookupEvents a second per account and region. */
   constructor(
     private readonly client: CloudTrailClient,
-    private readonly limiter: RateLimiter = new IntervalRateLimiter(2),
+    private readonly limiter: RateLimiter = new TokenBucket(LOOKUP_EVENTS_PER_SECOND),
   ) {}
 
   async *events(options: LookupOptions = {}): AsyncIterable<LookedUpEvent> {
     for (const eventName of options.eventNames ?? LOOKUP_EVENT_NAMES) {
       let token: string | undefined;
       do {
-        await this.limiter.acquire();
+        await this.limiter.take();
         const page = await this.client.send(
           new LookupEventsCommand({
             LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: eventName }],

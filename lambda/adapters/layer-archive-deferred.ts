@@ -3,7 +3,9 @@
  * ranges, the central directory, inflating) and the inspection core's checks are needed only by
  * events that add or move to a layer version, not by every event: the handler's bundle keeps this
  * code in a module that esbuild evaluates at its first `import()`, so that a cold start neither
- * compiles nor runs its top level until then. Same reader, same results, same contract (never throws).
+ * compiles nor runs its top level until then. Same reader, same results, same contract (never
+ * throws), but for a failed load: that event's inspection rejects (the inspect step reports it as an
+ * inspection gap), and the next one loads again (load-on-demand.ts).
  */
 import type {
   ArchiveListing,
@@ -11,20 +13,18 @@ import type {
   LayerArchiveReader,
   LayerArchiveReaderProps,
 } from './layer-archive-reader.js';
+import { loadOnDemand } from './load-on-demand.js';
 
-export function deferredArchiveReader(props: LayerArchiveReaderProps = {}): LayerArchiveInspector {
-  let reader: Promise<LayerArchiveReader> | undefined;
-  const load = () => {
-    // A failed load is not kept: the next event tries again rather than failing for the life of the
-    // container (the inspect step reports each failure as an inspection gap).
-    reader ??= import('./layer-archive-reader.js')
-      .then((m) => new m.LayerArchiveReader(props))
-      .catch((error: unknown) => {
-        reader = undefined;
-        throw error;
-      });
-    return reader;
-  };
+/** What the archive reader's module gives: its class (tests stand in a loader that fails). */
+export type ArchiveReaderModule = Pick<typeof import('./layer-archive-reader.js'), 'LayerArchiveReader'>;
+
+export function deferredArchiveReader(
+  props: LayerArchiveReaderProps = {},
+  loadModule: () => Promise<ArchiveReaderModule> = () => import('./layer-archive-reader.js'),
+): LayerArchiveInspector {
+  const load = loadOnDemand(() =>
+    loadModule().then((m): LayerArchiveReader => new m.LayerArchiveReader(props)),
+  );
   return {
     inspectArchive: async (archive, publisher, stop) =>
       (await load()).inspectArchive(archive, publisher, stop),

@@ -6,11 +6,26 @@
 import { addQualifierGap, type SweepSummary } from './render/sweep.js';
 
 /**
+ * How long the sweep's worker may take over one pair (an account and region of many functions):
+ * its function timeout. A plain number, so that the worker and the stack (lib/constructs/sweep.ts,
+ * which makes it a Duration) read the same one.
+ */
+export const PAIR_TIMEOUT_SECONDS = 15 * 60;
+
+/**
+ * How long a pair taken from the sweep's queue (or its dead-letter queue) stays hidden: the
+ * worker's timeout and a minute. The queues' visibility timeout (lib/constructs/sweep.ts), the
+ * longest backoff the worker sets (below) and the dead-letter age alarm (lib/constructs/operations.ts)
+ * all come from this one number.
+ */
+export const PAIR_VISIBILITY_SECONDS = PAIR_TIMEOUT_SECONDS + 60;
+
+/**
  * How long a pair whose attempt `attempt` (1 for the first) failed waits before it is handed out
  * again: 30 s, then 2 and 8 minutes (a throttle or a stalled role eases in seconds to minutes),
  * never longer than the queue's own visibility timeout, which applies when this cannot be set.
  */
-export function pairRetryDelaySeconds(attempt: number, visibilitySeconds = 960): number {
+export function pairRetryDelaySeconds(attempt: number, visibilitySeconds = PAIR_VISIBILITY_SECONDS): number {
   const n = Math.max(1, Math.floor(attempt));
   return Math.min(visibilitySeconds, 30 * 4 ** (n - 1));
 }

@@ -1,28 +1,33 @@
 /** The alert topic as a finding sink: the finding rendered for email, chat and queues, published to SNS. */
+import { loadOnDemand } from '../adapters/load-on-demand.js';
 import type { AlertPublisher, FindingSink } from '../adapters/ports.js';
 import type { Finding } from '../domain/finding.js';
 
-type Renderer = typeof import('../domain/render/alert.js');
-/**
- * Loaded by the first finding, not at every cold start: most events render no alert. In the bundle,
- * esbuild keeps the renderer in a module evaluated at this first import(). The promise is kept: every
- * later `import()` would resolve the specifier again (through the loader's hooks, where there are
- * any) for a module already loaded.
- */
-let renderer: Promise<Renderer> | undefined;
+/** What the sink needs of the renderer's module (tests stand in a loader that fails). */
+export type AlertRenderer = Pick<typeof import('../domain/render/alert.js'), 'renderAlert'>;
+
+/** The renderer's module, as the bundle loads it. */
+const importRenderer = (): Promise<AlertRenderer> => import('../domain/render/alert.js');
 
 export class AlertTopicSink implements FindingSink {
   readonly name = 'alert-topic';
+  /**
+   * Loaded by the first finding, not at every cold start: most events render no alert. In the
+   * bundle, esbuild keeps the renderer in a module evaluated at this first import(). A load that
+   * worked is kept (one per sink, and a container builds one sink); a failed one is not, so the next
+   * finding tries again (this one fails as a sink failure, and Lambda retries the event).
+   */
+  private readonly renderer: () => Promise<AlertRenderer>;
 
-  constructor(private readonly publisher: AlertPublisher) {}
+  constructor(
+    private readonly publisher: AlertPublisher,
+    loadRenderer: () => Promise<AlertRenderer> = importRenderer,
+  ) {
+    this.renderer = loadOnDemand(loadRenderer);
+  }
 
   async deliver(finding: Finding): Promise<string> {
-    // A failed load is not kept: the next finding tries again (this one fails as a sink failure).
-    renderer ??= import('../domain/render/alert.js').catch((error: unknown) => {
-      renderer = undefined;
-      throw error;
-    });
-    const { renderAlert } = await renderer;
+    const { renderAlert } = await this.renderer();
     return this.publisher.publish(renderAlert(finding));
   }
 }

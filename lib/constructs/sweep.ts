@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as triggers from 'aws-cdk-lib/triggers';
 import { Construct, type IConstruct } from 'constructs';
+import { PAIR_TIMEOUT_SECONDS, PAIR_VISIBILITY_SECONDS } from '../../lambda/domain/sweep-ledger.js';
 import { SWEEP_CALLS, SWEEP_WORKER_CALLS } from '../../lambda/runtime-calls.js';
 import type { CallTargets } from '../permissions.js';
 import { RuntimeFunction } from './runtime-function.js';
@@ -49,9 +50,12 @@ export interface SweepProps {
 }
 
 /** How long a worker may take over one pair (an account and region of many functions). */
-export const PAIR_TIMEOUT = Duration.minutes(15);
-/** How long a pair taken from either queue stays hidden: the worker's timeout and a minute. */
-export const PAIR_VISIBILITY = PAIR_TIMEOUT.plus(Duration.minutes(1));
+export const PAIR_TIMEOUT = Duration.seconds(PAIR_TIMEOUT_SECONDS);
+/**
+ * How long a pair taken from either queue stays hidden: the worker's timeout and a minute. The
+ * worker caps its backoff at the same number (pairRetryDelaySeconds).
+ */
+export const PAIR_VISIBILITY = Duration.seconds(PAIR_VISIBILITY_SECONDS);
 
 /**
  * The drift sweep: every covered function, daily and once at deployment (so that baselines exist

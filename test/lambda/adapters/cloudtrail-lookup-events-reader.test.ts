@@ -7,18 +7,19 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import {
   CloudTrailLookupEventsReader,
-  IntervalRateLimiter,
   LAYER_EVENT_NAMES,
   LOOKUP_EVENT_NAMES,
+  LOOKUP_EVENTS_PER_SECOND,
   type LookedUpEvent,
 } from '../../../lambda/adapters/cloudtrail-lookup-events-reader.js';
+import { TokenBucket } from '../../../lambda/adapters/rate-limit.js';
 import { normalize } from '../../../lambda/domain/cloudtrail.js';
 import { TAMPER_CALLS, TAMPER_SERVICES } from '../../../lambda/domain/model.js';
 import { layerArn, publishLayerVersion, updateFunctionConfiguration } from '../../support/records.js';
 import { tamperingCalls } from '../../support/tamper-records.js';
 
 const trail = mockClient(CloudTrailClient);
-const noWait = { acquire: async () => {} };
+const noWait = { take: async () => {} };
 
 async function all(iterable: AsyncIterable<LookedUpEvent>): Promise<LookedUpEvent[]> {
   const out: LookedUpEvent[] = [];
@@ -167,8 +168,9 @@ describe('CloudTrailLookupEventsReader', () => {
       starts.push(clock);
       return { Events: [], NextToken: starts.length < 4 ? `t${starts.length}` : undefined };
     });
-    const limiter = new IntervalRateLimiter(
-      2,
+    const limiter = new TokenBucket(
+      LOOKUP_EVENTS_PER_SECOND,
+      1,
       () => clock,
       async (ms) => {
         clock += ms;
@@ -192,22 +194,26 @@ describe('CloudTrailLookupEventsReader', () => {
   });
 });
 
-describe('IntervalRateLimiter', () => {
-  it('does not wait when calls are already far enough apart', async () => {
+describe("the reader's limiter", () => {
+  it('waits only when pages come closer than 500 ms, however long it was idle', async () => {
     let clock = 0;
     const waits: number[] = [];
-    const limiter = new IntervalRateLimiter(
-      2,
+    const limiter = new TokenBucket(
+      LOOKUP_EVENTS_PER_SECOND,
+      1,
       () => clock,
-      async (ms) => void waits.push(ms),
+      async (ms) => {
+        waits.push(ms);
+        clock += ms;
+      },
     );
-    await limiter.acquire();
+    await limiter.take();
     clock = 2000;
-    await limiter.acquire();
+    await limiter.take();
     expect(waits).toEqual([]);
-  });
-
-  it('refuses a rate that is not positive', () => {
-    expect(() => new IntervalRateLimiter(0)).toThrow(/rate must be positive/);
+    // Idle for seconds, it still lets one page through, not a burst of them.
+    clock += 5000;
+    await Promise.all([limiter.take(), limiter.take()]);
+    expect(waits).toEqual([500]);
   });
 });
