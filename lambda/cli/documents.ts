@@ -88,6 +88,10 @@ export function recordsOfDocument(
  */
 export class PieceReader {
   private ordinal = 0;
+  /** Records the pre-filter dropped that are not yet counted (see `takeDropped`). */
+  private dropped = 0;
+  /** A piece passed the pre-filter: the input holds a candidate, its dropped records are skipped ones. */
+  private passed = false;
   private arrayDoc = -1;
   private arrayHasEvent = false;
   /** The header row of the Athena result being streamed, with its document. */
@@ -107,9 +111,13 @@ export class PieceReader {
     const next = () => this.ordinal++;
     const row = piece.wrapper === 'ResultSet.Rows';
     const header = row && piece.index === 0;
-    if (this.prefilter && !header && !this.prefilter(piece.bytes, row)) {
-      next();
-      return [];
+    if (this.prefilter && !header) {
+      if (!this.prefilter(piece.bytes, row)) {
+        this.dropped += 1;
+        next();
+        return [];
+      }
+      this.passed = true;
     }
     let value: unknown;
     const position = positionOf(piece.line, piece.wrapper, piece.index, piece.docInLine);
@@ -138,6 +146,24 @@ export class PieceReader {
   /** Call at the end of the input. */
   finish(): void {
     this.closeArray();
+  }
+
+  /**
+   * The records the pre-filter dropped since the last call, once a piece has passed it: they are
+   * counted as skipped, as the whole file's record-level pass counts them. Until one passes, none:
+   * an input in which none does is a file without candidates (`withoutCandidates`), which a whole
+   * read skips unparsed, its records uncounted.
+   */
+  takeDropped(): number {
+    if (!this.passed) return 0;
+    const n = this.dropped;
+    this.dropped = 0;
+    return n;
+  }
+
+  /** At the end of the input: the pre-filter dropped every record, and passed none. */
+  withoutCandidates(): boolean {
+    return !this.passed && this.dropped > 0;
   }
 
   private arrayElement(piece: Piece, position: string, value: unknown, ordinal: number): SourceRecord[] {

@@ -222,6 +222,14 @@ function splitter(name: string, problems: SourceProblem[], sink: RecordSink, opt
   const flush = () => {
     if (batch.length > 0) sink(batch);
     batch = [];
+    const dropped = pieces.takeDropped();
+    if (dropped > 0) options.onUnparsed?.(dropped);
+  };
+  /** The input is over: one without any candidate is a file not parsed, as when it is read whole. */
+  const close = () => {
+    pieces.finish();
+    flush();
+    if (pieces.withoutCandidates()) options.onSkipped?.(name);
   };
   return {
     push(chunk: Buffer) {
@@ -230,14 +238,10 @@ function splitter(name: string, problems: SourceProblem[], sink: RecordSink, opt
     },
     end() {
       split.end();
-      pieces.finish();
-      flush();
+      close();
     },
     /** The input broke off: what was read is kept, the unfinished document is not reported twice. */
-    abort() {
-      pieces.finish();
-      flush();
-    },
+    abort: close,
   };
 }
 

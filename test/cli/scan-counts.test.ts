@@ -1,0 +1,127 @@
+/**
+ * The summary of a scan is the same whichever way an input is read: whole (one parse, or the
+ * record-level pass), in pieces (stdin, a file over --max-record-bytes, a gzip inflating past it),
+ * in a reader thread, with the pre-filter or without. Records the pre-filter drops are counted as
+ * skipped on every path, a file without any candidate is a file not parsed on every path, and each
+ * problem is counted under the same kind. Each input shape is read every way; the summaries (but
+ * the time) and the findings must be identical.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { ATHENA_HEADER, athenaRow, csvField, queryResultRows } from '../support/athena-rows.js';
+import { runCli } from '../support/cli-run.js';
+import {
+  envelope,
+  layerArn,
+  OTHER_ACCOUNT,
+  otherServiceCalls,
+  type Rec,
+  updateFunctionConfiguration,
+} from '../support/records.js';
+
+const DIR = mkdtempSync(join(tmpdir(), 'layerwatch-scan-counts-'));
+afterAll(() => rmSync(DIR, { recursive: true, force: true }));
+
+const attack = () => updateFunctionConfiguration('orders', { layers: [layerArn('x', 1, OTHER_ACCOUNT)] });
+/** Low enough that every file below is larger (so it is streamed), high enough for any record. */
+const LIMIT = '4096';
+
+const lines = (records: Rec[]) => records.map((r) => JSON.stringify(r)).join('\n');
+const csv = (records: Rec[]) =>
+  [ATHENA_HEADER, ...records.map(athenaRow)].map((row) => row.map(csvField).join(',')).join('\n');
+
+/** Every shape the scan reads, from a list of records. */
+const SHAPES: [string, (records: Rec[]) => string][] = [
+  ['a CloudTrail log file', (records) => JSON.stringify({ Records: records })],
+  ['a pretty-printed log file', (records) => JSON.stringify({ Records: records }, null, 2)],
+  ['JSON Lines', lines],
+  ['EventBridge events, one a line', (records) => lines(records.map(envelope))],
+  ['concatenated documents', (records) => records.map((r) => JSON.stringify(r)).join('')],
+  ['a JSON array', (records) => JSON.stringify(records)],
+  [
+    'lookup-events output',
+    (records) =>
+      JSON.stringify({ Events: records.map((r) => ({ EventId: 'e', CloudTrailEvent: JSON.stringify(r) })) }),
+  ],
+  ['Athena get-query-results', (records) => JSON.stringify({ ResultSet: { Rows: queryResultRows(records) } })],
+  ['Athena CSV', csv],
+];
+
+interface Way {
+  how: string;
+  args: (plain: string, gz: string) => string[];
+  stdin?: 'plain' | 'gzip';
+}
+
+/** Every way of reading an input, with the pre-filter and without. */
+const WAYS: Way[] = [['--prefilter'], ['--no-prefilter']].flatMap(([filter]) => {
+  const f = filter === '--no-prefilter' ? ['--no-prefilter'] : [];
+  const ways: Way[] = [
+    { how: 'whole', args: (p) => [...f, p] },
+    { how: 'in pieces (over the record limit)', args: (p) => [...f, '--max-record-bytes', LIMIT, p] },
+    { how: 'gzip, whole', args: (_, g) => [...f, g] },
+    { how: 'gzip inflating past the limit', args: (_, g) => [...f, '--max-record-bytes', LIMIT, g] },
+    { how: 'stdin', args: () => [...f, '-'], stdin: 'plain' },
+    { how: 'gzip on stdin', args: () => [...f, '-'], stdin: 'gzip' },
+  ];
+  // Reader threads run with the pre-filter only.
+  if (f.length === 0) ways.push({ how: 'a reader thread', args: (p) => ['--threads', '2', p] });
+  return ways.map((w) => ({ ...w, how: `${w.how} ${filter}` }));
+});
+
+/** The summary line without its time, the exit code and the findings. */
+async function scanAll(text: string, name: string): Promise<Map<string, string>> {
+  const plain = join(DIR, `${name}.json`);
+  const gz = join(DIR, `${name}.json.gz`);
+  writeFileSync(plain, text);
+  writeFileSync(gz, gzipSync(text));
+  const out = new Map<string, string>();
+  for (const way of WAYS) {
+    const input = way.stdin === 'plain' ? text : way.stdin === 'gzip' ? gzipSync(text) : undefined;
+    const r = await runCli(['scan', '--format', 'jsonl', ...way.args(plain, gz)], input ? { input } : {});
+    const summary = (r.stderr.split('\n').find((l) => / files \(/.test(l)) ?? r.stderr)
+      .replace(/ in [\d.]+s$/, '')
+      .replace(/^layerwatch: 1 files/, 'layerwatch: 1 file');
+    const findings = r.stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l).detectionId);
+    out.set(way.how, `${summary} | exit ${r.code} | ${findings.join(', ')}`);
+  }
+  return out;
+}
+
+/** Each way's result, with those equal to the first left out: a failure shows only what differs. */
+function differences(results: Map<string, string>, keep: (how: string) => boolean = () => true) {
+  const kept = [...results].filter(([how]) => keep(how));
+  const first = kept[0]?.[1];
+  return { first, others: kept.filter(([, r]) => r !== first) };
+}
+
+describe('the summary does not depend on how an input is read', () => {
+  it.each(SHAPES)('%s holding a candidate among other calls', async (name, shape) => {
+    const text = shape([...otherServiceCalls(20), attack(), ...otherServiceCalls(20)]);
+    expect(text.length).toBeGreaterThan(Number(LIMIT));
+    const results = await scanAll(text, name.replace(/\W+/g, '-'));
+    const { first, others } = differences(results);
+    expect(first).toMatch(/ 41 records, 1 candidates .* 40 skipped, .* \| exit 0 \| lambda-layer-added$/);
+    expect(others).toEqual([]);
+  });
+
+  it.each(SHAPES)('%s without any candidate: a file not parsed, on every path', async (name, shape) => {
+    const text = shape(otherServiceCalls(40));
+    const results = await scanAll(text, `${name.replace(/\W+/g, '-')}-none`);
+    const prefiltered = differences(results, (how) => how.endsWith('--prefilter'));
+    // Without the pre-filter, every record is read and counted.
+    const plain = differences(results, (how) => how.endsWith('--no-prefilter'));
+    expect(plain.first).toMatch(/\(0 without candidate events, not parsed\), 0 unreadable, 40 records,/);
+    // A CSV is always parsed (it does not end as JSON does, so it could be cut short).
+    if (name === 'Athena CSV') expect(prefiltered.first).toBe(plain.first);
+    else
+      expect(prefiltered.first).toMatch(/\(1 without candidate events, not parsed\), 0 unreadable, 0 records,/);
+    expect(prefiltered.others).toEqual([]);
+    expect(plain.others).toEqual([]);
+  });
+});
