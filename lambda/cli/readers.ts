@@ -214,7 +214,7 @@ function splitter(name: string, problems: SourceProblem[], sink: RecordSink, opt
           file: name,
           position: `line ${line}`,
           message: `the document names its event arrays more than once (${names.join(', ')}): CloudTrail writes one; the elements of every one were read, where a whole parse keeps only the last`,
-          kind: 'invalid',
+          kind: 'ambiguous',
         }),
     },
     options.maxRecordBytes,

@@ -14,10 +14,12 @@ export interface SourceRecord {
 
 /**
  * `unreadable`: part of an input could not be read (I/O error, truncated gzip, a record over the
- * size limit); `invalid`: bytes that are not JSON (or not CSV). Both make the input partial.
- * `malformed`: a JSON record the detection core cannot use. `note`: something skipped on purpose.
+ * size limit); `invalid`: bytes that are not JSON (or not CSV); `ambiguous`: a JSON document that
+ * names its event arrays more than once (`Records` twice, `Records` with `ResultSet`), which
+ * CloudTrail and Athena never write and the scan will not guess about. All three make the input
+ * partial. `malformed`: a JSON record the detection core cannot use. `note`: something skipped on purpose.
  */
-export type ProblemKind = 'unreadable' | 'invalid' | 'malformed' | 'note';
+export type ProblemKind = 'unreadable' | 'invalid' | 'ambiguous' | 'malformed' | 'note';
 
 export interface SourceProblem {
   file: string;
@@ -28,7 +30,7 @@ export interface SourceProblem {
 
 /** True when the problem means an input was not read completely (exit 2 unless --allow-partial). */
 export function isPartial(problem: SourceProblem): boolean {
-  return problem.kind === 'unreadable' || problem.kind === 'invalid';
+  return problem.kind === 'unreadable' || problem.kind === 'invalid' || problem.kind === 'ambiguous';
 }
 
 /** Receives records in batches, in file order; a reader never keeps a whole file's records. */

@@ -45,7 +45,10 @@ const SHAPES: [string, (records: Rec[]) => string][] = [
     (records) =>
       JSON.stringify({ Events: records.map((r) => ({ EventId: 'e', CloudTrailEvent: JSON.stringify(r) })) }),
   ],
-  ['Athena get-query-results', (records) => JSON.stringify({ ResultSet: { Rows: queryResultRows(records) } })],
+  [
+    'Athena get-query-results',
+    (records) => JSON.stringify({ ResultSet: { Rows: queryResultRows(records) } }),
+  ],
   ['Athena CSV', csv],
 ];
 
@@ -120,7 +123,9 @@ describe('the summary does not depend on how an input is read', () => {
     // A CSV is always parsed (it does not end as JSON does, so it could be cut short).
     if (name === 'Athena CSV') expect(prefiltered.first).toBe(plain.first);
     else
-      expect(prefiltered.first).toMatch(/\(1 without candidate events, not parsed\), 0 unreadable, 0 records,/);
+      expect(prefiltered.first).toMatch(
+        /\(1 without candidate events, not parsed\), 0 unreadable, 0 records,/,
+      );
     expect(prefiltered.others).toEqual([]);
     expect(plain.others).toEqual([]);
   });
