@@ -5,7 +5,7 @@
  */
 import { athenaJsonRecords, cellsOf, rowsToRecords } from './athena.js';
 import type { Piece } from './json-splitter.js';
-import type { SourceProblem, SourceRecord } from './source-types.js';
+import { malformedRecord, type SourceProblem, type SourceRecord } from './source-types.js';
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -62,17 +62,18 @@ export function recordsOfDocument(
   for (const wrapper of ['Records', 'Events'] as const) {
     if (!isObject(doc) || !(wrapper in doc)) continue;
     const elements = doc[wrapper];
-    if (!Array.isArray(elements)) {
-      problems.push({ file, position: wrapper, message: `${wrapper} is not an array`, kind: 'malformed' });
-      return [];
-    }
+    if (!Array.isArray(elements))
+      return [malformedRecord(file, wrapper, next(), `${wrapper} is not an array`)];
     const out: SourceRecord[] = [];
     elements.forEach((element, i) => {
       const position = positionOf(line, wrapper, i);
       const ordinal = next();
       const r = elementValue(wrapper, element);
-      if ('value' in r) out.push({ file, position, ordinal, value: r.value });
-      else problems.push({ file, position, message: r.problem, kind: 'malformed' });
+      out.push(
+        'value' in r
+          ? { file, position, ordinal, value: r.value }
+          : malformedRecord(file, position, ordinal, r.problem),
+      );
     });
     return out;
   }
@@ -138,9 +139,7 @@ export class PieceReader {
     if (piece.wrapper === 'ResultSet.Rows') return this.athenaRow(piece, value, next);
     const r = elementValue(piece.wrapper, value);
     if ('value' in r) return [{ file: this.file, position, ordinal: next(), value: r.value }];
-    this.problems.push({ file: this.file, position, message: r.problem, kind: 'malformed' });
-    next();
-    return [];
+    return [malformedRecord(this.file, position, next(), r.problem)];
   }
 
   /** Call at the end of the input. */
@@ -183,16 +182,8 @@ export class PieceReader {
       next();
       return [];
     }
-    if (this.athena?.doc !== piece.doc) {
-      this.problems.push({
-        file: this.file,
-        position: `row ${piece.index}`,
-        message: 'an Athena row without a header row',
-        kind: 'malformed',
-      });
-      next();
-      return [];
-    }
+    if (this.athena?.doc !== piece.doc)
+      return [malformedRecord(this.file, `row ${piece.index}`, next(), 'an Athena row without a header row')];
     return rowsToRecords(this.file, this.athena.header, [cells], this.problems, next, piece.index);
   }
 

@@ -171,7 +171,6 @@ export async function readBytes(
   // A log file among many: parse only the records that name a watched call.
   const candidates = options.prefilter ? candidateRecords(name, bytes, at, line) : null;
   if (candidates) {
-    problems.push(...candidates.problems);
     options.onUnparsed?.(candidates.unparsed);
     sink(candidates.records);
     return;

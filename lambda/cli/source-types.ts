@@ -10,6 +10,22 @@ export interface SourceRecord {
   /** Increases with the record's place in its file: ties in event time keep file order. */
   ordinal: number;
   value: unknown;
+  /**
+   * Why the reader could not make a record of it (a lookup-events element without its
+   * CloudTrailEvent string, `Records` that is not an array): counted as a record and as malformed,
+   * as the detection core's own malformed records are, whichever way the input was read.
+   */
+  malformed?: string;
+}
+
+/** A record the reader could not make: counted and reported as malformed (see `malformed`). */
+export function malformedRecord(
+  file: string,
+  position: string,
+  ordinal: number,
+  reason: string,
+): SourceRecord {
+  return { file, position, ordinal, value: null, malformed: reason };
 }
 
 /**

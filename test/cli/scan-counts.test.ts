@@ -130,3 +130,37 @@ describe('the summary does not depend on how an input is read', () => {
     expect(plain.others).toEqual([]);
   });
 });
+
+describe('a record the reader cannot make is counted, as a record and as malformed', () => {
+  const lookup = (elements: unknown[]) =>
+    JSON.stringify({
+      Events: elements.map((e) =>
+        e === null ? { EventId: 'q' } : { EventId: 'e', CloudTrailEvent: JSON.stringify(e) },
+      ),
+      NextToken: 'next',
+    });
+  it.each([
+    [
+      'a lookup-events element without its CloudTrailEvent string',
+      lookup([attack(), null, ...otherServiceCalls(20)]),
+    ],
+    [
+      'Records that is not an array',
+      [
+        JSON.stringify(attack()),
+        '{"Records":5}',
+        ...otherServiceCalls(20).map((r) => JSON.stringify(r)),
+      ].join('\n'),
+    ],
+  ])('%s', async (name, text) => {
+    const results = await scanAll(text, `malformed-${name.replace(/\W+/g, '-')}`);
+    // Every record is checked without the pre-filter, which only parses candidates.
+    const plain = differences(results, (how) => how.endsWith('--no-prefilter'));
+    expect(plain.first).toMatch(/ 22 records, 1 candidates .* 20 skipped, 1 malformed, .* \| exit 0 \|/);
+    expect(plain.others).toEqual([]);
+    // With it, a record without a watched call is not checked (read whole, a document that is not a
+    // single log file is parsed whole, and its records are): counted all the same.
+    for (const [how, r] of results)
+      expect([how, r]).toEqual([how, expect.stringMatching(/ 22 records, 1 candidates /)]);
+  });
+});
