@@ -131,6 +131,21 @@ describe('the summary does not depend on how an input is read', () => {
   });
 });
 
+describe('a record the pre-filter cannot judge by its keys', () => {
+  // No eventName key, so not a candidate: a watched call and Lambda's source among its values.
+  const keyless = { eventID: 'k', eventSource: 'lambda.amazonaws.com', note: 'CreateFunction, DeleteTrail' };
+  it.each(SHAPES.filter(([name]) => /log file|Lines|concatenated|lookup/.test(name)))(
+    '%s: skipped on every path that skips records',
+    async (name, shape) => {
+      const text = shape([attack(), keyless, ...otherServiceCalls(20)]);
+      const results = await scanAll(text, `keyless-${name.replace(/\W+/g, '-')}`);
+      const prefiltered = differences(results, (how) => how.endsWith('--prefilter'));
+      expect(prefiltered.first).toMatch(/ 22 records, 1 candidates .* 21 skipped, 0 malformed, /);
+      expect(prefiltered.others).toEqual([]);
+    },
+  );
+});
+
 describe('a record the reader cannot make is counted, as a record and as malformed', () => {
   const lookup = (elements: unknown[]) =>
     JSON.stringify({
