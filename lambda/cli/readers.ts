@@ -157,15 +157,16 @@ export async function readBytes(
     return readStream(name, Readable.from([bytes]), problems, sink, options);
   options.onBytes?.(bytes.length);
   bytes = withoutBom(bytes);
+  const { at, line } = firstByte(bytes);
+  if (at === bytes.length) return;
+  // Athena CSV is always parsed, as it is when streamed (its rows are not cut apart unparsed).
+  if (looksLikeCsv(bytes, at)) {
+    sink(athenaCsvRecords(name, bytes.subarray(at).toString('utf8'), problems));
+    return;
+  }
   // Skipped unparsed only when it also ends as JSON does: a file cut short is parsed, and reported.
   if (options.prefilter && !mayHoldCandidate(bytes) && endsLikeJson(bytes)) {
     options.onSkipped?.(name);
-    return;
-  }
-  const { at, line } = firstByte(bytes);
-  if (at === bytes.length) return;
-  if (looksLikeCsv(bytes, at)) {
-    sink(athenaCsvRecords(name, bytes.subarray(at).toString('utf8'), problems));
     return;
   }
   // A log file among many: parse only the records that name a watched call.

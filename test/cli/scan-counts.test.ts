@@ -50,6 +50,8 @@ const SHAPES: [string, (records: Rec[]) => string][] = [
     (records) => JSON.stringify({ ResultSet: { Rows: queryResultRows(records) } }),
   ],
   ['Athena CSV', csv],
+  // The last cell unquoted and closing a bracket, as a JSON file ends.
+  ['Athena CSV ending in a bracket', (records) => csv(records.map((r) => ({ ...r, resources: [] })))],
 ];
 
 interface Way {
@@ -121,7 +123,7 @@ describe('the summary does not depend on how an input is read', () => {
     const plain = differences(results, (how) => how.endsWith('--no-prefilter'));
     expect(plain.first).toMatch(/\(0 without candidate events, not parsed\), 0 unreadable, 40 records,/);
     // A CSV is always parsed (it does not end as JSON does, so it could be cut short).
-    if (name === 'Athena CSV') expect(prefiltered.first).toBe(plain.first);
+    if (name.startsWith('Athena CSV')) expect(prefiltered.first).toBe(plain.first);
     else
       expect(prefiltered.first).toMatch(
         /\(1 without candidate events, not parsed\), 0 unreadable, 0 records,/,
