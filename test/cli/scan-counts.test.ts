@@ -133,6 +133,16 @@ describe('the summary does not depend on how an input is read', () => {
   });
 });
 
+describe('an input of blanks only', () => {
+  it('is a file read, of no record, on every path', async () => {
+    const { first, others } = differences(await scanAll(' \n\t\r\n  \n', 'blanks'));
+    expect(first).toMatch(
+      /^layerwatch: 1 file \(0 without candidate events, not parsed\), 0 unreadable, 0 records,/,
+    );
+    expect(others).toEqual([]);
+  });
+});
+
 describe('a record the pre-filter cannot judge by its keys', () => {
   // No eventName key, so not a candidate: a watched call and Lambda's source among its values.
   const keyless = { eventID: 'k', eventSource: 'lambda.amazonaws.com', note: 'CreateFunction, DeleteTrail' };
