@@ -102,10 +102,11 @@ export class PieceReader {
     private readonly file: string,
     private readonly problems: SourceProblem[],
     /**
-     * May the piece hold a candidate (false is certain)? `row`: it is a row of Athena results, as
-     * the splitter knows from where it stands (`ResultSet.Rows`): cells, whatever keys they spell.
+     * May the piece hold a candidate (false is certain)? Judged by what the splitter knows it is
+     * from where it stands (`wrapper`): a row of Athena results (`ResultSet.Rows`: cells, whatever
+     * keys they spell), an element of an event array, or a whole document (null).
      */
-    private readonly prefilter: ((bytes: Buffer, row: boolean) => boolean) | null,
+    private readonly prefilter: ((bytes: Buffer, wrapper: string | null) => boolean) | null,
   ) {}
 
   records(piece: Piece): SourceRecord[] {
@@ -113,7 +114,7 @@ export class PieceReader {
     const row = piece.wrapper === 'ResultSet.Rows';
     const header = row && piece.index === 0;
     if (this.prefilter && !header) {
-      if (!this.prefilter(piece.bytes, row)) {
+      if (!this.prefilter(piece.bytes, piece.wrapper)) {
         this.dropped += 1;
         next();
         return [];
@@ -151,10 +152,11 @@ export class PieceReader {
    * The records the pre-filter dropped since the last call, once a piece has passed it: they are
    * counted as skipped, as the whole file's record-level pass counts them. Until one passes, none:
    * an input in which none does is a file without candidates (`withoutCandidates`), which a whole
-   * read skips unparsed, its records uncounted.
+   * read skips unparsed, its records uncounted. `all`: take them all the same (part of the input
+   * went unread, so it cannot be said to hold no candidate).
    */
-  takeDropped(): number {
-    if (!this.passed) return 0;
+  takeDropped(all = false): number {
+    if (!this.passed && !all) return 0;
     const n = this.dropped;
     this.dropped = 0;
     return n;

@@ -192,9 +192,15 @@ export function rowMayBeCandidate(bytes: Buffer): boolean {
   return withoutKeys(bytes) || bytes.includes(UNICODE_ESCAPE);
 }
 
-/** A piece of a streamed input: a row of Athena results (`row`) or a record or document. */
-export function pieceMayBeCandidate(bytes: Buffer, row: boolean): boolean {
-  return row ? rowMayBeCandidate(bytes) : recordMayBeCandidate(bytes);
+/**
+ * A piece of an input read in pieces, judged as the same bytes are when read whole: a row of Athena
+ * results (`ResultSet.Rows`) by its cells, an element of an event array (`Records`, `Events`, a
+ * top-level array) as the record-level pass judges it, and a whole document (no wrapper) as a file
+ * of that one document is judged.
+ */
+export function pieceMayBeCandidate(bytes: Buffer, wrapper: string | null): boolean {
+  if (wrapper === null) return mayHoldCandidate(bytes);
+  return wrapper === 'ResultSet.Rows' ? rowMayBeCandidate(bytes) : recordMayBeCandidate(bytes);
 }
 
 /** The first byte after the separators that follow a key. */

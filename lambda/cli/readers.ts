@@ -194,21 +194,27 @@ export async function readBytes(
 
 function splitter(name: string, problems: SourceProblem[], sink: RecordSink, options: ReadOptions) {
   const pieces = new PieceReader(name, problems, options.prefilter ? pieceMayBeCandidate : null);
+  /** Every byte of the input was judged: none was cut off, skipped as not JSON, or over the limit. */
+  let whole = true;
   let batch: ReturnType<PieceReader['records']> = [];
   const split = new JsonSplitter(
     {
       piece: (p) => {
         for (const r of pieces.records(p)) batch.push(r);
       },
-      invalid: (line, message) =>
-        problems.push({ file: name, position: `line ${line}`, message, kind: 'invalid' }),
-      oversized: (p, size) =>
+      invalid: (line, message) => {
+        whole = false;
+        problems.push({ file: name, position: `line ${line}`, message, kind: 'invalid' });
+      },
+      oversized: (p, size) => {
+        whole = false;
         problems.push({
           file: name,
           position: positionOf(p.line, p.wrapper, p.index, p.docInLine),
           message: `a record of ${size} bytes or more is over the limit of ${options.maxRecordBytes} bytes (--max-record-bytes), skipped`,
           kind: 'unreadable',
-        }),
+        });
+      },
       ambiguous: (line, names) =>
         problems.push({
           file: name,
@@ -225,11 +231,16 @@ function splitter(name: string, problems: SourceProblem[], sink: RecordSink, opt
     const dropped = pieces.takeDropped();
     if (dropped > 0) options.onUnparsed?.(dropped);
   };
-  /** The input is over: one without any candidate is a file not parsed, as when it is read whole. */
-  const close = () => {
+  /**
+   * The input is over: one without any candidate is a file not parsed, as when it is read whole,
+   * unless part of it went unread; then its records are skipped ones.
+   */
+  const close = (complete: boolean) => {
     pieces.finish();
     flush();
-    if (pieces.withoutCandidates()) options.onSkipped?.(name);
+    if (!pieces.withoutCandidates()) return;
+    if (complete && whole) options.onSkipped?.(name);
+    else options.onUnparsed?.(pieces.takeDropped(true));
   };
   return {
     push(chunk: Buffer) {
@@ -238,10 +249,10 @@ function splitter(name: string, problems: SourceProblem[], sink: RecordSink, opt
     },
     end() {
       split.end();
-      close();
+      close(true);
     },
     /** The input broke off: what was read is kept, the unfinished document is not reported twice. */
-    abort: close,
+    abort: () => close(false),
   };
 }
 

@@ -144,18 +144,35 @@ describe('an input of blanks only', () => {
 });
 
 describe('a record the pre-filter cannot judge by its keys', () => {
-  // No eventName key, so not a candidate: a watched call and Lambda's source among its values.
+  // No eventName key: a watched call and Lambda's source among its values. An element of a log
+  // file is judged by its keys (skipped); a document of its own, by its names anywhere (parsed),
+  // as a file of that one document is.
   const keyless = { eventID: 'k', eventSource: 'lambda.amazonaws.com', note: 'CreateFunction, DeleteTrail' };
-  it.each(SHAPES.filter(([name]) => /log file|Lines|concatenated|lookup/.test(name)))(
-    '%s: skipped on every path that skips records',
-    async (name, shape) => {
-      const text = shape([attack(), keyless, ...otherServiceCalls(20)]);
-      const results = await scanAll(text, `keyless-${name.replace(/\W+/g, '-')}`);
-      const prefiltered = differences(results, (how) => how.endsWith('--prefilter'));
-      expect(prefiltered.first).toMatch(/ 22 records, 1 candidates .* 21 skipped, 0 malformed, /);
-      expect(prefiltered.others).toEqual([]);
-    },
-  );
+  it.each([
+    ...SHAPES.filter(([name]) => /log file|lookup/.test(name)).map(
+      ([n, shape]) => [n, shape, '21 skipped, 0'] as const,
+    ),
+    ...SHAPES.filter(([name]) => /Lines|concatenated/.test(name)).map(
+      ([n, shape]) => [n, shape, '20 skipped, 1'] as const,
+    ),
+  ])('%s: judged alike on every path', async (name, shape, counts) => {
+    const text = shape([attack(), keyless, ...otherServiceCalls(20)]);
+    const results = await scanAll(text, `keyless-${name.replace(/\W+/g, '-')}`);
+    const prefiltered = differences(results, (how) => how.endsWith('--prefilter'));
+    expect(prefiltered.first).toMatch(new RegExp(` 22 records, 1 candidates .* ${counts} malformed, `));
+    expect(prefiltered.others).toEqual([]);
+  });
+});
+
+describe('a document that is not an event, naming a watched call', () => {
+  it('is parsed and noted on every path', async () => {
+    // One document under the record limit, in a file over it.
+    const text = `${JSON.stringify({ note: 'CreateFunction on lambda.amazonaws.com' })}${' '.repeat(5000)}`;
+    const results = await scanAll(text, 'not-an-event');
+    const { first, others } = differences(results);
+    expect(first).toMatch(/\(0 without candidate events, not parsed\), 0 unreadable, 0 records,/);
+    expect(others).toEqual([]);
+  });
 });
 
 describe('a record the reader cannot make is counted, as a record and as malformed', () => {
@@ -189,5 +206,48 @@ describe('a record the reader cannot make is counted, as a record and as malform
     // single log file is parsed whole, and its records are): counted all the same.
     for (const [how, r] of results)
       expect([how, r]).toEqual([how, expect.stringMatching(/ 22 records, 1 candidates /)]);
+  });
+});
+
+describe('an input without a candidate, part of it unread', () => {
+  /** The summary line of a scan, without its time. */
+  async function summary(args: string[], input?: Buffer | string): Promise<string> {
+    const r = await runCli(['scan', '--format', 'jsonl', ...args], input ? { input } : {});
+    return r.stderr.split('\n').find((l) => / files \(/.test(l)) ?? r.stderr;
+  }
+
+  it('a record over the limit: not said to hold no candidate; the records read are skipped ones', async () => {
+    const big = { ...otherServiceCalls(1)[0], userAgent: 'x'.repeat(5000) };
+    const text = JSON.stringify({ Records: [...otherServiceCalls(20), big, ...otherServiceCalls(20)] });
+    const file = join(DIR, 'over-the-limit.json');
+    writeFileSync(file, text);
+    writeFileSync(`${file}.gz`, gzipSync(text));
+    for (const args of [[file], [`${file}.gz`], ['-']])
+      expect([
+        args,
+        await summary(['--max-record-bytes', LIMIT, ...args], args[0] === '-' ? text : undefined),
+      ]).toEqual([
+        args,
+        expect.stringMatching(
+          /\(0 without candidate events, not parsed\), 1 unreadable, 40 records, 0 candidates .* 40 skipped,/,
+        ),
+      ]);
+  });
+
+  it('a gzip cut short: not said to hold no candidate', async () => {
+    const gz = gzipSync(JSON.stringify({ Records: otherServiceCalls(200) }));
+    const cut = gz.subarray(0, Math.floor(gz.length * 0.6));
+    const file = join(DIR, 'cut.json.gz');
+    writeFileSync(file, cut);
+    for (const args of [[file], ['-']]) {
+      const line = await summary(args, args[0] === '-' ? cut : undefined);
+      expect([args, line]).toEqual([
+        args,
+        expect.stringMatching(/\(0 without candidate events, not parsed\), 1 unreadable, \d+ records,/),
+      ]);
+      const [, records, skipped] = /, (\d+) records, .* (\d+) skipped,/.exec(line) ?? [];
+      expect(Number(records)).toBeGreaterThan(0);
+      expect(skipped).toBe(records);
+    }
   });
 });
