@@ -39,6 +39,10 @@ export function emptyClassified(): Classified {
 export function classify(records: readonly SourceRecord[], into: Classified = emptyClassified()): Classified {
   for (const record of records) {
     into.records += 1;
+    if (record.malformed !== undefined) {
+      into.malformed.push({ file: record.file, position: record.position, reason: record.malformed });
+      continue;
+    }
     const result = normalize(record.value);
     if (result.status === 'ignored') into.ignored += 1;
     else if (result.status === 'malformed')

@@ -46,8 +46,9 @@ export const EXIT_CODES_HELP = `Exit codes:
   0  the run completed: every input was read completely and no finding reached --fail-on
   1  a finding reached --fail-on (this wins over 2)
   2  usage error, or an input that could not be read completely (missing or unreadable path,
-     truncated gzip, text that is not JSON, a record over --max-record-bytes, an Athena row whose
-     JSON does not parse, a hunt's region or event name that failed); each is named, and the
+     truncated gzip, text that is not JSON, a document naming its event arrays twice, a record
+     over --max-record-bytes, an Athena row whose JSON does not parse, a hunt's region or event
+     name that failed); each is named, and the
      findings of everything readable are still printed. --allow-partial turns this case into 0
   3  internal error (a bug; the message says where)
 `;

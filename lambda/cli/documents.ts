@@ -5,7 +5,7 @@
  */
 import { athenaJsonRecords, cellsOf, rowsToRecords } from './athena.js';
 import type { Piece } from './json-splitter.js';
-import type { SourceProblem, SourceRecord } from './source-types.js';
+import { malformedRecord, type SourceProblem, type SourceRecord } from './source-types.js';
 
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -62,17 +62,18 @@ export function recordsOfDocument(
   for (const wrapper of ['Records', 'Events'] as const) {
     if (!isObject(doc) || !(wrapper in doc)) continue;
     const elements = doc[wrapper];
-    if (!Array.isArray(elements)) {
-      problems.push({ file, position: wrapper, message: `${wrapper} is not an array`, kind: 'malformed' });
-      return [];
-    }
+    if (!Array.isArray(elements))
+      return [malformedRecord(file, wrapper, next(), `${wrapper} is not an array`)];
     const out: SourceRecord[] = [];
     elements.forEach((element, i) => {
       const position = positionOf(line, wrapper, i);
       const ordinal = next();
       const r = elementValue(wrapper, element);
-      if ('value' in r) out.push({ file, position, ordinal, value: r.value });
-      else problems.push({ file, position, message: r.problem, kind: 'malformed' });
+      out.push(
+        'value' in r
+          ? { file, position, ordinal, value: r.value }
+          : malformedRecord(file, position, ordinal, r.problem),
+      );
     });
     return out;
   }
@@ -88,6 +89,10 @@ export function recordsOfDocument(
  */
 export class PieceReader {
   private ordinal = 0;
+  /** Records the pre-filter dropped that are not yet counted (see `takeDropped`). */
+  private dropped = 0;
+  /** A piece passed the pre-filter: the input holds a candidate, its dropped records are skipped ones. */
+  private passed = false;
   private arrayDoc = -1;
   private arrayHasEvent = false;
   /** The header row of the Athena result being streamed, with its document. */
@@ -97,19 +102,24 @@ export class PieceReader {
     private readonly file: string,
     private readonly problems: SourceProblem[],
     /**
-     * May the piece hold a candidate (false is certain)? `row`: it is a row of Athena results, as
-     * the splitter knows from where it stands (`ResultSet.Rows`): cells, whatever keys they spell.
+     * May the piece hold a candidate (false is certain)? Judged by what the splitter knows it is
+     * from where it stands (`wrapper`): a row of Athena results (`ResultSet.Rows`: cells, whatever
+     * keys they spell), an element of an event array, or a whole document (null).
      */
-    private readonly prefilter: ((bytes: Buffer, row: boolean) => boolean) | null,
+    private readonly prefilter: ((bytes: Buffer, wrapper: string | null) => boolean) | null,
   ) {}
 
   records(piece: Piece): SourceRecord[] {
     const next = () => this.ordinal++;
     const row = piece.wrapper === 'ResultSet.Rows';
     const header = row && piece.index === 0;
-    if (this.prefilter && !header && !this.prefilter(piece.bytes, row)) {
-      next();
-      return [];
+    if (this.prefilter && !header) {
+      if (!this.prefilter(piece.bytes, piece.wrapper)) {
+        this.dropped += 1;
+        next();
+        return [];
+      }
+      this.passed = true;
     }
     let value: unknown;
     const position = positionOf(piece.line, piece.wrapper, piece.index, piece.docInLine);
@@ -130,14 +140,31 @@ export class PieceReader {
     if (piece.wrapper === 'ResultSet.Rows') return this.athenaRow(piece, value, next);
     const r = elementValue(piece.wrapper, value);
     if ('value' in r) return [{ file: this.file, position, ordinal: next(), value: r.value }];
-    this.problems.push({ file: this.file, position, message: r.problem, kind: 'malformed' });
-    next();
-    return [];
+    return [malformedRecord(this.file, position, next(), r.problem)];
   }
 
   /** Call at the end of the input. */
   finish(): void {
     this.closeArray();
+  }
+
+  /**
+   * The records the pre-filter dropped since the last call, once a piece has passed it: they are
+   * counted as skipped, as the whole file's record-level pass counts them. Until one passes, none:
+   * an input in which none does is a file without candidates (`withoutCandidates`), which a whole
+   * read skips unparsed, its records uncounted. `all`: take them all the same (part of the input
+   * went unread, so it cannot be said to hold no candidate).
+   */
+  takeDropped(all = false): number {
+    if (!this.passed && !all) return 0;
+    const n = this.dropped;
+    this.dropped = 0;
+    return n;
+  }
+
+  /** At the end of the input: the pre-filter dropped every record, and passed none. */
+  withoutCandidates(): boolean {
+    return !this.passed && this.dropped > 0;
   }
 
   private arrayElement(piece: Piece, position: string, value: unknown, ordinal: number): SourceRecord[] {
@@ -157,16 +184,8 @@ export class PieceReader {
       next();
       return [];
     }
-    if (this.athena?.doc !== piece.doc) {
-      this.problems.push({
-        file: this.file,
-        position: `row ${piece.index}`,
-        message: 'an Athena row without a header row',
-        kind: 'malformed',
-      });
-      next();
-      return [];
-    }
+    if (this.athena?.doc !== piece.doc)
+      return [malformedRecord(this.file, `row ${piece.index}`, next(), 'an Athena row without a header row')];
     return rowsToRecords(this.file, this.athena.header, [cells], this.problems, next, piece.index);
   }
 

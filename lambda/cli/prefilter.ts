@@ -104,12 +104,17 @@ function judgeTable(): Uint8Array {
  */
 export function mayHoldCandidate(input: Buffer | string): boolean {
   const bytes = typeof input === 'string' ? Buffer.from(input) : input;
-  const verdict = bytes.length >= KEY_SEARCH_FROM ? judgeKeys(bytes, JUDGE_TABLE) : keyVerdict(bytes);
+  const verdict = keysOf(bytes);
   if (verdict === WATCHED_KEY) return true;
   return (
     escapedAscii(bytes) ||
     (((verdict & KEYS) === NO_KEY || mayHoldRows(bytes, verdict)) && withoutKeys(bytes))
   );
+}
+
+/** The key test's verdict: by the module's pass in larger inputs, by native searches in small ones. */
+function keysOf(bytes: Buffer): number {
+  return bytes.length >= KEY_SEARCH_FROM ? judgeKeys(bytes, JUDGE_TABLE) : keyVerdict(bytes);
 }
 
 /**
@@ -166,12 +171,14 @@ function escapedAscii(bytes: Buffer): boolean {
 
 /**
  * One record among many (an element of a log file that passed the test above, a piece of a streamed
- * file): may it be a candidate? Broader than the file test, so that a record is parsed whenever the
- * whole file's parse could read a watched call in it: also any `\u` escape (the one escape that can
- * spell a letter of an event name).
+ * file): may it be a candidate? A watched name after an `eventName` key, or any `\u` escape (the one
+ * escape that can spell a letter of an event name, or the key). A record without such a key cannot
+ * be a candidate, whatever names its values hold: it is skipped, as the record-level pass skips it,
+ * so that a file counts the same read whole or in pieces. (Athena rows, whose cells hold no keys,
+ * are judged by `rowMayBeCandidate`.)
  */
 export function recordMayBeCandidate(bytes: Buffer): boolean {
-  return mayHoldCandidate(bytes) || bytes.includes(UNICODE_ESCAPE);
+  return keysOf(bytes) === WATCHED_KEY || bytes.includes(UNICODE_ESCAPE);
 }
 
 /**
@@ -185,9 +192,15 @@ export function rowMayBeCandidate(bytes: Buffer): boolean {
   return withoutKeys(bytes) || bytes.includes(UNICODE_ESCAPE);
 }
 
-/** A piece of a streamed input: a row of Athena results (`row`) or a record or document. */
-export function pieceMayBeCandidate(bytes: Buffer, row: boolean): boolean {
-  return row ? rowMayBeCandidate(bytes) : recordMayBeCandidate(bytes);
+/**
+ * A piece of an input read in pieces, judged as the same bytes are when read whole: a row of Athena
+ * results (`ResultSet.Rows`) by its cells, an element of an event array (`Records`, `Events`, a
+ * top-level array) as the record-level pass judges it, and a whole document (no wrapper) as a file
+ * of that one document is judged.
+ */
+export function pieceMayBeCandidate(bytes: Buffer, wrapper: string | null): boolean {
+  if (wrapper === null) return mayHoldCandidate(bytes);
+  return wrapper === 'ResultSet.Rows' ? rowMayBeCandidate(bytes) : recordMayBeCandidate(bytes);
 }
 
 /** The first byte after the separators that follow a key. */

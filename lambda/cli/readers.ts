@@ -157,21 +157,21 @@ export async function readBytes(
     return readStream(name, Readable.from([bytes]), problems, sink, options);
   options.onBytes?.(bytes.length);
   bytes = withoutBom(bytes);
+  const { at, line } = firstByte(bytes);
+  if (at === bytes.length) return;
+  // Athena CSV is always parsed, as it is when streamed (its rows are not cut apart unparsed).
+  if (looksLikeCsv(bytes, at)) {
+    sink(athenaCsvRecords(name, bytes.subarray(at).toString('utf8'), problems));
+    return;
+  }
   // Skipped unparsed only when it also ends as JSON does: a file cut short is parsed, and reported.
   if (options.prefilter && !mayHoldCandidate(bytes) && endsLikeJson(bytes)) {
     options.onSkipped?.(name);
     return;
   }
-  const { at, line } = firstByte(bytes);
-  if (at === bytes.length) return;
-  if (looksLikeCsv(bytes, at)) {
-    sink(athenaCsvRecords(name, bytes.subarray(at).toString('utf8'), problems));
-    return;
-  }
   // A log file among many: parse only the records that name a watched call.
   const candidates = options.prefilter ? candidateRecords(name, bytes, at, line) : null;
   if (candidates) {
-    problems.push(...candidates.problems);
     options.onUnparsed?.(candidates.unparsed);
     sink(candidates.records);
     return;
@@ -194,27 +194,33 @@ export async function readBytes(
 
 function splitter(name: string, problems: SourceProblem[], sink: RecordSink, options: ReadOptions) {
   const pieces = new PieceReader(name, problems, options.prefilter ? pieceMayBeCandidate : null);
+  /** Every byte of the input was judged: none was cut off, skipped as not JSON, or over the limit. */
+  let whole = true;
   let batch: ReturnType<PieceReader['records']> = [];
   const split = new JsonSplitter(
     {
       piece: (p) => {
         for (const r of pieces.records(p)) batch.push(r);
       },
-      invalid: (line, message) =>
-        problems.push({ file: name, position: `line ${line}`, message, kind: 'invalid' }),
-      oversized: (p, size) =>
+      invalid: (line, message) => {
+        whole = false;
+        problems.push({ file: name, position: `line ${line}`, message, kind: 'invalid' });
+      },
+      oversized: (p, size) => {
+        whole = false;
         problems.push({
           file: name,
           position: positionOf(p.line, p.wrapper, p.index, p.docInLine),
           message: `a record of ${size} bytes or more is over the limit of ${options.maxRecordBytes} bytes (--max-record-bytes), skipped`,
           kind: 'unreadable',
-        }),
+        });
+      },
       ambiguous: (line, names) =>
         problems.push({
           file: name,
           position: `line ${line}`,
           message: `the document names its event arrays more than once (${names.join(', ')}): CloudTrail writes one; the elements of every one were read, where a whole parse keeps only the last`,
-          kind: 'invalid',
+          kind: 'ambiguous',
         }),
     },
     options.maxRecordBytes,
@@ -222,6 +228,19 @@ function splitter(name: string, problems: SourceProblem[], sink: RecordSink, opt
   const flush = () => {
     if (batch.length > 0) sink(batch);
     batch = [];
+    const dropped = pieces.takeDropped();
+    if (dropped > 0) options.onUnparsed?.(dropped);
+  };
+  /**
+   * The input is over: one without any candidate is a file not parsed, as when it is read whole,
+   * unless part of it went unread; then its records are skipped ones.
+   */
+  const close = (complete: boolean) => {
+    pieces.finish();
+    flush();
+    if (!pieces.withoutCandidates()) return;
+    if (complete && whole) options.onSkipped?.(name);
+    else options.onUnparsed?.(pieces.takeDropped(true));
   };
   return {
     push(chunk: Buffer) {
@@ -230,14 +249,10 @@ function splitter(name: string, problems: SourceProblem[], sink: RecordSink, opt
     },
     end() {
       split.end();
-      pieces.finish();
-      flush();
+      close(true);
     },
     /** The input broke off: what was read is kept, the unfinished document is not reported twice. */
-    abort() {
-      pieces.finish();
-      flush();
-    },
+    abort: () => close(false),
   };
 }
 

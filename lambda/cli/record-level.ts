@@ -20,7 +20,7 @@
 import { elementValue, positionOf } from './documents.js';
 import { isSpace } from './json-bytes.js';
 import { recordMayBeCandidate } from './prefilter.js';
-import type { SourceProblem, SourceRecord } from './source-types.js';
+import { malformedRecord, type SourceRecord } from './source-types.js';
 import { closesDocument, type Elements, wasmElementSpans, watchedEventName } from './structure-pass.js';
 
 /** Deeper than CloudTrail ever nests; a deeper file is read the usual way. */
@@ -34,7 +34,6 @@ const ESCAPED = 2;
 
 export interface CandidateRecords {
   records: SourceRecord[];
-  problems: SourceProblem[];
   /** Elements that were not parsed: they hold no watched event name. */
   unparsed: number;
 }
@@ -168,7 +167,7 @@ export function candidateRecords(
   const wrapper = head[1] as 'Records' | 'Events';
   const spans = elementSpans(bytes, at + head[0].length - 1);
   if (!spans) return null;
-  const out: CandidateRecords = { records: [], problems: [], unparsed: spans.starts.length };
+  const out: CandidateRecords = { records: [], unparsed: spans.starts.length };
   for (const i of spans.candidates) {
     let element: unknown;
     try {
@@ -179,8 +178,11 @@ export function candidateRecords(
     out.unparsed -= 1;
     const position = positionOf(line, wrapper, i);
     const r = elementValue(wrapper, element);
-    if ('value' in r) out.records.push({ file, position, ordinal: i, value: r.value });
-    else out.problems.push({ file, position, message: r.problem, kind: 'malformed' });
+    out.records.push(
+      'value' in r
+        ? { file, position, ordinal: i, value: r.value }
+        : malformedRecord(file, position, i, r.problem),
+    );
   }
   return out;
 }

@@ -25,11 +25,14 @@ export interface Tally {
   unreadable: number;
   /** Stretches of input that are not JSON. */
   invalid: number;
+  /** JSON documents that name their event arrays more than once (`Records` twice). */
+  ambiguous: number;
 }
 
 export function tally(problems: readonly SourceProblem[]): Tally {
   const unreadable = new Set(problems.filter((p) => p.kind === 'unreadable').map((p) => p.file));
-  return { unreadable: unreadable.size, invalid: problems.filter((p) => p.kind === 'invalid').length };
+  const count = (kind: SourceProblem['kind']) => problems.filter((p) => p.kind === kind).length;
+  return { unreadable: unreadable.size, invalid: count('invalid'), ambiguous: count('ambiguous') };
 }
 
 /**
@@ -37,7 +40,7 @@ export function tally(problems: readonly SourceProblem[]): Tally {
  * records the detection core analyses: layer operations and calls that can tamper with layerwatch.
  */
 export function summaryLine(stats: ScanStats, t: Tally, shown: number, seconds: number): string {
-  return `layerwatch: ${stats.files} files (${stats.unparsedFiles} without candidate events, not parsed), ${t.unreadable} unreadable, ${stats.records} records, ${stats.relevant} candidates (layer or tampering calls), ${stats.ignored} skipped, ${stats.malformed} malformed, ${t.invalid} not JSON, ${stats.duplicates} duplicates, ${stats.findings} findings (${stats.suppressed} suppressed, ${shown} shown) in ${seconds.toFixed(2)}s\n`;
+  return `layerwatch: ${stats.files} files (${stats.unparsedFiles} without candidate events, not parsed), ${t.unreadable} unreadable, ${stats.records} records, ${stats.relevant} candidates (layer or tampering calls), ${stats.ignored} skipped, ${stats.malformed} malformed, ${t.invalid} not JSON, ${t.ambiguous} ambiguous (event arrays named twice), ${stats.duplicates} duplicates, ${stats.findings} findings (${stats.suppressed} suppressed, ${shown} shown) in ${seconds.toFixed(2)}s\n`;
 }
 
 function reaches(findings: readonly Finding[], level: Severity): boolean {

@@ -10,14 +10,32 @@ export interface SourceRecord {
   /** Increases with the record's place in its file: ties in event time keep file order. */
   ordinal: number;
   value: unknown;
+  /**
+   * Why the reader could not make a record of it (a lookup-events element without its
+   * CloudTrailEvent string, `Records` that is not an array): counted as a record and as malformed,
+   * as the detection core's own malformed records are, whichever way the input was read.
+   */
+  malformed?: string;
+}
+
+/** A record the reader could not make: counted and reported as malformed (see `malformed`). */
+export function malformedRecord(
+  file: string,
+  position: string,
+  ordinal: number,
+  reason: string,
+): SourceRecord {
+  return { file, position, ordinal, value: null, malformed: reason };
 }
 
 /**
  * `unreadable`: part of an input could not be read (I/O error, truncated gzip, a record over the
- * size limit); `invalid`: bytes that are not JSON (or not CSV). Both make the input partial.
- * `malformed`: a JSON record the detection core cannot use. `note`: something skipped on purpose.
+ * size limit); `invalid`: bytes that are not JSON (or not CSV); `ambiguous`: a JSON document that
+ * names its event arrays more than once (`Records` twice, `Records` with `ResultSet`), which
+ * CloudTrail and Athena never write and the scan will not guess about. All three make the input
+ * partial. `malformed`: a JSON record the detection core cannot use. `note`: something skipped on purpose.
  */
-export type ProblemKind = 'unreadable' | 'invalid' | 'malformed' | 'note';
+export type ProblemKind = 'unreadable' | 'invalid' | 'ambiguous' | 'malformed' | 'note';
 
 export interface SourceProblem {
   file: string;
@@ -28,7 +46,7 @@ export interface SourceProblem {
 
 /** True when the problem means an input was not read completely (exit 2 unless --allow-partial). */
 export function isPartial(problem: SourceProblem): boolean {
-  return problem.kind === 'unreadable' || problem.kind === 'invalid';
+  return problem.kind === 'unreadable' || problem.kind === 'invalid' || problem.kind === 'ambiguous';
 }
 
 /** Receives records in batches, in file order; a reader never keeps a whole file's records. */

@@ -100,6 +100,7 @@ describe('exit codes', () => {
     ['nothing wrong', [], [], null, false, 0],
     ['an unreadable file', [], [problem('unreadable')], null, false, 2],
     ['text that is not JSON', [], [problem('invalid')], 'high', false, 2],
+    ['a document naming its event arrays twice', [], [problem('ambiguous')], null, false, 2],
     ['--allow-partial', [], [problem('invalid')], null, true, 0],
     ['--fail-on reached wins', critical, [problem('unreadable')], 'high', false, 1],
     ['a malformed record or a note alone', [], [problem('malformed'), problem('note')], null, false, 0],
@@ -128,9 +129,9 @@ describe('scan report', () => {
 
   it('counts unreadable inputs once per file and stretches that are not JSON', () => {
     const t = tally(problems);
-    expect(t).toEqual({ unreadable: 1, invalid: 1 });
+    expect(t).toEqual({ unreadable: 1, invalid: 1, ambiguous: 0 });
     expect(summaryLine({ ...emptyStats(), files: 3 }, t, 0, 1.5)).toMatch(
-      /^layerwatch: 3 files \(0 without candidate events, not parsed\), 1 unreadable, 0 records, .* 0 malformed, 1 not JSON, .* in 1\.50s\n$/,
+      /^layerwatch: 3 files \(0 without candidate events, not parsed\), 1 unreadable, 0 records, .* 0 malformed, 1 not JSON, 0 ambiguous \(event arrays named twice\), .* in 1\.50s\n$/,
     );
   });
 });

@@ -104,21 +104,21 @@ describe('a row of Athena results, read as a piece', () => {
     ['a cell spelling a key and another call', 'x","eventName":"GetObject', true],
     ['no key at all', 'aws-cli/2.27.0', true],
   ])('the attack, %s: kept, whatever keys the cells spell', (_label, text, expected) => {
-    expect(pieceMayBeCandidate(row(attack(text)), true)).toBe(expected);
+    expect(pieceMayBeCandidate(row(attack(text)), 'ResultSet.Rows')).toBe(expected);
   });
 
   it('is judged as a row only when the splitter found it in ResultSet.Rows', () => {
     const bytes = row(attack('eventName"'));
     // By its keys, the row looks like a record of another call: only where it stands tells them apart.
     expect(recordMayBeCandidate(bytes)).toBe(false);
-    expect(pieceMayBeCandidate(bytes, false)).toBe(false);
-    expect(pieceMayBeCandidate(bytes, true)).toBe(true);
+    expect(pieceMayBeCandidate(bytes, 'Records')).toBe(false);
+    expect(pieceMayBeCandidate(bytes, 'ResultSet.Rows')).toBe(true);
   });
 
   it('a row of another call, spelling a key or not, is still skipped', () => {
     for (const text of ['eventName"', 'aws-cli/2.27.0']) {
       const other = { ...attack(text), eventSource: 's3.amazonaws.com', eventName: 'GetObject' };
-      expect(pieceMayBeCandidate(row(other), true)).toBe(false);
+      expect(pieceMayBeCandidate(row(other), 'ResultSet.Rows')).toBe(false);
     }
   });
 });

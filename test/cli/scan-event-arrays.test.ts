@@ -106,6 +106,11 @@ describe('a document naming its event arrays more than once', () => {
           expect([how, r.detections]).toEqual([how, ['lambda-layer-added']]);
           expect([how, r.code]).toEqual([how, 2]);
           expect(r.stderr).toContain(`names its event arrays more than once (${names})`);
+          // Valid JSON the scan will not guess about: its own kind in the summary, not "not JSON".
+          expect([how, r.stderr]).toEqual([
+            how,
+            expect.stringMatching(/ 0 malformed, 0 not JSON, 1 ambiguous \(event arrays named twice\), /),
+          ]);
         }
     },
   );
