@@ -160,21 +160,26 @@ export interface ColdImport {
 }
 
 /**
+ * Exactly the environment the handler requires at cold start (lambda/config.ts). The runtimes set
+ * no NODE_OPTIONS (test/lib/layerwatch.test.ts), so none is set here either.
+ */
+const IMPORT_ENV = {
+  ...process.env,
+  ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:t',
+  BASELINE_TABLE: 't',
+  HOME_ACCOUNT: '111122223333',
+  AWS_REGION: 'us-east-1',
+  // The runtime is Node 24; under an older node the SDK warns at its first client, a cost that
+  // falls on both sides alike and would flatter the ratio.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+/**
  * Median wall and CPU (user + system) time to import each file in a fresh process, the files
- * alternating run by run so that the machine's load falls on both alike. Exactly the environment
- * the handler requires at cold start (lambda/config.ts).
+ * alternating run by run so that the machine's load falls on both alike.
  */
 export function coldImports(files: string[], runs: number): ColdImport[] {
-  const env = {
-    ...process.env,
-    ALERT_TOPIC_ARN: 'arn:aws:sns:us-east-1:111122223333:t',
-    BASELINE_TABLE: 't',
-    HOME_ACCOUNT: '111122223333',
-    AWS_REGION: 'us-east-1',
-    // The runtime is Node 24; under an older node the SDK warns at its first client, a cost that
-    // falls on both sides alike and would flatter the ratio.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-  };
+  const env = IMPORT_ENV;
   const samples = files.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
   for (let i = 0; i < runs; i += 1) {
     files.forEach((file, f) => {
@@ -188,4 +193,36 @@ export function coldImports(files: string[], runs: number): ColdImport[] {
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
   return samples.map((s) => ({ wallMs: median(s.wall), cpuMs: median(s.cpu) }));
+}
+
+/**
+ * Instructions to import each file in a fresh process, counted by callgrind (deterministic: one
+ * thread, `--predictable`), less those of importing an empty module the same way; null when
+ * valgrind is not installed. Wall and CPU time move with the machine and its load; this does not.
+ */
+export function importInstructions(files: string[]): number[] | null {
+  if (spawnSync('valgrind', ['--version']).status !== 0) return null;
+  const empty = `${PROJECT_ROOT}/${OUT}/empty.mjs`;
+  writeFileSync(empty, 'export {};\n');
+  const count = (file: string): number => {
+    const r = spawnSync(
+      'valgrind',
+      [
+        '--tool=callgrind',
+        '--callgrind-out-file=/dev/null',
+        process.execPath,
+        '--predictable',
+        '--single-threaded',
+        '--input-type=module',
+        '-e',
+        `await import(${JSON.stringify(file.startsWith('/') ? file : `${PROJECT_ROOT}/${file}`)})`,
+      ],
+      { encoding: 'utf8', env: IMPORT_ENV },
+    );
+    const collected = /Collected : (\d+)/.exec(r.stderr)?.[1];
+    if (r.status !== 0 || !collected) throw new Error(`callgrind failed on ${file}: ${r.stderr.slice(-500)}`);
+    return Number(collected);
+  };
+  const base = count(empty);
+  return files.map((f) => count(f) - base);
 }

@@ -10,7 +10,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDbIdempotencyStore } from '../lambda/adapters/dynamodb-idempotency-store.js';
-import { bundleSizes, coldImports, overFloor } from './handler-bundle.js';
+import { bundleSizes, coldImports, importInstructions, overFloor } from './handler-bundle.js';
 import { machine, updateSection } from './markdown.js';
 import { perEvent, perEventDetail, perEventRows, perEventRuns, summarise } from './per-event.js';
 
@@ -44,6 +44,8 @@ async function main() {
     coldRuns,
   );
   if (!oursCold || !floorCold || !likeCold) throw new Error('no cold import measured');
+  const files = [sizes[0]?.ours.file, sizes[0]?.floor.file, sizes[0]?.floorLikeOurs.file] as string[];
+  const instructions = process.env.BENCH_CALLGRIND === '0' ? null : importInstructions(files);
   const kib = (x: { ours: { bytes: number }; floor: { bytes: number } }) =>
     `${(x.ours.bytes / 1024).toFixed(0)} KiB | ${(x.floor.bytes / 1024).toFixed(0)} KiB | ${(x.ours.bytes / x.floor.bytes).toFixed(2)}`;
   const ratio = (a: number, b: number) => (a / b).toFixed(2);
@@ -71,6 +73,7 @@ async function main() {
     `| cold import, default deployment (CPU) | ${oursCold.cpuMs.toFixed(1)} ms | ${floorCold.cpuMs.toFixed(1)} ms | ${ratio(oursCold.cpuMs, floorCold.cpuMs)} |`,
     `| cold import (wall), the floor building at import only the clients the handler builds there | ${oursCold.wallMs.toFixed(1)} ms | ${likeCold.wallMs.toFixed(1)} ms | ${ratio(oursCold.wallMs, likeCold.wallMs)} |`,
     `| cold import (CPU), the floor building at import only the clients the handler builds there | ${oursCold.cpuMs.toFixed(1)} ms | ${likeCold.cpuMs.toFixed(1)} ms | ${ratio(oursCold.cpuMs, likeCold.cpuMs)} |`,
+    ...instructionRows(instructions),
     '',
     `Warm per-event cost (${warm.n} events: attacks, config-only changes, creations, publications, shares), first of our own code (the handler with every port an in-process fake), then with Powertools idempotency over the SDK's DynamoDB client answering in process (its hashing, marshalling and middleware; not the network):`,
     '',
@@ -87,6 +90,17 @@ async function main() {
   ].join('\n');
   process.stdout.write(`${table}\n`);
   if (process.env.BENCH_WRITE !== '0') updateSection('BENCHMARKS.md', 'handler', table);
+}
+
+/** The callgrind rows, when valgrind is here: ours against each floor, in millions of instructions. */
+function instructionRows(counts: number[] | null): string[] {
+  const [ours, floor, like] = counts ?? [];
+  if (ours === undefined || floor === undefined || like === undefined) return [];
+  const m = (n: number) => `${(n / 1e6).toFixed(1)} M`;
+  return [
+    `| cold import (instructions, callgrind, deterministic), default deployment | ${m(ours)} | ${m(floor)} | ${(ours / floor).toFixed(3)} |`,
+    `| cold import (instructions), the floor building at import only the clients the handler builds there | ${m(ours)} | ${m(like)} | ${(ours / like).toFixed(3)} |`,
+  ];
 }
 
 main().catch((error: unknown) => {

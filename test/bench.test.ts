@@ -53,6 +53,7 @@ const runs = {
     BENCH_HANDLER_EVENTS: '300',
     BENCH_COLD_RUNS: '2',
     BENCH_RUNS: '2',
+    BENCH_CALLGRIND: '0',
   }),
   render: bench('bench/render.ts', {}, ['--calls', '200']),
   inspect: bench('bench/inspect.ts', { BENCH_INSPECT_MB: '2', BENCH_INSPECT_RUNS: '1' }),
