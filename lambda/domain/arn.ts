@@ -56,7 +56,11 @@ export function parseLayerArn(value: string): LayerArnParts | null {
  * A string that is not a layer ARN is its own key, so malformed entries still diff consistently.
  */
 export function layerKey(value: string): string {
-  return parseLayerArn(value)?.layerArn ?? value;
+  // parseLayerArn(value)?.layerArn ?? value, without its parts: a layer ARN's key is the ARN up to
+  // its version (a name holds no colon; the parts before `:layer:` hold none of it).
+  if (!LAYER_ARN.test(value)) return value;
+  const version = value.indexOf(':', value.indexOf(':layer:') + 7);
+  return version < 0 ? value : value.slice(0, version);
 }
 
 export function parseFunctionArn(value: string): FunctionArnParts | null {
