@@ -39,15 +39,16 @@ export interface FunctionArnParts {
 export function parseLayerArn(value: string): LayerArnParts | null {
   const m = LAYER_ARN.exec(value);
   if (!m) return null;
-  const [, partition = '', region = '', account = '', name = '', version] = m;
+  const version = m[5];
   const parsedVersion = version === undefined ? null : Number(version);
   return {
-    partition,
-    region,
-    account,
-    name,
+    partition: m[1] ?? '',
+    region: m[2] ?? '',
+    account: m[3] ?? '',
+    name: m[4] ?? '',
     version: parsedVersion !== null && Number.isSafeInteger(parsedVersion) ? parsedVersion : null,
-    layerArn: `arn:${partition}:lambda:${region}:${account}:layer:${name}`,
+    // The whole match is the value: without its version, it is the unversioned ARN.
+    layerArn: version === undefined ? value : value.slice(0, value.length - version.length - 1),
   };
 }
 
@@ -66,14 +67,15 @@ export function layerKey(value: string): string {
 export function parseFunctionArn(value: string): FunctionArnParts | null {
   const m = FUNCTION_ARN.exec(value);
   if (!m) return null;
-  const [, partition = '', region = '', account = '', name = '', qualifier] = m;
+  const qualifier = m[5];
   return {
-    partition,
-    region,
-    account,
-    name,
+    partition: m[1] ?? '',
+    region: m[2] ?? '',
+    account: m[3] ?? '',
+    name: m[4] ?? '',
     qualifier: qualifier ?? null,
-    arn: `arn:${partition}:lambda:${region}:${account}:function:${name}`,
+    // The whole match is the value: without its qualifier, it is the unqualified ARN.
+    arn: qualifier === undefined ? value : value.slice(0, value.length - qualifier.length - 1),
   };
 }
 

@@ -1,16 +1,51 @@
 /**
- * The layer diff, the layer key and the score are written as plain loops (they run on every event);
- * they answer exactly as their earlier map/filter/spread forms, kept here as the reference, for any
- * lists: duplicates, malformed entries, versions on one side only, caps and floors in any mix.
+ * The layer diff, the layer key, the score and the ARN parsers run on every event, written to
+ * allocate little (plain loops, no rebuilt strings); they answer exactly as their earlier
+ * map/filter/spread and template forms, kept here as the reference, for any input: duplicates,
+ * malformed entries, versions on one side only, caps and floors in any mix, near-ARNs.
  */
 import fc from 'fast-check';
-import { layerKey, parseLayerArn } from '../../../lambda/domain/arn.js';
+import { layerKey, parseFunctionArn, parseLayerArn } from '../../../lambda/domain/arn.js';
 import { diffLayers, type LayerDiff, type VersionChange } from '../../../lambda/domain/layers.js';
 import { type Score, type Signal, score } from '../../../lambda/domain/scoring.js';
 import { severityOf } from '../../../lambda/domain/severity.js';
 
+const LAYER_ARN =
+  /^arn:([a-z0-9-]{1,32}):lambda:([a-z0-9-]{1,64}):(\d{12}):layer:([A-Za-z0-9_-]{1,140})(?::(\d{1,10}))?$/;
+const FUNCTION_ARN =
+  /^arn:([a-z0-9-]{1,32}):lambda:([a-z0-9-]{1,64}):(\d{12}):function:([A-Za-z0-9_-]{1,170})(?::(\$LATEST(?:\.PUBLISHED)?|[A-Za-z0-9_-]{1,128}))?$/;
+
+function referenceLayerArn(value: string) {
+  const m = LAYER_ARN.exec(value);
+  if (!m) return null;
+  const [, partition = '', region = '', account = '', name = '', version] = m;
+  const parsedVersion = version === undefined ? null : Number(version);
+  return {
+    partition,
+    region,
+    account,
+    name,
+    version: parsedVersion !== null && Number.isSafeInteger(parsedVersion) ? parsedVersion : null,
+    layerArn: `arn:${partition}:lambda:${region}:${account}:layer:${name}`,
+  };
+}
+
+function referenceFunctionArn(value: string) {
+  const m = FUNCTION_ARN.exec(value);
+  if (!m) return null;
+  const [, partition = '', region = '', account = '', name = '', qualifier] = m;
+  return {
+    partition,
+    region,
+    account,
+    name,
+    qualifier: qualifier ?? null,
+    arn: `arn:${partition}:lambda:${region}:${account}:function:${name}`,
+  };
+}
+
 function referenceKey(value: string): string {
-  return parseLayerArn(value)?.layerArn ?? value;
+  return referenceLayerArn(value)?.layerArn ?? value;
 }
 
 function referenceDiff(before: readonly string[], after: readonly string[]): LayerDiff {
@@ -64,7 +99,51 @@ const entry = fc.oneof(
   fc.string(),
 );
 
-describe('loops answer as their reference forms', () => {
+/** Function ARNs and near-ARNs: qualifiers of every form, and strings one character off. */
+const functionArn = fc.oneof(
+  fc.constantFrom(
+    'arn:aws:lambda:us-east-1:111122223333:function:f',
+    'arn:aws:lambda:us-east-1:111122223333:function:f:prod',
+    'arn:aws:lambda:us-east-1:111122223333:function:f:7',
+    'arn:aws:lambda:us-east-1:111122223333:function:f:$LATEST',
+    'arn:aws:lambda:us-east-1:111122223333:function:f:$LATEST.PUBLISHED',
+    'arn:aws:lambda:us-east-1:111122223333:function:f:$LATEST.X',
+    'arn:aws:lambda:us-east-1:111122223333:function:f:a:b',
+    'arn:aws-us-gov:lambda:us-gov-west-1:111122223333:function:my_fn-2',
+    'arn:aws:lambda:us-east-1:111122223333:layer:a:1',
+    'arn:aws:lambda:us-east-1:11112222333:function:f',
+  ),
+  fc
+    .tuple(
+      fc.constantFrom('aws', 'aws-cn', 'AWS', ''),
+      fc.constantFrom('us-east-1', 'eu-west-1', 'x', ''),
+      fc.constantFrom('111122223333', '1', 'abcdefghijkl'),
+      fc.constantFrom('function', 'layer'),
+      fc.stringMatching(/^[A-Za-z0-9_$.:-]{0,12}$/),
+    )
+    .map(([p, r, a, t, rest]) => `arn:${p}:lambda:${r}:${a}:${t}:${rest}`),
+  fc.string(),
+);
+
+describe('hot paths answer as their reference forms', () => {
+  it('parseLayerArn', () => {
+    fc.assert(
+      fc.property(fc.oneof(entry, functionArn), (value) =>
+        expect(parseLayerArn(value)).toEqual(referenceLayerArn(value)),
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('parseFunctionArn', () => {
+    fc.assert(
+      fc.property(fc.oneof(entry, functionArn), (value) =>
+        expect(parseFunctionArn(value)).toEqual(referenceFunctionArn(value)),
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
   it('layerKey', () => {
     fc.assert(
       fc.property(entry, (value) => expect(layerKey(value)).toBe(referenceKey(value))),
