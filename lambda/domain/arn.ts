@@ -39,15 +39,16 @@ export interface FunctionArnParts {
 export function parseLayerArn(value: string): LayerArnParts | null {
   const m = LAYER_ARN.exec(value);
   if (!m) return null;
-  const [, partition = '', region = '', account = '', name = '', version] = m;
+  const version = m[5];
   const parsedVersion = version === undefined ? null : Number(version);
   return {
-    partition,
-    region,
-    account,
-    name,
+    partition: m[1] ?? '',
+    region: m[2] ?? '',
+    account: m[3] ?? '',
+    name: m[4] ?? '',
     version: parsedVersion !== null && Number.isSafeInteger(parsedVersion) ? parsedVersion : null,
-    layerArn: `arn:${partition}:lambda:${region}:${account}:layer:${name}`,
+    // The whole match is the value: without its version, it is the unversioned ARN.
+    layerArn: version === undefined ? value : value.slice(0, value.length - version.length - 1),
   };
 }
 
@@ -56,20 +57,25 @@ export function parseLayerArn(value: string): LayerArnParts | null {
  * A string that is not a layer ARN is its own key, so malformed entries still diff consistently.
  */
 export function layerKey(value: string): string {
-  return parseLayerArn(value)?.layerArn ?? value;
+  // parseLayerArn(value)?.layerArn ?? value, without its parts: a layer ARN's key is the ARN up to
+  // its version (a name holds no colon; the parts before `:layer:` hold none of it).
+  if (!LAYER_ARN.test(value)) return value;
+  const version = value.indexOf(':', value.indexOf(':layer:') + 7);
+  return version < 0 ? value : value.slice(0, version);
 }
 
 export function parseFunctionArn(value: string): FunctionArnParts | null {
   const m = FUNCTION_ARN.exec(value);
   if (!m) return null;
-  const [, partition = '', region = '', account = '', name = '', qualifier] = m;
+  const qualifier = m[5];
   return {
-    partition,
-    region,
-    account,
-    name,
+    partition: m[1] ?? '',
+    region: m[2] ?? '',
+    account: m[3] ?? '',
+    name: m[4] ?? '',
     qualifier: qualifier ?? null,
-    arn: `arn:${partition}:lambda:${region}:${account}:function:${name}`,
+    // The whole match is the value: without its qualifier, it is the unqualified ARN.
+    arn: qualifier === undefined ? value : value.slice(0, value.length - qualifier.length - 1),
   };
 }
 

@@ -66,9 +66,12 @@ export function tamperServiceOf(eventSource: string): TamperService | null {
   return TAMPER_SERVICES.find((s) => TAMPER_EVENT_SOURCES[s] === eventSource) ?? null;
 }
 
+/** An operation name and its optional API version suffix (a constant: a literal is a new object per evaluation). */
+const VERSIONED_NAME = /^([A-Za-z]+?)(\d{8}(?:v\d+)?)?$/;
+
 /** The watched call an event name stands for (`DeleteFunction20150331` -> `DeleteFunction`), or null. */
 export function tamperCallOf(service: TamperService, eventName: string): string | null {
-  const m = /^([A-Za-z]+?)(\d{8}(?:v\d+)?)?$/.exec(eventName);
+  const m = VERSIONED_NAME.exec(eventName);
   const base = m?.[1];
   if (base === undefined || !TAMPER_CALLS[service].includes(base)) return null;
   // Only Lambda versions its event names.

@@ -57,13 +57,16 @@ function num(value: unknown): number | null {
   return null;
 }
 
+/** An operation name and its optional API version suffix (a constant: a literal is a new object per evaluation). */
+const VERSIONED_NAME = /^([A-Za-z]+?)(\d{8}(?:v\d+)?)?$/;
+
 /**
  * CloudTrail logs versioned operation names (`UpdateFunctionConfiguration20150331v2`,
  * `PublishLayerVersion20181031`) and, in older records, bare ones. Returns the operation when it is
  * one we watch. Prefix look-alikes such as `CreateFunctionUrlConfig20211031` are not ours.
  */
 export function eventKindOf(eventName: string): (typeof EVENT_KINDS)[number] | null {
-  const m = /^([A-Za-z]+?)(\d{8}(?:v\d+)?)?$/.exec(eventName);
+  const m = VERSIONED_NAME.exec(eventName);
   const base = m?.[1];
   return base !== undefined && (EVENT_KINDS as readonly string[]).includes(base)
     ? (base as (typeof EVENT_KINDS)[number])

@@ -76,8 +76,11 @@ export function signalSentence(
   }
 }
 
+/** A layer version ARN's name and version (a constant: a literal is a new object per evaluation). */
+const LAYER_VERSION_TAIL = /:layer:([^:]+):(\d+)$/;
+
 function short(arn: string): string {
-  const m = /:layer:([^:]+):(\d+)$/.exec(arn);
+  const m = LAYER_VERSION_TAIL.exec(arn);
   return m ? `${m[1]}:${m[2]}` : arn;
 }
 

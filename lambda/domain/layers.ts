@@ -19,22 +19,62 @@ export interface LayerDiff {
 }
 
 export function diffLayers(before: readonly string[], after: readonly string[]): LayerDiff {
-  // Each ARN is parsed once: the diff runs on every event, several times on some.
-  const beforeKeys = before.map(layerKey);
-  const afterKeys = after.map(layerKey);
-  const beforeByKey = new Map(before.map((arn, i) => [beforeKeys[i] as string, arn]));
-  const afterByKey = new Map(after.map((arn, i) => [afterKeys[i] as string, arn]));
-  const added = after.filter((_, i) => !beforeByKey.has(afterKeys[i] as string));
-  const removed = before.filter((_, i) => !afterByKey.has(beforeKeys[i] as string));
+  // Each ARN is parsed once: the diff runs on every event, several times on some. Plain loops: no
+  // entry pairs, filtered copies or closures per call.
+  const beforeKeys = keysOf(before);
+  const afterKeys = keysOf(after);
+  // Key -> the last entry of that key (a later duplicate wins), in the order keys first appear.
+  const beforeByKey = byKey(before, beforeKeys);
+  const afterByKey = byKey(after, afterKeys);
+  const added: string[] = [];
+  for (let i = 0; i < after.length; i++)
+    if (!beforeByKey.has(afterKeys[i] as string)) added.push(after[i] as string);
+  const removed: string[] = [];
+  for (let i = 0; i < before.length; i++)
+    if (!afterByKey.has(beforeKeys[i] as string)) removed.push(before[i] as string);
   const versionChanged: VersionChange[] = [];
   for (const [key, to] of afterByKey) {
     const from = beforeByKey.get(key);
     if (from !== undefined && from !== to) versionChanged.push({ layerArn: key, from, to });
   }
-  const a = beforeKeys.filter((key) => afterByKey.has(key));
-  const b = afterKeys.filter((key) => beforeByKey.has(key));
-  const reordered = a.some((key, i) => key !== b[i]);
-  return { added, removed, versionChanged, reordered };
+  return {
+    added,
+    removed,
+    versionChanged,
+    reordered: reorderedOf(beforeKeys, afterKeys, beforeByKey, afterByKey),
+  };
+}
+
+function keysOf(arns: readonly string[]): string[] {
+  const keys: string[] = [];
+  for (const arn of arns) keys.push(layerKey(arn));
+  return keys;
+}
+
+function byKey(arns: readonly string[], keys: readonly string[]): Map<string, string> {
+  const map = new Map<string, string>();
+  for (let i = 0; i < arns.length; i++) map.set(keys[i] as string, arns[i] as string);
+  return map;
+}
+
+/**
+ * Whether the entries both lists hold come in another order: the i-th key of `before` that `after`
+ * holds against the i-th key of `after` that `before` holds (a list that runs out first differs).
+ */
+function reorderedOf(
+  beforeKeys: readonly string[],
+  afterKeys: readonly string[],
+  beforeByKey: ReadonlyMap<string, string>,
+  afterByKey: ReadonlyMap<string, string>,
+): boolean {
+  let j = 0;
+  for (const key of beforeKeys) {
+    if (!afterByKey.has(key)) continue;
+    while (j < afterKeys.length && !beforeByKey.has(afterKeys[j] as string)) j++;
+    if (j >= afterKeys.length || afterKeys[j] !== key) return true;
+    j++;
+  }
+  return false;
 }
 
 export function hasChanges(diff: LayerDiff): boolean {

@@ -74,11 +74,14 @@ export const DEFAULT_PUBLISHERS: readonly KnownPublisher[] = [
   },
 ];
 
+/** The account of a layer ARN (a constant: a literal is a new object per evaluation). */
+const LAYER_ACCOUNT = /^arn:[\w-]+:lambda:[\w-]+:(\d{12}):layer:/;
+
 /** The known publisher of a layer version ARN's account, or null. */
 export function publisherOf(
   arn: string,
   publishers: readonly KnownPublisher[] = DEFAULT_PUBLISHERS,
 ): KnownPublisher | null {
-  const account = /^arn:[\w-]+:lambda:[\w-]+:(\d{12}):layer:/.exec(arn)?.[1];
+  const account = LAYER_ACCOUNT.exec(arn)?.[1];
   return account === undefined ? null : (publishers.find((p) => p.account === account) ?? null);
 }

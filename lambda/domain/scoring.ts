@@ -28,16 +28,29 @@ export interface Score {
 }
 
 export function score(base: number, baseReason: string, signals: readonly Signal[]): Score {
-  let total = Math.max(0, Math.min(100, Math.round(signals.reduce((sum, s) => sum + s.points, base))));
-  const caps = signals.map((s) => s.maxScore).filter((x): x is number => x !== undefined);
-  const floors = signals.map((s) => s.minScore).filter((x): x is number => x !== undefined);
-  if (caps.length > 0) total = Math.min(total, ...caps);
-  if (floors.length > 0) total = Math.max(total, ...floors);
-  // Signals worth 0 points are context (they explain, they do not rank) and are listed without points.
-  const reasons = [
-    baseReason,
-    ...signals.map((s) => (s.points === 0 ? s.reason : `${s.reason} (${signed(s.points)})`)),
-  ];
+  // One pass over the signals: no arrays of caps, floors or reasons to copy and spread.
+  let sum = base;
+  let cap = Number.POSITIVE_INFINITY;
+  let floor = Number.NEGATIVE_INFINITY;
+  let capped = false;
+  let floored = false;
+  const reasons = [baseReason];
+  for (const s of signals) {
+    sum += s.points;
+    if (s.maxScore !== undefined) {
+      cap = Math.min(cap, s.maxScore);
+      capped = true;
+    }
+    if (s.minScore !== undefined) {
+      floor = Math.max(floor, s.minScore);
+      floored = true;
+    }
+    // Signals worth 0 points are context (they explain, they do not rank) and are listed without points.
+    reasons.push(s.points === 0 ? s.reason : `${s.reason} (${signed(s.points)})`);
+  }
+  let total = Math.max(0, Math.min(100, Math.round(sum)));
+  if (capped) total = Math.min(total, cap);
+  if (floored) total = Math.max(total, floor);
   return { riskScore: total, severity: severityOf(total), reasons };
 }
 

@@ -62,14 +62,17 @@ export async function enrich(event: LambdaEvent, ports: EnrichPorts, t: Telemetr
     readOrganization(subjects.length > 0 ? ports.organization : undefined, t),
     provider ? readCapacityProvider(provider, ports.capacityProviders as CapacityProviderReader, t) : null,
   ]);
+  // Every part named, absent ones undefined: one shape of enrichment on every event.
   return {
     baseline,
     live,
     layers,
     publishes,
     organizationAccounts,
-    ...(versions ? { versions } : {}),
-    ...(capacityProvider ? { capacityProvider } : {}),
+    versions: versions ?? undefined,
+    capacityProvider: capacityProvider ?? undefined,
+    inspections: undefined,
+    layerPaths: undefined,
   };
 }
 

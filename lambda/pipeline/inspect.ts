@@ -95,10 +95,8 @@ export async function inspect(
     }
   }
   const layerPaths =
-    reordered.length > 0 && reordered.every((arn) => paths.has(arn))
-      ? { layerPaths: Object.fromEntries(paths) }
-      : {};
-  return { ...enrichment, inspections, ...layerPaths };
+    reordered.length > 0 && reordered.every((arn) => paths.has(arn)) ? Object.fromEntries(paths) : undefined;
+  return { ...enrichment, inspections, layerPaths };
 }
 
 /**

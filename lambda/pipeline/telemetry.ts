@@ -67,7 +67,9 @@ export function invocationTelemetry(logger: Logger, metrics: Metrics): Invocatio
   ) => {
     single ??= metrics.singleMetric();
     try {
-      for (const [k, v] of Object.entries(dimensions)) single.addDimension(k, v);
+      // Own keys of a plain object, in Object.entries' order, without its arrays of pairs.
+      for (const k in dimensions)
+        if (Object.hasOwn(dimensions, k)) single.addDimension(k, dimensions[k] as string);
       single.addMetric(name, unit, value);
     } finally {
       // A metric refused (bad value) leaves its dimensions behind: they must not reach the next one.
@@ -76,8 +78,8 @@ export function invocationTelemetry(logger: Logger, metrics: Metrics): Invocatio
   };
   return {
     logger,
-    count(name, dimensions = {}) {
-      if (Object.keys(dimensions).length === 0) {
+    count(name, dimensions) {
+      if (dimensions === undefined || !hasOwnKeys(dimensions)) {
         metrics.addMetric(name, MetricUnit.Count, 1);
         stored = true;
         return;
@@ -92,4 +94,10 @@ export function invocationTelemetry(logger: Logger, metrics: Metrics): Invocatio
       stored = false;
     },
   };
+}
+
+/** Whether a plain object has an own enumerable key (Object.keys(o).length > 0, without the array). */
+function hasOwnKeys(o: Readonly<Record<string, string>>): boolean {
+  for (const k in o) if (Object.hasOwn(o, k)) return true;
+  return false;
 }

@@ -100,7 +100,10 @@ export interface Detection {
 export const NOT_APPLICABLE: Verdict = { status: 'not-applicable' };
 export const NO_MATCH: Verdict = { status: 'no-match' };
 
+/** A layer ARN's name and optional version (a constant: a literal is a new object per evaluation). */
+const LAYER_TAIL = /:layer:([^:]+)(?::(\d+))?$/;
+
 export function shortLayer(arn: string): string {
-  const m = /:layer:([^:]+)(?::(\d+))?$/.exec(arn);
+  const m = LAYER_TAIL.exec(arn);
   return m ? (m[2] ? `${m[1]}:${m[2]}` : (m[1] as string)) : arn;
 }

@@ -32,12 +32,16 @@ export function emptyInventory(): Inventory {
   return { layers: new Map(), accounts: new Map(), unreadable: [] };
 }
 
+/** An ARN's partition, and an account id (constants: a literal is a new object per evaluation). */
+const ARN_PARTITION = /^arn:([a-z0-9-]+):/;
+const ACCOUNT_ID = /^\d{12}$/;
+
 function partitionOfArn(arn: string): string {
-  return /^arn:([a-z0-9-]+):/.exec(arn)?.[1] ?? 'aws';
+  return ARN_PARTITION.exec(arn)?.[1] ?? 'aws';
 }
 
 export function addAccount(inventory: Inventory, account: string, partition: string): void {
-  if (/^\d{12}$/.test(account) && !inventory.accounts.has(account))
+  if (ACCOUNT_ID.test(account) && !inventory.accounts.has(account))
     inventory.accounts.set(account, partition);
 }
 

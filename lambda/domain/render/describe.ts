@@ -10,16 +10,29 @@ import { cut, inert, oneLine, safeText } from '../text.js';
 /** How a renderer shows one untrusted value, cut to `max` characters. */
 export type Show = (value: string, max: number) => string;
 
+/**
+ * The marks each renderer replaces, as constants: a regular expression literal makes a new object
+ * each time it is evaluated, and these run on every value of every alert. Each replacement runs
+ * only when its test finds something to replace (most values have nothing).
+ */
+const CODE_MARK = /[`>]/;
+const BACKTICKS = /`/g;
+const CLOSING_ANGLES = />/g;
+const MARKUP = /[`*_~<>|[\]]/;
+const MARKUP_ALL = /[`*_~<>|[\]]/g;
+
 /** Inline code for chat: no backticks, angle brackets or line breaks can escape it. */
 export function code(value: string, max: number): string {
-  const safe = safeText(cut(value, max)).replace(/`/g, "'").replace(/>/g, '\u203a');
+  const text = safeText(cut(value, max));
+  const safe = CODE_MARK.test(text) ? text.replace(BACKTICKS, "'").replace(CLOSING_ANGLES, '\u203a') : text;
   return safe.length === 0 ? '`-`' : `\`${safe}\``;
 }
 
 /** Prose for chat, untrusted values inside: one line, no markup, mention or link. */
 export function plain(value: string, max: number): string {
   // Marks go last, so that the brackets of a defanged link cannot start a Markdown link.
-  return inert(oneLine(cut(value, max))).replace(/[`*_~<>|[\]]/g, ' ');
+  const text = inert(oneLine(cut(value, max)));
+  return MARKUP.test(text) ? text.replace(MARKUP_ALL, ' ') : text;
 }
 
 /** One untrusted value on one line, cut to `max`; `-` when absent. */
