@@ -239,9 +239,36 @@ export function rowsToRecords(
   return out;
 }
 
-export function isAthenaCsv(text: string): boolean {
-  const first = text.slice(0, 2048).split(/\r?\n/, 1)[0] ?? '';
-  return /(^|,)"?eventid"?(,|$)/i.test(first) && /(^|,)"?eventname"?(,|$)/i.test(first);
+/** How many bytes, from its first non-blank one, an input's format is judged on: its header line ends within them. */
+export const HEADER_WINDOW = 2048;
+
+/** `csv`; `json`; or `ambiguous`: a line that is a JSON value and also names Athena's columns, read as JSON. */
+export type InputFormat = 'json' | 'csv' | 'ambiguous';
+
+function parsesAsJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The format of an input, from its text after any BOM and leading blanks (at most HEADER_WINDOW
+ * bytes of it; `more` when the input goes on after them). Athena CSV only when the first line ends
+ * within the window, names the `eventid` and `eventname` columns, and is not itself JSON: Athena's
+ * header (`"eventversion","useridentity",...`) never parses as JSON, so a first line that does (a
+ * JSON string of those names) is JSON Lines' first value, and the input is read as JSON, reported.
+ */
+export function inputFormat(text: string, more: boolean): InputFormat {
+  const c = text[0];
+  if (c === '{' || c === '[') return 'json';
+  const end = text.indexOf('\n');
+  if (end < 0 && more) return 'json';
+  const first = (end < 0 ? text : text.slice(0, end)).replace(/\r$/, '');
+  if (!/(^|,)"?eventid"?(,|$)/i.test(first) || !/(^|,)"?eventname"?(,|$)/i.test(first)) return 'json';
+  return parsesAsJson(first) ? 'ambiguous' : 'csv';
 }
 
 export function athenaCsvRecords(
