@@ -1,8 +1,9 @@
 /**
  * `layerwatch scan s3://bucket/prefix/`: lists CloudTrail log objects and reads them, walking the
  * layout CloudTrail writes (`AWSLogs/[o-org/]<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/`) one
- * level at a time so that --account, --region, --since and --until prune whole folders instead of
- * listing them. Digest and Insights folders are skipped.
+ * level at a time so that --account, --region and --until prune whole folders instead of listing
+ * them. --since prunes nothing: the days before it build the baseline (read, not reported), as they
+ * do in a local folder. Digest and Insights folders are skipped.
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CLI_CALLS, sdkClient } from '../adapters/client-options.js';
@@ -65,9 +66,10 @@ function keep(w: Walk, segment: string, f: EventFilter): boolean {
   if (w.level === 'day' && /^\d{2}$/.test(segment) && w.date.length === 2) {
     const dayStart = Date.parse(`${w.date[0]}-${w.date[1]}-${segment}T00:00:00Z`);
     if (Number.isNaN(dayStart)) return true;
-    // A delivered file may hold events of the previous day (delivery lags by minutes): keep a day's margin.
+    // A delivered file may hold events of the previous day (delivery lags by minutes): keep a day's
+    // margin. Days before --since are kept: their events build the baseline the first change after
+    // it is diffed against (an alias moved onto a version published weeks before, say).
     const margin = 86_400_000;
-    if (f.sinceMs !== null && dayStart + 2 * margin <= f.sinceMs) return false;
     if (f.untilMs !== null && dayStart - margin > f.untilMs) return false;
   }
   return true;
