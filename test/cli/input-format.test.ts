@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { HEADER_WINDOW, inputFormat } from '../../lambda/cli/athena.js';
+import { CsvParser } from '../../lambda/cli/csv.js';
 import { readStream } from '../../lambda/cli/readers.js';
 import type { SourceProblem, SourceRecord } from '../../lambda/cli/source-types.js';
 import { athenaRow, csvField, ATHENA_HEADER as HEADER } from '../support/athena-rows.js';
@@ -110,5 +111,33 @@ describe('an Athena CSV', () => {
     );
     for (const [path, r] of Object.entries(runs))
       expect({ path, code: r.code, findings: r.findings }).toEqual({ path, code: 2, findings: 1 });
+  });
+});
+
+describe('a CSV row Athena did not write', () => {
+  it.each([
+    ['a quote inside an unquoted field', 'a,b"c"\n', true],
+    ['text after a closing quote', '"a"b,c\n', true],
+    ['a JSON object line', '{"eventName":"x","a":1}\n', true],
+    ['quoted fields, doubled quotes, empty fields', '"a","b""c",,""\n', false],
+    ['bare fields', 'a,b,c\n', false],
+  ])('%s: irregular %s', (_, text, irregular) => {
+    for (const size of [1, 3, text.length]) {
+      const parser = new CsvParser();
+      const rows: string[][] = [];
+      for (let i = 0; i < text.length; i += size) rows.push(...parser.push(text.slice(i, i + size)));
+      rows.push(...parser.end());
+      expect(rows.map((r) => parser.irregularRows.has(r))).toEqual([irregular]);
+    }
+  });
+
+  it('a JSON line under a CSV header that is not JSON is reported on every path, not read as a row', async () => {
+    const runs = await everyPath(
+      `eventid,eventname,eventsource\n${JSON.stringify(attack())}\n${padding()}\n`,
+    );
+    for (const [path, r] of Object.entries(runs)) {
+      expect({ path, code: r.code }).toEqual({ path, code: 2 });
+      expect(r.err).toMatch(/row 1: not read: not CSV as Athena writes it/);
+    }
   });
 });
