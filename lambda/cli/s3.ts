@@ -3,11 +3,29 @@
  * layout CloudTrail writes (`AWSLogs/[o-org/]<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/`) one
  * level at a time so that --account, --region and --until prune whole folders instead of listing
  * them. --since prunes nothing: the days before it build the baseline (read, not reported), as they
- * do in a local folder. Digest and Insights folders are skipped.
+ * do in a local folder; only --s3-skip-before, asked for by name, skips days before a time, and the
+ * scan says so. Digest and Insights folders are skipped.
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CLI_CALLS, sdkClient } from '../adapters/client-options.js';
 import type { EventFilter } from './filter.js';
+import type { SourceProblem } from './source-types.js';
+
+/** The scan's filter, and `--s3-skip-before` (null: every day folder the filter keeps is listed). */
+export interface ListingFilter extends EventFilter {
+  skipBeforeMs: number | null;
+}
+
+/** The note that names what `--s3-skip-before` left out of a location's baseline. */
+export function skippedDays(url: string, skipBeforeMs: number): SourceProblem {
+  const day = new Date(skipBeforeMs).toISOString().slice(0, 10);
+  return {
+    file: url,
+    position: null,
+    message: `day folders before ${day} (less a day of margin) not read (--s3-skip-before): their events build no baseline, so a change after then to a state set before it (an alias moved onto an older version, say) is not seen`,
+    kind: 'note',
+  };
+}
 
 export interface S3Location {
   bucket: string;
@@ -59,7 +77,7 @@ function nextLevel(w: Walk, segment: string): Walk | null {
   }
 }
 
-function keep(w: Walk, segment: string, f: EventFilter): boolean {
+function keep(w: Walk, segment: string, f: ListingFilter): boolean {
   if (w.level === 'account' && /^\d{12}$/.test(segment))
     return f.accounts.length === 0 || f.accounts.includes(segment);
   if (w.level === 'region') return f.regions.length === 0 || f.regions.includes(segment);
@@ -68,8 +86,10 @@ function keep(w: Walk, segment: string, f: EventFilter): boolean {
     if (Number.isNaN(dayStart)) return true;
     // A delivered file may hold events of the previous day (delivery lags by minutes): keep a day's
     // margin. Days before --since are kept: their events build the baseline the first change after
-    // it is diffed against (an alias moved onto a version published weeks before, say).
+    // it is diffed against (an alias moved onto a version published weeks before, say); only
+    // --s3-skip-before, whose gap the scan names, drops days before a time.
     const margin = 86_400_000;
+    if (f.skipBeforeMs !== null && dayStart + 2 * margin <= f.skipBeforeMs) return false;
     if (f.untilMs !== null && dayStart - margin > f.untilMs) return false;
   }
   return true;
@@ -79,7 +99,7 @@ function keep(w: Walk, segment: string, f: EventFilter): boolean {
 export async function listLogObjects(
   client: S3Client,
   location: S3Location,
-  filter: EventFilter,
+  filter: ListingFilter,
 ): Promise<string[]> {
   const keys: string[] = [];
   const start: Walk = { level: 'root', date: [] };

@@ -152,6 +152,21 @@ describe('layerwatch scan s3://', () => {
     expect(r.stderr).toMatch(/layerwatch: 2 files/);
   });
 
+  it('skips the days before --s3-skip-before only when asked, and names the gap', () => {
+    const r = scan(
+      '--since',
+      '2026-03-10',
+      '--s3-skip-before',
+      '2026-03-10',
+      `s3://${ALIAS_BUCKET}/AWSLogs/`,
+    );
+    expect([r.code, r.findings]).toEqual([0, []]);
+    expect(r.stderr).toMatch(
+      /s3:\/\/alias-trail\/AWSLogs\/: day folders before 2026-03-10 \(less a day of margin\) not read \(--s3-skip-before\): their events build no baseline/,
+    );
+    expect(r.stderr).toMatch(/layerwatch: 1 files/);
+  });
+
   it('exits 2 when a location cannot be listed', () => {
     const r = scan('s3://no-such-bucket-here/');
     expect(r.code).toBe(2);
