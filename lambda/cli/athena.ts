@@ -280,9 +280,9 @@ function parsesAsJson(line: string): boolean {
 export function inputFormat(text: string, more: boolean): InputFormat {
   const c = text[0];
   if (c === '{' || c === '[') return 'json';
-  const end = text.indexOf('\n');
+  const end = text.search(/[\r\n]/);
   if (end < 0 && more) return 'json';
-  const first = (end < 0 ? text : text.slice(0, end)).replace(/\r$/, '');
+  const first = end < 0 ? text : text.slice(0, end);
   if (!/(^|,)"?eventid"?(,|$)/i.test(first) || !/(^|,)"?eventname"?(,|$)/i.test(first)) return 'json';
   return parsesAsJson(first) ? 'ambiguous' : 'csv';
 }

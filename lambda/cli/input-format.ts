@@ -72,7 +72,7 @@ export class FormatHead {
     }
     this.kept.push(rest);
     this.keptBytes += rest.length;
-    const ready = this.keptBytes >= HEADER_WINDOW || rest.includes(0x0a);
+    const ready = this.keptBytes >= HEADER_WINDOW || rest.includes(0x0a) || rest.includes(0x0d);
     return { blanks, decided: ready ? this.decide(true) : null };
   }
 

@@ -54,6 +54,12 @@ describe('inputFormat', () => {
   it.each([
     ['an Athena header, quoted', '"eventversion","eventid","eventname"\n"1"', true, 'csv'],
     ['an Athena header, bare, the whole input', 'eventid,eventtime,eventname', false, 'csv'],
+    [
+      'an Athena header ending in a bare CR, more to come',
+      `eventid,eventname\r"1","2"\r${'x'.repeat(HEADER_WINDOW)}`,
+      true,
+      'csv',
+    ],
     ['a JSON object', '{"eventid":1,"eventname":2}\n', true, 'json'],
     ['a JSON string naming the columns', '"x\\",eventsource,eventid,eventname,\\""\n{}', true, 'ambiguous'],
     ['a JSON string of the two names', '"eventid,eventname"\n{}', true, 'ambiguous'],
