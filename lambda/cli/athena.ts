@@ -7,7 +7,7 @@
 import { ACCESS_DENIED_CODES } from '../domain/cloudtrail-denied.js';
 import { TAMPER_EVENT_NAMES } from '../domain/cloudtrail-tamper.js';
 import { TAMPER_EVENT_SOURCES, TAMPER_SERVICES } from '../domain/model.js';
-import { CsvParser, parseCsv } from './csv.js';
+import { CsvParser } from './csv.js';
 import { isolateSync } from './parts.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
 
@@ -228,9 +228,14 @@ export function rowsToRecords(
   problems: SourceProblem[],
   next: () => number,
   firstRow = 1,
+  irregular?: WeakSet<string[]>,
 ): SourceRecord[] {
   const out: SourceRecord[] = [];
   rows.forEach((cells, k) => {
+    if (irregular?.has(cells)) {
+      problems.push(irregularRow(file, `row ${k + firstRow}`));
+      return;
+    }
     const row = Object.fromEntries(header.map((h, j) => [h.trim().toLowerCase(), cells[j] ?? '']));
     const r = rowRecord(file, row, k + firstRow, next());
     if ('record' in r) out.push(r.record);
@@ -239,9 +244,47 @@ export function rowsToRecords(
   return out;
 }
 
-export function isAthenaCsv(text: string): boolean {
-  const first = text.slice(0, 2048).split(/\r?\n/, 1)[0] ?? '';
-  return /(^|,)"?eventid"?(,|$)/i.test(first) && /(^|,)"?eventname"?(,|$)/i.test(first);
+/** A CSV row Athena did not write (a JSON line in a CSV file, say): reported, not read. */
+function irregularRow(file: string, position: string): SourceProblem {
+  return {
+    file,
+    position,
+    message:
+      'not read: not CSV as Athena writes it (a quote inside an unquoted field, or text after a closing quote: a JSON line, say)',
+    kind: 'invalid',
+  };
+}
+
+/** How many bytes, from its first non-blank one, an input's format is judged on: its header line ends within them. */
+export const HEADER_WINDOW = 2048;
+
+/** `csv`; `json`; or `ambiguous`: a line that is a JSON value and also names Athena's columns, read as JSON. */
+export type InputFormat = 'json' | 'csv' | 'ambiguous';
+
+function parsesAsJson(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The format of an input, from its text after any BOM and leading blanks (at most HEADER_WINDOW
+ * bytes of it; `more` when the input goes on after them). Athena CSV only when the first line ends
+ * within the window, names the `eventid` and `eventname` columns, and is not itself JSON: Athena's
+ * header (`"eventversion","useridentity",...`) never parses as JSON, so a first line that does (a
+ * JSON string of those names) is JSON Lines' first value, and the input is read as JSON, reported.
+ */
+export function inputFormat(text: string, more: boolean): InputFormat {
+  const c = text[0];
+  if (c === '{' || c === '[') return 'json';
+  const end = text.search(/[\r\n]/);
+  if (end < 0 && more) return 'json';
+  const first = end < 0 ? text : text.slice(0, end);
+  if (!/(^|,)"?eventid"?(,|$)/i.test(first) || !/(^|,)"?eventname"?(,|$)/i.test(first)) return 'json';
+  return parsesAsJson(first) ? 'ambiguous' : 'csv';
 }
 
 export function athenaCsvRecords(
@@ -250,8 +293,11 @@ export function athenaCsvRecords(
   problems: SourceProblem[],
   next: () => number = counter(),
 ): SourceRecord[] {
-  const [header, ...rows] = parseCsv(text);
-  return header ? rowsToRecords(file, header, rows, problems, next) : [];
+  const parser = new CsvParser();
+  const [header, ...rows] = [...parser.push(text), ...parser.end()];
+  if (!header) return [];
+  if (parser.irregularRows.has(header)) problems.push(irregularRow(file, 'header'));
+  return rowsToRecords(file, header, rows, problems, next, 1, parser.irregularRows);
 }
 
 /** Athena CSV by chunks of text: records come out as their rows are complete. */
@@ -283,9 +329,19 @@ export class AthenaCsvStream {
       const [header, ...rest] = rows;
       if (!header) return [];
       this.header = header;
+      if (this.parser.irregularRows.has(header)) this.problems.push(irregularRow(this.file, 'header'));
       return this.records(rest);
     }
-    const out = rowsToRecords(this.file, this.header, rows, this.problems, this.next, this.rows + 1);
+    const irregular = this.parser.irregularRows;
+    const out = rowsToRecords(
+      this.file,
+      this.header,
+      rows,
+      this.problems,
+      this.next,
+      this.rows + 1,
+      irregular,
+    );
     this.rows += rows.length;
     return out;
   }

@@ -17,6 +17,15 @@ export class CsvParser {
   private quotePending = false;
   /** A CR ended the last row: a LF right after it belongs to it. */
   private afterCr = false;
+  /** The open field was quoted and its quotes closed: only a comma or a line break may follow. */
+  private closed = false;
+  /** The row so far broke RFC 4180: a quote inside an unquoted field, or text after a closing one. */
+  private irregular = false;
+  /**
+   * The rows that broke RFC 4180 (read leniently all the same). Athena quotes every field, so such a
+   * row is not one it wrote: a JSON line (`{"eventName":...`) read as CSV is one.
+   */
+  readonly irregularRows = new WeakSet<string[]>();
 
   /** @param maxRowChars a row longer than this throws CsvTooLargeError (an unclosed quote, say). */
   constructor(private readonly maxRowChars = Number.POSITIVE_INFINITY) {}
@@ -36,16 +45,20 @@ export class CsvParser {
           continue;
         }
         this.quoted = false;
+        this.closed = true;
       }
       if (this.quoted) {
         if (c === '"') this.quotePending = true;
         else this.field += c;
-      } else if (c === '"') this.quoted = true;
-      else if (c === ',') this.endField();
+      } else if (c === ',') this.endField();
       else if (c === '\n' || c === '\r') {
         this.afterCr = c === '\r';
         rows.push(this.endRow());
-      } else this.field += c;
+      } else {
+        if (this.closed || (c === '"' && this.field.length > 0)) this.irregular = true;
+        if (c === '"') this.quoted = true;
+        else this.field += c;
+      }
     }
     if (this.rowChars + this.field.length > this.maxRowChars)
       throw new CsvTooLargeError(`a CSV row longer than ${this.maxRowChars} characters (an unclosed quote?)`);
@@ -58,6 +71,7 @@ export class CsvParser {
   }
 
   private endField(): void {
+    this.closed = false;
     this.rowChars += this.field.length;
     this.row.push(this.field);
     this.field = '';
@@ -66,6 +80,8 @@ export class CsvParser {
   private endRow(): string[] {
     this.endField();
     const row = this.row;
+    if (this.irregular) this.irregularRows.add(row);
+    this.irregular = false;
     this.row = [];
     this.rowChars = 0;
     return row;

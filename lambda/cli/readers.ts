@@ -9,8 +9,9 @@ import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, gunzipSync } from 'node:zlib';
-import { AthenaCsvStream, athenaCsvRecords, counter, isAthenaCsv } from './athena.js';
+import { AthenaCsvStream, athenaCsvRecords, counter } from './athena.js';
 import { PieceReader, positionOf, recordsOfDocument } from './documents.js';
+import { FormatHead, firstByte, isCsv } from './input-format.js';
 import { isSpace, mayNameEventsTwice } from './json-bytes.js';
 import { JsonSplitter } from './json-splitter.js';
 import { mayHoldCandidate, pieceMayBeCandidate } from './prefilter.js';
@@ -29,17 +30,6 @@ function withoutBom(bytes: Buffer): Buffer {
     : bytes;
 }
 
-/** Index of the first byte that is not JSON whitespace, and the line it is on. */
-function firstByte(bytes: Buffer): { at: number; line: number } {
-  let line = 1;
-  for (let i = 0; i < bytes.length; i += 1) {
-    const c = bytes[i];
-    if (c === 0x0a) line += 1;
-    else if (c !== 0x20 && c !== 0x0d && c !== 0x09) return { at: i, line };
-  }
-  return { at: bytes.length, line };
-}
-
 /** The last byte that is not whitespace closes an object or an array. */
 function endsLikeJson(bytes: Buffer): boolean {
   for (let i = bytes.length - 1; i >= 0; i -= 1) {
@@ -47,11 +37,6 @@ function endsLikeJson(bytes: Buffer): boolean {
     if (!isSpace(c)) return c === 0x7d || c === 0x5d;
   }
   return true;
-}
-
-function looksLikeCsv(bytes: Buffer, at: number): boolean {
-  const c = bytes[at];
-  return c !== 0x7b && c !== 0x5b && isAthenaCsv(bytes.subarray(at, at + 2048).toString('utf8'));
 }
 
 /** The `size` bytes of an open regular file (one `fstat` fewer than readFileSync(fd)). */
@@ -160,7 +145,7 @@ export async function readBytes(
   const { at, line } = firstByte(bytes);
   if (at === bytes.length) return;
   // Athena CSV is always parsed, as it is when streamed (its rows are not cut apart unparsed).
-  if (looksLikeCsv(bytes, at)) {
+  if (isCsv(name, bytes, at, line, false, problems)) {
     sink(athenaCsvRecords(name, bytes.subarray(at).toString('utf8'), problems));
     return;
   }
@@ -315,21 +300,34 @@ export async function readStream(
   const s = splitter(name, problems, sink, options);
   const decoder = new StringDecoder('utf8');
   let csv: AthenaCsvStream | null = null;
+  let head: FormatHead | null = new FormatHead(name, problems);
   let first = true;
+  const take = (chunk: Buffer) => {
+    if (csv) sink(csv.push(decoder.write(chunk)));
+    else s.push(chunk);
+  };
+  const decided = (d: { csv: boolean; bytes: Buffer } | null) => {
+    if (!d) return;
+    head = null;
+    if (d.csv) csv = new AthenaCsvStream(name, problems, options.maxRecordBytes);
+    take(d.bytes);
+  };
   try {
     for await (const c of plainChunks(raw)) {
-      let chunk = c;
-      options.onBytes?.(chunk.length);
-      if (first) {
-        first = false;
-        chunk = withoutBom(chunk);
-        if (looksLikeCsv(chunk, firstByte(chunk).at))
-          csv = new AthenaCsvStream(name, problems, options.maxRecordBytes);
+      options.onBytes?.(c.length);
+      const chunk = first ? withoutBom(c) : c;
+      first = false;
+      if (!head) take(chunk);
+      else {
+        const { blanks, decided: d } = head.push(chunk);
+        if (blanks.length > 0) s.push(blanks);
+        decided(d);
       }
-      if (csv) sink(csv.push(decoder.write(chunk)));
-      else s.push(chunk);
     }
-    if (csv) sink([...csv.push(decoder.end()), ...csv.end()]);
+    if (head) decided(head.end());
+    // Set inside `decided`, which the compiler does not follow.
+    const rows = csv as AthenaCsvStream | null;
+    if (rows) sink([...rows.push(decoder.end()), ...rows.end()]);
   } catch (error) {
     s.abort();
     problems.push({

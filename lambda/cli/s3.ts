@@ -1,12 +1,31 @@
 /**
  * `layerwatch scan s3://bucket/prefix/`: lists CloudTrail log objects and reads them, walking the
  * layout CloudTrail writes (`AWSLogs/[o-org/]<account>/CloudTrail/<region>/<yyyy>/<mm>/<dd>/`) one
- * level at a time so that --account, --region, --since and --until prune whole folders instead of
- * listing them. Digest and Insights folders are skipped.
+ * level at a time so that --account, --region and --until prune whole folders instead of listing
+ * them. --since prunes nothing: the days before it build the baseline (read, not reported), as they
+ * do in a local folder; only --s3-skip-before, asked for by name, skips days before a time, and the
+ * scan says so. Digest and Insights folders are skipped.
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CLI_CALLS, sdkClient } from '../adapters/client-options.js';
 import type { EventFilter } from './filter.js';
+import type { SourceProblem } from './source-types.js';
+
+/** The scan's filter, and `--s3-skip-before` (null: every day folder the filter keeps is listed). */
+export interface ListingFilter extends EventFilter {
+  skipBeforeMs: number | null;
+}
+
+/** The note that names what `--s3-skip-before` left out of a location's baseline. */
+export function skippedDays(url: string, skipBeforeMs: number): SourceProblem {
+  const day = new Date(skipBeforeMs).toISOString().slice(0, 10);
+  return {
+    file: url,
+    position: null,
+    message: `day folders before ${day} (less a day of margin) not read (--s3-skip-before): their events build no baseline, so a change after then to a state set before it (an alias moved onto an older version, say) is not seen`,
+    kind: 'note',
+  };
+}
 
 export interface S3Location {
   bucket: string;
@@ -58,16 +77,19 @@ function nextLevel(w: Walk, segment: string): Walk | null {
   }
 }
 
-function keep(w: Walk, segment: string, f: EventFilter): boolean {
+function keep(w: Walk, segment: string, f: ListingFilter): boolean {
   if (w.level === 'account' && /^\d{12}$/.test(segment))
     return f.accounts.length === 0 || f.accounts.includes(segment);
   if (w.level === 'region') return f.regions.length === 0 || f.regions.includes(segment);
   if (w.level === 'day' && /^\d{2}$/.test(segment) && w.date.length === 2) {
     const dayStart = Date.parse(`${w.date[0]}-${w.date[1]}-${segment}T00:00:00Z`);
     if (Number.isNaN(dayStart)) return true;
-    // A delivered file may hold events of the previous day (delivery lags by minutes): keep a day's margin.
+    // A delivered file may hold events of the previous day (delivery lags by minutes): keep a day's
+    // margin. Days before --since are kept: their events build the baseline the first change after
+    // it is diffed against (an alias moved onto a version published weeks before, say); only
+    // --s3-skip-before, whose gap the scan names, drops days before a time.
     const margin = 86_400_000;
-    if (f.sinceMs !== null && dayStart + 2 * margin <= f.sinceMs) return false;
+    if (f.skipBeforeMs !== null && dayStart + 2 * margin <= f.skipBeforeMs) return false;
     if (f.untilMs !== null && dayStart - margin > f.untilMs) return false;
   }
   return true;
@@ -77,7 +99,7 @@ function keep(w: Walk, segment: string, f: EventFilter): boolean {
 export async function listLogObjects(
   client: S3Client,
   location: S3Location,
-  filter: EventFilter,
+  filter: ListingFilter,
 ): Promise<string[]> {
   const keys: string[] = [];
   const start: Walk = { level: 'root', date: [] };

@@ -26,6 +26,8 @@ export interface ScanOptions {
   threads: number | null;
   allowPartial: boolean;
   maxRecordBytes: number;
+  /** `--s3-skip-before`: S3 day folders before this are not listed (a named gap in the baseline). */
+  s3SkipBeforeMs?: number | null;
 }
 
 export const SCAN_SYNOPSIS = 'layerwatch scan [options] PATH...';
@@ -55,6 +57,10 @@ ${formats}
   --since TIME             report findings from TIME on (ISO 8601; earlier events still build
                            the baseline)
   --until TIME             ignore events after TIME
+  --s3-skip-before TIME    s3:// only: do not list the day folders before TIME, to read less. Their
+                           events then build no baseline (a change after TIME back to a state set
+                           before it is not seen); the gap is named in the output. --since alone
+                           reads them
   --account ID             only events of this account (repeatable)
   --region NAME            only events of this region (repeatable)
   --allow-partial          exit 0 (not 2) when some input could not be read completely; the
@@ -84,6 +90,7 @@ export function parseScanArgs(args: readonly string[], stdoutIsTty: boolean): Sc
       'include-suppressed': { type: 'boolean' },
       since: { type: 'string' },
       until: { type: 'string' },
+      's3-skip-before': { type: 'string' },
       account: { type: 'string', multiple: true },
       region: { type: 'string', multiple: true },
       'allow-partial': { type: 'boolean' },
@@ -102,6 +109,11 @@ export function parseScanArgs(args: readonly string[], stdoutIsTty: boolean): Sc
   const sinceMs = timeOption('since', values.since);
   const untilMs = timeOption('until', values.until);
   windowOption(sinceMs, untilMs);
+  const s3SkipBeforeMs = timeOption('s3-skip-before', values['s3-skip-before']);
+  if (s3SkipBeforeMs !== null && !positionals.some((p) => p.startsWith('s3://')))
+    throw new UsageError(
+      '--s3-skip-before prunes the listing of s3:// locations, and no s3:// PATH is given',
+    );
   return {
     format,
     minSeverity: severityOption('min-severity', values['min-severity']) ?? 'informational',
@@ -121,5 +133,6 @@ export function parseScanArgs(args: readonly string[], stdoutIsTty: boolean): Sc
     maxRecordBytes:
       integerOption('max-record-bytes', values['max-record-bytes'], 1024, 1024 ** 3) ??
       DEFAULT_MAX_RECORD_BYTES,
+    s3SkipBeforeMs,
   };
 }

@@ -4,8 +4,8 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Io } from './command.js';
-import type { EventFilter } from './filter.js';
 import { readBytes, readFile, readStream } from './readers.js';
+import type { ListingFilter } from './s3.js';
 import type { EventCollector, ScanStats } from './scan.js';
 import type { ScanOptions } from './scan-args.js';
 import type { ReadOptions, RecordSink, SourceProblem } from './source-types.js';
@@ -76,7 +76,7 @@ export class EarlyReaders {
 
 export async function readInputs(
   inputs: Inputs,
-  options: Pick<ScanOptions, 'prefilter' | 'maxRecordBytes' | 'threads' | 'filter'>,
+  options: Pick<ScanOptions, 'prefilter' | 'maxRecordBytes' | 'threads' | 'filter' | 's3SkipBeforeMs'>,
   io: Io,
   state: ReadState,
   early?: EarlyReaders,
@@ -128,19 +128,26 @@ export async function readInputs(
     done();
   }
   if (inputs.s3.length > 0)
-    await readS3(inputs.s3, options.filter, state.problems, readOptions, (records) => sink(records), done);
+    await readS3(
+      inputs.s3,
+      { ...options.filter, skipBeforeMs: options.s3SkipBeforeMs ?? null },
+      state.problems,
+      readOptions,
+      (records) => sink(records),
+      done,
+    );
 }
 
 /** Lists and reads s3:// locations, a few objects at a time; a failure is an unreadable input. */
 async function readS3(
   urls: readonly string[],
-  filter: EventFilter,
+  filter: ListingFilter,
   problems: SourceProblem[],
   readOptions: ReadOptions,
   sink: RecordSink,
   done: () => void,
 ): Promise<void> {
-  const { getObject, listLogObjects, parseS3Url, s3Client } = await import('./s3.js');
+  const { getObject, listLogObjects, parseS3Url, s3Client, skippedDays } = await import('./s3.js');
   const client = s3Client();
   const cannot = (file: string, verb: string, error: unknown) =>
     problems.push({
@@ -159,6 +166,7 @@ async function readS3(
       cannot(url, 'cannot list', error);
       continue;
     }
+    if (filter.skipBeforeMs !== null) problems.push(skippedDays(url, filter.skipBeforeMs));
     const { bucket } = location;
     let next = 0;
     const worker = async () => {

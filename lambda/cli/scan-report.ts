@@ -40,7 +40,7 @@ export function tally(problems: readonly SourceProblem[]): Tally {
  * records the detection core analyses: layer operations and calls that can tamper with layerwatch.
  */
 export function summaryLine(stats: ScanStats, t: Tally, shown: number, seconds: number): string {
-  return `layerwatch: ${stats.files} files (${stats.unparsedFiles} without candidate events, not parsed), ${t.unreadable} unreadable, ${stats.records} records, ${stats.relevant} candidates (layer or tampering calls), ${stats.ignored} skipped, ${stats.malformed} malformed, ${t.invalid} not JSON, ${t.ambiguous} ambiguous (event arrays named twice), ${stats.duplicates} duplicates, ${stats.findings} findings (${stats.suppressed} suppressed, ${shown} shown) in ${seconds.toFixed(2)}s\n`;
+  return `layerwatch: ${stats.files} files (${stats.unparsedFiles} without candidate events, not parsed), ${t.unreadable} unreadable, ${stats.records} records, ${stats.relevant} candidates (layer or tampering calls), ${stats.ignored} skipped, ${stats.malformed} malformed, ${t.invalid} not JSON, ${t.ambiguous} ambiguous (event arrays named twice, a JSON line that reads as CSV), ${stats.duplicates} duplicates, ${stats.findings} findings (${stats.suppressed} suppressed, ${shown} shown) in ${seconds.toFixed(2)}s\n`;
 }
 
 function reaches(findings: readonly Finding[], level: Severity): boolean {

@@ -131,7 +131,7 @@ describe('scan report', () => {
     const t = tally(problems);
     expect(t).toEqual({ unreadable: 1, invalid: 1, ambiguous: 0 });
     expect(summaryLine({ ...emptyStats(), files: 3 }, t, 0, 1.5)).toMatch(
-      /^layerwatch: 3 files \(0 without candidate events, not parsed\), 1 unreadable, 0 records, .* 0 malformed, 1 not JSON, 0 ambiguous \(event arrays named twice\), .* in 1\.50s\n$/,
+      /^layerwatch: 3 files \(0 without candidate events, not parsed\), 1 unreadable, 0 records, .* 0 malformed, 1 not JSON, 0 ambiguous \(event arrays named twice, a JSON line that reads as CSV\), .* in 1\.50s\n$/,
     );
   });
 });

@@ -69,6 +69,8 @@ describe('scan and athena-sql options', () => {
   it.each([
     [['--since', '2026-03-02', '--until', '2026-03-01', 'x.json'], /--since .* is after --until/],
     [['--region', 'mars-1', 'x.json'], /--region: "mars-1" is not an AWS region name/],
+    [['--s3-skip-before', '2026-03-01', 'x.json'], /--s3-skip-before .* no s3:\/\/ PATH is given/],
+    [['--s3-skip-before', 'yesterday', 's3://b/'], /--s3-skip-before/],
   ])('scan %j is a usage error', (args, message) => {
     expect(() => parseScanArgs(args, false)).toThrow(message);
   });

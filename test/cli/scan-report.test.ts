@@ -8,7 +8,7 @@ describe('summaryLine', () => {
     const stats = { ...emptyStats(), files: 3, records: 40, relevant: 7, ignored: 33, findings: 2 };
     const line = summaryLine(stats, { unreadable: 0, invalid: 0, ambiguous: 0 }, 2, 1.5);
     expect(line).toBe(
-      'layerwatch: 3 files (0 without candidate events, not parsed), 0 unreadable, 40 records, 7 candidates (layer or tampering calls), 33 skipped, 0 malformed, 0 not JSON, 0 ambiguous (event arrays named twice), 0 duplicates, 2 findings (0 suppressed, 2 shown) in 1.50s\n',
+      'layerwatch: 3 files (0 without candidate events, not parsed), 0 unreadable, 40 records, 7 candidates (layer or tampering calls), 33 skipped, 0 malformed, 0 not JSON, 0 ambiguous (event arrays named twice, a JSON line that reads as CSV), 0 duplicates, 2 findings (0 suppressed, 2 shown) in 1.50s\n',
     );
     expect(line).not.toContain('layer-relevant');
   });
