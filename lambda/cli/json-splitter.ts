@@ -11,9 +11,9 @@
  * twice in `ResultSet`; a key spelt with `\u` escapes is the key it decodes to) has the elements of
  * every one streamed and is reported (`ambiguous`): `JSON.parse` keeps the last value of a key, so a
  * reader that followed only the first would silently read other events than the whole parse.
- * The structure is checked as it goes (keys, colons, commas, brackets); at
- * a syntax error the splitter reports it and resumes at the next line, so one bad JSON line costs
- * that line only. Values inside a piece are checked by `JSON.parse` afterwards.
+ * The structure is checked as it goes (keys, colons, commas, brackets); at a syntax error the
+ * splitter reports it and resumes at the next line opening `{` or `[` (record-level-guards.ts relies
+ * on it), so one bad JSON line costs that line only. Values inside a piece are checked by `JSON.parse` afterwards.
  */
 import { isSpace, keyName } from './json-bytes.js';
 import type { SplitterHandler } from './json-piece.js';

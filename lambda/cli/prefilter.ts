@@ -145,6 +145,20 @@ export function keyVerdict(bytes: Buffer): number {
 }
 
 /**
+ * The offsets of the `eventName` keys that the verdict above takes for a watched call (the key test
+ * looks at bytes, whatever a JSON reader takes for a string): the record-level pass must find each
+ * inside an element it parses (record-level-guards.ts).
+ */
+export function watchedKeys(bytes: Buffer): number[] {
+  return nativeKeys(bytes).filter((at) => watchedAt(bytes, valueAt(bytes, at + EVENT_NAME.length)));
+}
+
+/** How many `watchedKeys` there are, by the module's pass (`watchedKeys` is the reference). */
+export function watchedKeyCount(bytes: Buffer): number {
+  return judgeKeys(bytes, JUDGE_TABLE, true);
+}
+
+/**
  * Athena results: a CSV (bytes that do not open an object or an array), or `get-query-results` JSON
  * (a `ResultSet` key anywhere, which the key test notes in the same pass: results may follow other
  * documents in a file, or other keys in theirs). Their events are rows of values, so an `eventName`

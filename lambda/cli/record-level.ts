@@ -14,12 +14,15 @@
  * runs both) and decides the files the module leaves undecided.
  *
  * Any other shape (a document with more keys, an element that is not an object, brackets that do
- * not match, a truncated file, an element that is not JSON) answers `null`: the caller parses the
- * file whole and reports what it finds, so the findings are the same either way.
+ * not match, a truncated file, an element that is not JSON, a byte below 0x20 inside a string, a
+ * backslash outside strings) answers `null`: the caller parses the file whole and reports what it
+ * finds, so the findings are the same either way. So does a file whose unparsed elements a reader
+ * could take otherwise, were the file not JSON (record-level-guards.ts).
  */
 import { elementValue, positionOf } from './documents.js';
 import { isSpace } from './json-bytes.js';
-import { recordMayBeCandidate } from './prefilter.js';
+import { recordMayBeCandidate, watchedKeys } from './prefilter.js';
+import { keysInCandidates, lineStartElements, readsAsItsDocument } from './record-level-guards.js';
 import { malformedRecord, type SourceRecord } from './source-types.js';
 import { closesDocument, type Elements, wasmElementSpans, watchedEventName } from './structure-pass.js';
 
@@ -45,27 +48,30 @@ interface Words {
   base: number;
 }
 
-/** Any byte of the word is `"` or a backslash (the classic test for a zero byte, after an exclusive or). */
-function holdsQuoteOrBackslash(v: number): boolean {
+/**
+ * Any byte of the word is `"`, a backslash or below 0x20 (the classic tests for a zero byte, after
+ * an exclusive or, and for a byte below a bound).
+ */
+function holdsStringStop(v: number): boolean {
   const q = v ^ 0x22222222;
   const b = v ^ 0x5c5c5c5c;
   const zeroInQ = ((q - 0x01010101) | 0) & ~q;
   const zeroInB = ((b - 0x01010101) | 0) & ~b;
-  return ((zeroInQ | zeroInB) & 0x80808080) !== 0;
+  const control = ((v - 0x20202020) | 0) & ~v;
+  return ((zeroInQ | zeroInB | control) & 0x80808080) !== 0;
 }
 
-/** The first `"` or backslash at or after `from`, or `n`: bytes to a word boundary, whole words, bytes. */
-function quoteOrBackslash(bytes: Buffer, { words, base }: Words, from: number, n: number): number {
+/** A byte that stops a string's bytes: `"`, a backslash, or one JSON never has raw in a string. */
+function stopsString(s: number): boolean {
+  return s === 0x22 || s === 0x5c || s < 0x20;
+}
+
+/** The first byte at or after `from` that stops a string, or `n`: bytes to a word boundary, whole words, bytes. */
+function stringStop(bytes: Buffer, { words, base }: Words, from: number, n: number): number {
   let i = from;
-  for (; i < n && ((base + i) & 3) !== 0; i += 1) {
-    const s = bytes[i] as number;
-    if (s === 0x22 || s === 0x5c) return i;
-  }
-  while (i + 4 <= n && !holdsQuoteOrBackslash(words[(base + i) >> 2] as number)) i += 4;
-  for (; i < n; i += 1) {
-    const s = bytes[i] as number;
-    if (s === 0x22 || s === 0x5c) return i;
-  }
+  for (; i < n && ((base + i) & 3) !== 0; i += 1) if (stopsString(bytes[i] as number)) return i;
+  while (i + 4 <= n && !holdsStringStop(words[(base + i) >> 2] as number)) i += 4;
+  for (; i < n; i += 1) if (stopsString(bytes[i] as number)) return i;
   return n;
 }
 
@@ -84,10 +90,15 @@ function objectEnd(bytes: Buffer, words: Words, open: number, stack: Uint8Array,
     const c = bytes[i] as number;
     if (c === 0x22) {
       const from = i + 1;
-      for (i = quoteOrBackslash(bytes, words, from, n); bytes[i] === 0x5c; ) {
-        bits |= bytes[i + 1] === 0x75 ? WATCHED : ESCAPED;
-        i = quoteOrBackslash(bytes, words, i + 2, n);
+      for (i = stringStop(bytes, words, from, n); bytes[i] === 0x5c; ) {
+        const escaped = bytes[i + 1] as number;
+        if (escaped < 0x20) return -1;
+        bits |= escaped === 0x75 ? WATCHED : ESCAPED;
+        i = stringStop(bytes, words, i + 2, n);
       }
+      // A raw control byte or line break in a string is not JSON, and a reader that starts again at
+      // the next line (the splitter's recovery) would see other strings than this pass.
+      if (i < n && (bytes[i] as number) < 0x20) return -1;
       if (i - from === 9 && bytes[from] === 0x65 && bytes[from + 5] === 0x4e && watchedEventName(bytes, i))
         bits |= WATCHED;
     } else if ((c | 0x20) === 0x7b) {
@@ -95,6 +106,9 @@ function objectEnd(bytes: Buffer, words: Words, open: number, stack: Uint8Array,
       if (depth === MAX_DEPTH) return -1;
       stack[depth] = c;
       depth += 1;
+    } else if (c === 0x5c) {
+      // A backslash outside strings is not JSON: what a `\u` there spells is not judged here.
+      return -1;
     } else if ((c | 0x20) === 0x7d) {
       // `}` or `]`: closes the bracket two bytes before it
       depth -= 1;
@@ -116,7 +130,7 @@ function objectEnd(bytes: Buffer, words: Words, open: number, stack: Uint8Array,
  * string is parsed), whatever the pre-filter's byte search for a record finds. Null for anything else.
  */
 export function jsElementSpans(bytes: Buffer, open: number): Elements | null {
-  const spans: Elements = { starts: [], ends: [], candidates: [] };
+  const spans: Elements = { starts: [], ends: [], candidates: [], watched: 0 };
   const stack = new Uint8Array(MAX_DEPTH);
   const found = new Uint8Array(1);
   const words = {
@@ -142,8 +156,9 @@ export function jsElementSpans(bytes: Buffer, open: number): Elements | null {
     else if (c === 0x5d && expectElement === (spans.starts.length === 0)) break;
     else return null;
   }
-  if (i >= bytes.length) return null;
-  return closesDocument(bytes, i) ? spans : null;
+  if (i >= bytes.length || !closesDocument(bytes, i)) return null;
+  spans.watched = watchedKeys(bytes.subarray(open + 1)).length;
+  return spans;
 }
 
 /** The WebAssembly pass (structure-pass.ts), or the loop above where it cannot decide. */
@@ -165,8 +180,11 @@ export function candidateRecords(
   const head = HEAD.exec(bytes.toString('latin1', at, at + 64));
   if (!head) return null;
   const wrapper = head[1] as 'Records' | 'Events';
-  const spans = elementSpans(bytes, at + head[0].length - 1);
-  if (!spans) return null;
+  const open = at + head[0].length - 1;
+  const spans = elementSpans(bytes, open);
+  if (!spans || !keysInCandidates(bytes, spans)) return null;
+  const lineStarts = lineStartElements(bytes, open, spans);
+  if (!lineStarts) return null;
   const out: CandidateRecords = { records: [], unparsed: spans.starts.length };
   for (const i of spans.candidates) {
     let element: unknown;
@@ -175,6 +193,7 @@ export function candidateRecords(
     } catch {
       return null;
     }
+    if (lineStarts.has(i) && !readsAsItsDocument(wrapper, element)) return null;
     out.unparsed -= 1;
     const position = positionOf(line, wrapper, i);
     const r = elementValue(wrapper, element);

@@ -16,6 +16,8 @@ export interface Elements {
   ends: number[];
   /** Indices of the elements that may hold a watched call, ascending. */
   candidates: number[];
+  /** The `eventName` keys after the array's `[` that the pre-filter's byte search takes for a watched call. */
+  watched: number;
 }
 
 const EVENT_NAME = Buffer.from('eventName');
@@ -44,8 +46,9 @@ export function closesDocument(bytes: Buffer, close: number): boolean {
 
 /**
  * The elements of the array whose `[` is at `open`, as record-level.ts's `elementSpans` answers
- * them; null for another shape; undefined when the module cannot decide (a backslash outside
- * strings, more elements than it has room for): the reference pass decides then.
+ * them; null for another shape, or bytes that are not JSON as the reference refuses them (a byte
+ * below 0x20 inside a string, a backslash outside strings); undefined when the module cannot decide
+ * (more elements or watched keys than it has room for): the reference pass decides then.
  */
 export function wasmElementSpans(bytes: Buffer, open: number): Elements | null | undefined {
   const from = open + 1;
@@ -65,12 +68,15 @@ export function wasmElementSpans(bytes: Buffer, open: number): Elements | null |
   if (count === -2) return undefined;
   if (count < 0 || !closesDocument(bytes, from + p.closeAt())) return null;
   const words = new Int32Array(memory.buffer, out, max * 3);
-  const spans: Elements = { starts: new Array(count), ends: new Array(count), candidates: [] };
+  // The same bytes, already in place with the zeros and the table after them, counted before the
+  // candidate test below reuses the memory.
+  const watched = p.judge(len, table, 1);
+  const spans: Elements = { starts: new Array(count), ends: new Array(count), candidates: [], watched };
   for (let k = 0; k < count; k += 1) {
     spans.starts[k] = from + (words[k] as number);
     spans.ends[k] = from + (words[max + k] as number);
   }
-  const watched = watchedElements(from, new Int32Array(memory.buffer, list, p.hits()), spans);
+  const watchedAt = watchedElements(from, new Int32Array(memory.buffer, list, p.hits()), spans);
   // Copied out of the module's memory before the loop: the candidate test below may run the
   // pre-filter's key search on a large element, in the same memory (today below these offsets, an
   // element being smaller than its file; the copy keeps that from mattering).
@@ -79,7 +85,7 @@ export function wasmElementSpans(bytes: Buffer, open: number): Elements | null |
     const flags = escapes[k] as number;
     if (
       (flags & UNICODE_ESCAPE) !== 0 ||
-      watched.has(k) ||
+      watchedAt.has(k) ||
       ((flags & OTHER_ESCAPE) !== 0 &&
         recordMayBeCandidate(bytes.subarray(spans.starts[k] as number, spans.ends[k] as number)))
     )

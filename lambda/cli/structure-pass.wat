@@ -2,7 +2,7 @@
 ;; stage: record-level.ts's JavaScript loop is the reference, and a test runs both over generated
 ;; files. The bytes after the top array's `[` sit at offset 0 (zeros after them to a 64-byte
 ;; boundary, and 64 more). Each 64-byte block gives masks (one bit a byte): quotes, backslashes,
-;; brackets; escaped bytes (after an odd run of backslashes), quotes that are not escaped, bytes
+;; brackets, bytes below 0x20; escaped bytes (after an odd run of backslashes), quotes that are not escaped, bytes
 ;; inside strings (a prefix exclusive or of the quotes, carried from block to block), brackets
 ;; outside strings. Then the set bits are walked: brackets track depth and the elements' bounds,
 ;; escaped bytes mark the element (`u` or another escape), and between elements only blanks and one
@@ -15,9 +15,9 @@
 ;; checked (the word, a colon between blanks, a string starting with one of the table's names: the
 ;; table is `judge`'s), and those that do go to a list after the elements and the 256 bytes of the
 ;; bracket stack (room for len / 8 + 16); their count is `hits()`: the caller places them in their
-;; elements. -1: not this shape (the caller reads the file whole);
-;; -2: undecided here (a backslash outside strings, which the reference ignores and this pass would
-;; not; more elements or hits than there is room for): the reference decides. The 16-byte steps are
+;; elements. -1: not this shape, or not JSON as the reference refuses it (a byte below 0x20
+;; inside a string, a backslash outside strings): the caller reads the file whole; -2: undecided
+;; here (more elements or hits than there is room for): the reference decides. The 16-byte steps are
 ;; written out in full (a call per step cost a third of the time).
 (module
   (memory (export "memory") 1)
@@ -114,92 +114,82 @@
     (local $escaped i64) (local $nextEscaped i64) (local $potential i64) (local $codes i64)
     (local $inString i64) (local $carry i64) (local $walk i64) (local $t i64) (local $p i32) (local $c i32)
     (local $depth i32) (local $count i32) (local $start i32) (local $flags i32) (local $gapFrom i32)
-    (local $v v128) (local $l v128) (local $s v128)
+    (local $v v128) (local $l v128) (local $s v128) (local $ctl i64)
+    (local $sp v128) (local $dq v128) (local $bsl v128) (local $ob v128) (local $cb v128)
     (local $comma i32) (local $stack i32) (local $key i64) (local $list i32) (local $room i32) (local $n i32)
     (local.set $stack (i32.add (local.get $out) (i32.mul (local.get $max) (i32.const 12))))
     (local.set $list (i32.add (local.get $stack) (i32.const 256)))
     (local.set $room (i32.add (i32.shr_u (local.get $len) (i32.const 3)) (i32.const 16)))
     (global.set $close (i32.const -1))
     (global.set $hits (i32.const 0))
+    (local.set $sp (i8x16.splat (i32.const 0x20)))
+    (local.set $dq (i8x16.splat (i32.const 0x22)))
+    (local.set $bsl (i8x16.splat (i32.const 0x5c)))
+    (local.set $ob (i8x16.splat (i32.const 0x7b)))
+    (local.set $cb (i8x16.splat (i32.const 0x7d)))
     (block $end
       (loop $block
         (br_if $end (i32.ge_u (local.get $base) (local.get $len)))
         (local.set $r (block (result i64)
           (local.set $v (v128.load (local.get $base)))
-          (local.set $l (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+          (local.set $l (v128.or (local.get $v) (local.get $sp)))
           (i64.or
             (i64.or
-              (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
-              (i64.shl
-                (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c)))))
-                (i64.const 16)))
-            (i64.shl
-              (i64.extend_i32_u
-                (i8x16.bitmask
-                  (v128.or
-                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7b)))
-                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7d))))))
-              (i64.const 32)))))
-        (local.set $quote (i64.and (local.get $r) (i64.const 0xffff)))
+              (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $dq))))
+              (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $bsl)))) (i64.const 16)))
+            (i64.or
+              (i64.shl (i64.extend_i32_u (i8x16.bitmask
+                (v128.or (i8x16.eq (local.get $l) (local.get $ob)) (i8x16.eq (local.get $l) (local.get $cb))))) (i64.const 32))
+              (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.lt_u (local.get $v) (local.get $sp)))) (i64.const 48))))))
+        (local.set $quote (i64.and (i64.shr_u (local.get $r) (i64.const 0)) (i64.const 0xffff)))
         (local.set $bs (i64.and (i64.shr_u (local.get $r) (i64.const 16)) (i64.const 0xffff)))
-        (local.set $br (i64.shr_u (local.get $r) (i64.const 32)))
+        (local.set $br (i64.and (i64.shr_u (local.get $r) (i64.const 32)) (i64.const 0xffff)))
+        (local.set $ctl (i64.shr_u (local.get $r) (i64.const 48)))
         (local.set $r (block (result i64)
-          (local.set $v (v128.load (i32.add (local.get $base) (i32.const 16))))
-          (local.set $l (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+          (local.set $v (v128.load offset=16 (local.get $base)))
+          (local.set $l (v128.or (local.get $v) (local.get $sp)))
           (i64.or
             (i64.or
-              (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
-              (i64.shl
-                (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c)))))
-                (i64.const 16)))
-            (i64.shl
-              (i64.extend_i32_u
-                (i8x16.bitmask
-                  (v128.or
-                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7b)))
-                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7d))))))
-              (i64.const 32)))))
-        (local.set $quote (i64.or (local.get $quote) (i64.shl (i64.and (local.get $r) (i64.const 0xffff)) (i64.const 16))))
-        (local.set $bs (i64.or (local.get $bs) (i64.and (local.get $r) (i64.const 0xffff0000))))
-        (local.set $br (i64.or (local.get $br) (i64.shl (i64.shr_u (local.get $r) (i64.const 32)) (i64.const 16))))
+              (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $dq))))
+              (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $bsl)))) (i64.const 16)))
+            (i64.or
+              (i64.shl (i64.extend_i32_u (i8x16.bitmask
+                (v128.or (i8x16.eq (local.get $l) (local.get $ob)) (i8x16.eq (local.get $l) (local.get $cb))))) (i64.const 32))
+              (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.lt_u (local.get $v) (local.get $sp)))) (i64.const 48))))))
+        (local.set $quote (i64.or (local.get $quote) (i64.shl (i64.and (i64.shr_u (local.get $r) (i64.const 0)) (i64.const 0xffff)) (i64.const 16))))
+        (local.set $bs (i64.or (local.get $bs) (i64.shl (i64.and (i64.shr_u (local.get $r) (i64.const 16)) (i64.const 0xffff)) (i64.const 16))))
+        (local.set $br (i64.or (local.get $br) (i64.shl (i64.and (i64.shr_u (local.get $r) (i64.const 32)) (i64.const 0xffff)) (i64.const 16))))
+        (local.set $ctl (i64.or (local.get $ctl) (i64.shl (i64.shr_u (local.get $r) (i64.const 48)) (i64.const 16))))
         (local.set $r (block (result i64)
-          (local.set $v (v128.load (i32.add (local.get $base) (i32.const 32))))
-          (local.set $l (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+          (local.set $v (v128.load offset=32 (local.get $base)))
+          (local.set $l (v128.or (local.get $v) (local.get $sp)))
           (i64.or
             (i64.or
-              (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
-              (i64.shl
-                (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c)))))
-                (i64.const 16)))
-            (i64.shl
-              (i64.extend_i32_u
-                (i8x16.bitmask
-                  (v128.or
-                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7b)))
-                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7d))))))
-              (i64.const 32)))))
-        (local.set $quote (i64.or (local.get $quote) (i64.shl (i64.and (local.get $r) (i64.const 0xffff)) (i64.const 32))))
-        (local.set $bs (i64.or (local.get $bs) (i64.shl (i64.and (local.get $r) (i64.const 0xffff0000)) (i64.const 16))))
-        (local.set $br (i64.or (local.get $br) (i64.shl (i64.shr_u (local.get $r) (i64.const 32)) (i64.const 32))))
+              (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $dq))))
+              (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $bsl)))) (i64.const 16)))
+            (i64.or
+              (i64.shl (i64.extend_i32_u (i8x16.bitmask
+                (v128.or (i8x16.eq (local.get $l) (local.get $ob)) (i8x16.eq (local.get $l) (local.get $cb))))) (i64.const 32))
+              (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.lt_u (local.get $v) (local.get $sp)))) (i64.const 48))))))
+        (local.set $quote (i64.or (local.get $quote) (i64.shl (i64.and (i64.shr_u (local.get $r) (i64.const 0)) (i64.const 0xffff)) (i64.const 32))))
+        (local.set $bs (i64.or (local.get $bs) (i64.shl (i64.and (i64.shr_u (local.get $r) (i64.const 16)) (i64.const 0xffff)) (i64.const 32))))
+        (local.set $br (i64.or (local.get $br) (i64.shl (i64.and (i64.shr_u (local.get $r) (i64.const 32)) (i64.const 0xffff)) (i64.const 32))))
+        (local.set $ctl (i64.or (local.get $ctl) (i64.shl (i64.shr_u (local.get $r) (i64.const 48)) (i64.const 32))))
         (local.set $r (block (result i64)
-          (local.set $v (v128.load (i32.add (local.get $base) (i32.const 48))))
-          (local.set $l (v128.or (local.get $v) (i8x16.splat (i32.const 0x20))))
+          (local.set $v (v128.load offset=48 (local.get $base)))
+          (local.set $l (v128.or (local.get $v) (local.get $sp)))
           (i64.or
             (i64.or
-              (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x22)))))
-              (i64.shl
-                (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (i8x16.splat (i32.const 0x5c)))))
-                (i64.const 16)))
-            (i64.shl
-              (i64.extend_i32_u
-                (i8x16.bitmask
-                  (v128.or
-                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7b)))
-                    (i8x16.eq (local.get $l) (i8x16.splat (i32.const 0x7d))))))
-              (i64.const 32)))))
-        (local.set $quote (i64.or (local.get $quote) (i64.shl (local.get $r) (i64.const 48))))
-        (local.set $bs (i64.or (local.get $bs) (i64.shl (i64.and (local.get $r) (i64.const 0xffff0000)) (i64.const 32))))
-        (local.set $br (i64.or (local.get $br) (i64.shl (i64.shr_u (local.get $r) (i64.const 32)) (i64.const 48))))
+              (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $dq))))
+              (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.eq (local.get $v) (local.get $bsl)))) (i64.const 16)))
+            (i64.or
+              (i64.shl (i64.extend_i32_u (i8x16.bitmask
+                (v128.or (i8x16.eq (local.get $l) (local.get $ob)) (i8x16.eq (local.get $l) (local.get $cb))))) (i64.const 32))
+              (i64.shl (i64.extend_i32_u (i8x16.bitmask (i8x16.lt_u (local.get $v) (local.get $sp)))) (i64.const 48))))))
+        (local.set $quote (i64.or (local.get $quote) (i64.shl (i64.and (i64.shr_u (local.get $r) (i64.const 0)) (i64.const 0xffff)) (i64.const 48))))
+        (local.set $bs (i64.or (local.get $bs) (i64.shl (i64.and (i64.shr_u (local.get $r) (i64.const 16)) (i64.const 0xffff)) (i64.const 48))))
+        (local.set $br (i64.or (local.get $br) (i64.shl (i64.and (i64.shr_u (local.get $r) (i64.const 32)) (i64.const 0xffff)) (i64.const 48))))
+        (local.set $ctl (i64.or (local.get $ctl) (i64.shl (i64.shr_u (local.get $r) (i64.const 48)) (i64.const 48))))
         ;; Escaped bytes: those after an odd run of backslashes (simdjson's even-series codes).
         (if (i64.eqz (local.get $bs))
           (then
@@ -272,9 +262,11 @@
                     (local.set $n (i32.add (local.get $n) (i32.const 1)))
                     (global.set $hits (local.get $n))))
                 (br $hit)))))
-        ;; A backslash outside strings: the reference ignores it, this pass would not agree.
+        ;; Not JSON, as the reference refuses it: a byte below 0x20 inside a string (a reader resuming
+        ;; at the next line would see other strings), a backslash outside strings.
+        (if (i64.ne (i64.and (local.get $ctl) (local.get $inString)) (i64.const 0)) (then (return (i32.const -1))))
         (if (i64.ne (i64.and (local.get $bs) (i64.xor (local.get $inString) (i64.const -1))) (i64.const 0))
-          (then (return (i32.const -2))))
+          (then (return (i32.const -1))))
         (local.set $walk
           (i64.or (i64.and (local.get $br) (i64.xor (local.get $inString) (i64.const -1))) (local.get $escaped)))
         (block $walked
@@ -340,13 +332,14 @@
   ;; the bytes after it that the table marks as separators are skipped, and a watched name starting
   ;; there (within len) answers 2 at once. Else 1 when a key was seen, 0 when none, plus 4 when a
   ;; `ResultSet` key was seen (`R`, `S` 6 bytes on, a quote or a backslash 9 bytes on, found in the
-  ;; same 16-byte step: Athena results, whose cells' keys say nothing). The 32 bytes after
+  ;; same 16-byte step: Athena results, whose cells' keys say nothing). With `all` set, the number
+;; of keys followed by a watched name instead (`watchedKeys`' count in prefilter.ts). The 32 bytes after
   ;; len must be zeros. The table (at `table`): 256 separator flags; 256 i16 offsets (from the table)
   ;; of the names starting with each byte, 0 for none; the names, a length byte and the bytes each,
   ;; each group ending with a length 0.
-  (func (export "judge") (param $len i32) (param $table i32) (result i32)
+  (func (export "judge") (param $len i32) (param $table i32) (param $all i32) (result i32)
     (local $i i32) (local $m i32) (local $b i32) (local $end v128) (local $at v128) (local $seen i32)
-    (local $j i32) (local $word i64)
+    (local $j i32) (local $word i64) (local $count i32)
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $i) (local.get $len)))
@@ -391,9 +384,11 @@
                     (local.set $j (i32.add (local.get $j) (i32.const 1)))
                     (br $skip)))
                 (if (call $named (local.get $j) (local.get $len) (local.get $table))
-                  (then (return (i32.const 2))))))
+                  (then
+                    (if (i32.eqz (local.get $all)) (then (return (i32.const 2))))
+                    (local.set $count (i32.add (local.get $count) (i32.const 1)))))))
             (br $bit)))
         (local.set $i (i32.add (local.get $i) (i32.const 16)))
         (br $next)))
-    (local.get $seen))
+    (select (local.get $count) (local.get $seen) (local.get $all)))
 )

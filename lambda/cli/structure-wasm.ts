@@ -17,7 +17,7 @@ export interface Pass {
   scan(len: number, masks: number, out: number, max: number, table: number): number;
   closeAt(): number;
   hits(): number;
-  judge(len: number, table: number): number;
+  judge(len: number, table: number, all: number): number;
 }
 
 let pass: Pass | undefined;
@@ -40,10 +40,10 @@ export function heap(p: Pass, bytes: number): Uint8Array {
 /**
  * The pre-filter's verdict on the `eventName` keys of `bytes`, by the module's one pass (`judge`):
  * 2 when a key is followed, past the separators `table` marks, by one of its names; else 1 when
- * there is a key, 0 when there is none. `table` is laid out as the module reads it (prefilter.ts
- * builds it).
+ * there is a key, 0 when there is none; with `all`, the number of keys followed by a name. `table`
+ * is laid out as the module reads it (prefilter.ts builds it).
  */
-export function judgeKeys(bytes: Uint8Array, table: Uint8Array): number {
+export function judgeKeys(bytes: Uint8Array, table: Uint8Array, all = false): number {
   const len = bytes.length;
   const at = (len + 32 + 7) & ~7;
   const p = instance();
@@ -51,5 +51,5 @@ export function judgeKeys(bytes: Uint8Array, table: Uint8Array): number {
   memory.set(bytes, 0);
   memory.fill(0, len, at);
   memory.set(table, at);
-  return p.judge(len, at);
+  return p.judge(len, at, all ? 1 : 0);
 }

@@ -20,6 +20,7 @@ import {
   type Rec,
   updateFunctionConfiguration,
 } from '../support/records.js';
+import { differences, scanEveryWay, waysOfReading } from '../support/scan-ways.js';
 
 const DIR = mkdtempSync(join(tmpdir(), 'layerwatch-scan-counts-'));
 afterAll(() => rmSync(DIR, { recursive: true, force: true }));
@@ -54,56 +55,8 @@ const SHAPES: [string, (records: Rec[]) => string][] = [
   ['Athena CSV ending in a bracket', (records) => csv(records.map((r) => ({ ...r, resources: [] })))],
 ];
 
-interface Way {
-  how: string;
-  args: (plain: string, gz: string) => string[];
-  stdin?: 'plain' | 'gzip';
-}
-
-/** Every way of reading an input, with the pre-filter and without. */
-const WAYS: Way[] = [['--prefilter'], ['--no-prefilter']].flatMap(([filter]) => {
-  const f = filter === '--no-prefilter' ? ['--no-prefilter'] : [];
-  const ways: Way[] = [
-    { how: 'whole', args: (p) => [...f, p] },
-    { how: 'in pieces (over the record limit)', args: (p) => [...f, '--max-record-bytes', LIMIT, p] },
-    { how: 'gzip, whole', args: (_, g) => [...f, g] },
-    { how: 'gzip inflating past the limit', args: (_, g) => [...f, '--max-record-bytes', LIMIT, g] },
-    { how: 'stdin', args: () => [...f, '-'], stdin: 'plain' },
-    { how: 'gzip on stdin', args: () => [...f, '-'], stdin: 'gzip' },
-  ];
-  // Reader threads run with the pre-filter only.
-  if (f.length === 0) ways.push({ how: 'a reader thread', args: (p) => ['--threads', '2', p] });
-  return ways.map((w) => ({ ...w, how: `${w.how} ${filter}` }));
-});
-
-/** The summary line without its time, the exit code and the findings. */
-async function scanAll(text: string, name: string): Promise<Map<string, string>> {
-  const plain = join(DIR, `${name}.json`);
-  const gz = join(DIR, `${name}.json.gz`);
-  writeFileSync(plain, text);
-  writeFileSync(gz, gzipSync(text));
-  const out = new Map<string, string>();
-  for (const way of WAYS) {
-    const input = way.stdin === 'plain' ? text : way.stdin === 'gzip' ? gzipSync(text) : undefined;
-    const r = await runCli(['scan', '--format', 'jsonl', ...way.args(plain, gz)], input ? { input } : {});
-    const summary = (r.stderr.split('\n').find((l) => / files \(/.test(l)) ?? r.stderr)
-      .replace(/ in [\d.]+s$/, '')
-      .replace(/^layerwatch: 1 files/, 'layerwatch: 1 file');
-    const findings = r.stdout
-      .split('\n')
-      .filter((l) => l !== '')
-      .map((l) => JSON.parse(l).detectionId);
-    out.set(way.how, `${summary} | exit ${r.code} | ${findings.join(', ')}`);
-  }
-  return out;
-}
-
-/** Each way's result, with those equal to the first left out: a failure shows only what differs. */
-function differences(results: Map<string, string>, keep: (how: string) => boolean = () => true) {
-  const kept = [...results].filter(([how]) => keep(how));
-  const first = kept[0]?.[1];
-  return { first, others: kept.filter(([, r]) => r !== first) };
-}
+const WAYS = waysOfReading(LIMIT);
+const scanAll = (text: string, name: string) => scanEveryWay(DIR, text, name, WAYS);
 
 describe('the summary does not depend on how an input is read', () => {
   it.each(SHAPES)('%s holding a candidate among other calls', async (name, shape) => {

@@ -85,12 +85,15 @@ function file(random: Random): string {
   return `{"Records":${pick(random, ['[', '[ ', '[\n'])}${texts.join(sep)}${pick(random, [']}', ' ]\n}\n', ']} '])}`;
 }
 
+/** Raw bytes below 0x20: JSON's blanks outside strings, never raw inside one. */
+const CONTROL = ['\n', '\r', '\t', '\u0000', '\u0001', '\u001f'];
+
 /** A copy with a few bytes changed, put in or taken out: mostly files either pass must refuse. */
 function damaged(random: Random, text: string): string {
   let s = text;
   for (let k = 1 + Math.floor(random() * 3); k > 0; k -= 1) {
     const at = 12 + Math.floor(random() * Math.max(1, s.length - 12));
-    const b = pick(random, ['{', '}', '[', ']', '"', '\\', ',', ' ', 'u', '']);
+    const b = pick(random, ['{', '}', '[', ']', '"', '\\', ',', ' ', 'u', '', ...CONTROL]);
     s = random() < 0.5 ? s.slice(0, at) + b + s.slice(at) : s.slice(0, at) + b + s.slice(at + 1);
   }
   return s;
@@ -143,6 +146,23 @@ describe('structure pass in WebAssembly', () => {
       (i: number) =>
         `{"b":"${'x'.repeat(i)}","eventName"${i % 2 === 0 ? ' :\r\n' : '-'}${KEY_ENDS[i % KEY_ENDS.length]}}`,
     ],
+    [
+      'a control byte inside a string at each offset',
+      (i: number) => `{"a":"${'x'.repeat(i)}${CONTROL[i % CONTROL.length]}y","b":1}`,
+    ],
+    [
+      'an escaped control byte at each offset',
+      (i: number) => `{"a":"${'x'.repeat(i)}\\${CONTROL[i % CONTROL.length]}y"}`,
+    ],
+    [
+      'control bytes outside strings at each offset',
+      (i: number) =>
+        `{${CONTROL[i % CONTROL.length]}"a":"${'x'.repeat(i)}"${CONTROL[(i + 1) % CONTROL.length]}}`,
+    ],
+    [
+      'a stray quote before a line that holds a record',
+      (i: number) => `{"a":"${'x'.repeat(i)}\n{"eventName":"CreateFunction","b":"y"}\n"}`,
+    ],
   ])('agrees for %s', (_label, element) => {
     const tally = { decided: 0, undecided: 0, nulls: 0 };
     for (let i = 0; i < 140; i += 1)
@@ -150,10 +170,23 @@ describe('structure pass in WebAssembly', () => {
     expect(tally.undecided).toBe(0);
   });
 
-  it('leaves to the reference a backslash outside strings, and reads a large file after a small one', () => {
-    const outside = Buffer.from(`{"Records":[{"a":1}\\,{"b":2}]}`);
-    expect(wasmElementSpans(outside, 11)).toBeUndefined();
-    expect(elementSpans(outside, 11)).toEqual(jsElementSpans(outside, 11));
+  it('refuses a byte below 0x20 inside a string, raw or escaped, as the reference does', () => {
+    for (const c of CONTROL) {
+      for (const text of [`{"Records":[{"a":"x${c}y"}]}`, `{"Records":[{"a":"x\\${c}"}]}`]) {
+        expect(wasmElementSpans(Buffer.from(text), 11)).toBeNull();
+        expect(jsElementSpans(Buffer.from(text), 11)).toBeNull();
+      }
+      const outside = Buffer.from(`{"Records":[{${c}"a":"x"${c}}]}`);
+      expect(jsElementSpans(outside, 11)?.starts).toEqual([12]);
+    }
+  });
+
+  it('refuses a backslash outside strings as the reference does, and reads a large file after a small one', () => {
+    for (const text of [`{"Records":[{"a":1}\\,{"b":2}]}`, `{"Records":[{"a":1\\u0041}]}`]) {
+      const outside = Buffer.from(text);
+      expect(wasmElementSpans(outside, 11)).toBeNull();
+      expect(jsElementSpans(outside, 11)).toBeNull();
+    }
     const big = Buffer.from(`{"Records":[${Array(20000).fill(JSON.stringify(attack())).join(',')}]}`);
     expect(wasmElementSpans(big, 11)).toEqual(jsElementSpans(big, 11));
     const small = Buffer.from('{"Records":[{"eventName":"CreateFunction"}]}');
