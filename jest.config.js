@@ -20,7 +20,7 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   globalSetup: '<rootDir>/test/global-setup.mjs',
-  setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+  setupFilesAfterEnv: ['<rootDir>/test/cdk-autoclean.cjs'],
   reporters: ['default', '<rootDir>/test/summary-reporter.cjs'],
   coverageProvider: 'v8',
   collectCoverageFrom: ['lambda/**/*.ts'],
