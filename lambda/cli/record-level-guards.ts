@@ -19,6 +19,12 @@
  *
  * The structure pass itself refuses the bytes that would put it out of step with a reader about what
  * is a string: a byte below 0x20 inside one (a raw line break), a backslash outside strings.
+ *
+ * What these guards do not give: a syntax error outside strings inside an unparsed element (two
+ * values without a comma, `tru`, a key without its value) goes unnoticed, so the file is not
+ * reported, and the elements after it on its line are read, where the plain path loses them at the
+ * error. CloudTrail cannot write such an element (it escapes every field a caller sets); a writer of
+ * the files could, and could as well write a valid file with a false earlier record (README, scan).
  */
 import { isObject, looksLikeEvent } from './documents.js';
 import { firstNonBlank } from './json-bytes.js';
