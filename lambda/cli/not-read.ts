@@ -4,7 +4,7 @@
  * that counts them: nothing is left out silently.
  *
  * - `CloudTrail-Digest` folders: digest files, hashes of the log files for integrity checks, no events.
- * - `CloudTrail-Insight` folders: Insights events (unusual call rates), not API calls.
+ * - `CloudTrail-Insight` folders: Insights events (unusual API call or error rates), not API calls.
  * - Names starting with `.`: CloudTrail writes none; editors and operating systems do (`.DS_Store`,
  *   macOS's `._name.json` beside each copied file, a `.git` folder).
  * - Files not named `.json`, `.jsonl`, `.ndjson` or `.csv`, each optionally `.gz`.
