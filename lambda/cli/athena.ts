@@ -8,6 +8,7 @@ import { ACCESS_DENIED_CODES } from '../domain/cloudtrail-denied.js';
 import { TAMPER_EVENT_NAMES } from '../domain/cloudtrail-tamper.js';
 import { TAMPER_EVENT_SOURCES, TAMPER_SERVICES } from '../domain/model.js';
 import { CsvParser } from './csv.js';
+import { readsAsJsonText } from './json-text.js';
 import { isolateSync } from './parts.js';
 import type { SourceProblem, SourceRecord } from './source-types.js';
 
@@ -258,24 +259,16 @@ function irregularRow(file: string, position: string): SourceProblem {
 /** How many bytes, from its first non-blank one, an input's format is judged on: its header line ends within them. */
 export const HEADER_WINDOW = 2048;
 
-/** `csv`; `json`; or `ambiguous`: a line that is a JSON value and also names Athena's columns, read as JSON. */
+/** `csv`; `json`; or `ambiguous`: a line that is JSON text and also names Athena's columns, read as JSON. */
 export type InputFormat = 'json' | 'csv' | 'ambiguous';
-
-function parsesAsJson(line: string): boolean {
-  try {
-    JSON.parse(line);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The format of an input, from its text after any BOM and leading blanks (at most HEADER_WINDOW
  * bytes of it; `more` when the input goes on after them). Athena CSV only when the first line ends
- * within the window, names the `eventid` and `eventname` columns, and is not itself JSON: Athena's
- * header (`"eventversion","useridentity",...`) never parses as JSON, so a first line that does (a
- * JSON string of those names) is JSON Lines' first value, and the input is read as JSON, reported.
+ * within the window, names the `eventid` and `eventname` columns, and is not itself JSON text (one
+ * value or several concatenated, as `jq` reads them): Athena's header (`"eventversion","useridentity",...`)
+ * never is, so a first line that is (a JSON string of those names, alone or followed by records on
+ * the same line) holds the input's first values, and the input is read as JSON, reported.
  */
 export function inputFormat(text: string, more: boolean): InputFormat {
   const c = text[0];
@@ -284,7 +277,7 @@ export function inputFormat(text: string, more: boolean): InputFormat {
   if (end < 0 && more) return 'json';
   const first = end < 0 ? text : text.slice(0, end);
   if (!/(^|,)"?eventid"?(,|$)/i.test(first) || !/(^|,)"?eventname"?(,|$)/i.test(first)) return 'json';
-  return parsesAsJson(first) ? 'ambiguous' : 'csv';
+  return readsAsJsonText(first) ? 'ambiguous' : 'csv';
 }
 
 export function athenaCsvRecords(

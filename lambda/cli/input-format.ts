@@ -38,7 +38,7 @@ export function isCsv(
       file: name,
       position: `line ${line}`,
       message:
-        'the first line is a JSON value that also reads as an Athena CSV header (eventid, eventname): read as JSON Lines, not as CSV',
+        'the first line is JSON (one value or several) that also reads as an Athena CSV header (eventid, eventname): read as JSON Lines, not as CSV',
       kind: 'ambiguous',
     });
   return format === 'csv';

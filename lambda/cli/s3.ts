@@ -4,11 +4,13 @@
  * level at a time so that --account, --region and --until prune whole folders instead of listing
  * them. --since prunes nothing: the days before it build the baseline (read, not reported), as they
  * do in a local folder; only --s3-skip-before, asked for by name, skips days before a time, and the
- * scan says so. Digest and Insights folders are skipped.
+ * scan says so. What the walk finds and does not read is judged as in a local folder (not-read.ts:
+ * digest and Insights folders, dot-names, other file names) and counted in one note per location.
  */
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { CLI_CALLS, sdkClient } from '../adapters/client-options.js';
 import type { EventFilter } from './filter.js';
+import { fileNotRead, folderNotRead, NotRead } from './not-read.js';
 import type { SourceProblem } from './source-types.js';
 
 /** The scan's filter, and `--s3-skip-before` (null: every day folder the filter keeps is listed). */
@@ -38,9 +40,6 @@ export function parseS3Url(url: string): S3Location {
   return { bucket: m[1] as string, prefix: m[2] ?? '' };
 }
 
-const LOG_OBJECT = /\.(json|jsonl|ndjson|csv)(\.gz)?$/i;
-const SKIPPED_FOLDERS = new Set(['CloudTrail-Digest', 'CloudTrail-Insight']);
-
 /** A client for the CLI's environment; honours AWS_ENDPOINT_URL (path-style then). */
 export function s3Client(env: Record<string, string | undefined> = process.env): S3Client {
   const endpoint = env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL;
@@ -56,7 +55,7 @@ interface Walk {
   date: string[];
 }
 
-function nextLevel(w: Walk, segment: string): Walk | null {
+function nextLevel(w: Walk, segment: string): Walk {
   switch (w.level) {
     case 'root':
       return segment === 'AWSLogs' ? { level: 'account', date: [] } : { level: 'root', date: [] };
@@ -64,7 +63,6 @@ function nextLevel(w: Walk, segment: string): Walk | null {
       if (/^o-[a-z0-9]{10,32}$/.test(segment)) return { level: 'account', date: [] };
       return /^\d{12}$/.test(segment) ? { level: 'service', date: [] } : { level: 'free', date: [] };
     case 'service':
-      if (SKIPPED_FOLDERS.has(segment)) return null;
       return segment === 'CloudTrail' ? { level: 'region', date: [] } : { level: 'free', date: [] };
     case 'region':
       return { level: 'year', date: [] };
@@ -95,21 +93,28 @@ function keep(w: Walk, segment: string, f: ListingFilter): boolean {
   return true;
 }
 
-/** Lists log object keys under the location, pruned by the filter. */
+/**
+ * Lists log object keys under the location, pruned by the filter; what the walk finds and does not
+ * read goes to `notRead`. An object whose key is the prefix itself is read: it was named.
+ */
 export async function listLogObjects(
   client: S3Client,
   location: S3Location,
   filter: ListingFilter,
+  notRead: NotRead = new NotRead(),
 ): Promise<string[]> {
   const keys: string[] = [];
   const start: Walk = { level: 'root', date: [] };
   // Position the walk where the user's prefix already is.
-  let walk: Walk | null = start;
+  let walk: Walk = start;
   const given = location.prefix.split('/').filter(Boolean);
   const complete = location.prefix === '' || location.prefix.endsWith('/') ? given : given.slice(0, -1);
-  for (const segment of complete) {
-    walk = walk ? nextLevel(walk, segment) : null;
-  }
+  for (const segment of complete) walk = nextLevel(walk, segment);
+  const object = (key: string) => {
+    const skipped = key === location.prefix ? null : fileNotRead(key.slice(key.lastIndexOf('/') + 1));
+    if (skipped) notRead.add(skipped, `s3://${location.bucket}/${key}`);
+    else keys.push(key);
+  };
   const visit = async (prefix: string, w: Walk): Promise<void> => {
     let token: string | undefined;
     do {
@@ -121,18 +126,18 @@ export async function listLogObjects(
           ContinuationToken: token,
         }),
       );
-      for (const o of page.Contents ?? []) if (o.Key && LOG_OBJECT.test(o.Key)) keys.push(o.Key);
+      for (const o of page.Contents ?? []) if (o.Key) object(o.Key);
       for (const p of page.CommonPrefixes ?? []) {
         if (!p.Prefix) continue;
         const segment = p.Prefix.slice(prefix.length).replace(/\/$/, '');
-        if (!keep(w, segment, filter)) continue;
-        const next = nextLevel(w, segment);
-        if (next) await visit(p.Prefix, next);
+        const skipped = folderNotRead(segment);
+        if (skipped) notRead.add(skipped, `s3://${location.bucket}/${p.Prefix.slice(0, -1)}`);
+        else if (keep(w, segment, filter)) await visit(p.Prefix, nextLevel(w, segment));
       }
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
   };
-  if (walk) await visit(location.prefix, walk);
+  await visit(location.prefix, walk);
   return keys.sort();
 }
 

@@ -4,6 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { Io } from './command.js';
+import { NotRead } from './not-read.js';
 import { readBytes, readFile, readStream } from './readers.js';
 import type { ListingFilter } from './s3.js';
 import type { EventCollector, ScanStats } from './scan.js';
@@ -159,13 +160,16 @@ async function readS3(
   for (const url of urls) {
     let location: ReturnType<typeof parseS3Url>;
     let keys: string[];
+    const notRead = new NotRead();
     try {
       location = parseS3Url(url);
-      keys = await listLogObjects(client, location, filter);
+      keys = await listLogObjects(client, location, filter, notRead);
     } catch (error) {
       cannot(url, 'cannot list', error);
       continue;
     }
+    const note = notRead.note(url);
+    if (note) problems.push(note);
     if (filter.skipBeforeMs !== null) problems.push(skippedDays(url, filter.skipBeforeMs));
     const { bucket } = location;
     let next = 0;

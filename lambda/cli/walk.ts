@@ -3,9 +3,12 @@
  * and file is visited once (symlink cycles and links to the same file end there); FIFOs, sockets
  * and devices found in folders are skipped with a note, never opened. A pipe or device named on the
  * command line (`<(zcat ...)`, `/dev/stdin`) is read as a stream, and `-` is standard input.
+ * What a folder's walk does not read (not-read.ts: digest and Insights folders, dot-names, other
+ * file names) is counted in one note per folder named, as the S3 walk does (s3.ts).
  */
 import { type Dirent, readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileNotRead, folderNotRead, NotRead } from './not-read.js';
 import type { SourceProblem } from './source-types.js';
 
 export interface Inputs {
@@ -16,8 +19,6 @@ export interface Inputs {
   stdin: boolean;
   s3: string[];
 }
-
-const RECORD_FILE = /\.(json|jsonl|ndjson|csv)(\.gz)?$/i;
 
 function kindOf(stat: Stats | Dirent): string | null {
   if (stat.isFIFO()) return 'a FIFO (named pipe)';
@@ -37,6 +38,8 @@ class Walk {
   readonly inputs: Inputs = { files: [], streams: [], stdin: false, s3: [] };
   private readonly folders = new Set<string>();
   private readonly files = new Set<string>();
+  /** What the walk of the folder named on the command line leaves out. */
+  private notRead = new NotRead();
 
   constructor(
     private readonly problems: SourceProblem[],
@@ -84,15 +87,14 @@ class Walk {
       return;
     }
     for (const entry of entries) {
-      // CloudTrail digest files describe log files; they hold no events.
-      if (entry.name === 'CloudTrail-Digest' || entry.name.startsWith('.')) continue;
       const path = join(dir, entry.name);
       const real = join(realDir, entry.name);
       const special = kindOf(entry);
-      if (special) this.problem(path, `${special}, not a file: skipped`, 'note');
-      else if (entry.isFile()) {
-        if (RECORD_FILE.test(entry.name)) this.addFile(path, real);
-      } else if (entry.isDirectory() || entry.isSymbolicLink()) this.linkOrFolder(path, entry, real);
+      const skipped = folderNotRead(entry.name);
+      if (skipped) this.notRead.add(skipped, path);
+      else if (special) this.problem(path, `${special}, not a file: skipped`, 'note');
+      else if (entry.isFile()) this.fileFound(path, entry.name, () => real);
+      else if (entry.isDirectory() || entry.isSymbolicLink()) this.linkOrFolder(path, entry, real);
     }
   }
 
@@ -108,13 +110,29 @@ class Walk {
     const resolved = () => (entry.isSymbolicLink() ? realpathSync(path) : real);
     if (stat.isDirectory()) this.enter(path, stat, resolved);
     else if (target) this.problem(path, `links to ${target}, not a file: skipped`, 'note');
-    else if (RECORD_FILE.test(path)) {
-      try {
-        this.addFile(path, resolved());
-      } catch (error) {
-        this.cannot(path, 'cannot read', error);
-      }
+    else this.fileFound(path, entry.name, resolved);
+  }
+
+  /** A file found in a folder: read, or counted as not read. */
+  private fileFound(path: string, name: string, real: () => string): void {
+    const skipped = fileNotRead(name);
+    if (skipped) {
+      this.notRead.add(skipped, path);
+      return;
     }
+    try {
+      this.addFile(path, real());
+    } catch (error) {
+      this.cannot(path, 'cannot read', error);
+    }
+  }
+
+  /** A folder named on the command line: walked, and what it leaves out noted. */
+  private folderNamed(path: string, stat: Stats, real: string): void {
+    this.notRead = new NotRead();
+    this.enter(path, stat, () => real);
+    const note = this.notRead.note(path);
+    if (note) this.problems.push(note);
   }
 
   /** A PATH given on the command line. */
@@ -131,7 +149,7 @@ class Walk {
         this.cannot(path, 'cannot read', error);
         return;
       }
-      if (stat.isDirectory()) this.enter(path, stat, () => real);
+      if (stat.isDirectory()) this.folderNamed(path, stat, real);
       else if (stat.isFIFO() || stat.isCharacterDevice()) this.inputs.streams.push(path);
       else if (stat.isFile()) this.addFile(path, real);
       else this.problem(path, `cannot read: ${kindOf(stat) ?? 'not a file'}`, 'unreadable');

@@ -64,6 +64,20 @@ describe('inputFormat', () => {
     ['a JSON string naming the columns', '"x\\",eventsource,eventid,eventname,\\""\n{}', true, 'ambiguous'],
     ['a JSON string of the two names', '"eventid,eventname"\n{}', true, 'ambiguous'],
     [
+      'a JSON string naming the columns, then an object',
+      '"a,eventid,eventname,b" {"x":1}\n',
+      true,
+      'ambiguous',
+    ],
+    ['JSON strings concatenated without a blank', '"a,eventid,eventname,b""x"[1]\n', true, 'ambiguous'],
+    ['a JSON string naming the columns, then text', '"a,eventid,eventname,b" x\n', true, 'csv'],
+    [
+      'a JSON string naming the columns, then an unclosed object',
+      '"a,eventid,eventname,b" {"a":\n',
+      true,
+      'csv',
+    ],
+    [
       'a header line that does not end within the window',
       `eventid,eventname,${'a,'.repeat(HEADER_WINDOW)}`,
       true,
@@ -75,6 +89,9 @@ describe('inputFormat', () => {
   });
 });
 
+const AMBIGUOUS =
+  /line 1: the first line is JSON \(one value or several\) that also reads as an Athena CSV header/;
+
 describe('a JSON Lines file whose first line reads as an Athena CSV header', () => {
   it.each([
     ['"x\\",eventsource,eventid,eventname,\\""', 'turns the record into an ignored one as CSV'],
@@ -83,8 +100,16 @@ describe('a JSON Lines file whose first line reads as an Athena CSV header', () 
     const runs = await everyPath(`${line}\n${JSON.stringify(attack())}\n${padding()}\n`);
     for (const [path, r] of Object.entries(runs)) {
       expect({ path, code: r.code, findings: r.findings }).toEqual({ path, code: 2, findings: 1 });
-      expect(r.err).toMatch(/line 1: the first line is a JSON value that also reads as an Athena CSV header/);
+      expect(r.err).toMatch(AMBIGUOUS);
       expect(r.err).toMatch(/ 1 ambiguous \(event arrays named twice, a JSON line that reads as CSV\)/);
+    }
+  });
+
+  it('a JSON string naming the columns with the record after it on the same line (concatenated JSON) is read as JSON on every path', async () => {
+    const runs = await everyPath(`"a,eventid,eventname,b" ${JSON.stringify(attack())}\n${padding()}\n`);
+    for (const [path, r] of Object.entries(runs)) {
+      expect({ path, code: r.code, findings: r.findings }).toEqual({ path, code: 2, findings: 1 });
+      expect(r.err).toMatch(AMBIGUOUS);
     }
   });
 });

@@ -116,7 +116,7 @@ afterAll(async () => {
 });
 
 describe('layerwatch scan s3://', () => {
-  it('reads every CloudTrail log object under the prefix, skipping digests', () => {
+  it('reads every CloudTrail log object under the prefix, skipping digests with a note', () => {
     const r = scan(`s3://${BUCKET}/`);
     expect(r.code).toBe(0);
     expect(r.findings.map((f) => f.function.name).sort()).toEqual([
@@ -126,6 +126,9 @@ describe('layerwatch scan s3://', () => {
       'payments',
     ]);
     expect(r.stderr).toMatch(/layerwatch: 4 files/);
+    expect(r.stderr).toContain(
+      `layerwatch: s3://${BUCKET}/: not read: 1 CloudTrail-Digest folder(s) (digest files: no events), first s3://${BUCKET}/AWSLogs/o-abcdef1234/${ACCOUNT}/CloudTrail-Digest\n`,
+    );
   });
 
   it('prunes the listing by account and region; the days before --since are read for the baseline', () => {
