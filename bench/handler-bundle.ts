@@ -6,11 +6,12 @@
  * on), built once per cold start as the handler builds its clients, and nothing of ours.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { analyzeMetafile, build, type Metafile } from 'esbuild';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { analyzeMetafile, type Metafile } from 'esbuild';
 import type { RuntimeCall } from '../lambda/adapters/calls.js';
 import { HANDLER_CALLS } from '../lambda/runtime-calls.js';
-import { type BundleOptions, PROJECT_ROOT, runtimeBuild } from '../lib/constructs/runtime-bundling.js';
+import { type BundleOptions, buildRuntime, PROJECT_ROOT } from '../lib/constructs/runtime-bundling.js';
 
 export const OUT = 'bench/.out';
 
@@ -93,21 +94,18 @@ export interface Built {
   metafile: Metafile;
 }
 
-/** One bundle exactly as the construct builds it (and its metafile, which does not change the output). */
+/**
+ * One runtime exactly as the construct builds it (runtime-bundling.ts `buildRuntime`): `index.mjs`
+ * and its chunks in `outfile`'s directory. `bytes` counts every code file (not the maps): what the
+ * deployed function holds.
+ */
 export async function bundle(entry: string, outfile: string, options: BundleOptions): Promise<Built> {
-  const r = await build({
-    ...runtimeBuild(options),
-    mainFields: [...runtimeBuild(options).mainFields],
-    absWorkingDir: PROJECT_ROOT,
-    entryPoints: [entry],
-    outfile,
-    bundle: true,
-    metafile: true,
-    logLevel: 'error',
-  });
-  const out = r.metafile.outputs[outfile];
-  if (!out) throw new Error(`esbuild wrote no ${outfile}`);
-  return { file: outfile, bytes: out.bytes, metafile: r.metafile };
+  const outdir = dirname(outfile);
+  rmSync(outdir, { recursive: true, force: true });
+  const metafile = buildRuntime(entry, options, outdir);
+  const code = Object.entries(metafile.outputs).filter(([f]) => f.endsWith('.mjs'));
+  if (!code.some(([f]) => f === outfile)) throw new Error(`esbuild wrote no ${outfile}`);
+  return { file: outfile, bytes: code.reduce((sum, [, o]) => sum + o.bytes, 0), metafile };
 }
 
 export interface SetSizes {

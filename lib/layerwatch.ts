@@ -3,7 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -136,7 +136,7 @@ export interface LayerWatchProps {
  */
 export class LayerWatch extends Construct {
   public readonly alertTopic: sns.ITopic;
-  public readonly handler: nodejs.NodejsFunction;
+  public readonly handler: lambda.Function;
   public readonly baselineTable: dynamodb.TableV2;
   public readonly rule: events.Rule;
   /** The rule on calls that can blind or disarm layerwatch (detector-tampered). */
@@ -147,8 +147,8 @@ export class LayerWatch extends Construct {
   public readonly failureQueue: sqs.Queue;
   public readonly alarms: cloudwatch.Alarm[];
   /** The sweep's plan (scheduled); its workers are `sweepWorkerFunction`. */
-  public readonly sweepFunction: nodejs.NodejsFunction;
-  public readonly sweepWorkerFunction: nodejs.NodejsFunction;
+  public readonly sweepFunction: lambda.Function;
+  public readonly sweepWorkerFunction: lambda.Function;
   /** Every rule of the detector (detection, schedules, remote alarm relay): verify checks each. */
   public readonly rules: events.Rule[];
   /** Regions whose events reach the detector. */
@@ -158,7 +158,7 @@ export class LayerWatch extends Construct {
   /** Regions whose heartbeat is watched (none when the heartbeat is off). */
   public readonly heartbeatRegions: readonly string[];
   /** The hourly heartbeat, unless turned off. */
-  public readonly heartbeatFunction?: nodejs.NodejsFunction;
+  public readonly heartbeatFunction?: lambda.Function;
 
   constructor(scope: Construct, id: string, props: LayerWatchProps = {}) {
     super(scope, id);

@@ -3,7 +3,6 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -35,7 +34,7 @@ export interface DetectorProps {
  * invocations that fail after Lambda's retries land in the failure queue.
  */
 export class Detector extends Construct {
-  public readonly handler: nodejs.NodejsFunction;
+  public readonly handler: lambda.Function;
   public readonly rule: events.Rule;
   /** Events EventBridge could not deliver to the handler. */
   public readonly ruleDeadLetterQueue: sqs.Queue;

@@ -14,7 +14,6 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -67,7 +66,7 @@ export interface HeartbeatProps {
   /** The covered regions, each with a canary (home region: created here; others: by their stacks). */
   readonly regions: readonly string[];
   /** The handler, which recognises heartbeats by the heartbeat role and emits the metrics. */
-  readonly handler: nodejs.NodejsFunction;
+  readonly handler: lambda.Function;
   /** Where the blind-region alarms go. */
   readonly operationsTopic: sns.ITopic;
   readonly logRetention: logs.RetentionDays;
@@ -80,7 +79,7 @@ export interface HeartbeatProps {
  * hours raises an alarm: layerwatch is blind there.
  */
 export class Heartbeat extends Construct {
-  public readonly fn: nodejs.NodejsFunction;
+  public readonly fn: lambda.Function;
   public readonly alarms: cloudwatch.Alarm[] = [];
   public readonly schedule: events.Rule;
 

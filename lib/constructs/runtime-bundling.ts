@@ -4,8 +4,10 @@
  * object: what is measured and tested is what is deployed (test/lib/runtime-bundling.test.ts
  * compares the bytes).
  */
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
 import type { CallOption } from '../../lambda/adapters/calls.js';
 
 /** The project root: CDK runs esbuild there (the lockfile's directory), so relative paths agree. */
@@ -72,4 +74,55 @@ export function runtimeBuild(options: BundleOptions): RuntimeBuild {
     define: optionDefines(options),
     alias: LEFT_OUT,
   };
+}
+
+/**
+ * The files of a runtime, as deployed: `index.mjs` (the handler) and the chunks it imports, each
+ * with its map. Split by esbuild at every dynamic `import()`: what the code loads on first use (the
+ * alert renderer, the layer archive reader, the SDK's credential providers and nested clients) is
+ * a file of its own, compiled when first loaded rather than at every cold start.
+ */
+export function runtimeFiles(entry: string, options: BundleOptions, outdir: string): BuildOptions {
+  const build = runtimeBuild(options);
+  return {
+    ...build,
+    mainFields: [...build.mainFields],
+    absWorkingDir: PROJECT_ROOT,
+    entryPoints: { index: entry },
+    bundle: true,
+    splitting: true,
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: '[name]-[hash]',
+    metafile: true,
+    logLevel: 'warning',
+  };
+}
+
+/**
+ * Where every runtime is built before it is copied to its destination: always two levels below the
+ * project root, so that the maps name the sources by the same relative paths (`../../lambda/...`)
+ * and the chunks' hashes, which cover the maps, are the same wherever CDK or the bench wants them.
+ */
+const BUILD_DIR = path.join(PROJECT_ROOT, '.runtime-build');
+
+/** Builds a runtime's files into `outdir` (the construct's bundling; the bench's). */
+export function buildRuntime(entry: string, options: BundleOptions, outdir: string): Metafile {
+  mkdirSync(BUILD_DIR, { recursive: true });
+  const work = mkdtempSync(path.join(BUILD_DIR, 'b-'));
+  try {
+    const r = buildSync(runtimeFiles(path.resolve(PROJECT_ROOT, entry), options, work));
+    if (!r.metafile) throw new Error(`esbuild wrote no metafile for ${entry}`);
+    const target = path.resolve(PROJECT_ROOT, outdir);
+    mkdirSync(target, { recursive: true });
+    const outputs: Metafile['outputs'] = {};
+    for (const [file, output] of Object.entries(r.metafile.outputs)) {
+      const name = path.basename(file);
+      cpSync(path.join(work, name), path.join(target, name));
+      outputs[path.relative(PROJECT_ROOT, path.join(target, name))] = output;
+    }
+    return { ...r.metafile, outputs };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }

@@ -1,14 +1,22 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { type Duration, RemovalPolicy, Stack, Tags, Token, Validations } from 'aws-cdk-lib';
+import {
+  AssetHashType,
+  DockerImage,
+  type Duration,
+  RemovalPolicy,
+  Stack,
+  Tags,
+  Token,
+  Validations,
+} from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { RuntimeCall } from '../../lambda/adapters/calls.js';
 import { type CallTargets, grantCalls } from '../permissions.js';
-import { PROJECT_ROOT, type RuntimeBuild, runtimeBuild } from './runtime-bundling.js';
+import { type BundleOptions, buildRuntime, PROJECT_ROOT } from './runtime-bundling.js';
 
 /** Tag on the detector's roles; member roles trust principals of the central account carrying it. */
 export const DETECTOR_ROLE_TAG = { key: 'layerwatch:role', value: 'detector' } as const;
@@ -20,23 +28,25 @@ const VERSION = (
 ).version;
 
 /**
- * CDK's bundling of a runtime from its esbuild definition (runtime-bundling.ts), field by field; the
- * SDK inside (pinned, tree-shaken) rather than the runtime's copy. CDK runs esbuild in the project
- * root (the lockfile's directory), where the aliases' relative paths point.
+ * The runtime's code, bundled by esbuild from its definition (runtime-bundling.ts) into the asset
+ * directory: `index.mjs` and the chunks it loads on first use. CDK's NodejsFunction writes a single
+ * file, which makes every cold start compile the code that is loaded only on first use; the local
+ * bundling here runs the same esbuild in process, and the asset's hash is that of its output.
  */
-export function cdkBundling(build: RuntimeBuild): nodejs.BundlingOptions {
-  return {
-    format: nodejs.OutputFormat.ESM,
-    target: build.target,
-    minify: build.minify,
-    sourceMap: build.sourcemap,
-    sourcesContent: build.sourcesContent,
-    externalModules: [],
-    mainFields: [...build.mainFields],
-    define: { ...build.define },
-    esbuildArgs: { '--alias': Object.entries(build.alias).map(([from, to]) => `${from}=${to}`) },
-    logLevel: nodejs.LogLevel.WARNING,
-  };
+export function runtimeCode(entry: string, options: BundleOptions): lambda.Code {
+  return lambda.Code.fromAsset(LAMBDA_DIR, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never used: the local bundling below always runs (esbuild is a dependency of the build).
+      image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
+      local: {
+        tryBundle(outputDir: string): boolean {
+          buildRuntime(path.join(LAMBDA_DIR, entry), options, outputDir);
+          return true;
+        },
+      },
+    },
+  });
 }
 
 export interface RuntimeFunctionProps {
@@ -62,11 +72,11 @@ export interface RuntimeFunctionProps {
  * One layerwatch runtime: a bundled Node.js function with its own log group, granted exactly the
  * calls it declares, its role tagged as the detector's.
  */
-export class RuntimeFunction extends nodejs.NodejsFunction {
+export class RuntimeFunction extends lambda.Function {
   constructor(scope: Construct, id: string, props: RuntimeFunctionProps) {
     super(scope, id, {
-      entry: path.join(LAMBDA_DIR, props.entry),
-      handler: 'handler',
+      code: runtimeCode(props.entry, props.targets.options),
+      handler: 'index.handler',
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
@@ -87,7 +97,6 @@ export class RuntimeFunction extends nodejs.NodejsFunction {
       retryAttempts: props.retryAttempts,
       maxEventAge: props.maxEventAge,
       onFailure: props.onFailure,
-      bundling: cdkBundling(runtimeBuild(props.targets.options)),
     });
     grantCalls(this, props.calls, props.targets);
     Tags.of(this.role as iam.IRole).add(DETECTOR_ROLE_TAG.key, DETECTOR_ROLE_TAG.value);
@@ -96,7 +105,7 @@ export class RuntimeFunction extends nodejs.NodejsFunction {
 }
 
 /** The reasons a reviewer needs for the wildcards that the declared calls require. */
-function acknowledgeGrants(fn: nodejs.NodejsFunction, t: CallTargets): void {
+function acknowledgeGrants(fn: lambda.Function, t: CallTargets): void {
   const v = Validations.of(fn);
   v.acknowledge({
     id: 'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',

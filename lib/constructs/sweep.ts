@@ -1,8 +1,8 @@
 import { CfnResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
-import type * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as triggers from 'aws-cdk-lib/triggers';
@@ -69,8 +69,8 @@ export const PAIR_VISIBILITY = Duration.seconds(PAIR_VISIBILITY_SECONDS);
  */
 export class Sweep extends Construct {
   /** The plan (scheduled, and run at deployment). */
-  public readonly fn: nodejs.NodejsFunction;
-  public readonly worker: nodejs.NodejsFunction;
+  public readonly fn: lambda.Function;
+  public readonly worker: lambda.Function;
   public readonly queue: sqs.Queue;
   public readonly deadLetterQueue: sqs.Queue;
   public readonly schedule: events.Rule;

@@ -1,10 +1,11 @@
 /**
  * The function the construct deploys is the bundle `npm run bench:handler` measures: CDK bundles the
- * handler for real here, and its output is compared byte for byte with the bench's build.
+ * handler for real here, and its files (index.mjs, its chunks, their maps) are compared byte for
+ * byte with the bench's build.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,8 +14,8 @@ import { HANDLER_CALLS } from '../../lambda/runtime-calls.js';
 import type { BundleOptions } from '../../lib/constructs/runtime-bundling.js';
 import { RuntimeFunction } from '../../lib/constructs/runtime-function.js';
 
-/** The handler's code as CDK bundles it into the cloud assembly (one function, one asset). */
-function deployed(options: BundleOptions): Buffer {
+/** The handler's files as CDK bundles them into the cloud assembly (one function, one asset). */
+function deployed(options: BundleOptions): Map<string, Buffer> {
   const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'lw-runtime-')) });
   const stack = new Stack(app, 'Bundled', { env: { account: '111122223333', region: 'us-east-1' } });
   const topic = sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:us-east-1:111122223333:alerts');
@@ -40,9 +41,18 @@ function deployed(options: BundleOptions): Buffer {
   const outdir = app.synth().directory;
   const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
   expect(assets).toHaveLength(1);
-  const code = readFileSync(join(outdir, assets[0] as string, 'index.mjs'));
+  const files = filesOf(join(outdir, assets[0] as string));
   rmSync(outdir, { recursive: true, force: true });
-  return code;
+  return files;
+}
+
+/** Every file of a directory, by name, with its bytes. */
+function filesOf(dir: string): Map<string, Buffer> {
+  return new Map(
+    readdirSync(dir)
+      .sort()
+      .map((name) => [name, readFileSync(join(dir, name))]),
+  );
 }
 
 describe('RuntimeFunction bundling', () => {
@@ -57,9 +67,18 @@ describe('RuntimeFunction bundling', () => {
         `bench/.out/construct-test-${name.replace(/\W/g, '-')}/index.mjs`,
         options as BundleOptions,
       );
-      const deployedCode = deployed(options as BundleOptions);
-      expect(deployedCode.length).toBe(built.bytes);
-      expect(deployedCode.equals(readFileSync(built.file))).toBe(true);
+      const deployedFiles = deployed(options as BundleOptions);
+      const benchFiles = filesOf(dirname(built.file));
+      expect([...deployedFiles.keys()]).toEqual([...benchFiles.keys()]);
+      expect(deployedFiles.has('index.mjs')).toBe(true);
+      // More than one file: what is loaded on first use is a chunk of its own.
+      expect([...deployedFiles.keys()].filter((f) => f.endsWith('.mjs')).length).toBeGreaterThan(1);
+      for (const [name, bytes] of deployedFiles)
+        expect([name, bytes.equals(benchFiles.get(name) as Buffer)]).toEqual([name, true]);
+      const codeBytes = [...deployedFiles]
+        .filter(([f]) => f.endsWith('.mjs'))
+        .reduce((n, [, b]) => n + b.length, 0);
+      expect(codeBytes).toBe(built.bytes);
     },
     120_000,
   );
