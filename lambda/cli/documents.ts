@@ -5,6 +5,7 @@
  */
 import { athenaJsonRecords, cellsOf, rowsToRecords } from './athena.js';
 import type { Piece } from './json-splitter.js';
+import { lookupElementMalformed } from './prefilter.js';
 import { malformedRecord, type SourceProblem, type SourceRecord } from './source-types.js';
 
 export function isObject(v: unknown): v is Record<string, unknown> {
@@ -93,6 +94,8 @@ export class PieceReader {
   private dropped = 0;
   /** A piece passed the pre-filter: the input holds a candidate, its dropped records are skipped ones. */
   private passed = false;
+  /** Malformed lookup-events elements held until a piece passes the pre-filter (see `held`). */
+  private pending: SourceRecord[] = [];
   private arrayDoc = -1;
   private arrayHasEvent = false;
   /** The header row of the Athena result being streamed, with its document. */
@@ -115,12 +118,35 @@ export class PieceReader {
     const header = row && piece.index === 0;
     if (this.prefilter && !header) {
       if (!this.prefilter(piece.bytes, piece.wrapper)) {
+        if (piece.wrapper === 'Events' && lookupElementMalformed(piece.bytes)) return this.held(piece, next);
         this.dropped += 1;
         next();
         return [];
       }
       this.passed = true;
+      if (this.pending.length > 0) {
+        const out = this.pending;
+        this.pending = [];
+        for (const r of this.parsed(piece, next)) out.push(r);
+        return out;
+      }
     }
+    return this.parsed(piece, next);
+  }
+
+  /**
+   * A malformed lookup-events element the pre-filter would drop: reported once a piece passes, as
+   * the record-level pass reports it; until then held, and counted with the dropped records of an
+   * input without candidates (a file not parsed) if none does.
+   */
+  private held(piece: Piece, next: () => number): SourceRecord[] {
+    const records = this.parsed(piece, next);
+    if (this.passed) return records;
+    for (const r of records) this.pending.push(r);
+    return [];
+  }
+
+  private parsed(piece: Piece, next: () => number): SourceRecord[] {
     let value: unknown;
     const position = positionOf(piece.line, piece.wrapper, piece.index, piece.docInLine);
     try {
@@ -145,6 +171,8 @@ export class PieceReader {
 
   /** Call at the end of the input. */
   finish(): void {
+    this.dropped += this.pending.length;
+    this.pending = [];
     this.closeArray();
   }
 

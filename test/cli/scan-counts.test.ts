@@ -140,6 +140,20 @@ describe('a record the reader cannot make is counted, as a record and as malform
     [
       'a lookup-events element without its CloudTrailEvent string',
       lookup([attack(), null, ...otherServiceCalls(20)]),
+      true,
+    ],
+    [
+      // A record where the string should be: no watched call is looked for in what is not one.
+      'a lookup-events element holding its record bare',
+      JSON.stringify({
+        Events: [
+          // Before the candidate: a reader in pieces has not yet seen that the input holds one.
+          ...otherServiceCalls(1),
+          { EventId: 'e', CloudTrailEvent: JSON.stringify(attack()) },
+          ...otherServiceCalls(20).map((r) => ({ EventId: 'e', CloudTrailEvent: JSON.stringify(r) })),
+        ],
+      }),
+      true,
     ],
     [
       'Records that is not an array',
@@ -148,8 +162,9 @@ describe('a record the reader cannot make is counted, as a record and as malform
         '{"Records":5}',
         ...otherServiceCalls(20).map((r) => JSON.stringify(r)),
       ].join('\n'),
+      false,
     ],
-  ])('%s', async (name, text) => {
+  ])('%s', async (name, text, everyPath) => {
     const results = await scanAll(text, `malformed-${name.replace(/\W+/g, '-')}`);
     // Every record is checked without the pre-filter, which only parses candidates.
     const plain = differences(results, (how) => how.endsWith('--no-prefilter'));
@@ -159,6 +174,8 @@ describe('a record the reader cannot make is counted, as a record and as malform
     // single log file is parsed whole, and its records are): counted all the same.
     for (const [how, r] of results)
       expect([how, r]).toEqual([how, expect.stringMatching(/ 22 records, 1 candidates /)]);
+    // An element of a lookup-events array is malformed, named, on every path: not a skipped record.
+    if (everyPath) expect(differences(results).others).toEqual([]);
   });
 });
 
