@@ -128,6 +128,33 @@ describe('a document that is not an event, naming a watched call', () => {
   });
 });
 
+describe('a JSON line that is not an event, among records', () => {
+  // A document that is not an event is noted, not counted; an element of an array is a record,
+  // malformed when it is not an event.
+  it.each([
+    ['a bare string first', ['"hello"'], '21 records, 1 candidates .* 20 skipped, 0 malformed'],
+    ['an object and a number', ['{"a":1}', '7'], '21 records, 1 candidates .* 20 skipped, 0 malformed'],
+    ['an array of numbers', ['[1,2]'], '23 records, 1 candidates .* 20 skipped, 2 malformed'],
+    [
+      'an array of objects without events',
+      ['[{"a":1},{"b":2}]'],
+      '23 records, 1 candidates .* 20 skipped, 2 malformed',
+    ],
+  ])('%s: alike on every path and without the pre-filter', async (name, odd, counts) => {
+    const text = [...odd, ...[attack(), ...otherServiceCalls(20)].map((r) => JSON.stringify(r))].join('\n');
+    const { first, others } = differences(await scanAll(text, `odd-line-${name.replace(/\W+/g, '-')}`));
+    expect(first).toMatch(new RegExp(` ${counts}, .* \\| exit 0 \\|`));
+    expect(others).toEqual([]);
+  });
+
+  it('a JSON array with an element that is no event: malformed on every path', async () => {
+    const text = JSON.stringify([...otherServiceCalls(10), { a: 1 }, attack(), ...otherServiceCalls(10)]);
+    const { first, others } = differences(await scanAll(text, 'array-noise'));
+    expect(first).toMatch(/ 22 records, 1 candidates .* 20 skipped, 1 malformed, .* \| exit 0 \|/);
+    expect(others).toEqual([]);
+  });
+});
+
 describe('a record the reader cannot make is counted, as a record and as malformed', () => {
   const lookup = (elements: unknown[]) =>
     JSON.stringify({
