@@ -113,6 +113,30 @@ function mustBeRead(piece: Piece): boolean {
 }
 
 /**
+ * Up to this size, a file the pre-filter would skip is parsed, to tell one of no record at all
+ * (`{"Records": []}`, Athena results of a header row only) from one whose records hold no
+ * candidate: CloudTrail writes larger files only with records in them.
+ */
+const SMALL_FILE = 4096;
+
+/**
+ * A small document that is valid JSON, holds no record and says nothing about itself: a file read,
+ * of nothing, as when it is read in pieces (which meet no record to drop) or without the pre-filter;
+ * not a file without candidates.
+ */
+export function holdsNoRecord(file: string, bytes: Buffer, line: number): boolean {
+  if (bytes.length > SMALL_FILE) return false;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return false;
+  }
+  const problems: SourceProblem[] = [];
+  return recordsOfDocument(file, line, doc, problems, () => 0).length === 0 && problems.length === 0;
+}
+
+/**
  * Pieces from the splitter to records. A top-level array whose elements hold no event at all is
  * noted once, like a whole document would be.
  */

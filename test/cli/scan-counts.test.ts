@@ -96,6 +96,21 @@ describe('an input of blanks only', () => {
   });
 });
 
+describe('an input of no record at all', () => {
+  it.each([
+    ['a log file of no record', '{"Records": []}\n'],
+    ['lookup-events output of no event', '{"Events": [], "NextToken": "n"}'],
+    ['an empty JSON array', '[ ]'],
+    ['Athena results of a header row only', JSON.stringify({ ResultSet: { Rows: queryResultRows([]) } })],
+  ])('%s: a file read, of nothing, on every path', async (name, text) => {
+    const { first, others } = differences(await scanAll(text, `no-record-${name.replace(/\W+/g, '-')}`));
+    expect(first).toMatch(
+      /^layerwatch: 1 file \(0 without candidate events, not parsed\), 0 unreadable, 0 records, .* \| exit 0 \|/,
+    );
+    expect(others).toEqual([]);
+  });
+});
+
 describe('a record the pre-filter cannot judge by its keys', () => {
   // No eventName key: a watched call and Lambda's source among its values. An element of a log
   // file is judged by its keys (skipped); a document of its own, by its names anywhere (parsed),
