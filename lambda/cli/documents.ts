@@ -4,7 +4,9 @@
  * arrays of records, single records and EventBridge events, and Athena `get-query-results` JSON.
  */
 import { athenaJsonRecords, cellsOf, rowsToRecords } from './athena.js';
+import { firstNonBlank } from './json-bytes.js';
 import type { Piece } from './json-splitter.js';
+import { lookupElementMalformed } from './prefilter.js';
 import { malformedRecord, type SourceProblem, type SourceRecord } from './source-types.js';
 
 export function isObject(v: unknown): v is Record<string, unknown> {
@@ -38,6 +40,8 @@ export function elementValue(wrapper: string, element: unknown): { value: unknow
   }
 }
 
+const ARRAY_WITHOUT_EVENTS = 'an array without events: not a CloudTrail file?';
+
 /**
  * Records of one whole parsed document. `next` gives each record its ordinal. Arrays without any
  * event are skipped with a note (a JSON file that is not a trail); the rest go to the core.
@@ -52,10 +56,9 @@ export function recordsOfDocument(
   const note = (message: string, position: string | null = null) =>
     problems.push({ file, position, message, kind: 'note' });
   if (Array.isArray(doc)) {
-    if (doc.length > 0 && !doc.some(looksLikeEvent)) {
-      note('not a CloudTrail file (an array without events), skipped');
-      return [];
-    }
+    // Its elements are records all the same, malformed: as when the array is read in pieces.
+    if (doc.length > 0 && !doc.some(looksLikeEvent))
+      note(ARRAY_WITHOUT_EVENTS, line === 1 ? null : `line ${line}`);
     return doc.map((value, i) => ({ file, position: positionOf(line, '', i), ordinal: next(), value }));
   }
   if (isObject(doc) && isObject(doc.ResultSet)) return athenaJsonRecords(file, doc, problems, next);
@@ -83,6 +86,56 @@ export function recordsOfDocument(
   return [];
 }
 
+/** Keys an event, or a document holding events, spells (closing quote included), or a `\u` escape. */
+const EVENT_WORDS = [
+  'eventSource"',
+  'eventName"',
+  'eventID"',
+  'detail"',
+  'Records"',
+  'Events"',
+  'ResultSet"',
+  '\\u',
+].map((w) => Buffer.from(w));
+
+/**
+ * A piece read even when the pre-filter would drop it, because every path reports it: a
+ * lookup-events element without its record as a string, an element of a top-level array that
+ * spells no event key (both malformed), and a document that spells no event key nor wrapper (a
+ * bare string, `{"a": 1}`: noted as not CloudTrail, not a record).
+ */
+function mustBeRead(piece: Piece): boolean {
+  if (piece.wrapper === 'Events') return lookupElementMalformed(piece.bytes);
+  if (piece.wrapper !== null && piece.wrapper !== '') return false;
+  const bytes = piece.bytes;
+  if (piece.wrapper === null && bytes[firstNonBlank(bytes)] === 0x5b) return false;
+  return !EVENT_WORDS.some((w) => bytes.includes(w));
+}
+
+/**
+ * Up to this size, a file the pre-filter would skip is parsed, to tell one of no record at all
+ * (`{"Records": []}`, Athena results of a header row only) from one whose records hold no
+ * candidate: CloudTrail writes larger files only with records in them.
+ */
+const SMALL_FILE = 4096;
+
+/**
+ * A small document that is valid JSON, holds no record and says nothing about itself: a file read,
+ * of nothing, as when it is read in pieces (which meet no record to drop) or without the pre-filter;
+ * not a file without candidates.
+ */
+export function holdsNoRecord(file: string, bytes: Buffer, line: number): boolean {
+  if (bytes.length > SMALL_FILE) return false;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    return false;
+  }
+  const problems: SourceProblem[] = [];
+  return recordsOfDocument(file, line, doc, problems, () => 0).length === 0 && problems.length === 0;
+}
+
 /**
  * Pieces from the splitter to records. A top-level array whose elements hold no event at all is
  * noted once, like a whole document would be.
@@ -93,6 +146,10 @@ export class PieceReader {
   private dropped = 0;
   /** A piece passed the pre-filter: the input holds a candidate, its dropped records are skipped ones. */
   private passed = false;
+  /** Malformed lookup-events elements held until a piece passes the pre-filter (see `held`). */
+  private pending: SourceRecord[] = [];
+  private pendingNotes: SourceProblem[] = [];
+  private heldPieces = 0;
   private arrayDoc = -1;
   private arrayHasEvent = false;
   /** The header row of the Athena result being streamed, with its document. */
@@ -115,18 +172,44 @@ export class PieceReader {
     const header = row && piece.index === 0;
     if (this.prefilter && !header) {
       if (!this.prefilter(piece.bytes, piece.wrapper)) {
+        if (mustBeRead(piece)) return this.held(piece, next);
         this.dropped += 1;
         next();
         return [];
       }
       this.passed = true;
+      if (this.heldPieces > 0) {
+        for (const p of this.pendingNotes) this.problems.push(p);
+        const out = this.pending;
+        this.pending = [];
+        this.pendingNotes = [];
+        this.heldPieces = 0;
+        for (const r of this.parsed(piece, next)) out.push(r);
+        return out;
+      }
     }
+    return this.parsed(piece, next);
+  }
+
+  /**
+   * A piece the pre-filter would drop that is read on every path all the same (`mustBeRead`):
+   * reported once a piece passes, as a whole read reports it; until then held, and counted with the
+   * dropped pieces of an input without candidates (a file not parsed, as read whole) if none does.
+   */
+  private held(piece: Piece, next: () => number): SourceRecord[] {
+    if (this.passed) return this.parsed(piece, next);
+    this.heldPieces += 1;
+    for (const r of this.parsed(piece, next, this.pendingNotes)) this.pending.push(r);
+    return [];
+  }
+
+  private parsed(piece: Piece, next: () => number, problems = this.problems): SourceRecord[] {
     let value: unknown;
     const position = positionOf(piece.line, piece.wrapper, piece.index, piece.docInLine);
     try {
       value = JSON.parse(piece.bytes.toString('utf8'));
     } catch (error) {
-      this.problems.push({
+      problems.push({
         file: this.file,
         position,
         message: `not JSON: ${(error as Error).message}`,
@@ -135,7 +218,7 @@ export class PieceReader {
       next();
       return [];
     }
-    if (piece.wrapper === null) return recordsOfDocument(this.file, piece.line, value, this.problems, next);
+    if (piece.wrapper === null) return recordsOfDocument(this.file, piece.line, value, problems, next);
     if (piece.wrapper === '') return this.arrayElement(piece, position, value, next());
     if (piece.wrapper === 'ResultSet.Rows') return this.athenaRow(piece, value, next);
     const r = elementValue(piece.wrapper, value);
@@ -145,6 +228,10 @@ export class PieceReader {
 
   /** Call at the end of the input. */
   finish(): void {
+    this.dropped += this.heldPieces;
+    this.heldPieces = 0;
+    this.pending = [];
+    this.pendingNotes = [];
     this.closeArray();
   }
 
@@ -194,7 +281,7 @@ export class PieceReader {
       this.problems.push({
         file: this.file,
         position: null,
-        message: 'an array without events: not a CloudTrail file?',
+        message: ARRAY_WITHOUT_EVENTS,
         kind: 'note',
       });
     this.arrayDoc = -1;

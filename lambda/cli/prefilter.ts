@@ -217,6 +217,19 @@ export function pieceMayBeCandidate(bytes: Buffer, wrapper: string | null): bool
   return wrapper === 'ResultSet.Rows' ? rowMayBeCandidate(bytes) : recordMayBeCandidate(bytes);
 }
 
+/** A `CloudTrailEvent` key and the quote of a string value (JSON whitespace between). */
+const LOOKUP_RECORD = /"CloudTrailEvent"[ \t\n\r]*:[ \t\n\r]*"/;
+
+/**
+ * An element of a lookup-events `Events` array that cannot hold its record as a string: no
+ * `CloudTrailEvent` key with a string value in its bytes. It is malformed whatever names it holds,
+ * so it is parsed (and reported) on every path rather than skipped as a record without a watched
+ * call. (An element whose key sits deeper than its top level passes this test and is skipped.)
+ */
+export function lookupElementMalformed(bytes: Buffer): boolean {
+  return !LOOKUP_RECORD.test(bytes.toString('latin1'));
+}
+
 /** The first byte after the separators that follow a key. */
 function valueAt(bytes: Buffer, from: number): number {
   let start = from;

@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip, gunzipSync } from 'node:zlib';
 import { AthenaCsvStream, athenaCsvRecords, counter } from './athena.js';
-import { PieceReader, positionOf, recordsOfDocument } from './documents.js';
+import { holdsNoRecord, PieceReader, positionOf, recordsOfDocument } from './documents.js';
 import { FormatHead, firstByte, isCsv } from './input-format.js';
 import { isSpace, mayNameEventsTwice } from './json-bytes.js';
 import { JsonSplitter } from './json-splitter.js';
@@ -151,7 +151,8 @@ export async function readBytes(
   }
   // Skipped unparsed only when it also ends as JSON does: a file cut short is parsed, and reported.
   if (options.prefilter && !mayHoldCandidate(bytes) && endsLikeJson(bytes)) {
-    options.onSkipped?.(name);
+    // A file of no record at all is a file read, of nothing, as when it is streamed or not filtered.
+    if (!holdsNoRecord(name, bytes, line)) options.onSkipped?.(name);
     return;
   }
   // A log file among many: parse only the records that name a watched call.

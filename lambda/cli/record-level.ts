@@ -21,7 +21,7 @@
  */
 import { elementValue, positionOf } from './documents.js';
 import { isSpace } from './json-bytes.js';
-import { recordMayBeCandidate, watchedKeys } from './prefilter.js';
+import { lookupElementMalformed, recordMayBeCandidate, watchedKeys } from './prefilter.js';
 import { keysInCandidates, lineStartElements, readsAsItsDocument } from './record-level-guards.js';
 import { malformedRecord, type SourceRecord } from './source-types.js';
 import { closesDocument, type Elements, wasmElementSpans, watchedEventName } from './structure-pass.js';
@@ -168,6 +168,17 @@ export function elementSpans(bytes: Buffer, open: number): Elements | null {
 }
 
 /**
+ * The candidates of a lookup-events file, and the elements that cannot hold a record as a string
+ * (malformed, named as every other path names them, not skipped), in order.
+ */
+function withMalformedElements(bytes: Buffer, spans: Elements): number[] {
+  const parsed = new Set(spans.candidates);
+  for (let i = 0; i < spans.starts.length; i += 1)
+    if (lookupElementMalformed(bytes.subarray(spans.starts[i], spans.ends[i]))) parsed.add(i);
+  return [...parsed].sort((a, b) => a - b);
+}
+
+/**
  * The candidate records of a whole file (`at`: its first byte, on `line`), or null when its shape
  * does not allow reading them alone. Positions and ordinals are those of the whole-file parse.
  */
@@ -186,7 +197,8 @@ export function candidateRecords(
   const lineStarts = lineStartElements(bytes, open, spans);
   if (!lineStarts) return null;
   const out: CandidateRecords = { records: [], unparsed: spans.starts.length };
-  for (const i of spans.candidates) {
+  const parsed = wrapper === 'Events' ? withMalformedElements(bytes, spans) : spans.candidates;
+  for (const i of parsed) {
     let element: unknown;
     try {
       element = JSON.parse(bytes.toString('utf8', spans.starts[i], spans.ends[i]));

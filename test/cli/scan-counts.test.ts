@@ -96,6 +96,21 @@ describe('an input of blanks only', () => {
   });
 });
 
+describe('an input of no record at all', () => {
+  it.each([
+    ['a log file of no record', '{"Records": []}\n'],
+    ['lookup-events output of no event', '{"Events": [], "NextToken": "n"}'],
+    ['an empty JSON array', '[ ]'],
+    ['Athena results of a header row only', JSON.stringify({ ResultSet: { Rows: queryResultRows([]) } })],
+  ])('%s: a file read, of nothing, on every path', async (name, text) => {
+    const { first, others } = differences(await scanAll(text, `no-record-${name.replace(/\W+/g, '-')}`));
+    expect(first).toMatch(
+      /^layerwatch: 1 file \(0 without candidate events, not parsed\), 0 unreadable, 0 records, .* \| exit 0 \|/,
+    );
+    expect(others).toEqual([]);
+  });
+});
+
 describe('a record the pre-filter cannot judge by its keys', () => {
   // No eventName key: a watched call and Lambda's source among its values. An element of a log
   // file is judged by its keys (skipped); a document of its own, by its names anywhere (parsed),
@@ -128,6 +143,33 @@ describe('a document that is not an event, naming a watched call', () => {
   });
 });
 
+describe('a JSON line that is not an event, among records', () => {
+  // A document that is not an event is noted, not counted; an element of an array is a record,
+  // malformed when it is not an event.
+  it.each([
+    ['a bare string first', ['"hello"'], '21 records, 1 candidates .* 20 skipped, 0 malformed'],
+    ['an object and a number', ['{"a":1}', '7'], '21 records, 1 candidates .* 20 skipped, 0 malformed'],
+    ['an array of numbers', ['[1,2]'], '23 records, 1 candidates .* 20 skipped, 2 malformed'],
+    [
+      'an array of objects without events',
+      ['[{"a":1},{"b":2}]'],
+      '23 records, 1 candidates .* 20 skipped, 2 malformed',
+    ],
+  ])('%s: alike on every path and without the pre-filter', async (name, odd, counts) => {
+    const text = [...odd, ...[attack(), ...otherServiceCalls(20)].map((r) => JSON.stringify(r))].join('\n');
+    const { first, others } = differences(await scanAll(text, `odd-line-${name.replace(/\W+/g, '-')}`));
+    expect(first).toMatch(new RegExp(` ${counts}, .* \\| exit 0 \\|`));
+    expect(others).toEqual([]);
+  });
+
+  it('a JSON array with an element that is no event: malformed on every path', async () => {
+    const text = JSON.stringify([...otherServiceCalls(10), { a: 1 }, attack(), ...otherServiceCalls(10)]);
+    const { first, others } = differences(await scanAll(text, 'array-noise'));
+    expect(first).toMatch(/ 22 records, 1 candidates .* 20 skipped, 1 malformed, .* \| exit 0 \|/);
+    expect(others).toEqual([]);
+  });
+});
+
 describe('a record the reader cannot make is counted, as a record and as malformed', () => {
   const lookup = (elements: unknown[]) =>
     JSON.stringify({
@@ -140,6 +182,20 @@ describe('a record the reader cannot make is counted, as a record and as malform
     [
       'a lookup-events element without its CloudTrailEvent string',
       lookup([attack(), null, ...otherServiceCalls(20)]),
+      true,
+    ],
+    [
+      // A record where the string should be: no watched call is looked for in what is not one.
+      'a lookup-events element holding its record bare',
+      JSON.stringify({
+        Events: [
+          // Before the candidate: a reader in pieces has not yet seen that the input holds one.
+          ...otherServiceCalls(1),
+          { EventId: 'e', CloudTrailEvent: JSON.stringify(attack()) },
+          ...otherServiceCalls(20).map((r) => ({ EventId: 'e', CloudTrailEvent: JSON.stringify(r) })),
+        ],
+      }),
+      true,
     ],
     [
       'Records that is not an array',
@@ -148,8 +204,9 @@ describe('a record the reader cannot make is counted, as a record and as malform
         '{"Records":5}',
         ...otherServiceCalls(20).map((r) => JSON.stringify(r)),
       ].join('\n'),
+      false,
     ],
-  ])('%s', async (name, text) => {
+  ])('%s', async (name, text, everyPath) => {
     const results = await scanAll(text, `malformed-${name.replace(/\W+/g, '-')}`);
     // Every record is checked without the pre-filter, which only parses candidates.
     const plain = differences(results, (how) => how.endsWith('--no-prefilter'));
@@ -159,6 +216,8 @@ describe('a record the reader cannot make is counted, as a record and as malform
     // single log file is parsed whole, and its records are): counted all the same.
     for (const [how, r] of results)
       expect([how, r]).toEqual([how, expect.stringMatching(/ 22 records, 1 candidates /)]);
+    // An element of a lookup-events array is malformed, named, on every path: not a skipped record.
+    if (everyPath) expect(differences(results).others).toEqual([]);
   });
 });
 
