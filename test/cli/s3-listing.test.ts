@@ -3,8 +3,8 @@
  * --region and --until prune whole folders, --since prunes none, since the days before it build the
  * baseline (read, not reported). Only --s3-skip-before, asked for by name, skips days before a time.
  */
-import type { S3Client } from '@aws-sdk/client-s3';
 import { type ListingFilter, listLogObjects } from '../../lambda/cli/s3.js';
+import { fakeS3Listing } from '../support/fake-s3.js';
 
 const DAY = (d: string) => `AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/${d}/`;
 const KEYS = ['01', '09', '10', '20'].map(
@@ -12,20 +12,7 @@ const KEYS = ['01', '09', '10', '20'].map(
 );
 
 /** ListObjectsV2 with a delimiter, over a fixed set of keys: what S3 answers, one page. */
-const client = {
-  async send(cmd: { input: { Prefix?: string } }) {
-    const prefix = cmd.input.Prefix ?? '';
-    const under = KEYS.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-    const folders = [
-      ...new Set(under.filter((k) => k.includes('/')).map((k) => k.slice(0, k.indexOf('/') + 1))),
-    ];
-    return {
-      Contents: under.filter((k) => !k.includes('/')).map((k) => ({ Key: prefix + k })),
-      CommonPrefixes: folders.map((f) => ({ Prefix: prefix + f })),
-      IsTruncated: false,
-    };
-  },
-} as unknown as S3Client;
+const client = fakeS3Listing(KEYS);
 
 const days = async (f: Partial<ListingFilter>) =>
   (

@@ -6,12 +6,12 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { NotRead } from '../../lambda/cli/not-read.js';
 import { listLogObjects } from '../../lambda/cli/s3.js';
 import type { SourceProblem } from '../../lambda/cli/source-types.js';
 import { findInputs } from '../../lambda/cli/walk.js';
 import { runCli } from '../support/cli-run.js';
+import { fakeS3Listing } from '../support/fake-s3.js';
 
 const DAY = 'AWSLogs/111122223333/CloudTrail/us-east-1/2026/03/14/';
 const READ = [`${DAY}111122223333_CloudTrail_us-east-1_20260314T1000Z_x.json.gz`, `${DAY}saved.jsonl`];
@@ -26,21 +26,7 @@ const NOT_READ = [
 const KEYS = [...READ, ...NOT_READ];
 
 /** ListObjectsV2 with a delimiter over `keys`: what S3 answers, one page. */
-const fakeS3 = (keys: string[]) =>
-  ({
-    async send(cmd: { input: { Prefix?: string } }) {
-      const prefix = cmd.input.Prefix ?? '';
-      const under = keys.filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-      const folders = [
-        ...new Set(under.filter((k) => k.includes('/')).map((k) => k.slice(0, k.indexOf('/') + 1))),
-      ];
-      return {
-        Contents: under.filter((k) => !k.includes('/')).map((k) => ({ Key: prefix + k })),
-        CommonPrefixes: folders.map((f) => ({ Prefix: prefix + f })),
-        IsTruncated: false,
-      };
-    },
-  }) as unknown as S3Client;
+const fakeS3 = (keys: string[]) => fakeS3Listing(keys);
 
 const NO_FILTER = { sinceMs: null, untilMs: null, accounts: [], regions: [], skipBeforeMs: null };
 
