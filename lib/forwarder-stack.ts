@@ -39,7 +39,10 @@ const GLOBAL_FORWARDING = {
  * of a forwarding rule from a replaced pattern. The relay's pattern names its alarm, so it has none.
  */
 export function forwardingPatternDigests(): string[] {
-  const stack = new Stack(new App(), 'ForwardingPatterns');
+  // Never synthesized: under the CDK CLI an App writes its assembly when the process ends unless
+  // told not to, and this one would replace the deployment's own manifest (`cdk ls` would list it
+  // alone).
+  const stack = new Stack(new App({ autoSynth: false }), 'ForwardingPatterns');
   const centralBus = events.EventBus.fromEventBusName(stack, 'Bus', 'default');
   return patternDigests(
     [

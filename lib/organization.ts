@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { App, CfnStackSet, DefaultStackSynthesizer, Stack, Token } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import { Construct } from 'constructs';
@@ -58,7 +61,14 @@ export class LayerWatchOrganization extends Construct {
 
     // The member template is synthesized apart: no assets, no bootstrap references, so that it can
     // travel as a StackSet body into accounts that were never bootstrapped.
-    const memberApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    // Synthesized in a directory of its own, and only here: the CLI's assembly directory
+    // (CDK_OUTDIR) is the deployment's, and its manifest must list the deployment's stacks alone.
+    const memberDir = mkdtempSync(join(tmpdir(), 'layerwatch-member-'));
+    const memberApp = new App({
+      outdir: memberDir,
+      autoSynth: false,
+      context: { 'aws:cdk:bundling-stacks': [] },
+    });
     const member = new LayerWatchMemberStack(memberApp, 'LayerWatchMember', {
       synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
       centralAccount: stack.account,
@@ -72,6 +82,7 @@ export class LayerWatchOrganization extends Construct {
       string,
       unknown
     >;
+    rmSync(memberDir, { recursive: true, force: true });
 
     this.stackSet = new CfnStackSet(this, 'MemberStackSet', {
       // A StackSet needs a name; it is per security account and region.

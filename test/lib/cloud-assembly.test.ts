@@ -1,0 +1,72 @@
+/**
+ * The app as the CDK CLI runs it (`cdk synth`, `cdk deploy`): the CLI sets CDK_OUTDIR and
+ * CDK_CONTEXT_JSON and reads the manifest the app leaves there. Every App the code builds writes
+ * into CDK_OUTDIR by default, and, unless told not to, once more when the process ends: a helper
+ * App (the forwarding patterns' digests, the member template) would replace the deployment's
+ * manifest, and `cdk deploy --all` would see its stack alone.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+/** The stacks the manifest lists after the app ran as the CLI runs it. */
+function stacksListed(context: Record<string, unknown>): string[] {
+  const outdir = mkdtempSync(join(tmpdir(), 'lw-assembly-'));
+  try {
+    const r = spawnSync(TSX, ['bin/layerwatch.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: {
+        ...process.env,
+        CDK_OUTDIR: outdir,
+        CDK_CONTEXT_JSON: JSON.stringify({ 'aws:cdk:bundling-stacks': [], ...context }),
+        CDK_DEFAULT_ACCOUNT: '111122223333',
+        CDK_DEFAULT_REGION: 'eu-west-1',
+      },
+    });
+    if (r.status !== 0) throw new Error(`the app failed: ${r.stderr}`);
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as {
+      artifacts: Record<string, { type: string; properties?: { templateFile?: string } }>;
+    };
+    const stacks = Object.entries(manifest.artifacts).filter(
+      ([, a]) => a.type === 'aws:cloudformation:stack',
+    );
+    for (const [, a] of stacks)
+      expect(existsSync(join(outdir, a.properties?.templateFile ?? 'none'))).toBe(true);
+    return stacks.map(([name]) => name).sort();
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const EMAILS = { alertEmails: 'security@example.com' };
+
+describe('the cloud assembly the CLI deploys', () => {
+  it.each([
+    ['single', EMAILS],
+    ['multi-region', { ...EMAILS, mode: 'multi-region', regions: 'eu-central-1' }],
+    [
+      'organization',
+      {
+        ...EMAILS,
+        mode: 'organization',
+        organizationId: 'o-abcdef1234',
+        organizationalUnitIds: 'ou-ab12-cdef3456',
+        memberRegions: 'us-east-1,eu-west-1',
+      },
+    ],
+  ])(
+    'lists the deployment stacks of %s mode, and no helper App replaces its manifest',
+    (_mode, context) => {
+      const stacks = stacksListed(context);
+      expect(stacks).toContain('LayerWatch');
+      expect(stacks.filter((s) => s === 'ForwardingPatterns' || s === 'LayerWatchMember')).toEqual([]);
+    },
+    180_000,
+  );
+});
