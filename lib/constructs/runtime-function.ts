@@ -39,6 +39,10 @@ export function runtimeCode(entry: string, options: BundleOptions): lambda.Code 
     bundling: {
       // Never used: the local bundling below always runs (esbuild is a dependency of the build).
       image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs24.x'),
+      // CDK reuses a staged asset for the same source and the same bundling options, as it writes
+      // them in JSON: a function (tryBundle) is not written. What each runtime is built from must be
+      // there, or every runtime of an app would ship the first one's code.
+      environment: { LAYERWATCH_ENTRY: entry, LAYERWATCH_OPTIONS: JSON.stringify(options) },
       local: {
         tryBundle(outputDir: string): boolean {
           buildRuntime(path.join(LAMBDA_DIR, entry), options, outputDir);

@@ -14,13 +14,11 @@ import { HANDLER_CALLS } from '../../lambda/runtime-calls.js';
 import type { BundleOptions } from '../../lib/constructs/runtime-bundling.js';
 import { RuntimeFunction } from '../../lib/constructs/runtime-function.js';
 
-/** The handler's files as CDK bundles them into the cloud assembly (one function, one asset). */
-function deployed(options: BundleOptions): Map<string, Buffer> {
-  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'lw-runtime-')) });
-  const stack = new Stack(app, 'Bundled', { env: { account: '111122223333', region: 'us-east-1' } });
-  const topic = sns.Topic.fromTopicArn(stack, 'Topic', 'arn:aws:sns:us-east-1:111122223333:alerts');
-  new RuntimeFunction(stack, 'Handler', {
-    entry: 'handler.ts',
+/** A runtime of `entry` in `stack`, as the stacks build one. */
+function runtimeIn(stack: Stack, id: string, entry: string, options: BundleOptions): RuntimeFunction {
+  const topic = sns.Topic.fromTopicArn(stack, `${id}Topic`, 'arn:aws:sns:us-east-1:111122223333:alerts');
+  return new RuntimeFunction(stack, id, {
+    entry,
     description: 'bundled as deployed',
     calls: HANDLER_CALLS,
     targets: {
@@ -38,6 +36,17 @@ function deployed(options: BundleOptions): Map<string, Buffer> {
     timeout: Duration.seconds(30),
     retryAttempts: 2,
   });
+}
+
+const bundledStack = () => {
+  const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'lw-runtime-')) });
+  return { app, stack: new Stack(app, 'Bundled', { env: { account: '111122223333', region: 'us-east-1' } }) };
+};
+
+/** The handler's files as CDK bundles them into the cloud assembly (one function, one asset). */
+function deployed(options: BundleOptions): Map<string, Buffer> {
+  const { app, stack } = bundledStack();
+  runtimeIn(stack, 'Handler', 'handler.ts', options);
   const outdir = app.synth().directory;
   const assets = readdirSync(outdir).filter((d) => d.startsWith('asset.'));
   expect(assets).toHaveLength(1);
@@ -82,4 +91,41 @@ describe('RuntimeFunction bundling', () => {
     },
     120_000,
   );
+
+  it('gives each runtime of a stack its own asset, built from its own entry', async () => {
+    const options = OPTION_SETS.default as BundleOptions;
+    const { app, stack } = bundledStack();
+    runtimeIn(stack, 'Handler', 'handler.ts', options);
+    runtimeIn(stack, 'Heartbeat', 'heartbeat.ts', options);
+    const outdir = app.synth().directory;
+    try {
+      const template = JSON.parse(readFileSync(join(outdir, 'Bundled.template.json'), 'utf8')) as {
+        Resources: Record<string, { Type: string; Properties?: { Code?: { S3Key?: string } } }>;
+      };
+      // The asset a function's code comes from: its S3 key is the asset's hash, as its folder's name.
+      const assetOf = (id: string) => {
+        const key = Object.entries(template.Resources).find(
+          ([logical, r]) => r.Type === 'AWS::Lambda::Function' && logical.startsWith(id),
+        )?.[1].Properties?.Code?.S3Key;
+        expect(key).toMatch(/^[0-9a-f]{64}\.zip$/);
+        return `asset.${(key as string).replace(/\.zip$/, '')}`;
+      };
+      expect(assetOf('Handler')).not.toBe(assetOf('Heartbeat'));
+      for (const [id, entry] of [
+        ['Handler', 'handler'],
+        ['Heartbeat', 'heartbeat'],
+      ] as const) {
+        const built = await bundle(
+          `lambda/${entry}.ts`,
+          `bench/.out/construct-test-${entry}/index.mjs`,
+          options,
+        );
+        expect(readFileSync(join(outdir, assetOf(id), 'index.mjs')).equals(readFileSync(built.file))).toBe(
+          true,
+        );
+      }
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
