@@ -6,7 +6,7 @@
  * simulated network), which the others use.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -40,10 +40,13 @@ function bench(script: string, env: Record<string, string>, args: string[] = [])
   });
 }
 
+/** The scan's corpus; removed once the scan's run has ended. */
+const scanDir = mkdtempSync(join(tmpdir(), 'lw-bench-'));
+
 /** Started once, when the file loads; a test awaits only its own script. */
 const runs = {
   scan: bench('bench/scan.ts', {
-    BENCH_CORPUS: join(mkdtempSync(join(tmpdir(), 'lw-bench-')), 'corpus'),
+    BENCH_CORPUS: join(scanDir, 'corpus'),
     BENCH_CORPUS_MB: '2',
     BENCH_ROUNDS: '1',
     BENCH_BIG_MB: '2',
@@ -70,6 +73,11 @@ const runs = {
 for (const run of Object.values(runs)) run.catch(() => undefined);
 
 describe('benchmark scripts (smoke, tiny inputs)', () => {
+  afterAll(async () => {
+    await runs.scan.catch(() => undefined);
+    rmSync(scanDir, { recursive: true, force: true });
+  });
+
   it(
     'scan: fast and plain paths agree and find every planted event',
     async () => {
