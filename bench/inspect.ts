@@ -22,6 +22,7 @@ import { runInspect } from '../lambda/cli/inspect.js';
 import type { LayerInspection } from '../lambda/domain/layer-inspection.js';
 import type { LayerLookup } from '../lambda/domain/provenance.js';
 import { inspect as inspectStep } from '../lambda/pipeline/inspect.js';
+import { type ChildOutput, childOutput } from '../test/support/child-output.js';
 import { layerArn, updateFunctionConfiguration } from '../test/support/records.js';
 import { eventOf } from '../test/support/run.js';
 import {
@@ -115,22 +116,11 @@ async function child(url: string, size: number, sha: string): Promise<void> {
   process.stdout.write(JSON.stringify(out));
 }
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'bench/inspect.ts', '--child', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    p.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
+function run(args: string[]): Promise<ChildOutput> {
+  const p = spawn(process.execPath, ['--import', 'tsx', 'bench/inspect.ts', '--child', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return childOutput(p);
 }
 
 function median(xs: number[]): number {

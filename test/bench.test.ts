@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childOutput } from './support/child-output.js';
 
 const ROOT = join(__dirname, '..');
 const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -19,25 +20,15 @@ interface BenchRun {
   out: string;
 }
 
-function bench(script: string, env: Record<string, string>, args: string[] = []): Promise<BenchRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [script, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, BENCH_WRITE: '0', ...env },
-      // Six at once on two cores: each may take several times what it takes alone.
-      timeout: BENCH_TIMEOUT_MS,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out: `${stdout}\n${stderr}` }));
+async function bench(script: string, env: Record<string, string>, args: string[] = []): Promise<BenchRun> {
+  const child = spawn(tsx, [script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_WRITE: '0', ...env },
+    // Six at once on two cores: each may take several times what it takes alone.
+    timeout: BENCH_TIMEOUT_MS,
   });
+  const { code, stdout, stderr } = await childOutput(child);
+  return { code, out: `${stdout}\n${stderr}` };
 }
 
 /** The scan's corpus; removed once the scan's run has ended. */
