@@ -177,12 +177,14 @@ const IMPORT_ENV = {
  * alternating run by run so that the machine's load falls on both alike.
  */
 export function coldImports(files: string[], runs: number): ColdImport[] {
-  const env = IMPORT_ENV;
   const samples = files.map(() => ({ wall: [] as number[], cpu: [] as number[] }));
   for (let i = 0; i < runs; i += 1) {
     files.forEach((file, f) => {
       const code = `const c=process.cpuUsage(),t=performance.now();await import(${JSON.stringify(`${PROJECT_ROOT}/${file}`)});const u=process.cpuUsage(c);process.stdout.write(JSON.stringify([performance.now()-t,(u.user+u.system)/1000]))`;
-      const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], { encoding: 'utf8', env });
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', code], {
+        encoding: 'utf8',
+        env: IMPORT_ENV,
+      });
       if (r.status !== 0) throw new Error(r.stderr);
       const [wall, cpu] = JSON.parse(r.stdout) as [number, number];
       samples[f]?.wall.push(wall);

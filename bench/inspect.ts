@@ -11,7 +11,7 @@
  * BENCH_INSPECT_MB sets the layer size, BENCH_INSPECT_RUNS the runs, BENCH_WRITE=0 leaves the file)
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
@@ -22,6 +22,7 @@ import { runInspect } from '../lambda/cli/inspect.js';
 import type { LayerInspection } from '../lambda/domain/layer-inspection.js';
 import type { LayerLookup } from '../lambda/domain/provenance.js';
 import { inspect as inspectStep } from '../lambda/pipeline/inspect.js';
+import { type ChildOutput, childOutput } from '../test/support/child-output.js';
 import { layerArn, updateFunctionConfiguration } from '../test/support/records.js';
 import { eventOf } from '../test/support/run.js';
 import {
@@ -115,22 +116,11 @@ async function child(url: string, size: number, sha: string): Promise<void> {
   process.stdout.write(JSON.stringify(out));
 }
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'bench/inspect.ts', '--child', ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    p.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
+function run(args: string[]): Promise<ChildOutput> {
+  const p = spawn(process.execPath, ['--import', 'tsx', 'bench/inspect.ts', '--child', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return childOutput(p);
 }
 
 function median(xs: number[]): number {
@@ -161,15 +151,21 @@ async function bomb(): Promise<{ ms: number; declared: number; size: number; ref
     { path: 'python/zeros.bin', deflated: zerosDeflated(1024 ** 3) },
     { path: 'python/x.pth', data: 'import os\n' },
   ]);
-  const file = join(mkdtempSync(join(tmpdir(), 'lw-bench-')), 'bomb.zip');
-  writeFileSync(file, zip);
+  const dir = mkdtempSync(join(tmpdir(), 'lw-bench-'));
+  const file = join(dir, 'bomb.zip');
   let out = '';
-  const t0 = performance.now();
-  await runInspect(['--format', 'jsonl', file], {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: () => true },
-  });
-  const ms = performance.now() - t0;
+  let ms: number;
+  try {
+    writeFileSync(file, zip);
+    const t0 = performance.now();
+    await runInspect(['--format', 'jsonl', file], {
+      stdout: { write: (s: string) => (out += s) },
+      stderr: { write: () => true },
+    });
+    ms = performance.now() - t0;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
   const report = JSON.parse(out);
   // Named from the directory, and the small file beside it still read: an unsafe entry hides nothing.
   const refused =

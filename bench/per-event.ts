@@ -21,8 +21,6 @@ import { envelope } from '../test/support/records.js';
 import { benchHandler, EVENT_KINDS } from './per-event-handler.js';
 import { ItemIdempotency } from './stores.js';
 
-export { EVENT_KINDS } from './per-event-handler.js';
-
 process.env.POWERTOOLS_METRICS_DISABLED = 'true';
 
 type Kind = keyof typeof EVENT_KINDS;

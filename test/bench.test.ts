@@ -6,9 +6,10 @@
  * simulated network), which the others use.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { childOutput } from './support/child-output.js';
 
 const ROOT = join(__dirname, '..');
 const tsx = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -19,31 +20,24 @@ interface BenchRun {
   out: string;
 }
 
-function bench(script: string, env: Record<string, string>, args: string[] = []): Promise<BenchRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsx, [script, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, BENCH_WRITE: '0', ...env },
-      // Six at once on two cores: each may take several times what it takes alone.
-      timeout: BENCH_TIMEOUT_MS,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out: `${stdout}\n${stderr}` }));
+async function bench(script: string, env: Record<string, string>, args: string[] = []): Promise<BenchRun> {
+  const child = spawn(tsx, [script, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, BENCH_WRITE: '0', ...env },
+    // Six at once on two cores: each may take several times what it takes alone.
+    timeout: BENCH_TIMEOUT_MS,
   });
+  const { code, stdout, stderr } = await childOutput(child);
+  return { code, out: `${stdout}\n${stderr}` };
 }
+
+/** The scan's corpus; removed once the scan's run has ended. */
+const scanDir = mkdtempSync(join(tmpdir(), 'lw-bench-'));
 
 /** Started once, when the file loads; a test awaits only its own script. */
 const runs = {
   scan: bench('bench/scan.ts', {
-    BENCH_CORPUS: join(mkdtempSync(join(tmpdir(), 'lw-bench-')), 'corpus'),
+    BENCH_CORPUS: join(scanDir, 'corpus'),
     BENCH_CORPUS_MB: '2',
     BENCH_ROUNDS: '1',
     BENCH_BIG_MB: '2',
@@ -70,6 +64,11 @@ const runs = {
 for (const run of Object.values(runs)) run.catch(() => undefined);
 
 describe('benchmark scripts (smoke, tiny inputs)', () => {
+  afterAll(async () => {
+    await runs.scan.catch(() => undefined);
+    rmSync(scanDir, { recursive: true, force: true });
+  });
+
   it(
     'scan: fast and plain paths agree and find every planted event',
     async () => {

@@ -1,4 +1,4 @@
-import { benchHandlerWith, EVENT_KINDS } from '../../bench/per-event-handler.js';
+import { type BenchStores, benchHandlerWith, EVENT_KINDS } from '../../bench/per-event-handler.js';
 import { ItemBaselines, ItemCorrelations, ItemIdempotency, Items } from '../../bench/stores.js';
 import { MemoryBaselines, MemoryCorrelations, MemoryIdempotency } from '../support/fakes.js';
 import { envelope } from '../support/records.js';
@@ -14,7 +14,7 @@ describe('bench stores', () => {
     JSON.stringify(envelope(EVENT_KINDS[kinds[i % kinds.length] as keyof typeof EVENT_KINDS](i))),
   );
 
-  async function run(stores: Parameters<typeof benchHandlerWith>[0]) {
+  async function run(stores: BenchStores) {
     const handler = benchHandlerWith(stores);
     const results = [];
     // Each event twice: the second answers from the idempotency record.

@@ -35,10 +35,14 @@ export function athenaRow(r: Rec): string[] {
   ];
 }
 
+/** One row of `get-query-results` holding these cells (`athenaRow`'s, say): empty cells as `{}`. */
+export function queryResultRow(cells: string[]): { Data: { VarCharValue?: string }[] } {
+  return { Data: cells.map((v) => (v === '' ? {} : { VarCharValue: v })) };
+}
+
 /** The `Rows` of `get-query-results` for these records: the header row first, empty cells as `{}`. */
 export function queryResultRows(records: Rec[]): { Data: { VarCharValue?: string }[] }[] {
-  const cell = (v: string) => (v === '' ? {} : { VarCharValue: v });
-  return [ATHENA_HEADER, ...records.map(athenaRow)].map((r) => ({ Data: r.map(cell) }));
+  return [ATHENA_HEADER, ...records.map(athenaRow)].map(queryResultRow);
 }
 
 /**
