@@ -64,25 +64,29 @@ export class LayerWatchOrganization extends Construct {
     // Synthesized in a directory of its own, and only here: the CLI's assembly directory
     // (CDK_OUTDIR) is the deployment's, and its manifest must list the deployment's stacks alone.
     const memberDir = mkdtempSync(join(tmpdir(), 'layerwatch-member-'));
-    const memberApp = new App({
-      outdir: memberDir,
-      autoSynth: false,
-      context: { 'aws:cdk:bundling-stacks': [] },
-    });
-    const member = new LayerWatchMemberStack(memberApp, 'LayerWatchMember', {
-      synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
-      centralAccount: stack.account,
-      centralRegion: stack.region,
-      organizationId: props.organizationId,
-      roleName: props.memberRoleName,
-      roleRegion: props.regions[0] as string,
-      heartbeat: props.memberHeartbeat,
-    });
-    this.memberTemplate = memberApp.synth().getStackByName(member.stackName).template as Record<
-      string,
-      unknown
-    >;
-    rmSync(memberDir, { recursive: true, force: true });
+    try {
+      const memberApp = new App({
+        outdir: memberDir,
+        autoSynth: false,
+        context: { 'aws:cdk:bundling-stacks': [] },
+      });
+      const member = new LayerWatchMemberStack(memberApp, 'LayerWatchMember', {
+        synthesizer: new DefaultStackSynthesizer({ generateBootstrapVersionRule: false }),
+        centralAccount: stack.account,
+        centralRegion: stack.region,
+        organizationId: props.organizationId,
+        roleName: props.memberRoleName,
+        roleRegion: props.regions[0] as string,
+        heartbeat: props.memberHeartbeat,
+      });
+      this.memberTemplate = memberApp.synth().getStackByName(member.stackName).template as Record<
+        string,
+        unknown
+      >;
+    } finally {
+      // Removed even when synthesis throws: no member assembly is left behind in the temp directory.
+      rmSync(memberDir, { recursive: true, force: true });
+    }
 
     this.stackSet = new CfnStackSet(this, 'MemberStackSet', {
       // A StackSet needs a name; it is per security account and region.

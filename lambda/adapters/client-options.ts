@@ -159,10 +159,19 @@ interface MiddlewareStack {
   add(middleware: unknown, options: Record<string, unknown>): void;
 }
 
-interface CallContext {
+/** What a middleware context holds of its call's abort signal, if any. */
+export interface SignalContext {
+  [SMITHY_CONTEXT_KEY]?: { abortSignal?: AbortSignal };
+}
+
+/** The call's abort signal in a middleware's context (a caller's own, the call deadline's, or both). */
+export function abortSignalOf(context: SignalContext): AbortSignal | undefined {
+  return context[SMITHY_CONTEXT_KEY]?.abortSignal;
+}
+
+interface CallContext extends SignalContext {
   clientName?: string;
   commandName?: string;
-  [SMITHY_CONTEXT_KEY]?: { abortSignal?: AbortSignal };
 }
 
 /** Ends a call, retries and all, after `budget.callTimeoutMs`. */

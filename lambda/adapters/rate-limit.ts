@@ -20,7 +20,13 @@
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { type BudgetedClient, SMITHY_CONTEXT_KEY, SWEEP_CALLS, sdkClient } from './client-options.js';
+import {
+  abortSignalOf,
+  type BudgetedClient,
+  type SignalContext,
+  SWEEP_CALLS,
+  sdkClient,
+} from './client-options.js';
 
 /**
  * The sweep's Lambda requests a second per account and region: two thirds of the control-plane
@@ -127,11 +133,6 @@ export class TokenBucket implements RateLimiter {
   }
 }
 
-/** What the middleware reads of its context: the call's abort signal, if any. */
-interface AttemptContext {
-  [SMITHY_CONTEXT_KEY]?: { abortSignal?: AbortSignal };
-}
-
 interface RelativeStack {
   addRelativeTo(middleware: unknown, options: Record<string, unknown>): void;
 }
@@ -144,8 +145,8 @@ interface RelativeStack {
  */
 export function rateLimited<C extends BudgetedClient>(client: C, limiter: RateLimiter): C {
   (client.middlewareStack as unknown as RelativeStack).addRelativeTo(
-    (next: (args: unknown) => Promise<unknown>, context: AttemptContext) => async (args: unknown) => {
-      await limiter.take(context[SMITHY_CONTEXT_KEY]?.abortSignal);
+    (next: (args: unknown) => Promise<unknown>, context: SignalContext) => async (args: unknown) => {
+      await limiter.take(abortSignalOf(context));
       return next(args);
     },
     { relation: 'after', toMiddleware: 'retryMiddleware', name: RATE_LIMIT_MIDDLEWARE, override: true },

@@ -11,6 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { SourceMap, type SourceMapPayload } from 'node:module';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -77,7 +78,9 @@ export class StackMapper {
     } catch {
       file = null;
     }
-    const map = file?.startsWith(`${this.root}/`) ? this.load(file) : null;
+    // Resolved first: `/var/task/../../etc/x` starts with the root but is no file under it.
+    const resolved = file === null ? null : resolve(file);
+    const map = resolved?.startsWith(`${this.root}/`) ? this.load(resolved) : null;
     if (this.maps.size >= MAX_MAPS) this.maps.clear();
     this.maps.set(location, map);
     return map;

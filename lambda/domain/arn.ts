@@ -58,10 +58,15 @@ export function parseLayerArn(value: string): LayerArnParts | null {
  */
 export function layerKey(value: string): string {
   // parseLayerArn(value)?.layerArn ?? value, without its parts: a layer ARN's key is the ARN up to
-  // its version (a name holds no colon; the parts before `:layer:` hold none of it).
+  // its version. No part holds a colon, so the version's colon is the seventh; the first `:layer:`
+  // is no anchor, as the partition and region may be `layer` themselves.
   if (!LAYER_ARN.test(value)) return value;
-  const version = value.indexOf(':', value.indexOf(':layer:') + 7);
-  return version < 0 ? value : value.slice(0, version);
+  let colon = -1;
+  for (let n = 0; n < 7; n++) {
+    colon = value.indexOf(':', colon + 1);
+    if (colon < 0) return value;
+  }
+  return value.slice(0, colon);
 }
 
 export function parseFunctionArn(value: string): FunctionArnParts | null {

@@ -32,25 +32,16 @@ export function score(base: number, baseReason: string, signals: readonly Signal
   let sum = base;
   let cap = Number.POSITIVE_INFINITY;
   let floor = Number.NEGATIVE_INFINITY;
-  let capped = false;
-  let floored = false;
   const reasons = [baseReason];
   for (const s of signals) {
     sum += s.points;
-    if (s.maxScore !== undefined) {
-      cap = Math.min(cap, s.maxScore);
-      capped = true;
-    }
-    if (s.minScore !== undefined) {
-      floor = Math.max(floor, s.minScore);
-      floored = true;
-    }
+    if (s.maxScore !== undefined) cap = Math.min(cap, s.maxScore);
+    if (s.minScore !== undefined) floor = Math.max(floor, s.minScore);
     // Signals worth 0 points are context (they explain, they do not rank) and are listed without points.
     reasons.push(s.points === 0 ? s.reason : `${s.reason} (${signed(s.points)})`);
   }
-  let total = Math.max(0, Math.min(100, Math.round(sum)));
-  if (capped) total = Math.min(total, cap);
-  if (floored) total = Math.max(total, floor);
+  // No cap is +Infinity and no floor -Infinity: either leaves the total as it is.
+  const total = Math.max(Math.min(Math.max(0, Math.min(100, Math.round(sum))), cap), floor);
   return { riskScore: total, severity: severityOf(total), reasons };
 }
 

@@ -1,8 +1,8 @@
 /**
- * How every runtime is bundled, in esbuild's own terms. The construct hands this to CDK's bundling
- * (runtime-function.ts), and `npm run bench:handler` and the bundle tests build with the very same
- * object: what is measured and tested is what is deployed (test/lib/runtime-bundling.test.ts
- * compares the bytes).
+ * How every runtime is bundled, in esbuild's own terms. The construct's asset bundling
+ * (runtime-function.ts), `npm run bench:handler` and the bundle tests all build with `buildRuntime`:
+ * what is measured and tested is what is deployed (test/lib/runtime-bundling.test.ts compares the
+ * bytes).
  */
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
@@ -10,32 +10,11 @@ import { fileURLToPath } from 'node:url';
 import { type BuildOptions, buildSync, type Metafile } from 'esbuild';
 import type { CallOption } from '../../lambda/adapters/calls.js';
 
-/** The project root: CDK runs esbuild there (the lockfile's directory), so relative paths agree. */
+/** The project root (the lockfile's directory): esbuild runs there, so relative paths agree. */
 export const PROJECT_ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The options a deployment turned on (lib/permissions.ts `CallTargets.options`). */
 export type BundleOptions = Readonly<Record<CallOption, boolean>>;
-
-export interface RuntimeBuild {
-  readonly platform: 'node';
-  readonly format: 'esm';
-  /** The Lambda runtime's Node.js (runtime-function.ts: nodejs24.x). */
-  readonly target: 'node24';
-  readonly minify: true;
-  /**
-   * A map beside the bundle, read only when an error leaves a handler (adapters/readable-stack.ts),
-   * never at load: the runtimes do not set `--enable-source-maps`.
-   */
-  readonly sourcemap: true;
-  /** The map names the source files and lines; their text is not needed to point at them. */
-  readonly sourcesContent: false;
-  /** ESM builds of the SDK first: a CommonJS one in an ESM bundle fails at its first `require`. */
-  readonly mainFields: readonly string[];
-  /** The option constants lambda/sinks.ts reads: esbuild drops the clients of the options that are off. */
-  readonly define: Readonly<Record<string, string>>;
-  /** Packages replaced at bundling time, paths relative to PROJECT_ROOT. */
-  readonly alias: Readonly<Record<string, string>>;
-}
 
 const OPTION_CONSTANTS: readonly [CallOption, string][] = [
   ['securityHub', 'SECURITY_HUB'],
@@ -61,21 +40,6 @@ export function optionDefines(options: BundleOptions): Record<string, string> {
  */
 const LEFT_OUT = { '@aws-lambda-powertools/jmespath': './lambda/bundling/jmespath-left-out' };
 
-/** Minified ESM for the runtime's Node.js, SDK inside, for the deployment's options. */
-export function runtimeBuild(options: BundleOptions): RuntimeBuild {
-  return {
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    minify: true,
-    sourcemap: true,
-    sourcesContent: false,
-    mainFields: ['module', 'main'],
-    define: optionDefines(options),
-    alias: LEFT_OUT,
-  };
-}
-
 /**
  * The files of a runtime, as deployed: `index.mjs` (the handler) and the chunks it imports, each
  * with its map. Split by esbuild at every dynamic `import()`: what the code loads on first use (the
@@ -83,10 +47,23 @@ export function runtimeBuild(options: BundleOptions): RuntimeBuild {
  * a file of its own, compiled when first loaded rather than at every cold start.
  */
 export function runtimeFiles(entry: string, options: BundleOptions, outdir: string): BuildOptions {
-  const build = runtimeBuild(options);
   return {
-    ...build,
-    mainFields: [...build.mainFields],
+    // Minified ESM for the Lambda runtime's Node.js (runtime-function.ts: nodejs24.x), SDK inside.
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    minify: true,
+    // A map beside the bundle, read only when an error leaves a handler (adapters/readable-stack.ts),
+    // never at load: the runtimes do not set `--enable-source-maps`.
+    sourcemap: true,
+    // The map names the source files and lines; their text is not needed to point at them.
+    sourcesContent: false,
+    // ESM builds of the SDK first: a CommonJS one in an ESM bundle fails at its first `require`.
+    mainFields: ['module', 'main'],
+    // The option constants lambda/sinks.ts reads: esbuild drops the clients of the options that are off.
+    define: optionDefines(options),
+    // Packages replaced at bundling time, paths relative to PROJECT_ROOT.
+    alias: LEFT_OUT,
     absWorkingDir: PROJECT_ROOT,
     entryPoints: { index: entry },
     bundle: true,

@@ -50,7 +50,7 @@ export interface SweepProps {
 }
 
 /** How long a worker may take over one pair (an account and region of many functions). */
-export const PAIR_TIMEOUT = Duration.seconds(PAIR_TIMEOUT_SECONDS);
+const PAIR_TIMEOUT = Duration.seconds(PAIR_TIMEOUT_SECONDS);
 /**
  * How long a pair taken from either queue stays hidden: the worker's timeout and a minute. The
  * worker caps its backoff at the same number (pairRetryDelaySeconds).

@@ -31,7 +31,7 @@ async function inputsOf(options: BundleOptions): Promise<string[]> {
 const clientsIn = async (options: BundleOptions) =>
   [...new Set((await inputsOf(options)).map((f) => OPTIONAL.exec(f)?.[1]).filter(Boolean))].sort();
 
-describe('runtimeBuild', () => {
+describe('runtime bundling', () => {
   it('sets one constant per option, as the handler reads it', () => {
     expect(optionDefines({ securityHub: true, findingEvents: false, organizationDiscovery: false })).toEqual({
       'process.env.LAYERWATCH_BUNDLE_SECURITY_HUB': '"true"',

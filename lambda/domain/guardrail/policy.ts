@@ -113,6 +113,11 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** The known publisher of an account, if any. */
+function publisherOf(known: readonly KnownPublisher[], account: string): KnownPublisher | undefined {
+  return known.find((p) => p.account === account);
+}
+
 /** The known publishers whose layers are in use outside the own accounts, by partition and account, sorted. */
 function publishersInUse(
   uses: Iterable<LayerUse>,
@@ -121,9 +126,7 @@ function publishersInUse(
 ): [string, { partition: string; publisher: KnownPublisher }][] {
   const publishers = new Map<string, { partition: string; publisher: KnownPublisher }>();
   for (const use of uses) {
-    const publisher = own.has(use.parts.account)
-      ? undefined
-      : known.find((p) => p.account === use.parts.account);
+    const publisher = own.has(use.parts.account) ? undefined : publisherOf(known, use.parts.account);
     if (publisher)
       publishers.set(`${use.parts.partition}:${use.parts.account}`, {
         partition: use.parts.partition,
@@ -143,10 +146,11 @@ function allowedEntries(inventory: Inventory, options: GuardrailOptions): Allowe
   const entries: AllowedEntry[] = [];
   const ownWhy = (account: string) =>
     `${plural(uses.filter((u) => u.parts.account === account).length, 'layer version')} in use`;
-  const publisherOf = (account: string) => options.publishers.find((p) => p.account === account);
   if (options.pinVersions) {
     for (const use of uses.sort((a, b) => (a.arn < b.arn ? -1 : 1))) {
-      const publisher = own.has(use.parts.account) ? undefined : publisherOf(use.parts.account);
+      const publisher = own.has(use.parts.account)
+        ? undefined
+        : publisherOf(options.publishers, use.parts.account);
       if (own.has(use.parts.account))
         entries.push({ pattern: use.arn, kind: 'own account', why: ownWhy(use.parts.account) });
       else if (publisher)

@@ -157,6 +157,22 @@ describe('readable stacks', () => {
     ).rejects.toBe('a string');
   });
 
+  it.each([
+    '    at f (/var/task/../../etc/x:1:1)',
+    '    at file:///var/task/../etc/x.mjs:1:1',
+    '    at f (/var/task/./../task-other/x.mjs:1:1)',
+  ])('reads no map of a frame that climbs out of the code directory: %s', (frame) => {
+    const load = jest.fn(() => null);
+    expect(new StackMapper('/var/task', load).readable(frame)).toBe(frame);
+    expect(load).not.toHaveBeenCalled();
+  });
+
+  it('reads the map of a frame under the code directory by its resolved path', () => {
+    const load = jest.fn(() => null);
+    new StackMapper('/var/task', load).readable('    at f (/var/task/lib/../index.mjs:1:1)');
+    expect(load).toHaveBeenCalledWith('/var/task/index.mjs');
+  });
+
   it('keeps at most a few maps, whatever the stacks name', () => {
     const load = jest.fn(() => null);
     const mapper = new StackMapper('/var/task', load);

@@ -90,6 +90,10 @@ const entry = fc.oneof(
     'arn:aws:lambda:eu-west-1:111122223333:layer:b:7',
     'arn:aws:lambda:eu-west-1:111122223333:layer:b:99999999999',
     'arn:aws-cn:lambda:cn-north-1:111122223333:layer:c_d-e:3',
+    'arn:aws:lambda:layer:111122223333:layer:a:1',
+    'arn:aws:lambda:layer:111122223333:layer:evil:1',
+    'arn:layer:lambda:us-east-1:111122223333:layer:evil:2',
+    'arn:layer:lambda:layer:111122223333:layer:layer:3',
     'arn:aws:lambda:us-east-1:111122223333:layer:a:1:2',
     'arn:aws:lambda:us-east-1:111122223333:function:a:1',
     'arn:aws:lambda:us-east-1:1111:layer:a:1',
@@ -115,8 +119,8 @@ const functionArn = fc.oneof(
   ),
   fc
     .tuple(
-      fc.constantFrom('aws', 'aws-cn', 'AWS', ''),
-      fc.constantFrom('us-east-1', 'eu-west-1', 'x', ''),
+      fc.constantFrom('aws', 'aws-cn', 'AWS', '', 'layer', 'lambda'),
+      fc.constantFrom('us-east-1', 'eu-west-1', 'x', '', 'layer', 'lambda'),
       fc.constantFrom('111122223333', '1', 'abcdefghijkl'),
       fc.constantFrom('function', 'layer'),
       fc.stringMatching(/^[A-Za-z0-9_$.:-]{0,12}$/),
@@ -146,7 +150,7 @@ describe('hot paths answer as their reference forms', () => {
 
   it('layerKey', () => {
     fc.assert(
-      fc.property(entry, (value) => expect(layerKey(value)).toBe(referenceKey(value))),
+      fc.property(fc.oneof(entry, functionArn), (value) => expect(layerKey(value)).toBe(referenceKey(value))),
       { numRuns: 2000 },
     );
   });

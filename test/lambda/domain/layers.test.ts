@@ -30,6 +30,18 @@ describe('diffLayers', () => {
     ]);
   });
 
+  it.each([
+    ['region', 'arn:aws:lambda:layer:123456789012:layer:'],
+    ['partition', 'arn:layer:lambda:us-east-1:123456789012:layer:'],
+  ])('keys by the layer name when the %s is spelled layer: a swap is no version change', (_part, prefix) => {
+    const a = `${prefix}a:1`;
+    const swapped = `${prefix}evil:1`;
+    const d = diffLayers([a], [swapped]);
+    expect(d.added).toEqual([swapped]);
+    expect(d.removed).toEqual([a]);
+    expect(d.versionChanged).toEqual([]);
+  });
+
   it('keys entries that are not layer ARNs by their text', () => {
     expect(diffLayers(['junk'], ['junk', 'more']).added).toEqual(['more']);
   });
