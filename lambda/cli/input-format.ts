@@ -47,7 +47,7 @@ export function isCsv(
 /**
  * Holds an input's first bytes until its format can be told: the blanks before the first other byte
  * go on to the JSON splitter as they come (any number of them, in bounded memory), the bytes after
- * it are kept until its line ends or HEADER_WINDOW bytes are in.
+ * it are kept until its line ends or more than HEADER_WINDOW bytes are in.
  */
 export class FormatHead {
   private readonly kept: Buffer[] = [];
@@ -72,7 +72,9 @@ export class FormatHead {
     }
     this.kept.push(rest);
     this.keptBytes += rest.length;
-    const ready = this.keptBytes >= HEADER_WINDOW || rest.includes(0x0a) || rest.includes(0x0d);
+    // At exactly HEADER_WINDOW bytes the line may still end with the input: read whole, it is then
+    // judged as all there is, so it must be here too.
+    const ready = this.keptBytes > HEADER_WINDOW || rest.includes(0x0a) || rest.includes(0x0d);
     return { blanks, decided: ready ? this.decide(true) : null };
   }
 

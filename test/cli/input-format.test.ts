@@ -145,6 +145,24 @@ describe('an Athena CSV', () => {
   });
 });
 
+describe('an input that is one Athena header line, without a line end', () => {
+  // Read whole, the window holds the line and nothing follows it; streamed, the window filling up
+  // must not be taken for more to come: a line of exactly the window is CSV both ways.
+  it.each([
+    [HEADER_WINDOW - 1, 'csv'],
+    [HEADER_WINDOW, 'csv'],
+    [HEADER_WINDOW + 1, 'json'],
+  ])('of %i bytes is read the same on every path (%s)', async (length, format) => {
+    const line = `eventid,eventname,${'x'.repeat(length - 'eventid,eventname,'.length)}`;
+    expect(Buffer.byteLength(line)).toBe(length);
+    const runs = await everyPath(line);
+    const expected = format === 'csv' ? { code: 0, findings: 0 } : { code: 2, findings: 0 };
+    for (const [path, r] of Object.entries(runs)) {
+      expect({ path, code: r.code, findings: r.findings }).toEqual({ path, ...expected });
+    }
+  });
+});
+
 describe('a CSV row Athena did not write', () => {
   it.each([
     ['a quote inside an unquoted field', 'a,b"c"\n', true],
