@@ -217,8 +217,8 @@ export function pieceMayBeCandidate(bytes: Buffer, wrapper: string | null): bool
   return wrapper === 'ResultSet.Rows' ? rowMayBeCandidate(bytes) : recordMayBeCandidate(bytes);
 }
 
-/** A `CloudTrailEvent` key and the quote of a string value (JSON whitespace between). */
-const LOOKUP_RECORD = /"CloudTrailEvent"[ \t\n\r]*:[ \t\n\r]*"/;
+/** The `CloudTrailEvent` key, quotes included. */
+const LOOKUP_KEY = Buffer.from('"CloudTrailEvent"');
 
 /**
  * An element of a lookup-events `Events` array that cannot hold its record as a string: no
@@ -227,7 +227,13 @@ const LOOKUP_RECORD = /"CloudTrailEvent"[ \t\n\r]*:[ \t\n\r]*"/;
  * call. (An element whose key sits deeper than its top level passes this test and is skipped.)
  */
 export function lookupElementMalformed(bytes: Buffer): boolean {
-  return !LOOKUP_RECORD.test(bytes.toString('latin1'));
+  // The key, JSON blanks, a colon, blanks and a quote; searched in the bytes, not in a copy of them.
+  for (let at = bytes.indexOf(LOOKUP_KEY); at !== -1; at = bytes.indexOf(LOOKUP_KEY, at + 1)) {
+    const colon = firstNonBlank(bytes, at + LOOKUP_KEY.length);
+    if (bytes[colon] !== 0x3a) continue;
+    if (bytes[firstNonBlank(bytes, colon + 1)] === 0x22) return false;
+  }
+  return true;
 }
 
 /** The first byte after the separators that follow a key. */
