@@ -197,6 +197,12 @@ describe('the key test in WebAssembly', () => {
       const b = Buffer.from(pieces.join(''));
       verdicts.add(keyVerdict(b));
       expect([n, judge(b)]).toEqual([n, keyVerdict(b)]);
+      // Without the ResultSet search, the same verdict less its RESULTS_KEY bit (4).
+      expect([n, keyVerdict(b, false)]).toEqual([n, keyVerdict(b) & ~4]);
+      expect([n, keyVerdict(b.subarray(0, 100 + n), false)]).toEqual([
+        n,
+        keyVerdict(b.subarray(0, 100 + n)) & ~4,
+      ]);
       // Counted, the module finds the reference's watched keys (the record-level pass compares counts).
       expect([n, watchedKeyCount(b)]).toEqual([n, watchedKeys(b).length]);
       expect([n, watchedKeyCount(b.subarray(0, 100 + n))]).toEqual([
