@@ -3,17 +3,17 @@
  * the same way whether the input is read whole or in pieces (see `inputFormat`).
  */
 import { HEADER_WINDOW, inputFormat } from './athena.js';
+import { firstNonBlank } from './json-bytes.js';
 import type { SourceProblem } from './source-types.js';
 
 /** Index of the first byte that is not JSON whitespace, and the line it is on. */
 export function firstByte(bytes: Buffer): { at: number; line: number } {
+  const at = firstNonBlank(bytes);
+  // Counted in the blanks only: a search past them could read the whole input.
+  const blanks = bytes.subarray(0, at);
   let line = 1;
-  for (let i = 0; i < bytes.length; i += 1) {
-    const c = bytes[i];
-    if (c === 0x0a) line += 1;
-    else if (c !== 0x20 && c !== 0x0d && c !== 0x09) return { at: i, line };
-  }
-  return { at: bytes.length, line };
+  for (let nl = blanks.indexOf(0x0a); nl !== -1; nl = blanks.indexOf(0x0a, nl + 1)) line += 1;
+  return { at, line };
 }
 
 /**
