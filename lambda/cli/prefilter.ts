@@ -126,7 +126,7 @@ function keysOf(bytes: Buffer, results = true): number {
  * key's closing quote, escaped when the JSON is inside a string). The module's vector search finds
  * the same places (and a few that are not the word, which it passes over).
  */
-export function nativeKeys(bytes: Buffer, word: Buffer = EVENT_NAME): number[] {
+function nativeKeys(bytes: Buffer, word: Buffer = EVENT_NAME): number[] {
   const keys: number[] = [];
   for (let at = bytes.indexOf(word); at !== -1; at = bytes.indexOf(word, at + 1)) {
     const after = bytes[at + word.length];
@@ -216,7 +216,7 @@ export function recordMayBeCandidate(bytes: Buffer): boolean {
  * `eventName\"` in Athena's JSON) say nothing. The names are searched anywhere, as in a results
  * file, and a `\u` escape (which could spell one) keeps it too.
  */
-export function rowMayBeCandidate(bytes: Buffer): boolean {
+function rowMayBeCandidate(bytes: Buffer): boolean {
   return withoutKeys(bytes) || bytes.includes(UNICODE_ESCAPE);
 }
 
