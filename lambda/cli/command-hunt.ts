@@ -89,6 +89,7 @@ export function parseHuntArgs(
     threads: null,
     allowPartial: values['allow-partial'] ?? false,
     maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
+    s3SkipBeforeMs: null,
   };
 }
 

@@ -59,6 +59,7 @@ export async function readHistory(
     maxRecordBytes: DEFAULT_MAX_RECORD_BYTES,
     threads: null,
     filter: { sinceMs: null, untilMs: null, accounts: [], regions: [] },
+    s3SkipBeforeMs: null,
   };
   await readInputs(inputs, options, io, { stats, problems, collector, tick: () => undefined });
   return { events: collector.sorted(), problems, configurations, files: stats.files + configurations };

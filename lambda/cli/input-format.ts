@@ -3,17 +3,17 @@
  * the same way whether the input is read whole or in pieces (see `inputFormat`).
  */
 import { HEADER_WINDOW, inputFormat } from './athena.js';
+import { firstNonBlank } from './json-bytes.js';
 import type { SourceProblem } from './source-types.js';
 
 /** Index of the first byte that is not JSON whitespace, and the line it is on. */
 export function firstByte(bytes: Buffer): { at: number; line: number } {
+  const at = firstNonBlank(bytes);
+  // Counted in the blanks only: a search past them could read the whole input.
+  const blanks = bytes.subarray(0, at);
   let line = 1;
-  for (let i = 0; i < bytes.length; i += 1) {
-    const c = bytes[i];
-    if (c === 0x0a) line += 1;
-    else if (c !== 0x20 && c !== 0x0d && c !== 0x09) return { at: i, line };
-  }
-  return { at: bytes.length, line };
+  for (let nl = blanks.indexOf(0x0a); nl !== -1; nl = blanks.indexOf(0x0a, nl + 1)) line += 1;
+  return { at, line };
 }
 
 /**
@@ -47,7 +47,7 @@ export function isCsv(
 /**
  * Holds an input's first bytes until its format can be told: the blanks before the first other byte
  * go on to the JSON splitter as they come (any number of them, in bounded memory), the bytes after
- * it are kept until its line ends or HEADER_WINDOW bytes are in.
+ * it are kept until its line ends or more than HEADER_WINDOW bytes are in.
  */
 export class FormatHead {
   private readonly kept: Buffer[] = [];
@@ -72,7 +72,9 @@ export class FormatHead {
     }
     this.kept.push(rest);
     this.keptBytes += rest.length;
-    const ready = this.keptBytes >= HEADER_WINDOW || rest.includes(0x0a) || rest.includes(0x0d);
+    // At exactly HEADER_WINDOW bytes the line may still end with the input: read whole, it is then
+    // judged as all there is, so it must be here too.
+    const ready = this.keptBytes > HEADER_WINDOW || rest.includes(0x0a) || rest.includes(0x0d);
     return { blanks, decided: ready ? this.decide(true) : null };
   }
 

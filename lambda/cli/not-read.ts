@@ -37,6 +37,9 @@ export function fileNotRead(name: string): Reason | null {
   return RECORD_FILE.test(name) ? null : 'name';
 }
 
+/** The order of the reasons in the note. */
+const ORDER: readonly Reason[] = ['digest', 'insight', 'dot', 'name'];
+
 /** Counts what one location's walk did not read, with the first path (in byte order) of each reason: the same whatever the walk's order. */
 export class NotRead {
   private readonly counts = new Map<Reason, { n: number; first: string }>();
@@ -52,8 +55,7 @@ export class NotRead {
   /** The note for `location`, or null when everything found was read. */
   note(location: string): SourceProblem | null {
     if (this.counts.size === 0) return null;
-    const order: Reason[] = ['digest', 'insight', 'dot', 'name'];
-    const parts = order.flatMap((r) => {
+    const parts = ORDER.flatMap((r) => {
       const c = this.counts.get(r);
       return c ? [`${SAID[r](c.n)}, first ${c.first}`] : [];
     });

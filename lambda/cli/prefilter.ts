@@ -112,9 +112,13 @@ export function mayHoldCandidate(input: Buffer | string): boolean {
   );
 }
 
-/** The key test's verdict: by the module's pass in larger inputs, by native searches in small ones. */
-function keysOf(bytes: Buffer): number {
-  return bytes.length >= KEY_SEARCH_FROM ? judgeKeys(bytes, JUDGE_TABLE) : keyVerdict(bytes);
+/**
+ * The key test's verdict: by the module's pass in larger inputs, by native searches in small ones
+ * (there, without the search for a `ResultSet` key unless `results`: a caller that asks only whether
+ * a key is watched need not pay for it).
+ */
+function keysOf(bytes: Buffer, results = true): number {
+  return bytes.length >= KEY_SEARCH_FROM ? judgeKeys(bytes, JUDGE_TABLE) : keyVerdict(bytes, results);
 }
 
 /**
@@ -122,7 +126,7 @@ function keysOf(bytes: Buffer): number {
  * key's closing quote, escaped when the JSON is inside a string). The module's vector search finds
  * the same places (and a few that are not the word, which it passes over).
  */
-export function nativeKeys(bytes: Buffer, word: Buffer = EVENT_NAME): number[] {
+function nativeKeys(bytes: Buffer, word: Buffer = EVENT_NAME): number[] {
   const keys: number[] = [];
   for (let at = bytes.indexOf(word); at !== -1; at = bytes.indexOf(word, at + 1)) {
     const after = bytes[at + word.length];
@@ -131,17 +135,27 @@ export function nativeKeys(bytes: Buffer, word: Buffer = EVENT_NAME): number[] {
   return keys;
 }
 
+/** Whether `word` stands as a key in the bytes (as `nativeKeys` finds one), stopping at the first. */
+function hasKey(bytes: Buffer, word: Buffer): boolean {
+  for (let at = bytes.indexOf(word); at !== -1; at = bytes.indexOf(word, at + 1)) {
+    const after = bytes[at + word.length];
+    if (after === 0x22 || after === 0x5c) return true;
+  }
+  return false;
+}
+
 /**
  * The verdict on the keys (the module's `judge` answers the same): a watched name after one of them
- * (past the separators), or else whether there is any, and whether a `ResultSet` key is.
+ * (past the separators), or else whether there is any, and whether a `ResultSet` key is (looked for
+ * only when `results`: without it, RESULTS_KEY is never added).
  */
-export function keyVerdict(bytes: Buffer): number {
+export function keyVerdict(bytes: Buffer, results = true): number {
   let verdict = NO_KEY;
   for (const at of nativeKeys(bytes)) {
     verdict = KEYS;
     if (watchedAt(bytes, valueAt(bytes, at + EVENT_NAME.length))) return WATCHED_KEY;
   }
-  return nativeKeys(bytes, RESULT_SET).length > 0 ? verdict | RESULTS_KEY : verdict;
+  return results && hasKey(bytes, RESULT_SET) ? verdict | RESULTS_KEY : verdict;
 }
 
 /**
@@ -192,7 +206,7 @@ function escapedAscii(bytes: Buffer): boolean {
  * are judged by `rowMayBeCandidate`.)
  */
 export function recordMayBeCandidate(bytes: Buffer): boolean {
-  return keysOf(bytes) === WATCHED_KEY || bytes.includes(UNICODE_ESCAPE);
+  return keysOf(bytes, false) === WATCHED_KEY || bytes.includes(UNICODE_ESCAPE);
 }
 
 /**
@@ -202,7 +216,7 @@ export function recordMayBeCandidate(bytes: Buffer): boolean {
  * `eventName\"` in Athena's JSON) say nothing. The names are searched anywhere, as in a results
  * file, and a `\u` escape (which could spell one) keeps it too.
  */
-export function rowMayBeCandidate(bytes: Buffer): boolean {
+function rowMayBeCandidate(bytes: Buffer): boolean {
   return withoutKeys(bytes) || bytes.includes(UNICODE_ESCAPE);
 }
 
@@ -217,8 +231,8 @@ export function pieceMayBeCandidate(bytes: Buffer, wrapper: string | null): bool
   return wrapper === 'ResultSet.Rows' ? rowMayBeCandidate(bytes) : recordMayBeCandidate(bytes);
 }
 
-/** A `CloudTrailEvent` key and the quote of a string value (JSON whitespace between). */
-const LOOKUP_RECORD = /"CloudTrailEvent"[ \t\n\r]*:[ \t\n\r]*"/;
+/** The `CloudTrailEvent` key, quotes included. */
+const LOOKUP_KEY = Buffer.from('"CloudTrailEvent"');
 
 /**
  * An element of a lookup-events `Events` array that cannot hold its record as a string: no
@@ -227,7 +241,13 @@ const LOOKUP_RECORD = /"CloudTrailEvent"[ \t\n\r]*:[ \t\n\r]*"/;
  * call. (An element whose key sits deeper than its top level passes this test and is skipped.)
  */
 export function lookupElementMalformed(bytes: Buffer): boolean {
-  return !LOOKUP_RECORD.test(bytes.toString('latin1'));
+  // The key, JSON blanks, a colon, blanks and a quote; searched in the bytes, not in a copy of them.
+  for (let at = bytes.indexOf(LOOKUP_KEY); at !== -1; at = bytes.indexOf(LOOKUP_KEY, at + 1)) {
+    const colon = firstNonBlank(bytes, at + LOOKUP_KEY.length);
+    if (bytes[colon] !== 0x3a) continue;
+    if (bytes[firstNonBlank(bytes, colon + 1)] === 0x22) return false;
+  }
+  return true;
 }
 
 /** The first byte after the separators that follow a key. */

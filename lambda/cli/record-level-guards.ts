@@ -49,18 +49,17 @@ export function keysInCandidates(bytes: Buffer, { starts, ends, candidates, watc
 /**
  * The offsets in the array at `open` where a line opens a bracket (after blanks): where a reader
  * resuming after a syntax error starts a document. Strings hold no line break (the structure pass
- * refuses one), so each is an element's start or a bracket inside an element.
+ * refuses one), so each is an element's start or a bracket inside an element. One at a time: the
+ * caller walks them once and may stop early.
  */
-function lineStarts(bytes: Buffer, open: number): number[] {
-  const at: number[] = [];
+function* lineStarts(bytes: Buffer, open: number): Generator<number> {
   for (let nl = bytes.indexOf(0x0a, open); nl !== -1; ) {
     const first = firstNonBlank(bytes, nl + 1);
     // The next line feed after the blanks (a run of blank lines is read once).
     nl = bytes.indexOf(0x0a, first);
     const c = bytes[first];
-    if (c === 0x7b || c === 0x5b) at.push(first);
+    if (c === 0x7b || c === 0x5b) yield first;
   }
-  return at;
 }
 
 /**

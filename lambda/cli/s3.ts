@@ -110,7 +110,10 @@ export async function listLogObjects(
   const given = location.prefix.split('/').filter(Boolean);
   const complete = location.prefix === '' || location.prefix.endsWith('/') ? given : given.slice(0, -1);
   for (const segment of complete) walk = nextLevel(walk, segment);
-  const object = (key: string) => {
+  const object = (key: string, size: number | undefined) => {
+    // A folder marker (an empty object named like a folder, as the S3 console makes one) inside
+    // the location is no file: passed over. One that holds bytes is counted as a file not read.
+    if (key !== location.prefix && key.endsWith('/') && size === 0) return;
     const skipped = key === location.prefix ? null : fileNotRead(key.slice(key.lastIndexOf('/') + 1));
     if (skipped) notRead.add(skipped, `s3://${location.bucket}/${key}`);
     else keys.push(key);
@@ -126,7 +129,7 @@ export async function listLogObjects(
           ContinuationToken: token,
         }),
       );
-      for (const o of page.Contents ?? []) if (o.Key) object(o.Key);
+      for (const o of page.Contents ?? []) if (o.Key) object(o.Key, o.Size);
       for (const p of page.CommonPrefixes ?? []) {
         if (!p.Prefix) continue;
         const segment = p.Prefix.slice(prefix.length).replace(/\/$/, '');

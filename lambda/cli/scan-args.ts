@@ -27,7 +27,7 @@ export interface ScanOptions {
   allowPartial: boolean;
   maxRecordBytes: number;
   /** `--s3-skip-before`: S3 day folders before this are not listed (a named gap in the baseline). */
-  s3SkipBeforeMs?: number | null;
+  s3SkipBeforeMs: number | null;
 }
 
 export const SCAN_SYNOPSIS = 'layerwatch scan [options] PATH...';
@@ -60,7 +60,7 @@ ${formats}
   --s3-skip-before TIME    s3:// only: do not list the day folders before TIME, to read less. Their
                            events then build no baseline (a change after TIME back to a state set
                            before it is not seen); the gap is named in the output. --since alone
-                           reads them
+                           reads them. TIME must not be after --since (those days are reported)
   --account ID             only events of this account (repeatable)
   --region NAME            only events of this region (repeatable)
   --allow-partial          exit 0 (not 2) when some input could not be read completely; the
@@ -113,6 +113,12 @@ export function parseScanArgs(args: readonly string[], stdoutIsTty: boolean): Sc
   if (s3SkipBeforeMs !== null && !positionals.some((p) => p.startsWith('s3://')))
     throw new UsageError(
       '--s3-skip-before prunes the listing of s3:// locations, and no s3:// PATH is given',
+    );
+  // Days skipped after --since would hold reportable events: they would be neither read nor
+  // reported, while the note speaks only of the baseline.
+  if (s3SkipBeforeMs !== null && (sinceMs === null || s3SkipBeforeMs > sinceMs))
+    throw new UsageError(
+      '--s3-skip-before must not be after --since: the days between would be neither reported nor read',
     );
   return {
     format,

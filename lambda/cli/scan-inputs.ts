@@ -131,7 +131,7 @@ export async function readInputs(
   if (inputs.s3.length > 0)
     await readS3(
       inputs.s3,
-      { ...options.filter, skipBeforeMs: options.s3SkipBeforeMs ?? null },
+      { ...options.filter, skipBeforeMs: options.s3SkipBeforeMs },
       state.problems,
       readOptions,
       (records) => sink(records),

@@ -90,8 +90,8 @@ class Walk {
       const path = join(dir, entry.name);
       const real = join(realDir, entry.name);
       const special = kindOf(entry);
-      const skipped = folderNotRead(entry.name);
-      if (skipped) this.notRead.add(skipped, path);
+      // A name starting with '.' is not read whatever it is; the folder names are judged on folders.
+      if (entry.name.startsWith('.')) this.notRead.add('dot', path);
       else if (special) this.problem(path, `${special}, not a file: skipped`, 'note');
       else if (entry.isFile()) this.fileFound(path, entry.name, () => real);
       else if (entry.isDirectory() || entry.isSymbolicLink()) this.linkOrFolder(path, entry, real);
@@ -108,8 +108,11 @@ class Walk {
     }
     const target = kindOf(stat);
     const resolved = () => (entry.isSymbolicLink() ? realpathSync(path) : real);
-    if (stat.isDirectory()) this.enter(path, stat, resolved);
-    else if (target) this.problem(path, `links to ${target}, not a file: skipped`, 'note');
+    if (stat.isDirectory()) {
+      const skipped = folderNotRead(entry.name);
+      if (skipped) this.notRead.add(skipped, path);
+      else this.enter(path, stat, resolved);
+    } else if (target) this.problem(path, `links to ${target}, not a file: skipped`, 'note');
     else this.fileFound(path, entry.name, resolved);
   }
 

@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { HEADER_WINDOW, inputFormat } from '../../lambda/cli/athena.js';
 import { CsvParser } from '../../lambda/cli/csv.js';
+import { firstByte } from '../../lambda/cli/input-format.js';
 import { readStream } from '../../lambda/cli/readers.js';
 import type { SourceProblem, SourceRecord } from '../../lambda/cli/source-types.js';
 import { athenaRow, csvField, ATHENA_HEADER as HEADER } from '../support/athena-rows.js';
@@ -49,6 +50,19 @@ const padding = () => Array.from({ length: 40 }, () => JSON.stringify(otherServi
 
 const csvText = (records: Parameters<typeof athenaRow>[0][]) =>
   `${[HEADER, ...records.map(athenaRow)].map((row) => row.map(csvField).join(',')).join('\n')}\n`;
+
+describe('firstByte', () => {
+  it.each([
+    ['', { at: 0, line: 1 }],
+    [' \t\r', { at: 3, line: 1 }],
+    ['\n\r\n \n', { at: 5, line: 4 }],
+    ['\n \n\t{"a":1}\n\n', { at: 4, line: 3 }],
+    ['x\n\n', { at: 0, line: 1 }],
+    ['\f\n', { at: 0, line: 1 }],
+  ])('%j', (text, expected) => {
+    expect(firstByte(Buffer.from(text))).toEqual(expected);
+  });
+});
 
 describe('inputFormat', () => {
   it.each([
@@ -142,6 +156,24 @@ describe('an Athena CSV', () => {
     );
     for (const [path, r] of Object.entries(runs))
       expect({ path, code: r.code, findings: r.findings }).toEqual({ path, code: 2, findings: 1 });
+  });
+});
+
+describe('an input that is one Athena header line, without a line end', () => {
+  // Read whole, the window holds the line and nothing follows it; streamed, the window filling up
+  // must not be taken for more to come: a line of exactly the window is CSV both ways.
+  it.each([
+    [HEADER_WINDOW - 1, 'csv'],
+    [HEADER_WINDOW, 'csv'],
+    [HEADER_WINDOW + 1, 'json'],
+  ])('of %i bytes is read the same on every path (%s)', async (length, format) => {
+    const line = `eventid,eventname,${'x'.repeat(length - 'eventid,eventname,'.length)}`;
+    expect(Buffer.byteLength(line)).toBe(length);
+    const runs = await everyPath(line);
+    const expected = format === 'csv' ? { code: 0, findings: 0 } : { code: 2, findings: 0 };
+    for (const [path, r] of Object.entries(runs)) {
+      expect({ path, code: r.code, findings: r.findings }).toEqual({ path, ...expected });
+    }
   });
 });
 

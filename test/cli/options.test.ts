@@ -71,8 +71,21 @@ describe('scan and athena-sql options', () => {
     [['--region', 'mars-1', 'x.json'], /--region: "mars-1" is not an AWS region name/],
     [['--s3-skip-before', '2026-03-01', 'x.json'], /--s3-skip-before .* no s3:\/\/ PATH is given/],
     [['--s3-skip-before', 'yesterday', 's3://b/'], /--s3-skip-before/],
+    [['--s3-skip-before', '2026-03-01', 's3://b/'], /--s3-skip-before must not be after --since/],
+    [
+      ['--since', '2026-03-01', '--s3-skip-before', '2026-03-01T00:00:01Z', 's3://b/'],
+      /--s3-skip-before must not be after --since: the days between would be neither reported nor read/,
+    ],
   ])('scan %j is a usage error', (args, message) => {
     expect(() => parseScanArgs(args, false)).toThrow(message);
+  });
+
+  it.each([
+    [['--since', '2026-03-10', '--s3-skip-before', '2026-03-10', 's3://b/'], Date.parse('2026-03-10')],
+    [['--since', '2026-03-10', '--s3-skip-before', '2026-03-01', 's3://b/'], Date.parse('2026-03-01')],
+    [['--since', '2026-03-10', 's3://b/'], null],
+  ])('scan %j keeps --s3-skip-before at or before --since', (args, skip) => {
+    expect(parseScanArgs(args, false)).toMatchObject({ s3SkipBeforeMs: skip });
   });
 
   it.each([

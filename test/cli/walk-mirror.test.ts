@@ -3,7 +3,7 @@
  * read the same files and leave out the same ones (digest and Insights folders, names starting
  * with `.`, other file names), each counted in one note per location, never skipped silently.
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { NotRead } from '../../lambda/cli/not-read.js';
@@ -25,14 +25,11 @@ const NOT_READ = [
 ];
 const KEYS = [...READ, ...NOT_READ];
 
-/** ListObjectsV2 with a delimiter over `keys`: what S3 answers, one page. */
-const fakeS3 = (keys: string[]) => fakeS3Listing(keys);
-
 const NO_FILTER = { sinceMs: null, untilMs: null, accounts: [], regions: [], skipBeforeMs: null };
 
 async function s3Walk(prefix: string): Promise<{ read: string[]; note: string | undefined }> {
   const notRead = new NotRead();
-  const read = await listLogObjects(fakeS3(KEYS), { bucket: 'trail', prefix }, NO_FILTER, notRead);
+  const read = await listLogObjects(fakeS3Listing(KEYS), { bucket: 'trail', prefix }, NO_FILTER, notRead);
   const note = notRead.note('s3://trail/')?.message.replaceAll('s3://trail/', '');
   return { read, note };
 }
@@ -80,6 +77,21 @@ describe('a bucket and its local mirror', () => {
     const key = `${DAY}.DS_Store`;
     expect((await s3Walk(key)).read).toEqual([key]);
     expect(localWalk(key).read).toEqual([key]);
+  });
+
+  it('judge the folder names on folders only: a file so named is a file of another name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'lw-names-'));
+    writeFileSync(join(dir, 'CloudTrail-Digest'), '{"Records":[]}');
+    mkdirSync(join(dir, 'elsewhere', 'CloudTrail-Insight'), { recursive: true });
+    writeFileSync(join(dir, 'elsewhere', 'CloudTrail-Insight', 'x.json'), '{"Records":[]}');
+    symlinkSync(join(dir, 'elsewhere', 'CloudTrail-Insight'), join(dir, 'CloudTrail-Insight'));
+    mkdirSync(join(dir, 'real'));
+    symlinkSync(join(dir, 'real'), join(dir, '.link'));
+    const problems: SourceProblem[] = [];
+    expect(findInputs([dir], problems).files).toEqual([]);
+    expect(problems.map((p) => p.message.replaceAll(`${dir}/`, ''))).toEqual([
+      "not read: 2 CloudTrail-Insight folder(s) (Insights events, not API calls), first CloudTrail-Insight; 1 name(s) starting with '.' (CloudTrail writes none: an editor's or a system's), first .link; 1 file(s) not named .json, .jsonl, .ndjson or .csv (optionally .gz), first CloudTrail-Digest",
+    ]);
   });
 
   it('scan prints the note of a folder walk, before its summary', async () => {
