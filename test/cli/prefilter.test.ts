@@ -14,7 +14,7 @@ import {
   watchedKeys,
 } from '../../lambda/cli/prefilter.js';
 import { judgeKeys } from '../../lambda/cli/structure-wasm.js';
-import { ATHENA_HEADER, athenaRow, csvField } from '../support/athena-rows.js';
+import { ATHENA_HEADER, athenaRow, csvField, queryResultRow } from '../support/athena-rows.js';
 import { layerArn, OTHER_ACCOUNT, updateFunctionConfiguration } from '../support/records.js';
 
 const inString = (record: string) => JSON.stringify({ CloudTrailEvent: record });
@@ -99,8 +99,7 @@ describe('a row of Athena results, read as a piece', () => {
     return { ...r, userAgent: text };
   };
   /** One `get-query-results` row, as the splitter hands it over. */
-  const row = (r: Record<string, unknown>) =>
-    Buffer.from(JSON.stringify({ Data: athenaRow(r).map((v) => (v === '' ? {} : { VarCharValue: v })) }));
+  const row = (r: Record<string, unknown>) => Buffer.from(JSON.stringify(queryResultRow(athenaRow(r))));
 
   it.each([
     ['a cell spelling an eventName key', 'aws-cli/2.27.0 eventName"', true],
